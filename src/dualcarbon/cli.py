@@ -1,0 +1,206 @@
+"""Command line: ``dualcarbon run | validate | init | factors``.
+
+Heavy modules (polars, pint, the engine) are imported inside the commands so that
+``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="dualcarbon (双碳): carbon accounting and neutrality.")
+factors_app = typer.Typer(no_args_is_help=True, help="Search and show bundled emission factors.")
+app.add_typer(factors_app, name="factors")
+
+LangOption = typer.Option(None, "--lang", help="Language of messages and report: zh or en.")
+EXAMPLES = ["cement-plant", "dairy", "us-office"]
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(), Console(stderr=True)
+
+
+def _t(lang: str | None):
+    from dualcarbon.i18n import translator
+
+    return translator(lang or "en")
+
+
+def _fail_input(exc, lang: str | None) -> None:
+    _, err = _console()
+    t = _t(lang)
+    err.print(f"[bold red]{t('cli.problems_found', n=len(exc.problems))}[/]")
+    for problem in exc.problems:
+        err.print(f"  • {problem.message()}", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _guard(fn, lang):
+    from dualcarbon.errors import InputError
+
+    try:
+        return fn()
+    except InputError as exc:
+        _fail_input(exc, lang)
+
+
+@app.command()
+def run(
+    project: Path = typer.Argument(..., help="Project folder with dualcarbon.toml and activities."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from dualcarbon.project import job
+
+    console, err = _console()
+    steps = ["load", "compute", "summarize", "report", "write"]
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as bar:  # fmt: skip
+        task = bar.add_task("dualcarbon", total=len(steps))
+
+        def progress(step: str) -> None:
+            bar.update(task, description=step, completed=steps.index(step))
+
+        result = _guard(lambda: job.run(project, out, lang, progress), lang)
+    lang = lang or result.project.settings.report.lang
+    _print_summary(console, result.inventory.summary, lang)
+    t = _t(lang)
+    for path in result.written:
+        console.print(t("cli.wrote", path=str(path)), highlight=False)
+
+
+def _print_summary(console, summary: dict, lang: str) -> None:
+    from rich.table import Table
+
+    t = _t(lang)
+    org, period = summary["organization"], summary["period"]
+    table = Table(title=t("cli.title", org=org["name"], start=period["start"], end=period["end"]))
+    table.add_column(t("cli.item"))
+    table.add_column(t("cli.unit_t_co2e"), justify="right")
+    labels = {
+        "scope1": "totals.scope1", "scope2_location": "totals.scope2_location", "scope2_market": "totals.scope2_market",
+        "scope3": "totals.scope3", "total_location": "totals.total_location", "total_market": "totals.total_market",
+        "biogenic_co2": "totals.biogenic_co2",
+    }  # fmt: skip
+    for key, label in labels.items():
+        table.add_row(t(label), f"{summary['totals'][key]:,.2f}")
+    console.print(table)
+    for warning in summary.get("warnings", []):
+        console.print(f"[yellow]! {warning['message_zh' if lang == 'zh' else 'message_en']}[/]", highlight=False)
+
+
+@app.command()
+def validate(project: Path = typer.Argument(..., help="Project folder."), lang: Optional[str] = LangOption) -> None:
+    """Check PROJECT's files without computing; report every problem (exit 2 if any)."""
+    from dualcarbon.project.load import load
+
+    loaded = _guard(lambda: load(project), lang)
+    console, _ = _console()
+    console.print(_t(lang or loaded.settings.report.lang)("cli.valid", n=loaded.activities.height))
+
+
+@app.command()
+def init(
+    directory: Path = typer.Argument(..., help="New project folder to create."),
+    example: str = typer.Option("cement-plant", "--example", help=f"One of: {', '.join(EXAMPLES)}."),
+) -> None:
+    """Create a project folder from a bundled example."""
+    from importlib import resources
+
+    if example not in EXAMPLES:
+        typer.echo(f"unknown example {example!r}; expected one of {', '.join(EXAMPLES)}", err=True)
+        raise typer.Exit(2)
+    if directory.exists() and any(directory.iterdir()):
+        typer.echo(f"{directory} exists and is not empty", err=True)
+        raise typer.Exit(2)
+    source = resources.files("dualcarbon").joinpath("examples", example)
+    with resources.as_file(source) as src:
+        shutil.copytree(src, directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("out", "__pycache__"))
+    typer.echo(f"Created {directory} from example {example}. Next: dualcarbon run {directory}")
+
+
+@factors_app.command("search")
+def factors_search(text: str = typer.Argument(..., help="Text in a key, alias or source name (天然气, diesel, 327310).")):
+    """List factors whose key, alias or source name matches TEXT."""
+    from rich.table import Table
+
+    from dualcarbon.factors.library import FactorLibrary
+
+    lib = FactorLibrary.load()
+    rows = lib.search(text)
+    console, _ = _console()
+    if rows.height == 0:
+        console.print(f"no factor matches {text!r}")
+        raise typer.Exit(1)
+    table = Table()
+    for col in ("key", "factor_set", "parameter", "gas", "value", "unit", "region", "year", "name"):
+        table.add_column(col)
+    for r in rows.iter_rows(named=True):
+        unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
+        table.add_row(r["key"], r["factor_set"], r["parameter"], r["gas"] or "", f"{r['value']:g}" if r["value"] is not None else "",
+                      unit, r["region"], str(r["year"] or ""), (r["name"] or "")[:50])  # fmt: skip
+    console.print(table)
+
+
+@factors_app.command("show")
+def factors_show(
+    key: str = typer.Argument(..., help="Activity key or alias, e.g. fuel/natural_gas or 天然气."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region for the fallback chain, e.g. CN-NCG."),
+    year: Optional[int] = typer.Option(None, "--year", help="Reporting year (nearest factor year first)."),
+):
+    """Show every factor for KEY with value, unit and full citation."""
+    from dualcarbon.factors.library import FactorLibrary
+
+    lib = FactorLibrary.load()
+    rows = lib.show(key, region, year)
+    console, _ = _console()
+    if rows.height == 0:
+        console.print(f"no factor for {key!r}")
+        raise typer.Exit(1)
+    for r in rows.iter_rows(named=True):
+        unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
+        console.print(f"[bold]{r['key']}[/] {r['parameter']} {r['gas'] or ''} = {r['value']:g} {unit}"
+                      f"  [dim]({r['factor_set']}, region {r['region']}, year {r['year'] or '-'}, basis {r['basis'] or '-'})[/]",
+                      highlight=False)  # fmt: skip
+        console.print(f"    source: {r['dataset']} {r['version']}; {r['citation']}", highlight=False, markup=False)
+        if r["mapping_note"]:
+            console.print(f"    mapping: {r['mapping_note']}", highlight=False, markup=False)
+        if r["notes"]:
+            console.print(f"    notes: {r['notes']}", highlight=False, markup=False)
+        console.print(f"    id: {r['factor_id']}", highlight=False, markup=False)
+
+
+@factors_app.command("sets")
+def factors_sets():
+    """List the factor sets with version, rows and content hash."""
+    from rich.table import Table
+
+    from dualcarbon.factors.library import FactorLibrary, read_sets_table
+
+    console, _ = _console()
+    table = Table()
+    for col in ("factor_set", "dataset", "version", "rows", "sha256"):
+        table.add_column(col)
+    for s in read_sets_table(FactorLibrary.load()):
+        table.add_row(s["factor_set"], s["dataset"], s["version"][:60], str(s["rows"]), s["sha256"][:16])
+    console.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # internal error: exit 1 with a short message
+        print(f"internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)

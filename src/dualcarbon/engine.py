@@ -1,0 +1,137 @@
+"""The calculation engine: validated activities → one row per activity × gas, with its trace.
+
+Pure: frames and records in, frames and records out. Units were converted and factor keys
+resolved by ``project.load``; here each activity kind goes to its method module, then every
+gas mass is weighted with the project's GWP set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dualcarbon.errors import InputError, Problem
+from dualcarbon.factors.gwp import AR6_SF6_NOTE, blend_components
+from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.methods import cement, combustion, direct, electricity, fugitive, scope3
+from dualcarbon.methods.common import empty_emissions
+from dualcarbon.model import Settings
+
+DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
+CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
+ACTIVITY_ATTRS = ["_idx", "_file", "_row", "id", "facility", "date", "month", "year", "activity", "key", "kind",
+                  "scope", "category", "iso_category", "biogenic", "quantity", "unit", "region"]  # fmt: skip
+
+
+@dataclass
+class EngineResult:
+    emissions: pl.DataFrame
+    warnings: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class SpendTables:
+    rates: pl.DataFrame
+    index: pl.DataFrame
+
+
+def compute(
+    activities: pl.DataFrame,
+    library: FactorLibrary,
+    settings: Settings,
+    instruments: pl.DataFrame | None = None,
+    spend: SpendTables | None = None,
+) -> EngineResult:
+    """Emission rows for every activity; raises InputError listing every row with no factor."""
+    sets = settings.factor_sets()
+    parts: list[pl.DataFrame] = []
+    problems: list[Problem] = []
+    warnings: list[dict] = []
+
+    def by_kind(*kinds: str) -> pl.DataFrame:
+        return activities.filter(pl.col("kind").is_in(list(kinds)))
+
+    def run(result):
+        rows, found = result
+        parts.append(rows)
+        problems.extend(found)
+        return rows
+
+    acts = by_kind("combustion")
+    if acts.height:
+        run(combustion.compute(acts, library, sets))
+    elec = by_kind("electricity")
+    if elec.height:
+        location = run(direct.compute(elec, library, sets, "electricity"))
+        inst = instruments if instruments is not None else None
+        if inst is None or inst.height == 0:
+            inst = pl.DataFrame(schema=electricity_instrument_schema())
+        chains = {r: library.region_chain(r) for r in elec["region"].unique().to_list()}
+        market, notes = electricity.compute(elec, location, inst, settings.period.years, chains)
+        parts.append(market)
+        warnings.extend(notes)
+    for kind in DIRECT_KINDS:
+        acts = by_kind(kind)
+        if acts.height:
+            run(direct.compute(acts, library, sets, kind))
+    acts = by_kind("spend")
+    if acts.height:
+        if spend is None:
+            raise ValueError("spend tables are required for spend-based activities")
+        price_year = _price_year(library, sets)
+        acts, found = scope3.to_factor_dollars(acts, spend.rates, spend.index, price_year)
+        problems.extend(found)
+        run(direct.compute(acts.filter(pl.col("quantity_base").is_not_null()), library, sets, "spend"))
+    acts = by_kind("fugitive")
+    if acts.height:
+        run(fugitive.compute(acts, blend_components()))
+    acts = by_kind(*CEMENT_KINDS)
+    if acts.height:
+        run(cement.compute(acts, library, sets, ckd_reported=bool(by_kind("cement_kiln_dust").height)))
+    if problems:
+        raise InputError(_dedupe(problems))
+
+    emissions = pl.concat(parts) if parts else empty_emissions()
+    gwp = library.gwp(settings.method.gwp)
+    gwp_frame = pl.DataFrame({"gas": list(gwp.values), "gwp": list(gwp.values.values())})
+    emissions = emissions.join(gwp_frame, on="gas", how="left")
+    missing_gwp = emissions.filter(pl.col("gwp").is_null())
+    if missing_gwp.height:
+        gases = ", ".join(sorted(missing_gwp["gas"].unique().to_list()))
+        raise InputError.single(f"no {settings.method.gwp} GWP for gas(es) {gases}")
+    if settings.method.gwp == "AR6" and emissions.filter(pl.col("gas") == "SF6").height:
+        warnings.append({"code": "ar6_sf6_gwp", "message_en": AR6_SF6_NOTE,
+                         "message_zh": "AR6 六氟化硫 GWP 取 25,200（IPCC AR6 表7.SM.7）；温室气体核算体系 2024年8月表据二手资料为 24,300（未核实）。"})  # fmt: skip
+    attrs = activities.select([c for c in ACTIVITY_ATTRS if c in activities.columns])
+    emissions = (
+        emissions.join(attrs, on="_idx", how="left")
+        .with_columns(
+            (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
+            (pl.col("biogenic").fill_null(False) & (pl.col("gas") == "CO2")).alias("biogenic"),
+        )
+        .sort("_idx", "scope2_method", "gas", nulls_last=False)
+    )
+    return EngineResult(emissions, warnings)
+
+
+def electricity_instrument_schema() -> dict:
+    return {"id": pl.String, "type": pl.String, "mwh": pl.Float64, "factor_kg_per_kwh": pl.Float64,
+            "facility": pl.String, "region": pl.String, "vintage": pl.Int32, "status": pl.String}  # fmt: skip
+
+
+def _price_year(library: FactorLibrary, sets: list[str]) -> int:
+    years = library.factors.filter(
+        pl.col("factor_set").is_in(sets) & pl.col("denominator_dim").str.starts_with("currency:")
+    )["price_year"].drop_nulls()
+    return int(years.max()) if years.len() else 2022
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.file, p.row, p.column, p.expected)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

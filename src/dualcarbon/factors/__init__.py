@@ -1,0 +1,1 @@
+"""Factor library: bundled, versioned, cited emission factors and their resolution."""

@@ -1,0 +1,164 @@
+"""Inventory totals from emission rows: scopes, categories, gases, facilities, months.
+
+GHG Protocol Corporate Standard Ch. 9 (report Scopes 1 and 2 separately, biogenic CO2
+outside the scopes), Scope 2 Guidance §7.1 (dual reporting: location- and market-based) and
+ISO 14064-1:2018 §5.2.4 (categories 1-6). Scope 2 rows are either location-based
+(``scope2_method`` = location), market-based (market) or both (null, e.g. purchased heat).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dualcarbon import __version__
+from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.model import Settings
+
+SCHEMA = "dualcarbon.summary/1"
+
+
+@dataclass
+class Inventory:
+    summary: dict
+    inventory: pl.DataFrame
+    by_source: pl.DataFrame
+    factor_sources: pl.DataFrame
+
+
+def _counted(method: str) -> pl.Expr:
+    """Rows that count towards a total under one Scope 2 method (biogenic CO2 never counts)."""
+    return ~pl.col("biogenic") & (pl.col("scope2_method").is_null() | (pl.col("scope2_method") == method))
+
+
+def _sum(frame: pl.DataFrame, expr: pl.Expr) -> float:
+    return float(frame.filter(expr)["co2e_t"].sum() or 0.0)
+
+
+def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrary, warnings: list[dict],
+              activity_rows: int) -> Inventory:  # fmt: skip
+    """The ``summary.json`` record and the aggregated frames behind outputs and the report."""
+    e = emissions
+    loc, mkt = _counted("location"), _counted("market")
+    scope = pl.col("scope")
+    totals = {
+        "scope1": _sum(e, loc & (scope == "1")),
+        "scope2_location": _sum(e, loc & (scope == "2")),
+        "scope2_market": _sum(e, mkt & (scope == "2")),
+        "scope3": _sum(e, loc & (scope == "3")),
+        "biogenic_co2": float(e.filter(pl.col("biogenic"))["mass_t"].sum() or 0.0),
+    }
+    totals["total_location"] = totals["scope1"] + totals["scope2_location"] + totals["scope3"]
+    totals["total_market"] = totals["scope1"] + totals["scope2_market"] + totals["scope3"]
+    order = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"]
+    totals = {k: totals[k] for k in order}
+
+    located = e.filter(loc)
+    by_gas = (
+        located.group_by("gas").agg(pl.col("mass_t").sum(), pl.col("co2e_t").sum()).sort("co2e_t", descending=True)
+    )
+    by_category = (
+        e.filter(~pl.col("biogenic"))
+        .group_by("scope", "category", "scope2_method")
+        .agg(pl.col("co2e_t").sum())
+        .sort("scope", "category", "scope2_method", nulls_last=False)
+    )
+    by_iso = located.group_by("iso_category").agg(pl.col("co2e_t").sum()).sort("iso_category")
+    inventory = (
+        e.filter(~pl.col("biogenic"))
+        .group_by("scope", "category", "iso_category", "facility", "scope2_method")
+        .agg(pl.col("co2e_t").sum())
+        .sort("scope", "category", "facility", "scope2_method", nulls_last=False)
+    )
+    summary = {
+        "schema": SCHEMA,
+        "generator": f"dualcarbon {__version__}",
+        "organization": {"name": settings.organization.name, "boundary": settings.organization.boundary},
+        "period": {"start": settings.period.start.isoformat(), "end": settings.period.end.isoformat()},
+        "gwp_set": settings.method.gwp,
+        "unit": "t CO2e",
+        "scope2_headline": settings.method.scope2,
+        "totals": totals,
+        "by_gas": [{"gas": r["gas"], "mass_t": r["mass_t"], "co2e_t": r["co2e_t"]} for r in by_gas.iter_rows(named=True)],
+        "by_category": [_category_record(r) for r in by_category.iter_rows(named=True)],
+        "by_iso_category": by_iso.rename({"iso_category": "category"}).to_dicts(),
+        "by_facility": _by_facility(e),
+        "by_month": _by_month(e),
+        "factor_sets": _factor_sets(e, library),
+        "warnings": warnings,
+        "activity_rows": activity_rows,
+        "emission_rows": e.height,
+        "neutrality": None,
+    }
+    return Inventory(summary, inventory, _by_source(e, library), _factor_sources(e, library))
+
+
+def _category_record(row: dict) -> dict:
+    record = {"scope": row["scope"], "category": row["category"], "co2e_t": row["co2e_t"]}
+    if row["scope"] == "2":
+        record["scope2_method"] = row["scope2_method"] or "both"
+    return record
+
+
+def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:
+    loc, mkt = _counted("location"), _counted("market")
+    scope = pl.col("scope")
+    out = frame.group_by(by).agg(
+        pl.col("co2e_t").filter(loc & (scope == "1")).sum().alias("scope1"),
+        pl.col("co2e_t").filter(loc & (scope == "2")).sum().alias("scope2_location"),
+        pl.col("co2e_t").filter(mkt & (scope == "2")).sum().alias("scope2_market"),
+        pl.col("co2e_t").filter(loc & (scope == "3")).sum().alias("scope3"),
+    )
+    return out.sort(by).to_dicts()
+
+
+def _by_facility(e: pl.DataFrame) -> list[dict]:
+    return _split_columns(e.with_columns(pl.col("facility").fill_null("")), "facility")
+
+
+def _by_month(e: pl.DataFrame) -> list[dict]:
+    return _split_columns(e, "month")
+
+
+def _factor_sets(e: pl.DataFrame, library: FactorLibrary) -> list[dict]:
+    """Factor sets that supplied at least one factor, with version and content hash."""
+    used = set()
+    for value in e["factor_sets"].drop_nulls().unique().to_list():
+        used.update(v.strip() for v in value.split(";"))
+    return [
+        {"factor_set": s.factor_set, "dataset": s.dataset, "version": s.version, "sha256": s.sha256}
+        for name, s in library.sets.items()
+        if name in used
+    ]
+
+
+def _by_source(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
+    names = library.catalog.select(pl.col("key").alias("activity"), pl.col("name_en").alias("activity_name_en"),
+                                   pl.col("name_zh").alias("activity_name_zh"))  # fmt: skip
+    located = e.filter(_counted("location"))
+    qty = (
+        e.unique(subset=["_idx"]).group_by("key", "unit").agg(pl.col("quantity").sum())
+        .group_by("key").agg(pl.col("quantity").sum(), pl.col("unit").first())
+    )  # fmt: skip
+    return (
+        located.group_by("key", "scope", "category").agg(pl.col("co2e_t").sum())
+        .join(qty, on="key", how="left")
+        .rename({"key": "activity"})
+        .join(names, on="activity", how="left")
+        .sort("co2e_t", descending=True)
+    )  # fmt: skip
+
+
+def _factor_sources(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
+    """The distinct bundled/project factors used, with their citation, for the report."""
+    ids = set()
+    for value in e["factor_ids"].drop_nulls().unique().to_list():
+        for part in value.replace("+", ";").split(";"):
+            ids.add(part.strip())
+    f = library.factors.filter(pl.col("factor_id").is_in(list(ids)))
+    return f.select(
+        pl.col("key").alias("activity"), "gas", "factor_set", "dataset", "version", "table", "citation",
+        "value", pl.concat_str(["unit_numerator", "unit_denominator"], separator=" / ", ignore_nulls=True).alias("unit"),
+        "region", "year", "factor_id", "mapping_note",
+    ).sort("activity", "gas")  # fmt: skip

@@ -1,0 +1,1 @@
+"""Calculation methods: pure functions over activity frames, one module per method of the standards."""

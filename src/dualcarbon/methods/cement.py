@@ -1,0 +1,101 @@
+"""Cement process emissions: clinker calcination, kiln dust and raw-meal organic carbon.
+
+* Clinker output method, GB/T 32151.8-2015 (and the CSI Cement CO2 Protocol v3 §, IPCC 2006
+  Vol. 3 Ch. 2 Eq. 2.2/2.4): EF_cli = (CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40 (t CO2 / t
+  clinker, mass fractions in the clinker, non-carbonate sources subtracted); E = Q_cli × EF_cli.
+  Without measured oxides, the EF comes from the first factor set that has one (IPCC default
+  0.52 t/t, corrected for CKD by 1.02 per Vol. 3 Ch. 2 Eq. 2.2 when no dust is reported).
+* Raw meal method (CSI protocol, input method): E = Q_rawmeal × (CaO × 44/56 + MgO × 44/40)
+  with the oxides of the carbonate part of the raw meal.
+* Kiln dust leaving the kiln system, GB/T 32151.8: E = Q_ckd × EF_cli (dust treated as
+  calcined like clinker); with a measured calcination rate d, the CSI protocol's
+  EF_ckd = (EF_cli/(1+EF_cli)) × d / (1 − (EF_cli/(1+EF_cli)) × d).
+* Organic (non-fuel) carbon of the raw meal, GB/T 32151.8: E = Q_rawmeal × TOC × 44/12.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.factors.resolve import candidates, first_per
+from dualcarbon.methods.common import CO2_PER_C, KG_PER_T, fmt, shape, unresolved_problems, with_requests
+
+CO2_PER_CAO = 44.0 / 56.0  # CaCO3 → CaO + CO2, molar masses 44.01/56.08 as rounded in the standards
+CO2_PER_MGO = 44.0 / 40.0  # MgCO3 → MgO + CO2
+
+
+def oxide_ef() -> pl.Expr:
+    """t CO2 per t of clinker (or raw meal) from its CaO and MgO mass fractions."""
+    cao = pl.col("clinker_cao") - pl.col("noncarbonate_cao").fill_null(0)
+    mgo = pl.col("clinker_mgo").fill_null(0) - pl.col("noncarbonate_mgo").fill_null(0)
+    return cao * CO2_PER_CAO + mgo * CO2_PER_MGO
+
+
+def default_clinker_ef(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) -> pl.DataFrame:
+    """Per row: default clinker EF (t/t) and CKD correction factor from the factor sets."""
+    acts2 = acts.with_columns(pl.lit("process/cement_clinker").alias("key"), pl.lit("mass").alias("dimension"))
+    acts2, reqs = with_requests(acts2)
+    ef = first_per(
+        candidates(reqs, library, factor_sets, ["ef", "ef_clinker"]).filter(~pl.col("energy_route")), ["req_id"]
+    ).select("req_id", (pl.col("value_norm") / KG_PER_T).alias("ef_default"), pl.col("factor_id").alias("ef_id"),
+             pl.col("factor_set").alias("ef_set"))  # fmt: skip
+    ckd = first_per(
+        candidates(reqs, library, factor_sets, ["parameter"], match_dimension=False).filter(
+            pl.col("source_activity_id").str.contains("ckd", literal=True)
+            | pl.col("name").str.to_lowercase().str.contains("ckd", literal=True)
+        ),
+        ["req_id", "factor_set"],
+    ).select("req_id", pl.col("factor_set").alias("ef_set"), pl.col("value_norm").alias("cf_ckd"),
+             pl.col("factor_id").alias("ckd_id"))  # fmt: skip
+    return acts2.join(ef, on="req_id", how="left").join(ckd, on=["req_id", "ef_set"], how="left")
+
+
+def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str], ckd_reported: bool):
+    """Process CO2 rows for the four cement activity kinds."""
+    measured = pl.col("clinker_cao").is_not_null()
+    rows = default_clinker_ef(acts, library, factor_sets)
+    cf = pl.when(pl.lit(not ckd_reported)).then(pl.col("cf_ckd").fill_null(1.0)).otherwise(1.0)
+    ef_cli = pl.when(measured).then(oxide_ef()).otherwise(pl.col("ef_default") * cf)
+    d = pl.col("ckd_calcination")
+    ratio = ef_cli / (1 + ef_cli)
+    ef_ckd = pl.when(d.is_not_null()).then(ratio * d / (1 - ratio * d)).otherwise(ef_cli)
+    kind = pl.col("kind")
+    ef_t = (
+        pl.when(kind == "cement_clinker").then(ef_cli)
+        .when(kind == "cement_raw_meal").then(oxide_ef())
+        .when(kind == "cement_kiln_dust").then(ef_ckd)
+        .otherwise(pl.col("toc") * CO2_PER_C)
+    )  # fmt: skip
+    formula = (
+        pl.when((kind == "cement_clinker") & measured)
+        .then(pl.lit("E = Q_cli × [(CaO−CaO_nc)×44/56 + (MgO−MgO_nc)×44/40] (GB/T 32151.8-2015; CSI Cement CO2 Protocol)"))
+        .when(kind == "cement_clinker")
+        .then(pl.lit("E = Q_cli × EF_cli × CF_ckd (IPCC 2006 Vol. 3 Ch. 2 Eq. 2.2, default EF)"))
+        .when(kind == "cement_raw_meal")
+        .then(pl.lit("E = Q_rm × (CaO×44/56 + MgO×44/40) (CSI Cement CO2 Protocol, raw meal method)"))
+        .when((kind == "cement_kiln_dust") & d.is_not_null())
+        .then(pl.lit("E = Q_ckd × EF_cli/(1+EF_cli)×d / (1 − EF_cli/(1+EF_cli)×d) (CSI Cement CO2 Protocol)"))
+        .when(kind == "cement_kiln_dust")
+        .then(pl.lit("E = Q_ckd × EF_cli (GB/T 32151.8-2015, dust fully calcined)"))
+        .otherwise(pl.lit("E = Q_rm × TOC × 44/12 (GB/T 32151.8-2015, non-fuel carbon of raw meal)"))
+    )
+    params = pl.concat_str(
+        [pl.lit("EF="), fmt(ef_t), pl.lit(" tCO2/t; CaO="), fmt(pl.col("clinker_cao")), pl.lit("; MgO="),
+         fmt(pl.col("clinker_mgo")), pl.lit("; d="), fmt(d), pl.lit("; TOC="), fmt(pl.col("toc"))],
+        ignore_nulls=True,
+    )  # fmt: skip
+    out = rows.with_columns(
+        pl.lit("CO2").alias("gas"),
+        (pl.col("quantity_base") * ef_t).alias("mass_t"),
+        pl.when(measured | (kind == "cement_organic_carbon") | (kind == "cement_raw_meal"))
+        .then(pl.lit("row:measured"))
+        .otherwise(pl.concat_str([pl.col("ef_id"), pl.col("ckd_id")], separator="; ", ignore_nulls=True))
+        .alias("factor_ids"),
+        pl.when(measured).then(pl.lit("row")).otherwise(pl.col("ef_set")).alias("factor_sets"),
+        formula.alias("formula"),
+        params.alias("parameters"),
+    )
+    ok = out.filter(pl.col("mass_t").is_not_null())
+    problems = unresolved_problems(acts, ok["_idx"], "clinker emission factor or oxide analysis (clinker_cao)", factor_sets)
+    return shape(ok), problems

@@ -1,0 +1,75 @@
+"""Shared pieces of the calculation methods: requests, emission-row shape, unresolved rows."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dualcarbon.errors import Problem
+
+REQUEST_KEYS = ["key", "region", "year", "sector", "dimension"]
+
+# One row per activity × gas; the engine adds GWP and CO2e.
+EMISSION_COLUMNS = {
+    "_idx": pl.UInt32,
+    "gas": pl.String,
+    "mass_t": pl.Float64,
+    "scope2_method": pl.String,
+    "factor_ids": pl.String,
+    "factor_sets": pl.String,
+    "region_used": pl.String,
+    "year_used": pl.Int32,
+    "formula": pl.String,
+    "parameters": pl.String,
+}
+
+KG_PER_T = 1000.0
+CO2_PER_C = 44.0 / 12.0  # molar mass ratio CO2/C (IPCC 2006 Vol. 2 Ch. 1 Eq. 1.1 note; GB/T 32150 §8)
+
+
+def with_requests(acts: pl.DataFrame, keys: list[str] = REQUEST_KEYS) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Distinct request rows (a small dimension table) and the activities tagged with ``req_id``."""
+    reqs = acts.select(keys).unique(maintain_order=True).with_row_index("req_id")
+    return acts.join(reqs, on=keys, how="left", nulls_equal=True), reqs
+
+
+def empty_emissions() -> pl.DataFrame:
+    return pl.DataFrame(schema=EMISSION_COLUMNS)
+
+
+def shape(frame: pl.DataFrame) -> pl.DataFrame:
+    """Select and cast to the emission-row columns (missing ones become null)."""
+    cols = []
+    for name, dtype in EMISSION_COLUMNS.items():
+        if name in frame.columns:
+            cols.append(pl.col(name).cast(dtype))
+        else:
+            cols.append(pl.lit(None, dtype).alias(name))
+    return frame.select(cols)
+
+
+def fmt(expr: pl.Expr, digits: int = 6) -> pl.Expr:
+    """A number as short text for the trace (``digits`` significant digits), vectorised."""
+    return expr.round_sig_figs(digits).cast(pl.String)
+
+
+def unresolved_problems(
+    acts: pl.DataFrame, resolved_idx: pl.Series, what: str, factor_sets: list[str]
+) -> list[Problem]:
+    """A problem for every activity row that found no factor, naming its file and row."""
+    missing = acts.filter(~pl.col("_idx").is_in(resolved_idx.implode()))
+    problems = []
+    for row in missing.select("_file", "_row", "activity", "key", "region", "year", "unit").head(200).iter_rows(
+        named=True
+    ):
+        problems.append(
+            Problem(
+                row["_file"],
+                row["_row"],
+                "activity",
+                row["activity"],
+                f"no {what} for {row['key']} in region {row['region']} ({row['year']}, unit {row['unit']}) "
+                f"in factor sets {', '.join(factor_sets)}; add a project factor in factors/*.csv "
+                "or the Tier 2 parameters",
+            )
+        )
+    return problems

@@ -1,0 +1,137 @@
+"""Typed records that cross boundaries: project settings (``dualcarbon.toml``) and frame schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DEFAULT_FACTOR_SETS = {
+    "CN": ["gbt32150", "gbt32151_8", "cn_mee_grid", "ipcc2006", "useeio", "us_epa_hub"],
+    "US": ["us_epa_hub", "egrid", "useeio", "ipcc2006"],
+    "GB": ["uk_desnz", "ipcc2006", "useeio"],
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organization(_Strict):
+    name: str
+    boundary: Literal["operational_control", "financial_control", "equity_share"] = "operational_control"
+    country: str = "CN"
+    region: str | None = None
+    sector: str = "1.A.2"
+    name_en: str | None = None
+
+
+class Period(_Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError(f"period end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.end.year + 1))
+
+
+class Method(_Strict):
+    gwp: Literal["AR4", "AR5", "AR6"] = "AR5"
+    factor_sets: list[str] | None = None
+    scope2: Literal["location", "market", "both"] = "both"
+
+
+class Report(_Strict):
+    lang: Literal["zh", "en"] = "zh"
+
+
+class Spend(_Strict):
+    """Exchange rates (USD per unit of currency, by year) and a price index for EEIO factors."""
+
+    exchange_rates: dict[str, dict[int, float]] = Field(default_factory=dict)
+    price_index: dict[int, float] = Field(default_factory=dict)
+    price_index_name: str | None = None
+
+
+class Neutrality(_Strict):
+    standard: str = "ISO14068-1"
+    subject: Literal["organization", "product", "territory"] = "organization"
+    base_year: int | None = None
+    plan: str | None = None
+
+
+class Settings(_Strict):
+    """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
+
+    organization: Organization
+    period: Period
+    method: Method = Method()
+    report: Report = Report()
+    spend: Spend = Spend()
+    neutrality: Neutrality | None = None
+    targets: dict | None = None
+
+    @field_validator("method")
+    @classmethod
+    def _sets_unique(cls, method: Method) -> Method:
+        if method.factor_sets and len(set(method.factor_sets)) != len(method.factor_sets):
+            raise ValueError("factor_sets lists a set twice")
+        return method
+
+    def factor_sets(self) -> list[str]:
+        """Precedence: the project's own factors first, then the listed (or country default) sets."""
+        listed = self.method.factor_sets or DEFAULT_FACTOR_SETS.get(self.organization.country, ["ipcc2006"])
+        return ["project", *[s for s in listed if s != "project"]]
+
+    @property
+    def default_region(self) -> str:
+        return self.organization.region or self.organization.country
+
+
+# Columns of the validated activities frame that the engine consumes.
+ACTIVITY_SCHEMA = {
+    "_idx": pl.UInt32,
+    "_file": pl.String,
+    "_row": pl.Int64,
+    "id": pl.String,
+    "facility": pl.String,
+    "date": pl.Date,
+    "period_end": pl.Date,
+    "year": pl.Int32,
+    "month": pl.String,
+    "activity": pl.String,
+    "key": pl.String,
+    "kind": pl.String,
+    "quantity": pl.Float64,
+    "unit": pl.String,
+    "dimension": pl.String,
+    "quantity_base": pl.Float64,
+    "region": pl.String,
+    "sector": pl.String,
+    "scope": pl.String,
+    "category": pl.String,
+    "ncv_gj_per_base": pl.Float64,
+    "carbon_content_t_per_gj": pl.Float64,
+    "oxidation": pl.Float64,
+    "clinker_cao": pl.Float64,
+    "clinker_mgo": pl.Float64,
+    "noncarbonate_cao": pl.Float64,
+    "noncarbonate_mgo": pl.Float64,
+    "ckd_calcination": pl.Float64,
+    "toc": pl.Float64,
+    "gas_or_blend": pl.String,
+    "leak_t": pl.Float64,
+    "balance_used": pl.Boolean,
+}
+
+# Optional numeric columns users may give (besides quantity); fractions accept '%'.
+FRACTION_COLUMNS = ["oxidation", "clinker_cao", "clinker_mgo", "noncarbonate_cao", "noncarbonate_mgo",
+                    "ckd_calcination", "toc"]  # fmt: skip

@@ -1,0 +1,1 @@
+"""Project folder I/O: reading, validation, outputs."""

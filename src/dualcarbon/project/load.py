@@ -1,0 +1,429 @@
+"""Load and validate a project folder (DESIGN.md, 'Project folder').
+
+Every problem is collected (not just the first) and raised together as one InputError whose
+problems name the file, row, column, value found and what was expected. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from pydantic import ValidationError
+
+from dualcarbon import units
+from dualcarbon.engine import SpendTables
+from dualcarbon.errors import InputError, Problem
+from dualcarbon.factors.gwp import blend_components, gas_aliases
+from dualcarbon.factors.library import DATA, FactorLibrary
+from dualcarbon.model import ACTIVITY_SCHEMA, FRACTION_COLUMNS, Settings
+from dualcarbon.project import reader
+from dualcarbon.project.credits import load_credits
+
+SETTINGS_FILE = "dualcarbon.toml"
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+REQUIRED = ["id", "activity", "quantity", "unit"]
+KNOWN_COLUMNS = {
+    "id", "facility", "date", "period_start", "period_end", "activity", "quantity", "unit", "region", "sector",
+    "scope", "category", "ncv", "ncv_unit", "carbon_content", "carbon_content_unit", "oxidation", "supplier",
+    "instrument", "evidence", "note", *FRACTION_COLUMNS, "inventory_start", "inventory_end", "purchased",
+    "disposed", "capacity_retired", "capacity_new",
+}  # fmt: skip
+BALANCE = ["inventory_start", "inventory_end", "purchased", "disposed", "capacity_retired", "capacity_new"]
+KIND_DIMENSIONS = {
+    "combustion": ("mass", "volume", "energy"),
+    "electricity": ("energy",),
+    "heat": ("energy",),
+    "freight": ("freight", "distance"),
+    "travel": ("passenger_distance", "distance"),
+    "waste": ("mass",),
+    "fugitive": ("mass",),
+    "cement_clinker": ("mass",),
+    "cement_raw_meal": ("mass",),
+    "cement_kiln_dust": ("mass",),
+    "cement_organic_carbon": ("mass",),
+}
+
+
+@dataclass
+class Project:
+    """A validated project: settings, activities, instruments and credits, ready for the engine."""
+
+    root: Path
+    settings: Settings
+    activities: pl.DataFrame
+    instruments: pl.DataFrame
+    credits: pl.DataFrame
+    spend: SpendTables
+    library: FactorLibrary
+    input_files: list[Path]
+
+
+def load_settings(root: Path) -> Settings:
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise InputError.single(f"{SETTINGS_FILE} not found in {root}", file=SETTINGS_FILE)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError.single(f"not valid TOML: {exc}", file=SETTINGS_FILE) from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            if err["type"] == "extra_forbidden":
+                expected = "unknown key (a typo?); see docs/file-formats.md for the keys"
+            elif err["type"] == "missing":
+                expected = "required key is missing"
+            else:
+                expected = err["msg"]
+            value = err.get("input") if err["type"] != "missing" else None
+            problems.append(Problem(SETTINGS_FILE, None, loc, None if isinstance(value, dict) else value, expected))
+        raise InputError(problems) from exc
+
+
+def activity_files(root: Path) -> list[Path]:
+    """``activities.*`` plus every table in an ``activities/`` folder (order does not matter)."""
+    files = [p for p in sorted(root.glob("activities.*")) if p.suffix.lower() in TABLE_SUFFIXES]
+    folder = root / "activities"
+    if folder.is_dir():
+        files += [p for p in sorted(folder.iterdir()) if p.suffix.lower() in TABLE_SUFFIXES]
+    return files
+
+
+def load(root: Path | str, library: FactorLibrary | None = None) -> Project:
+    """Read, validate and normalise a project folder; raise InputError with every problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError.single(f"project folder {root} does not exist")
+    settings = load_settings(root)
+    factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
+    if library is None:
+        library = FactorLibrary.load(project_factor_files=factor_files)
+    unknown_sets = [s for s in settings.factor_sets() if s not in library.sets and s != "project"]
+    if unknown_sets:
+        raise InputError.single(
+            f"unknown factor set(s) {', '.join(unknown_sets)}; expected some of {', '.join(library.sets)}",
+            file=SETTINGS_FILE, column="method.factor_sets",
+        )  # fmt: skip
+    files = activity_files(root)
+    if not files:
+        raise InputError.single("no activities file (activities.csv, .xlsx or .parquet) in the project folder",
+                                file="activities.csv")  # fmt: skip
+    problems: list[Problem] = []
+    frames = []
+    for path in files:
+        name = str(path.relative_to(root))
+        try:
+            frames.append(reader.read_table(path, display_name=name).with_columns(pl.lit(name).alias("_file")))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    activities, found = validate_activities(frames, settings, library)
+    problems.extend(found)
+    instruments, credits, found = load_credits(root, library.ureg)
+    problems.extend(found)
+    if problems:
+        raise InputError(problems)
+    spend = spend_tables(settings)
+    return Project(root, settings, activities, instruments, credits, spend, library, [*files, *factor_files])
+
+
+def _problems_where(frame: pl.DataFrame, mask: pl.Expr, column: str, expected, value: str | None = None) -> list[Problem]:
+    """Problems for the rows matching ``mask``; ``expected`` is text or a row → text function."""
+    rows = frame.filter(mask)
+    out = []
+    for row in rows.head(500).iter_rows(named=True):  # only offending rows, capped
+        text = expected(row) if callable(expected) else expected
+        out.append(Problem(row["_file"], row["_row"], column, row.get(value or column), text))
+    return out
+
+
+def validate_activities(frames: list[pl.DataFrame], settings: Settings, library: FactorLibrary):
+    problems: list[Problem] = []
+    for frame in frames:
+        name = frame["_file"][0]
+        for column in REQUIRED:
+            if column not in frame.columns:
+                problems.append(Problem(name, 1, column, None, "required column is missing"))
+        if "date" not in frame.columns and not {"period_start", "period_end"} <= set(frame.columns):
+            problems.append(Problem(name, 1, "date", None, "required column 'date' (or 'period_start' and 'period_end') is missing"))
+        for column in frame.columns:
+            if not column.startswith("_") and column not in KNOWN_COLUMNS:
+                close = difflib.get_close_matches(column, sorted(KNOWN_COLUMNS), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(Problem(name, 1, column, None, f"unknown column{hint}"))
+    if problems:
+        return None, problems
+    a = pl.concat(frames, how="diagonal_relaxed")
+    for column in KNOWN_COLUMNS:
+        if column not in a.columns:
+            a = a.with_columns(pl.lit(None, pl.String).alias(column))
+    a = a.with_row_index("_idx").with_columns(
+        [reader.normalize_text(pl.col(c)).alias(c) for c in ("id", "facility", "activity", "unit", "region", "sector",
+                                                             "scope", "category")]
+    )  # fmt: skip
+
+    # ids: present and unique across all files
+    problems += _problems_where(a, pl.col("id").is_null(), "id", "an id is required")
+    dup = a.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated())
+    if dup.height:
+        first = dup.group_by("id").agg(pl.col("_file").first(), pl.col("_row").first())
+        firsts = {r["id"]: f"{r['_file']} row {r['_row']}" for r in first.iter_rows(named=True)}
+        problems += _problems_where(
+            a, pl.col("id").is_in(dup["id"].implode()) & ~pl.col("_idx").is_in(
+                dup.group_by("id").agg(pl.col("_idx").first())["_idx"].implode()),
+            "id", lambda r: f"duplicate id (first used at {firsts[r['id']]})",
+        )  # fmt: skip
+
+    # activity → key, kind, default scope/category
+    a = a.with_columns(pl.col("activity").str.to_lowercase().replace_strict(library.aliases, default=None).alias("key"))
+    a = a.with_columns(pl.coalesce(pl.col("key"), _wildcard_key(pl.col("activity"), library)).alias("key"))
+    catalog = _catalog_frame(library)
+    a = a.with_columns(_pattern(pl.col("key")).alias("_pattern")).join(catalog, on="_pattern", how="left")
+    aliases = sorted(library.aliases)
+    problems += _problems_where(a, pl.col("activity").is_null(), "activity", "an activity key or name is required")
+    problems += _problems_where(
+        a, pl.col("activity").is_not_null() & pl.col("kind").is_null(), "activity",
+        lambda r: "unknown activity" + _suggest(r["activity"], aliases) + "; see `dualcarbon factors search`",
+    )  # fmt: skip
+
+    # quantity
+    a = a.with_columns(reader.parse_number(pl.col("quantity")).alias("_q"))
+    problems += _problems_where(a, pl.col("quantity").is_null(), "quantity", "a quantity is required")
+    problems += _problems_where(a, pl.col("quantity").is_not_null() & pl.col("_q").is_null(), "quantity", "expected a number")
+    problems += _problems_where(a, pl.col("_q") < 0, "quantity",
+                                "expected a quantity >= 0 (report removals and corrections in their own files)")  # fmt: skip
+
+    # unit → dimension and base multiplier (one pint call per distinct unit)
+    conv = units.conversion_table(a["unit"].drop_nulls().unique().to_list(), library.ureg)
+    a = a.join(conv.rename({"error": "_unit_error"}), on="unit", how="left")
+    problems += _problems_where(a, pl.col("unit").is_null(), "unit", "a unit is required")
+    problems += _problems_where(a, pl.col("_unit_error").is_not_null(), "unit", lambda r: r["_unit_error"])
+    allowed = pl.col("kind").replace_strict({k: "|".join(v) for k, v in KIND_DIMENSIONS.items()}, default=None)
+    bad_dim = (
+        pl.col("dimension").is_not_null() & pl.col("kind").is_not_null() & (pl.col("kind") != "spend")
+        & ~allowed.fill_null("").str.split("|").list.contains(pl.col("dimension"))
+    ) | ((pl.col("kind") == "spend") & pl.col("dimension").is_not_null() & ~pl.col("dimension").str.starts_with("currency:"))  # fmt: skip
+    problems += _problems_where(
+        a.with_columns(allowed.alias("_allowed")), bad_dim, "unit",
+        lambda r: f"'{r['unit']}' is {r['dimension']} but {r['key']} needs "
+        + ("a currency" if r["kind"] == "spend" else " or ".join(r["_allowed"].split("|"))),
+    )  # fmt: skip
+
+    # dates
+    period = settings.period
+    if "date" in a.columns:
+        a = a.with_columns(reader.parse_date(pl.col("date")).alias("_date"))
+    a = a.with_columns(
+        pl.coalesce(pl.col("_date"), reader.parse_date(pl.col("period_start"))).alias("_start"),
+        pl.coalesce(reader.parse_period_end(pl.col("period_end")), pl.col("_date")).alias("_end"),
+    )
+    problems += _problems_where(a, pl.col("date").is_null() & pl.col("period_start").is_null(), "date",
+                                "a date (or period_start/period_end) is required")  # fmt: skip
+    problems += _problems_where(a, pl.col("date").is_not_null() & pl.col("_date").is_null(), "date",
+                                "expected a date such as 2024-03-31 or 2024年3月31日")  # fmt: skip
+    problems += _problems_where(a, pl.col("period_start").is_not_null() & reader.parse_date(pl.col("period_start")).is_null(),
+                                "period_start", "expected a date such as 2024-03-01")  # fmt: skip
+    problems += _problems_where(a, pl.col("period_end").is_not_null() & pl.col("_end").is_null(), "period_end",
+                                "expected a date such as 2024-03-31")  # fmt: skip
+    problems += _problems_where(a, pl.col("_end") < pl.col("_start"), "period_end", "period_end is before the start date")
+    outside = (pl.col("_start") < period.start) | (pl.col("_start") > period.end) | (pl.col("_end") > period.end)
+    problems += _problems_where(
+        a, pl.col("_start").is_not_null() & outside, "date" if "date" in a.columns else "period_start",
+        f"outside the reporting period {period.start} to {period.end}", value="date",
+    )  # fmt: skip
+
+    # region
+    known_regions = set(library.regions["region"].to_list())
+    a = a.with_columns(pl.col("region").str.to_uppercase())
+    problems += _problems_where(
+        a, pl.col("region").is_not_null() & ~pl.col("region").is_in(list(known_regions)), "region",
+        lambda r: "unknown region" + _suggest(r["region"], sorted(known_regions)) + " (ISO 3166 codes, CN-NCG-style grid codes, US-<eGRID subregion>)",
+    )  # fmt: skip
+    # scope / category overrides
+    problems += _problems_where(a, pl.col("scope").is_not_null() & ~pl.col("scope").is_in(["1", "2", "3"]), "scope",
+                                "expected 1, 2 or 3")  # fmt: skip
+    problems += _problems_where(
+        a, pl.col("category").is_not_null() & ~pl.col("category").str.contains(r"^(1\.[a-z_]+|2\.[a-z_]+|3\.(1[0-5]|[1-9]))$"),
+        "category", "expected a category code such as 3.1 … 3.15, 1.stationary or 2.electricity",
+    )  # fmt: skip
+
+    # Tier 2/3 parameters and other numeric columns
+    a, found = _parameters(a, library)
+    problems += found
+    a, found = _fugitive(a, library)
+    problems += found
+    if problems:
+        return None, problems
+    country_default = settings.default_region
+    a = a.with_columns(
+        pl.col("_q").alias("quantity"),
+        (pl.col("_q") * pl.col("to_base")).alias("quantity_base"),
+        pl.col("_start").alias("date"),
+        pl.col("_end").alias("period_end"),
+        pl.col("_start").dt.year().cast(pl.Int32).alias("year"),
+        pl.col("_start").dt.strftime("%Y-%m").alias("month"),
+        pl.coalesce(pl.col("region"), pl.lit(country_default)).alias("region"),
+        pl.coalesce(pl.col("sector"), pl.lit(settings.organization.sector)).alias("sector"),
+        pl.coalesce(pl.col("scope"), pl.col("default_scope")).alias("scope"),
+        pl.coalesce(pl.col("category"), pl.col("default_category")).alias("category"),
+        pl.col("facility").fill_null(""),
+    )
+    cols = [c for c in ACTIVITY_SCHEMA] + ["iso_category", "biogenic", "supplier", "instrument", "evidence", "note"]
+    return a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols]), []
+
+
+def _pattern(key: pl.Expr) -> pl.Expr:
+    """Catalogue pattern of a key: exact keys, or ``prefix/*`` for open families (spend/naics/*)."""
+    return (
+        pl.when(key.str.starts_with("spend/naics/")).then(pl.lit("spend/naics/*"))
+        .when(key.str.starts_with("refrigerant/")).then(pl.lit("refrigerant/*"))
+        .when(key.str.starts_with("waste/") & ~key.is_in(["waste/landfill/msw", "waste/incineration/msw",
+                                                          "waste/recycling/mixed_recyclables", "waste/composting/food_waste"]))
+        .then(pl.lit("waste/*"))
+        .otherwise(key)
+    )  # fmt: skip
+
+
+def _wildcard_key(activity: pl.Expr, library: FactorLibrary) -> pl.Expr:
+    """Keys of open families typed directly (spend/naics/327310, refrigerant/R-410A, 制冷剂R410A)."""
+    text = activity.str.strip_chars()
+    lower = text.str.to_lowercase()
+    known = pl.lit(list(library.known_keys), dtype=pl.List(pl.String))
+    return (
+        pl.when(lower.str.starts_with("spend/naics/") & known.list.contains(text)).then(text)
+        .when(lower.str.starts_with("refrigerant/")).then(text)
+        .when(lower.str.contains(r"^(制冷剂|冷媒)")).then(pl.concat_str([pl.lit("refrigerant/"), text.str.replace(r"^(制冷剂|冷媒)\s*", "")]))
+        .when(lower.str.contains(r"^(r-?\d|hfc-?\d|sf6|nf3|pfc)")).then(pl.concat_str([pl.lit("refrigerant/"), text]))
+        .when(lower.str.starts_with("waste/") & known.list.contains(text)).then(text)
+        .otherwise(None)
+    )  # fmt: skip
+
+
+def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
+    return library.catalog.select(
+        pl.col("key").alias("_pattern"), "kind", pl.col("scope").alias("default_scope"),
+        pl.col("category").alias("default_category"), "iso_category", "biogenic",
+    )  # fmt: skip
+
+
+def _suggest(value: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches((value or "").lower(), choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _parameters(a: pl.DataFrame, library: FactorLibrary):
+    """Tier 2/3 overrides converted to GJ per base unit, t C per GJ and fractions."""
+    problems: list[Problem] = []
+    for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE]:
+        a = a.with_columns(reader.parse_number(pl.col(column)).alias(f"_{column}"))
+        problems += _problems_where(a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column,
+                                    "expected a number")  # fmt: skip
+        problems += _problems_where(a, pl.col(f"_{column}") < 0, column, "expected a value >= 0")
+    for column in FRACTION_COLUMNS:
+        problems += _problems_where(a, pl.col(f"_{column}") > 1, column, "expected a fraction between 0 and 1 (or a percentage)")
+    # ncv: numerator energy, denominator in the row's dimension
+    pairs = a.filter(pl.col("_ncv").is_not_null()).select("ncv_unit", "dimension").unique()
+    mult = {}
+    for row in pairs.iter_rows(named=True):
+        text, dim = row["ncv_unit"], row["dimension"]
+        try:
+            if not text or "/" not in text:
+                raise ValueError("expected an energy per unit such as GJ/t or GJ/万Nm3")
+            num, den = text.split("/", 1)
+            if units.dimension_of(den, library.ureg) != dim:
+                raise ValueError(f"'{den.strip()}' is {units.dimension_of(den, library.ureg)} but the row's quantity is {dim}")
+            mult[(text, dim)] = units.convert(1.0, num, "GJ", library.ureg) / units.convert(1.0, den, units.BASE_UNITS[dim], library.ureg)
+        except Exception as exc:  # noqa: BLE001 - reported to the user with the row
+            mult[(text, dim)] = str(exc)
+    bad = {k for k, v in mult.items() if isinstance(v, str)}
+    problems += _problems_where(
+        a, pl.col("_ncv").is_not_null() & pl.struct("ncv_unit", "dimension").map_elements(
+            lambda s: (s["ncv_unit"], s["dimension"]) in bad, return_dtype=pl.Boolean),
+        "ncv_unit", lambda r: mult[(r["ncv_unit"], r["dimension"])], value="ncv_unit",
+    ) if bad else []  # fmt: skip
+    good = pl.DataFrame(
+        [(k[0], k[1], v) for k, v in mult.items() if not isinstance(v, str)],
+        schema={"ncv_unit": pl.String, "dimension": pl.String, "_ncv_mult": pl.Float64}, orient="row",
+    )
+    a = a.join(good, on=["ncv_unit", "dimension"], how="left", nulls_equal=True)
+    cc_mult = {}
+    for text in a.filter(pl.col("_carbon_content").is_not_null())["carbon_content_unit"].unique().to_list():
+        try:
+            raw = text or "tC/GJ"
+            num, den = raw.split("/", 1)
+            mass, _ = units.split_gas_unit(num.strip())
+            cc_mult[text] = units.convert(1.0, mass, "t", library.ureg) / units.convert(1.0, den, "GJ", library.ureg)
+        except Exception as exc:  # noqa: BLE001
+            cc_mult[text] = f"expected a carbon content unit such as tC/GJ or tC/TJ ({exc})"
+    problems += [
+        p for text, v in cc_mult.items() if isinstance(v, str)
+        for p in _problems_where(a, pl.col("carbon_content_unit") == text, "carbon_content_unit", v)
+    ]  # fmt: skip
+    good_cc = {k: v for k, v in cc_mult.items() if not isinstance(v, str)}
+    a = a.with_columns(
+        (pl.col("_ncv") * pl.col("_ncv_mult")).alias("ncv_gj_per_base"),
+        (pl.col("_carbon_content") * pl.col("carbon_content_unit").replace_strict(good_cc, default=None, return_dtype=pl.Float64)
+         ).alias("carbon_content_t_per_gj"),
+        *[pl.col(f"_{c}").alias(c) for c in FRACTION_COLUMNS],
+    )  # fmt: skip
+    if None in good_cc:
+        a = a.with_columns(
+            pl.when(pl.col("carbon_content_unit").is_null()).then(pl.col("_carbon_content") * good_cc[None])
+            .otherwise(pl.col("carbon_content_t_per_gj")).alias("carbon_content_t_per_gj")
+        )  # fmt: skip
+    return a, problems
+
+
+def _fugitive(a: pl.DataFrame, library: FactorLibrary):
+    """Gas or blend of refrigerant rows, and the leaked mass (direct or by material balance)."""
+    aliases = gas_aliases()
+    blends = {b.lower(): b for b in blend_components()}
+    lookup = {**aliases, **blends, **{k.replace("-", ""): v for k, v in {**aliases, **blends}.items()}}
+    suffix = pl.col("key").str.strip_prefix("refrigerant/").str.to_lowercase().str.replace_all(r"\s", "")
+    is_fug = pl.col("kind") == "fugitive"
+    a = a.with_columns(
+        pl.when(is_fug).then(
+            pl.coalesce(suffix.replace_strict(lookup, default=None), suffix.str.replace_all("-", "").replace_strict(lookup, default=None))
+        ).alias("gas_or_blend")
+    )  # fmt: skip
+    problems = _problems_where(
+        a, is_fug & pl.col("gas_or_blend").is_null(), "activity",
+        "unknown refrigerant; expected a gas (HFC-134a, SF6 …) or a blend (R-410A, R-404A, R-407C, R-507A …)",
+    )  # fmt: skip
+    balance_given = pl.any_horizontal([pl.col(f"_{c}").is_not_null() for c in BALANCE])
+    balance = (
+        (pl.col("_inventory_start").fill_null(0) - pl.col("_inventory_end").fill_null(0)) + pl.col("_purchased").fill_null(0)
+        - pl.col("_disposed").fill_null(0) + pl.col("_capacity_retired").fill_null(0) - pl.col("_capacity_new").fill_null(0)
+    )  # fmt: skip
+    a = a.with_columns(
+        balance_given.alias("balance_used"),
+        (pl.when(balance_given).then(balance).otherwise(pl.col("_q")) * pl.col("to_base")).alias("leak_t"),
+    )
+    problems += _problems_where(a, is_fug & (pl.col("leak_t") < 0), "inventory_end",
+                                "the material balance gives a negative emission: check the stock figures")  # fmt: skip
+    return a, problems
+
+
+def spend_tables(settings: Settings) -> SpendTables:
+    """Exchange rates and price index: bundled (cited) values, overridden by ``[spend]``."""
+    with DATA.joinpath("exchange_rates.csv").open("rb") as fh:
+        rates = pl.read_csv(fh.read(), schema_overrides={"year": pl.Int32, "units_per_usd": pl.Float64})
+    rates = rates.select("currency", "year", (1 / pl.col("units_per_usd")).alias("usd_per_unit"))
+    extra = [(cur, int(y), float(v)) for cur, by_year in settings.spend.exchange_rates.items() for y, v in by_year.items()]
+    if extra:
+        override = pl.DataFrame(extra, schema={"currency": pl.String, "year": pl.Int32, "usd_per_unit": pl.Float64}, orient="row")
+        rates = pl.concat([override, rates.join(override, on=["currency", "year"], how="anti")])
+    with DATA.joinpath("price_index.csv").open("rb") as fh:
+        index = pl.read_csv(fh.read(), schema_overrides={"year": pl.Int32, "value": pl.Float64}).select("year", "value")
+    if settings.spend.price_index:
+        index = pl.DataFrame({"year": list(settings.spend.price_index), "value": list(settings.spend.price_index.values())},
+                             schema={"year": pl.Int32, "value": pl.Float64})  # fmt: skip
+    return SpendTables(rates, index)
