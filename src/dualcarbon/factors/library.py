@@ -62,12 +62,17 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_IPCC_SECTOR = re.compile(r"^\s*(\d(?:\.[A-Za-z0-9]+)*)")
+_IPCC_CODE = r"\b\d\.[A-Z](?:\.[0-9a-z]+)*"
 
 
-def _ipcc_sector(expr: pl.Expr) -> pl.Expr:
-    """IPCC source-category code at the start of a sector label ('1.A.2 Manufacturing…' → '1.A.2')."""
-    return expr.str.extract(_IPCC_SECTOR.pattern, 1)
+def _ipcc_sectors(expr: pl.Expr) -> pl.Expr:
+    """IPCC source-category codes in a sector label, as a list.
+
+    '1.A.2 Manufacturing…' → ['1.A.2']; '1.A.4.b Residential; 1.A.4.c.i Agriculture…' →
+    ['1.A.4.b', '1.A.4.c.i'] (IPCC 2006 Table 2.5 serves both). Labels of other datasets
+    ('Natural Gas', 'Scope 1') give no code: the factor applies to every sector.
+    """
+    return expr.str.extract_all(_IPCC_CODE)
 
 
 class UnitNormaliser:
@@ -141,9 +146,9 @@ def _normalise(frame: pl.DataFrame, normaliser: UnitNormaliser) -> pl.DataFrame:
     return joined.with_columns(
         pl.col("value").str.strip_chars().cast(pl.Float64, strict=False).alias("value"),
         pl.col("year").str.strip_chars().cast(pl.Int32, strict=False).alias("year"),
-        _ipcc_sector(pl.col("sector")).alias("ipcc_sector"),
+        _ipcc_sectors(pl.col("sector")).alias("ipcc_sector"),
         pl.coalesce(pl.col("region").str.strip_chars(), pl.lit("GLOBAL")).alias("region"),
-    ).with_columns(
+    ).explode("ipcc_sector", empty_as_null=True).with_columns(
         (pl.col("value") * pl.col("multiplier")).alias("value_norm"),
         pl.concat_str(
             [pl.col("table"), pl.col("source_ref")], separator="; ", ignore_nulls=True
