@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dualcarbon import __version__
+from dualcarbon import __version__, units
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.model import Settings
 
@@ -137,9 +137,12 @@ def _by_source(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
     names = library.catalog.select(pl.col("key").alias("activity"), pl.col("name_en").alias("activity_name_en"),
                                    pl.col("name_zh").alias("activity_name_zh"))  # fmt: skip
     located = e.filter(_counted("location"))
+    # quantities in the base unit of their dimension, so kWh and 万千瓦时 add up correctly
     qty = (
-        e.unique(subset=["_idx"]).group_by("key", "unit").agg(pl.col("quantity").sum())
-        .group_by("key").agg(pl.col("quantity").sum(), pl.col("unit").first())
+        e.unique(subset=["_idx"]).group_by("key")
+        .agg(pl.col("quantity_base").sum().alias("quantity"), pl.col("dimension").first())
+        .with_columns(pl.col("dimension").replace_strict(units.BASE_UNITS, default=None).alias("unit"))
+        .drop("dimension")
     )  # fmt: skip
     return (
         located.group_by("key", "scope", "category").agg(pl.col("co2e_t").sum())

@@ -1,0 +1,168 @@
+"""The self-contained HTML report of an inventory (DESIGN.md, "Outputs": ``report.html``).
+
+One document that opens offline: CSS inline, a system CJK font stack, plotly.js embedded
+once and each chart as inline JSON. Every label comes from the i18n catalogue and every
+category name from ``factors/data/categories.csv``, in the chosen language. Scope 2 is shown
+location-based and market-based side by side (GHG Protocol Scope 2 Guidance §7.1).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import plotly.offline
+import polars as pl
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from dualcarbon import __version__
+from dualcarbon.i18n import translator
+
+CATEGORIES = resources.files("dualcarbon.factors").joinpath("data", "categories.csv")
+FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+SCOPE3_SCHEME = "ghgp_scope3"
+# One bar per reported figure: (label key, scope, Scope 2 methods counted). A Scope 2 row whose
+# method is null or "both" (e.g. purchased heat without instruments) counts in both bars.
+BARS = [
+    ("totals.scope1", "1", None),
+    ("totals.scope2_location", "2", ["location", "both"]),
+    ("totals.scope2_market", "2", ["market", "both"]),
+    ("totals.scope3", "3", None),
+]
+SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
+
+
+def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: pl.DataFrame,
+                  factor_sources: pl.DataFrame, lang: str) -> str:  # fmt: skip
+    """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document."""
+    t = translator(lang)
+    names = _category_names(lang)
+    category_name = {code: name for (scheme, code), name in names.items() if scheme.startswith("ghgp_")}
+    charts = {
+        "breakdown": _breakdown_chart(inventory, category_name, t),
+        "monthly": _monthly_chart(summary.get("by_month") or [], t),
+    }
+    context = {
+        "t": t,
+        "label": lambda key, value: _label(t, f"{key}.{str(value).replace(' ', '_')}", value),
+        "lang": lang,
+        "s": summary,
+        "generator": summary.get("generator") or f"dualcarbon {__version__}",
+        "font_family": Markup(FONT_FAMILY),
+        "plotly_js": Markup(plotly.offline.get_plotlyjs()) if any(charts.values()) else None,
+        "charts": charts,
+        "category_name": lambda code: category_name.get(code, ""),
+        "scope3": _scope3_rows(summary.get("by_category") or [], names),
+        "iso": [(r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
+                for r in summary.get("by_iso_category") or []],  # fmt: skip
+        "facilities": summary.get("by_facility") or [],
+        "sources": emissions_by_source.with_columns(
+            pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")).to_dicts(),
+        "factors": factor_sources.to_dicts(),
+        "warnings": [w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "")
+                     for w in summary.get("warnings") or []],  # fmt: skip
+    }
+    return _environment().get_template("report.html.j2").render(context)
+
+
+@cache
+def _category_names(lang: str) -> dict[tuple[str, str], str]:
+    """``{(scheme, code): name}`` from categories.csv, in file order (GHG Protocol, ISO 14064-1)."""
+    with CATEGORIES.open(encoding="utf-8") as fh:
+        return {(row["scheme"], row["code"]): row[f"name_{lang}"] for row in csv.DictReader(fh)}
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("dualcarbon.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    env.filters.update(co2e=_co2e, qty=_quantity, factor=_factor_value)
+    return env
+
+
+def _co2e(value: float | None) -> str:
+    """Tonnes with thousands separators and 2 decimals; no "-0.00"."""
+    if value is None or value != value:
+        return "—"
+    return f"{(value if round(value, 2) != 0 else 0.0):,.2f}"
+
+
+def _quantity(value: float | None) -> str:
+    """Activity data and masses: like ``_co2e``, but small quantities keep 4 significant digits."""
+    if value is not None and 0 < abs(value) < 1:
+        return f"{value:.4g}"
+    return _co2e(value)
+
+
+def _factor_value(value: float | None) -> str:
+    return "—" if value is None else f"{value:.6g}"
+
+
+def _label(t: Callable[..., str], key: str, value: object) -> str:
+    """The catalogue's label for an identifier (a boundary, a status), or the identifier itself."""
+    text = t(key)
+    return str(value) if text == key else text
+
+
+def _scope3_rows(by_category: list[dict], names: dict[tuple[str, str], str]) -> list[tuple[str, str, float | None]]:
+    """All 15 Scope 3 categories, None where not in the inventory: the Scope 3 Standard (Ch. 11)
+    asks for emissions by category and a list of the categories excluded."""
+    co2e_t: dict[str, float] = {}
+    for row in by_category:
+        if row["scope"] == "3":
+            co2e_t[row["category"]] = co2e_t.get(row["category"], 0.0) + row["co2e_t"]
+    codes = [code for scheme, code in names if scheme == SCOPE3_SCHEME]
+    codes += sorted(set(co2e_t) - set(codes))
+    return [(code, names.get((SCOPE3_SCHEME, code), ""), co2e_t.get(code)) for code in codes]
+
+
+def _figure_html(fig: go.Figure, div_id: str, height_px: int) -> Markup:
+    fig.update_layout(template="plotly_white", font_family=FONT_FAMILY, height=height_px,
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.18})  # fmt: skip
+    html = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, default_height=f"{height_px}px",
+                       config={"displaylogo": False, "responsive": True})  # fmt: skip
+    return Markup(html)  # plotly escapes "<", ">" and "/" inside its JSON
+
+
+def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: Callable[..., str]) -> Markup | None:
+    """Stacked horizontal bars: Scope 1, Scope 2 both ways and Scope 3, split by category."""
+    method = pl.col("scope2_method")
+    parts = [
+        inventory.filter(pl.col("scope") == scope, True if methods is None else method.is_null() | method.is_in(methods))
+        .group_by("category").agg(pl.col("co2e_t").sum()).with_columns(bar=pl.lit(t(key)))
+        for key, scope, methods in BARS
+    ]  # fmt: skip
+    bars = pl.concat(parts).filter(pl.col("co2e_t") != 0)
+    if bars.is_empty():
+        return None
+    order = list(category_name)
+    codes = sorted(bars["category"].unique(), key=lambda c: (order.index(c) if c in order else len(order), c))
+    fig = go.Figure()
+    hover = f"%{{y}}<br>%{{fullData.name}}: %{{x:,.2f}} {t('unit.t_co2e')}<extra></extra>"
+    for code in codes:
+        rows = bars.filter(pl.col("category") == code)
+        fig.add_trace(go.Bar(orientation="h", name=f"{code} {category_name.get(code, '')}".strip(),
+                             x=rows["co2e_t"].to_list(), y=rows["bar"].to_list(), hovertemplate=hover))
+    fig.update_layout(barmode="stack", xaxis_title=t("unit.t_co2e"), xaxis_tickformat=",",
+                      yaxis={"categoryorder": "array", "categoryarray": [t(key) for key, *_ in reversed(BARS)]})  # fmt: skip
+    return _figure_html(fig, "chart-breakdown", 420)
+
+
+def _monthly_chart(by_month: list[dict], t: Callable[..., str]) -> Markup | None:
+    """One line per reported figure over the months, when the period has more than one month."""
+    months = sorted((r for r in by_month if r.get("month")), key=lambda r: r["month"])
+    if len(months) <= 1:
+        return None
+    fig = go.Figure()
+    for series in SERIES:
+        fig.add_trace(go.Scatter(mode="lines+markers", name=t(f"totals.{series}"), x=[r["month"] for r in months],
+                                 y=[r.get(series) or 0.0 for r in months],
+                                 hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>"))  # fmt: skip
+    fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", xaxis_type="category")
+    return _figure_html(fig, "chart-monthly", 360)

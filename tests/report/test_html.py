@@ -1,0 +1,236 @@
+"""The HTML report: self-contained, translated, escaped; and the i18n catalogues behind it.
+
+The figures are made up; the totals follow DESIGN.md ("Outputs"): total_location =
+scope1 + scope2_location + scope3 and total_market likewise.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import polars as pl
+import pytest
+
+from dualcarbon.i18n import catalogue, languages, translator
+from dualcarbon.report import render_report
+
+PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+
+SUMMARY = {
+    "schema": "dualcarbon.summary/1",
+    "generator": "dualcarbon 0.1.0",
+    "organization": {"name": "某水泥有限公司", "boundary": "operational_control"},
+    "period": {"start": "2024-01-01", "end": "2024-12-31"},
+    "gwp_set": "AR5",
+    "unit": "t CO2e",
+    "totals": {"scope1": 812345.6, "scope2_location": 60123.4, "scope2_market": 58000.0, "scope3": 12000.0,
+               "total_location": 884469.0, "total_market": 882345.6, "biogenic_co2": 1234.5},
+    "by_gas": [{"gas": "CO2", "mass_t": 870000.0, "co2e_t": 870000.0},
+               {"gas": "CH4", "mass_t": 500.0, "co2e_t": 14000.0},
+               {"gas": "HFC-134a", "mass_t": 0.0125, "co2e_t": 16.25}],
+    "by_category": [
+        {"scope": "1", "category": "1.stationary", "co2e_t": 300000.0},
+        {"scope": "1", "category": "1.process", "co2e_t": 512345.6},
+        {"scope": "2", "category": "2.electricity", "scope2_method": "location", "co2e_t": 55123.4},
+        {"scope": "2", "category": "2.electricity", "scope2_method": "market", "co2e_t": 53000.0},
+        {"scope": "2", "category": "2.heat", "scope2_method": "both", "co2e_t": 5000.0},
+        {"scope": "3", "category": "3.4", "co2e_t": 9000.0},
+        {"scope": "3", "category": "3.6", "co2e_t": 3000.0},
+    ],
+    "by_facility": [
+        {"facility": "一号窑", "scope1": 812345.6, "scope2_location": 60123.4, "scope2_market": 58000.0, "scope3": 0.0},
+        {"facility": "", "scope1": 0.0, "scope2_location": 0.0, "scope2_market": 0.0, "scope3": 12000.0},
+    ],
+    "by_month": [
+        {"month": "2024-01", "scope1": 400000.0, "scope2_location": 30000.0, "scope2_market": 29000.0, "scope3": 6000.0},
+        {"month": "2024-02", "scope1": 412345.6, "scope2_location": 30123.4, "scope2_market": 29000.0, "scope3": 6000.0},
+    ],
+    "by_iso_category": [{"category": "1", "co2e_t": 812345.6}, {"category": "2", "co2e_t": 60123.4},
+                        {"category": "3", "co2e_t": 12000.0}],
+    "factor_sets": [{"factor_set": "ipcc2006", "dataset": "IPCC 2006 Guidelines", "version": "2006",
+                     "sha256": "ab" * 32}],
+    "warnings": [{"code": "instrument_ignored", "message_en": "GEC batch G1 was not applied",
+                  "message_zh": "绿证批次 G1 未被采用"}],
+    "neutrality": None,
+    "activity_rows": 4,
+    "emission_rows": 9,
+}
+
+NEUTRALITY = {
+    "standard": "ISO14068-1", "subject": "organization", "status": "not achieved",
+    "balance": {"emissions": 884469.0, "reductions": 1000.0, "removals": 200.0, "credits": 5000.0, "net": 879269.0},
+    "checks": [{"id": "plan", "clause": "ISO 14068-1:2023 9.2", "status": "passed",
+                "reason_zh": "已提供碳中和管理计划", "reason_en": "a carbon neutrality management plan is provided"},
+               {"id": "credits_cover", "clause": "ISO 14068-1:2023 9.4", "status": "failed",
+                "reason_zh": "碳信用不足以抵消剩余排放", "reason_en": "credits do not cover the residual emissions"}],
+}
+
+INVENTORY = pl.DataFrame(
+    {"scope": ["1", "1", "2", "2", "2", "3", "3"],
+     "category": ["1.stationary", "1.process", "2.electricity", "2.electricity", "2.heat", "3.4", "3.6"],
+     "iso_category": ["1", "1", "2", "2", "2", "3", "3"],
+     "facility": ["一号窑", "一号窑", "一号窑", "一号窑", "一号窑", None, None],
+     "scope2_method": [None, None, "location", "market", None, None, None],
+     "co2e_t": [300000.0, 512345.6, 55123.4, 53000.0, 5000.0, 9000.0, 3000.0]},
+    schema_overrides={"scope2_method": pl.String},
+)
+
+BY_SOURCE = pl.DataFrame({
+    "activity": ["process/cement_clinker", "electricity/grid", "travel/air/long_haul"],
+    "activity_name_en": ["Cement clinker", "Grid electricity", None],
+    "activity_name_zh": ["水泥熟料", "电网电力", None],
+    "scope": ["1", "2", "3"], "category": ["1.process", "2.electricity", "3.6"],
+    "quantity": [1000000.0, 9.6, 2500000.0], "unit": ["t", "万千瓦时", "passenger km"],
+    "co2e_t": [512345.6, 55123.4, 3000.0],
+})
+
+FACTORS = pl.DataFrame({
+    "activity": ["process/cement_clinker"], "gas": ["CO2"], "factor_set": ["ipcc2006"],
+    "dataset": ["IPCC 2006 Guidelines"], "version": ["2006"], "table": ["Vol. 3 Ch. 2 Eq. 2.4"],
+    "citation": ["IPCC 2006 GL Vol. 3 Ch. 2 §2.2.1.1"], "value": [0.52], "unit": ["t / t"],
+    "region": ["GLOBAL"], "year": [None],
+})
+
+
+def render(lang: str, **changes) -> str:
+    summary = copy.deepcopy(SUMMARY) | changes
+    return render_report(summary, INVENTORY, BY_SOURCE, FACTORS, lang)
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def report(request) -> tuple[str, str]:
+    return request.param, render(request.param)
+
+
+def test_totals_formatted_with_separators_and_two_decimals(report):
+    _, html = report
+    for text in ("812,345.60", "60,123.40", "58,000.00", "12,000.00", "884,469.00", "882,345.60", "1,234.50"):
+        assert text in html
+
+
+def test_headings_translated():
+    zh, en = render("zh"), render("en")
+    for text in ("温室气体排放清单", "范围一", "范围二（基于位置）", "范围二（基于市场）", "范围三",
+                 "生物质二氧化碳（单独报告）", "吨二氧化碳当量", "运营控制权法", "按排放源划分的排放",
+                 "外购商品和服务", "商务差旅", "水泥熟料", "直接温室气体排放和清除"):
+        assert text in zh, text
+    for text in ("Greenhouse gas inventory", "Scope 2 (location-based)", "Scope 2 (market-based)",
+                 "Biogenic CO2 (reported separately)", "Operational control", "Business travel",
+                 "Cement clinker", "GHG Protocol Scope 2 Guidance"):
+        assert text in en, text
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    assert "Scope 2 (location-based)" not in zh
+
+
+def test_activity_without_name_falls_back_to_key(report):
+    assert report[1].count("travel/air/long_haul") == 1
+
+
+def test_all_fifteen_scope3_categories_listed(report):
+    _, html = report
+    section = html[html.index('id="scope3"'):html.index('id="iso-categories"')]
+    assert all(f"<td>3.{i}</td>" in section for i in range(1, 16))
+
+
+def test_self_contained_no_external_loads(report):
+    _, html = report
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)
+    assert "<link" not in html.lower()
+    assert "@import" not in html
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html, re.I)
+    assert "Noto Sans CJK SC" in html
+
+
+def test_plotly_embedded_exactly_once(report):
+    _, html = report
+    assert len(PLOTLY_BANNER.findall(html)) == 1
+    assert html.count("Plotly.newPlot(") == 2  # breakdown and monthly trend
+
+
+def test_no_charts_no_plotly():
+    empty = INVENTORY.clear()
+    html = render_report(copy.deepcopy(SUMMARY) | {"by_month": SUMMARY["by_month"][:1]}, empty, BY_SOURCE, FACTORS, "en")
+    assert not PLOTLY_BANNER.search(html) and "Plotly.newPlot(" not in html
+
+
+def test_neutrality_only_when_present():
+    assert 'id="neutrality"' not in render("zh")
+    zh, en = render("zh", neutrality=NEUTRALITY), render("en", neutrality=NEUTRALITY)
+    assert 'id="neutrality"' in zh and 'id="neutrality"' in en
+    for text in ("碳中和评价", "未实现碳中和", "符合", "不符合", "碳信用不足以抵消剩余排放", "879,269.00"):
+        assert text in zh, text
+    for text in ("Carbon neutrality not achieved", "Passed", "Failed", "credits do not cover the residual emissions"):
+        assert text in en, text
+
+
+def test_organization_name_is_escaped():
+    html = render("en", organization={"name": "<script>alert(1)</script> & Co", "boundary": "equity_share"})
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+
+
+def test_chart_labels_cannot_close_the_script():
+    inventory = INVENTORY.with_columns(pl.lit("</script><script>alert(1)</script>").alias("category"))
+    html = render_report(SUMMARY, inventory, BY_SOURCE, FACTORS, "en")
+    assert "</script><script>alert(1)" not in html
+
+
+def test_breakdown_counts_scope2_rows_without_method_in_both_bars():
+    # 2.heat has scope2_method null: the same 5,000 t in the location- and market-based bars.
+    html = render("en")
+    data = json.loads(re.search(r'Plotly\.newPlot\(\s*"chart-breakdown",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1))
+    bars = {trace["name"]: dict(zip(trace["y"], trace["x"])) for trace in data}
+    assert bars["2.heat Purchased heat and steam"] == {"Scope 2 (location-based)": 5000.0, "Scope 2 (market-based)": 5000.0}
+    assert bars["2.electricity Purchased electricity"] == {"Scope 2 (location-based)": 55123.4,
+                                                           "Scope 2 (market-based)": 53000.0}
+
+
+def test_warnings_in_chosen_language():
+    assert "绿证批次 G1 未被采用" in render("zh")
+    assert "GEC batch G1 was not applied" in render("en")
+
+
+def test_unknown_language_is_rejected():
+    with pytest.raises(ValueError, match="fr"):
+        render("fr")
+
+
+def test_translator_formats_and_falls_back():
+    zh = translator("zh")
+    assert zh("cli.wrote", path="out/report.html") == "已写入 out/report.html"
+    assert translator("en")("cli.problems_found", n=3) == "3 problems found"
+    assert zh("no.such.key") == "no.such.key"
+
+
+def test_translator_falls_back_to_english(monkeypatch):
+    import dualcarbon.i18n as i18n
+
+    only_title = {"report.title": "温室气体排放清单"}
+    real = i18n.catalogue
+    monkeypatch.setattr(i18n, "catalogue", lambda lang: only_title if lang == "zh" else real(lang))
+    t = i18n.translator("zh")
+    assert t("report.title") == "温室气体排放清单"
+    assert t("totals.scope1") == "Scope 1"
+
+
+def test_unknown_language_raises_value_error():
+    with pytest.raises(ValueError, match="'fr'"):
+        translator("fr")
+
+
+def test_catalogues_have_the_same_keys_and_placeholders():
+    assert languages() == ["en", "zh"]
+    en, zh = catalogue("en"), catalogue("zh")
+    assert set(en) == set(zh)
+    fields = re.compile(r"\{(\w+)\}")
+    for key in en:
+        assert set(fields.findall(en[key])) == set(fields.findall(zh[key])), key
+
+
+def test_chinese_catalogue_uses_established_terms():
+    t = translator("zh")
+    assert [t(f"totals.{k}") for k in ("scope1", "scope2_location", "scope2_market", "scope3", "biogenic_co2")] == [
+        "范围一", "范围二（基于位置）", "范围二（基于市场）", "范围三", "生物质二氧化碳（单独报告）"]
+    assert t("unit.t_co2e") == "吨二氧化碳当量"
