@@ -5,7 +5,7 @@ Two formulas, chosen per gas by factor-set precedence:
 * IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1 (Tier 1): Emissions_gas = Fuel consumed (TJ) × EF_gas (kg/TJ),
   with fuel converted to energy by its net calorific value (Vol. 2 Ch. 1 Table 1.2) and CH4/N2O
   factors by source category (Tables 2.2-2.5: 1.A.1, 1.A.2, 1.A.4.a, 1.A.4.b).
-* GB/T 32150-2015 §6.2 / Annex B: E_CO2 = Σ AD_i × EF_i with AD_i = FC_i × NCV_i and
+* GB/T 32150-2015 clause 7 (核算步骤与方法) and Annex B: E_CO2 = Σ AD_i × EF_i with AD_i = FC_i × NCV_i and
   EF_i = CC_i × OF_i × 44/12 (carbon content per unit heat × oxidation rate).
 
 US EPA Hub rows per physical unit (kg CO2/scf, g CH4/gallon) apply directly when the activity
@@ -124,7 +124,7 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
     cc_id = pl.when(pl.col("has_cc")).then(pl.lit("row:carbon_content")).otherwise(pl.col("factor_id"))
     formula = (
         pl.when(by_carbon)
-        .then(pl.lit("CO2 = Q × NCV × CC × OF × 44/12 (GB/T 32150-2015 §6.2, Annex B)"))
+        .then(pl.lit("CO2 = Q × NCV × CC × OF × 44/12 (GB/T 32150-2015 cl. 7, Annex B)"))
         .when(direct)
         .then(pl.lit("E = Q × EF (per physical unit; US EPA GHG Emission Factors Hub Table 1/2)"))
         .otherwise(pl.lit("E = Q × NCV × EF (IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1, Tier 1)"))
