@@ -83,7 +83,9 @@ def compute(
         price_year = _price_year(library, sets)
         acts, found = scope3.to_factor_dollars(acts, spend.rates, spend.index, price_year)
         problems.extend(found)
-        run(direct.compute(acts.filter(pl.col("quantity_base").is_not_null()), library, sets, "spend"))
+        acts, notes = _eeio_economy(acts.filter(pl.col("quantity_base").is_not_null()), library, sets)
+        warnings.extend(notes)
+        run(direct.compute(acts, library, sets, "spend"))
     acts = by_kind("fugitive")
     if acts.height:
         run(fugitive.compute(acts, blend_components()))
@@ -119,6 +121,34 @@ def compute(
 def electricity_instrument_schema() -> dict:
     return {"id": pl.String, "type": pl.String, "mwh": pl.Float64, "factor_kg_per_kwh": pl.Float64,
             "facility": pl.String, "region": pl.String, "vintage": pl.Int32, "status": pl.String}  # fmt: skip
+
+
+EEIO_ECONOMY = "US"  # USEEIO models the US economy (SOURCES.md#useeio)
+
+
+def _eeio_economy(acts: pl.DataFrame, library: FactorLibrary, sets: list[str]) -> tuple[pl.DataFrame, list[dict]]:
+    """Spend rows with no EEIO factor on their own region chain use the US model, with a warning.
+
+    GHG Protocol Scope 3 Calculation Guidance (Cat. 1, spend-based): EEIO data of another
+    economy may be used as a proxy; the proxy is disclosed (here in the warnings and the trace's
+    ``region_used``).
+    """
+    own = direct.resolve(acts, library, sets)["_idx"]
+    proxied = acts.filter(~pl.col("_idx").is_in(own.implode()))
+    if proxied.height == 0:
+        return acts, []
+    regions = ", ".join(sorted(proxied["region"].unique().to_list()))
+    note = {
+        "code": "eeio_proxy_economy",
+        "message_en": f"{proxied.height} spend rows in {regions} use US EEIO factors (USEEIO v1.3, US economy) as a proxy; "
+        "supplier-specific or local EEIO factors would be more accurate.",
+        "message_zh": f"{proxied.height} 条支出数据（{regions}）无本地投入产出因子，采用美国 USEEIO v1.3 因子作为替代；"
+        "如有供应商或本地因子，结果将更准确。",
+    }  # fmt: skip
+    acts = acts.with_columns(
+        pl.when(pl.col("_idx").is_in(own.implode())).then(pl.col("region")).otherwise(pl.lit(EEIO_ECONOMY)).alias("region")
+    )
+    return acts, [note]
 
 
 def _price_year(library: FactorLibrary, sets: list[str]) -> int:

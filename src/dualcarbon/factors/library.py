@@ -144,6 +144,8 @@ def _normalise(frame: pl.DataFrame, normaliser: UnitNormaliser) -> pl.DataFrame:
         how="left", nulls_equal=True,
     )  # fmt: skip
     return joined.with_columns(
+        pl.col("gas").alias("gas_source"),
+        pl.coalesce(pl.col("gas_id"), pl.col("gas")).alias("gas"),
         pl.col("value").str.strip_chars().cast(pl.Float64, strict=False).alias("value"),
         pl.col("year").str.strip_chars().cast(pl.Int32, strict=False).alias("year"),
         _ipcc_sectors(pl.col("sector")).alias("ipcc_sector"),

@@ -61,7 +61,7 @@ def candidates(
     cand = (
         requests.join(chains, on="region", how="inner")
         .join(
-            factors.rename({"region": "cand_region", "year": "year_used"}),
+            factors.rename({"region": "cand_region", "year": "year_used", "sector": "factor_sector"}),
             on=["key", "cand_region"],
             how="inner",
         )
@@ -89,7 +89,7 @@ def candidates(
     )
     return cand.with_columns(
         year_rank.alias("year_rank"),
-        (-pl.col("ipcc_sector").fill_null("").str.len_chars()).alias("sector_rank"),
+        (-pl.col("ipcc_sector").fill_null("").str.len_chars().cast(pl.Int32)).alias("sector_rank"),
     )
 
 

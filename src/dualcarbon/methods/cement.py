@@ -42,7 +42,7 @@ def default_clinker_ef(acts: pl.DataFrame, library: FactorLibrary, factor_sets: 
              pl.col("factor_set").alias("ef_set"))  # fmt: skip
     ckd = first_per(
         candidates(reqs, library, factor_sets, ["parameter"], match_dimension=False).filter(
-            pl.col("source_activity_id").str.contains("ckd", literal=True)
+            pl.col("activity_id").str.contains("ckd", literal=True)
             | pl.col("name").str.to_lowercase().str.contains("ckd", literal=True)
         ),
         ["req_id", "factor_set"],

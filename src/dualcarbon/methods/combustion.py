@@ -96,6 +96,10 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
     )
     chosen = pl.concat([chosen, override_co2], how="diagonal_relaxed")
 
+    chosen = chosen.select(
+        "req_id", "gas", "value_norm", "factor_id", "factor_set", "energy_route", "via_cc", "cc", "ox", "ncv_same",
+        "ncv_same_id", "ncv_any", "ncv_any_id", "region_used", "year_used",
+    )  # fmt: skip
     rows = acts.join(chosen, on="req_id", how="inner")
     problems = unresolved_problems(
         acts, rows.filter(pl.col("gas") == "CO2")["_idx"], "CO2 emission factor or carbon content", factor_sets

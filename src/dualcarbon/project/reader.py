@@ -1,0 +1,165 @@
+"""Read activity and credit tables as text, and parse their numbers and dates.
+
+Tables are read with every column as text (nothing guessed), a ``_row`` column giving the row
+as a spreadsheet shows it (the header is row 1; for Parquet the first record is row 2 too), and
+headers normalised (trimmed, lower case, Chinese headers mapped by ``factors/data/columns.csv``).
+CSV may be UTF-8 with or without BOM, or GB18030 (a superset of GBK and GB2312).
+Parsing is done with polars expressions, so it is vectorised over the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+from dualcarbon.errors import InputError, Problem
+
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+
+
+@lru_cache(maxsize=1)
+def column_aliases() -> dict[str, str]:
+    """Header alias (Chinese or English) → canonical column name."""
+    raw = resources.files("dualcarbon.factors").joinpath("data/columns.csv").read_bytes()
+    frame = pl.read_csv(raw, infer_schema=False)
+    return {_header(a): c for c, a in frame.iter_rows()}
+
+
+def _header(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)).strip().strip("\ufeff").lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError.single("the file is UTF-16; save it as UTF-8 (CSV UTF-8) or GB18030", file=name)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError.single("cannot decode the file: expected UTF-8 (with or without BOM) or GB18030/GBK", file=name)
+
+
+def _read_csv(path: Path, name: str) -> pl.DataFrame:
+    text = _decode(path.read_bytes(), name)
+    if not text.strip():
+        raise InputError.single("the file is empty: expected a header row and data rows", file=name)
+    separator = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        return pl.read_csv(text.encode("utf-8"), infer_schema=False, separator=separator)
+    except pl.exceptions.PolarsError as exc:
+        width = None
+        for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
+            width = width if width is not None else len(fields)
+            if len(fields) > width:
+                raise InputError.single(f"{len(fields)} fields but the header has {width}", file=name, row=line_no) from exc
+        raise InputError.single(f"cannot read the CSV: {exc}", file=name) from exc
+
+
+def _read_excel(path: Path, name: str) -> pl.DataFrame:
+    try:
+        frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
+    except Exception as exc:  # fastexcel raises its own error types
+        raise InputError.single(f"cannot read the workbook's first sheet: {exc}", file=name) from exc
+    return frame.with_columns(pl.all().cast(pl.String))
+
+
+def _read_parquet(path: Path, name: str) -> pl.DataFrame:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - reported with the file name
+        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+    return frame.with_columns(
+        [pl.col(c).dt.strftime("%Y-%m-%d") if dt in (pl.Date, pl.Datetime) else pl.col(c).cast(pl.String)
+         for c, dt in frame.schema.items()]
+    )  # fmt: skip
+
+
+def read_table(path: Path, display_name: str | None = None) -> pl.DataFrame:
+    """All columns as text plus ``_row``; blank rows dropped; InputError naming the file otherwise."""
+    path = Path(path)
+    name = display_name or path.name
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        frame = _read_excel(path, name)
+    elif suffix == ".parquet":
+        frame = _read_parquet(path, name)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        frame = _read_csv(path, name)
+    else:
+        raise InputError.single(f"unsupported file type '{suffix}': expected {', '.join(SUFFIXES)}", file=name)
+    aliases = column_aliases()
+    headers = []
+    for raw in frame.columns:
+        header = _header(raw)
+        headers.append(aliases.get(header, header))
+    seen: dict[str, str] = {}
+    problems = []
+    for raw, header in zip(frame.columns, headers, strict=True):
+        if not header or header.startswith("_duplicated_") or header.startswith("__unnamed"):
+            problems.append(Problem(name, 1, raw, None, "an empty or repeated header"))
+        elif header in seen:
+            problems.append(Problem(name, 1, raw, None, f"the same column as '{seen[header]}'"))
+        seen.setdefault(header, raw)
+    if problems:
+        raise InputError(problems)
+    frame = frame.rename(dict(zip(frame.columns, headers, strict=True)))
+    frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    data = [c for c in frame.columns if c != "_row"]
+    frame = frame.with_columns([normalize_text(pl.col(c)).alias(c) for c in data])
+    frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in data]))
+    if frame.height == 0:
+        raise InputError.single("no data rows: the file has a header but nothing under it", file=name)
+    return frame
+
+
+def normalize_text(expr: pl.Expr) -> pl.Expr:
+    """NFKC (full-width letters and digits → ASCII), trimmed; empty text becomes null."""
+    text = expr.cast(pl.String).str.normalize("NFKC").str.strip_chars()
+    return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
+
+
+def parse_number(expr: pl.Expr) -> pl.Expr:
+    """Numbers as people type them: '１２３', '1,234.5', '12 345', '15%' (→ 0.15); else null."""
+    text = normalize_text(expr).str.replace_all(r"[\s_']", "")
+    percent = text.str.ends_with("%")
+    text = text.str.strip_suffix("%")
+    grouped = text.str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+    text = pl.when(grouped).then(text.str.replace_all(",", "")).otherwise(text)
+    plain = text.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    value = pl.when(plain).then(text).otherwise(None).cast(pl.Float64, strict=False)
+    return pl.when(percent).then(value / 100).otherwise(value)
+
+
+def _date_parts(expr: pl.Expr) -> pl.Expr:
+    """'2024-03-31', '2024/3/31', '2024.3.31', '2024年3月31日', '20240331', '2024-03' → struct y, m, d."""
+    text = normalize_text(expr)
+    text = text.str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")  # time of a datetime from Excel
+    text = text.str.replace(r"^(\d{4})(\d{2})(\d{2})$", "$1-$2-$3")
+    text = text.str.replace_all(r"[年月/.]", "-").str.replace(r"日$", "").str.strip_suffix("-")
+    return text.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{1,2})(?:-(?<d>\d{1,2}))?$")
+
+
+def _to_date(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    return pl.concat_str([y, m.str.zfill(2), d.str.zfill(2)], separator="-").str.to_date("%Y-%m-%d", strict=False)
+
+
+def parse_date(expr: pl.Expr) -> pl.Expr:
+    """A date; a month ('2024-03', '2024年3月') means its first day. Null when not a valid date."""
+    parts = _date_parts(expr)
+    return _to_date(parts.struct.field("y"), parts.struct.field("m"), parts.struct.field("d").fill_null("01"))
+
+
+def parse_period_end(expr: pl.Expr) -> pl.Expr:
+    """Like ``parse_date``, but a month alone means its last day."""
+    parts = _date_parts(expr)
+    first = _to_date(parts.struct.field("y"), parts.struct.field("m"), pl.lit("01"))
+    return pl.when(parts.struct.field("d").is_null()).then(first.dt.month_end()).otherwise(parse_date(expr))
