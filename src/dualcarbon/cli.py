@@ -84,7 +84,8 @@ def _print_summary(console, summary: dict, lang: str) -> None:
 
     t = _t(lang)
     org, period = summary["organization"], summary["period"]
-    table = Table(title=t("cli.title", org=org["name"], start=period["start"], end=period["end"]))
+    name = (org.get("name_en") or org["name"]) if lang == "en" else org["name"]
+    table = Table(title=t("cli.title", org=name, start=period["start"], end=period["end"]))
     table.add_column(t("cli.item"))
     table.add_column(t("cli.unit_t_co2e"), justify="right")
     labels = {

@@ -75,6 +75,8 @@ def compute(
     for kind in DIRECT_KINDS:
         acts = by_kind(kind)
         if acts.height:
+            acts, notes = _with_proxies(acts, library, sets, settings.method.proxy_regions, kind)
+            warnings.extend(notes)
             run(direct.compute(acts, library, sets, kind))
     acts = by_kind("spend")
     if acts.height:
@@ -83,7 +85,8 @@ def compute(
         price_year = _price_year(library, sets)
         acts, found = scope3.to_factor_dollars(acts, spend.rates, spend.index, price_year)
         problems.extend(found)
-        acts, notes = _eeio_economy(acts.filter(pl.col("quantity_base").is_not_null()), library, sets)
+        proxies = list(dict.fromkeys([*settings.method.proxy_regions, EEIO_ECONOMY]))
+        acts, notes = _with_proxies(acts.filter(pl.col("quantity_base").is_not_null()), library, sets, proxies, "spend")
         warnings.extend(notes)
         run(direct.compute(acts, library, sets, "spend"))
     acts = by_kind("fugitive")
@@ -124,31 +127,46 @@ def electricity_instrument_schema() -> dict:
 
 
 EEIO_ECONOMY = "US"  # USEEIO models the US economy (SOURCES.md#useeio)
+KIND_ZH = {"heat": "外购热力", "freight": "货运", "travel": "差旅", "waste": "废弃物", "spend": "支出"}
 
 
-def _eeio_economy(acts: pl.DataFrame, library: FactorLibrary, sets: list[str]) -> tuple[pl.DataFrame, list[dict]]:
-    """Spend rows with no EEIO factor on their own region chain use the US model, with a warning.
+def _with_proxies(
+    acts: pl.DataFrame, library: FactorLibrary, sets: list[str], proxies: list[str], kind: str
+) -> tuple[pl.DataFrame, list[dict]]:
+    """Rows with no factor on their own region chain take the first proxy region that has one.
 
-    GHG Protocol Scope 3 Calculation Guidance (Cat. 1, spend-based): EEIO data of another
-    economy may be used as a proxy; the proxy is disclosed (here in the warnings and the trace's
-    ``region_used``).
+    GHG Protocol Scope 3 Calculation Guidance §7 (data quality; proxy data): data of another
+    region may stand in where none exists for the activity's own, and is disclosed: here as a
+    warning and in the trace's ``region_used``.
     """
-    own = direct.resolve(acts, library, sets)["_idx"]
-    proxied = acts.filter(~pl.col("_idx").is_in(own.implode()))
-    if proxied.height == 0:
-        return acts, []
-    regions = ", ".join(sorted(proxied["region"].unique().to_list()))
-    note = {
-        "code": "eeio_proxy_economy",
-        "message_en": f"{proxied.height} spend rows in {regions} use US EEIO factors (USEEIO v1.3, US economy) as a proxy; "
-        "supplier-specific or local EEIO factors would be more accurate.",
-        "message_zh": f"{proxied.height} 条支出数据（{regions}）无本地投入产出因子，采用美国 USEEIO v1.3 因子作为替代；"
-        "如有供应商或本地因子，结果将更准确。",
-    }  # fmt: skip
-    acts = acts.with_columns(
-        pl.when(pl.col("_idx").is_in(own.implode())).then(pl.col("region")).otherwise(pl.lit(EEIO_ECONOMY)).alias("region")
+    notes, pending = [], acts
+    done = direct.resolve(acts, library, sets)["_idx"]
+    regions: dict[int, str] = {}
+    for proxy in proxies:
+        pending = pending.filter(~pl.col("_idx").is_in(done.implode()))
+        if pending.height == 0:
+            break
+        trial = pending.with_columns(pl.lit(proxy).alias("region"))
+        done = direct.resolve(trial, library, sets)["_idx"].unique()
+        if done.len() == 0:
+            continue
+        found = pending.filter(pl.col("_idx").is_in(done.implode()))
+        regions.update(dict.fromkeys(found["_idx"].to_list(), proxy))
+        own = ", ".join(sorted(found["region"].unique().to_list()))
+        notes.append({
+            "code": "proxy_region",
+            "message_en": f"{found.height} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
+            "message_zh": f"{found.height} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
+        })  # fmt: skip
+    if not regions:
+        return acts, notes
+    proxy_frame = pl.DataFrame(
+        {"_idx": list(regions), "_proxy": list(regions.values())}, schema={"_idx": pl.UInt32, "_proxy": pl.String}
     )
-    return acts, [note]
+    acts = acts.join(proxy_frame, on="_idx", how="left").with_columns(
+        pl.coalesce(pl.col("_proxy"), pl.col("region")).alias("region")
+    ).drop("_proxy")
+    return acts, notes
 
 
 def _price_year(library: FactorLibrary, sets: list[str]) -> int:

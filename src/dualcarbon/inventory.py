@@ -74,7 +74,8 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
     summary = {
         "schema": SCHEMA,
         "generator": f"dualcarbon {__version__}",
-        "organization": {"name": settings.organization.name, "boundary": settings.organization.boundary},
+        "organization": {"name": settings.organization.name, "name_en": settings.organization.name_en,
+                         "boundary": settings.organization.boundary},
         "period": {"start": settings.period.start.isoformat(), "end": settings.period.end.isoformat()},
         "gwp_set": settings.method.gwp,
         "unit": "t CO2e",

@@ -47,6 +47,9 @@ class Method(_Strict):
     gwp: Literal["AR4", "AR5", "AR6"] = "AR5"
     factor_sets: list[str] | None = None
     scope2: Literal["location", "market", "both"] = "both"
+    #: Regions whose factors stand in when a row's own fallback chain has none (disclosed as a
+    #: warning and in the trace's ``region_used``), e.g. ["GB"] for road freight in China.
+    proxy_regions: list[str] = Field(default_factory=list)
 
 
 class Report(_Strict):

@@ -46,10 +46,8 @@ BASE_UNITS: dict[str, str] = {
 
 _DEFINITIONS = """
 passenger = [passenger] = pax
-count = [] = item
 tonne_coal_equivalent = 29.3076 * gigajoule = tce
 kilogram_coal_equivalent = 0.001 * tonne_coal_equivalent = kgce
-tonne_oil_equivalent = 41.868 * gigajoule = toe
 million_btu = 1e6 * Btu = MMBtu = mmBtu
 normal_cubic_meter = meter ** 3 = Nm3
 standard_cubic_foot = foot ** 3 = scf
@@ -123,6 +121,16 @@ _QUALIFIER = re.compile(r"\s*[(（][^)）]*[)）]\s*")
 _GAS_UNIT = re.compile(
     r"^\s*(tonnes?|kg|mg|Gg|Mt|kt|lbs?|g|t|千克|公斤|吨|克)\s*([A-Za-z][A-Za-z0-9\-]*)?\s*$"
 )
+
+
+#: Energy units of electricity: a fuel measured in these is almost always a mix-up with power.
+ELECTRICAL_ENERGY = frozenset({"kWh", "1e4 * kWh", "MWh", "GWh", "1e8 * kWh"})
+
+
+def is_electrical(text: str) -> bool:
+    """True for kWh, 度, 万千瓦时, MWh and the like."""
+    cleaned = _clean(text)
+    return _ALIASES.get(cleaned.lower(), cleaned) in ELECTRICAL_ENERGY
 
 
 def make_registry() -> pint.UnitRegistry:

@@ -200,7 +200,7 @@ def test_unknown_language_is_rejected():
 def test_translator_formats_and_falls_back():
     zh = translator("zh")
     assert zh("cli.wrote", path="out/report.html") == "已写入 out/report.html"
-    assert translator("en")("cli.problems_found", n=3) == "3 problems found"
+    assert translator("en")("cli.problems_found", n=3) == "3 problem(s) found"
     assert zh("no.such.key") == "no.such.key"
 
 

@@ -207,7 +207,7 @@ class FactorLibrary:
                 prev.rows + frames[-1].height, prev.name_en, prev.name_zh,
             )  # fmt: skip
         frame = pl.concat([f.select(["_line", "factor_set", *FACTOR_COLUMNS]) for f in frames])
-        frame = _apply_mapping(frame, mapping)
+        frame = _apply_mapping(frame, mapping, set(_read_data_csv("activities.csv")["key"].to_list()))
         frame = _normalise(frame, normaliser).with_columns(
             pl.concat_str([pl.col("factor_set"), pl.col("_line").cast(pl.String)], separator=":").alias(
                 "factor_id"
@@ -302,11 +302,13 @@ class FactorLibrary:
         return rows
 
 
-def _apply_mapping(frame: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:
+def _apply_mapping(frame: pl.DataFrame, mapping: pl.DataFrame, catalog_keys: set[str]) -> pl.DataFrame:
     """Source activity ids → canonical keys (identity unless ``mapping.csv`` says otherwise).
 
     A source id may map to several keys (a proxy: IPCC 'Other Bituminous Coal' also serves
-    原煤), so mapped rows are duplicated, one per key, and the mapping note is kept.
+    原煤), so mapped rows are duplicated, one per key, and the mapping note is kept. A source
+    id that is itself a catalogue key keeps that key too (IPCC 'Natural Gas' is
+    fuel/natural_gas and also the proxy for fuel/lng).
     """
     frame = frame.with_row_index("_src")
     pairs = frame.select("_src", "factor_set", "table", "activity_id").join(
@@ -321,7 +323,9 @@ def _apply_mapping(frame: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:
         ]
         pairs = pairs.filter(pl.Series(ok, dtype=pl.Boolean))
     mapped = frame.join(pairs.select("_src", "key", pl.col("note").alias("mapping_note")), on="_src")
-    unmapped = frame.join(pairs.select("_src"), on="_src", how="anti").with_columns(
+    unmapped = frame.join(
+        pairs.filter(~pl.col("activity_id").is_in(list(catalog_keys))).select("_src"), on="_src", how="anti"
+    ).with_columns(
         pl.col("activity_id").alias("key"), pl.lit(None, pl.String).alias("mapping_note")
     )
     return pl.concat([unmapped, mapped]).sort("_src").drop("_src")

@@ -143,6 +143,8 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         )
         .when(direct)
         .then(pl.concat_str([pl.lit("EF="), fmt(pl.col("value_norm")), pl.lit(" kg/base")]))
+        .when(pl.col("dimension") == "energy")
+        .then(pl.concat_str([pl.lit("EF="), fmt(pl.col("value_norm")), pl.lit(" kg/GJ")]))
         .otherwise(
             pl.concat_str(
                 [pl.lit("NCV="), fmt(ncv_used), pl.lit(" GJ/base; EF="), fmt(pl.col("value_norm")),

@@ -32,6 +32,11 @@ def resolve(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) 
     # one set's CO2 with another's CH4 for the same activity.
     best_set = first_per(cand, ["req_id"]).select("req_id", pl.col("set_rank").alias("_best"))
     cand = cand.join(best_set, on="req_id").filter(pl.col("set_rank") == pl.col("_best"))
+    # Sources that print a CO2e total beside its per-gas parts (UK DESNZ) must not be summed
+    # twice: the total is kept only where the set gives no individual gas.
+    total = pl.col("gas_source").str.to_uppercase() == "CO2E"
+    has_parts = (~total).any().over("req_id")
+    cand = cand.filter(~(total & has_parts))
     chosen = first_per(cand, ["req_id", "gas"])
     return acts.join(chosen.drop(["key", "region", "year", "sector", "dimension"]), on="req_id", how="inner")
 

@@ -111,6 +111,13 @@ def load(root: Path | str, library: FactorLibrary | None = None) -> Project:
             f"unknown factor set(s) {', '.join(unknown_sets)}; expected some of {', '.join(library.sets)}",
             file=SETTINGS_FILE, column="method.factor_sets",
         )  # fmt: skip
+    known = set(library.regions["region"].to_list())
+    unknown_proxies = [r for r in settings.method.proxy_regions if r not in known]
+    if unknown_proxies:
+        raise InputError.single(
+            f"unknown proxy region(s) {', '.join(unknown_proxies)}; expected region codes such as GB, US, CN",
+            file=SETTINGS_FILE, column="method.proxy_regions",
+        )  # fmt: skip
     files = activity_files(root)
     if not files:
         raise InputError.single("no activities file (activities.csv, .xlsx or .parquet) in the project folder",
@@ -211,10 +218,15 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.col("dimension").is_not_null() & pl.col("kind").is_not_null() & (pl.col("kind") != "spend")
         & ~allowed.fill_null("").str.split("|").list.contains(pl.col("dimension"))
     ) | ((pl.col("kind") == "spend") & pl.col("dimension").is_not_null() & ~pl.col("dimension").str.starts_with("currency:"))  # fmt: skip
+    # Fuel energy is accepted in heat units (GJ, MMBtu, therm, tce), not in kWh/万千瓦时.
+    electrical = [u for u in conv["unit"].to_list() if units.is_electrical(u)]
+    fuel_in_kwh = (pl.col("kind") == "combustion") & pl.col("unit").is_in(electrical)
+    bad_dim = bad_dim | fuel_in_kwh
     problems += _problems_where(
         a.with_columns(allowed.alias("_allowed")), bad_dim, "unit",
         lambda r: f"'{r['unit']}' is {r['dimension']} but {r['key']} needs "
-        + ("a currency" if r["kind"] == "spend" else " or ".join(r["_allowed"].split("|"))),
+        + ("a currency" if r["kind"] == "spend" else "mass or volume (or heat units such as GJ, MMBtu, therm, tce)"
+           if r["kind"] == "combustion" else " or ".join(r["_allowed"].split("|"))),
     )  # fmt: skip
 
     # dates
