@@ -94,7 +94,7 @@ def compute(
         run(fugitive.compute(acts, blend_components()))
     acts = by_kind(*CEMENT_KINDS)
     if acts.height:
-        run(cement.compute(acts, library, sets, ckd_reported=bool(by_kind("cement_kiln_dust").height)))
+        run(cement.compute(acts, library, sets))
     if problems:
         raise InputError(_dedupe(problems))
 

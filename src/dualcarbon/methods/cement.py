@@ -3,8 +3,10 @@
 * Clinker output method, GB/T 32151.8-2015 (and the CSI Cement CO2 Protocol v3 §, IPCC 2006
   Vol. 3 Ch. 2 Eq. 2.2/2.4): EF_cli = (CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40 (t CO2 / t
   clinker, mass fractions in the clinker, non-carbonate sources subtracted); E = Q_cli × EF_cli.
-  Without measured oxides, the EF comes from the first factor set that has one (IPCC default
-  0.52 t/t, corrected for CKD by 1.02 per Vol. 3 Ch. 2 Eq. 2.2 when no dust is reported).
+  Without measured oxides, the EF comes from the first factor set that has one: the IPCC
+  default 0.52 t/t (Vol. 3 Ch. 2 Eq. 2.4, which already includes the 2 % CKD correction, so
+  no CF_ckd is applied on top) or the CSI default 525 kg/t (clinker only; dust leaving the
+  kiln is reported in its own rows, as GB/T 32151.8 requires).
 * Raw meal method (CSI protocol, input method): E = Q_rawmeal × (CaO × 44/56 + MgO × 44/40)
   with the oxides of the carbonate part of the raw meal.
 * Kiln dust leaving the kiln system, GB/T 32151.8: E = Q_ckd × EF_cli (dust treated as
@@ -33,30 +35,33 @@ def oxide_ef() -> pl.Expr:
 
 
 def default_clinker_ef(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) -> pl.DataFrame:
-    """Per row: default clinker EF (t/t) and CKD correction factor from the factor sets."""
+    """Per row: the default clinker EF (t CO2/t clinker) of the first factor set that has one."""
     acts2 = acts.with_columns(pl.lit("process/cement_clinker").alias("key"), pl.lit("mass").alias("dimension"))
     acts2, reqs = with_requests(acts2)
     ef = first_per(
         candidates(reqs, library, factor_sets, ["ef", "ef_clinker"]).filter(~pl.col("energy_route")), ["req_id"]
     ).select("req_id", (pl.col("value_norm") / KG_PER_T).alias("ef_default"), pl.col("factor_id").alias("ef_id"),
              pl.col("factor_set").alias("ef_set"))  # fmt: skip
-    ckd = first_per(
-        candidates(reqs, library, factor_sets, ["parameter"], match_dimension=False).filter(
-            pl.col("activity_id").str.contains("ckd", literal=True)
-            | pl.col("name").str.to_lowercase().str.contains("ckd", literal=True)
-        ),
-        ["req_id", "factor_set"],
-    ).select("req_id", pl.col("factor_set").alias("ef_set"), pl.col("value_norm").alias("cf_ckd"),
-             pl.col("factor_id").alias("ckd_id"))  # fmt: skip
-    return acts2.join(ef, on="req_id", how="left").join(ckd, on=["req_id", "ef_set"], how="left")
+    return acts2.join(ef, on="req_id", how="left")
 
 
-def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str], ckd_reported: bool):
+def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
     """Process CO2 rows for the four cement activity kinds."""
     measured = pl.col("clinker_cao").is_not_null()
     rows = default_clinker_ef(acts, library, factor_sets)
-    cf = pl.when(pl.lit(not ckd_reported)).then(pl.col("cf_ckd").fill_null(1.0)).otherwise(1.0)
-    ef_cli = pl.when(measured).then(oxide_ef()).otherwise(pl.col("ef_default") * cf)
+    # Dust without its own analysis is calcined like the facility's clinker: the
+    # output-weighted oxide EF of that facility's clinker rows, else the default EF.
+    plant = (
+        rows.filter((pl.col("kind") == "cement_clinker") & measured)
+        .group_by("facility")
+        .agg(((pl.col("quantity_base") * oxide_ef()).sum() / pl.col("quantity_base").sum()).alias("ef_plant"))
+    )
+    rows = rows.join(plant, on="facility", how="left")
+    ef_cli = (
+        pl.when(measured).then(oxide_ef())
+        .when(pl.col("kind") == "cement_kiln_dust").then(pl.coalesce(pl.col("ef_plant"), pl.col("ef_default")))
+        .otherwise(pl.col("ef_default"))
+    )  # fmt: skip
     d = pl.col("ckd_calcination")
     ratio = ef_cli / (1 + ef_cli)
     ef_ckd = pl.when(d.is_not_null()).then(ratio * d / (1 - ratio * d)).otherwise(ef_cli)
@@ -71,26 +76,32 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str], 
         pl.when((kind == "cement_clinker") & measured)
         .then(pl.lit("E = Q_cli × [(CaO−CaO_nc)×44/56 + (MgO−MgO_nc)×44/40] (GB/T 32151.8-2015; CSI Cement CO2 Protocol)"))
         .when(kind == "cement_clinker")
-        .then(pl.lit("E = Q_cli × EF_cli × CF_ckd (IPCC 2006 Vol. 3 Ch. 2 Eq. 2.2, default EF)"))
+        .then(pl.lit("E = Q_cli × EF_cli (default EF: IPCC 2006 Vol. 3 Ch. 2 Eq. 2.4, CKD included, or CSI 525 kg/t)"))
         .when(kind == "cement_raw_meal")
         .then(pl.lit("E = Q_rm × (CaO×44/56 + MgO×44/40) (CSI Cement CO2 Protocol, raw meal method)"))
         .when((kind == "cement_kiln_dust") & d.is_not_null())
         .then(pl.lit("E = Q_ckd × EF_cli/(1+EF_cli)×d / (1 − EF_cli/(1+EF_cli)×d) (CSI Cement CO2 Protocol)"))
         .when(kind == "cement_kiln_dust")
-        .then(pl.lit("E = Q_ckd × EF_cli (GB/T 32151.8-2015, dust fully calcined)"))
+        .then(pl.lit("E = Q_ckd × EF_cli (GB/T 32151.8-2015, dust fully calcined; EF_cli of the facility's clinker)"))
         .otherwise(pl.lit("E = Q_rm × TOC × 44/12 (GB/T 32151.8-2015, non-fuel carbon of raw meal)"))
     )
+    def part(label: str, value: pl.Expr) -> pl.Expr:
+        return pl.when(value.is_not_null()).then(pl.concat_str([pl.lit(label), fmt(value)]))
+
     params = pl.concat_str(
-        [pl.lit("EF="), fmt(ef_t), pl.lit(" tCO2/t; CaO="), fmt(pl.col("clinker_cao")), pl.lit("; MgO="),
-         fmt(pl.col("clinker_mgo")), pl.lit("; d="), fmt(d), pl.lit("; TOC="), fmt(pl.col("toc"))],
-        ignore_nulls=True,
+        [pl.concat_str([pl.lit("EF="), fmt(ef_t), pl.lit(" tCO2/t")]), part("CaO=", pl.col("clinker_cao")),
+         part("MgO=", pl.col("clinker_mgo")), part("CaO_nc=", pl.col("noncarbonate_cao")),
+         part("MgO_nc=", pl.col("noncarbonate_mgo")), part("d=", d), part("TOC=", pl.col("toc"))],
+        separator="; ", ignore_nulls=True,
     )  # fmt: skip
     out = rows.with_columns(
         pl.lit("CO2").alias("gas"),
         (pl.col("quantity_base") * ef_t).alias("mass_t"),
         pl.when(measured | (kind == "cement_organic_carbon") | (kind == "cement_raw_meal"))
         .then(pl.lit("row:measured"))
-        .otherwise(pl.concat_str([pl.col("ef_id"), pl.col("ckd_id")], separator="; ", ignore_nulls=True))
+        .when((kind == "cement_kiln_dust") & pl.col("ef_plant").is_not_null())
+        .then(pl.lit("facility:clinker_oxides"))
+        .otherwise(pl.col("ef_id"))
         .alias("factor_ids"),
         pl.when(measured).then(pl.lit("row")).otherwise(pl.col("ef_set")).alias("factor_sets"),
         formula.alias("formula"),
