@@ -143,13 +143,15 @@ def factors_search(text: str = typer.Argument(..., help="Text in a key, alias or
     if rows.height == 0:
         console.print(f"no factor matches {text!r}")
         raise typer.Exit(1)
-    table = Table()
-    for col in ("key", "factor_set", "parameter", "gas", "value", "unit", "region", "year", "name"):
-        table.add_column(col)
+    table = Table(caption="dualcarbon factors show KEY --region R --year Y: values with their citations")
+    for col in ("key", "set", "parameter", "gas", "value", "region", "year"):
+        # keys and sets are what users copy: never truncated
+        table.add_column(col, overflow="fold", no_wrap=col in ("key", "set", "region"))
     for r in rows.iter_rows(named=True):
         unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
-        table.add_row(r["key"], r["factor_set"], r["parameter"], r["gas"] or "", f"{r['value']:g}" if r["value"] is not None else "",
-                      unit, r["region"], str(r["year"] or ""), (r["name"] or "")[:50])  # fmt: skip
+        value = f"{r['value']:g} {unit}" if r["value"] is not None else ""
+        table.add_row(r["key"], r["factor_set"], r["parameter"], r["gas"] or "", value, r["region"],
+                      str(r["year"] or ""))  # fmt: skip
     console.print(table)
 
 

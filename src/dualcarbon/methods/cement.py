@@ -36,7 +36,8 @@ def oxide_ef() -> pl.Expr:
 
 def default_clinker_ef(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) -> pl.DataFrame:
     """Per row: the default clinker EF (t CO2/t clinker) of the first factor set that has one."""
-    acts2 = acts.with_columns(pl.lit("process/cement_clinker").alias("key"), pl.lit("mass").alias("dimension"))
+    acts2 = acts.with_columns(pl.lit("process/cement_clinker").alias("key"), pl.lit("mass").alias("dimension"),
+                              pl.lit("2.A.1").alias("sector"))  # IPCC 2006 source category: cement production
     acts2, reqs = with_requests(acts2)
     ef = first_per(
         candidates(reqs, library, factor_sets, ["ef", "ef_clinker"]).filter(~pl.col("energy_route")), ["req_id"]

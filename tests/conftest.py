@@ -1,0 +1,76 @@
+"""Shared fixtures: one factor library per session and a small-project builder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dualcarbon import engine, inventory
+from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.project.load import load
+
+
+@pytest.fixture(scope="session")
+def library() -> FactorLibrary:
+    return FactorLibrary.load()
+
+
+class Run:
+    """The result of running a small project: emission rows and the summary."""
+
+    def __init__(self, emissions: pl.DataFrame, summary: dict, warnings: list[dict]):
+        self.emissions = emissions
+        self.summary = summary
+        self.warnings = warnings
+
+    def co2e(self, **where) -> float:
+        rows = self.emissions
+        for column, value in where.items():
+            rows = rows.filter(pl.col(column) == value)
+        return float(rows["co2e_t"].sum())
+
+    def mass(self, gas: str, **where) -> float:
+        return self.co2e_rows(gas=gas, **where)["mass_t"].sum()
+
+    def co2e_rows(self, **where) -> pl.DataFrame:
+        rows = self.emissions
+        for column, value in where.items():
+            rows = rows.filter(pl.col(column) == value)
+        return rows
+
+
+@pytest.fixture
+def run_project(tmp_path: Path, library: FactorLibrary):
+    """``run_project(rows, sets=[...], country="CN", credits=None, gwp="AR5", extra_toml="")``."""
+
+    def _run(rows: str, *, sets: list[str], country: str = "CN", credits: str | None = None, gwp: str = "AR5",
+             extra_toml: str = "", sector: str = "1.A.2") -> Run:  # fmt: skip
+        root = tmp_path / f"p{len(list(tmp_path.iterdir()))}"
+        root.mkdir()
+        (root / "dualcarbon.toml").write_text(textwrap.dedent(f"""
+            [organization]
+            name = "Test"
+            country = "{country}"
+            sector = "{sector}"
+            [period]
+            start = 2024-01-01
+            end = 2024-12-31
+            [method]
+            gwp = "{gwp}"
+            factor_sets = {sets!r}
+            {extra_toml}
+        """).replace("'", '"'), encoding="utf-8")  # fmt: skip
+        (root / "activities.csv").write_text(textwrap.dedent(rows).strip() + "\n", encoding="utf-8")
+        if credits:
+            (root / "credits.csv").write_text(textwrap.dedent(credits).strip() + "\n", encoding="utf-8")
+        project = load(root, library)
+        result = engine.compute(project.activities, project.library, project.settings, project.instruments,
+                                project.spend)  # fmt: skip
+        inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings,
+                                  project.activities.height)  # fmt: skip
+        return Run(result.emissions, inv.summary, result.warnings)
+
+    return _run

@@ -1,0 +1,111 @@
+"""Cement process CO2, refrigerants and Scope 3 methods against their standards' formulas and defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+HEADER = "id,facility,date,activity,quantity,unit,region"
+
+
+# -- cement (GB/T 32151.8-2015; CSI Cement CO2 and Energy Protocol v3; IPCC 2006 Vol. 3 Ch. 2) --
+def test_clinker_oxide_method(run_project):
+    # EF_cli = (CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40 (GB/T 32151.8; CSI protocol).
+    rows = (f"{HEADER},clinker_cao,clinker_mgo,noncarbonate_cao,noncarbonate_mgo\n"
+            "C1,kiln,2024-03-31,熟料,1000,t,CN,65%,2.0%,0.5%,0.1%\n")  # fmt: skip
+    run = run_project(rows, sets=["gbt32151_8", "ipcc2006"])
+    ef = (0.65 - 0.005) * 44 / 56 + (0.02 - 0.001) * 44 / 40
+    assert run.mass("CO2") == pytest.approx(1000 * ef, rel=1e-9)
+
+
+def test_clinker_default_ef_ipcc_includes_ckd(run_project):
+    # IPCC 2006 Vol. 3 Ch. 2 Eq. 2.4: default EF_clc 0.52 t CO2/t clinker, the 2 % CKD
+    # correction already included (so no further ×1.02).
+    run = run_project(f"{HEADER}\nC1,kiln,2024-03-31,process/cement_clinker,1000,t,CN", sets=["ipcc2006"])
+    assert run.mass("CO2") == pytest.approx(520.0, rel=1e-9)
+
+
+def test_clinker_default_ef_csi(run_project):
+    # CSI Cement CO2 and Energy Protocol v3, simple output method B1: default 525 kg CO2/t clinker.
+    run = run_project(f"{HEADER}\nC1,kiln,2024-03-31,process/cement_clinker,1000,t,CN", sets=["gbt32151_8", "ipcc2006"])
+    assert run.mass("CO2") == pytest.approx(525.0, rel=1e-9)
+
+
+def test_kiln_dust_csi_calcination_formula(run_project):
+    # CSI protocol Guidance Document Eq. 5 (Internet Manual Eq. 17):
+    # EF_CKD = (EF_cli/(1+EF_cli)) × d / (1 − (EF_cli/(1+EF_cli)) × d), with EF_cli = 0.525 and d = 0.5.
+    rows = f"{HEADER},ckd_calcination\nD1,kiln,2024-03-31,process/cement_kiln_dust,100,t,CN,0.5\n"
+    run = run_project(rows, sets=["gbt32151_8"])
+    r = 0.525 / 1.525
+    assert run.mass("CO2") == pytest.approx(100 * r * 0.5 / (1 - r * 0.5), rel=1e-9)
+
+
+def test_kiln_dust_uses_the_facilitys_clinker_ef(run_project):
+    # GB/T 32151.8: dust leaving the kiln is counted like clinker (fully calcined).
+    rows = (f"{HEADER},clinker_cao,clinker_mgo\n"
+            "C1,kiln,2024-03-31,熟料,1000,t,CN,0.65,0.02\nD1,kiln,2024-03-31,窑头粉尘,10,t,CN,,\n")  # fmt: skip
+    run = run_project(rows, sets=["gbt32151_8"])
+    ef = 0.65 * 44 / 56 + 0.02 * 44 / 40
+    assert run.mass("CO2") == pytest.approx(1010 * ef, rel=1e-9)
+
+
+def test_raw_meal_organic_carbon(run_project):
+    # GB/T 32151.8: E = raw meal × TOC × 44/12.
+    rows = f"{HEADER},toc\nR1,kiln,2024-03-31,生料中非燃料碳,10000,t,CN,0.1%\n"
+    run = run_project(rows, sets=["gbt32151_8"])
+    assert run.mass("CO2") == pytest.approx(10000 * 0.001 * 44 / 12, rel=1e-9)
+
+
+# -- refrigerants (IPCC 2006 Vol. 3 Ch. 7; EPA Hub Table 11/12; AR5 GWPs) ------------------
+def test_blend_leak_split_by_composition(run_project):
+    # R-410A = 50 % HFC-32 + 50 % HFC-125 (ANSI/ASHRAE 34); AR5 GWP 677 and 3 170 (IPCC AR5
+    # WG1 Table 8.A.1) → 1 923.5, as in the EPA Hub 2025 Table 12 (AR5 column: 1 924).
+    run = run_project(f"{HEADER}\nF1,office,2024-03-31,R-410A,10,kg,CN", sets=["ipcc2006"])
+    assert run.co2e() == pytest.approx(0.01 * (0.5 * 677 + 0.5 * 3170), rel=1e-9)
+    assert round(run.co2e() / 0.01) == 1924
+
+
+def test_material_balance(run_project):
+    # EPA Hub / GHG Protocol HFC tool mass balance: (start − end) + purchased − disposed
+    # + capacity retired − capacity of new equipment = emitted. (20 − 18) + 10 − 3 = 9 kg.
+    rows = (f"{HEADER},inventory_start,inventory_end,purchased,disposed\n"
+            "F1,site,2024-12-31,HFC-134a,0,kg,CN,20,18,10,3\n")  # fmt: skip
+    run = run_project(rows, sets=["ipcc2006"])
+    assert run.mass("HFC-134a") == pytest.approx(0.009, rel=1e-9)
+    assert run.co2e() == pytest.approx(0.009 * 1300, rel=1e-9)  # AR5 HFC-134a 1 300
+
+
+def test_gwp_set_changes_co2e(run_project):
+    # HFC-134a: AR4 1 430 (AR4 WG1 Table 2.14), AR6 1 530 (AR6 WG1 Table 7.SM.7).
+    ar4 = run_project(f"{HEADER}\nF1,site,2024-03-31,HFC-134a,1000,kg,CN", sets=["ipcc2006"], gwp="AR4")
+    ar6 = run_project(f"{HEADER}\nF1,site,2024-03-31,HFC-134a,1000,kg,CN", sets=["ipcc2006"], gwp="AR6")
+    assert ar4.co2e() == pytest.approx(1430, rel=1e-9)
+    assert ar6.co2e() == pytest.approx(1530, rel=1e-9)
+
+
+# -- Scope 3 (GHG Protocol Scope 3 Calculation Guidance) -----------------------------------
+def test_spend_based_currency_and_price_year(run_project):
+    # Cat. 1 spend-based: spend (CNY, 2024) → USD at the 2024 NBS rate 7.1217 CNY/USD → 2022
+    # dollars by US CPI-U (292.655 / 313.689) → × USEEIO v1.3 NAICS 327310 factors (kg/2022 USD).
+    run = run_project(f"{HEADER}\nS1,hq,2024-03-31,spend/naics/327310,1000000,元,US", sets=["useeio"], country="US")
+    usd2022 = 1_000_000 / 7.1217 * 292.655 / 313.689
+    assert run.mass("CO2") == pytest.approx(usd2022 * 3.86 / 1000, rel=1e-9)
+    assert run.co2e_rows(gas="CO2e")["mass_t"].sum() == pytest.approx(usd2022 * 1.35e-3 / 1000, rel=1e-9)
+    assert run.summary["by_category"][0]["category"] == "3.1"
+
+
+def test_freight_per_short_ton_mile(run_project):
+    # Cat. 4 distance-based; EPA Hub 2025 Table 8: medium- and heavy-duty truck 0.186 kg CO2
+    # per short ton-mile; 1 t·km = 1/(0.90718474 × 1.609344) short ton-miles.
+    run = run_project(f"{HEADER}\nT1,hq,2024-03-31,freight/road/truck,10000,t·km,US", sets=["us_epa_hub"], country="US")
+    assert run.mass("CO2") == pytest.approx(10000 / (0.90718474 * 1.609344) * 0.186 / 1000, rel=1e-9)
+    assert run.summary["by_category"][0]["category"] == "3.4"
+
+
+def test_proxy_region_is_used_and_disclosed(run_project):
+    # No Chinese freight factor is bundled: with proxy_regions = ["GB"] the DESNZ 2026 HGV
+    # factors stand in, and the substitution is reported.
+    run = run_project(f"{HEADER}\nT1,plant,2024-03-31,公路货运,10000,吨公里,CN-HE", sets=["uk_desnz"],
+                      extra_toml='proxy_regions = ["GB"]')  # fmt: skip
+    assert run.co2e() > 0
+    assert run.co2e_rows()["region_used"].unique().to_list() == ["GB"]
+    assert any(w["code"] == "proxy_region" for w in run.summary["warnings"])

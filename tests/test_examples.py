@@ -1,0 +1,134 @@
+"""End to end: the CLI on every bundled example, the summary's structure and totals.
+
+The cement example's Scope 1 and 2 are recomputed here by hand from its activities.csv with
+the published parameters, independently of the engine.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dualcarbon.cli import app
+
+TOTAL_KEYS = {"scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"}
+
+
+def run_example(tmp_path: Path, name: str, lang: str = "en") -> tuple[Path, dict]:
+    root = tmp_path / name
+    runner = CliRunner()
+    result = runner.invoke(app, ["init", str(root), "--example", name])
+    assert result.exit_code == 0, result.output
+    assert (root / "activities.csv").is_file()
+    result = runner.invoke(app, ["run", str(root), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert "Scope 1" in result.output or "范围一" in result.output
+    return root, json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["cement-plant", "dairy", "us-office"])
+def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
+    root, summary = run_example(tmp_path, name)
+    assert summary["schema"] == "dualcarbon.summary/1"
+    assert {"organization", "period", "gwp_set", "unit", "totals", "by_gas", "by_category", "factor_sets",
+            "neutrality"} <= set(summary)  # fmt: skip
+    assert summary["unit"] == "t CO2e" and summary["gwp_set"] == "AR5"
+    t = summary["totals"]
+    assert set(t) >= TOTAL_KEYS
+    assert math.isclose(t["total_location"], t["scope1"] + t["scope2_location"] + t["scope3"], rel_tol=1e-12)
+    assert math.isclose(t["total_market"], t["scope1"] + t["scope2_market"] + t["scope3"], rel_tol=1e-12)
+    assert all(t[k] > 0 for k in ("scope1", "scope2_location", "scope3"))
+    assert t["scope2_market"] < t["scope2_location"]  # every example retires certificates
+    by_gas = sum(g["co2e_t"] for g in summary["by_gas"])
+    assert math.isclose(by_gas, t["total_location"] + t["biogenic_co2"], rel_tol=1e-9)
+    by_category = sum(c["co2e_t"] for c in summary["by_category"] if c.get("scope2_method") != "market")
+    assert math.isclose(by_category, t["total_location"], rel_tol=1e-9)
+    for s in summary["factor_sets"]:
+        assert {"dataset", "version", "sha256"} <= set(s) and len(s["sha256"]) == 64
+    out = root / "out"
+    assert {p.name for p in out.iterdir()} == {"summary.json", "emissions.csv", "inventory.csv", "report.html"}
+    header = (out / "emissions.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert {"id", "source_file", "source_row", "gas", "co2e_t", "factor_ids", "formula", "parameters"} <= set(header)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", html)  # self-contained
+
+
+def test_report_language_switch(tmp_path):
+    root, _ = run_example(tmp_path, "dairy", lang="zh")
+    assert "范围一" in (root / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def _f(text: str) -> float:
+    return float(text.replace(",", "").rstrip("%")) / (100 if text.endswith("%") else 1)
+
+
+def test_cement_example_by_hand(tmp_path):
+    _, summary = run_example(tmp_path, "cement-plant")
+    rows = list(csv.DictReader((tmp_path / "cement-plant" / "activities.csv").open(encoding="utf-8")))
+    by = lambda a: [r for r in rows if r["activity"] == a]  # noqa: E731
+    gwp_ch4, gwp_n2o = 28, 265  # IPCC AR5 WG1 Table 8.A.1
+
+    # Clinker: GB/T 32151.8 oxide method with each month's analysis.
+    clinker = sum(_f(r["quantity"]) for r in by("熟料"))
+    process = sum(
+        _f(r["quantity"]) * ((_f(r["clinker_cao"]) - _f(r["noncarbonate_cao"])) * 44 / 56
+                             + (_f(r["clinker_mgo"]) - _f(r["noncarbonate_mgo"])) * 44 / 40)
+        for r in by("熟料")
+    )  # fmt: skip
+    ef_plant = process / clinker
+    process += sum(_f(r["quantity"]) for r in by("窑头粉尘")) * ef_plant  # dust calcined like clinker
+    process += sum(_f(r["quantity"]) * _f(r["toc"]) * 44 / 12 for r in by("生料中非燃料碳"))
+
+    # Raw coal: measured NCV (GJ/t) × IPCC 2006 Table 2.3 (1.A.2) other bituminous coal:
+    # CO2 94 600, CH4 10, N2O 1.5 kg/TJ.
+    coal_gj = sum(_f(r["quantity"]) * _f(r["ncv"]) for r in by("原煤"))
+    coal = coal_gj * (94.6e-3 + 10e-6 * gwp_ch4 + 1.5e-6 * gwp_n2o)
+
+    # Diesel: GB/T 32150 (42.652 GJ/t, 20.20 t C/TJ, 98 %) for CO2; IPCC NCV 43.0 GJ/t with
+    # Table 2.3 CH4 3 and N2O 0.6 kg/TJ.
+    diesel_t = sum(_f(r["quantity"]) for r in by("柴油"))
+    diesel = diesel_t * 42.652 * 0.0202 * 0.98 * 44 / 12 + diesel_t * 43.0 * (3e-6 * gwp_ch4 + 0.6e-6 * gwp_n2o)
+
+    # Electricity: Hebei 2023 0.6516 kg CO2/kWh (MEE/NBS 公告2025年第47号 表3); 20 000 MWh of GECs.
+    mwh = sum(_f(r["quantity"]) * 10 for r in by("外购电力"))  # 万千瓦时 → MWh
+    t = summary["totals"]
+    assert t["scope1"] == pytest.approx(process + coal + diesel, rel=1e-9)
+    assert t["scope2_location"] == pytest.approx(mwh * 0.6516, rel=1e-9)
+    assert t["scope2_market"] == pytest.approx((mwh - 20000) * 0.6516, rel=1e-9)
+    process_row = next(c for c in summary["by_category"] if c["category"] == "1.process")
+    assert process_row["co2e_t"] == pytest.approx(process, rel=1e-9)
+
+
+def test_validate_reports_ok_and_writes_nothing(tmp_path):
+    runner = CliRunner()
+    root = tmp_path / "us"
+    assert runner.invoke(app, ["init", str(root), "--example", "us-office"]).exit_code == 0
+    result = runner.invoke(app, ["validate", str(root)])
+    assert result.exit_code == 0, result.output
+    assert not (root / "out").exists()
+
+
+def test_init_refuses_unknown_example_and_existing_folder(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(tmp_path / "x"), "--example", "nope"]).exit_code == 2
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "activities.csv").write_text("x", encoding="utf-8")
+    assert runner.invoke(app, ["init", str(tmp_path / "full"), "--example", "dairy"]).exit_code == 2
+
+
+def test_factors_show_cites_its_source():
+    result = CliRunner().invoke(app, ["factors", "show", "fuel/natural_gas", "--region", "CN", "--year", "2024"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "GB/T 32150-2015" in text and "IPCC" in text and "389.31" in text
+
+
+def test_factors_search_finds_chinese_alias():
+    result = CliRunner().invoke(app, ["factors", "search", "天然气"])
+    assert result.exit_code == 0 and "fuel/natural_gas" in " ".join(result.output.split()).replace("…", "")
