@@ -132,3 +132,12 @@ def test_factors_show_cites_its_source():
 def test_factors_search_finds_chinese_alias():
     result = CliRunner().invoke(app, ["factors", "search", "天然气"])
     assert result.exit_code == 0 and "fuel/natural_gas" in " ".join(result.output.split()).replace("…", "")
+
+
+def test_unknown_language_is_an_input_error(tmp_path):
+    runner = CliRunner()
+    root = tmp_path / "d"
+    assert runner.invoke(app, ["init", str(root), "--example", "dairy"]).exit_code == 0
+    result = runner.invoke(app, ["run", str(root), "--lang", "fr"])
+    assert result.exit_code == 2 and "--lang" in result.output
+    assert not (root / "out").exists()

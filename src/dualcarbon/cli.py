@@ -28,9 +28,9 @@ def _console():
 
 
 def _t(lang: str | None):
-    from dualcarbon.i18n import translator
+    from dualcarbon.i18n import languages, translator
 
-    return translator(lang or "en")
+    return translator(lang if lang in languages() else "en")
 
 
 def _fail_input(exc, lang: str | None) -> None:
@@ -45,7 +45,11 @@ def _fail_input(exc, lang: str | None) -> None:
 def _guard(fn, lang):
     from dualcarbon.errors import InputError
 
+    from dualcarbon.i18n import languages
+
     try:
+        if lang is not None and lang not in languages():
+            raise InputError.single(f"expected a language, one of: {', '.join(languages())}", column="--lang", value=lang)
         return fn()
     except InputError as exc:
         _fail_input(exc, lang)
