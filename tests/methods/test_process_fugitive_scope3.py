@@ -109,3 +109,28 @@ def test_proxy_region_is_used_and_disclosed(run_project):
     assert run.co2e() > 0
     assert run.co2e_rows()["region_used"].unique().to_list() == ["GB"]
     assert any(w["code"] == "proxy_region" for w in run.summary["warnings"])
+
+
+def test_purchased_steam(run_project):
+    # GHG Protocol Scope 2 (purchased heat/steam); EPA Hub 2025 Table 7: 66.33 kg CO2,
+    # 1.25 g CH4, 0.125 g N2O per mmBtu. 1 000 mmBtu → 66.33 t CO2.
+    run = run_project(f"{HEADER}\nH1,hq,2024-03-31,外购蒸汽,1000,MMBtu,US", sets=["us_epa_hub"], country="US")
+    assert run.mass("CO2") == pytest.approx(66.33, rel=1e-9)
+    assert run.mass("CH4") == pytest.approx(1.25e-3, rel=1e-9)
+    assert run.summary["totals"]["scope2_location"] == pytest.approx(run.co2e(), rel=1e-9)
+
+
+def test_business_travel_per_passenger_mile(run_project):
+    # Cat. 6; EPA Hub 2025 Table 10: long-haul air 0.163 kg CO2, 0.0006 g CH4, 0.0052 g N2O
+    # per passenger-mile. 10 000 passenger-km = 6 213.7 passenger-miles.
+    run = run_project(f"{HEADER}\nT1,hq,2024-03-31,long-haul flight,10000,passenger·km,US", sets=["us_epa_hub"],
+                      country="US")  # fmt: skip
+    pmi = 10000 / 1.609344
+    assert run.mass("CO2") == pytest.approx(pmi * 0.163e-3, rel=1e-9)
+    assert run.mass("N2O") == pytest.approx(pmi * 0.0052e-6, rel=1e-9)
+
+
+def test_waste_landfill_per_short_ton(run_project):
+    # Cat. 5; EPA Hub 2025 Table 9: mixed MSW landfilled 0.58 t CO2e per short ton.
+    run = run_project(f"{HEADER}\nW1,hq,2024-03-31,waste/landfill/msw,100,short ton,US", sets=["us_epa_hub"], country="US")
+    assert run.co2e() == pytest.approx(58.0, rel=1e-9)
