@@ -116,7 +116,6 @@ def compute(
             (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
             (pl.col("biogenic").fill_null(False) & (pl.col("gas") == "CO2")).alias("biogenic"),
         )
-        .sort("_idx", "scope2_method", "gas", nulls_last=False)
     )
     return EngineResult(emissions, warnings)
 
@@ -139,31 +138,33 @@ def _with_proxies(
     region may stand in where none exists for the activity's own, and is disclosed: here as a
     warning and in the trace's ``region_used``.
     """
-    notes, pending = [], acts
-    done = direct.resolve(acts, library, sets)["_idx"]
-    regions: dict[int, str] = {}
+    from dualcarbon.methods.common import REQUEST_KEYS
+
+    # Work on the distinct requests (a small table), not on the rows.
+    reqs = acts.select(REQUEST_KEYS).unique().with_row_index("_idx").with_columns(pl.col("_idx").cast(pl.UInt32))
+    found_ids = direct.resolve(reqs, library, sets)["_idx"].unique()
+    pending = reqs.filter(~pl.col("_idx").is_in(found_ids.implode()))
+    notes, proxied = [], []
     for proxy in proxies:
-        pending = pending.filter(~pl.col("_idx").is_in(done.implode()))
         if pending.height == 0:
             break
         trial = pending.with_columns(pl.lit(proxy).alias("region"))
-        done = direct.resolve(trial, library, sets)["_idx"].unique()
-        if done.len() == 0:
+        hit = direct.resolve(trial, library, sets)["_idx"].unique()
+        if hit.len() == 0:
             continue
-        found = pending.filter(pl.col("_idx").is_in(done.implode()))
-        regions.update(dict.fromkeys(found["_idx"].to_list(), proxy))
-        own = ", ".join(sorted(found["region"].unique().to_list()))
+        found = pending.filter(pl.col("_idx").is_in(hit.implode()))
+        proxied.append(found.select(REQUEST_KEYS).with_columns(pl.lit(proxy).alias("_proxy")))
+        pending = pending.filter(~pl.col("_idx").is_in(hit.implode()))
+        rows = acts.join(found.select(REQUEST_KEYS), on=REQUEST_KEYS, how="semi", nulls_equal=True)
+        own = ", ".join(sorted(rows["region"].unique().to_list()))
         notes.append({
             "code": "proxy_region",
-            "message_en": f"{found.height} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
-            "message_zh": f"{found.height} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
+            "message_en": f"{rows.height} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
+            "message_zh": f"{rows.height} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
         })  # fmt: skip
-    if not regions:
+    if not proxied:
         return acts, notes
-    proxy_frame = pl.DataFrame(
-        {"_idx": list(regions), "_proxy": list(regions.values())}, schema={"_idx": pl.UInt32, "_proxy": pl.String}
-    )
-    acts = acts.join(proxy_frame, on="_idx", how="left").with_columns(
+    acts = acts.join(pl.concat(proxied), on=REQUEST_KEYS, how="left", nulls_equal=True).with_columns(
         pl.coalesce(pl.col("_proxy"), pl.col("region")).alias("region")
     ).drop("_proxy")
     return acts, notes

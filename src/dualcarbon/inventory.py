@@ -140,7 +140,7 @@ def _by_source(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
     located = e.filter(_counted("location"))
     # quantities in the base unit of their dimension, so kWh and 万千瓦时 add up correctly
     qty = (
-        e.unique(subset=["_idx"]).group_by("key")
+        e.select("_idx", "key", "quantity_base", "dimension").unique(subset=["_idx"]).group_by("key")
         .agg(pl.col("quantity_base").sum().alias("quantity"), pl.col("dimension").first())
         .with_columns(pl.col("dimension").replace_strict(units.BASE_UNITS, default=None).alias("unit"))
         .drop("dimension")

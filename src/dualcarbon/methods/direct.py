@@ -24,7 +24,8 @@ FORMULAS = {
 }
 
 
-def resolve(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) -> pl.DataFrame:
+def resolve(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str],
+            per_factor: list[pl.Expr] | None = None) -> pl.DataFrame:  # fmt: skip
     """Per activity row and gas, the winning factor whose denominator matches the row's dimension."""
     acts, reqs = with_requests(acts)
     cand = candidates(reqs, library, factor_sets, ["ef"]).filter(~pl.col("energy_route") & pl.col("gas").is_not_null())
@@ -38,18 +39,20 @@ def resolve(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) 
     has_parts = (~total).any().over("req_id")
     cand = cand.filter(~(total & has_parts))
     chosen = first_per(cand, ["req_id", "gas"])
+    if per_factor:  # trace text built once per request × gas, not once per row
+        chosen = chosen.with_columns(per_factor)
     return acts.join(chosen.drop(["key", "region", "year", "sector", "dimension"]), on="req_id", how="inner")
 
 
 def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str], kind: str):
-    rows = resolve(acts, library, factor_sets)
+    params = pl.concat_str([pl.lit("EF="), fmt(pl.col("value_norm")), pl.lit(" kg/base")]).alias("parameters")
+    rows = resolve(acts, library, factor_sets, [params])
     problems = unresolved_problems(acts, rows["_idx"], "emission factor", factor_sets)
     out = rows.with_columns(
         (pl.col("quantity_base") * pl.col("value_norm") / KG_PER_T).alias("mass_t"),
         pl.col("factor_id").alias("factor_ids"),
         pl.col("factor_set").alias("factor_sets"),
         pl.lit(FORMULAS[kind]).alias("formula"),
-        pl.concat_str([pl.lit("EF="), fmt(pl.col("value_norm")), pl.lit(" kg/base")]).alias("parameters"),
         pl.when(pl.lit(kind) == "electricity").then(pl.lit("location")).otherwise(None).alias("scope2_method"),
     )
     return shape(out), problems

@@ -23,7 +23,8 @@ TRACE_COLUMNS = [
 def emissions_table(emissions: pl.DataFrame) -> pl.DataFrame:
     """Emission rows with their trace, in the documented column order (``_file``/``_row`` renamed)."""
     cols = [c for c in TRACE_COLUMNS if c in emissions.columns]
-    return emissions.select(cols).rename({"_file": "source_file", "_row": "source_row"})
+    ordered = emissions.sort("_idx", "scope2_method", "gas", nulls_last=False)  # input order, stable output
+    return ordered.select(cols).rename({"_file": "source_file", "_row": "source_row"})
 
 
 def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame, report_html: str | None,
