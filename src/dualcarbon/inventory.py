@@ -39,7 +39,10 @@ def _sum(frame: pl.DataFrame, expr: pl.Expr) -> float:
 def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrary, warnings: list[dict],
               activity_rows: int) -> Inventory:  # fmt: skip
     """The ``summary.json`` record and the aggregated frames behind outputs and the report."""
-    e = emissions
+    # Aggregations read a narrow frame: filters then copy numbers and codes, not the trace text.
+    narrow = ["_idx", "key", "gas", "scope", "category", "iso_category", "facility", "month", "scope2_method",
+              "biogenic", "mass_t", "co2e_t", "quantity_base", "dimension"]  # fmt: skip
+    e = emissions.select([c for c in narrow if c in emissions.columns])
     loc, mkt = _counted("location"), _counted("market")
     scope = pl.col("scope")
     totals = {
@@ -86,13 +89,13 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
         "by_iso_category": by_iso.rename({"iso_category": "category"}).to_dicts(),
         "by_facility": _by_facility(e),
         "by_month": _by_month(e),
-        "factor_sets": _factor_sets(e, library),
+        "factor_sets": _factor_sets(emissions, library),
         "warnings": warnings,
         "activity_rows": activity_rows,
         "emission_rows": e.height,
         "neutrality": None,
     }
-    return Inventory(summary, inventory, _by_source(e, library), _factor_sources(e, library))
+    return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library))
 
 
 def _category_record(row: dict) -> dict:
