@@ -1,7 +1,7 @@
 """End-to-end speed of the inventory engine against a pandas baseline and a bare DuckDB floor.
 
-    python bench/ledger.py /tmp/ledger --rows 1_000_000      # once per size
-    python bench/speed.py /tmp/ledger [--repeat 3] [--json] [--skip-ours]
+    python bench/ledger.py ledger --rows 1_000_000      # once per size
+    python bench/speed.py ledger [--repeat 3] [--json] [--skip-ours]
 
 Three measurements on the same Parquet ledger, each in a fresh process (so peak RSS is its own),
 median of ``--repeat`` runs:
@@ -57,7 +57,7 @@ def factor_table(project: Path) -> Path:
         pl.lit(1.0).alias("quantity"),
         pl.when(pl.col("has_ncv")).then(1.0).alias("ncv_gj_per_base"),
     )
-    reps = reps.with_row_index("_idx_new").with_columns(pl.col("_idx_new").cast(pl.UInt32).alias("_idx")).drop("_idx_new")
+    reps = reps.drop("_idx").with_row_index("_idx")
     result = engine.compute(reps, p.library, p.settings, None, p.spend)
     e = result.emissions.filter(pl.col("scope2_method").is_null() | (pl.col("scope2_method") == "location"))
     table = e.join(reps.select("_idx", *keys), on="_idx").select(

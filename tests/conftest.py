@@ -26,20 +26,17 @@ class Run:
         self.summary = summary
         self.warnings = warnings
 
-    def co2e(self, **where) -> float:
-        rows = self.emissions
-        for column, value in where.items():
-            rows = rows.filter(pl.col(column) == value)
-        return float(rows["co2e_t"].sum())
-
-    def mass(self, gas: str, **where) -> float:
-        return self.co2e_rows(gas=gas, **where)["mass_t"].sum()
-
     def co2e_rows(self, **where) -> pl.DataFrame:
         rows = self.emissions
         for column, value in where.items():
             rows = rows.filter(pl.col(column) == value)
         return rows
+
+    def co2e(self, **where) -> float:
+        return float(self.co2e_rows(**where)["co2e_t"].sum())
+
+    def mass(self, gas: str, **where) -> float:
+        return self.co2e_rows(gas=gas, **where)["mass_t"].sum()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import AR6_SF6_NOTE, blend_components
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.methods import cement, combustion, direct, electricity, fugitive, scope3
-from dualcarbon.methods.common import empty_emissions
+from dualcarbon.methods.common import REQUEST_KEYS, empty_emissions
 from dualcarbon.model import Settings
 
 DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
@@ -138,8 +138,6 @@ def _with_proxies(
     region may stand in where none exists for the activity's own, and is disclosed: here as a
     warning and in the trace's ``region_used``.
     """
-    from dualcarbon.methods.common import REQUEST_KEYS
-
     # Work on the distinct requests (a small table), not on the rows.
     reqs = acts.select(REQUEST_KEYS).unique().with_row_index("_idx").with_columns(pl.col("_idx").cast(pl.UInt32))
     found_ids = direct.resolve(reqs, library, sets)["_idx"].unique()

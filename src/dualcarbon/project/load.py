@@ -172,10 +172,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     for column in KNOWN_COLUMNS:
         if column not in a.columns:
             a = a.with_columns(pl.lit(None, pl.String).alias(column))
-    a = a.with_row_index("_idx").with_columns(
-        [reader.normalize_text(pl.col(c)).alias(c) for c in ("id", "facility", "activity", "unit", "region", "sector",
-                                                             "scope", "category")]
-    )  # fmt: skip
+    a = a.with_row_index("_idx")  # text is already normalised by the reader
 
     # ids: present and unique across all files
     problems += _problems_where(a, pl.col("id").is_null(), "id", "an id is required")

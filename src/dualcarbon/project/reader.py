@@ -37,27 +37,35 @@ def _header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _decode(raw: bytes, name: str) -> str:
+def _utf8(raw: bytes, name: str) -> bytes:
+    """The file as UTF-8 bytes: UTF-8 (BOM dropped) as it is, GB18030/GBK re-encoded."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError.single("the file is UTF-16; save it as UTF-8 (CSV UTF-8) or GB18030", file=name)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError.single("cannot decode the file: expected UTF-8 (with or without BOM) or GB18030/GBK", file=name)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError.single(
+            "cannot decode the file: expected UTF-8 (with or without BOM) or GB18030/GBK", file=name
+        ) from None
 
 
 def _read_csv(path: Path, name: str) -> pl.DataFrame:
-    text = _decode(path.read_bytes(), name)
-    if not text.strip():
+    data = _utf8(path.read_bytes(), name)
+    if not data.strip():
         raise InputError.single("the file is empty: expected a header row and data rows", file=name)
     separator = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
-        return pl.read_csv(text.encode("utf-8"), infer_schema=False, separator=separator)
+        return pl.read_csv(data, infer_schema=False, separator=separator)
     except pl.exceptions.PolarsError as exc:
         width = None
-        for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
+        lines = io.StringIO(data.decode("utf-8"))
+        for line_no, fields in enumerate(csv.reader(lines, delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
                 raise InputError.single(f"{len(fields)} fields but the header has {width}", file=name, row=line_no) from exc
