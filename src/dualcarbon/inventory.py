@@ -36,11 +36,24 @@ def _sum(frame: pl.DataFrame, expr: pl.Expr) -> float:
     return float(frame.filter(expr)["co2e_t"].sum() or 0.0)
 
 
+def facility_lines(emissions: pl.DataFrame) -> pl.DataFrame:
+    """CO2e by facility and inventory line, straight from emission rows (biogenic CO2 excluded)."""
+    return (
+        emissions.filter(~pl.col("biogenic"))
+        .group_by(pl.col("facility").fill_null(""), "scope", "category", "iso_category", "scope2_method")
+        .agg(pl.col("co2e_t").sum())
+    )  # fmt: skip
+
+
 def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrary, warnings: list[dict],
-              activity_rows: int) -> Inventory:  # fmt: skip
-    """The ``summary.json`` record and the aggregated frames behind outputs and the report."""
+              activity_rows: int, lines: pl.DataFrame | None = None) -> Inventory:  # fmt: skip
+    """The ``summary.json`` record and the aggregated frames behind outputs and the report.
+
+    ``lines``: CO2e by facility and inventory line (facility, scope, category, iso_category, scope2_method) when the emission rows
+    are groups spanning facilities; computed from ``emissions`` otherwise.
+    """
     # Aggregations read a narrow frame: filters then copy numbers and codes, not the trace text.
-    narrow = ["_idx", "key", "gas", "scope", "category", "iso_category", "facility", "month", "scope2_method",
+    narrow = ["_idx", "_n", "key", "gas", "scope", "category", "iso_category", "facility", "month", "scope2_method",
               "biogenic", "mass_t", "co2e_t", "quantity_base", "dimension"]  # fmt: skip
     e = emissions.select([c for c in narrow if c in emissions.columns])
     loc, mkt = _counted("location"), _counted("market")
@@ -68,11 +81,10 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
         .sort("scope", "category", "scope2_method", nulls_last=False)
     )
     by_iso = located.group_by("iso_category").agg(pl.col("co2e_t").sum()).sort("iso_category")
-    inventory = (
-        e.filter(~pl.col("biogenic"))
-        .group_by("scope", "category", "iso_category", "facility", "scope2_method")
-        .agg(pl.col("co2e_t").sum())
-        .sort("scope", "category", "facility", "scope2_method", nulls_last=False)
+    if lines is None:
+        lines = facility_lines(e)
+    inventory = lines.select("scope", "category", "iso_category", "facility", "scope2_method", "co2e_t").sort(
+        "scope", "category", "facility", "scope2_method", nulls_last=False
     )
     summary = {
         "schema": SCHEMA,
@@ -87,12 +99,12 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
         "by_gas": [{"gas": r["gas"], "mass_t": r["mass_t"], "co2e_t": r["co2e_t"]} for r in by_gas.iter_rows(named=True)],
         "by_category": [_category_record(r) for r in by_category.iter_rows(named=True)],
         "by_iso_category": by_iso.rename({"iso_category": "category"}).to_dicts(),
-        "by_facility": _by_facility(e),
+        "by_facility": _split_columns(lines.with_columns(pl.lit(False).alias("biogenic")), "facility"),
         "by_month": _by_month(e),
         "factor_sets": _factor_sets(emissions, library),
         "warnings": warnings,
         "activity_rows": activity_rows,
-        "emission_rows": e.height,
+        "emission_rows": int(e["_n"].sum()) if "_n" in e.columns else e.height,
         "neutrality": None,
     }
     return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library))
@@ -115,10 +127,6 @@ def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:
         pl.col("co2e_t").filter(loc & (scope == "3")).sum().alias("scope3"),
     )
     return out.sort(by).to_dicts()
-
-
-def _by_facility(e: pl.DataFrame) -> list[dict]:
-    return _split_columns(e.with_columns(pl.col("facility").fill_null("")), "facility")
 
 
 def _by_month(e: pl.DataFrame) -> list[dict]:

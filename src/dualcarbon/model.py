@@ -135,6 +135,9 @@ ACTIVITY_SCHEMA = {
     "balance_used": pl.Boolean,
 }
 
+# Refrigerant material-balance columns (GHG Protocol HFC/PFC tool; IPCC 2006 Vol. 3 Ch. 7 Eq. 7.10).
+BALANCE_COLUMNS = ["inventory_start", "inventory_end", "purchased", "disposed", "capacity_retired", "capacity_new"]
+
 # Optional numeric columns users may give (besides quantity); fractions accept '%'.
 FRACTION_COLUMNS = ["oxidation", "clinker_cao", "clinker_mgo", "noncarbonate_cao", "noncarbonate_mgo",
                     "ckd_calcination", "toc"]  # fmt: skip

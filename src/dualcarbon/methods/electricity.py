@@ -4,8 +4,9 @@ GHG Protocol Scope 2 Guidance (2015) §6.11 and Table 6.3: instruments are appli
 hierarchy energy attribute certificates and direct contracts (PPA; GEC, I-REC, REC) →
 supplier-specific emission rates → residual mix → grid average. Each MWh of an instrument is
 used once: instruments are laid end to end per facility (then organisation-wide for those
-naming no facility) against the facility's consumption in date order, and each activity row
-receives the overlap. Scope 2 Quality Criteria (Table 7.1): an instrument is applied only if it
+naming no facility) against the facility's monthly consumption in calendar order, and the rows
+of a month share its overlap pro rata (the Guidance prescribes no order; this one makes the
+result independent of how consumption is split into rows). Scope 2 Quality Criteria (Table 7.1): an instrument is applied only if it
 is retired/cancelled, its vintage falls in the reporting period and its market (region) covers
 the facility; otherwise it is reported in the warnings and not applied. No residual mix is
 bundled, so uncovered consumption takes the location-based grid factor (flagged, §6.11.3).
@@ -25,17 +26,33 @@ ACCEPTED_STATUS = {None, "", "retired", "cancelled", "redeemed", "已注销", "�
 
 
 def _overlap(rows: pl.DataFrame, instruments: pl.DataFrame, by: str) -> pl.DataFrame:
-    """MWh of each instrument covering each row: intervals laid end to end within ``by``."""
-    r = rows.sort([by, "date", "_idx"]).with_columns(
-        pl.col("open_mwh").cum_sum().over(by).alias("r1")
-    ).with_columns((pl.col("r1") - pl.col("open_mwh")).alias("r0"))
+    """MWh of each instrument covering each row.
+
+    Within ``by``, monthly consumption is laid end to end in calendar order and the instruments
+    end to end in hierarchy order; each month receives the overlap, which its rows share pro
+    rata to their MWh. The result does not depend on how a month's consumption is split into
+    rows, so grouped and row-by-row calculations agree.
+    """
+    months = (
+        rows.group_by(by, "month").agg(pl.col("open_mwh").sum().alias("m_mwh"))
+        .sort(by, "month")
+        .with_columns(pl.col("m_mwh").cum_sum().over(by).alias("r1"))
+        .with_columns((pl.col("r1") - pl.col("m_mwh")).alias("r0"))
+    )  # fmt: skip
     i = instruments.sort([by, "rank", "id"]).with_columns(
         pl.col("mwh").cum_sum().over(by).alias("i1")
     ).with_columns((pl.col("i1") - pl.col("mwh")).alias("i0"))
-    pairs = r.select("_idx", by, "r0", "r1").join(i.select("id", by, "i0", "i1", "factor_kg_per_kwh", "type"), on=by)
-    return pairs.with_columns(
-        (pl.min_horizontal("r1", "i1") - pl.max_horizontal("r0", "i0")).clip(lower_bound=0).alias("covered_mwh")
-    ).filter(pl.col("covered_mwh") > 0)
+    pairs = (
+        months.join(i.select("id", by, "i0", "i1", "factor_kg_per_kwh", "type"), on=by)
+        .with_columns((pl.min_horizontal("r1", "i1") - pl.max_horizontal("r0", "i0")).clip(lower_bound=0).alias("m_covered"))
+        .filter(pl.col("m_covered") > 0)
+    )  # fmt: skip
+    return (
+        rows.select("_idx", by, "month", "open_mwh")
+        .join(pairs.select(by, "month", "m_mwh", "m_covered", "id", "factor_kg_per_kwh", "type"), on=[by, "month"])
+        .with_columns((pl.col("m_covered") * pl.col("open_mwh") / pl.col("m_mwh")).alias("covered_mwh"))
+        .filter(pl.col("covered_mwh") > 0)
+    )  # fmt: skip
 
 
 def eligible(instruments: pl.DataFrame, period_years: list[int], chains: dict[str, list[str]]):
@@ -76,8 +93,13 @@ def compute(
     ``factor_kg_per_kwh``, ``facility``, ``region``, ``vintage``, ``status``.
     """
     warnings: list[dict] = []
-    rows = elec.select("_idx", "facility", "region", "date", (pl.col("quantity_base") * MWH_PER_GJ).alias("mwh"))
-    fac_region = rows.group_by("facility").agg(pl.col("region").first().alias("facility_region"))
+    rows = elec.select("_idx", "facility", "region", "month", (pl.col("quantity_base") * MWH_PER_GJ).alias("mwh"))
+    # a facility's market region: where most of its electricity is bought (ties: the first code)
+    fac_region = (
+        rows.group_by("facility", "region").agg(pl.col("mwh").sum())
+        .sort("facility", "mwh", "region", descending=[False, True, False])
+        .group_by("facility", maintain_order=True).agg(pl.col("region").first().alias("facility_region"))
+    )  # fmt: skip
     inst = instruments.with_columns(
         pl.col("type").replace_strict(HIERARCHY, default=9).alias("rank"),
         pl.when(pl.col("factor_kg_per_kwh").is_null() & pl.col("type").is_in(list(ZERO_EMISSION | {"PPA"})))

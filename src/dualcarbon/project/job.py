@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from dualcarbon import engine, inventory
+from dualcarbon import collapse, engine, inventory
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import write_outputs
 
@@ -19,17 +19,26 @@ class JobResult:
     written: list[Path]
 
 
+def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineResult, inventory.Inventory]:
+    """Engine and inventory of a loaded project (``mapper`` spreads the ledger's partitions)."""
+    result = engine.compute(project.activities, project.library, project.settings, project.instruments, project.spend)
+    lines = None
+    if project.ledger is not None:  # groups span facilities: share their CO2e back out
+        lines = project.ledger.facility_lines(collapse.group_rates(result.emissions), mapper)
+    rows = int(project.activities["_n"].sum())
+    inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings, rows, lines)
+    return result, inv
+
+
 def run(root: Path | str, out: Path | str | None = None, lang: str | None = None,
-        progress: Callable[[str], None] | None = None, write: bool = True) -> JobResult:  # fmt: skip
+        progress: Callable[[str], None] | None = None, write: bool = True, batch_rows: int | None = None,
+        grouped: bool | None = None) -> JobResult:  # fmt: skip
     """Run the inventory of a project folder and write ``out/`` (atomically)."""
     step = progress or (lambda _: None)
     step("load")
-    project = load(root)
+    project = load(root, batch_rows=batch_rows, grouped=grouped)
     step("compute")
-    result = engine.compute(project.activities, project.library, project.settings, project.instruments, project.spend)
-    step("summarize")
-    inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings,
-                              project.activities.height)  # fmt: skip
+    result, inv = calculate(project)
     written: list[Path] = []
     if write:
         step("report")

@@ -19,8 +19,10 @@ from dualcarbon.engine import SpendTables
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import blend_components, gas_aliases
 from dualcarbon.factors.library import DATA, FactorLibrary
-from dualcarbon.model import ACTIVITY_SCHEMA, FRACTION_COLUMNS, Settings
+from dualcarbon.model import ACTIVITY_SCHEMA, BALANCE_COLUMNS, FRACTION_COLUMNS, Settings
+from dualcarbon import collapse
 from dualcarbon.project import reader
+from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, schema
 from dualcarbon.project.credits import load_credits
 
 SETTINGS_FILE = "dualcarbon.toml"
@@ -32,7 +34,7 @@ KNOWN_COLUMNS = {
     "instrument", "evidence", "note", *FRACTION_COLUMNS, "inventory_start", "inventory_end", "purchased",
     "disposed", "capacity_retired", "capacity_new",
 }  # fmt: skip
-BALANCE = ["inventory_start", "inventory_end", "purchased", "disposed", "capacity_retired", "capacity_new"]
+BALANCE = BALANCE_COLUMNS
 KIND_DIMENSIONS = {
     "combustion": ("mass", "volume", "energy"),
     "electricity": ("energy",),
@@ -60,6 +62,7 @@ class Project:
     spend: SpendTables
     library: FactorLibrary
     input_files: list[Path]
+    ledger: Ledger | None = None  # set when the activities were summed into groups (typed Parquet)
 
 
 def load_settings(root: Path) -> Settings:
@@ -96,8 +99,14 @@ def activity_files(root: Path) -> list[Path]:
     return files
 
 
-def load(root: Path | str, library: FactorLibrary | None = None) -> Project:
-    """Read, validate and normalise a project folder; raise InputError with every problem."""
+def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int | None = None,
+         grouped: bool | None = None) -> Project:  # fmt: skip
+    """Read, validate and normalise a project folder; raise InputError with every problem.
+
+    Typed Parquet activities are summed into calculation groups batch by batch (``batch_rows``
+    rows at a time; see ``collapse``); other tables are validated row by row. ``grouped``
+    forces one way or the other (tests compare them).
+    """
     root = Path(root)
     if not root.is_dir():
         raise InputError.single(f"project folder {root} does not exist")
@@ -122,6 +131,19 @@ def load(root: Path | str, library: FactorLibrary | None = None) -> Project:
     if not files:
         raise InputError.single("no activities file (activities.csv, .xlsx or .parquet) in the project folder",
                                 file="activities.csv")  # fmt: skip
+    names = [str(p.relative_to(root)) for p in files]
+    parquet = all(p.suffix.lower() == ".parquet" for p in files)
+    schemas = [schema(p, n) for p, n in zip(files, names, strict=True)] if parquet else []
+    if grouped is None:
+        grouped = parquet and all(collapse.typed(s) for s in schemas)
+    if grouped:
+        instruments, credits, found = load_credits(root, library.ureg)
+        if found:
+            raise InputError(found)
+        activities, ledger = _load_ledger(files, names, schemas, settings, library, instruments,
+                                          batch_rows or DEFAULT_BATCH_ROWS)  # fmt: skip
+        return Project(root, settings, activities, instruments, credits, spend_tables(settings), library,
+                       [*files, *factor_files], ledger)  # fmt: skip
     problems: list[Problem] = []
     frames = []
     for path in files:
@@ -142,6 +164,65 @@ def load(root: Path | str, library: FactorLibrary | None = None) -> Project:
     return Project(root, settings, activities, instruments, credits, spend, library, [*files, *factor_files])
 
 
+LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste", "spend"}
+
+
+def linear_activities(library: FactorLibrary) -> list[str]:
+    """Activity texts (keys and aliases as written in the catalogue) whose rows may be summed
+    across facilities: every kind except cement and refrigerants, whose results depend on other
+    rows of the same facility or are not proportional to a quantity."""
+    kinds = dict(library.catalog.select("key", "kind").iter_rows())
+    return sorted(a for a, key in library.aliases.items() if kinds.get(key) in LINEAR_KINDS)
+
+
+def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], settings: Settings,
+                 library: FactorLibrary, instruments: pl.DataFrame, batch_rows: int) -> tuple[pl.DataFrame, Ledger]:  # fmt: skip
+    """Typed Parquet activities: groups summed batch by batch, validated as groups; when a group
+    has a problem, its rows are read again and validated one by one for exact file/row messages."""
+    problems: list[Problem] = []
+    for name, cols in zip(names, schemas, strict=True):
+        problems += check_columns(name, list(cols))
+    for path, name in zip(files, names, strict=True):
+        if not problems and pq_rows(path) == 0:
+            problems.append(Problem(name, None, None, None, "no data rows: the file has a header but nothing under it"))
+    if problems:
+        raise InputError(problems)
+    columns = sorted({c for cols in schemas for c in cols} | {"id", "quantity", "date", "facility", "activity", "unit"})
+    keys = collapse.keys_of(columns)
+    linear = linear_activities(library)
+    apart = instruments.filter(pl.col("facility").is_not_null())["facility"].unique().to_list()
+    ledger = Ledger.of(files, names, columns, keys, linear, apart, batch_rows)
+    groups, id_hashes = ledger.sum_groups()
+    text = [c for c, t in groups.schema.items() if t == pl.String and not c.startswith("_") and c != "id"]
+    rows_like = collapse.as_rows(groups).with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
+    activities, problems = validate_activities([rows_like], settings, library)
+    ordered = id_hashes.sort()  # a sort finds repeats faster than a hash table of ten million ids
+    repeats = ordered.filter(ordered.diff() == 0)
+    duplicated = repeats.unique()
+    if problems or duplicated.len():
+        bad = pl.DataFrame([(p.file, p.row) for p in problems if p.row is not None],
+                           schema={"_file": pl.String, "_row": pl.Int64}, orient="row")  # fmt: skip
+        bad_groups = groups.join(bad, on=["_file", "_row"], how="semi").select(keys).lazy()
+        hashes = duplicated.implode()
+        rows = ledger.rows_where(lambda lf: pl.concat([
+            lf.join(bad_groups, on=keys, how="semi", nulls_equal=True),
+            lf.filter(pl.col("id").hash(seed=7).is_in(hashes) & pl.col("id").is_not_null()),
+        ]).unique(subset=["_row"]).sort("_row"))  # fmt: skip
+        if rows.height:
+            rows = rows.with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
+            _, exact = validate_activities([rows.drop(collapse.EXTRA_KEYS)], settings, library)
+            problems = exact or problems
+        if problems:
+            raise InputError(problems)
+    return activities, ledger
+
+
+def pq_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
 def _problems_where(frame: pl.DataFrame, mask: pl.Expr, column: str, expected, value: str | None = None) -> list[Problem]:
     """Problems for the rows matching ``mask``; ``expected`` is text or a row → text function."""
     rows = frame.filter(mask)
@@ -152,20 +233,35 @@ def _problems_where(frame: pl.DataFrame, mask: pl.Expr, column: str, expected, v
     return out
 
 
+def check_columns(name: str, columns: list[str]) -> list[Problem]:
+    """Header problems of one activities table: required columns missing, unknown columns."""
+    problems = []
+    for column in REQUIRED:
+        if column not in columns:
+            problems.append(Problem(name, 1, column, None, "required column is missing"))
+    if "date" not in columns and not {"period_start", "period_end"} <= set(columns):
+        problems.append(Problem(name, 1, "date", None, "required column 'date' (or 'period_start' and 'period_end') is missing"))
+    for column in columns:
+        if not column.startswith("_") and column not in KNOWN_COLUMNS:
+            close = difflib.get_close_matches(column, sorted(KNOWN_COLUMNS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(Problem(name, 1, column, None, f"unknown column{hint}"))
+    return problems
+
+
+def _typed(a: pl.DataFrame, column: str, parse) -> pl.Expr:
+    """A column's value: as given when the file already typed it (Parquet), else parsed from text."""
+    dtype = a.schema[column]
+    if dtype.is_numeric() or dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+        return pl.col(column).cast(pl.Date) if not dtype.is_numeric() else pl.col(column).cast(pl.Float64)
+    return parse(pl.col(column))
+
+
 def validate_activities(frames: list[pl.DataFrame], settings: Settings, library: FactorLibrary):
+    """Validate activity rows (or groups of rows, see ``collapse.as_rows``) and normalise them."""
     problems: list[Problem] = []
     for frame in frames:
-        name = frame["_file"][0]
-        for column in REQUIRED:
-            if column not in frame.columns:
-                problems.append(Problem(name, 1, column, None, "required column is missing"))
-        if "date" not in frame.columns and not {"period_start", "period_end"} <= set(frame.columns):
-            problems.append(Problem(name, 1, "date", None, "required column 'date' (or 'period_start' and 'period_end') is missing"))
-        for column in frame.columns:
-            if not column.startswith("_") and column not in KNOWN_COLUMNS:
-                close = difflib.get_close_matches(column, sorted(KNOWN_COLUMNS), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.append(Problem(name, 1, column, None, f"unknown column{hint}"))
+        problems += check_columns(frame["_file"][0], frame.columns)
     if problems:
         return None, problems
     a = pl.concat(frames, how="diagonal_relaxed")
@@ -199,7 +295,9 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     )  # fmt: skip
 
     # quantity
-    a = a.with_columns(reader.parse_number(pl.col("quantity")).alias("_q"))
+    a = a.with_columns(_typed(a, "quantity", reader.parse_number).alias("_q"))
+    a = a.with_columns(pl.coalesce(pl.col("_qtotal"), pl.col("_q")).alias("_qtotal") if "_qtotal" in a.columns
+                       else pl.col("_q").alias("_qtotal"))  # fmt: skip
     problems += _problems_where(a, pl.col("quantity").is_null(), "quantity", "a quantity is required")
     problems += _problems_where(a, pl.col("quantity").is_not_null() & pl.col("_q").is_null(), "quantity", "expected a number")
     problems += _problems_where(a, pl.col("_q") < 0, "quantity",
@@ -228,17 +326,17 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
 
     # dates
     period = settings.period
-    if "date" in a.columns:
-        a = a.with_columns(reader.parse_date(pl.col("date")).alias("_date"))
+    a = a.with_columns(_typed(a, "date", reader.parse_date).alias("_date"))
+    last = pl.col("_date_max") if "_date_max" in a.columns else pl.col("_date")  # groups span several dates
     a = a.with_columns(
-        pl.coalesce(pl.col("_date"), reader.parse_date(pl.col("period_start"))).alias("_start"),
-        pl.coalesce(reader.parse_period_end(pl.col("period_end")), pl.col("_date")).alias("_end"),
+        pl.coalesce(pl.col("_date"), _typed(a, "period_start", reader.parse_date)).alias("_start"),
+        pl.coalesce(_typed(a, "period_end", reader.parse_period_end), last).alias("_end"),
     )
     problems += _problems_where(a, pl.col("date").is_null() & pl.col("period_start").is_null(), "date",
                                 "a date (or period_start/period_end) is required")  # fmt: skip
     problems += _problems_where(a, pl.col("date").is_not_null() & pl.col("_date").is_null(), "date",
                                 "expected a date such as 2024-03-31 or 2024年3月31日")  # fmt: skip
-    problems += _problems_where(a, pl.col("period_start").is_not_null() & reader.parse_date(pl.col("period_start")).is_null(),
+    problems += _problems_where(a, pl.col("period_start").is_not_null() & _typed(a, "period_start", reader.parse_date).is_null(),
                                 "period_start", "expected a date such as 2024-03-01")  # fmt: skip
     problems += _problems_where(a, pl.col("period_end").is_not_null() & pl.col("_end").is_null(), "period_end",
                                 "expected a date such as 2024-03-31")  # fmt: skip
@@ -273,8 +371,8 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         return None, problems
     country_default = settings.default_region
     a = a.with_columns(
-        pl.col("_q").alias("quantity"),
-        (pl.col("_q") * pl.col("to_base")).alias("quantity_base"),
+        pl.col("_qtotal").alias("quantity"),
+        (pl.col("_qtotal") * pl.col("to_base")).alias("quantity_base"),
         pl.col("_start").alias("date"),
         pl.col("_end").alias("period_end"),
         pl.col("_start").dt.year().cast(pl.Int32).alias("year"),
@@ -285,7 +383,9 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.coalesce(pl.col("category"), pl.col("default_category")).alias("category"),
         pl.col("facility").fill_null(""),
     )
-    cols = [c for c in ACTIVITY_SCHEMA] + ["iso_category", "biogenic", "supplier", "instrument", "evidence", "note"]
+    if "_n" not in a.columns:
+        a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
+    cols = [c for c in ACTIVITY_SCHEMA] + ["iso_category", "biogenic", "supplier", "instrument", "evidence", "note", "_n"]
     return a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols]), []
 
 
@@ -332,7 +432,7 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
     """Tier 2/3 overrides converted to GJ per base unit, t C per GJ and fractions."""
     problems: list[Problem] = []
     for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE]:
-        a = a.with_columns(reader.parse_number(pl.col(column)).alias(f"_{column}"))
+        a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
         problems += _problems_where(a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column,
                                     "expected a number")  # fmt: skip
         problems += _problems_where(a, pl.col(f"_{column}") < 0, column, "expected a value >= 0")
@@ -414,7 +514,7 @@ def _fugitive(a: pl.DataFrame, library: FactorLibrary):
     )  # fmt: skip
     a = a.with_columns(
         balance_given.alias("balance_used"),
-        (pl.when(balance_given).then(balance).otherwise(pl.col("_q")) * pl.col("to_base")).alias("leak_t"),
+        (pl.when(balance_given).then(balance).otherwise(pl.col("_qtotal")) * pl.col("to_base")).alias("leak_t"),
     )
     problems += _problems_where(a, is_fug & (pl.col("leak_t") < 0), "inventory_end",
                                 "the material balance gives a negative emission: check the stock figures")  # fmt: skip

@@ -1,0 +1,188 @@
+"""Activity rows → calculation groups, and group results → facility totals.
+
+Every calculation method is linear in the quantity of rows that agree on everything else that
+enters it (activity, unit, region, month, Tier 2 parameters …): Q1 × EF + Q2 × EF = (Q1 + Q2) ×
+EF. So a ledger of millions of rows is first summed into *groups* of such rows, the groups are
+validated and calculated (the same ``engine.compute`` as for single rows), and each group's
+CO2e is then shared back to its facilities in proportion to their quantity. Two exceptions keep
+more detail: rows whose result depends on other rows of the same facility (cement, refrigerants,
+and electricity of a facility named by a Scope 2 instrument) keep their facility in the group,
+and refrigerant rows with a material balance (not proportional to a quantity) stay single rows.
+
+Partial groups of separate batches or partitions combine associatively (``combine``), which is
+what makes batch-wise (out-of-core) and distributed (Dask) runs give the single-run result.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dualcarbon.model import BALANCE_COLUMNS, FRACTION_COLUMNS
+
+NOT_KEYS = {"id", "quantity", "date", "evidence", "note", "facility"}
+NUMBER_COLUMNS = ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE_COLUMNS]
+DATE_COLUMNS = ["period_start", "period_end"]
+EXTRA_KEYS = ["_month", "_fac", "_solo"]
+
+
+def keys_of(columns: list[str]) -> list[str]:
+    """Group keys for tables with these columns: every input column that enters a calculation."""
+    return sorted(c for c in columns if c not in NOT_KEYS and not c.startswith("_")) + EXTRA_KEYS
+
+
+def typed(schema: dict[str, pl.DataType]) -> bool:
+    """Whether a table's own types allow grouping before validation (quantity a number, dates dates)."""
+    if not schema.get("quantity", pl.Null()).is_numeric() and schema.get("quantity") != pl.Null:
+        return False
+    for column in ["date", *DATE_COLUMNS]:
+        if column in schema and schema[column] not in (pl.Date, pl.Datetime, pl.Null) and not isinstance(
+            schema[column], pl.Datetime
+        ):
+            return False
+    return all(schema[c].is_numeric() or schema[c] == pl.Null for c in NUMBER_COLUMNS if c in schema)
+
+
+def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """One batch with every column of the project (missing ones null) in one dtype per column."""
+    have = rows.collect_schema()
+    out = []
+    for c in columns:
+        dtype = pl.Float64 if c in NUMBER_COLUMNS or c == "quantity" else pl.Date if c in ("date", *DATE_COLUMNS) else pl.String
+        expr = pl.col(c) if c in have else pl.lit(None)
+        if c in ("date", *DATE_COLUMNS) and c in have and isinstance(have[c], pl.Datetime):
+            expr = expr.dt.date()
+        out.append(expr.cast(dtype).alias(c))
+    out += [pl.col("_file"), pl.col("_row")]
+    return rows.select(out).with_columns(pl.col("quantity").fill_nan(None))
+
+
+def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: list[str], facilities_apart: list[str]) -> pl.LazyFrame:
+    """Partial groups of one batch of conformed rows.
+
+    ``linear_activities``: activity texts whose rows may be summed across facilities;
+    ``facilities_apart``: facilities whose rows keep their facility (named by a Scope 2 instrument).
+    """
+    return (
+        collapse_keys(rows, linear_activities, facilities_apart)
+        .group_by(keys)
+        .agg(
+            pl.len().cast(pl.Int64).alias("_n"),
+            pl.col("quantity").sum().alias("_qsum"),
+            pl.col("quantity").min().alias("_qmin"),
+            pl.col("quantity").null_count().cast(pl.Int64).alias("_qnull"),
+            pl.col("date").min().alias("_dmin"),
+            pl.col("date").max().alias("_dmax"),
+            pl.col("id").drop_nulls().first().alias("id"),
+            pl.col("id").null_count().cast(pl.Int64).alias("_idnull"),
+            pl.col("_file").first(),
+            pl.col("_row").first(),
+        )
+    )  # fmt: skip
+
+
+def combine(parts: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+    """Merge partial groups (of batches or partitions) into the groups of the whole ledger."""
+    return parts.group_by(keys, maintain_order=True).agg(
+        pl.col("_n").sum(),
+        pl.col("_qsum").sum(),
+        pl.col("_qmin").min(),
+        pl.col("_qnull").sum(),
+        pl.col("_dmin").min(),
+        pl.col("_dmax").max(),
+        pl.col("id").drop_nulls().first(),
+        pl.col("_idnull").sum(),
+        pl.col("_file").first(),
+        pl.col("_row").first(),
+    )
+
+
+def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
+    """Groups shaped like activity rows for the validator: a null anywhere in a group shows as null,
+    ``quantity`` is the smallest (so a negative one is caught) and the dates span ``date`` … ``_date_max``."""
+    return groups.with_columns(
+        pl.col("_fac").alias("facility"),
+        pl.when(pl.col("_qnull") > 0).then(None).otherwise(pl.col("_qmin")).alias("quantity"),
+        pl.when(pl.col("_idnull") > 0).then(None).otherwise(pl.col("id")).alias("id"),
+        pl.col("_dmin").alias("date"),
+        pl.col("_dmax").alias("_date_max"),
+        pl.col("_qsum").alias("_qtotal"),
+    ).drop("_month", "_fac", "_solo", "_qmin", "_qnull", "_dmin", "_dmax", "_idnull", "_qsum")
+
+
+METHODS = {"none": None, "location": "location", "market": "market"}
+
+
+def group_rates(emissions: pl.DataFrame) -> pl.DataFrame:
+    """Per group (``_idx``): its inventory line and its CO2e per unit of quantity, one column per
+    Scope 2 method (``rate_none`` for rows outside the dual reporting), plus CO2e per row for
+    groups whose quantity is 0. Biogenic CO2 is outside the scopes (GHG Protocol Corporate
+    Standard Ch. 9) and not counted."""
+    e = emissions.filter(~pl.col("biogenic"))
+    method = pl.col("scope2_method")
+    sums = []
+    for name, value in METHODS.items():
+        rows = method.is_null() if value is None else method == value
+        sums.append(pl.col("co2e_t").filter(rows).sum().alias(f"co2e_{name}"))
+        sums.append(rows.sum().alias(f"n_{name}"))
+    quantity = pl.col("quantity")
+    by_count = quantity.is_null() | (quantity == 0)
+    return (
+        e.group_by("_idx", "scope", "category", "iso_category")
+        .agg(*sums, quantity.first(), pl.col("_n").first())
+        .with_columns(
+            [pl.when(by_count).then(0.0).otherwise(pl.col(f"co2e_{m}") / quantity).alias(f"rate_{m}") for m in METHODS]
+            + [pl.when(by_count).then(pl.col(f"co2e_{m}") / pl.col("_n")).otherwise(0.0).alias(f"per_row_{m}") for m in METHODS]
+            + [(pl.col(f"n_{m}") > 0).alias(f"has_{m}") for m in METHODS]
+        )
+    )  # fmt: skip
+
+
+LINE_KEYS = ["facility", "scope", "category", "iso_category", "scope2_method"]
+
+
+def facility_lines(rows: pl.LazyFrame, groups: pl.DataFrame, rates: pl.DataFrame, keys: list[str],
+                   linear_activities: list[str], facilities_apart: list[str]) -> pl.LazyFrame:  # fmt: skip
+    """Each group's CO2e shared among its rows pro rata to quantity, summed by facility and line,
+    one column per Scope 2 method (one batch; ``sum_facility_lines`` adds batches up).
+
+    Groups whose total quantity is 0 (material-balance rows, or nothing consumed) are shared by
+    row count instead.
+    """
+    rate_cols = [f"{p}_{m}" for m in METHODS for p in ("rate", "per_row", "has")]
+    table = groups.select(keys).with_row_index("_idx").join(
+        rates.select("_idx", "scope", "category", "iso_category", *rate_cols), on="_idx"
+    ).lazy()
+    tagged = collapse_keys(rows, linear_activities, facilities_apart).join(table, on=keys, how="inner", nulls_equal=True)
+    return tagged.group_by(pl.col("facility").fill_null(""), *WIDE_KEYS[1:]).agg(
+        *[(pl.col("quantity").fill_null(0) * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
+        *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in METHODS],
+    )
+
+
+WIDE_KEYS = ["facility", "scope", "category", "iso_category"]
+
+
+def sum_facility_lines(wide: pl.DataFrame) -> pl.DataFrame:
+    """Partial facility sums (of ``facility_lines``) added up, one line per Scope 2 method present."""
+    total = wide.group_by(WIDE_KEYS).agg(
+        *[pl.col(m).sum() for m in METHODS], *[pl.col(f"has_{m}").any() for m in METHODS]
+    )
+    return pl.concat([
+        total.filter(pl.col(f"has_{m}")).select(*WIDE_KEYS, pl.lit(value, pl.String).alias("scope2_method"), pl.col(m).alias("co2e_t"))
+        for m, value in METHODS.items()
+    ])  # fmt: skip
+
+
+def collapse_keys(rows: pl.LazyFrame, linear_activities: list[str], facilities_apart: list[str]) -> pl.LazyFrame:
+    """The group-key columns ``_month``, ``_fac``, ``_solo`` of conformed rows (as ``collapse`` makes them)."""
+    linear = (pl.col("activity").is_in(linear_activities) | pl.col("activity").str.starts_with("spend/naics/")) & ~pl.col(
+        "facility"
+    ).is_in(facilities_apart)
+    present = [c for c in BALANCE_COLUMNS if c in rows.collect_schema()]
+    balance = pl.any_horizontal([pl.col(c).is_not_null() for c in present]) if present else pl.lit(False)
+    return rows.with_columns(
+        pl.col("date").dt.truncate("1mo").alias("_month"),
+        pl.when(linear).then(None).otherwise(pl.col("facility")).alias("_fac"),
+        pl.when(balance).then(pl.coalesce(pl.col("id"), pl.col("_file") + pl.lit(":") + pl.col("_row").cast(pl.String)))
+        .otherwise(None).alias("_solo"),
+    )  # fmt: skip

@@ -1,0 +1,137 @@
+"""Large typed activity ledgers (Parquet), read batch by batch with bounded memory.
+
+A ledger is one or more Parquet files whose columns already carry types (quantity a number,
+dates dates). It is never held whole unless it fits one batch: each pass reads at most
+``batch_rows`` rows at a time, sums them into partial groups (``collapse``), and keeps only
+those. Three passes at most: groups (with the id check), facility shares, and, when outputs
+are written, the per-row emission table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from dualcarbon import collapse
+from dualcarbon.errors import InputError
+from dualcarbon.project import reader
+
+DEFAULT_BATCH_ROWS = 25_000_000
+
+
+def schema(path: Path, name: str) -> dict[str, pl.DataType]:
+    """Column → dtype of a Parquet file, with headers mapped as for any activities table."""
+    try:
+        raw = pl.read_parquet_schema(path)
+    except Exception as exc:  # noqa: BLE001 - reported with the file name
+        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+    aliases = reader.column_aliases()
+    return {aliases.get(reader._header(c), reader._header(c)): t for c, t in raw.items()}
+
+
+@dataclass
+class Partition:
+    """Some files of the ledger, with what every pass over them needs (picklable, for Dask).
+
+    Rows carry a ledger-wide row number in ``_row`` while they are grouped; ``Ledger.locate``
+    turns it back into a file name and the row as a spreadsheet shows it.
+    """
+
+    paths: list[str]
+    first_row: int  # ledger-wide number of the first row of paths[0]
+    rows: int
+    columns: list[str]
+    keys: list[str]
+    linear: list[str]
+    apart: list[str]
+    batch_rows: int = DEFAULT_BATCH_ROWS
+
+    def scans(self) -> Iterator[pl.LazyFrame]:
+        """Conformed batches (lazy): every project column, one dtype each, ``_file`` and ``_row``."""
+        raw = pl.scan_parquet(self.paths, row_index_name="_row", row_index_offset=self.first_row)
+        aliases = reader.column_aliases()
+        raw = raw.rename({c: aliases.get(reader._header(c), reader._header(c)) for c in raw.collect_schema().names()
+                          if c != "_row"})  # fmt: skip
+        for offset in range(0, self.rows, self.batch_rows):
+            batch = raw.slice(offset, self.batch_rows)
+            batch = batch.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
+            yield collapse.conform(batch, self.columns)
+
+    def groups(self) -> tuple[pl.DataFrame, pl.Series]:
+        """Partial groups of this file and the hashes of its ids (for the duplicate check)."""
+        parts, hashes = [], []
+        for batch in self.scans():
+            grouped = collapse.collapse(batch, self.keys, self.linear, self.apart)
+            ids = batch.select(pl.col("id").drop_nulls().hash(seed=7))
+            g, h = pl.collect_all([grouped, ids], engine="streaming")
+            parts.append(g)
+            hashes.append(h.to_series())
+        merged = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
+        return merged, pl.concat(hashes)
+
+    def facility_lines(self, groups: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
+        return pl.concat([
+            collapse.facility_lines(frame, groups, rates, self.keys, self.linear, self.apart).collect(engine="streaming")
+            for frame in self.scans()
+        ])  # fmt: skip
+
+    def rows_where(self, select: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
+        return pl.concat([select(collapse.collapse_keys(f, self.linear, self.apart)).collect() for f in self.scans()])
+
+
+
+@dataclass
+class Ledger:
+    """The Parquet activities of a project as partitions, and the groups once summed."""
+
+    names: list[str]
+    starts: list[int]  # ledger-wide number of each file's first row
+    partitions: list[Partition]
+    keys: list[str]
+    groups: pl.DataFrame | None = None
+    batches: int = field(default=0)
+
+    @classmethod
+    def of(cls, paths: list[Path], names: list[str], columns: list[str], keys: list[str], linear: list[str],
+           apart: list[str], batch_rows: int = DEFAULT_BATCH_ROWS, per_file: bool = False) -> Ledger:  # fmt: skip
+        """One partition over all files (read as one stream), or one per file (for Dask)."""
+        sizes = [pq.ParquetFile(p).metadata.num_rows for p in paths]
+        starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        if per_file:
+            parts = [Partition([str(p)], s, n, columns, keys, linear, apart, batch_rows)
+                     for p, s, n in zip(paths, starts, sizes, strict=True)]  # fmt: skip
+        else:
+            parts = [Partition([str(p) for p in paths], 0, sum(sizes), columns, keys, linear, apart, batch_rows)]
+        return cls(names, starts, parts, keys)
+
+    def locate(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``_file`` and ``_row`` as the user knows them, from the ledger-wide row number."""
+        at = pl.Series(self.starts, dtype=pl.Int64).search_sorted(frame["_row"], side="right") - 1
+        start = pl.Series(self.starts, dtype=pl.Int64).gather(at)
+        return frame.with_columns(
+            pl.Series("_file", self.names, dtype=pl.String).gather(at),
+            (frame["_row"] - start + 2).alias("_row"),  # the header is row 1
+        )
+
+    def sum_groups(self, mapper: Callable = map) -> tuple[pl.DataFrame, pl.Series]:
+        """Groups of the whole ledger and all id hashes; ``mapper`` may be a distributed map."""
+        results = list(mapper(Partition.groups, self.partitions))
+        self.batches = sum(-(-p.rows // p.batch_rows) for p in self.partitions)
+        parts = [r[0] for r in results]
+        groups = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
+        self.groups = self.locate(groups)
+        return self.groups, pl.concat([r[1] for r in results])
+
+    def facility_lines(self, rates: pl.DataFrame, mapper: Callable = map) -> pl.DataFrame:
+        assert self.groups is not None
+        groups = self.groups
+        lines = list(mapper(lambda p: p.facility_lines(groups, rates), self.partitions))
+        return collapse.sum_facility_lines(pl.concat(lines))
+
+    def rows_where(self, select: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
+        rows = pl.concat([p.rows_where(select) for p in self.partitions], how="diagonal_relaxed")
+        return self.locate(rows)
