@@ -149,11 +149,12 @@ def facility_lines(rows: pl.LazyFrame, groups: pl.DataFrame, rates: pl.DataFrame
     row count instead.
     """
     rate_cols = [f"{p}_{m}" for m in METHODS for p in ("rate", "per_row", "has")]
+    line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}  # the raw scope/category columns are group keys too
     table = groups.select(keys).with_row_index("_idx").join(
-        rates.select("_idx", "scope", "category", "iso_category", *rate_cols), on="_idx"
+        rates.select("_idx", *[pl.col(c).alias(a) for c, a in line.items()], *rate_cols), on="_idx"
     ).lazy()
     tagged = collapse_keys(rows, linear_activities, facilities_apart).join(table, on=keys, how="inner", nulls_equal=True)
-    return tagged.group_by(pl.col("facility").fill_null(""), *WIDE_KEYS[1:]).agg(
+    return tagged.group_by(pl.col("facility").fill_null(""), *[pl.col(a).alias(c) for c, a in line.items()]).agg(
         *[(pl.col("quantity").fill_null(0) * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
         *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in METHODS],
     )
@@ -171,6 +172,13 @@ def sum_facility_lines(wide: pl.DataFrame) -> pl.DataFrame:
         total.filter(pl.col(f"has_{m}")).select(*WIDE_KEYS, pl.lit(value, pl.String).alias("scope2_method"), pl.col(m).alias("co2e_t"))
         for m, value in METHODS.items()
     ])  # fmt: skip
+
+
+def row_share() -> pl.Expr:
+    """A row's share of its group (``_q`` row quantity, ``quantity`` and ``_n`` of the group):
+    pro rata to quantity, or by row count when the group's quantity is 0."""
+    by_count = pl.col("quantity").is_null() | (pl.col("quantity") == 0)
+    return pl.when(by_count).then(1.0 / pl.col("_n")).otherwise(pl.col("_q").fill_null(0) / pl.col("quantity"))
 
 
 def collapse_keys(rows: pl.LazyFrame, linear_activities: list[str], facilities_apart: list[str]) -> pl.LazyFrame:

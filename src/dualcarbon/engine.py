@@ -155,10 +155,11 @@ def _with_proxies(
         pending = pending.filter(~pl.col("_idx").is_in(hit.implode()))
         rows = acts.join(found.select(REQUEST_KEYS), on=REQUEST_KEYS, how="semi", nulls_equal=True)
         own = ", ".join(sorted(rows["region"].unique().to_list()))
+        count = int(rows["_n"].sum()) if "_n" in rows.columns else rows.height  # a group stands for _n rows
         notes.append({
             "code": "proxy_region",
-            "message_en": f"{rows.height} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
-            "message_zh": f"{rows.height} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
+            "message_en": f"{count} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
+            "message_zh": f"{count} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
         })  # fmt: skip
     if not proxied:
         return acts, notes

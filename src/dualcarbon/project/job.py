@@ -47,5 +47,6 @@ def run(root: Path | str, out: Path | str | None = None, lang: str | None = None
         html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources,
                              lang or project.settings.report.lang)  # fmt: skip
         step("write")
-        written = write_outputs(Path(out) if out else project.root / "out", inv, result.emissions, html)
+        rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
+        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html)
     return JobResult(project, inv, result.emissions, written)

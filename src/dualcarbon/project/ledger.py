@@ -82,6 +82,23 @@ class Partition:
     def rows_where(self, select: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
         return pl.concat([select(collapse.collapse_keys(f, self.linear, self.apart)).collect() for f in self.scans()])
 
+    def emission_rows(self, groups: pl.DataFrame, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
+        """Per activity row × gas, batch by batch: its group's emission rows, scaled by the row's share."""
+        table = groups.select(self.keys).with_row_index("_idx").lazy()
+        for batch in self.scans():
+            rows = (
+                collapse.collapse_keys(batch, self.linear, self.apart)
+                .join(table, on=self.keys, how="inner", nulls_equal=True)
+                .select("_idx", "_row", "id", "date", pl.col("quantity").alias("_q"))
+            )  # fmt: skip
+            yield rows.join(emissions.lazy().drop("_row", "id", "date", "_file"), on="_idx").with_columns(
+                collapse.row_share().alias("_share")
+            ).with_columns(
+                (pl.col("mass_t") * pl.col("_share")).alias("mass_t"),
+                (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
+                pl.col("_q").alias("quantity"),
+            ).drop("_q", "_share", "_n").sort("_row", "scope2_method", "gas", nulls_last=False).collect()
+
 
 
 @dataclass
@@ -131,6 +148,13 @@ class Ledger:
         groups = self.groups
         lines = list(mapper(lambda p: p.facility_lines(groups, rates), self.partitions))
         return collapse.sum_facility_lines(pl.concat(lines))
+
+    def emission_rows(self, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
+        """The emission table of every activity row, batch by batch (``_file``/``_row`` located)."""
+        assert self.groups is not None
+        for part in self.partitions:
+            for batch in part.emission_rows(self.groups, emissions):
+                yield self.locate(batch)
 
     def rows_where(self, select: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
         rows = pl.concat([p.rows_where(select) for p in self.partitions], how="diagonal_relaxed")

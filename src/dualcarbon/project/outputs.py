@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
@@ -20,16 +21,20 @@ TRACE_COLUMNS = [
 ]  # fmt: skip
 
 
-def emissions_table(emissions: pl.DataFrame) -> pl.DataFrame:
+def emissions_table(emissions: pl.DataFrame, ordered: bool = False) -> pl.DataFrame:
     """Emission rows with their trace, in the documented column order (``_file``/``_row`` renamed)."""
     cols = [c for c in TRACE_COLUMNS if c in emissions.columns]
-    ordered = emissions.sort("_idx", "scope2_method", "gas", nulls_last=False)  # input order, stable output
-    return ordered.select(cols).rename({"_file": "source_file", "_row": "source_row"})
+    if not ordered:
+        emissions = emissions.sort("_idx", "scope2_method", "gas", nulls_last=False)  # input order, stable output
+    return emissions.select(cols).rename({"_file": "source_file", "_row": "source_row"})
 
 
-def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame, report_html: str | None,
-                  extra: dict[str, pl.DataFrame] | None = None) -> list[Path]:  # fmt: skip
-    """Write summary.json, emissions.csv, inventory.csv, report.html (and extras) atomically."""
+def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame | Iterable[pl.DataFrame],
+                  report_html: str | None, extra: dict[str, pl.DataFrame] | None = None) -> list[Path]:  # fmt: skip
+    """Write summary.json, emissions.csv, inventory.csv, report.html (and extras) atomically.
+
+    ``emissions`` is one frame, or batches already in row order (large ledgers), appended in turn.
+    """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -37,7 +42,12 @@ def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame, 
         (tmp / "summary.json").write_text(
             json.dumps(inventory.summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
         )
-        emissions_table(emissions).write_csv(tmp / "emissions.csv")
+        if isinstance(emissions, pl.DataFrame):
+            emissions_table(emissions).write_csv(tmp / "emissions.csv")
+        else:
+            with open(tmp / "emissions.csv", "wb") as fh:
+                for i, batch in enumerate(emissions):
+                    emissions_table(batch, ordered=True).write_csv(fh, include_header=i == 0)
         inventory.inventory.write_csv(tmp / "inventory.csv")
         for name, frame in (extra or {}).items():
             frame.write_csv(tmp / name)
