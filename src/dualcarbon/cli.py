@@ -60,6 +60,11 @@ def run(
     project: Path = typer.Argument(..., help="Project folder with dualcarbon.toml and activities."),
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
     lang: Optional[str] = LangOption,
+    engine: str = typer.Option("local", "--engine", help="local, or dask: the Parquet passes on a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); "
+                                            "default: a local cluster of 2 worker processes."),
+    batch_rows: Optional[int] = typer.Option(None, "--batch-rows", min=1000,
+                                             help="Rows read at a time from Parquet ledgers (bounds memory)."),
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -75,7 +80,21 @@ def run(
         def progress(step: str) -> None:
             bar.update(task, description=step, completed=steps.index(step))
 
-        result = _guard(lambda: job.run(project, out, lang, progress), lang)
+        def work():
+            from dualcarbon.errors import InputError
+
+            if engine not in ("local", "dask"):
+                raise InputError.single(f"unknown engine {engine!r}: expected local or dask", column="--engine")
+            if scheduler and engine != "dask":
+                raise InputError.single("--scheduler needs --engine dask", column="--scheduler", value=scheduler)
+            if engine == "dask":
+                from dualcarbon.project.distributed import dask_mapper
+
+                with dask_mapper(scheduler) as mapper:
+                    return job.run(project, out, lang, progress, batch_rows=batch_rows, mapper=mapper)
+            return job.run(project, out, lang, progress, batch_rows=batch_rows)
+
+        result = _guard(work, lang)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
     t = _t(lang)

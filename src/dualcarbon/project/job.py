@@ -32,13 +32,16 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
 
 def run(root: Path | str, out: Path | str | None = None, lang: str | None = None,
         progress: Callable[[str], None] | None = None, write: bool = True, batch_rows: int | None = None,
-        grouped: bool | None = None) -> JobResult:  # fmt: skip
-    """Run the inventory of a project folder and write ``out/`` (atomically)."""
+        grouped: bool | None = None, mapper: Callable | None = None) -> JobResult:  # fmt: skip
+    """Run the inventory of a project folder and write ``out/`` (atomically).
+
+    ``mapper``: a ``map`` that runs the per-file passes elsewhere (``distributed.dask_mapper``).
+    """
     step = progress or (lambda _: None)
     step("load")
-    project = load(root, batch_rows=batch_rows, grouped=grouped)
+    project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     step("compute")
-    result, inv = calculate(project)
+    result, inv = calculate(project, mapper or map)
     written: list[Path] = []
     if write:
         step("report")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,12 +101,13 @@ def activity_files(root: Path) -> list[Path]:
 
 
 def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int | None = None,
-         grouped: bool | None = None) -> Project:  # fmt: skip
+         grouped: bool | None = None, mapper: Callable | None = None) -> Project:  # fmt: skip
     """Read, validate and normalise a project folder; raise InputError with every problem.
 
     Typed Parquet activities are summed into calculation groups batch by batch (``batch_rows``
     rows at a time; see ``collapse``); other tables are validated row by row. ``grouped``
-    forces one way or the other (tests compare them).
+    forces one way or the other (tests compare them). ``mapper`` (a ``map``, e.g. on Dask) runs
+    the per-file passes, one partition per file.
     """
     root = Path(root)
     if not root.is_dir():
@@ -141,7 +143,7 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
         if found:
             raise InputError(found)
         activities, ledger = _load_ledger(files, names, schemas, settings, library, instruments,
-                                          batch_rows or DEFAULT_BATCH_ROWS)  # fmt: skip
+                                          batch_rows or DEFAULT_BATCH_ROWS, mapper)  # fmt: skip
         return Project(root, settings, activities, instruments, credits, spend_tables(settings), library,
                        [*files, *factor_files], ledger)  # fmt: skip
     problems: list[Problem] = []
@@ -176,7 +178,8 @@ def linear_activities(library: FactorLibrary) -> list[str]:
 
 
 def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], settings: Settings,
-                 library: FactorLibrary, instruments: pl.DataFrame, batch_rows: int) -> tuple[pl.DataFrame, Ledger]:  # fmt: skip
+                 library: FactorLibrary, instruments: pl.DataFrame, batch_rows: int,
+                 mapper: Callable | None = None) -> tuple[pl.DataFrame, Ledger]:  # fmt: skip
     """Typed Parquet activities: groups summed batch by batch, validated as groups; when a group
     has a problem, its rows are read again and validated one by one for exact file/row messages."""
     problems: list[Problem] = []
@@ -191,8 +194,8 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
     keys = collapse.keys_of(columns)
     linear = linear_activities(library)
     apart = instruments.filter(pl.col("facility").is_not_null())["facility"].unique().to_list()
-    ledger = Ledger.of(files, names, columns, keys, linear, apart, batch_rows)
-    groups, id_hashes = ledger.sum_groups()
+    ledger = Ledger.of(files, names, columns, keys, linear, apart, batch_rows, per_file=mapper is not None)
+    groups, id_hashes = ledger.sum_groups(mapper or map)
     text = [c for c, t in groups.schema.items() if t == pl.String and not c.startswith("_") and c != "id"]
     rows_like = collapse.as_rows(groups).with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
     activities, problems = validate_activities([rows_like], settings, library)
