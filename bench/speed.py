@@ -10,9 +10,11 @@ median of ``--repeat`` runs:
   (everything ``dualcarbon run`` does except writing files).
 * ``pandas``: a straightforward pandas implementation of the row-level work: unit multiplier
   join, factor join per (key, region, year, gas) with the region fallback already resolved,
-  GWP, Tier 2 NCV override, aggregation by scope. It uses the same resolved factor table as
-  the floor (built once, untimed, from dualcarbon's own resolution on the distinct requests).
-* ``floor``: the same joins and aggregation as one DuckDB SQL query over the Parquet files.
+  GWP, Tier 2 NCV override, and the aggregations the summary needs at the least (by facility
+  and scope, by month). It uses the same resolved factor table as the floor (built once,
+  untimed, from dualcarbon's own resolution on the distinct requests).
+* ``floor``: the same joins and aggregations as one DuckDB SQL query over the Parquet files
+  (``GROUPING SETS``), with nothing else: no validation, no trace, no market-based method.
 
 The location-based total of all three must agree (relative 1e-9); market-based instruments
 are outside the baseline's shape and are not compared.
@@ -52,7 +54,7 @@ def factor_table(project: Path) -> Path:
     acts = acts.with_columns(pl.col("ncv_gj_per_base").is_not_null().alias("has_ncv"))
     # One unit of the row's own quantity; for measured-NCV rows also NCV = 1 (the ledger writes
     # raw coal in t with NCV in GJ/t, so NCV 1 is 1 GJ per base unit).
-    reps = acts.group_by(keys).agg(pl.all().first()).with_columns(
+    reps = acts.group_by(keys).agg(pl.all().first()).with_columns(  # activities are groups: one per request here
         (pl.col("quantity_base") / pl.col("quantity")).alias("quantity_base"),
         pl.lit(1.0).alias("quantity"),
         pl.when(pl.col("has_ncv")).then(1.0).alias("ncv_gj_per_base"),
@@ -69,15 +71,16 @@ def factor_table(project: Path) -> Path:
 
 # -- the three implementations (each run in its own process) ---------------------------------
 def run_ours(project: str) -> dict:
-    from dualcarbon import engine, inventory
+    from dualcarbon.project.job import calculate
     from dualcarbon.project.load import load
 
     t0 = time.perf_counter()
     p = load(project)
-    r = engine.compute(p.activities, p.library, p.settings, p.instruments, p.spend)
-    inv = inventory.summarize(r.emissions, p.settings, p.library, r.warnings, p.activities.height)
+    _, inv = calculate(p)
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "rows": p.activities.height, "total_location": inv.summary["totals"]["total_location"]}
+    s = inv.summary
+    return {"seconds": seconds, "rows": s["activity_rows"], "total_location": s["totals"]["total_location"],
+            "facilities": len(s["by_facility"]), "months": len(s["by_month"])}  # fmt: skip
 
 
 def run_pandas(project: str) -> dict:
@@ -87,13 +90,17 @@ def run_pandas(project: str) -> dict:
     t0 = time.perf_counter()
     acts = pd.concat([pd.read_parquet(f) for f in sorted((root / "activities").glob("*.parquet"))], ignore_index=True)
     factors = pd.read_parquet(root / "bench_factors.parquet")
-    acts["year"] = pd.to_datetime(acts["date"]).dt.year.astype("int32")
+    dates = pd.to_datetime(acts["date"])
+    acts["year"] = dates.dt.year.astype("int32")
+    acts["month"] = dates.dt.to_period("M")
     acts["has_ncv"] = acts["ncv"].notna()
     rows = acts.merge(factors, on=["activity", "unit", "region", "year", "has_ncv"], how="inner")
     scale = rows["ncv"].where(rows["has_ncv"], 1.0)
     rows["co2e_t"] = rows["quantity"] * scale * rows["mass_per_unit"] * rows["gwp"]
-    total = float(rows.groupby("scope")["co2e_t"].sum().sum())
-    return {"seconds": time.perf_counter() - t0, "rows": len(acts), "total_location": total}
+    by_facility = rows.groupby(["facility", "scope"])["co2e_t"].sum()
+    by_month = rows.groupby("month")["co2e_t"].sum()
+    return {"seconds": time.perf_counter() - t0, "rows": len(acts), "total_location": float(by_facility.sum()),
+            "facilities": int(by_facility.index.get_level_values(0).nunique()), "months": len(by_month)}  # fmt: skip
 
 
 def run_floor(project: str) -> dict:
@@ -102,20 +109,23 @@ def run_floor(project: str) -> dict:
     root = Path(project)
     t0 = time.perf_counter()
     con = duckdb.connect()
-    total = con.execute(
+    sums = con.execute(
         """
-        SELECT sum(co2e_t) FROM (
-          SELECT f.scope, a.quantity * CASE WHEN a.ncv IS NULL THEN 1 ELSE a.ncv END * f.mass_per_unit * f.gwp AS co2e_t
+        SELECT facility, scope, month, sum(co2e_t) AS co2e_t FROM (
+          SELECT a.facility, f.scope, date_trunc('month', a.date) AS month,
+                 a.quantity * CASE WHEN a.ncv IS NULL THEN 1 ELSE a.ncv END * f.mass_per_unit * f.gwp AS co2e_t
           FROM read_parquet(?) a
           JOIN read_parquet(?) f
             ON a.activity = f.activity AND a.unit = f.unit AND a.region = f.region
            AND year(a.date) = f.year AND (a.ncv IS NOT NULL) = f.has_ncv
-        )
+        ) GROUP BY GROUPING SETS ((facility, scope), (month))
         """,
         [str(root / "activities" / "*.parquet"), str(root / "bench_factors.parquet")],
-    ).fetchone()[0]
+    ).fetchall()
     rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(root / "activities" / "*.parquet")]).fetchone()[0]
-    return {"seconds": time.perf_counter() - t0, "rows": rows, "total_location": float(total)}
+    total = sum(r[3] for r in sums if r[0] is not None)
+    return {"seconds": time.perf_counter() - t0, "rows": rows, "total_location": float(total),
+            "facilities": len({r[0] for r in sums if r[0] is not None}), "months": sum(1 for r in sums if r[2] is not None)}
 
 
 RUNNERS = {"dualcarbon": run_ours, "pandas": run_pandas, "floor": run_floor}

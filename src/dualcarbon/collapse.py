@@ -2,7 +2,7 @@
 
 Every calculation method is linear in the quantity of rows that agree on everything else that
 enters it (activity, unit, region, month, Tier 2 parameters …): Q1 × EF + Q2 × EF = (Q1 + Q2) ×
-EF. So a ledger of millions of rows is first summed into *groups* of such rows, the groups are
+EF (and a measured NCV enters as a weight, see ``weight``). So a ledger of millions of rows is first summed into *groups* of such rows, the groups are
 validated and calculated (the same ``engine.compute`` as for single rows), and each group's
 CO2e is then shared back to its facilities in proportion to their quantity. Two exceptions keep
 more detail: rows whose result depends on other rows of the same facility (cement, refrigerants,
@@ -19,10 +19,10 @@ import polars as pl
 
 from dualcarbon.model import BALANCE_COLUMNS, FRACTION_COLUMNS
 
-NOT_KEYS = {"id", "quantity", "date", "evidence", "note", "facility"}
+NOT_KEYS = {"id", "quantity", "date", "evidence", "note", "facility", "ncv"}
 NUMBER_COLUMNS = ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE_COLUMNS]
 DATE_COLUMNS = ["period_start", "period_end"]
-EXTRA_KEYS = ["_month", "_fac", "_solo"]
+EXTRA_KEYS = ["_month", "_fac", "_solo", "_has_ncv"]
 
 
 def keys_of(columns: list[str]) -> list[str]:
@@ -56,11 +56,12 @@ def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     return rows.select(out).with_columns(pl.col("quantity").fill_nan(None))
 
 
-def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: list[str], facilities_apart: list[str]) -> pl.LazyFrame:
+def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, str], facilities_apart: list[str]) -> pl.LazyFrame:
     """Partial groups of one batch of conformed rows.
 
-    ``linear_activities``: activity texts whose rows may be summed across facilities;
-    ``facilities_apart``: facilities whose rows keep their facility (named by a Scope 2 instrument).
+    ``linear_activities``: activity text → kind, for the texts whose rows may be summed across
+    facilities; ``facilities_apart``: facilities whose electricity rows keep their facility (they
+    are named by a Scope 2 instrument).
     """
     return (
         collapse_keys(rows, linear_activities, facilities_apart)
@@ -68,6 +69,9 @@ def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: list[str], 
         .agg(
             pl.len().cast(pl.Int64).alias("_n"),
             pl.col("quantity").sum().alias("_qsum"),
+            weight().sum().alias("_wsum"),
+            pl.col("ncv").min().alias("_ncvmin"),
+            pl.col("ncv").sum().alias("_ncvsum"),
             pl.col("quantity").min().alias("_qmin"),
             pl.col("quantity").null_count().cast(pl.Int64).alias("_qnull"),
             pl.col("date").min().alias("_dmin"),
@@ -85,6 +89,9 @@ def combine(parts: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     return parts.group_by(keys, maintain_order=True).agg(
         pl.col("_n").sum(),
         pl.col("_qsum").sum(),
+        pl.col("_wsum").sum(),
+        pl.col("_ncvmin").min(),
+        pl.col("_ncvsum").sum(),
         pl.col("_qmin").min(),
         pl.col("_qnull").sum(),
         pl.col("_dmin").min(),
@@ -106,7 +113,14 @@ def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
         pl.col("_dmin").alias("date"),
         pl.col("_dmax").alias("_date_max"),
         pl.col("_qsum").alias("_qtotal"),
-    ).drop("_month", "_fac", "_solo", "_qmin", "_qnull", "_dmin", "_dmax", "_idnull", "_qsum")
+        pl.col("_wsum").alias("_w"),
+        # the quantity-weighted NCV (or the smallest, when one is negative, for the validator to catch)
+        pl.when(~pl.col("_has_ncv")).then(None)
+        .when(pl.col("_ncvmin") < 0).then(pl.col("_ncvmin"))
+        .when(pl.col("_qsum") != 0).then(pl.col("_wsum") / pl.col("_qsum"))
+        .otherwise(pl.col("_ncvsum") / pl.col("_n")).alias("ncv"),
+    ).drop("_month", "_fac", "_solo", "_has_ncv", "_qmin", "_qnull", "_dmin", "_dmax", "_idnull", "_qsum", "_wsum",
+           "_ncvmin", "_ncvsum")  # fmt: skip
 
 
 METHODS = {"none": None, "location": "location", "market": "market"}
@@ -124,13 +138,13 @@ def group_rates(emissions: pl.DataFrame) -> pl.DataFrame:
         rows = method.is_null() if value is None else method == value
         sums.append(pl.col("co2e_t").filter(rows).sum().alias(f"co2e_{name}"))
         sums.append(rows.sum().alias(f"n_{name}"))
-    quantity = pl.col("quantity")
-    by_count = quantity.is_null() | (quantity == 0)
+    basis = pl.col("_w")
+    by_count = basis.is_null() | (basis == 0)
     return (
         e.group_by("_idx", "scope", "category", "iso_category")
-        .agg(*sums, quantity.first(), pl.col("_n").first())
+        .agg(*sums, pl.col("_w").first(), pl.col("_n").first())
         .with_columns(
-            [pl.when(by_count).then(0.0).otherwise(pl.col(f"co2e_{m}") / quantity).alias(f"rate_{m}") for m in METHODS]
+            [pl.when(by_count).then(0.0).otherwise(pl.col(f"co2e_{m}") / basis).alias(f"rate_{m}") for m in METHODS]
             + [pl.when(by_count).then(pl.col(f"co2e_{m}") / pl.col("_n")).otherwise(0.0).alias(f"per_row_{m}") for m in METHODS]
             + [(pl.col(f"n_{m}") > 0).alias(f"has_{m}") for m in METHODS]
         )
@@ -141,7 +155,7 @@ LINE_KEYS = ["facility", "scope", "category", "iso_category", "scope2_method"]
 
 
 def facility_lines(rows: pl.LazyFrame, groups: pl.DataFrame, rates: pl.DataFrame, keys: list[str],
-                   linear_activities: list[str], facilities_apart: list[str]) -> pl.LazyFrame:  # fmt: skip
+                   linear_activities: dict[str, str], facilities_apart: list[str]) -> pl.LazyFrame:  # fmt: skip
     """Each group's CO2e shared among its rows pro rata to quantity, summed by facility and line,
     one column per Scope 2 method (one batch; ``sum_facility_lines`` adds batches up).
 
@@ -152,14 +166,28 @@ def facility_lines(rows: pl.LazyFrame, groups: pl.DataFrame, rates: pl.DataFrame
     line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}  # the raw scope/category columns are group keys too
     table = groups.select(keys).with_row_index("_idx").join(
         rates.select("_idx", *[pl.col(c).alias(a) for c, a in line.items()], *rate_cols), on="_idx"
-    ).lazy()
-    tagged = collapse_keys(rows, linear_activities, facilities_apart).join(table, on=keys, how="inner", nulls_equal=True)
-    return tagged.group_by(pl.col("facility").fill_null(""), *[pl.col(a).alias(c) for c, a in line.items()]).agg(
-        *[(pl.col("quantity").fill_null(0) * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
+    )
+    lines = table.select(list(line.values())).unique().with_row_index("_line")
+    table = table.join(lines, on=list(line.values()), nulls_equal=True)
+    tagged = collapse_keys(rows, linear_activities, facilities_apart)
+    # Rows find their group by a 64-bit hash of the key columns (one integer join instead of eight
+    # columns); the groups' hashes are checked to be distinct, else the columns are joined.
+    hashes = table.select(pl.struct(keys).hash(seed=HASH_SEED).alias("_h"))["_h"]
+    if hashes.n_unique() == table.height:
+        table = table.with_columns(hashes).drop(keys)
+        tagged = tagged.with_columns(pl.struct(keys).hash(seed=HASH_SEED).alias("_h")).join(table.lazy(), on="_h")
+    else:  # pragma: no cover - a 64-bit collision among the groups
+        tagged = tagged.join(table.lazy(), on=keys, how="inner", nulls_equal=True)
+    wide = tagged.group_by(pl.col("facility").fill_null(""), "_line").agg(
+        *[(weight().fill_null(0) * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
         *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in METHODS],
+    )
+    return wide.join(lines.lazy(), on="_line").select(
+        "facility", *[pl.col(a).alias(c) for c, a in line.items()], *METHODS, *[f"has_{m}" for m in METHODS]
     )
 
 
+HASH_SEED = 20241125
 WIDE_KEYS = ["facility", "scope", "category", "iso_category"]
 
 
@@ -174,21 +202,34 @@ def sum_facility_lines(wide: pl.DataFrame) -> pl.DataFrame:
     ])  # fmt: skip
 
 
+def weight() -> pl.Expr:
+    """A row's weight within its group: its quantity, times its measured NCV where it has one.
+
+    Combustion with a measured NCV is linear in quantity × NCV (IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1;
+    GB/T 32150-2015 Eq. 3), so rows differing only in NCV share one group whose NCV is the
+    quantity-weighted mean, and their CO2e is shared back by this weight.
+    """
+    return pl.col("quantity") * pl.col("ncv").fill_null(1.0)
+
+
 def row_share() -> pl.Expr:
-    """A row's share of its group (``_q`` row quantity, ``quantity`` and ``_n`` of the group):
-    pro rata to quantity, or by row count when the group's quantity is 0."""
-    by_count = pl.col("quantity").is_null() | (pl.col("quantity") == 0)
-    return pl.when(by_count).then(1.0 / pl.col("_n")).otherwise(pl.col("_q").fill_null(0) / pl.col("quantity"))
+    """A row's share of its group (``_wr`` row weight; ``_w`` and ``_n`` of the group): pro rata
+    to weight, or by row count when the group's weight is 0."""
+    by_count = pl.col("_w").is_null() | (pl.col("_w") == 0)
+    return pl.when(by_count).then(1.0 / pl.col("_n")).otherwise(pl.col("_wr").fill_null(0) / pl.col("_w"))
 
 
-def collapse_keys(rows: pl.LazyFrame, linear_activities: list[str], facilities_apart: list[str]) -> pl.LazyFrame:
+def collapse_keys(rows: pl.LazyFrame, linear_activities: dict[str, str], facilities_apart: list[str]) -> pl.LazyFrame:
     """The group-key columns ``_month``, ``_fac``, ``_solo`` of conformed rows (as ``collapse`` makes them)."""
-    linear = (pl.col("activity").is_in(linear_activities) | pl.col("activity").str.starts_with("spend/naics/")) & ~pl.col(
-        "facility"
-    ).is_in(facilities_apart)
+    activity = pl.col("activity")
+    electric = [a for a, kind in linear_activities.items() if kind == "electricity"]
+    linear = activity.is_in(list(linear_activities)) | activity.str.starts_with("spend/naics/")
+    apart = activity.is_in(electric) & pl.col("facility").is_in(facilities_apart)
+    linear = linear & ~apart
     present = [c for c in BALANCE_COLUMNS if c in rows.collect_schema()]
     balance = pl.any_horizontal([pl.col(c).is_not_null() for c in present]) if present else pl.lit(False)
     return rows.with_columns(
+        pl.col("ncv").is_not_null().alias("_has_ncv"),
         pl.col("date").dt.truncate("1mo").alias("_month"),
         pl.when(linear).then(None).otherwise(pl.col("facility")).alias("_fac"),
         pl.when(balance).then(pl.coalesce(pl.col("id"), pl.col("_file") + pl.lit(":") + pl.col("_row").cast(pl.String)))

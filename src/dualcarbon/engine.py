@@ -22,7 +22,7 @@ DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
 CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
 ACTIVITY_ATTRS = ["_idx", "_file", "_row", "id", "facility", "date", "month", "year", "activity", "key", "kind",
                   "scope", "category", "iso_category", "biogenic", "quantity", "unit", "dimension", "quantity_base",
-                  "region", "_n"]  # fmt: skip
+                  "region", "_n", "_w"]  # fmt: skip
 
 
 @dataclass

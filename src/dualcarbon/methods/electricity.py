@@ -51,8 +51,7 @@ def _overlap(rows: pl.DataFrame, instruments: pl.DataFrame, by: str) -> pl.DataF
         rows.select("_idx", by, "month", "open_mwh")
         .join(pairs.select(by, "month", "m_mwh", "m_covered", "id", "factor_kg_per_kwh", "type"), on=[by, "month"])
         .with_columns((pl.col("m_covered") * pl.col("open_mwh") / pl.col("m_mwh")).alias("covered_mwh"))
-        .filter(pl.col("covered_mwh") > 0)
-    )  # fmt: skip
+    )  # fmt: skip  (every row of a covered month gets its share, 0 included, however rows are grouped)
 
 
 def eligible(instruments: pl.DataFrame, period_years: list[int], chains: dict[str, list[str]]):

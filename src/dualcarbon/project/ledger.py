@@ -46,7 +46,7 @@ class Partition:
     rows: int
     columns: list[str]
     keys: list[str]
-    linear: list[str]
+    linear: dict[str, str]
     apart: list[str]
     batch_rows: int = DEFAULT_BATCH_ROWS
 
@@ -89,15 +89,14 @@ class Partition:
             rows = (
                 collapse.collapse_keys(batch, self.linear, self.apart)
                 .join(table, on=self.keys, how="inner", nulls_equal=True)
-                .select("_idx", "_row", "id", "date", pl.col("quantity").alias("_q"))
+                .select("_idx", "_row", "id", "date", "quantity", collapse.weight().alias("_wr"))
             )  # fmt: skip
-            yield rows.join(emissions.lazy().drop("_row", "id", "date", "_file"), on="_idx").with_columns(
+            yield rows.join(emissions.lazy().drop("_row", "id", "date", "_file", "quantity"), on="_idx").with_columns(
                 collapse.row_share().alias("_share")
             ).with_columns(
                 (pl.col("mass_t") * pl.col("_share")).alias("mass_t"),
                 (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
-                pl.col("_q").alias("quantity"),
-            ).drop("_q", "_share", "_n").sort("_row", "scope2_method", "gas", nulls_last=False).collect()
+            ).drop("_wr", "_share", "_n", "_w").sort("_row", "scope2_method", "gas", nulls_last=False).collect()
 
 
 
@@ -113,7 +112,7 @@ class Ledger:
     batches: int = field(default=0)
 
     @classmethod
-    def of(cls, paths: list[Path], names: list[str], columns: list[str], keys: list[str], linear: list[str],
+    def of(cls, paths: list[Path], names: list[str], columns: list[str], keys: list[str], linear: dict[str, str],
            apart: list[str], batch_rows: int = DEFAULT_BATCH_ROWS, per_file: bool = False) -> Ledger:  # fmt: skip
         """One partition over all files (read as one stream), or one per file (for Dask)."""
         sizes = [pq.ParquetFile(p).metadata.num_rows for p in paths]

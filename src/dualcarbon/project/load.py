@@ -169,12 +169,12 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
 LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste", "spend"}
 
 
-def linear_activities(library: FactorLibrary) -> list[str]:
-    """Activity texts (keys and aliases as written in the catalogue) whose rows may be summed
-    across facilities: every kind except cement and refrigerants, whose results depend on other
-    rows of the same facility or are not proportional to a quantity."""
+def linear_activities(library: FactorLibrary) -> dict[str, str]:
+    """Activity texts (keys and aliases as written in the catalogue) → kind, for those whose rows
+    may be summed across facilities: every kind except cement and refrigerants, whose results
+    depend on other rows of the same facility or are not proportional to a quantity."""
     kinds = dict(library.catalog.select("key", "kind").iter_rows())
-    return sorted(a for a, key in library.aliases.items() if kinds.get(key) in LINEAR_KINDS)
+    return {a: kinds[key] for a, key in sorted(library.aliases.items()) if kinds.get(key) in LINEAR_KINDS}
 
 
 def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], settings: Settings,
@@ -190,7 +190,7 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
             problems.append(Problem(name, None, None, None, "no data rows: the file has a header but nothing under it"))
     if problems:
         raise InputError(problems)
-    columns = sorted({c for cols in schemas for c in cols} | {"id", "quantity", "date", "facility", "activity", "unit"})
+    columns = sorted({c for cols in schemas for c in cols} | {"id", "quantity", "date", "facility", "activity", "unit", "ncv"})
     keys = collapse.keys_of(columns)
     linear = linear_activities(library)
     apart = instruments.filter(pl.col("facility").is_not_null())["facility"].unique().to_list()
@@ -388,7 +388,10 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     )
     if "_n" not in a.columns:
         a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
-    cols = [c for c in ACTIVITY_SCHEMA] + ["iso_category", "biogenic", "supplier", "instrument", "evidence", "note", "_n"]
+    if "_w" not in a.columns:
+        a = a.with_columns(pl.lit(None, pl.Float64).alias("_w"))
+    cols = [c for c in ACTIVITY_SCHEMA] + ["iso_category", "biogenic", "supplier", "instrument", "evidence", "note", "_n",
+                                           "_w"]  # fmt: skip
     return a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols]), []
 
 
