@@ -6,6 +6,7 @@ years, the bundled activity keys with their real unit mix (kWh and 万千瓦时,
 country, eGRID subregions → US), a share of Tier 2 overrides and Scope 2 instruments.
 
     python bench/ledger.py OUT_DIR --rows 10_000_000 [--files 8] [--seed 1]
+    python bench/ledger.py OUT_DIR --rows 200_000_000 --files 40   # out-of-core: 5 M rows a file
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ factor_sets = ["gbt32150", "cn_mee_grid", "egrid", "us_epa_hub", "ipcc2006", "us
 """
 
 
-def ledger(rows: int, seed: int = 1, organisations: int = 2000) -> pl.DataFrame:
+def ledger(rows: int, seed: int = 1, organisations: int = 2000, first_id: int = 0) -> pl.DataFrame:
     """``rows`` activity rows in the project format (all columns as users would give them)."""
     rng = np.random.default_rng(seed)
     shares = np.array([m[4] for m in MIX])
@@ -76,7 +77,7 @@ def ledger(rows: int, seed: int = 1, organisations: int = 2000) -> pl.DataFrame:
     tier2 = coal & (rng.random(rows) < 0.3)
     ncv = np.where(tier2, np.round(rng.normal(21.0, 1.2, size=rows), 2), np.nan)
     frame = pl.DataFrame({
-        "id": np.arange(rows),
+        "id": np.arange(first_id, first_id + rows),
         "facility": facility,
         "year": year,
         "month": month,
@@ -119,16 +120,23 @@ def credits(frame: pl.DataFrame, seed: int = 1, n: int = 500) -> pl.DataFrame:
 
 
 def write_project(out: Path, rows: int, files: int = 8, seed: int = 1) -> Path:
-    """A complete project folder: dualcarbon.toml, activities/part-*.parquet, credits.csv."""
+    """A complete project folder: dualcarbon.toml, activities/part-*.parquet, credits.csv.
+
+    Each file is generated on its own (seed + file number), so memory stays that of one file.
+    """
     if out.exists():
         shutil.rmtree(out)
     (out / "activities").mkdir(parents=True)
     (out / "dualcarbon.toml").write_text(TOML, encoding="utf-8")
-    frame = ledger(rows, seed)
     step = -(-rows // files)
     for k in range(files):
-        frame.slice(k * step, step).write_parquet(out / "activities" / f"part-{k:03d}.parquet")
-    credits(frame, seed).write_csv(out / "credits.csv")
+        n = min(step, rows - k * step)
+        if n <= 0:
+            break
+        frame = ledger(n, seed + k, first_id=k * step)
+        frame.write_parquet(out / "activities" / f"part-{k:03d}.parquet")
+        if k == 0:
+            credits(frame, seed).write_csv(out / "credits.csv")
     return out
 
 

@@ -227,11 +227,13 @@ def collapse_keys(rows: pl.LazyFrame, linear_activities: dict[str, str], facilit
     apart = activity.is_in(electric) & pl.col("facility").is_in(facilities_apart)
     linear = linear & ~apart
     present = [c for c in BALANCE_COLUMNS if c in rows.collect_schema()]
-    balance = pl.any_horizontal([pl.col(c).is_not_null() for c in present]) if present else pl.lit(False)
+    solo = pl.lit(None, pl.String)  # without balance columns, no need to read the ids here
+    if present:
+        balance = pl.any_horizontal([pl.col(c).is_not_null() for c in present])
+        solo = pl.when(balance).then(pl.format("{}", pl.col("_row"))).otherwise(None)
     return rows.with_columns(
         pl.col("ncv").is_not_null().alias("_has_ncv"),
         pl.col("date").dt.truncate("1mo").alias("_month"),
         pl.when(linear).then(None).otherwise(pl.col("facility")).alias("_fac"),
-        pl.when(balance).then(pl.coalesce(pl.col("id"), pl.col("_file") + pl.lit(":") + pl.col("_row").cast(pl.String)))
-        .otherwise(None).alias("_solo"),
-    )  # fmt: skip
+        solo.alias("_solo"),
+    )

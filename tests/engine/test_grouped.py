@@ -89,3 +89,57 @@ def test_grouped_equals_row_by_row(examples, tmp_path, name, files, batch_rows):
     )
     assert both["co2e_t"].null_count() == 0 and both["co2e_t_right"].null_count() == 0
     assert ((both["co2e_t"] - both["co2e_t_right"]).abs() <= 1e-9 * both["co2e_t_right"].abs().max()).all()
+
+
+def _ledger(root: Path, rows: list[dict], files: int = 2) -> Path:
+    root.mkdir(parents=True)
+    (root / "dualcarbon.toml").write_text(
+        '[organization]\nname = "T"\ncountry = "CN"\n[period]\nstart = 2024-01-01\nend = 2024-12-31\n'
+        '[method]\nfactor_sets = ["cn_mee_grid", "ipcc2006"]\n', encoding="utf-8")  # fmt: skip
+    (root / "activities").mkdir()
+    frame = pl.DataFrame(rows, schema={"id": pl.String, "facility": pl.String, "date": pl.Date, "activity": pl.String,
+                                       "quantity": pl.Float64, "unit": pl.String, "region": pl.String})  # fmt: skip
+    step = -(-frame.height // files)
+    for k in range(files):
+        frame.slice(k * step, step).write_parquet(root / "activities" / f"part-{k}.parquet")
+    return root
+
+
+def _rows(n: int) -> list[dict]:
+    import datetime as dt
+
+    return [{"id": f"E{i}", "facility": f"F{i % 3}", "date": dt.date(2024, 1 + i % 12, 15), "activity": "外购电力",
+             "quantity": 10.0 + i, "unit": "万千瓦时", "region": "CN-HE"} for i in range(n)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change,file,row,column,words",
+    [
+        ({"quantity": -5.0}, "activities/part-1.parquet", 9, "quantity", ">= 0"),
+        ({"unit": "万千瓦"}, "activities/part-1.parquet", 9, "unit", "万千瓦时"),
+        ({"date": __import__("datetime").date(2023, 12, 31)}, "activities/part-1.parquet", 9, "date", "outside"),
+        ({"id": "E3"}, "activities/part-1.parquet", 9, "id", "duplicate id (first used at activities/part-0.parquet row 5)"),
+        ({"id": None}, "activities/part-1.parquet", 9, "id", "an id is required"),
+        ({"activity": "外购电"}, "activities/part-1.parquet", 9, "activity", "unknown activity"),
+    ],
+)
+def test_grouped_errors_name_the_exact_row(tmp_path, change, file, row, column, words):
+    """A bad value inside a large group is reported at its own file and row, nothing written."""
+    rows = _rows(48)
+    rows[31] = {**rows[31], **change}  # part-1 holds rows 24..47: row 31 is its 8th record, spreadsheet row 9
+    root = _ledger(tmp_path / "p", rows)
+    result = CliRunner().invoke(app, ["run", str(root), "--lang", "en", "--batch-rows", "1000"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert file in text and f"row {row}" in text and column in text and words in text
+    assert not (root / "out").exists()
+
+
+def test_duplicate_check_in_buckets():
+    from dualcarbon.project.ledger import repeated
+
+    big = 2**63 + 5  # hashes use all 64 bits
+    chunks = [pl.Series([5, big, 11, 700], dtype=pl.UInt64), pl.Series([12, big, 13, 700, 700], dtype=pl.UInt64)]
+    assert sorted(repeated(chunks).to_list()) == [700, big]
+    assert sorted(repeated(chunks, bucket_rows=2).to_list()) == [700, big]
+    assert repeated([pl.Series([1, 2, 3], dtype=pl.UInt64)], bucket_rows=1).len() == 0

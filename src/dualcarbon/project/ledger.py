@@ -71,7 +71,7 @@ class Partition:
             parts.append(g)
             hashes.append(h.to_series())
         merged = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
-        return merged, pl.concat(hashes)
+        return merged, pl.concat(hashes, rechunk=False)
 
     def facility_lines(self, groups: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
         return pl.concat([
@@ -98,6 +98,18 @@ class Partition:
                 (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
             ).drop("_wr", "_share", "_n", "_w").sort("_row", "scope2_method", "gas", nulls_last=False).collect()
 
+
+
+def repeated(hashes: list[pl.Series], bucket_rows: int = 50_000_000) -> pl.Series:
+    """Values occurring more than once among ``hashes``, found by sorting; a long ledger is sorted
+    bucket by bucket (hash modulo the number of buckets) so that memory stays bounded."""
+    total = sum(h.len() for h in hashes)
+    buckets = max(1, -(-total // bucket_rows))
+    out = []
+    for b in range(buckets):
+        part = pl.concat([h.filter(h % buckets == b) if buckets > 1 else h for h in hashes]).sort()
+        out.append(part.filter(part == part.shift(1)).unique())  # (diff() overflows above 2**63)
+    return pl.concat(out)
 
 
 @dataclass
@@ -133,14 +145,15 @@ class Ledger:
             (frame["_row"] - start + 2).alias("_row"),  # the header is row 1
         )
 
-    def sum_groups(self, mapper: Callable = map) -> tuple[pl.DataFrame, pl.Series]:
-        """Groups of the whole ledger and all id hashes; ``mapper`` may be a distributed map."""
+    def sum_groups(self, mapper: Callable = map) -> tuple[pl.DataFrame, list[pl.Series]]:
+        """Groups of the whole ledger and the id hashes of each partition; ``mapper`` may be a
+        distributed map."""
         results = list(mapper(Partition.groups, self.partitions))
         self.batches = sum(-(-p.rows // p.batch_rows) for p in self.partitions)
         parts = [r[0] for r in results]
         groups = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
         self.groups = self.locate(groups)
-        return self.groups, pl.concat([r[1] for r in results])
+        return self.groups, [r[1] for r in results]
 
     def facility_lines(self, rates: pl.DataFrame, mapper: Callable = map) -> pl.DataFrame:
         assert self.groups is not None

@@ -23,7 +23,7 @@ from dualcarbon.factors.library import DATA, FactorLibrary
 from dualcarbon.model import ACTIVITY_SCHEMA, BALANCE_COLUMNS, FRACTION_COLUMNS, Settings
 from dualcarbon import collapse
 from dualcarbon.project import reader
-from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, schema
+from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, repeated, schema
 from dualcarbon.project.credits import load_credits
 
 SETTINGS_FILE = "dualcarbon.toml"
@@ -199,9 +199,7 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
     text = [c for c, t in groups.schema.items() if t == pl.String and not c.startswith("_") and c != "id"]
     rows_like = collapse.as_rows(groups).with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
     activities, problems = validate_activities([rows_like], settings, library)
-    ordered = id_hashes.sort()  # a sort finds repeats faster than a hash table of ten million ids
-    repeats = ordered.filter(ordered.diff() == 0)
-    duplicated = repeats.unique()
+    duplicated = repeated(id_hashes)  # a sort finds repeats faster than a hash table of millions of ids
     if problems or duplicated.len():
         bad = pl.DataFrame([(p.file, p.row) for p in problems if p.row is not None],
                            schema={"_file": pl.String, "_row": pl.Int64}, orient="row")  # fmt: skip
