@@ -31,15 +31,17 @@ def keys_of(columns: list[str]) -> list[str]:
 
 
 def typed(schema: dict[str, pl.DataType]) -> bool:
-    """Whether a table's own types allow grouping before validation (quantity a number, dates dates)."""
-    if not schema.get("quantity", pl.Null()).is_numeric() and schema.get("quantity") != pl.Null:
-        return False
-    for column in ["date", *DATE_COLUMNS]:
-        if column in schema and schema[column] not in (pl.Date, pl.Datetime, pl.Null) and not isinstance(
-            schema[column], pl.Datetime
-        ):
-            return False
-    return all(schema[c].is_numeric() or schema[c] == pl.Null for c in NUMBER_COLUMNS if c in schema)
+    """Whether a table's own types allow grouping before validation: numbers are numbers, dates dates."""
+
+    def number(t: pl.DataType) -> bool:
+        return t.is_numeric() or t == pl.Null
+
+    def date(t: pl.DataType) -> bool:
+        return t == pl.Date or isinstance(t, pl.Datetime) or t == pl.Null
+
+    return all(number(schema[c]) for c in ["quantity", *NUMBER_COLUMNS] if c in schema) and all(
+        date(schema[c]) for c in ["date", *DATE_COLUMNS] if c in schema
+    )
 
 
 def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
@@ -191,11 +193,16 @@ HASH_SEED = 20241125
 WIDE_KEYS = ["facility", "scope", "category", "iso_category"]
 
 
-def sum_facility_lines(wide: pl.DataFrame) -> pl.DataFrame:
-    """Partial facility sums (of ``facility_lines``) added up, one line per Scope 2 method present."""
-    total = wide.group_by(WIDE_KEYS).agg(
+def add_wide(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Partial facility sums (of ``facility_lines``) added up, still one column per method."""
+    return pl.concat(parts).group_by(WIDE_KEYS).agg(
         *[pl.col(m).sum() for m in METHODS], *[pl.col(f"has_{m}").any() for m in METHODS]
     )
+
+
+def sum_facility_lines(wide: pl.DataFrame) -> pl.DataFrame:
+    """Partial facility sums added up, one line per Scope 2 method present."""
+    total = add_wide([wide])
     return pl.concat([
         total.filter(pl.col(f"has_{m}")).select(*WIDE_KEYS, pl.lit(value, pl.String).alias("scope2_method"), pl.col(m).alias("co2e_t"))
         for m, value in METHODS.items()

@@ -139,7 +139,21 @@ def test_duplicate_check_in_buckets():
     from dualcarbon.project.ledger import repeated
 
     big = 2**63 + 5  # hashes use all 64 bits
-    chunks = [pl.Series([5, big, 11, 700], dtype=pl.UInt64), pl.Series([12, big, 13, 700, 700], dtype=pl.UInt64)]
-    assert sorted(repeated(chunks).to_list()) == [700, big]
-    assert sorted(repeated(chunks, bucket_rows=2).to_list()) == [700, big]
-    assert repeated([pl.Series([1, 2, 3], dtype=pl.UInt64)], bucket_rows=1).len() == 0
+    values = [[5, big, 11, 700], [12, big, 13, 700, 700]]
+    one = [[pl.Series(v, dtype=pl.UInt64) for v in values]]
+    assert sorted(repeated(one).to_list()) == [700, big]
+    by_three = [[pl.Series([x for x in v if x % 3 == b], dtype=pl.UInt64) for v in values] for b in range(3)]
+    assert sorted(repeated(by_three).to_list()) == [700, big]
+    assert repeated([[pl.Series([1, 2, 3], dtype=pl.UInt64)], []]).len() == 0
+
+
+def test_duplicate_ids_found_across_buckets_and_batches(tmp_path, monkeypatch):
+    from dualcarbon.project import ledger
+
+    monkeypatch.setattr(ledger, "ID_BUCKET_ROWS", 7)  # 48 rows → 7 buckets of hashes
+    rows = _rows(48)
+    rows[40] = {**rows[40], "id": "E2"}
+    root = _ledger(tmp_path / "p", rows, files=3)
+    result = CliRunner().invoke(app, ["run", str(root), "--lang", "en", "--batch-rows", "1000"])
+    assert result.exit_code == 2
+    assert "duplicate id (first used at activities/part-0.parquet row 4)" in " ".join(result.output.split())

@@ -1,8 +1,8 @@
 """Large typed activity ledgers (Parquet), read batch by batch with bounded memory.
 
 A ledger is one or more Parquet files whose columns already carry types (quantity a number,
-dates dates). It is never held whole unless it fits one batch: each pass reads at most
-``batch_rows`` rows at a time, sums them into partial groups (``collapse``), and keeps only
+dates dates). It is never held whole: each pass streams at most ``batch_rows`` rows at a time
+through polars' streaming engine, sums them into partial groups (``collapse``), and keeps only
 those. Three passes at most: groups (with the id check), facility shares, and, when outputs
 are written, the per-row emission table.
 """
@@ -20,7 +20,7 @@ from dualcarbon import collapse
 from dualcarbon.errors import InputError
 from dualcarbon.project import reader
 
-DEFAULT_BATCH_ROWS = 25_000_000
+DEFAULT_BATCH_ROWS = 2_000_000
 
 
 def schema(path: Path, name: str) -> dict[str, pl.DataType]:
@@ -31,6 +31,11 @@ def schema(path: Path, name: str) -> dict[str, pl.DataType]:
         raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
     aliases = reader.column_aliases()
     return {aliases.get(reader._header(c), reader._header(c)): t for c, t in raw.items()}
+
+
+def rows_in(path: Path | str) -> int:
+    """Number of rows of a Parquet file, from its footer."""
+    return pq.ParquetFile(path).metadata.num_rows
 
 
 @dataclass
@@ -61,23 +66,43 @@ class Partition:
             batch = batch.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
             yield collapse.conform(batch, self.columns)
 
-    def groups(self) -> tuple[pl.DataFrame, pl.Series]:
-        """Partial groups of this file and the hashes of its ids (for the duplicate check)."""
-        parts, hashes = [], []
+    def groups(self, buckets: int = 1) -> tuple[pl.DataFrame, list[pl.Series]]:
+        """Partial groups of these files, and the hashes of their ids split into ``buckets`` by
+        value (hash modulo ``buckets``), for the duplicate check."""
+        merged: pl.DataFrame | None = None
+        parts: list[pl.DataFrame] = []
+        hashes: list[list[pl.Series]] = [[] for _ in range(buckets)]
         for batch in self.scans():
             grouped = collapse.collapse(batch, self.keys, self.linear, self.apart)
-            ids = batch.select(pl.col("id").drop_nulls().hash(seed=7))
+            ids = batch.select(pl.col("id").drop_nulls().hash(seed=7).alias("h"))
+            if buckets > 1:
+                ids = ids.with_columns((pl.col("h") % buckets).alias("b"))
             g, h = pl.collect_all([grouped, ids], engine="streaming")
             parts.append(g)
-            hashes.append(h.to_series())
-        merged = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
-        return merged, pl.concat(hashes, rechunk=False)
+            if buckets > 1:
+                for (b,), piece in h.partition_by("b", as_dict=True).items():
+                    hashes[b].append(piece["h"])
+            else:
+                hashes[0].append(h["h"])
+            if len(parts) >= 8:  # keep the partial groups small: combine as we go
+                merged = self._combine([merged, *parts] if merged is not None else parts)
+                parts = []
+        if parts or merged is None:
+            merged = self._combine([merged, *parts] if merged is not None else parts)
+        return merged, [pl.concat(b, rechunk=False) if b else pl.Series("h", [], pl.UInt64) for b in hashes]
+
+    def _combine(self, parts: list[pl.DataFrame]) -> pl.DataFrame:
+        return parts[0] if len(parts) == 1 else collapse.combine(pl.concat(parts).lazy(), self.keys).collect()
 
     def facility_lines(self, groups: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
-        return pl.concat([
-            collapse.facility_lines(frame, groups, rates, self.keys, self.linear, self.apart).collect(engine="streaming")
-            for frame in self.scans()
-        ])  # fmt: skip
+        """Facility sums of these files (``collapse.facility_lines``), added up batch by batch."""
+        total: list[pl.DataFrame] = []
+        for frame in self.scans():
+            total.append(collapse.facility_lines(frame, groups, rates, self.keys, self.linear, self.apart)
+                         .collect(engine="streaming"))  # fmt: skip
+            if len(total) >= 8:
+                total = [collapse.add_wide(total)]
+        return collapse.add_wide(total)
 
     def rows_where(self, select: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
         return pl.concat([select(collapse.collapse_keys(f, self.linear, self.apart)).collect() for f in self.scans()])
@@ -100,14 +125,22 @@ class Partition:
 
 
 
-def repeated(hashes: list[pl.Series], bucket_rows: int = 50_000_000) -> pl.Series:
-    """Values occurring more than once among ``hashes``, found by sorting; a long ledger is sorted
-    bucket by bucket (hash modulo the number of buckets) so that memory stays bounded."""
-    total = sum(h.len() for h in hashes)
-    buckets = max(1, -(-total // bucket_rows))
-    out = []
-    for b in range(buckets):
-        part = pl.concat([h.filter(h % buckets == b) if buckets > 1 else h for h in hashes]).sort()
+ID_BUCKET_ROWS = 20_000_000
+
+
+def id_buckets(rows: int) -> int:
+    """How many buckets the id hashes of ``rows`` rows are sorted in (bounded memory per sort)."""
+    return max(1, -(-rows // ID_BUCKET_ROWS))
+
+
+def repeated(buckets: list[list[pl.Series]]) -> pl.Series:
+    """Values occurring more than once, found by sorting each bucket in turn (a value's
+    occurrences all lie in one bucket); each bucket is released once sorted."""
+    out = [pl.Series("h", [], pl.UInt64)]
+    while buckets:
+        pieces = buckets.pop()
+        part = pl.concat(pieces).sort() if pieces else pl.Series("h", [], pl.UInt64)
+        del pieces
         out.append(part.filter(part == part.shift(1)).unique())  # (diff() overflows above 2**63)
     return pl.concat(out)
 
@@ -127,7 +160,7 @@ class Ledger:
     def of(cls, paths: list[Path], names: list[str], columns: list[str], keys: list[str], linear: dict[str, str],
            apart: list[str], batch_rows: int = DEFAULT_BATCH_ROWS, per_file: bool = False) -> Ledger:  # fmt: skip
         """One partition over all files (read as one stream), or one per file (for Dask)."""
-        sizes = [pq.ParquetFile(p).metadata.num_rows for p in paths]
+        sizes = [rows_in(p) for p in paths]
         starts = [sum(sizes[:i]) for i in range(len(sizes))]
         if per_file:
             parts = [Partition([str(p)], s, n, columns, keys, linear, apart, batch_rows)
@@ -145,15 +178,16 @@ class Ledger:
             (frame["_row"] - start + 2).alias("_row"),  # the header is row 1
         )
 
-    def sum_groups(self, mapper: Callable = map) -> tuple[pl.DataFrame, list[pl.Series]]:
-        """Groups of the whole ledger and the id hashes of each partition; ``mapper`` may be a
-        distributed map."""
-        results = list(mapper(Partition.groups, self.partitions))
+    def sum_groups(self, mapper: Callable = map) -> tuple[pl.DataFrame, list[list[pl.Series]]]:
+        """Groups of the whole ledger and its id hashes by bucket (``repeated`` finds repeats);
+        ``mapper`` may be a distributed map."""
+        buckets = id_buckets(sum(p.rows for p in self.partitions))
+        results = list(mapper(lambda p: p.groups(buckets), self.partitions))
         self.batches = sum(-(-p.rows // p.batch_rows) for p in self.partitions)
         parts = [r[0] for r in results]
         groups = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
         self.groups = self.locate(groups)
-        return self.groups, [r[1] for r in results]
+        return self.groups, [[r[1][b] for r in results] for b in range(buckets)]
 
     def facility_lines(self, rates: pl.DataFrame, mapper: Callable = map) -> pl.DataFrame:
         assert self.groups is not None

@@ -23,7 +23,7 @@ from dualcarbon.factors.library import DATA, FactorLibrary
 from dualcarbon.model import ACTIVITY_SCHEMA, BALANCE_COLUMNS, FRACTION_COLUMNS, Settings
 from dualcarbon import collapse
 from dualcarbon.project import reader
-from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, repeated, schema
+from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, repeated, rows_in, schema
 from dualcarbon.project.credits import load_credits
 
 SETTINGS_FILE = "dualcarbon.toml"
@@ -186,7 +186,7 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
     for name, cols in zip(names, schemas, strict=True):
         problems += check_columns(name, list(cols))
     for path, name in zip(files, names, strict=True):
-        if not problems and pq_rows(path) == 0:
+        if not problems and rows_in(path) == 0:
             problems.append(Problem(name, None, None, None, "no data rows: the file has a header but nothing under it"))
     if problems:
         raise InputError(problems)
@@ -216,12 +216,6 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
         if problems:
             raise InputError(problems)
     return activities, ledger
-
-
-def pq_rows(path: Path) -> int:
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(path).metadata.num_rows
 
 
 def _problems_where(frame: pl.DataFrame, mask: pl.Expr, column: str, expected, value: str | None = None) -> list[Problem]:
