@@ -157,3 +157,20 @@ def test_duplicate_ids_found_across_buckets_and_batches(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["run", str(root), "--lang", "en", "--batch-rows", "1000"])
     assert result.exit_code == 2
     assert "duplicate id (first used at activities/part-0.parquet row 4)" in " ".join(result.output.split())
+
+
+def test_datetime_dates_and_integer_quantities(examples, tmp_path):
+    """Parquet written by other tools: timestamps for dates, integers for quantities."""
+    rows = job.run(examples["us-office"], out=tmp_path / "rows")
+    pq = typed_parquet(shutil.copytree(examples["us-office"], tmp_path / "pq"))
+    part = pq / "activities" / "part-0.parquet"
+    frame = pl.read_parquet(part)
+    stamps = [pl.col("date").cast(pl.Datetime("us")), pl.col("period_start").cast(pl.Datetime("ms"))]
+    is_whole = pl.col("quantity") == pl.col("quantity").round(0)
+    whole = frame.filter(is_whole)
+    assert whole.height  # some quantities are whole numbers: they go to a file of integers
+    frame.filter(~is_whole).with_columns(stamps).write_parquet(part)
+    whole.with_columns(*stamps, pl.col("quantity").cast(pl.Int64)).write_parquet(pq / "activities" / "part-1.parquet")
+    grouped = job.run(pq, out=tmp_path / "grouped")
+    assert grouped.project.ledger is not None
+    assert close(grouped.inventory.summary, rows.inventory.summary) == []

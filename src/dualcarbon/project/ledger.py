@@ -56,15 +56,23 @@ class Partition:
     batch_rows: int = DEFAULT_BATCH_ROWS
 
     def scans(self) -> Iterator[pl.LazyFrame]:
-        """Conformed batches (lazy): every project column, one dtype each, ``_file`` and ``_row``."""
-        raw = pl.scan_parquet(self.paths, row_index_name="_row", row_index_offset=self.first_row)
+        """Conformed batches (lazy) of at most ``batch_rows`` rows: every project column, one dtype
+        each, ``_file`` (filled in by ``Ledger.locate``) and the ledger-wide ``_row``.
+
+        Each file is scanned and conformed on its own, so that files with other column sets or
+        types (integers here, floats there; dates or timestamps) mix.
+        """
         aliases = reader.column_aliases()
-        raw = raw.rename({c: aliases.get(reader._header(c), reader._header(c)) for c in raw.collect_schema().names()
-                          if c != "_row"})  # fmt: skip
-        for offset in range(0, self.rows, self.batch_rows):
-            batch = raw.slice(offset, self.batch_rows)
-            batch = batch.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
-            yield collapse.conform(batch, self.columns)
+        first = self.first_row
+        for path in self.paths:
+            rows = rows_in(path)
+            raw = pl.scan_parquet(path, row_index_name="_row", row_index_offset=first)
+            raw = raw.rename({c: aliases.get(reader._header(c), reader._header(c))
+                              for c in raw.collect_schema().names() if c != "_row"})  # fmt: skip
+            raw = raw.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
+            for offset in range(0, rows, self.batch_rows):
+                yield collapse.conform(raw.slice(offset, self.batch_rows), self.columns)
+            first += rows
 
     def groups(self, buckets: int = 1) -> tuple[pl.DataFrame, list[pl.Series]]:
         """Partial groups of these files, and the hashes of their ids split into ``buckets`` by
@@ -183,7 +191,7 @@ class Ledger:
         ``mapper`` may be a distributed map."""
         buckets = id_buckets(sum(p.rows for p in self.partitions))
         results = list(mapper(lambda p: p.groups(buckets), self.partitions))
-        self.batches = sum(-(-p.rows // p.batch_rows) for p in self.partitions)
+        self.batches = sum(-(-rows_in(path) // p.batch_rows) for p in self.partitions for path in p.paths)
         parts = [r[0] for r in results]
         groups = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
         self.groups = self.locate(groups)
