@@ -122,14 +122,22 @@ class Partition:
             rows = (
                 collapse.collapse_keys(batch, self.linear, self.apart)
                 .join(table, on=self.keys, how="inner", nulls_equal=True)
-                .select("_idx", "_row", "id", "date", "quantity", collapse.weight().alias("_wr"))
+                .select("_idx", "_row", "id", "date", "quantity", collapse.weight().alias("_wr"), pl.col("ncv").alias("_ncv"),
+                        (pl.col("ncv_unit") if "ncv_unit" in self.columns else pl.lit(None, pl.String)).alias("_ncv_unit"))
             )  # fmt: skip
+            # a measured NCV enters its group as a weight: the trace shows the group's weighted
+            # mean, so each row also states its own
+            own = pl.concat_str([pl.col("parameters"), pl.lit("; this row's NCV="), pl.col("_ncv").cast(pl.String),
+                                 pl.lit(" "), pl.col("_ncv_unit").fill_null(""),
+                                 pl.lit(" (NCV above: quantity-weighted mean of the rows summed with it)")])  # fmt: skip
             yield rows.join(emissions.lazy().drop("_row", "id", "date", "_file", "quantity"), on="_idx").with_columns(
                 collapse.row_share().alias("_share")
             ).with_columns(
                 (pl.col("mass_t") * pl.col("_share")).alias("mass_t"),
                 (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
-            ).drop("_wr", "_share", "_n", "_w").sort("_row", "scope2_method", "gas", nulls_last=False).collect()
+                pl.when(pl.col("_ncv").is_not_null() & pl.col("parameters").str.contains("NCV="))
+                .then(own).otherwise(pl.col("parameters")).alias("parameters"),
+            ).drop("_wr", "_share", "_n", "_w", "_ncv", "_ncv_unit").sort("_row", "scope2_method", "gas", nulls_last=False).collect()
 
 
 
