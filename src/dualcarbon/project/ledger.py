@@ -59,20 +59,25 @@ class Partition:
         """Conformed batches (lazy) of at most ``batch_rows`` rows: every project column, one dtype
         each, ``_file`` (filled in by ``Ledger.locate``) and the ledger-wide ``_row``.
 
-        Each file is scanned and conformed on its own, so that files with other column sets or
-        types (integers here, floats there; dates or timestamps) mix.
+        Files of one schema are read as one stream; otherwise each file is scanned and conformed
+        on its own, so that files with other column sets or types (integers here, floats there;
+        dates or timestamps) mix.
         """
         aliases = reader.column_aliases()
+        same = len({tuple(pl.read_parquet_schema(p).items()) for p in self.paths}) == 1
+        streams = [(self.paths, self.rows)] if same else [([p], rows_in(p)) for p in self.paths]
         first = self.first_row
-        for path in self.paths:
-            rows = rows_in(path)
-            raw = pl.scan_parquet(path, row_index_name="_row", row_index_offset=first)
+        for paths, rows in streams:
+            raw = pl.scan_parquet(paths, row_index_name="_row", row_index_offset=first)
             raw = raw.rename({c: aliases.get(reader._header(c), reader._header(c))
                               for c in raw.collect_schema().names() if c != "_row"})  # fmt: skip
             raw = raw.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
             for offset in range(0, rows, self.batch_rows):
                 yield collapse.conform(raw.slice(offset, self.batch_rows), self.columns)
             first += rows
+
+    def batch_count(self) -> int:
+        return sum(1 for _ in self.scans())
 
     def groups(self, buckets: int = 1) -> tuple[pl.DataFrame, list[pl.Series]]:
         """Partial groups of these files, and the hashes of their ids split into ``buckets`` by
@@ -199,7 +204,7 @@ class Ledger:
         ``mapper`` may be a distributed map."""
         buckets = id_buckets(sum(p.rows for p in self.partitions))
         results = list(mapper(lambda p: p.groups(buckets), self.partitions))
-        self.batches = sum(-(-rows_in(path) // p.batch_rows) for p in self.partitions for path in p.paths)
+        self.batches = sum(p.batch_count() for p in self.partitions)
         parts = [r[0] for r in results]
         groups = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
         self.groups = self.locate(groups)
