@@ -134,8 +134,16 @@ def is_electrical(text: str) -> bool:
 
 
 def make_registry() -> pint.UnitRegistry:
-    """A pint registry with the project's extra units (tce, MMBtu, Nm3, scf, mu, passenger …)."""
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    """A pint registry with the project's extra units (tce, MMBtu, Nm3, scf, mu, passenger …).
+
+    pint's parsed default definitions are cached in the user's cache folder (~/.cache/pint,
+    keyed by the definitions' content), which saves about 0.3 s a run; without a writable cache
+    folder the definitions are parsed each time.
+    """
+    try:
+        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
+    except Exception:  # noqa: BLE001 - an unusable cache folder only costs time
+        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg
