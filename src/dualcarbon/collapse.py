@@ -58,6 +58,26 @@ def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     return rows.select(out).with_columns(pl.col("quantity").fill_nan(None))
 
 
+def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
+    """What a group keeps of its rows: how one batch computes it, and how partials combine."""
+    first_id = pl.col("id").drop_nulls().first()
+    return [
+        (pl.len().cast(pl.Int64).alias("_n"), pl.col("_n").sum()),
+        (pl.col("quantity").sum().alias("_qsum"), pl.col("_qsum").sum()),
+        (weight().sum().alias("_wsum"), pl.col("_wsum").sum()),
+        (pl.col("ncv").min().alias("_ncvmin"), pl.col("_ncvmin").min()),
+        (pl.col("ncv").sum().alias("_ncvsum"), pl.col("_ncvsum").sum()),
+        (pl.col("quantity").min().alias("_qmin"), pl.col("_qmin").min()),
+        (pl.col("quantity").null_count().cast(pl.Int64).alias("_qnull"), pl.col("_qnull").sum()),
+        (pl.col("date").min().alias("_dmin"), pl.col("_dmin").min()),
+        (pl.col("date").max().alias("_dmax"), pl.col("_dmax").max()),
+        (first_id, first_id),
+        (pl.col("id").null_count().cast(pl.Int64).alias("_idnull"), pl.col("_idnull").sum()),
+        (pl.col("_file").first(), pl.col("_file").first()),
+        (pl.col("_row").first(), pl.col("_row").first()),
+    ]
+
+
 def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, str], facilities_apart: list[str]) -> pl.LazyFrame:
     """Partial groups of one batch of conformed rows.
 
@@ -65,44 +85,15 @@ def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, s
     facilities; ``facilities_apart``: facilities whose electricity rows keep their facility (they
     are named by a Scope 2 instrument).
     """
-    return (
-        collapse_keys(rows, linear_activities, facilities_apart)
-        .group_by(keys)
-        .agg(
-            pl.len().cast(pl.Int64).alias("_n"),
-            pl.col("quantity").sum().alias("_qsum"),
-            weight().sum().alias("_wsum"),
-            pl.col("ncv").min().alias("_ncvmin"),
-            pl.col("ncv").sum().alias("_ncvsum"),
-            pl.col("quantity").min().alias("_qmin"),
-            pl.col("quantity").null_count().cast(pl.Int64).alias("_qnull"),
-            pl.col("date").min().alias("_dmin"),
-            pl.col("date").max().alias("_dmax"),
-            pl.col("id").drop_nulls().first().alias("id"),
-            pl.col("id").null_count().cast(pl.Int64).alias("_idnull"),
-            pl.col("_file").first(),
-            pl.col("_row").first(),
-        )
-    )  # fmt: skip
+    keyed = collapse_keys(rows, linear_activities, facilities_apart)
+    return keyed.group_by(keys).agg([partial for partial, _ in _partials()])
 
 
-def combine(parts: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+def combine(parts: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
     """Merge partial groups (of batches or partitions) into the groups of the whole ledger."""
-    return parts.group_by(keys, maintain_order=True).agg(
-        pl.col("_n").sum(),
-        pl.col("_qsum").sum(),
-        pl.col("_wsum").sum(),
-        pl.col("_ncvmin").min(),
-        pl.col("_ncvsum").sum(),
-        pl.col("_qmin").min(),
-        pl.col("_qnull").sum(),
-        pl.col("_dmin").min(),
-        pl.col("_dmax").max(),
-        pl.col("id").drop_nulls().first(),
-        pl.col("_idnull").sum(),
-        pl.col("_file").first(),
-        pl.col("_row").first(),
-    )
+    if len(parts) == 1:
+        return parts[0]
+    return pl.concat(parts).group_by(keys, maintain_order=True).agg([merge for _, merge in _partials()])
 
 
 def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
@@ -151,9 +142,6 @@ def group_rates(emissions: pl.DataFrame) -> pl.DataFrame:
             + [(pl.col(f"n_{m}") > 0).alias(f"has_{m}") for m in METHODS]
         )
     )  # fmt: skip
-
-
-LINE_KEYS = ["facility", "scope", "category", "iso_category", "scope2_method"]
 
 
 def facility_lines(rows: pl.LazyFrame, groups: pl.DataFrame, rates: pl.DataFrame, keys: list[str],

@@ -32,16 +32,6 @@ class Problem:
         found = f"{self.value!r}: " if self.value not in (None, "") else ""
         return f"{place}: {found}{self.expected}" if place else f"{found}{self.expected}"
 
-    def as_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "expected": self.expected,
-            "message": self.message(),
-        }
-
 
 class InputError(DualCarbonError, ValueError):
     """Raised when the user's input (files, settings, parameters) is invalid; carries every problem found."""
@@ -61,16 +51,3 @@ class InputError(DualCarbonError, ValueError):
         value: object = None,
     ) -> "InputError":
         return cls(Problem(file, row, column, None if value is None else str(value), expected))
-
-
-class FactorNotFound(DualCarbonError, LookupError):
-    """Raised when no factor set in the project's precedence has a factor for an activity."""
-
-
-class UnitError(DualCarbonError, ValueError):
-    """Raised when a unit cannot be parsed or has the wrong dimension."""
-
-    def __init__(self, unit: str, expected: str):
-        self.unit = unit
-        self.expected = expected
-        super().__init__(f"{unit!r}: {expected}")

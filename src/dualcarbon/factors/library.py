@@ -10,7 +10,6 @@ carbon content), so that the engine multiplies without unit work on the hot path
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass
@@ -338,8 +337,3 @@ def read_sets_table(library: FactorLibrary) -> list[dict[str, str | int]]:
          "rows": s.rows, "name_en": s.name_en, "name_zh": s.name_zh}
         for s in library.sets.values()
     ]  # fmt: skip
-
-
-def categories() -> list[dict[str, str]]:
-    with DATA.joinpath("categories.csv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))

@@ -15,11 +15,6 @@ import polars as pl
 
 from dualcarbon.factors.library import FactorLibrary
 
-RESOLVED_COLUMNS = [
-    "factor_id", "factor_set", "value_norm", "region_used", "region_level", "year_used", "basis",
-    "citation", "mapping_note",
-]  # fmt: skip
-
 
 def region_chains(library: FactorLibrary, regions: list[str]) -> pl.DataFrame:
     """(region, candidate region, level) for each distinct region: a small dimension table."""

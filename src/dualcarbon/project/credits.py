@@ -19,7 +19,6 @@ from dualcarbon.project import reader
 CREDIT_TYPES = {"CCER", "CEA", "VCS", "GS", "CDM"}
 COLUMNS = ["id", "type", "quantity", "unit", "factor", "facility", "region", "vintage", "registry", "serial_start",
            "serial_end", "project_type", "removal", "retired_on", "beneficiary", "status"]  # fmt: skip
-FILE = "credits.csv"
 
 
 def _empty_instruments() -> pl.DataFrame:

@@ -29,8 +29,7 @@ def schema(path: Path, name: str) -> dict[str, pl.DataType]:
         raw = pl.read_parquet_schema(path)
     except Exception as exc:  # noqa: BLE001 - reported with the file name
         raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
-    aliases = reader.column_aliases()
-    return {aliases.get(reader._header(c), reader._header(c)): t for c, t in raw.items()}
+    return {reader.canonical(c): t for c, t in raw.items()}
 
 
 def rows_in(path: Path | str) -> int:
@@ -63,14 +62,12 @@ class Partition:
         on its own, so that files with other column sets or types (integers here, floats there;
         dates or timestamps) mix.
         """
-        aliases = reader.column_aliases()
         same = len({tuple(pl.read_parquet_schema(p).items()) for p in self.paths}) == 1
         streams = [(self.paths, self.rows)] if same else [([p], rows_in(p)) for p in self.paths]
         first = self.first_row
         for paths, rows in streams:
             raw = pl.scan_parquet(paths, row_index_name="_row", row_index_offset=first)
-            raw = raw.rename({c: aliases.get(reader._header(c), reader._header(c))
-                              for c in raw.collect_schema().names() if c != "_row"})  # fmt: skip
+            raw = raw.rename({c: reader.canonical(c) for c in raw.collect_schema().names() if c != "_row"})
             raw = raw.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
             for offset in range(0, rows, self.batch_rows):
                 yield collapse.conform(raw.slice(offset, self.batch_rows), self.columns)
@@ -82,7 +79,6 @@ class Partition:
     def groups(self, buckets: int = 1) -> tuple[pl.DataFrame, list[pl.Series]]:
         """Partial groups of these files, and the hashes of their ids split into ``buckets`` by
         value (hash modulo ``buckets``), for the duplicate check."""
-        merged: pl.DataFrame | None = None
         parts: list[pl.DataFrame] = []
         hashes: list[list[pl.Series]] = [[] for _ in range(buckets)]
         for batch in self.scans():
@@ -98,14 +94,8 @@ class Partition:
             else:
                 hashes[0].append(h["h"])
             if len(parts) >= 8:  # keep the partial groups small: combine as we go
-                merged = self._combine([merged, *parts] if merged is not None else parts)
-                parts = []
-        if parts or merged is None:
-            merged = self._combine([merged, *parts] if merged is not None else parts)
-        return merged, [pl.concat(b, rechunk=False) if b else pl.Series("h", [], pl.UInt64) for b in hashes]
-
-    def _combine(self, parts: list[pl.DataFrame]) -> pl.DataFrame:
-        return parts[0] if len(parts) == 1 else collapse.combine(pl.concat(parts).lazy(), self.keys).collect()
+                parts = [collapse.combine(parts, self.keys)]
+        return collapse.combine(parts, self.keys), [pl.concat(b, rechunk=False) if b else pl.Series("h", [], pl.UInt64) for b in hashes]
 
     def facility_lines(self, groups: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
         """Facility sums of these files (``collapse.facility_lines``), added up batch by batch."""
@@ -206,7 +196,7 @@ class Ledger:
         results = list(mapper(lambda p: p.groups(buckets), self.partitions))
         self.batches = sum(p.batch_count() for p in self.partitions)
         parts = [r[0] for r in results]
-        groups = collapse.combine(pl.concat(parts).lazy(), self.keys).collect() if len(parts) > 1 else parts[0]
+        groups = collapse.combine(parts, self.keys)
         self.groups = self.locate(groups)
         return self.groups, [[r[1][b] for r in results] for b in range(buckets)]
 

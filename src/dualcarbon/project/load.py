@@ -62,7 +62,6 @@ class Project:
     credits: pl.DataFrame
     spend: SpendTables
     library: FactorLibrary
-    input_files: list[Path]
     ledger: Ledger | None = None  # set when the activities were summed into groups (typed Parquet)
 
 
@@ -144,8 +143,7 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
             raise InputError(found)
         activities, ledger = _load_ledger(files, names, schemas, settings, library, instruments,
                                           batch_rows or DEFAULT_BATCH_ROWS, mapper)  # fmt: skip
-        return Project(root, settings, activities, instruments, credits, spend_tables(settings), library,
-                       [*files, *factor_files], ledger)  # fmt: skip
+        return Project(root, settings, activities, instruments, credits, spend_tables(settings), library, ledger)
     problems: list[Problem] = []
     frames = []
     for path in files:
@@ -163,7 +161,7 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
     if problems:
         raise InputError(problems)
     spend = spend_tables(settings)
-    return Project(root, settings, activities, instruments, credits, spend, library, [*files, *factor_files])
+    return Project(root, settings, activities, instruments, credits, spend, library)
 
 
 LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste", "spend"}

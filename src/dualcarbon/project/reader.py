@@ -32,6 +32,12 @@ def column_aliases() -> dict[str, str]:
     return {_header(a): c for c, a in frame.iter_rows()}
 
 
+def canonical(header: str) -> str:
+    """A column header as the project names it: normalised, and mapped through ``columns.csv``."""
+    name = _header(header)
+    return column_aliases().get(name, name)
+
+
 def _header(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text)).strip().strip("\ufeff").lower()
     return re.sub(r"[\s\-]+", "_", text)
@@ -104,11 +110,7 @@ def read_table(path: Path, display_name: str | None = None) -> pl.DataFrame:
         frame = _read_csv(path, name)
     else:
         raise InputError.single(f"unsupported file type '{suffix}': expected {', '.join(SUFFIXES)}", file=name)
-    aliases = column_aliases()
-    headers = []
-    for raw in frame.columns:
-        header = _header(raw)
-        headers.append(aliases.get(header, header))
+    headers = [canonical(raw) for raw in frame.columns]
     seen: dict[str, str] = {}
     problems = []
     for raw, header in zip(frame.columns, headers, strict=True):
