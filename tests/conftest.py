@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from projects import write_settings
 
 from dualcarbon import engine, inventory
 from dualcarbon.factors.library import FactorLibrary
@@ -45,21 +46,8 @@ def run_project(tmp_path: Path, library: FactorLibrary):
 
     def _run(rows: str, *, sets: list[str], country: str = "CN", credits: str | None = None, gwp: str = "AR5",
              extra_toml: str = "", sector: str = "1.A.2") -> Run:  # fmt: skip
-        root = tmp_path / f"p{len(list(tmp_path.iterdir()))}"
-        root.mkdir()
-        (root / "dualcarbon.toml").write_text(textwrap.dedent(f"""
-            [organization]
-            name = "Test"
-            country = "{country}"
-            sector = "{sector}"
-            [period]
-            start = 2024-01-01
-            end = 2024-12-31
-            [method]
-            gwp = "{gwp}"
-            factor_sets = {sets!r}
-            {extra_toml}
-        """).replace("'", '"'), encoding="utf-8")  # fmt: skip
+        root = write_settings(tmp_path / f"p{len(list(tmp_path.iterdir()))}", sets=sets, country=country,
+                              sector=sector, gwp=gwp, extra=textwrap.dedent(extra_toml).replace("'", '"'))  # fmt: skip
         (root / "activities.csv").write_text(textwrap.dedent(rows).strip() + "\n", encoding="utf-8")
         if credits:
             (root / "credits.csv").write_text(textwrap.dedent(credits).strip() + "\n", encoding="utf-8")

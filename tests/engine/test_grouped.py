@@ -13,11 +13,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from projects import write_settings
+from typer.testing import CliRunner
 
 from dualcarbon.cli import app
 from dualcarbon.model import BALANCE_COLUMNS, FRACTION_COLUMNS
 from dualcarbon.project import job, reader
-from typer.testing import CliRunner
 
 NUMBERS = ["quantity", "ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE_COLUMNS]
 
@@ -92,10 +93,7 @@ def test_grouped_equals_row_by_row(examples, tmp_path, name, files, batch_rows):
 
 
 def _ledger(root: Path, rows: list[dict], files: int = 2) -> Path:
-    root.mkdir(parents=True)
-    (root / "dualcarbon.toml").write_text(
-        '[organization]\nname = "T"\ncountry = "CN"\n[period]\nstart = 2024-01-01\nend = 2024-12-31\n'
-        '[method]\nfactor_sets = ["cn_mee_grid", "ipcc2006"]\n', encoding="utf-8")  # fmt: skip
+    write_settings(root, sets=["cn_mee_grid", "ipcc2006"], name="T")
     (root / "activities").mkdir()
     frame = pl.DataFrame(rows, schema={"id": pl.String, "facility": pl.String, "date": pl.Date, "activity": pl.String,
                                        "quantity": pl.Float64, "unit": pl.String, "region": pl.String})  # fmt: skip

@@ -9,12 +9,12 @@ the market-based allocation is used), read in small batches.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from projects import write_settings
 
 from dualcarbon.project import job
 from dualcarbon.project.load import load
@@ -43,18 +43,7 @@ certificate = st.fixed_dictionaries({
 
 
 def write(root: Path, rows: list[dict], certs: list[dict], library) -> list[dict]:
-    root.mkdir(parents=True)
-    (root / "dualcarbon.toml").write_text(textwrap.dedent(f"""
-        [organization]
-        name = "Ref"
-        country = "CN"
-        [period]
-        start = 2022-01-01
-        end = 2024-12-31
-        [method]
-        gwp = "AR5"
-        factor_sets = {SETS!r}
-    """), encoding="utf-8")  # fmt: skip
+    write_settings(root, sets=SETS, name="Ref", start="2022-01-01")
     frame = pl.DataFrame({
         "id": [f"R{i}" for i in range(len(rows))],
         "facility": [r["facility"] for r in rows],

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from projects import write_settings
 from typer.testing import CliRunner
 
 from dualcarbon.cli import app
@@ -49,18 +49,8 @@ def synthetic(root: Path, rows: int = 20_000, files: int = 4, seed: int = 3) -> 
         "ncv": ncv,
         "ncv_unit": [None if np.isnan(v) else "GJ/t" for v in ncv],
     }).with_columns(pl.col("ncv").fill_nan(None))  # fmt: skip
-    root.mkdir(parents=True)
-    (root / "dualcarbon.toml").write_text(textwrap.dedent("""
-        [organization]
-        name = "Synthetic"
-        country = "CN"
-        sector = "1.A.2"
-        [period]
-        start = 2024-01-01
-        end = 2024-12-31
-        [method]
-        factor_sets = ["gbt32150", "cn_mee_grid", "egrid", "us_epa_hub", "ipcc2006", "useeio"]
-    """), encoding="utf-8")  # fmt: skip
+    write_settings(root, sets=["gbt32150", "cn_mee_grid", "egrid", "us_epa_hub", "ipcc2006", "useeio"],
+                   name="Synthetic", sector="1.A.2")
     (root / "activities").mkdir()
     step = -(-rows // files)
     for k in range(files):
