@@ -144,34 +144,53 @@ def group_rates(emissions: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def facility_lines(rows: pl.LazyFrame, groups: pl.DataFrame, rates: pl.DataFrame, keys: list[str],
-                   linear_activities: dict[str, str], facilities_apart: list[str]) -> pl.LazyFrame:  # fmt: skip
-    """Each group's CO2e shared among its rows pro rata to quantity, summed by facility and line,
-    one column per Scope 2 method (one batch; ``sum_facility_lines`` adds batches up).
+def key_hash(keys: list[str]) -> pl.Expr:
+    """A 64-bit hash of a row's group keys: one integer join instead of eight columns."""
+    return pl.struct(keys).hash(seed=HASH_SEED).alias("_h")
 
-    Groups whose total quantity is 0 (material-balance rows, or nothing consumed) are shared by
-    row count instead.
-    """
+
+def line_table(groups: pl.DataFrame, rates: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per group (``_idx``, in ``groups`` order): its keys, ``key_hash``, inventory line number
+    ``_line`` and rates (``group_rates``); and the lines (``_line`` → scope, category, iso_category)."""
     rate_cols = [f"{p}_{m}" for m in METHODS for p in ("rate", "per_row", "has")]
     line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}  # the raw scope/category columns are group keys too
     table = groups.select(keys).with_row_index("_idx").join(
         rates.select("_idx", *[pl.col(c).alias(a) for c, a in line.items()], *rate_cols), on="_idx"
     )
     lines = table.select(list(line.values())).unique().with_row_index("_line")
-    table = table.join(lines, on=list(line.values()), nulls_equal=True)
-    tagged = collapse_keys(rows, linear_activities, facilities_apart)
-    # Rows find their group by a 64-bit hash of the key columns (one integer join instead of eight
-    # columns); the groups' hashes are checked to be distinct, else the columns are joined.
-    hashes = table.select(pl.struct(keys).hash(seed=HASH_SEED).alias("_h"))["_h"]
-    if hashes.n_unique() == table.height:
-        table = table.with_columns(hashes).drop(keys)
-        tagged = tagged.with_columns(pl.struct(keys).hash(seed=HASH_SEED).alias("_h")).join(table.lazy(), on="_h")
-    else:  # pragma: no cover - a 64-bit collision among the groups
-        tagged = tagged.join(table.lazy(), on=keys, how="inner", nulls_equal=True)
-    wide = tagged.group_by(pl.col("facility").fill_null(""), "_line").agg(
-        *[(weight().fill_null(0) * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
+    table = table.join(lines, on=list(line.values()), nulls_equal=True).with_columns(key_hash(keys))
+    return table, lines
+
+
+def distinct_hashes(table: pl.DataFrame) -> bool:
+    """Whether the groups' ``key_hash`` values are distinct (else rows join groups on their keys)."""
+    return table["_h"].n_unique() == table.height
+
+
+def tag(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, str], facilities_apart: list[str],
+        hashed: bool = True) -> pl.LazyFrame:  # fmt: skip
+    """What sharing group CO2e out needs of each conformed row: its facility, its weight ``_wr``,
+    and its group's ``key_hash`` (or, when ``hashed`` is false, the key columns themselves)."""
+    keyed = collapse_keys(rows, linear_activities, facilities_apart)
+    return keyed.select("facility", weight().alias("_wr"), *([key_hash(keys)] if hashed else keys))
+
+
+def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFrame, keys: list[str]) -> pl.LazyFrame:
+    """Each group's CO2e shared among its rows (``tag``) pro rata to weight, summed by facility and
+    line, one column per Scope 2 method (one batch; ``sum_facility_lines`` adds batches up).
+
+    Groups whose total weight is 0 (material-balance rows, or nothing consumed) are shared by
+    row count instead.
+    """
+    if "_h" in tagged.collect_schema():
+        joined = tagged.join(table.lazy().drop(keys), on="_h")
+    else:  # a 64-bit collision among the groups' hashes: join on the keys themselves
+        joined = tagged.join(table.lazy().drop("_h"), on=keys, how="inner", nulls_equal=True)
+    wide = joined.group_by(pl.col("facility").fill_null(""), "_line").agg(
+        *[(pl.col("_wr").fill_null(0) * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
         *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in METHODS],
     )
+    line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}
     return wide.join(lines.lazy(), on="_line").select(
         "facility", *[pl.col(a).alias(c) for c, a in line.items()], *METHODS, *[f"has_{m}" for m in METHODS]
     )

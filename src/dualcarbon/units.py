@@ -160,8 +160,11 @@ def _currency(text: str) -> tuple[str, float] | None:
     return _CURRENCIES.get(_clean(text).lower())
 
 
+@lru_cache(maxsize=4096)
 def _quantity(text: str, ureg: pint.UnitRegistry) -> pint.Quantity:
-    """Parse a unit text into a pint quantity (magnitude = multiplier of the unit)."""
+    """Parse a unit text into a pint quantity (magnitude = multiplier of the unit); memoised, as
+    the factor library and the conversion tables ask for the same few texts again and again
+    (callers only read the quantity)."""
     cleaned = _clean(text)
     if not cleaned:
         raise ValueError("an empty unit")

@@ -4,7 +4,9 @@ A ledger is one or more Parquet files whose columns already carry types (quantit
 dates dates). It is never held whole: each pass streams at most ``batch_rows`` rows at a time
 through polars' streaming engine, sums them into partial groups (``collapse``), and keeps only
 those. Three passes at most: groups (with the id check), facility shares, and, when outputs
-are written, the per-row emission table.
+are written, the per-row emission table. The facility pass reads the files again only for
+ledgers above ``KEEP_ROWS`` rows (or on Dask); below, the first pass keeps the three narrow
+columns it needs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dualcarbon.errors import InputError
 from dualcarbon.project import reader
 
 DEFAULT_BATCH_ROWS = 2_000_000
+KEEP_ROWS = 40_000_000  # rows whose facility, weight and group hash stay in memory between passes (~1.3 GB)
 
 
 def schema(path: Path, name: str) -> dict[str, pl.DataType]:
@@ -53,6 +56,7 @@ class Partition:
     linear: dict[str, str]
     apart: list[str]
     batch_rows: int = DEFAULT_BATCH_ROWS
+    kept: list[pl.DataFrame] | None = field(default=None, repr=False)
 
     def scans(self) -> Iterator[pl.LazyFrame]:
         """Conformed batches (lazy) of at most ``batch_rows`` rows: every project column, one dtype
@@ -76,18 +80,27 @@ class Partition:
     def batch_count(self) -> int:
         return sum(1 for _ in self.scans())
 
-    def groups(self, buckets: int = 1) -> tuple[pl.DataFrame, list[pl.Series]]:
+    def groups(self, buckets: int = 1, keep: bool = False) -> tuple[pl.DataFrame, list[pl.Series]]:
         """Partial groups of these files, and the hashes of their ids split into ``buckets`` by
-        value (hash modulo ``buckets``), for the duplicate check."""
+        value (hash modulo ``buckets``), for the duplicate check.
+
+        ``keep``: also keep each row's facility, weight and group hash (``collapse.tag``) in memory,
+        about 32 bytes a row, so that sharing CO2e out to facilities needs no second read of the
+        files; only when the partition has at most ``KEEP_ROWS`` rows.
+        """
+        keep = keep and self.rows <= KEEP_ROWS
         parts: list[pl.DataFrame] = []
         hashes: list[list[pl.Series]] = [[] for _ in range(buckets)]
+        kept: list[pl.DataFrame] = []
         for batch in self.scans():
             grouped = collapse.collapse(batch, self.keys, self.linear, self.apart)
             ids = batch.select(pl.col("id").drop_nulls().hash(seed=7).alias("h"))
             if buckets > 1:
                 ids = ids.with_columns((pl.col("h") % buckets).alias("b"))
-            g, h = pl.collect_all([grouped, ids], engine="streaming")
+            queries = [grouped, ids] + ([collapse.tag(batch, self.keys, self.linear, self.apart)] if keep else [])
+            g, h, *tagged = pl.collect_all(queries, engine="streaming")
             parts.append(g)
+            kept += tagged
             if buckets > 1:
                 for (b,), piece in h.partition_by("b", as_dict=True).items():
                     hashes[b].append(piece["h"])
@@ -95,14 +108,21 @@ class Partition:
                 hashes[0].append(h["h"])
             if len(parts) >= 8:  # keep the partial groups small: combine as we go
                 parts = [collapse.combine(parts, self.keys)]
+        self.kept = kept if keep else None
         return collapse.combine(parts, self.keys), [pl.concat(b, rechunk=False) if b else pl.Series("h", [], pl.UInt64) for b in hashes]
 
-    def facility_lines(self, groups: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
-        """Facility sums of these files (``collapse.facility_lines``), added up batch by batch."""
+    def facility_lines(self, table: pl.DataFrame, lines: pl.DataFrame, hashed: bool) -> pl.DataFrame:
+        """Facility sums of these files (``collapse.facility_lines``), added up batch by batch: from
+        the rows kept by ``groups`` when there are, else read again. ``table``, ``lines``: of
+        ``collapse.line_table``; ``hashed``: whether its hashes are distinct."""
+        if hashed and self.kept is not None:
+            batches = [pl.concat(self.kept, rechunk=False).lazy()]  # narrow: one query over all
+        else:
+            batches = [collapse.tag(frame, self.keys, self.linear, self.apart, hashed) for frame in self.scans()]
+        self.kept = None  # used once: the memory is free for what follows
         total: list[pl.DataFrame] = []
-        for frame in self.scans():
-            total.append(collapse.facility_lines(frame, groups, rates, self.keys, self.linear, self.apart)
-                         .collect(engine="streaming"))  # fmt: skip
+        for batch in batches:
+            total.append(collapse.facility_lines(batch, table, lines, self.keys).collect(engine="streaming"))
             if len(total) >= 8:
                 total = [collapse.add_wide(total)]
         return collapse.add_wide(total)
@@ -193,7 +213,8 @@ class Ledger:
         """Groups of the whole ledger and its id hashes by bucket (``repeated`` finds repeats);
         ``mapper`` may be a distributed map."""
         buckets = id_buckets(sum(p.rows for p in self.partitions))
-        results = list(mapper(lambda p: p.groups(buckets), self.partitions))
+        local = mapper is map  # on Dask the rows would be kept by a worker's copy, out of reach
+        results = list(mapper(lambda p: p.groups(buckets, keep=local), self.partitions))
         self.batches = sum(p.batch_count() for p in self.partitions)
         parts = [r[0] for r in results]
         groups = collapse.combine(parts, self.keys)
@@ -202,9 +223,10 @@ class Ledger:
 
     def facility_lines(self, rates: pl.DataFrame, mapper: Callable = map) -> pl.DataFrame:
         assert self.groups is not None
-        groups = self.groups
-        lines = list(mapper(lambda p: p.facility_lines(groups, rates), self.partitions))
-        return collapse.sum_facility_lines(pl.concat(lines))
+        table, lines = collapse.line_table(self.groups, rates, self.keys)
+        hashed = collapse.distinct_hashes(table)
+        parts = list(mapper(lambda p: p.facility_lines(table, lines, hashed), self.partitions))
+        return collapse.sum_facility_lines(pl.concat(parts))
 
     def emission_rows(self, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
         """The emission table of every activity row, batch by batch (``_file``/``_row`` located)."""
