@@ -59,16 +59,16 @@ def ledger(rows: int, seed: int = 1, organisations: int = 2000, first_id: int = 
     rng = np.random.default_rng(seed)
     shares = np.array([m[4] for m in MIX])
     pick = rng.choice(len(MIX), size=rows, p=shares / shares.sum())
-    region_idx = rng.integers(0, 1 << 30, size=rows)
     activity = np.array([m[0] for m in MIX], dtype=object)[pick]
     unit = np.array([m[1] for m in MIX], dtype=object)[pick]
     scale = np.array([m[2] for m in MIX])[pick]
+    org = rng.integers(0, organisations, size=rows)
+    facility = org * 8 + rng.integers(0, 8, size=rows)
+    # A facility stays where it is: its region (of the activity's country) follows from its number.
     region = np.empty(rows, dtype=object)
     for i, m in enumerate(MIX):
         sel = pick == i
-        region[sel] = np.array(m[3], dtype=object)[region_idx[sel] % len(m[3])]
-    org = rng.integers(0, organisations, size=rows)
-    facility = org * 8 + rng.integers(0, 8, size=rows)
+        region[sel] = np.array(m[3], dtype=object)[facility[sel] % len(m[3])]
     year = np.array(YEARS)[rng.integers(0, len(YEARS), size=rows)]
     month = rng.integers(1, 13, size=rows)
     quantity = np.round(scale * rng.lognormal(0.0, 0.6, size=rows), 3)

@@ -233,6 +233,11 @@ def row_share() -> pl.Expr:
     return pl.when(by_count).then(1.0 / pl.col("_n")).otherwise(pl.col("_wr").fill_null(0) / pl.col("_w"))
 
 
+def month_start(date: pl.Expr) -> pl.Expr:
+    """The first day of a date's month (day arithmetic: faster than ``dt.truncate("1mo")``)."""
+    return date - pl.duration(days=date.dt.day() - 1)
+
+
 def collapse_keys(rows: pl.LazyFrame, linear_activities: dict[str, str], facilities_apart: list[str]) -> pl.LazyFrame:
     """The group-key columns ``_month``, ``_fac``, ``_solo`` of conformed rows (as ``collapse`` makes them)."""
     activity = pl.col("activity")
@@ -247,7 +252,7 @@ def collapse_keys(rows: pl.LazyFrame, linear_activities: dict[str, str], facilit
         solo = pl.when(balance).then(pl.format("{}", pl.col("_row"))).otherwise(None)
     return rows.with_columns(
         pl.col("ncv").is_not_null().alias("_has_ncv"),
-        pl.col("date").dt.truncate("1mo").alias("_month"),
+        month_start(pl.col("date")).alias("_month"),
         pl.when(linear).then(None).otherwise(pl.col("facility")).alias("_fac"),
         solo.alias("_solo"),
     )
