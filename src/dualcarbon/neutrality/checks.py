@@ -49,8 +49,9 @@ def gases(f: Facts, rule: Rule) -> Outcome:
         return failed(f"gases without a CO2e value: {listing(bad)}", f"未折算为二氧化碳当量的气体：{listing(bad)}",
                       f"give every gas a {f.gwp_set} GWP", f"为每种气体提供 {f.gwp_set} GWP 值")  # fmt: skip
     names = [g["gas"] for g in f.by_gas]
-    return passed(f"the balance is in CO2e over every gas of the inventory ({', '.join(names)}), IPCC {f.gwp_set} 100-year GWP",
-                  f"平衡以二氧化碳当量计，涵盖清单中的全部气体（{'、'.join(names)}），采用 IPCC {f.gwp_set} 100 年 GWP")  # fmt: skip
+    return passed(f"the balance is in CO2e over all {len(names)} gases of the inventory ({listing(names, 6)}), "
+                  f"IPCC {f.gwp_set} 100-year GWP",
+                  f"平衡以二氧化碳当量计，涵盖清单中全部 {len(names)} 种气体（{listing(names, 6)}），采用 IPCC {f.gwp_set} 100 年 GWP")  # fmt: skip
 
 
 def footprint_organization(f: Facts, rule: Rule) -> Outcome:
