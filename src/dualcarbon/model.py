@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 DEFAULT_FACTOR_SETS = {
     "CN": ["gbt32150", "gbt32151_8", "cn_mee_grid", "ipcc2006", "useeio", "us_epa_hub"],
@@ -141,15 +141,18 @@ class Settings(_Strict):
     neutrality: Neutrality | None = None
     targets: dict | None = None
 
-    @model_validator(mode="after")
-    def _claim_period(self):
-        n = self.neutrality
-        if n is not None and n.period is not None and n.period != self.period:
+    @field_validator("neutrality")
+    @classmethod
+    def _claim_period(cls, n: Neutrality | None, info: ValidationInfo) -> Neutrality | None:
+        period = info.data.get("period")
+        if n is None or period is None:
+            return n
+        if n.period is not None and n.period != period:
             raise ValueError(f"neutrality.period {n.period.start} to {n.period.end} must equal [period] "
-                             f"{self.period.start} to {self.period.end}: the footprint is the inventory of [period]")
-        if n is not None and n.base_year is not None and n.base_year > self.period.end.year:
-            raise ValueError(f"neutrality.base_year {n.base_year} is after the period {self.period.start} to {self.period.end}")
-        return self
+                             f"{period.start} to {period.end}: the footprint is the inventory of [period]")
+        if n.base_year is not None and n.base_year > period.end.year:
+            raise ValueError(f"neutrality.base_year {n.base_year} is after the period {period.start} to {period.end}")
+        return n
 
     @field_validator("method")
     @classmethod

@@ -99,7 +99,7 @@ def load_settings(root: Path) -> Settings:
             elif err["type"] == "missing":
                 expected = "required key is missing"
             else:
-                expected = err["msg"]
+                expected = err["msg"].removeprefix("Value error, ")
             value = err.get("input") if err["type"] != "missing" else None
             problems.append(Problem(SETTINGS_FILE, None, loc, None if isinstance(value, dict) else value, expected))
         raise InputError(problems) from exc
