@@ -152,3 +152,14 @@ def test_applied_instruments_only_on_market_basis():
     assert a.balance.footprint_t == pytest.approx(800.0 + 300.0)
     assert pl.Series([c.id for c in a.checks if c.outcome.status == "not applicable"]).is_in(["ISO-S2-01"]).any()
     assert ORG.name == a.subject_name_zh
+
+
+def test_docs_list_every_check():
+    # docs/neutrality.md, "Checks": each check of each rule set with its clause and how it was established.
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "neutrality.md").read_text(encoding="utf-8")
+    for rule_set in rules.available().values():
+        for rule in rule_set.checks:
+            assert f"| {rule.id} | `{rule.kind}`" in docs, rule.id
+            assert rule.clause in docs, rule.clause
