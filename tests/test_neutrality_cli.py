@@ -66,7 +66,7 @@ def test_neutrality_csv_holds_every_check(cement):
     summary = json.loads((cement["en"] / "out" / "summary.json").read_text(encoding="utf-8"))
     with (cement["en"] / "out" / "neutrality.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["id", "clause", "clause_status", "severity", "status", "reason_zh", "reason_en"]
+    assert list(rows[0]) == ["id", "clause", "clause_zh", "clause_status", "severity", "status", "reason_zh", "reason_en"]
     assert [(r["id"], r["status"], r["reason_en"]) for r in rows] == [
         (c["id"], c["status"], c["reason_en"]) for c in summary["neutrality"]["checks"]]
 
@@ -84,7 +84,8 @@ def test_cli_prints_every_check_and_its_reason(cement):
 @pytest.mark.parametrize("lang,texts", [
     ("en", ["Carbon neutrality", "No carbon-neutrality claim may be made", "What is missing", "GS-2023-CS05",
             "Tier 1 default", "Verification and sign-off", "ISO 14068-1:2023, 11.1"]),
-    ("zh", ["碳中和评价", "依据本标准，本期间不得作出碳中和声明", "尚缺事项", "未注销的碳信用", "Tier 1 缺省值", "核查与签署"]),
+    ("zh", ["碳中和评价", "依据本标准，本期间不得作出碳中和声明", "尚缺事项", "未注销的碳信用", "Tier 1 缺省值", "核查与签署",
+            "ISO 14068-1:2023 11.1（仅限已签发并已注销的碳信用）"]),
 ])  # fmt: skip
 def test_report_section_in_both_languages(cement, lang, texts):
     html = (cement[lang] / "out" / "report.html").read_text(encoding="utf-8")

@@ -117,7 +117,7 @@ def test_summary_section_keeps_the_contract():
     assert [c["id"] for c in n["checks"]] == [r.id for r in rules.load("ISO14068-1").checks]
     assert n["credits"][0]["retired_on"] == "2025-03-01"  # dates as ISO text in JSON
     frame_ = run().checks_frame()
-    assert frame_.columns == ["id", "clause", "clause_status", "severity", "status", "reason_zh", "reason_en"]
+    assert frame_.columns == ["id", "clause", "clause_zh", "clause_status", "severity", "status", "reason_zh", "reason_en"]
     assert frame_.height == len(n["checks"]) and frame_["status"].is_in(["passed", "failed", "not applicable"]).all()
 
 
@@ -163,3 +163,4 @@ def test_docs_list_every_check():
         for rule in rule_set.checks:
             assert f"| {rule.id} | `{rule.kind}`" in docs, rule.id
             assert rule.clause in docs, rule.clause
+            assert rule.clause_zh and rule.clause_zh != rule.clause or rule_set.id == "CN-CEMENT", rule.id

@@ -25,7 +25,7 @@ from dualcarbon.neutrality.records import (
 
 #: Credit checks whose mandatory failure takes the named credits out of the balance.
 EXCLUDING_CREDITS = frozenset(credit_checks.KINDS) - {"scope2_quality"}
-CHECK_COLUMNS = ["id", "clause", "clause_status", "severity", "status", "reason_zh", "reason_en"]
+CHECK_COLUMNS = ["id", "clause", "clause_zh", "clause_status", "severity", "status", "reason_zh", "reason_en"]
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def assess(summary: Mapping, settings: Settings, credits: pl.DataFrame | None = 
         for rule in rule_set.checks:
             if rule is not subject_rule:
                 outcomes[rule.id] = Outcome(NOT_APPLICABLE, f"not assessed: {why.reason_en}", f"不评价：{why.reason_zh}")
-    checks = tuple(Check(r.id, r.clause, r.clause_status, r.severity, outcomes[r.id]) for r in rule_set.checks)
+    checks = tuple(Check(r.id, r.clause, r.clause_zh, r.clause_status, r.severity, outcomes[r.id]) for r in rule_set.checks)
     if out_of_scope:
         status = NOT_APPLICABLE
     elif any(c.severity == MANDATORY and c.outcome.status == FAILED for c in checks) or bal.net_t > 0.001:
@@ -189,8 +189,8 @@ def _balance(f: Facts, excluded_by: dict[str, list[str]], stands_out: set[str]) 
         .with_columns(pl.when(eligible).then(q).otherwise(0.0).cum_sum().alias("_cum"))
         .with_columns(pl.when(eligible).then(pl.min_horizontal(q, (need - (pl.col("_cum") - q)).clip(lower_bound=0)))
                       .otherwise(0.0).alias("applied_t"))
-        .with_columns(pl.col("id").map_elements(lambda i: ";".join(excluded_by.get(i, [])), return_dtype=pl.String)
-                      .alias("excluded_by"))
+        .with_columns(pl.col("id").replace_strict({i: ";".join(c) for i, c in excluded_by.items()}, default="",
+                                                  return_dtype=pl.String).alias("excluded_by"))
         .drop("_cum")
     )  # fmt: skip
     eligible_t = float(c.filter(eligible)["quantity_t"].sum() or 0.0)

@@ -55,9 +55,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+_NAME_NOISE = r"[\s.,，。·()（）\-_'\"]"
+
+
 def name_key(text: str | None) -> str:
     """A name compared loosely: case, spaces and punctuation ignored."""
-    return re.sub(r"[\s.,，。·()（）\-_'\"]", "", text or "").casefold()
+    return re.sub(_NAME_NOISE, "", text or "").lower()
+
+
+def _is_claimant(f: Facts) -> pl.Expr:
+    """Whether the row's beneficiary is the claimant (by ``name_key``), as an expression."""
+    names = [name_key(n) for n in f.claimant_names]
+    return pl.col("beneficiary").str.replace_all(_NAME_NOISE, "").str.to_lowercase().is_in(names).fill_null(False)
 
 
 def _no_credits(f: Facts) -> Outcome | None:
@@ -178,12 +187,10 @@ def records(f: Facts, rule: Rule) -> Outcome:
     beneficiary (ISO 14068-1 11.4; PAS 2060 9.1.2 g))."""
     if (na := _no_credits(f)) is not None:
         return na
-    names = [name_key(n) for n in f.claimant_names]
-    c = serials.parsed(f.credits).with_columns(
-        pl.col("beneficiary").map_elements(name_key, return_dtype=pl.String).is_in(names).alias("_ours"))
+    c = serials.parsed(f.credits).with_columns(_is_claimant(f).alias("_ours"))
     miss_serial = pl.col("serial_start").is_null() | pl.col("serial_end").is_null()
     count_off = pl.col("serial_count").is_not_null() & ((pl.col("serial_count") - pl.col("quantity_t")).abs() > 0.5)
-    not_ours = ~pl.col("_ours").fill_null(False)
+    not_ours = ~pl.col("_ours")
     mask = pl.col("registry").is_null() | miss_serial | count_off | not_ours
     count = pl.col("serial_count").cast(pl.String)
     en, zh, ids = _bad(
@@ -277,9 +284,7 @@ def scope2_quality(f: Facts, rule: Rule) -> Outcome:
         return not_applicable("the balance uses location-based Scope 2", "平衡采用基于位置的范围二排放")
     if f.instruments.is_empty():
         return not_applicable("no Scope 2 instruments in credits.csv", "credits.csv 中没有范围二合同工具")
-    names = [name_key(n) for n in f.claimant_names]
-    inst = serials.parsed(f.instruments).with_columns(
-        pl.col("beneficiary").map_elements(name_key, return_dtype=pl.String).is_in(names).fill_null(False).alias("_ours"))
+    inst = serials.parsed(f.instruments).with_columns(_is_claimant(f).alias("_ours"))
     applied = inst.filter(pl.col("id").is_in(list(f.applied_instruments)))
     unused = inst.filter(~pl.col("id").is_in(list(f.applied_instruments)))["id"].to_list()
     certificate = pl.col("type").is_in(list(ONE_MWH_CERTIFICATES))

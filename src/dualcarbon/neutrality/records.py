@@ -158,6 +158,7 @@ class Rule:
     clause_status: str  # read | second-hand | unverified
     severity: str  # mandatory | advisory
     params: Mapping[str, object] = field(default_factory=dict)
+    clause_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,12 @@ class Check:
 
     id: str
     clause: str
+    clause_zh: str
     clause_status: str  # read | second-hand | unverified: how the clause reference was established
     severity: str
     outcome: Outcome
 
     def as_dict(self) -> dict:
         o = self.outcome
-        return {"id": self.id, "clause": self.clause, "clause_status": self.clause_status, "severity": self.severity,
-                "status": o.status, "reason_zh": o.reason_zh, "reason_en": o.reason_en}  # fmt: skip
+        return {"id": self.id, "clause": self.clause, "clause_zh": self.clause_zh, "clause_status": self.clause_status,
+                "severity": self.severity, "status": o.status, "reason_zh": o.reason_zh, "reason_en": o.reason_en}  # fmt: skip

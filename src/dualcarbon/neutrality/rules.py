@@ -2,7 +2,7 @@
 
 A rule set is a TOML file in ``data/rules/``: its id (the ``[neutrality] standard`` value), names,
 the claim wording it permits, and an ordered list of checks, each naming a check kind of
-``checks.KINDS`` with its clause, how the clause was established (``read`` in the standard,
+``checks.KINDS`` with its clause (``clause`` in English, ``clause_zh``), how the clause was established (``read`` in the standard,
 ``second-hand``, or ``unverified``), its severity (``mandatory`` blocks the claim, ``advisory``
 does not) and its parameters. ``extends = "<id>"`` takes another rule set's keys and checks,
 overriding what the file gives. Adding a rule set is adding a file.
@@ -44,7 +44,8 @@ class RuleSetError(ValueError):
 def _parse(data: dict, file: str) -> RuleSet:
     try:
         checks = tuple(
-            Rule(c["id"], c["kind"], c["clause"], c["clause_status"], c["severity"], MappingProxyType(dict(c.get("params", {}))))
+            Rule(c["id"], c["kind"], c["clause"], c["clause_status"], c["severity"], MappingProxyType(dict(c.get("params", {}))),
+                 c.get("clause_zh", c["clause"]))
             for c in data["checks"]
         )  # fmt: skip
         rule_set = RuleSet(data["id"], data["name_en"], data["name_zh"], data["claim_en"], data["claim_zh"],
