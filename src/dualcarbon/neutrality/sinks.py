@@ -87,7 +87,10 @@ def year_weights(start: dt.date, end: dt.date) -> pl.DataFrame:
 
 
 def estimate(resolved: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
-    """Removals of each stand in the period (t CO2), with the trace of the formula.
+    """Removals of each stand in the period (t CO2), with the trace of the formula: growth
+    A × I_V × D × BEF × (1 + R) × CF × 44/12 per year (CCER-14-001-V01 biomass expansion factor
+    method; IPCC 2006 Vol. 4 Eq. 2.9-2.10) and harvest loss H × D × BEF × (1 + R) × CF × 44/12
+    (Eq. 2.12); equation numbers unverified.
 
     Growth counts from the first full calendar year after planting (no growth is credited in the
     planting year: conservative, ISO 14068-1 principle of conservativeness) and in proportion to
