@@ -97,6 +97,8 @@ def run(
         result = _guard(work, lang)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
+    if result.inventory.summary.get("neutrality"):
+        _print_neutrality(console, result.inventory.summary["neutrality"], lang)
     t = _t(lang)
     for path in result.written:
         console.print(t("cli.wrote", path=str(path)), highlight=False)
@@ -121,6 +123,38 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     console.print(table)
     for warning in summary.get("warnings", []):
         console.print(f"[yellow]! {warning['message_zh' if lang == 'zh' else 'message_en']}[/]", highlight=False)
+
+
+def _print_neutrality(console, n: dict, lang: str) -> None:
+    """The assessment: standard, status, balance, every check with its reason, the claim or what is missing."""
+    from rich.table import Table
+
+    t = _t(lang)
+    status = t(f"neutrality.status.{n['status'].replace(' ', '_')}")
+    colour = {"achieved": "green", "not achieved": "red"}.get(n["status"], "yellow")
+    console.print(f"[bold]{t('section.neutrality')}[/]: {n['standard_name'][lang]} — [bold {colour}]{status}[/]", highlight=False)
+    table = Table(title=t("neutrality.balance.title"))
+    table.add_column(t("cli.item"))
+    table.add_column(t("cli.unit_t_co2e"), justify="right")
+    for key in ("base_year_emissions", "reductions", "emissions", "removals", "credits", "net"):
+        value = n["balance"].get(key)
+        table.add_row(t(f"neutrality.balance.{key}"), "—" if value is None else f"{value:,.2f}")
+    console.print(table)
+    checks = Table(title=t("neutrality.checks"), show_lines=False)
+    for col in ("col.check", "col.status", "col.reason"):
+        checks.add_column(t(col), overflow="fold")
+    for c in n["checks"]:
+        mark = {"passed": "green", "failed": "red"}.get(c["status"], "dim")
+        label = t(f"check.status.{c['status'].replace(' ', '_')}")
+        checks.add_row(c["id"], f"[{mark}]{label}[/]", c[f"reason_{lang}"])
+    console.print(checks)
+    counts = n["counts"]
+    console.print(t("neutrality.counts", passed=counts["passed"], failed=counts["failed"], na=counts["not applicable"]),
+                  highlight=False)  # fmt: skip
+    if n.get("claim"):
+        console.print(f"{t('neutrality.claim.title')}: {n['claim'][lang]}", highlight=False, markup=False)
+    for item in n.get("missing") or []:
+        console.print(f"[red]✗[/] {item['check']}: {item[f'remedy_{lang}'] or item[f'reason_{lang}']}", highlight=False)
 
 
 @app.command()

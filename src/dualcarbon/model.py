@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 DEFAULT_FACTOR_SETS = {
     "CN": ["gbt32150", "gbt32151_8", "cn_mee_grid", "ipcc2006", "useeio", "us_epa_hub"],
@@ -64,11 +64,70 @@ class Spend(_Strict):
     price_index_name: str | None = None
 
 
+class Exclusion(_Strict):
+    """A footprint category left out of the claim, with the reason and an estimate of its size."""
+
+    category: str = Field(pattern=r"^([1-6]|3\.(1[0-5]|[1-9]))$",
+                          description="ISO 14064-1 category 1-6, or GHG Protocol Scope 3 category 3.1-3.15")
+    reason: str = Field(min_length=1)
+    estimate_t: float | None = Field(default=None, ge=0)
+
+
+class ReductionTarget(_Strict):
+    """An absolute reduction target against the base year (per cent of base-year emissions)."""
+
+    year: int
+    reduction_percent: float = Field(gt=0, le=100)
+
+
 class Neutrality(_Strict):
+    """``[neutrality]``: the carbon-neutrality claim to assess (docs/neutrality.md, "Settings")."""
+
     standard: str = "ISO14068-1"
     subject: Literal["organization", "product", "territory"] = "organization"
     base_year: int | None = None
     plan: str | None = None
+    # the subject and its boundary
+    subject_name: str | None = None
+    period: Period | None = None
+    boundary: str | None = None
+    scope2_basis: Literal["market", "location"] = "market"
+    exclusions: list[Exclusion] = Field(default_factory=list)
+    functional_unit: str | None = None
+    units_in_period: float | None = Field(default=None, gt=0)
+    system_boundary: Literal["cradle_to_grave", "cradle_to_gate"] | None = None
+    # base year and reductions
+    base_year_emissions: float | None = Field(default=None, gt=0)
+    base_year_summary: str | None = None
+    base_year_gwp: Literal["AR4", "AR5", "AR6"] | None = None
+    base_year_recalculated: bool = False
+    structural_changes_t: float = Field(default=0.0, ge=0)
+    output: float | None = Field(default=None, gt=0)
+    base_year_output: float | None = Field(default=None, gt=0)
+    output_unit: str | None = None
+    first_period: bool = False
+    # the management plan
+    plan_date: dt.date | None = None
+    commitment_date: dt.date | None = None
+    net_zero_year: int | None = None
+    reduction_targets: list[ReductionTarget] = Field(default_factory=list)
+    offset_strategy: str | None = None
+    # credits, claim and verification
+    previous_claims: list[str] = Field(default_factory=list)
+    claim_date: dt.date | None = None
+    verification_type: Literal["third_party", "other_party", "self_declared"] | None = None
+    verifier: str | None = None
+    qes: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.base_year_emissions is not None and self.base_year_summary is not None:
+            raise ValueError("give base_year_emissions or base_year_summary, not both")
+        if (self.base_year_emissions is not None or self.base_year_summary is not None) and self.base_year is None:
+            raise ValueError("base_year is required with base_year_emissions or base_year_summary")
+        if (self.output is None) != (self.base_year_output is None):
+            raise ValueError("output and base_year_output go together (an intensity needs both)")
+        return self
 
 
 class Settings(_Strict):
@@ -81,6 +140,19 @@ class Settings(_Strict):
     spend: Spend = Spend()
     neutrality: Neutrality | None = None
     targets: dict | None = None
+
+    @field_validator("neutrality")
+    @classmethod
+    def _claim_period(cls, n: Neutrality | None, info: ValidationInfo) -> Neutrality | None:
+        period = info.data.get("period")
+        if n is None or period is None:
+            return n
+        if n.period is not None and n.period != period:
+            raise ValueError(f"neutrality.period {n.period.start} to {n.period.end} must equal [period] "
+                             f"{period.start} to {period.end}: the footprint is the inventory of [period]")
+        if n.base_year is not None and n.base_year > period.end.year:
+            raise ValueError(f"neutrality.base_year {n.base_year} is after the period {period.start} to {period.end}")
+        return n
 
     @field_validator("method")
     @classmethod

@@ -234,3 +234,40 @@ def test_chinese_catalogue_uses_established_terms():
     assert [t(f"totals.{k}") for k in ("scope1", "scope2_location", "scope2_market", "scope3", "biogenic_co2")] == [
         "范围一", "范围二（基于位置）", "范围二（基于市场）", "范围三", "生物质二氧化碳（单独报告）"]
     assert t("unit.t_co2e") == "吨二氧化碳当量"
+
+
+def _waterfall(html: str) -> dict:
+    data = json.loads(re.search(r'Plotly\.newPlot\(\s*"chart-waterfall",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1))
+    return data[0]
+
+
+def test_neutrality_waterfall_follows_the_iso_order():
+    # ISO 14068-1 order: base year → reductions → the period's emissions (a total) → removals → credits → net.
+    balance = NEUTRALITY["balance"] | {"base_year": 2020, "base_year_emissions": 885469.0, "reductions": 1000.0,
+                                       "net": 884469.0 - 200.0 - 5000.0}  # fmt: skip
+    en = render("en", neutrality=NEUTRALITY | {"balance": balance})
+    w = _waterfall(en)
+    assert w["type"] == "waterfall"
+    assert w["x"] == ["Base year 2020", "Reductions against the base year", "Emissions", "Own removals",
+                      "Credits applied to the residual", "Net balance"]
+    assert w["measure"] == ["absolute", "relative", "total", "relative", "relative", "total"]
+    assert w["y"][1] == -1000.0 and w["y"][3] == -200.0 and w["y"][4] == -5000.0
+    assert en.count("Plotly.newPlot(") == 3 and len(PLOTLY_BANNER.findall(en)) == 1  # plotly.js still once
+    zh = render("zh", neutrality=NEUTRALITY | {"balance": balance})
+    assert _waterfall(zh)["x"][0] == "基准年 2020"
+
+
+def test_neutrality_waterfall_without_base_year_starts_at_emissions():
+    w = _waterfall(render("en", neutrality=NEUTRALITY))
+    assert w["x"][0] == "Emissions" and w["measure"][0] == "absolute" and w["x"][-1] == "Net balance"
+
+
+def test_neutrality_claim_or_what_is_missing():
+    achieved = NEUTRALITY | {"status": "achieved", "claim": {"en": "X is carbon neutral", "zh": "X 实现碳中和",
+                                                              "wording_status": "unverified"}}  # fmt: skip
+    assert "X is carbon neutral" in render("en", neutrality=achieved) and "X 实现碳中和" in render("zh", neutrality=achieved)
+    missing = NEUTRALITY | {"missing": [{"check": "credits_cover", "reason_en": "short by 5 t", "reason_zh": "缺 5 吨",
+                                         "remedy_en": "retire 5 t more", "remedy_zh": "再注销 5 吨"}]}  # fmt: skip
+    en, zh = render("en", neutrality=missing), render("zh", neutrality=missing)
+    assert "No carbon-neutrality claim may be made" in en and "retire 5 t more" in en
+    assert "不得作出碳中和声明" in zh and "再注销 5 吨" in zh

@@ -1,8 +1,10 @@
 """``credits.csv``: Scope 2 contractual instruments and retired carbon credits (DESIGN.md).
 
-One row per instrument or credit batch. An instrument or credit may be claimed once: a repeated
-id, or serial ranges of the same registry that overlap, are errors (GHG Protocol Scope 2
-Quality Criterion 2, "convey claims uniquely"; ISO 14068-1 §9 on double counting).
+One row per instrument or credit batch. An id may appear once. Scope 2 instruments whose serial
+ranges overlap in one registry are errors (GHG Protocol Scope 2 Quality Criterion 2, "convey
+claims uniquely"); carbon credits claimed twice are a failed check of the neutrality assessment
+(ISO 14068-1:2023 11.3 g), double counting), which names them and leaves them out of the balance.
+Every row is also returned typed (``neutrality.records.CREDIT_SCHEMA``) for that assessment.
 """
 
 from __future__ import annotations
@@ -14,11 +16,18 @@ import polars as pl
 from dualcarbon import units
 from dualcarbon.errors import Problem
 from dualcarbon.methods.electricity import SCOPE2_TYPES
+from dualcarbon.neutrality import serials
+from dualcarbon.neutrality.records import CREDIT_SCHEMA, CREDIT_STATUS, empty
 from dualcarbon.project import reader
 
 CREDIT_TYPES = {"CCER", "CEA", "VCS", "GS", "CDM"}
 COLUMNS = ["id", "type", "quantity", "unit", "factor", "facility", "region", "vintage", "registry", "serial_start",
-           "serial_end", "project_type", "removal", "retired_on", "beneficiary", "status"]  # fmt: skip
+           "serial_end", "project_type", "removal", "retired_on", "beneficiary", "status", "project_id", "project_url",
+           "permanence_evidence"]  # fmt: skip
+#: Texts of the ``removal`` column: removal credit (true) or avoidance/reduction credit (false).
+REMOVAL_WORDS = {"true": True, "yes": True, "1": True, "removal": True, "是": True, "清除": True,
+                 "false": False, "no": False, "0": False, "avoidance": False, "reduction": False, "否": False,
+                 "减排": False}  # fmt: skip
 
 
 def _empty_instruments() -> pl.DataFrame:
@@ -28,26 +37,31 @@ def _empty_instruments() -> pl.DataFrame:
 
 
 def load_credits(root: Path, ureg) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
-    """(Scope 2 instruments, carbon credits, problems) from the optional credits file."""
+    """(Scope 2 instruments for the engine, every row typed as ``CREDIT_SCHEMA``, problems)
+    from the optional credits file."""
     paths = [p for p in root.glob("credits.*") if p.suffix.lower() in (".csv", ".tsv", ".xlsx", ".parquet")]
     if not paths:
-        return _empty_instruments(), pl.DataFrame(), []
+        return _empty_instruments(), empty(CREDIT_SCHEMA), []
     path = paths[0]
     name = path.name
     try:
         c = reader.read_table(path, display_name=name)
     except Exception as exc:  # InputError from the reader carries its own problems
-        return _empty_instruments(), pl.DataFrame(), list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
+        return _empty_instruments(), empty(CREDIT_SCHEMA), list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
     problems = [Problem(name, 1, col, None, "required column is missing") for col in ("id", "type", "quantity", "unit")
                 if col not in c.columns]  # fmt: skip
     if problems:
-        return _empty_instruments(), pl.DataFrame(), problems
+        return _empty_instruments(), empty(CREDIT_SCHEMA), problems
     for col in COLUMNS:
         if col not in c.columns:
             c = c.with_columns(pl.lit(None, pl.String).alias(col))
     c = c.with_columns(pl.lit(name).alias("_file"), reader.parse_number(pl.col("quantity")).alias("_q"),
                        reader.parse_number(pl.col("factor")).alias("_factor"),
-                       pl.col("vintage").str.extract(r"(\d{4})").cast(pl.Int32).alias("_vintage"))  # fmt: skip
+                       pl.col("vintage").str.extract(r"(\d{4})").cast(pl.Int32).alias("_vintage"),
+                       reader.parse_date(pl.col("retired_on")).alias("_retired_on"),
+                       pl.col("removal").str.to_lowercase().replace_strict(REMOVAL_WORDS, default=None,
+                                                                          return_dtype=pl.Boolean).alias("_removal"),
+                       pl.col("status").str.to_lowercase().alias("_status"))  # fmt: skip
 
     def where(mask: pl.Expr, column: str, expected: str) -> None:
         for row in c.filter(mask).head(200).iter_rows(named=True):
@@ -65,18 +79,18 @@ def load_credits(root: Path, ureg) -> tuple[pl.DataFrame, pl.DataFrame, list[Pro
           "a supplier-specific emission factor (kg CO2e/kWh) is required")  # fmt: skip
     where(pl.col("factor").is_not_null() & pl.col("_factor").is_null(), "factor", "expected a number (kg CO2e/kWh)")
 
-    # overlapping serial ranges in one registry = the same certificates claimed twice
-    serial = c.filter(pl.col("serial_start").is_not_null() & pl.col("serial_end").is_not_null()).with_columns(
-        pl.col("serial_start").str.extract(r"(\d+)$").cast(pl.Int64).alias("_s0"),
-        pl.col("serial_end").str.extract(r"(\d+)$").cast(pl.Int64).alias("_s1"),
-        pl.col("serial_start").str.replace(r"\d+$", "").alias("_prefix"),
-    )
-    if serial.height > 1:
-        pairs = serial.join(serial, on=["_prefix"], suffix="_b").filter(
-            (pl.col("_row") < pl.col("_row_b")) & (pl.col("registry").fill_null("") == pl.col("registry_b").fill_null(""))
-            & (pl.col("_s0") <= pl.col("_s1_b")) & (pl.col("_s0_b") <= pl.col("_s1"))
-        )  # fmt: skip
-        for row in pairs.iter_rows(named=True):
+    credit = pl.col("type").is_in(list(CREDIT_TYPES))
+    where(credit & pl.col("retired_on").is_not_null() & pl.col("_retired_on").is_null(), "retired_on",
+          "expected a date such as 2025-03-31")  # fmt: skip
+    where(credit & pl.col("removal").is_not_null() & pl.col("_removal").is_null(), "removal",
+          "expected true (a removal credit) or false (avoidance/reduction)")  # fmt: skip
+    where(credit & pl.col("_status").is_not_null() & ~pl.col("_status").is_in(list(CREDIT_STATUS)), "status",
+          f"expected a status such as retired, cancelled, issued or forward ({', '.join(sorted(CREDIT_STATUS))})")  # fmt: skip
+
+    # Scope 2 certificates: overlapping serial ranges in one registry = the same MWh used twice
+    kinds = dict(c.select("id", "type").iter_rows())
+    for row in serials.overlaps(c).iter_rows(named=True):
+        if kinds[row["id"]] in SCOPE2_TYPES or kinds[row["id_b"]] in SCOPE2_TYPES:
             problems.append(Problem(name, row["_row_b"], "serial_start", row["serial_start_b"],
                                     f"serial range overlaps row {row['_row']} ({row['id']}): the same certificates used twice"))  # fmt: skip
 
@@ -87,11 +101,19 @@ def load_credits(root: Path, ureg) -> tuple[pl.DataFrame, pl.DataFrame, list[Pro
     where(~scope2 & ~pl.col("unit").fill_null("").str.to_lowercase().str.replace_all(r"[\s·.]", "").is_in(
         ["tco2e", "tco2", "tonneco2e", "tco2eq", "吨二氧化碳当量", "吨"]), "unit", "expected t CO2e for a carbon credit")  # fmt: skip
     if problems:
-        return _empty_instruments(), pl.DataFrame(), problems
+        return _empty_instruments(), empty(CREDIT_SCHEMA), problems
     instruments = c.filter(scope2).select(
         pl.col("id"), pl.col("type"), (pl.col("_q") * pl.col("to_base") / 3.6).alias("mwh"),
         pl.col("_factor").alias("factor_kg_per_kwh"), pl.col("facility"), pl.col("region").str.to_uppercase(),
         pl.col("_vintage").alias("vintage"), pl.col("status").str.to_lowercase(),
     )  # fmt: skip
-    credits = c.filter(~scope2).with_columns(pl.col("_q").alias("quantity_t"))
-    return instruments, credits, []
+    typed = c.select(
+        pl.col("_row"), pl.col("id"), pl.when(scope2).then(pl.lit("instrument")).otherwise(pl.lit("credit")).alias("kind"),
+        pl.col("type"), pl.when(scope2).then(None).otherwise(pl.col("_q")).alias("quantity_t"),
+        pl.when(scope2).then(pl.col("_q") * pl.col("to_base") / 3.6).alias("mwh"), pl.col("facility"),
+        pl.col("region").str.to_uppercase(), pl.col("_vintage").alias("vintage"), pl.col("registry"),
+        pl.col("serial_start"), pl.col("serial_end"), pl.col("project_type"), pl.col("project_id"), pl.col("project_url"),
+        pl.col("_removal").alias("removal"), pl.col("_retired_on").alias("retired_on"), pl.col("beneficiary"),
+        pl.col("_status").alias("status"), pl.col("permanence_evidence"),
+    )  # fmt: skip
+    return instruments, typed.cast(CREDIT_SCHEMA), []

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from dualcarbon import collapse, engine, inventory
+import polars as pl
+
+from dualcarbon import collapse, engine, inventory, neutrality
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import write_outputs
 
@@ -17,6 +19,23 @@ class JobResult:
     inventory: inventory.Inventory
     emissions: object
     written: list[Path]
+    assessment: neutrality.Assessment | None = None
+
+
+def applied_instruments(emissions: pl.DataFrame) -> list[str]:
+    """Ids of the Scope 2 instruments the market-based method applied (trace ``credits:<id>``)."""
+    ids = emissions.filter(pl.col("factor_ids").str.starts_with("credits:"))["factor_ids"].unique()
+    return sorted(i.removeprefix("credits:") for i in ids.to_list())
+
+
+def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) -> neutrality.Assessment | None:
+    """The neutrality assessment of ``[neutrality]`` over the inventory; it fills ``summary["neutrality"]``."""
+    if project.settings.neutrality is None:
+        return None
+    result = neutrality.assess(inv.summary, project.settings, project.credits, project.stands, project.evidence,
+                               applied_instruments(emissions))  # fmt: skip
+    inv.summary["neutrality"] = result.as_dict()
+    return result
 
 
 def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineResult, inventory.Inventory]:
@@ -42,6 +61,7 @@ def run(root: Path | str, out: Path | str | None = None, lang: str | None = None
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     step("compute")
     result, inv = calculate(project, mapper or map)
+    assessment = assess(project, inv, result.emissions)
     written: list[Path] = []
     if write:
         step("report")
@@ -51,5 +71,6 @@ def run(root: Path | str, out: Path | str | None = None, lang: str | None = None
                              lang or project.settings.report.lang)  # fmt: skip
         step("write")
         rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
-        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html)
-    return JobResult(project, inv, result.emissions, written)
+        extra = {"neutrality.csv": assessment.checks_frame()} if assessment is not None else None
+        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, extra)
+    return JobResult(project, inv, result.emissions, written, assessment)

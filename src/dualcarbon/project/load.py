@@ -24,7 +24,10 @@ from dualcarbon.model import ACTIVITY_SCHEMA, BALANCE_COLUMNS, FRACTION_COLUMNS,
 from dualcarbon import collapse
 from dualcarbon.project import reader
 from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, repeated, rows_in, schema
+from dualcarbon.neutrality.records import Evidence
 from dualcarbon.project.credits import load_credits
+from dualcarbon.project.neutrality import load_evidence
+from dualcarbon.project.sinks import load_sinks
 
 SETTINGS_FILE = "dualcarbon.toml"
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
@@ -53,16 +56,28 @@ KIND_DIMENSIONS = {
 
 @dataclass
 class Project:
-    """A validated project: settings, activities, instruments and credits, ready for the engine."""
+    """A validated project: settings, activities, instruments and credits, ready for the engine,
+    and what a neutrality assessment reads (forest stands, evidence)."""
 
     root: Path
     settings: Settings
     activities: pl.DataFrame
     instruments: pl.DataFrame
-    credits: pl.DataFrame
+    credits: pl.DataFrame  # every row of credits.csv, typed (neutrality.records.CREDIT_SCHEMA)
     spend: SpendTables
     library: FactorLibrary
     ledger: Ledger | None = None  # set when the activities were summed into groups (typed Parquet)
+    stands: pl.DataFrame | None = None  # sinks.csv, parameters resolved (neutrality.sinks.resolve)
+    evidence: Evidence | None = None  # set when [neutrality] is configured
+
+
+def neutrality_inputs(root: Path, settings: Settings, library: FactorLibrary) -> tuple[pl.DataFrame, Evidence | None, list[Problem]]:
+    """Forest stands (sinks.csv, read whenever present) and, with ``[neutrality]``, its evidence."""
+    stands, problems = load_sinks(root, library.ureg, settings.period.end.year)
+    if settings.neutrality is None:
+        return stands, None, problems
+    evidence, found = load_evidence(root, settings)
+    return stands, evidence, problems + found
 
 
 def load_settings(root: Path) -> Settings:
@@ -84,7 +99,7 @@ def load_settings(root: Path) -> Settings:
             elif err["type"] == "missing":
                 expected = "required key is missing"
             else:
-                expected = err["msg"]
+                expected = err["msg"].removeprefix("Value error, ")
             value = err.get("input") if err["type"] != "missing" else None
             problems.append(Problem(SETTINGS_FILE, None, loc, None if isinstance(value, dict) else value, expected))
         raise InputError(problems) from exc
@@ -139,11 +154,13 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
         grouped = parquet and all(collapse.typed(s) for s in schemas)
     if grouped:
         instruments, credits, found = load_credits(root, library.ureg)
-        if found:
-            raise InputError(found)
+        stands, evidence, more = neutrality_inputs(root, settings, library)
+        if found or more:
+            raise InputError(found + more)
         activities, ledger = _load_ledger(files, names, schemas, settings, library, instruments,
                                           batch_rows or DEFAULT_BATCH_ROWS, mapper)  # fmt: skip
-        return Project(root, settings, activities, instruments, credits, spend_tables(settings), library, ledger)
+        return Project(root, settings, activities, instruments, credits, spend_tables(settings), library, ledger,
+                       stands, evidence)  # fmt: skip
     problems: list[Problem] = []
     frames = []
     for path in files:
@@ -158,10 +175,12 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
     problems.extend(found)
     instruments, credits, found = load_credits(root, library.ureg)
     problems.extend(found)
+    stands, evidence, found = neutrality_inputs(root, settings, library)
+    problems.extend(found)
     if problems:
         raise InputError(problems)
     spend = spend_tables(settings)
-    return Project(root, settings, activities, instruments, credits, spend, library)
+    return Project(root, settings, activities, instruments, credits, spend, library, stands=stands, evidence=evidence)
 
 
 LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste", "spend"}

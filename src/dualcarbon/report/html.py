@@ -3,7 +3,10 @@
 One document that opens offline: CSS inline, a system CJK font stack, plotly.js embedded
 once and each chart as inline JSON. Every label comes from the i18n catalogue and every
 category name from ``factors/data/categories.csv``, in the chosen language. Scope 2 is shown
-location-based and market-based side by side (GHG Protocol Scope 2 Guidance §7.1).
+location-based and market-based side by side (GHG Protocol Scope 2 Guidance §7.1). With a
+neutrality assessment, its section shows the balance as a waterfall (base year → reductions →
+emissions → removals → credits → net), the checks, the credits and stands behind the balance,
+the claim wording the standard permits or what is missing, and a block for the verifier.
 """
 
 from __future__ import annotations
@@ -43,9 +46,11 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
     t = translator(lang)
     names = _category_names(lang)
     category_name = {code: name for (scheme, code), name in names.items() if scheme.startswith("ghgp_")}
+    neutrality = summary.get("neutrality")
     charts = {
         "breakdown": _breakdown_chart(inventory, category_name, t),
         "monthly": _monthly_chart(summary.get("by_month") or [], t),
+        "waterfall": _waterfall_chart(neutrality.get("balance") or {}, t) if neutrality else None,
     }
     context = {
         "t": t,
@@ -166,3 +171,33 @@ def _monthly_chart(by_month: list[dict], t: Callable[..., str]) -> Markup | None
                                  hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", xaxis_type="category")
     return _figure_html(fig, "chart-monthly", 360)
+
+
+def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
+    """The neutrality balance as a waterfall (ISO 14068-1 order): base-year emissions, reductions,
+    the period's emissions, own removals, credits applied, and the net balance."""
+    if balance.get("emissions") is None:
+        return None
+    steps: list[tuple[str, str, float]] = []
+    if balance.get("base_year_emissions") is not None:
+        steps.append(("absolute", t("neutrality.chart.base_year", year=balance.get("base_year") or ""),
+                      balance["base_year_emissions"]))
+        steps.append(("relative", t("neutrality.balance.reductions"), -(balance.get("reductions") or 0.0)))
+        if balance.get("sink_losses"):
+            steps.append(("relative", t("neutrality.balance.sink_losses"), balance["sink_losses"]))
+        steps.append(("total", t("neutrality.balance.emissions"), balance["emissions"]))
+    else:
+        steps.append(("absolute", t("neutrality.balance.emissions"), balance["emissions"]))
+    steps.append(("relative", t("neutrality.balance.removals"), -(balance.get("removals") or 0.0)))
+    steps.append(("relative", t("neutrality.balance.credits"), -(balance.get("credits") or 0.0)))
+    steps.append(("total", t("neutrality.balance.net"), balance.get("net") or 0.0))
+    measure, x, y = zip(*steps, strict=True)
+    fig = go.Figure(go.Waterfall(
+        measure=list(measure), x=list(x), y=list(y), textposition="outside",
+        text=[_co2e(v) for v in y], connector={"line": {"color": "#9aa5b1"}},
+        decreasing={"marker": {"color": "#17694b"}}, increasing={"marker": {"color": "#b42318"}},
+        totals={"marker": {"color": "#52606d"}},
+        hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", showlegend=False)
+    return _figure_html(fig, "chart-waterfall", 420)
