@@ -22,6 +22,8 @@ from markupsafe import Markup
 
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
+from dualcarbon.pathway import charts as pathway_charts
+from dualcarbon.pathway.compute import Result as PathwayResult
 
 CATEGORIES = resources.files("dualcarbon.factors").joinpath("data", "categories.csv")
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -38,8 +40,9 @@ SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
 def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: pl.DataFrame,
-                  factor_sources: pl.DataFrame, lang: str) -> str:  # fmt: skip
-    """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document."""
+                  factor_sources: pl.DataFrame, lang: str, pathway: PathwayResult | None = None) -> str:  # fmt: skip
+    """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document;
+    with a pathway section when ``pathway`` (``dualcarbon pathway``) is given."""
     t = translator(lang)
     names = _category_names(lang)
     category_name = {code: name for (scheme, code), name in names.items() if scheme.startswith("ghgp_")}
@@ -47,6 +50,9 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
         "breakdown": _breakdown_chart(inventory, category_name, t),
         "monthly": _monthly_chart(summary.get("by_month") or [], t),
     }
+    section = _pathway_section(pathway, t, lang) if pathway is not None else None
+    if section:
+        charts.update(section.pop("charts"))
     context = {
         "t": t,
         "label": lambda key, value: _label(t, f"{key}.{str(value).replace(' ', '_')}", value),
@@ -66,6 +72,7 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
         "factors": factor_sources.to_dicts(),
         "warnings": [w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "")
                      for w in summary.get("warnings") or []],  # fmt: skip
+        "pathway": section,
     }
     return _environment().get_template("report.html.j2").render(context)
 
@@ -166,3 +173,23 @@ def _monthly_chart(by_month: list[dict], t: Callable[..., str]) -> Markup | None
                                  hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", xaxis_type="category")
     return _figure_html(fig, "chart-monthly", 360)
+
+
+def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) -> dict:
+    """What the report's pathway section shows: targets, status, shortfalls, charts and tables."""
+    plan = result.plan
+    summary = result.summary()
+    names = {m.id: m.name(lang) for m in result.measures}
+    chosen = plan.measures.filter(pl.col("chosen")).sort("start_year", "id")
+    charts = {"pathway_trajectory": _figure_html(pathway_charts.trajectory_figure(plan.table, t), "chart-pathway", 420)}
+    if plan.macc.filter(pl.col("cost_per_t").is_not_null()).height:
+        charts["pathway_macc"] = _figure_html(
+            pathway_charts.macc_figure(plan.macc, t, lang, result.settings.currency), "chart-macc", 420)
+    return {
+        "s": summary,
+        "name": summary["targets"][f"name_{lang}"],
+        "shortfalls": [s[f"message_{lang}"] for s in summary["shortfalls"]],
+        "chosen": [dict(r, name=names.get(r["id"], r["id"])) for r in chosen.to_dicts()],
+        "years": plan.table.to_dicts(),
+        "charts": charts,
+    }
