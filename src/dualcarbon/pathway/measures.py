@@ -71,6 +71,15 @@ def ramp(measure: Measure, years: np.ndarray, start: np.ndarray) -> np.ndarray:
     return np.where(k >= 0, np.minimum(1.0, (k + 1) / max(measure.ramp_up_years, 1)), 0.0)
 
 
+def ramp_kernel(measure: Measure, years: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Share of full abatement in ``years`` (rows) per unit of the measure *in place* from each column's
+    year on: 1/R in the R years from it (R = ramp_up_years). Summed over the years in place, this is
+    ``ramp`` again: ramp(k) = Σ_{j=0..min(k, R−1)} 1/R = min(1, (k + 1)/R)."""
+    k = years[:, None] - columns[None, :]
+    width = max(measure.ramp_up_years, 1)
+    return np.where((k >= 0) & (k < width), 1.0 / width, 0.0)
+
+
 @dataclass
 class Potentials:
     """Per measure (rows, in ``measures`` order) and year (columns): full-adoption abatement or

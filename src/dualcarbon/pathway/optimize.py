@@ -6,8 +6,8 @@ in the neutral years when the targets allow them. Constraints:
 
 - Σ_s z[m, s] ≤ 1 (a measure is adopted once, or in shares adding up to at most all of it);
 - z[m, ·] + z[n, ·] ≤ 1 for measures that exclude each other;
-- per group of sources acted on by the same measures and year: Σ ramp · share · z ≤ 1, so the
-  measures on a source never abate more than the source emits;
+- per group of sources acted on by the same measures and year: Σ share · x ≤ 1 over the measures
+  in place, so the measures on a source never abate more than the source emits;
 - per cap (targets.Cap): E(y) ≤ fraction · reference, with E(y) = BAU(y) − abatement(y)
   [− removals(y) when the cap is net] [− o[y] for neutrality].
 
@@ -115,7 +115,9 @@ class _Model:
         ys = np.array(inp.years)
         self.pots = ms.potentials(inp.measures, inp.sources, inp.bau, inp.years)
         self.df = ms.discount_factors(inp.discount_rate, inp.years, self.y0)
-        # columns z[m, s]: one block per measure
+        # columns x[m, t]: the share of measure m in place by year t (cumulative: x[m, t] ≤ x[m, t + 1]),
+        # one block per measure, from its earliest start year; a measure adopted (in a share) in year s
+        # contributes z[m, s] = x[m, s] − x[m, s − 1]
         self.starts: list[np.ndarray] = []
         self.offset: list[int] = []
         n = 0
@@ -132,16 +134,19 @@ class _Model:
         self.cost = np.zeros(n)
         self.ramps: list[np.ndarray] = []
         for i, m in enumerate(inp.measures):
-            r = ms.ramp(m, ys, self.starts[i])
-            self.ramps.append(r)
+            k = ms.ramp_kernel(m, ys, self.starts[i])
+            self.ramps.append(k)
             block = slice(self.offset[i], self.offset[i] + len(self.starts[i]))
-            coef = r * self.pots.potential_t[i][:, None]
-            (self.remove if m.kind == "removal" else self.abate)[:, block] = coef
-            costs = np.stack([ms.yearly_cost(m, self.pots.potential_t[i], r[:, j], inp.discount_rate)
-                              for j in range(r.shape[1])], axis=1) if r.shape[1] else np.zeros((len(ys), 0))  # fmt: skip
-            self.cost[block] = (self.df[:, None] * costs).sum(axis=0)
+            (self.remove if m.kind == "removal" else self.abate)[:, block] = k * self.pots.potential_t[i][:, None]
+            annuity = m.capex * ms.capital_recovery_factor(inp.discount_rate, m.lifetime_years)
+            operating = m.opex - m.savings + m.cost_per_t * self.pots.potential_t[i]
+            in_place = self.df[np.searchsorted(ys, self.starts[i])]
+            self.cost[block] = in_place * annuity + (self.df * operating) @ k
         self.neutral_years = sorted({c.year for c in inp.caps if c.kind == "neutral"}) if inp.offsets else []
         self.bau_total = projection.totals(inp.bau, inp.sources)
+        # cap rows are divided by this many tonnes, and offsets (and slacks) counted in it, so that the
+        # solver's coefficients stay near 1 whatever the size of the inventory
+        self.t_scale = max([abs(v) for v in self.bau_total.values()] + [1.0])
         self.removals_x = {y: float(inp.removals_t.get(y, 0.0)) for y in inp.years}
         self._covered: dict[str, tuple[dict[int, float], np.ndarray]] = {}
         self._rows = None
@@ -198,31 +203,39 @@ class _Model:
             nz = np.flatnonzero(np.abs(v) > 1e-12)
             return nz, v[nz]
 
-        # a measure once (or shares adding up to one)
+        # once in place, a measure stays: x[m, t] − x[m, t + 1] ≤ 0
         for i, _ in enumerate(inp.measures):
-            v = np.zeros(width)
-            v[self.offset[i] : self.offset[i] + len(self.starts[i])] = 1.0
-            out.append((sparse(v), 1.0, "once", None))
-        # mutual exclusions
+            for j in range(len(self.starts[i]) - 1):
+                col = self.offset[i] + j
+                out.append(((np.array([col, col + 1]), np.array([1.0, -1.0])), 0.0, "once", None))
+        # mutual exclusions: what is in place at the end of the two adds up to at most one measure
         index = {m.id: i for i, m in enumerate(inp.measures)}
         pairs = {tuple(sorted((m.id, other))) for m in inp.measures for other in m.excludes if other in index}
         for a, b in sorted(pairs):
-            v = np.zeros(width)
-            for i in (index[a], index[b]):
-                v[self.offset[i] : self.offset[i] + len(self.starts[i])] = 1.0
-            out.append((sparse(v), 1.0, "exclusion", None))
-        # no source abated beyond what it emits
+            last = [self.offset[i] + len(self.starts[i]) - 1 for i in (index[a], index[b]) if len(self.starts[i])]
+            out.append(((np.array(last), np.ones(len(last))), 1.0, "exclusion", None))
+        # no source abated beyond what it emits: the full shares of the measures in place on a group of
+        # sources (sources acted on by the same measures) add up to at most 1. As x is cumulative, the
+        # row of a year is implied by a later year's row whose shares are at least as large; only the
+        # other years are written (for shares fixed in time, the last year alone).
         member = ms.membership(inp.measures, inp.sources)
         groups = {tuple(np.flatnonzero(row)) for row in member if row.sum() >= 2}
         groups = {g for g in groups if not any(set(g) < set(h) for h in groups)}  # the larger set implies the smaller
         for g in sorted(groups):
-            if self.pots.share[list(g)].sum(axis=0).max() <= 1 + 1e-12:
+            shares = self.pots.share[list(g)]  # measures × years
+            if shares.sum(axis=0).max() <= 1 + 1e-12:
                 continue
-            for k, _ in enumerate(self.years):
+            kept: list[np.ndarray] = []
+            for k in reversed(range(len(self.years))):
+                col = shares[:, k]
+                if any((col <= later + 1e-12).all() for later in kept):
+                    continue
+                kept.append(col)
                 v = np.zeros(width)
-                for i in g:
-                    block = slice(self.offset[i], self.offset[i] + len(self.starts[i]))
-                    v[block] = self.ramps[i][k] * self.pots.share[i, k]
+                for i, share in zip(g, col):
+                    j = self.years[k] - int(self.starts[i][0]) if len(self.starts[i]) else -1
+                    if j >= 0:
+                        v[self.offset[i] + j] = share
                 out.append((sparse(v), 1.0, "source", None))
         # targets: E(y) − fraction · reference ≤ 0  ⇔  −coef·z + fraction·coef_ref·z ≤ fraction·ref − const
         caps: list[Cap] = []
@@ -238,12 +251,26 @@ class _Model:
                 upper = cap.fraction * p_const - const
             else:  # zero: net ≤ 0, purchased offsets count
                 upper = -const
-                if cap.year in self.neutral_years:
-                    v[self.n_z + self.neutral_years.index(cap.year)] = -1.0
-            out.append((sparse(v), upper, "cap", cap))
+            v /= self.t_scale
+            if cap.reference == "zero" and cap.year in self.neutral_years:
+                v[self.n_z + self.neutral_years.index(cap.year)] = -1.0
+            out.append((sparse(v), upper / self.t_scale, "cap", cap))
             caps.append(cap)
         self._rows = (out, caps)
         return self._rows
+
+    def shortfalls(self, values: np.ndarray) -> list[Shortfall]:
+        """The caps a plan misses, by how many tonnes (its own emissions minus the cap), year by year;
+        misses within the solver's tolerance (below 0.01 t) are not reported."""
+        rows, _ = self.rows()
+        x = np.asarray(values)[: self.n_z + len(self.neutral_years)]
+        found = []
+        for (idx, coef), upper, tag, cap in rows:
+            if tag == "cap":
+                missing = float(x[idx] @ coef - upper) * self.t_scale
+                if missing > 0.01:
+                    found.append(Shortfall(cap.year, cap.kind, cap.label, missing, cap.covers))
+        return sorted(found, key=lambda s: (s.year, -s.missing_t))
 
     def solve(self, slack: bool, cost_bound: float | None = None, slack_bound: float | None = None):
         """Solve; with ``slack`` each cap row gets a slack column, minimised (or bounded by ``slack_bound``
@@ -256,7 +283,8 @@ class _Model:
         cap_rows = {j: k for k, j in enumerate(i for i, r in enumerate(rows) if r[2] == "cap")}
         n_s = len(cap_rows) if slack else 0
         n = self.n_z + n_o + n_s
-        cost = np.concatenate([self.cost, [self.df[self.years.index(y)] * inp.offset_price for y in self.neutral_years],
+        cost = np.concatenate([self.cost, [self.df[self.years.index(y)] * inp.offset_price * self.t_scale
+                                           for y in self.neutral_years],
                                np.zeros(n_s)]) * COST_SCALE  # fmt: skip
         lower = np.zeros(n)
         upper = np.concatenate([np.ones(self.n_z), np.full(n_o + n_s, highspy.kHighsInf)])
@@ -300,7 +328,6 @@ class _Model:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(inp.time_limit_s))
         h.setOptionValue("mip_rel_gap", float(inp.mip_gap))
-        h.setOptionValue("threads", 1)
         h.passModel(lp)
         h.run()
         status = h.getModelStatus()
@@ -329,8 +356,8 @@ def solve(inp: Inputs) -> Plan:
             least = float(sum(slacks.values()))
             status3, better, gap3, slacks3, _ = model.solve(slack=True, slack_bound=least * (1 + 1e-7) + 1e-6)
             if better is not None:
-                values, gap, slacks = better, gap3, slacks3
-            shortfalls = _shortfalls(caps, slacks)
+                values, gap = better, gap3
+            shortfalls = model.shortfalls(values)
     elif status == ok.kTimeLimit and values is not None:
         label = "time_limit"
     else:
@@ -345,11 +372,6 @@ def h_status(status) -> str:
     return str(status).rsplit(".", 1)[-1].removeprefix("k").lower()
 
 
-def _shortfalls(caps: list[Cap], slacks: dict[int, float]) -> list[Shortfall]:
-    """Caps with a positive slack, worst kind per year first; tiny slacks (solver tolerance) dropped."""
-    found = [Shortfall(c.year, c.kind, c.label, float(slacks[i]), c.covers) for i, c in enumerate(caps)
-             if slacks.get(i, 0.0) > 0.5]  # fmt: skip
-    return sorted(found, key=lambda s: (s.year, -s.missing_t))
 
 
 def _plan(model: _Model, status: str, values: np.ndarray, gap: float | None, shortfalls: list[Shortfall],
@@ -357,7 +379,7 @@ def _plan(model: _Model, status: str, values: np.ndarray, gap: float | None, sho
     inp = model.inp
     years = model.years
     z = values[: model.n_z]
-    offsets = dict(zip(model.neutral_years, values[model.n_z : model.n_z + len(model.neutral_years)]))
+    offsets = dict(zip(model.neutral_years, values[model.n_z : model.n_z + len(model.neutral_years)] * model.t_scale))
     abatement = model.abate @ z
     removals_m = model.remove @ z
     bau = np.array([model.bau_total[y] for y in years])
@@ -367,24 +389,28 @@ def _plan(model: _Model, status: str, values: np.ndarray, gap: float | None, sho
     net = emissions - removals - offsets_t
     # per measure and year
     rows, plan_rows, yearly_cost = [], [], np.zeros(len(years))
+    ys = np.array(years)
     for i, m in enumerate(inp.measures):
         block = slice(model.offset[i], model.offset[i] + len(model.starts[i]))
-        zi = z[block]
-        zi = np.where(np.abs(zi) < 1e-9, 0.0, zi)
-        per_year = (model.ramps[i] * model.pots.potential_t[i][:, None]) @ zi
-        costs = np.stack([ms.yearly_cost(m, model.pots.potential_t[i], model.ramps[i][:, j], inp.discount_rate)
-                          for j in range(len(zi))], axis=1) @ zi if len(zi) else np.zeros(len(years))  # fmt: skip
+        xi = np.clip(np.where(np.abs(z[block]) < 1e-9, 0.0, z[block]), 0.0, 1.0)
+        share = model.ramps[i] @ xi  # share of full abatement in each year
+        per_year = share * model.pots.potential_t[i]
+        in_place = np.zeros(len(years))
+        in_place[np.searchsorted(ys, model.starts[i])] = xi
+        annuity = m.capex * ms.capital_recovery_factor(inp.discount_rate, m.lifetime_years)
+        costs = in_place * annuity + share * (m.opex - m.savings + m.cost_per_t * model.pots.potential_t[i])
         yearly_cost += costs
-        chosen = zi.sum() > 1e-6
+        adopted = float(xi[-1]) if len(xi) else 0.0
+        chosen = adopted > 1e-6
         for y, t in zip(years, per_year):
             if chosen and t > 0:
                 rows.append({"year": y, "measure": m.id, "kind": m.kind, "abatement_t": float(t)})
-        first = int(model.starts[i][np.flatnonzero(zi > 1e-6)[0]]) if chosen else None
+        first = int(model.starts[i][np.flatnonzero(xi > 1e-6)[0]]) if chosen else None
         plan_rows.append({
             "id": m.id, "name_zh": m.name_zh, "name_en": m.name_en, "kind": m.kind, "applies_to": m.applies_to,
-            "chosen": bool(chosen), "start_year": first, "adoption": float(round(zi.sum(), 9)),
+            "chosen": bool(chosen), "start_year": first, "adoption": float(round(adopted, 9)),
             "abatement_t": float(per_year.sum()), "abatement_end_year_t": float(per_year[-1]),
-            "capex": float(m.capex * zi.sum()), "cost_discounted": float(model.cost[block] @ zi),
+            "capex": float(m.capex * adopted), "cost_discounted": float(model.cost[block] @ xi),
             "excludes": ";".join(m.excludes),
         })  # fmt: skip
     offset_cost = np.array([inp.offset_price * offsets.get(y, 0.0) for y in years])
