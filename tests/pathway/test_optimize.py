@@ -158,3 +158,21 @@ def test_macc_levelised_cost_by_hand():
     plan = solve(src, [m], [], [2025, 2026, 2027])
     row = plan.macc.row(0, named=True)
     assert math.isclose(row["cost_per_t"], 1.0) and row["potential_t"] == 50.0
+
+
+def test_realistic_size_is_solved_to_optimality():
+    # 200 measures (5 removals, most measures divisible) on 5 sectors × 8 districts, 40 years, cuts,
+    # peak, neutrality with removals and priced offsets. Timing is measured in bench/pathway.py.
+    import synthetic
+
+    from dualcarbon.pathway import optimize
+
+    inputs = synthetic.problem(n_measures=200, n_years=40)
+    assert len(inputs.measures) == 200 and len(inputs.years) == 40
+    plan = optimize.solve(inputs)
+    assert plan.status == "optimal", plan.status
+    assert plan.mip_gap is not None and plan.mip_gap <= inputs.mip_gap
+    assert plan.shortfalls == []
+    # every cap holds in the plan's own numbers
+    table = plan.table.filter(plan.table["target_t"].is_not_null())
+    assert (table["net_t"] <= table["target_t"] + 1e-3 * table["bau_t"]).all()

@@ -268,7 +268,7 @@ class _Model:
         for (idx, coef), upper, tag, cap in rows:
             if tag == "cap":
                 missing = float(x[idx] @ coef - upper) * self.t_scale
-                if missing > 0.01:
+                if missing > max(0.01, 1e-7 * self.t_scale):  # the solver's feasibility tolerance
                     found.append(Shortfall(cap.year, cap.kind, cap.label, missing, cap.covers))
         return sorted(found, key=lambda s: (s.year, -s.missing_t))
 
@@ -354,7 +354,7 @@ def solve(inp: Inputs) -> Plan:
         status2, values, gap, slacks, caps = model.solve(slack=True)
         if values is not None:
             least = float(sum(slacks.values()))
-            status3, better, gap3, slacks3, _ = model.solve(slack=True, slack_bound=least * (1 + 1e-7) + 1e-6)
+            status3, better, gap3, slacks3, _ = model.solve(slack=True, slack_bound=least * (1 + 1e-9) + 1e-9)
             if better is not None:
                 values, gap = better, gap3
             shortfalls = model.shortfalls(values)
