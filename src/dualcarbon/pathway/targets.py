@@ -166,7 +166,7 @@ def caps(goal: Goal, years: list[int], base_t: float, covered_base_t: dict[str, 
     if goal.peak_year and goal.peak_year in inside:
         for y in years:
             if y > goal.peak_year:
-                out.append(Cap(y, "peak", 1.0, "peak", None, None, True, f"≤ {goal.peak_year}"))
+                out.append(Cap(y, "peak", 1.0, "peak", None, None, goal.removals_count, f"≤ {goal.peak_year}"))
     if goal.neutral_year:
         for y in years:
             if y >= goal.neutral_year:
