@@ -1,4 +1,4 @@
-"""Command line: ``dualcarbon run | validate | init | factors``.
+"""Command line: ``dualcarbon run | pathway | validate | init | factors``.
 
 Heavy modules (polars, pint, the engine) are imported inside the commands so that
 ``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
@@ -158,11 +158,74 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
 
 
 @app.command()
+def pathway(
+    project: Path = typer.Argument(..., help="Project folder with dualcarbon.toml ([targets], [pathway]) and measures.csv."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Inventory, projection and least-cost pathway to the targets: writes the run's files plus pathway.csv,
+    measures_plan.csv, abatement.csv, pathway.json and a report with the pathway section."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from dualcarbon.project import job
+
+    console, err = _console()
+    steps = ["load", "compute", "optimize", "report", "write"]
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as bar:  # fmt: skip
+        task = bar.add_task("dualcarbon", total=len(steps))
+
+        def progress(step: str) -> None:
+            bar.update(task, description=step, completed=steps.index(step))
+
+        result = _guard(lambda: job.pathway(project, out, lang, progress), lang)
+    lang = lang or result.project.settings.report.lang
+    _print_pathway(console, err, result.pathway, lang)
+    t = _t(lang)
+    for path in result.written:
+        console.print(t("cli.wrote", path=str(path)), highlight=False)
+
+
+def _print_pathway(console, err, result, lang: str) -> None:
+    from rich.table import Table
+
+    t = _t(lang)
+    plan = result.plan
+    status = t(f"pathway.status.{plan.status}")
+    console.print(t("cli.pathway_status", start=plan.years[0], end=plan.years[-1],
+                    status=plan.status if status.startswith("pathway.") else status), highlight=False)  # fmt: skip
+    for shortfall in plan.shortfalls:
+        err.print(f"[bold red]! {shortfall.message(lang)}[/]", highlight=False)
+    table = Table()
+    for col in ("col.year", "pathway.series.bau", "pathway.series.target", "pathway.series.net"):
+        table.add_column(t(col), justify="right")
+    rows = plan.table.to_dicts()
+    for row in rows:
+        if row["year"] % 5 == 0 or row is rows[0] or row is rows[-1] or row["shortfall_t"] > 0:
+            target = "" if row["target_t"] is None else f"{row['target_t']:,.0f}"
+            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{row['net_t']:,.0f}")
+    console.print(table)
+    names = {m.id: m.name(lang) for m in result.measures}
+    for m in plan.measures.filter(plan.measures["chosen"]).sort("start_year").to_dicts():
+        console.print("  " + t("cli.pathway_chosen", name=names.get(m["id"], m["id"]), year=m["start_year"],
+                               share=f"{m['adoption'] * 100:.0f}"), highlight=False)  # fmt: skip
+    console.print(t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=result.settings.currency),
+                  highlight=False)  # fmt: skip
+
+
+@app.command()
 def validate(project: Path = typer.Argument(..., help="Project folder."), lang: Optional[str] = LangOption) -> None:
     """Check PROJECT's files without computing; report every problem (exit 2 if any)."""
     from dualcarbon.project.load import load
 
-    loaded = _guard(lambda: load(project), lang)
+    def check():
+        from dualcarbon.project.job import read_measures
+
+        loaded = load(project)
+        read_measures(loaded.root)
+        return loaded
+
+    loaded = _guard(check, lang)
     console, _ = _console()
     console.print(_t(lang or loaded.settings.report.lang)("cli.valid", n=loaded.activities.height))
 

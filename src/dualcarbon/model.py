@@ -130,6 +130,62 @@ class Neutrality(_Strict):
         return self
 
 
+class Cut(_Strict):
+    """An intermediate target: emissions in ``year`` at least ``percent`` below the base (or peak) year."""
+
+    year: int
+    percent: float = Field(gt=0, le=100)
+    against: Literal["base", "peak"] = "base"
+    #: which emissions the cut covers (a selector, docs/pathway.md); None = all covered emissions
+    covers: str | None = None
+
+
+class Targets(_Strict):
+    """``[targets]``: a template (``pathway/data/targets.toml``) and the project's own overrides."""
+
+    template: Literal["china", "us", "sbti-1.5", "none"] = "none"
+    base_year: int | None = None
+    #: base-year total (t CO2e) when the base year is not the inventory's year
+    base_emissions_t: float | None = Field(default=None, ge=0)
+    peak_year: int | None = None
+    neutral_year: int | None = None
+    #: linear contraction, fraction of base-year emissions per year (SBTi absolute contraction)
+    annual_rate: float | None = Field(default=None, gt=0, lt=1)
+    cuts: list[Cut] = Field(default_factory=list)
+    #: residual emissions may be offset with purchased credits in the neutral years
+    offsets: bool | None = None
+    #: largest residual (before removals and offsets) allowed in the neutral years, % of base
+    residual_max_percent: float | None = Field(default=None, ge=0, le=100)
+
+
+class Pathway(_Strict):
+    """``[pathway]``: the projection and the least-cost pathway (docs/pathway.md)."""
+
+    start_year: int | None = None
+    end_year: int | None = None
+    discount_rate: float = Field(default=0.06, ge=0, lt=1)
+    #: annual growth by selector ("default", an activity key, "category:1.stationary" ...):
+    #: a rate, or {year = rate} taking effect from that year on
+    growth: dict[str, float | dict[int, float]] = Field(default_factory=dict)
+    scopes: list[Literal["1", "2", "3"]] = Field(default_factory=lambda: ["1", "2", "3"])
+    scope2: Literal["location", "market"] = "location"
+    #: removals outside measures.csv (e.g. forest sinks), t CO2e a year, or {year = t} interpolated
+    removals_t: float | dict[int, float] = 0.0
+    currency: str = "CNY"
+    #: price of a purchased offset credit (currency per t CO2e), when [targets] offsets = true
+    offset_price: float | None = Field(default=None, ge=0)
+    #: year whose potentials set the MACC's bar widths (default: the end year)
+    macc_year: int | None = None
+    time_limit_s: float = Field(default=60.0, gt=0)
+    mip_gap: float = Field(default=1e-4, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
+        return self
+
+
 class Settings(_Strict):
     """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
 
@@ -139,7 +195,8 @@ class Settings(_Strict):
     report: Report = Report()
     spend: Spend = Spend()
     neutrality: Neutrality | None = None
-    targets: dict | None = None
+    targets: Targets | None = None
+    pathway: Pathway | None = None
 
     @field_validator("neutrality")
     @classmethod

@@ -1,16 +1,21 @@
-"""The main job: project folder → validated activities → engine → inventory → outputs."""
+"""The main job: project folder → validated activities → engine → inventory → neutrality
+assessment → (with ``pathway``) the least-cost pathway → outputs, written atomically."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import write_outputs
+
+if TYPE_CHECKING:
+    from dualcarbon.pathway import compute
 
 
 @dataclass
@@ -20,6 +25,7 @@ class JobResult:
     emissions: object
     written: list[Path]
     assessment: neutrality.Assessment | None = None
+    pathway: compute.Result | None = None
 
 
 def applied_instruments(emissions: pl.DataFrame) -> list[str]:
@@ -49,28 +55,86 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
     return result, inv
 
 
+def read_measures(root: Path) -> tuple[list, str]:
+    """The project's measures (none without a measures file) and the file's name; InputError if invalid."""
+    from dualcarbon.errors import InputError
+    from dualcarbon.project.measures import find, load_measures
+
+    path = find(root)
+    if path is None:
+        return [], "measures.csv"
+    found, problems = load_measures(path)
+    if problems:
+        raise InputError(problems)
+    return found, path.name
+
+
 def run(root: Path | str, out: Path | str | None = None, lang: str | None = None,
         progress: Callable[[str], None] | None = None, write: bool = True, batch_rows: int | None = None,
-        grouped: bool | None = None, mapper: Callable | None = None) -> JobResult:  # fmt: skip
-    """Run the inventory of a project folder and write ``out/`` (atomically).
+        grouped: bool | None = None, mapper: Callable | None = None, pathway: bool = False) -> JobResult:  # fmt: skip
+    """Run the inventory of a project folder (and its neutrality assessment when configured) and
+    write ``out/`` atomically.
 
+    ``pathway``: also the least-cost pathway to ``[targets]`` (``dualcarbon pathway``), adding
+    pathway.csv, measures_plan.csv, abatement.csv and pathway.json (docs/pathway.md).
     ``mapper``: a ``map`` that runs the per-file passes elsewhere (``distributed.dask_mapper``).
     """
     step = progress or (lambda _: None)
     step("load")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
+    measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
     step("compute")
     result, inv = calculate(project, mapper or map)
     assessment = assess(project, inv, result.emissions)
+    plan = None
+    if pathway:
+        from dualcarbon.pathway import compute as pathway_compute
+
+        step("optimize")
+        plan = pathway_compute.compute(result.emissions, project.settings, measures, measures_file)
     written: list[Path] = []
     if write:
+        lang = lang or project.settings.report.lang
         step("report")
         from dualcarbon.report.html import render_report
 
-        html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources,
-                             lang or project.settings.report.lang)  # fmt: skip
+        html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan)
         step("write")
         rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
-        extra = {"neutrality.csv": assessment.checks_frame()} if assessment is not None else None
-        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, extra)
-    return JobResult(project, inv, result.emissions, written, assessment)
+        tables = {"neutrality.csv": assessment.checks_frame()} if assessment is not None else {}
+        texts = {}
+        if plan is not None:
+            tables |= {"pathway.csv": plan.plan.table, "measures_plan.csv": plan.plan.measures,
+                       "abatement.csv": plan.plan.abatement}  # fmt: skip
+            texts["pathway.json"] = _pathway_json(plan, lang)
+        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, tables, texts)
+    return JobResult(project, inv, result.emissions, written, assessment, plan)
+
+
+def pathway(root: Path | str, out: Path | str | None = None, lang: str | None = None,
+            progress: Callable[[str], None] | None = None, write: bool = True) -> JobResult:  # fmt: skip
+    """``run`` with the least-cost pathway (``dualcarbon pathway``)."""
+    return run(root, out, lang, progress, write, pathway=True)
+
+
+def _pathway_inputs(project: Project) -> tuple[list, str]:
+    from dualcarbon.errors import InputError, Problem
+
+    if project.settings.targets is None and project.settings.pathway is None:
+        raise InputError(Problem("dualcarbon.toml", None, "targets", None,
+                                 "a pathway needs [targets] (and optionally [pathway]); see docs/pathway.md"))  # fmt: skip
+    return read_measures(project.root)
+
+
+def _pathway_json(plan: compute.Result, lang: str) -> str:
+    """pathway.json: the pathway's summary with both charts as plotly JSON."""
+    from dualcarbon.i18n import translator
+    from dualcarbon.pathway import charts
+
+    t = translator(lang)
+    record = plan.summary()
+    record["charts"] = {
+        "trajectory": json.loads(charts.trajectory_figure(plan.plan.table, t).to_json()),
+        "macc": json.loads(charts.macc_figure(plan.plan.macc, t, lang, plan.settings.currency).to_json()),
+    }
+    return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"

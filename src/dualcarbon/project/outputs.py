@@ -30,8 +30,11 @@ def emissions_table(emissions: pl.DataFrame, ordered: bool = False) -> pl.DataFr
 
 
 def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame | Iterable[pl.DataFrame],
-                  report_html: str | None, extra: dict[str, pl.DataFrame] | None = None) -> list[Path]:  # fmt: skip
+                  report_html: str | None, extra: dict[str, pl.DataFrame] | None = None,
+                  extra_text: dict[str, str] | None = None) -> list[Path]:  # fmt: skip
     """Write summary.json, emissions.csv, inventory.csv, report.html (and extras) atomically.
+
+    ``extra``: more tables written as CSV; ``extra_text``: more text files (UTF-8), by file name.
 
     ``emissions`` is one frame, or batches already in row order (large ledgers), appended in turn.
     """
@@ -51,6 +54,8 @@ def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame |
         inventory.inventory.write_csv(tmp / "inventory.csv")
         for name, frame in (extra or {}).items():
             frame.write_csv(tmp / name)
+        for name, text in (extra_text or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
         if report_html is not None:
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
         _replace_dir(tmp, out_dir)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 from importlib import resources
 
 import plotly.graph_objects as go
@@ -25,6 +26,9 @@ from markupsafe import Markup
 
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
+
+if TYPE_CHECKING:  # the pathway (and its solver) is imported only when a report has a pathway
+    from dualcarbon.pathway.compute import Result as PathwayResult
 
 CATEGORIES = resources.files("dualcarbon.factors").joinpath("data", "categories.csv")
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -41,8 +45,9 @@ SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
 def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: pl.DataFrame,
-                  factor_sources: pl.DataFrame, lang: str) -> str:  # fmt: skip
-    """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document."""
+                  factor_sources: pl.DataFrame, lang: str, pathway: PathwayResult | None = None) -> str:  # fmt: skip
+    """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document;
+    with a pathway section when ``pathway`` (``dualcarbon pathway``) is given."""
     t = translator(lang)
     names = _category_names(lang)
     category_name = {code: name for (scheme, code), name in names.items() if scheme.startswith("ghgp_")}
@@ -52,6 +57,9 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
         "monthly": _monthly_chart(summary.get("by_month") or [], t),
         "waterfall": _waterfall_chart(neutrality.get("balance") or {}, t) if neutrality else None,
     }
+    section = _pathway_section(pathway, t, lang) if pathway is not None else None
+    if section:
+        charts.update(section.pop("charts"))
     context = {
         "t": t,
         "label": lambda key, value: _label(t, f"{key}.{str(value).replace(' ', '_')}", value),
@@ -71,6 +79,7 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
         "factors": factor_sources.to_dicts(),
         "warnings": [w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "")
                      for w in summary.get("warnings") or []],  # fmt: skip
+        "pathway": section,
     }
     return _environment().get_template("report.html.j2").render(context)
 
@@ -201,3 +210,25 @@ def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
     ))  # fmt: skip
     fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", showlegend=False)
     return _figure_html(fig, "chart-waterfall", 420)
+
+
+def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) -> dict:
+    """What the report's pathway section shows: targets, status, shortfalls, charts and tables."""
+    from dualcarbon.pathway import charts as pathway_charts
+
+    plan = result.plan
+    summary = result.summary()
+    names = {m.id: m.name(lang) for m in result.measures}
+    chosen = plan.measures.filter(pl.col("chosen")).sort("start_year", "id")
+    charts = {"pathway_trajectory": _figure_html(pathway_charts.trajectory_figure(plan.table, t), "chart-pathway", 420)}
+    if plan.macc.filter(pl.col("cost_per_t").is_not_null()).height:
+        charts["pathway_macc"] = _figure_html(
+            pathway_charts.macc_figure(plan.macc, t, lang, result.settings.currency), "chart-macc", 420)
+    return {
+        "s": summary,
+        "name": summary["targets"][f"name_{lang}"],
+        "shortfalls": [s[f"message_{lang}"] for s in summary["shortfalls"]],
+        "chosen": [dict(r, name=names.get(r["id"], r["id"])) for r in chosen.to_dicts()],
+        "years": plan.table.to_dicts(),
+        "charts": charts,
+    }

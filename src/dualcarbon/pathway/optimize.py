@@ -1,0 +1,454 @@
+"""The least-cost pathway: which measures, from which year, meet every cap at least discounted cost.
+
+A mixed-integer linear programme solved with HiGHS (highspy). Columns x[m, t] ∈ [0, 1]: the share
+of measure m in place by year t, cumulative (x[m, t] ≤ x[m, t + 1]) and binary unless the measure is
+``partial``; a measure started in year s is x jumping at s, and its ramp-up follows from the kernel
+``measures.ramp_kernel``. Branching on "in place by year t" splits the start years in two at once
+(with the source caps below written on the shares in place, this took bench/pathway.py's 200 × 40
+problem from no proof of optimality in 120 s, with one binary per start year, to 16-70 s). Offsets o[y] ≥ 0 in the neutral
+years when the targets allow them. Constraints:
+
+- x[m, t] ≤ x[m, t + 1] (once in place a measure stays; its share is at most 1);
+- x[m, end] + x[n, end] ≤ 1 for measures that exclude each other;
+- per group of sources acted on by the same measures: Σ share · x ≤ 1 over the measures in place, so
+  the measures on a source never abate more than the source emits;
+- per cap (targets.Cap): E(y) ≤ fraction · reference, with E(y) = BAU(y) − abatement(y)
+  [− removals(y) when the cap is net] [− o[y] for neutrality].
+
+Objective: Σ_y DF(y) · cost(y) over measures and offsets (measures.yearly_cost, discount factors
+DF(y) = (1 + r)^−(y − y0)). When the caps cannot all be met, a second model with a slack on each
+cap minimises the tonnes missing, and ``Plan.shortfalls`` says which year misses how much.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from dualcarbon.pathway import measures as ms
+from dualcarbon.pathway import projection
+from dualcarbon.pathway import sources as src
+from dualcarbon.pathway.targets import Cap, trajectory
+
+COST_SCALE = 1e-6  # the objective in millions: keeps HiGHS's numbers near 1
+
+
+@dataclass
+class Inputs:
+    """Everything the model needs (frames from sources/projection, records from measures/targets)."""
+
+    sources: pl.DataFrame  # source, key, scope, category, facility, co2e_t
+    bau: pl.DataFrame  # source, year, bau_t
+    measures: list[ms.Measure]
+    caps: list[Cap]
+    years: list[int]  # the pathway's years, consecutive
+    discount_rate: float = 0.06
+    removals_t: dict[int, float] = field(default_factory=dict)  # removals outside the measures
+    offsets: bool = False
+    offset_price: float = 0.0
+    peak_year: int | None = None
+    macc_year: int | None = None
+    time_limit_s: float = 60.0
+    mip_gap: float = 1e-4
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A cap the measures cannot meet: the year, the kind of cap and the tonnes missing."""
+
+    year: int
+    kind: str
+    label: str
+    missing_t: float
+    covers: str | None = None
+
+    def message(self, lang: str = "en") -> str:
+        part = f" ({self.covers})" if self.covers else ""
+        if lang == "zh":
+            return f"{self.year} 年：目标“{self.label}”{part}尚缺 {self.missing_t:,.0f} 吨二氧化碳当量的减排"
+        return f"{self.year}: target '{self.label}'{part} is missed by {self.missing_t:,.0f} t CO2e"
+
+
+@dataclass
+class Plan:
+    """The solved pathway: its frames (pathway.csv, measures_plan.csv, abatement.csv) and facts."""
+
+    status: str  # optimal | infeasible | time_limit | no_targets | error text from HiGHS
+    years: list[int]
+    table: pl.DataFrame
+    measures: pl.DataFrame
+    abatement: pl.DataFrame
+    macc: pl.DataFrame
+    shortfalls: list[Shortfall]
+    cost_discounted: float
+    mip_gap: float | None
+    solve_s: float
+    bau_peak: projection.Peak
+    pathway_peak: projection.Peak
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """HiGHS prints a banner on stdout from C++ when its first solver is made: silence file descriptor 1."""
+    try:
+        fd = os.dup(1)
+    except OSError:
+        yield
+        return
+    with open(os.devnull, "wb") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(fd, 1)
+            os.close(fd)
+
+
+class _Model:
+    """Columns and rows of the programme, built with numpy, solved by HiGHS."""
+
+    def __init__(self, inp: Inputs):
+        self.inp = inp
+        self.years = inp.years
+        self.y0 = inp.years[0]
+        ys = np.array(inp.years)
+        self.pots = ms.potentials(inp.measures, inp.sources, inp.bau, inp.years)
+        self.df = ms.discount_factors(inp.discount_rate, inp.years, self.y0)
+        # columns x[m, t]: the share of measure m in place by year t (cumulative: x[m, t] ≤ x[m, t + 1]),
+        # one block per measure, from its earliest start year; a measure adopted (in a share) in year s
+        # contributes z[m, s] = x[m, s] − x[m, s − 1]
+        self.starts: list[np.ndarray] = []
+        self.offset: list[int] = []
+        n = 0
+        for m in inp.measures:
+            first = max(m.start_year or self.y0, self.y0)
+            s = ys[ys >= first]
+            self.offset.append(n)
+            self.starts.append(s)
+            n += len(s)
+        self.n_z = n
+        # abatement / removal of each column in each year: (years × columns), dense (years are few)
+        self.abate = np.zeros((len(ys), n))
+        self.remove = np.zeros((len(ys), n))
+        self.cost = np.zeros(n)
+        self.ramps: list[np.ndarray] = []
+        for i, m in enumerate(inp.measures):
+            k = ms.ramp_kernel(m, ys, self.starts[i])
+            self.ramps.append(k)
+            block = slice(self.offset[i], self.offset[i] + len(self.starts[i]))
+            (self.remove if m.kind == "removal" else self.abate)[:, block] = k * self.pots.potential_t[i][:, None]
+            annuity = m.capex * ms.capital_recovery_factor(inp.discount_rate, m.lifetime_years)
+            operating = m.opex - m.savings + m.cost_per_t * self.pots.potential_t[i]
+            in_place = self.df[np.searchsorted(ys, self.starts[i])]
+            self.cost[block] = in_place * annuity + (self.df * operating) @ k
+        self.neutral_years = sorted({c.year for c in inp.caps if c.kind == "neutral"}) if inp.offsets else []
+        self.bau_total = projection.totals(inp.bau, inp.sources)
+        # cap rows are divided by this many tonnes, and offsets (and slacks) counted in it, so that the
+        # solver's coefficients stay near 1 whatever the size of the inventory
+        self.t_scale = max([abs(v) for v in self.bau_total.values()] + [1.0])
+        self.removals_x = {y: float(inp.removals_t.get(y, 0.0)) for y in inp.years}
+        self._covered: dict[str, tuple[dict[int, float], np.ndarray]] = {}
+        self._rows = None
+
+    # ---- emissions as affine expressions: constant + coefficients · z -------------------------
+    def _covered_expr(self, selector: str) -> tuple[dict[int, float], np.ndarray]:
+        """BAU of the selector by year, and each column's abatement inside it (years × columns)."""
+        if selector not in self._covered:
+            inp = self.inp
+            bau_sel = projection.totals(inp.bau, inp.sources, selector)
+            inside = inp.sources.select(src.mask(selector).alias("in"))["in"].to_numpy()
+            member = ms.membership(inp.measures, inp.sources)
+            coef = np.zeros_like(self.abate)
+            for i, m in enumerate(inp.measures):
+                if m.kind != "abatement" or not member[:, i].any():
+                    continue
+                overlap = inp.sources.filter(pl.Series(member[:, i] & inside))
+                if overlap.height == 0:
+                    continue
+                per_year = projection.totals(inp.bau.join(overlap.select("source"), on="source"), overlap)
+                part = np.array([per_year.get(y, 0.0) for y in self.years]) * self.pots.share[i]
+                block = slice(self.offset[i], self.offset[i] + len(self.starts[i]))
+                coef[:, block] = self.ramps[i] * part[:, None]
+            self._covered[selector] = (bau_sel, coef)
+        return self._covered[selector]
+
+    def emissions(self, year: int, covers: str | None, net: bool) -> tuple[float, np.ndarray]:
+        """E(year) = constant − coefficients · z (returned as constant and the coefficients)."""
+        if year not in self.years:  # before the pathway: BAU only
+            if covers is None:
+                const = self.bau_total.get(year, 0.0) - (self.inp.removals_t.get(year, 0.0) if net else 0.0)
+            else:
+                const = projection.totals(self.inp.bau, self.inp.sources, covers).get(year, 0.0)
+            return const, np.zeros(self.n_z)
+        k = self.years.index(year)
+        if covers is not None:
+            bau_sel, coef = self._covered_expr(covers)
+            return bau_sel[year], coef[k].copy()
+        if net:
+            return self.bau_total[year] - self.removals_x[year], self.abate[k] + self.remove[k]
+        return self.bau_total[year], self.abate[k].copy()
+
+    # ---- rows ----------------------------------------------------------------------------------
+    def rows(self) -> tuple[list[tuple[tuple[np.ndarray, np.ndarray], float, str, Cap | None]], list[Cap]]:
+        """Rows as ((column indices, coefficients), upper bound, tag, cap), all of the form a·x ≤ upper."""
+        if self._rows is not None:
+            return self._rows
+        inp = self.inp
+        n_o = len(self.neutral_years)
+        width = self.n_z + n_o
+        out: list = []
+
+        def sparse(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            nz = np.flatnonzero(np.abs(v) > 1e-12)
+            return nz, v[nz]
+
+        # once in place, a measure stays: x[m, t] − x[m, t + 1] ≤ 0
+        for i, _ in enumerate(inp.measures):
+            for j in range(len(self.starts[i]) - 1):
+                col = self.offset[i] + j
+                out.append(((np.array([col, col + 1]), np.array([1.0, -1.0])), 0.0, "once", None))
+        # mutual exclusions: what is in place at the end of the two adds up to at most one measure
+        index = {m.id: i for i, m in enumerate(inp.measures)}
+        pairs = {tuple(sorted((m.id, other))) for m in inp.measures for other in m.excludes if other in index}
+        for a, b in sorted(pairs):
+            last = [self.offset[i] + len(self.starts[i]) - 1 for i in (index[a], index[b]) if len(self.starts[i])]
+            out.append(((np.array(last), np.ones(len(last))), 1.0, "exclusion", None))
+        # no source abated beyond what it emits: the full shares of the measures in place on a group of
+        # sources (sources acted on by the same measures) add up to at most 1. As x is cumulative, the
+        # row of a year is implied by a later year's row whose shares are at least as large; only the
+        # other years are written (for shares fixed in time, the last year alone).
+        member = ms.membership(inp.measures, inp.sources)
+        groups = {tuple(np.flatnonzero(row)) for row in member if row.sum() >= 2}
+        groups = {g for g in groups if not any(set(g) < set(h) for h in groups)}  # the larger set implies the smaller
+        for g in sorted(groups):
+            shares = self.pots.share[list(g)]  # measures × years
+            if shares.sum(axis=0).max() <= 1 + 1e-12:
+                continue
+            kept: list[np.ndarray] = []
+            for k in reversed(range(len(self.years))):
+                col = shares[:, k]
+                if any((col <= later + 1e-12).all() for later in kept):
+                    continue
+                kept.append(col)
+                v = np.zeros(width)
+                for i, share in zip(g, col):
+                    j = self.years[k] - int(self.starts[i][0]) if len(self.starts[i]) else -1
+                    if j >= 0:
+                        v[self.offset[i] + j] = share
+                out.append((sparse(v), 1.0, "source", None))
+        # targets: E(y) − fraction · reference ≤ 0  ⇔  −coef·z + fraction·coef_ref·z ≤ fraction·ref − const
+        caps: list[Cap] = []
+        for cap in inp.caps:
+            const, coef = self.emissions(cap.year, cap.covers, cap.net)
+            v = np.zeros(width)
+            v[: self.n_z] = -coef
+            if cap.reference == "base":
+                upper = cap.fraction * (cap.base_t or 0.0) - const
+            elif cap.reference == "peak":
+                p_const, p_coef = self.emissions(inp.peak_year, cap.covers, cap.net)
+                v[: self.n_z] += cap.fraction * p_coef
+                upper = cap.fraction * p_const - const
+            else:  # zero: net ≤ 0, purchased offsets count
+                upper = -const
+            v /= self.t_scale
+            if cap.reference == "zero" and cap.year in self.neutral_years:
+                v[self.n_z + self.neutral_years.index(cap.year)] = -1.0
+            out.append((sparse(v), upper / self.t_scale, "cap", cap))
+            caps.append(cap)
+        self._rows = (out, caps)
+        return self._rows
+
+    def shortfalls(self, values: np.ndarray) -> list[Shortfall]:
+        """The caps a plan misses, by how many tonnes (its own emissions minus the cap), year by year;
+        misses within the solver's tolerance (below 0.01 t) are not reported."""
+        rows, _ = self.rows()
+        x = np.asarray(values)[: self.n_z + len(self.neutral_years)]
+        found = []
+        for (idx, coef), upper, tag, cap in rows:
+            if tag == "cap":
+                missing = float(x[idx] @ coef - upper) * self.t_scale
+                if missing > max(0.01, 1e-7 * self.t_scale):  # the solver's feasibility tolerance
+                    found.append(Shortfall(cap.year, cap.kind, cap.label, missing, cap.covers))
+        return sorted(found, key=lambda s: (s.year, -s.missing_t))
+
+    def solve(self, slack: bool, cost_bound: float | None = None, slack_bound: float | None = None):
+        """Solve; with ``slack`` each cap row gets a slack column, minimised (or bounded by ``slack_bound``
+        while cost is minimised). Returns (status, column values, objective, mip gap, slack per cap)."""
+        import highspy
+
+        inp = self.inp
+        rows, caps = self.rows()
+        n_o = len(self.neutral_years)
+        cap_rows = {j: k for k, j in enumerate(i for i, r in enumerate(rows) if r[2] == "cap")}
+        n_s = len(cap_rows) if slack else 0
+        n = self.n_z + n_o + n_s
+        cost = np.concatenate([self.cost, [self.df[self.years.index(y)] * inp.offset_price * self.t_scale
+                                           for y in self.neutral_years],
+                               np.zeros(n_s)]) * COST_SCALE  # fmt: skip
+        lower = np.zeros(n)
+        upper = np.concatenate([np.ones(self.n_z), np.full(n_o + n_s, highspy.kHighsInf)])
+        starts, index, value, row_upper = [0], [], [], []
+        for j, ((nz, coef), ub, tag, _) in enumerate(rows):
+            idx, val = list(nz), list(coef)
+            if slack and tag == "cap":
+                idx.append(self.n_z + n_o + cap_rows[j])
+                val.append(-1.0)
+            index += idx
+            value += val
+            starts.append(len(index))
+            row_upper.append(ub)
+        objective = cost
+        if slack and slack_bound is None:
+            objective = np.concatenate([np.zeros(self.n_z + n_o), np.ones(n_s)])
+        if slack and slack_bound is not None:  # least cost among plans missing no more than the minimum
+            idx = list(range(self.n_z + n_o, n))
+            index += idx
+            value += [1.0] * len(idx)
+            starts.append(len(index))
+            row_upper.append(slack_bound)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, len(row_upper)
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = objective, lower, upper
+        lp.row_lower_ = np.full(len(row_upper), -highspy.kHighsInf)
+        lp.row_upper_ = np.array(row_upper, dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        binary = [m for m in inp.measures if not m.partial]
+        if binary:
+            kinds = np.full(n, highspy.HighsVarType.kContinuous)
+            for i, m in enumerate(inp.measures):
+                if not m.partial:
+                    kinds[self.offset[i] : self.offset[i] + len(self.starts[i])] = highspy.HighsVarType.kInteger
+            lp.integrality_ = list(kinds)
+        with _quiet_stdout():
+            h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("time_limit", float(inp.time_limit_s))
+        h.setOptionValue("mip_rel_gap", float(inp.mip_gap))
+        h.passModel(lp)
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        values = np.array(h.getSolution().col_value) if info.primal_solution_status == 2 else None
+        gap = float(info.mip_gap) if binary and values is not None else (0.0 if values is not None else None)
+        slacks = values[self.n_z + n_o :] if (values is not None and slack) else np.zeros(0)
+        return status, values, gap, dict(zip(range(len(caps)), slacks)), caps
+
+
+def solve(inp: Inputs) -> Plan:
+    """The least-cost plan of ``inp`` (or, when the caps cannot all be met, the least shortfall)."""
+    import highspy
+
+    began = time.perf_counter()
+    model = _Model(inp)
+    ok = highspy.HighsModelStatus
+    status, values, gap, _, caps = model.solve(slack=False)
+    shortfalls: list[Shortfall] = []
+    if status == ok.kOptimal:
+        label = "optimal"
+    elif status == ok.kInfeasible:
+        label = "infeasible"
+        status2, values, gap, slacks, caps = model.solve(slack=True)
+        if values is not None:
+            least = float(sum(slacks.values()))
+            status3, better, gap3, slacks3, _ = model.solve(slack=True, slack_bound=least * (1 + 1e-9) + 1e-9)
+            if better is not None:
+                values, gap = better, gap3
+            shortfalls = model.shortfalls(values)
+    elif status == ok.kTimeLimit and values is not None:
+        label = "time_limit"
+    else:
+        label = h_status(status)
+    if values is None:
+        values = np.zeros(model.n_z + len(model.neutral_years))
+    return _plan(model, label, values, gap, shortfalls, time.perf_counter() - began)
+
+
+def h_status(status) -> str:
+    """HiGHS's model status as a short lower-case text."""
+    return str(status).rsplit(".", 1)[-1].removeprefix("k").lower()
+
+
+
+
+def _plan(model: _Model, status: str, values: np.ndarray, gap: float | None, shortfalls: list[Shortfall],
+          seconds: float) -> Plan:  # fmt: skip
+    inp = model.inp
+    years = model.years
+    z = values[: model.n_z]
+    offsets = dict(zip(model.neutral_years, values[model.n_z : model.n_z + len(model.neutral_years)] * model.t_scale))
+    abatement = model.abate @ z
+    removals_m = model.remove @ z
+    bau = np.array([model.bau_total[y] for y in years])
+    removals = np.array([model.removals_x[y] for y in years]) + removals_m
+    emissions = bau - abatement
+    offsets_t = np.array([offsets.get(y, 0.0) for y in years])
+    net = emissions - removals - offsets_t
+    # per measure and year
+    rows, plan_rows, yearly_cost = [], [], np.zeros(len(years))
+    ys = np.array(years)
+    for i, m in enumerate(inp.measures):
+        block = slice(model.offset[i], model.offset[i] + len(model.starts[i]))
+        xi = np.clip(np.where(np.abs(z[block]) < 1e-9, 0.0, z[block]), 0.0, 1.0)
+        share = model.ramps[i] @ xi  # share of full abatement in each year
+        per_year = share * model.pots.potential_t[i]
+        in_place = np.zeros(len(years))
+        in_place[np.searchsorted(ys, model.starts[i])] = xi
+        annuity = m.capex * ms.capital_recovery_factor(inp.discount_rate, m.lifetime_years)
+        costs = in_place * annuity + share * (m.opex - m.savings + m.cost_per_t * model.pots.potential_t[i])
+        yearly_cost += costs
+        adopted = float(xi[-1]) if len(xi) else 0.0
+        chosen = adopted > 1e-6
+        for y, t in zip(years, per_year):
+            if chosen and t > 0:
+                rows.append({"year": y, "measure": m.id, "kind": m.kind, "abatement_t": float(t)})
+        first = int(model.starts[i][np.flatnonzero(xi > 1e-6)[0]]) if chosen else None
+        plan_rows.append({
+            "id": m.id, "name_zh": m.name_zh, "name_en": m.name_en, "kind": m.kind, "applies_to": m.applies_to,
+            "chosen": bool(chosen), "start_year": first, "adoption": float(round(adopted, 9)),
+            "abatement_t": float(per_year.sum()), "abatement_end_year_t": float(per_year[-1]),
+            "capex": float(m.capex * adopted), "cost_discounted": float(model.cost[block] @ xi),
+            "excludes": ";".join(m.excludes),
+        })  # fmt: skip
+    offset_cost = np.array([inp.offset_price * offsets.get(y, 0.0) for y in years])
+    yearly_cost += offset_cost
+    peak_row = years.index(inp.peak_year) if inp.peak_year in years else None
+    peak_t = net[peak_row] if peak_row is not None else None
+    target = trajectory(inp.caps, years, peak_t)
+    missing = {}
+    for s in shortfalls:
+        if s.covers is None:
+            missing[s.year] = max(missing.get(s.year, 0.0), s.missing_t)
+    table = pl.DataFrame({
+        "year": years, "bau_t": bau, "target_t": [target[y] for y in years], "abatement_t": abatement,
+        "emissions_t": emissions, "removals_t": removals, "offsets_t": offsets_t, "net_t": net,
+        "gap_t": [None if target[y] is None else max(b - target[y], 0.0) for y, b in zip(years, bau)],
+        "shortfall_t": [missing.get(y, 0.0) for y in years],
+        "cost": yearly_cost, "cost_discounted": yearly_cost * model.df,
+    }, schema_overrides={"target_t": pl.Float64, "gap_t": pl.Float64, "year": pl.Int64})  # fmt: skip
+    macc_year = inp.macc_year if inp.macc_year in years else years[-1]
+    macc = ms.macc(inp.measures, model.pots, inp.discount_rate, years[0], macc_year)
+    plan = pl.DataFrame(plan_rows, schema={
+        "id": pl.String, "name_zh": pl.String, "name_en": pl.String, "kind": pl.String, "applies_to": pl.String,
+        "chosen": pl.Boolean, "start_year": pl.Int64, "adoption": pl.Float64, "abatement_t": pl.Float64,
+        "abatement_end_year_t": pl.Float64, "capex": pl.Float64, "cost_discounted": pl.Float64, "excludes": pl.String,
+    })  # fmt: skip
+    plan = plan.join(macc.select("id", pl.col("potential_t").alias("macc_potential_t"),
+                                 pl.col("cost_per_t").alias("macc_cost_per_t")), on="id", how="left")  # fmt: skip
+    long = pl.DataFrame(rows, schema={"year": pl.Int64, "measure": pl.String, "kind": pl.String, "abatement_t": pl.Float64})
+    bau_series = {y: float(b) for y, b in zip(years, bau)}
+    inventory_years = sorted(model.bau_total)
+    bau_all = {y: model.bau_total[y] for y in inventory_years}
+    return Plan(
+        status=status, years=years, table=table, measures=plan, abatement=long, macc=macc, shortfalls=shortfalls,
+        cost_discounted=float((yearly_cost * model.df).sum()), mip_gap=gap, solve_s=seconds,
+        bau_peak=projection.peak(bau_all or bau_series),
+        pathway_peak=projection.peak({y: float(v) for y, v in zip(years, net)}),
+    )  # fmt: skip

@@ -1,0 +1,118 @@
+"""``measures.csv`` (or .xlsx/.parquet): abatement and removal measures for the pathway (docs/pathway.md).
+
+Every problem is reported with file, row, column, the value found and what was expected; the
+records are built only when the whole file is valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from dualcarbon.errors import Problem
+from dualcarbon.pathway import sources as src
+from dualcarbon.pathway.measures import Measure
+from dualcarbon.project import reader
+
+NAME = "measures"
+COLUMNS = ["id", "name_zh", "name_en", "kind", "applies_to", "share", "potential_t", "capex", "opex", "savings",
+           "cost_per_t", "lifetime_years", "start_year", "ramp_up_years", "excludes", "partial", "source", "note"]  # fmt: skip
+NUMBERS = ["share", "potential_t", "capex", "opex", "savings", "cost_per_t", "lifetime_years", "start_year", "ramp_up_years"]
+TRUE, FALSE = {"true", "yes", "y", "1", "是", "t"}, {"false", "no", "n", "0", "否", "f"}
+
+
+def find(root: Path) -> Path | None:
+    """The project's measures table, if any."""
+    paths = [p for p in sorted(root.glob(f"{NAME}.*")) if p.suffix.lower() in (".csv", ".tsv", ".xlsx", ".parquet")]
+    return paths[0] if paths else None
+
+
+def load_measures(path: Path) -> tuple[list[Measure], list[Problem]]:
+    """(measures, problems) of one measures table."""
+    name = path.name
+    try:
+        m = reader.read_table(path, display_name=name)
+    except Exception as exc:  # InputError from the reader carries its own problems
+        return [], list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
+    problems = [Problem(name, 1, col, None, "required column is missing") for col in ("id",) if col not in m.columns]
+    if not {"share", "potential_t"} & set(m.columns):
+        problems.append(Problem(name, 1, "share", None, "required column is missing: give share or potential_t"))
+    unknown = [c for c in m.columns if not c.startswith("_") and c not in COLUMNS]
+    problems += [Problem(name, 1, c, None, f"unknown column; expected some of {', '.join(COLUMNS)}") for c in unknown]
+    if problems:
+        return [], problems
+    for col in COLUMNS:
+        if col not in m.columns:
+            m = m.with_columns(pl.lit(None, pl.String).alias(col))
+    m = m.with_columns(
+        *[reader.parse_number(pl.col(c)).alias(f"_{c}") for c in NUMBERS],
+        pl.col("kind").str.to_lowercase().fill_null("abatement").alias("_kind"),
+        pl.col("partial").str.to_lowercase().alias("_partial"),
+    )
+
+    def where(mask: pl.Expr, column: str, expected: str) -> None:
+        for row in m.filter(mask).head(200).iter_rows(named=True):
+            problems.append(Problem(name, row["_row"], column, row.get(column), expected))
+
+    removal = pl.col("_kind") == "removal"
+    where(pl.col("id").is_null(), "id", "an id is required")
+    where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id", "the same measure id is used twice")
+    where(pl.col("name_zh").is_null() & pl.col("name_en").is_null(), "name_en", "a name is required (name_zh or name_en)")
+    where(~pl.col("_kind").is_in(["abatement", "removal"]), "kind", "expected abatement or removal")
+    for col in NUMBERS:
+        where(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null(), col, "expected a number")
+    where(~removal & pl.col("applies_to").is_null(), "applies_to",
+          "an abatement measure needs the emissions it acts on: an activity key, category:CODE, scope:N or facility:NAME")  # fmt: skip
+    where(~removal & pl.col("_share").is_null() & pl.col("_potential_t").is_null(), "share",
+          "give share (a fraction or % of the selected emissions) or potential_t (t CO2e a year)")  # fmt: skip
+    where(pl.col("_share").is_not_null() & pl.col("_potential_t").is_not_null(), "potential_t",
+          "give share or potential_t, not both")  # fmt: skip
+    where(removal & pl.col("_potential_t").is_null(), "potential_t", "a removal needs potential_t (t CO2e removed a year)")
+    where(removal & pl.col("_share").is_not_null(), "share", "a removal has no share: give potential_t")
+    where((pl.col("_share") <= 0) | (pl.col("_share") > 1), "share", "expected a fraction above 0 and at most 1 (or 1 %-100 %)")
+    where(pl.col("_potential_t") <= 0, "potential_t", "expected t CO2e a year > 0")
+    for col in ("capex", "savings"):
+        where(pl.col(f"_{col}") < 0, col, "expected a number >= 0 (put a net saving in savings, a cost in opex)")
+    for col, low in (("lifetime_years", 1), ("ramp_up_years", 1)):
+        where((pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, f"expected a whole number of years >= {low}")
+    where((pl.col("_start_year") < 1900) | (pl.col("_start_year") > 2200) | (pl.col("_start_year") % 1 != 0),
+          "start_year", "expected a year such as 2027")  # fmt: skip
+    where(pl.col("_partial").is_not_null() & ~pl.col("_partial").is_in(sorted(TRUE | FALSE)), "partial",
+          "expected true or false")  # fmt: skip
+    ids = set(m["id"].drop_nulls().to_list())
+    for row in m.filter(pl.col("applies_to").is_not_null()).iter_rows(named=True):
+        try:
+            src.parse(row["applies_to"])
+        except ValueError as exc:
+            problems.append(Problem(name, row["_row"], "applies_to", row["applies_to"], str(exc)))
+    for row in m.filter(pl.col("excludes").is_not_null()).iter_rows(named=True):
+        for other in _split(row["excludes"]):
+            if other == row["id"]:
+                problems.append(Problem(name, row["_row"], "excludes", row["excludes"], "a measure cannot exclude itself"))
+            elif other not in ids:
+                problems.append(Problem(name, row["_row"], "excludes", other, "expected the id of another measure in the file"))
+    if problems:
+        return [], sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+    out = []
+    for r in m.iter_rows(named=True):
+        removal_row = r["_kind"] == "removal"
+        out.append(Measure(
+            id=r["id"], name_zh=r["name_zh"] or "", name_en=r["name_en"] or "",
+            applies_to=None if removal_row else r["applies_to"], kind=r["_kind"],
+            share=r["_share"], potential_t=r["_potential_t"],
+            capex=r["_capex"] or 0.0, opex=r["_opex"] or 0.0, savings=r["_savings"] or 0.0,
+            cost_per_t=r["_cost_per_t"] or 0.0,
+            lifetime_years=int(r["_lifetime_years"] or 20), start_year=_int(r["_start_year"]),
+            ramp_up_years=int(r["_ramp_up_years"] or 1), excludes=tuple(_split(r["excludes"])),
+            partial=(r["_partial"] in TRUE), source=r["source"] or "", row=r["_row"],
+        ))  # fmt: skip
+    return out, []
+
+
+def _split(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").replace("，", ";").replace(",", ";").split(";") if p.strip()]
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)

@@ -1,0 +1,131 @@
+"""End to end: ``dualcarbon pathway`` on the bundled cement plant, and invalid input (exit 2, nothing written)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dualcarbon.cli import app
+
+PATHWAY_COLUMNS = ["year", "bau_t", "target_t", "abatement_t", "emissions_t", "removals_t", "offsets_t", "net_t",
+                   "gap_t", "shortfall_t", "cost", "cost_discounted"]  # fmt: skip
+
+
+def said(result) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def init(tmp_path: Path) -> Path:
+    root = tmp_path / "cement"
+    result = CliRunner().invoke(app, ["init", str(root), "--example", "cement-plant"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_pathway_on_the_cement_example(tmp_path):
+    root = init(tmp_path)
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Every target met at least cost" in said(result)
+    out = root / "out"
+    assert {"pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json", "report.html", "summary.json",
+            "emissions.csv", "inventory.csv"} <= {p.name for p in out.iterdir()}  # fmt: skip
+    rows = list(csv.DictReader((out / "pathway.csv").open(encoding="utf-8")))
+    assert list(rows[0]) == PATHWAY_COLUMNS
+    assert [int(r["year"]) for r in rows] == list(range(2025, 2061))
+    # BAU in 2025 = the 2024 inventory (Scopes 1 and 2, location-based) grown as the settings say:
+    # +1 %/yr except grid electricity −1 %/yr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    t = summary["totals"]
+    electricity = sum(c["co2e_t"] for c in summary["by_category"] if c.get("scope2_method") == "location")
+    expected = (t["scope1"] + t["scope2_location"] - electricity) * 1.01 + electricity * 0.99
+    assert float(rows[0]["bau_t"]) == pytest.approx(expected, rel=1e-9)
+    for r in rows:  # every target met: net emissions at or under the target line
+        if r["target_t"]:
+            assert float(r["net_t"]) <= float(r["target_t"]) + 1.0
+    record = json.loads((out / "pathway.json").read_text(encoding="utf-8"))
+    assert record["schema"] == "dualcarbon.pathway/1" and record["status"] == "optimal"
+    assert record["targets"]["template"] == "china" and record["targets"]["base_year"] == 2024
+    assert record["bau_peak"]["year"] == 2027 and record["bau_peak"]["reached"]
+    assert {c["id"] for c in record["chosen"]} >= {"WHR", "CLK"}
+    assert set(record["charts"]) == {"trajectory", "macc"} and record["charts"]["macc"]["data"]
+    plan = {r["id"]: r for r in csv.DictReader((out / "measures_plan.csv").open(encoding="utf-8"))}
+    assert not (plan["CCS-AMINE"]["chosen"] == "true" and plan["CCS-OXY"]["chosen"] == "true")  # they exclude each other
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="pathway"' in html and "chart-macc" in html and "Marginal abatement cost curve" in html
+    assert "https://" not in html.split("<main>")[1]  # self-contained
+
+
+def test_pathway_report_in_chinese(tmp_path):
+    root = init(tmp_path)
+    result = CliRunner().invoke(app, ["pathway", str(root)])  # the example's language: zh
+    assert result.exit_code == 0, result.output
+    assert "以最低成本实现全部目标" in said(result)
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "减排目标与最低成本路径" in html and "边际减排成本曲线" in html
+
+
+def test_invalid_measures_exit_2_and_write_nothing(tmp_path):
+    root = init(tmp_path)
+    path = root / "measures.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("30%", "130%", 1)  # WHR: a share above 100 %
+    rows[2] = rows[2].replace(",8500,", ",lots,", 1)  # PV: potential_t not a number
+    rows.append("X1,某措施,Some measure,abatement,fuel/unobtainium,10%,,0,0,0,0,20,2026,1,NOPE,false,")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "measures.csv, row 2, column share: '130%'" in said(result)
+    assert "measures.csv, row 3, column potential_t: 'lots': expected a number" in said(result)
+    assert "measures.csv, row 9, column excludes: 'NOPE'" in said(result)
+    assert not (root / "out").exists()
+    # once the file is fixed, a measure on an activity the inventory does not have is reported too
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("130%", "30%", 1)
+    rows[2] = rows[2].replace(",lots,", ",8500,", 1)
+    rows[-1] = rows[-1].replace("NOPE", "")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "measures.csv, row 9, column applies_to: 'fuel/unobtainium': names no emission source" in said(result)
+    assert not (root / "out").exists()
+
+
+def test_invalid_settings_exit_2(tmp_path):
+    root = init(tmp_path)
+    toml = root / "dualcarbon.toml"
+    text = toml.read_text(encoding="utf-8").replace('template = "china"', 'template = "chna"')
+    toml.write_text(text.replace("discount_rate = 0.06", "discount_rate = 0.06\nhorizon = 30"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "column targets.template" in said(result) and "column pathway.horizon" in said(result)
+    assert not (root / "out").exists()
+
+
+def test_infeasible_targets_are_explained(tmp_path):
+    # Without the CCS measures the residual cap of 2060 (15 % of the base year) cannot be met.
+    root = init(tmp_path)
+    path = root / "measures.csv"
+    lines = [r for r in path.read_text(encoding="utf-8").splitlines() if not r.startswith("CCS-")]
+    path.write_text("\n".join(lines).replace(",CCS-OXY,", ",,").replace(",CCS-AMINE,", ",,") + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Targets cannot be met with these measures" in said(result)
+    assert "2060: target 'residual ≤ 15 %' is missed by" in said(result)
+    record = json.loads((root / "out" / "pathway.json").read_text(encoding="utf-8"))
+    assert record["status"] == "infeasible"
+    assert [s["year"] for s in record["shortfalls"]] == [2060] and record["shortfalls"][0]["missing_t"] > 100_000
+
+
+def test_validate_checks_measures(tmp_path):
+    root = init(tmp_path)
+    (root / "measures.csv").write_text("id,name_en,share\nA,,x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(root), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "measures.csv, row 2, column share: 'x': expected a number" in said(result)
+    assert "measures.csv, row 2, column name_en: a name is required" in said(result)
