@@ -129,3 +129,30 @@ def test_validate_checks_measures(tmp_path):
     assert result.exit_code == 2
     assert "measures.csv, row 2, column share: 'x': expected a number" in said(result)
     assert "measures.csv, row 2, column name_en: a name is required" in said(result)
+
+
+def test_forest_stands_of_sinks_csv_are_removals_of_the_pathway(tmp_path):
+    """sinks.csv stands count every year after planting at their Tier 1 annual growth: the cement
+    example's two stands (planted 2019 and 2016) remove what the 2024 assessment credits them
+    with for a full year, 1,157.79 t CO2 (719.03 + 438.76, docs/neutrality.md), in every pathway year."""
+    root = init(tmp_path)
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
+    assessed = summary["neutrality"]["balance"]["removals"]
+    assert assessed == pytest.approx(1157.79, abs=0.01)
+    rows = list(csv.DictReader((root / "out" / "pathway.csv").open(encoding="utf-8")))
+    assert {round(float(r["removals_t"]), 2) for r in rows} == {round(assessed, 2)}
+
+
+def test_annual_removals_start_the_first_full_year_after_planting():
+    import polars as pl
+
+    from dualcarbon.neutrality.sinks import annual_removals
+
+    # 15 mu = 1 ha; 10 m3/ha/yr × 0.5 t/m3 × BEF 1.2 × (1 + 0.25) × CF 0.5 × 44/12 = 13.75 t CO2/yr
+    stand = pl.DataFrame({"id": ["S"], "planting_year": [2026], "area_ha": [1.0], "volume_growth_m3_per_ha_yr": [10.0],
+                          "wood_density_t_per_m3": [0.5], "bef": [1.2], "root_shoot": [0.25], "carbon_fraction": [0.5],
+                          "harvest_m3": [None]}, schema_overrides={"harvest_m3": pl.Float64})  # fmt: skip
+    by_year = annual_removals(stand, [2025, 2026, 2027, 2040])
+    assert by_year == {2025: 0.0, 2026: 0.0, 2027: pytest.approx(13.75), 2040: pytest.approx(13.75)}

@@ -122,3 +122,13 @@ def estimate(resolved: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFra
         pl.lit(FORMULA).alias("formula"),
         trace.alias("parameters"),
     )
+
+
+def annual_removals(resolved: pl.DataFrame, years: list[int]) -> dict[int, float]:
+    """t CO2 removed in each of ``years`` by the stands (``resolve``d), for pathways: each stand's
+    annual growth A × I_V × D × BEF × (1 + R) × CF × 44/12 from the first full year after planting,
+    held constant (Tier 1 assumes a constant stock growth; no future harvest is assumed)."""
+    if resolved is None or resolved.height == 0:
+        return {y: 0.0 for y in years}
+    growth = estimate(resolved, dt.date(years[0], 1, 1), dt.date(years[0], 12, 31)).select("planting_year", "annual_t_co2")
+    return {y: float(growth.filter(pl.col("planting_year") < y)["annual_t_co2"].sum()) for y in years}

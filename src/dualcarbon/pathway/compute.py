@@ -63,6 +63,10 @@ class Result:
         }
 
 
+def _with_stands(removals: dict[int, float], stands: dict[int, float] | None) -> dict[int, float]:
+    return {y: t + (stands or {}).get(y, 0.0) for y, t in removals.items()}
+
+
 def removals_by_year(spec: float | dict[int, float], years: list[int]) -> dict[int, float]:
     """Removals outside the measures: a constant, or {year: t} interpolated linearly, held flat outside."""
     if not isinstance(spec, dict):
@@ -84,8 +88,12 @@ def _problem(key: str, expected: str, value: object = None) -> Problem:
     return Problem(SETTINGS_FILE, None, key, None if value is None else str(value), expected)
 
 
-def compute(emissions: pl.DataFrame, settings: Settings, measures: list[Measure], measures_file: str = "measures.csv") -> Result:
-    """The least-cost pathway of a project whose inventory produced ``emissions`` (engine rows)."""
+def compute(emissions: pl.DataFrame, settings: Settings, measures: list[Measure], measures_file: str = "measures.csv",
+            stand_removals: dict[int, float] | None = None) -> Result:  # fmt: skip
+    """The least-cost pathway of a project whose inventory produced ``emissions`` (engine rows).
+
+    ``stand_removals``: t CO2 a year removed by the project's own forest stands (sinks.csv,
+    ``neutrality.sinks.annual_removals``), added to ``[pathway] removals_t``."""
     tgt = settings.targets or Targets()
     pw = settings.pathway or Pathway()
     inventory_year = settings.period.start.year
@@ -150,7 +158,8 @@ def compute(emissions: pl.DataFrame, settings: Settings, measures: list[Measure]
         raise InputError(_problem(key, text)) from exc
     inputs = optimize.Inputs(
         sources=sources, bau=bau.filter(pl.col("year") <= end), measures=measures, caps=caps, years=years,
-        discount_rate=pw.discount_rate, removals_t=removals_by_year(pw.removals_t, list(range(inventory_year, end + 1))),
+        discount_rate=pw.discount_rate, removals_t=_with_stands(removals_by_year(pw.removals_t, list(range(inventory_year, end + 1))),
+                                                                stand_removals),  # fmt: skip
         offsets=goal.offsets, offset_price=pw.offset_price or 0.0, peak_year=goal.peak_year,
         macc_year=pw.macc_year, time_limit_s=pw.time_limit_s, mip_gap=pw.mip_gap,
     )  # fmt: skip

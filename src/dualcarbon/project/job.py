@@ -90,8 +90,12 @@ def run(root: Path | str, out: Path | str | None = None, lang: str | None = None
     if pathway:
         from dualcarbon.pathway import compute as pathway_compute
 
+        from dualcarbon.neutrality.sinks import annual_removals
+
         step("optimize")
-        plan = pathway_compute.compute(result.emissions, project.settings, measures, measures_file)
+        years = list(range(project.settings.period.start.year, 2201))
+        stands = annual_removals(project.stands, years)
+        plan = pathway_compute.compute(result.emissions, project.settings, measures, measures_file, stands)
     written: list[Path] = []
     if write:
         lang = lang or project.settings.report.lang
