@@ -32,7 +32,7 @@ def run_example(tmp_path: Path, name: str, lang: str = "en") -> tuple[Path, dict
     return root, json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", ["cement-plant", "dairy", "us-office"])
+@pytest.mark.parametrize("name", ["cement-plant", "dairy", "us-office", "daxing-district"])
 def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
     root, summary = run_example(tmp_path, name)
     assert summary["schema"] == "dualcarbon.summary/1"
@@ -53,7 +53,7 @@ def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
         assert {"dataset", "version", "sha256"} <= set(s) and len(s["sha256"]) == 64
     out = root / "out"
     expected = {"summary.json", "emissions.csv", "inventory.csv", "report.html"}
-    if summary["neutrality"] is not None:  # the cement example assesses a neutrality claim
+    if summary["neutrality"] is not None:  # the cement and district examples assess a neutrality claim
         expected.add("neutrality.csv")
     assert {p.name for p in out.iterdir()} == expected
     header = (out / "emissions.csv").read_text(encoding="utf-8").splitlines()[0].split(",")

@@ -18,7 +18,7 @@ factors_app = typer.Typer(no_args_is_help=True, help="Search and show bundled em
 app.add_typer(factors_app, name="factors")
 
 LangOption = typer.Option(None, "--lang", help="Language of messages and report: zh or en.")
-EXAMPLES = ["cement-plant", "dairy", "us-office"]
+EXAMPLES = ["cement-plant", "dairy", "us-office", "daxing-district"]
 
 
 def _console():

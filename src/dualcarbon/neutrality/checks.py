@@ -34,7 +34,8 @@ def subject(f: Facts, rule: Rule) -> Outcome:
     not territories; PAS 2060 clause 1: any subject, towns and cities included)."""
     s = f.neutrality.subject
     if s in rule.params["subjects"]:
-        return passed(f"the subject is an {s}, which this standard covers", f"评价对象为{SUBJECT_ZH[s]}，属于本标准的适用范围")
+        article = "an" if s[0] in "aeiou" else "a"
+        return passed(f"the subject is {article} {s}, which this standard covers", f"评价对象为{SUBJECT_ZH[s]}，属于本标准的适用范围")
     return not_applicable(str(rule.params["outside_en"]).format(subject=s),
                           str(rule.params["outside_zh"]).format(subject=SUBJECT_ZH[s]))
 
