@@ -275,6 +275,11 @@ class Store:
         with self.db.transaction() as tx:
             return tx.one(f"{self._RUN} WHERE org_id = ? AND id = ?", [org_id, run_id])
 
+    def run_by_id(self, run_id: str) -> Row | None:
+        """A run whatever its organisation: for the server's own workers, never for a request."""
+        with self.db.transaction() as tx:
+            return tx.one(f"{self._RUN} WHERE id = ?", [run_id])
+
     def runs(self, org_id: str, project_id: str, limit: int, offset: int) -> tuple[list[Row], int]:
         with self.db.transaction() as tx:
             total = tx.one("SELECT count(*) AS n FROM runs WHERE org_id = ? AND project_id = ?", [org_id, project_id])
