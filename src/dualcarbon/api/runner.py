@@ -14,7 +14,8 @@ import queue
 import tempfile
 import threading
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict
 from pathlib import Path
@@ -64,6 +65,7 @@ class Runner:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self._changed = threading.Condition()
         self.changes = 0  # bumped on every status or progress change (long polls watch it)
 
@@ -72,7 +74,7 @@ class Runner:
         interrupted = self.store.fail_interrupted_runs()
         if interrupted:
             log.warning("%d run(s) interrupted by the last stop were marked failed", interrupted)
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = self._new_pool()
         for run_id in self.store.queued_runs():
             self._queue.put(run_id)
         for i in range(self.workers):
@@ -124,8 +126,7 @@ class Runner:
             root = Path(tmp) / "project"
             layout.write(root, ((row["path"], self.store.blob(row["sha256"])) for row in inputs))
             options = _options(run)
-            assert self._pool is not None
-            future = self._pool.submit(execute, str(root), options.get("lang"))
+            future = self._submit(str(root), options.get("lang"))
             step = None
             while True:
                 try:
@@ -133,6 +134,11 @@ class Runner:
                     break
                 except FutureTimeout:
                     step = self._progress(run_id, Path(tmp) / "progress", step)
+                except BrokenProcessPool:  # the worker process died (killed, out of memory): a new pool
+                    self._renew_pool()
+                    outcome = {"ok": False, "internal": "the worker process computing the run stopped abruptly "
+                               "(out of memory?)", "traceback": ""}  # fmt: skip
+                    break
             if outcome["ok"]:
                 self.store.run_progress(run_id, "store", STEPS.index("store"))
                 self._notify()
@@ -149,6 +155,20 @@ class Runner:
             else:
                 log.error("run %s failed: %s", run_id, outcome["traceback"])
                 self.store.finish_run(run_id, None, None, {"code": "internal", "message": outcome["internal"]})
+
+    def _submit(self, root: str, lang: str | None) -> Future:
+        with self._pool_lock:
+            assert self._pool is not None, "the runner is not started"
+            return self._pool.submit(execute, root, lang)
+
+    def _renew_pool(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
     def _progress(self, run_id: str, progress_file: Path, last: str | None) -> str | None:
         try:

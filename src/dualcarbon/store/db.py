@@ -84,7 +84,8 @@ class DuckDB:
         try:
             self._con = duckdb.connect(self.location)
         except duckdb.IOException as exc:  # another process holds the file
-            raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
+            raise StoreError(f"cannot open the store {self.location} (is a running `dualcarbon serve` using "
+                             f"it? a DuckDB file opens in one process at a time): {exc}") from exc
         self._write_lock = threading.Lock()
 
     @contextmanager

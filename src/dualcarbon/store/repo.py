@@ -84,6 +84,11 @@ class Store:
             _, token = self._insert_token(tx, org["id"], user["id"], "first admin token")
         return org, user, token
 
+    def organisations(self) -> list[Row]:
+        """Every organisation: for the operator's CLI, never for a request."""
+        with self.db.transaction() as tx:
+            return tx.all("SELECT id, name, created_at FROM organisations ORDER BY created_at, id")
+
     def organisation(self, org_id: str) -> Row | None:
         with self.db.transaction() as tx:
             return tx.one("SELECT id, name, created_at FROM organisations WHERE id = ?", [org_id])
