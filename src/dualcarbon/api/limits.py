@@ -1,16 +1,12 @@
 """A limit on the size of request bodies, applied before a route reads them: a declared
 ``Content-Length`` over the limit is refused at once, and a body that grows past it while being
-received (chunked uploads) is cut off. Both answer 413 in the API's error shape."""
+received (chunked uploads) is cut off there. Both answer 413 in the API's error shape."""
 
 from __future__ import annotations
 
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-
-class _TooLarge(Exception):
-    """The body passed the limit while it was being received."""
 
 
 class BodyLimit:
@@ -27,27 +23,31 @@ class BodyLimit:
             await self._refuse(send)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            # Past the limit: answer 413 at once and tell the route the client has gone.
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    refused = True
+                    if not started:
+                        await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 is the answer; whatever the route says after it is dropped
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+        await self.app(scope, limited_receive, guarded_send)
 
     async def _refuse(self, send: Send) -> None:
         payload = json.dumps({"error": {"code": "too_large", "message": f"the request body is over the limit of "

@@ -77,8 +77,12 @@ def problem_mapper(placed: Iterable[tuple[Row, str]]) -> Callable[[Problem], dic
     def record(problem: Problem) -> dict:
         batch = by_path.get(problem.file or "")
         file = batch["filename"] if batch else problem.file
-        named = Problem(file, problem.row, problem.column, problem.value, problem.expected)
+        expected = problem.expected
+        for path in sorted(by_path, key=len, reverse=True):  # "duplicate id (first used at <path> row 2)"
+            if "/" in path and path in expected:
+                expected = expected.replace(path, by_path[path]["filename"])
+        named = Problem(file, problem.row, problem.column, problem.value, expected)
         return {"file": file, "batch": batch["id"] if batch else None, "row": problem.row, "column": problem.column,
-                "value": problem.value, "expected": problem.expected, "message": named.message()}  # fmt: skip
+                "value": problem.value, "expected": expected, "message": named.message()}  # fmt: skip
 
     return record
