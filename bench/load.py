@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,6 +53,8 @@ def start_server(store: str, port: int, workers: int) -> tuple[subprocess.Popen,
             raise SystemExit(f"the server stopped: {line}")
     if token is None:
         raise SystemExit("the store is not empty: give --store a fresh DuckDB path or an empty PostgreSQL schema")
+    # keep reading the server's log (one line a request), or it blocks once the pipe is full
+    threading.Thread(target=lambda: collections.deque(server.stdout, maxlen=50), daemon=True).start()
     return server, token
 
 

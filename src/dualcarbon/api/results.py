@@ -21,16 +21,21 @@ NUMERIC = {"source_row": pl.Int64, "quantity": pl.Float64, "mass_t": pl.Float64,
            "co2e_t": pl.Float64, "year_used": pl.Int64}  # fmt: skip
 
 
-def output(store: Store, org_id: str, run: dict, name: str, fetch: bool = True) -> bytes:
-    """One output file of a succeeded run; 409 unless the run succeeded, 404 for a file it did not write
-    (``fetch=False``: only check, return nothing)."""
+def _digest(store: Store, org_id: str, run: dict, name: str) -> str:
+    """The SHA-256 of one output file of a succeeded run; 409 unless the run succeeded, 404 for a file
+    it did not write."""
     if run["status"] != "succeeded":
         raise ApiError(409, "run_not_succeeded", f"run {run['id']} is {run['status']}: its results exist once it "
                        "has succeeded (GET /api/runs/{id} tells its status)")  # fmt: skip
-    names = {r["name"] for r in store.run_outputs(org_id, run["id"])}
-    if name not in names:
+    digest = next((r["sha256"] for r in store.run_outputs(org_id, run["id"]) if r["name"] == name), None)
+    if digest is None:
         raise ApiError(404, "not_produced", f"run {run['id']} did not produce {name}")
-    return store.run_output(org_id, run["id"], name) if fetch else b""
+    return digest
+
+
+def output(store: Store, org_id: str, run: dict, name: str) -> bytes:
+    """One output file of a succeeded run, byte for byte."""
+    return store.blob(_digest(store, org_id, run, name))
 
 
 def summary(store: Store, org_id: str, run: dict) -> dict:
@@ -45,8 +50,7 @@ _LOCK = threading.Lock()
 def table(store: Store, org_id: str, run: dict, name: str, typed: bool = False) -> pl.DataFrame:
     """A CSV output of a run as a frame (``typed``: emissions.csv's declared column types), parsed
     once per content hash."""
-    output(store, org_id, run, name, fetch=False)
-    digest = next(r["sha256"] for r in store.run_outputs(org_id, run["id"]) if r["name"] == name)
+    digest = _digest(store, org_id, run, name)
     with _LOCK:
         frame = _CACHE.get((digest, typed))
         if frame is not None:
