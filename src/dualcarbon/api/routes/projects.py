@@ -138,7 +138,7 @@ def batch_content(batch_id: str, request: Request, who: Principal = Depends(view
     store = store_of(request)
     row = batch_or_404(store, who, batch_id)
     return Response(store.blob(row["sha256"]), media_type="application/octet-stream",
-                    headers={"Content-Disposition": _attachment(row["filename"]), "ETag": f'"{row["sha256"]}"'})  # fmt: skip
+                    headers={"Content-Disposition": attachment(row["filename"]), "ETag": f'"{row["sha256"]}"'})  # fmt: skip
 
 
 @router.delete("/batches/{batch_id}", response_model=schemas.Batch)
@@ -149,7 +149,7 @@ def withdraw(batch_id: str, request: Request, who: Principal = Depends(editor)) 
     return schemas.Batch.of(store.withdraw_batch(who.org_id, batch_id, who.user_id))
 
 
-def _attachment(filename: str) -> str:
+def attachment(filename: str) -> str:
     from urllib.parse import quote
 
     ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")

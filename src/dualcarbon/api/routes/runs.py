@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from dualcarbon.api import results, schemas
 from dualcarbon.api.auth import Principal, editor, store_of, viewer
 from dualcarbon.api.errors import ApiError, not_found
-from dualcarbon.api.routes.projects import _attachment, project_or_404
+from dualcarbon.api.routes.projects import attachment, project_or_404
 from dualcarbon.api.runner import STEPS, TERMINAL
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
@@ -178,7 +178,7 @@ def report(run_id: str, request: Request, download: bool = False, who: Principal
     html = results.output(store, who.org_id, run_or_404(store, who, run_id), "report.html")
     headers = {"Content-Security-Policy": "sandbox allow-scripts"}  # the report's scripts get no access to this origin
     if download:
-        headers["Content-Disposition"] = _attachment(f"report-{run_id}.html")
+        headers["Content-Disposition"] = attachment(f"report-{run_id}.html")
     return HTMLResponse(html, headers=headers)
 
 
@@ -198,7 +198,7 @@ def file(run_id: str, name: str, request: Request, who: Principal = Depends(view
     data = results.output(store, who.org_id, run_or_404(store, who, run_id), name)
     media = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".html": "text/html; charset=utf-8"}
     suffix = name[name.rfind("."):] if "." in name else ""
-    headers = {"Content-Disposition": _attachment(name)}
+    headers = {"Content-Disposition": attachment(name)}
     return Response(data, media_type=media.get(suffix, "application/octet-stream"), headers=headers)
 
 
@@ -211,4 +211,4 @@ def inputs(run_id: str, request: Request, who: Principal = Depends(viewer)) -> R
     run_or_404(store, who, run_id)
     members = [(i["path"], store.blob(i["sha256"])) for i in store.run_inputs(who.org_id, run_id)]
     return Response(layout.zip_bytes(members, run_id), media_type="application/zip",
-                    headers={"Content-Disposition": _attachment(f"{run_id}-inputs.zip")})  # fmt: skip
+                    headers={"Content-Disposition": attachment(f"{run_id}-inputs.zip")})  # fmt: skip
