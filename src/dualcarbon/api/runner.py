@@ -66,14 +66,16 @@ class Runner:
         self._threads: list[threading.Thread] = []
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        self._changed = threading.Condition()
         self.changes = 0  # bumped on every status or progress change (long polls watch it)
+        self._changes_lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         """Fail the runs a stopped server left running, resume the queued ones, start the workers."""
         interrupted = self.store.fail_interrupted_runs()
         if interrupted:
             log.warning("%d run(s) interrupted by the last stop were marked failed", interrupted)
+        self._stopping.clear()
         self._pool = self._new_pool()
         for run_id in self.store.queued_runs():
             self._queue.put(run_id)
@@ -86,6 +88,8 @@ class Runner:
         self._queue.put(run_id)
 
     def stop(self) -> None:
+        """Finish the runs under way; queued ones stay queued in the store, for the next start."""
+        self._stopping.set()
         for _ in self._threads:
             self._queue.put(None)
         for thread in self._threads:
@@ -95,19 +99,14 @@ class Runner:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def wait_change(self, seen: int, timeout: float) -> int:
-        """Block until a run changed after ``seen`` (or ``timeout``); the new change count."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.changes != seen, timeout)
-            return self.changes
-
     def _notify(self) -> None:
-        with self._changed:
+        with self._changes_lock:
             self.changes += 1
-            self._changed.notify_all()
 
     def _work(self) -> None:
         while (run_id := self._queue.get()) is not None:
+            if self._stopping.is_set():
+                continue
             try:
                 self._run(run_id)
             except Exception:  # noqa: BLE001 - a worker thread must survive any one run

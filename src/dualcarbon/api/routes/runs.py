@@ -19,6 +19,7 @@ from dualcarbon.store import folder as layout
 
 router = APIRouter(prefix="/api", tags=["runs"])
 MAX_WAIT_SECONDS = 60
+POLL_SECONDS = 0.1
 # Output files of the other jobs, returned when a run wrote them (neutrality, pathway).
 NEUTRALITY_TABLES = ("neutrality.csv",)
 PATHWAY_TABLES = ("pathway.csv", "measures_plan.csv", "abatement.csv")
@@ -82,12 +83,15 @@ async def run(run_id: str, request: Request, wait: float = Query(0, ge=0, le=MAX
     store = store_of(request)
     runner = request.app.state.runner
     row = await to_thread.run_sync(run_or_404, store, who, run_id)
-    deadline = asyncio.get_running_loop().time() + wait
-    seen = runner.changes
-    while row["status"] not in TERMINAL and (left := deadline - asyncio.get_running_loop().time()) > 0:
-        # wake on this server's run changes; re-read at least every second (other servers' workers)
-        seen = await to_thread.run_sync(runner.wait_change, seen, min(left, 1.0))
-        row = await to_thread.run_sync(run_or_404, store, who, run_id)
+    clock = asyncio.get_running_loop().time
+    deadline, seen, read_at = clock() + wait, runner.changes, clock()
+    while row["status"] not in TERMINAL and clock() < deadline:
+        # Waiting holds no thread: the store is read again when this server's runner reports a
+        # change, and at least every second (a run computed by another server).
+        await asyncio.sleep(POLL_SECONDS)
+        if runner.changes != seen or clock() - read_at >= 1.0:
+            seen, read_at = runner.changes, clock()
+            row = await to_thread.run_sync(run_or_404, store, who, run_id)
     return await to_thread.run_sync(_detail, store, who, row)
 
 
