@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import stores
 from projects import write_settings
 
 from dualcarbon import engine, inventory
@@ -59,3 +60,10 @@ def run_project(tmp_path: Path, library: FactorLibrary):
         return Run(result.emissions, inv.summary, result.warnings)
 
     return _run
+
+
+@pytest.fixture(params=stores.BACKENDS)
+def store_location(request, tmp_path: Path):
+    """A DuckDB path or a PostgreSQL URL (own schema) for one test, once per backend."""
+    with stores.location(request.param, tmp_path) as where:
+        yield where

@@ -1,4 +1,4 @@
-"""Command line: ``dualcarbon run | pathway | validate | init | factors``.
+"""Command line: ``dualcarbon run | pathway | validate | init | factors | serve | org``.
 
 Heavy modules (polars, pint, the engine) are imported inside the commands so that
 ``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
@@ -16,6 +16,8 @@ import typer
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="dualcarbon (双碳): carbon accounting and neutrality.")
 factors_app = typer.Typer(no_args_is_help=True, help="Search and show bundled emission factors.")
 app.add_typer(factors_app, name="factors")
+org_app = typer.Typer(no_args_is_help=True, help="Organisations of the API's store (see docs/api.md).")
+app.add_typer(org_app, name="org")
 
 LangOption = typer.Option(None, "--lang", help="Language of messages and report: zh or en.")
 EXAMPLES = ["cement-plant", "dairy", "us-office", "daxing-district"]
@@ -317,6 +319,101 @@ def factors_sets():
     for s in read_sets_table(FactorLibrary.load()):
         table.add_row(s["factor_set"], s["dataset"], s["version"][:60], str(s["rows"]), s["sha256"][:16])
     console.print(table)
+
+
+StoreOption = typer.Option(None, "--store", help="DuckDB file or postgresql://user:password@host/db URL "
+                           "(default: $DUALCARBON_STORE, else store.duckdb in the user's data folder).")
+
+
+def _open_store(location: str | None):
+    from dualcarbon.store import Store, StoreError, default_location
+
+    location = location or default_location()
+    try:
+        return Store.open(location)
+    except ImportError as exc:
+        typer.echo(f'the store needs the server extra: pip install "dualcarbon[server]" ({exc})', err=True)
+        raise typer.Exit(1) from exc
+    except StoreError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def serve(
+    store: Optional[str] = StoreOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Runs computed at the same time (one process each)."),
+    max_upload_mb: float = typer.Option(50, "--max-upload-mb", min=0.001, help="Largest upload accepted, in MiB."),
+    cors_origin: list[str] = typer.Option([], "--cors-origin", help="Origin allowed to call the API from a "
+                                          "browser (repeatable); none by default."),
+    open_signup: bool = typer.Option(False, "--open-signup", help="Let anyone create an organisation with "
+                                     "POST /api/organisations."),
+) -> None:
+    """Serve the HTTP API (docs at /docs). On a store with no organisation, prints a one-time setup token."""
+    import secrets
+
+    try:
+        import uvicorn
+
+        from dualcarbon.api import ServerConfig, create_app
+    except ImportError as exc:
+        typer.echo(f'dualcarbon serve needs the server extra: pip install "dualcarbon[server]" ({exc})', err=True)
+        raise typer.Exit(1) from exc
+    opened = _open_store(store)
+    setup_token = None
+    if not open_signup and opened.count_organisations() == 0:
+        setup_token = f"dcs_{secrets.token_urlsafe(24)}"
+    config = ServerConfig(store=opened.db.location, max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+                          cors_origins=cors_origin, open_signup=open_signup, workers=workers, setup_token=setup_token)  # fmt: skip
+    application = create_app(config, opened)
+    url = f"http://{host}:{port}"
+    typer.echo(f"dualcarbon {_version()} API on {url}/api/ (docs: {url}/docs), store: {opened.db.location}")
+    if setup_token:
+        typer.echo("The store has no organisation yet. Create the first one with this one-time setup token:")
+        typer.echo(f"  curl -X POST {url}/api/organisations -H 'Authorization: Bearer {setup_token}' "
+                   "-H 'Content-Type: application/json' -d '{\"name\": \"My organisation\", \"admin_name\": \"Me\"}'")
+        typer.echo(f"setup token: {setup_token}")
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="info")
+    finally:
+        opened.close()
+
+
+def _version() -> str:
+    from dualcarbon import __version__
+
+    return __version__
+
+
+@org_app.command("create")
+def org_create(
+    name: str = typer.Argument(..., help="The organisation's name."),
+    admin: str = typer.Option("admin", "--admin", help="Name of its first user, an admin."),
+    email: Optional[str] = typer.Option(None, "--email", help="The admin's e-mail address."),
+    store: Optional[str] = StoreOption,
+) -> None:
+    """Create an organisation and its admin in the store; prints the admin's token (shown once)."""
+    opened = _open_store(store)
+    try:
+        org, user, token = opened.create_organisation(name, admin, email)
+    finally:
+        opened.close()
+    typer.echo(f"organisation {org['id']} ({name}), admin {user['id']} ({admin})")
+    typer.echo(f"token: {token}")
+
+
+@org_app.command("list")
+def org_list(store: Optional[str] = StoreOption) -> None:
+    """List the store's organisations."""
+    opened = _open_store(store)
+    try:
+        rows = opened.organisations()
+    finally:
+        opened.close()
+    for row in rows:
+        typer.echo(f"{row['id']}\t{row['name']}\t{row['created_at']:%Y-%m-%d}")
 
 
 def main() -> None:

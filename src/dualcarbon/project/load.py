@@ -105,6 +105,23 @@ def load_settings(root: Path) -> Settings:
         raise InputError(problems) from exc
 
 
+def check_settings(settings: Settings, library: FactorLibrary) -> None:
+    """The settings' names that must exist in the library: factor sets and proxy regions."""
+    unknown_sets = [s for s in settings.factor_sets() if s not in library.sets and s != "project"]
+    if unknown_sets:
+        raise InputError.single(
+            f"unknown factor set(s) {', '.join(unknown_sets)}; expected some of {', '.join(library.sets)}",
+            file=SETTINGS_FILE, column="method.factor_sets",
+        )  # fmt: skip
+    known = set(library.regions["region"].to_list())
+    unknown_proxies = [r for r in settings.method.proxy_regions if r not in known]
+    if unknown_proxies:
+        raise InputError.single(
+            f"unknown proxy region(s) {', '.join(unknown_proxies)}; expected region codes such as GB, US, CN",
+            file=SETTINGS_FILE, column="method.proxy_regions",
+        )  # fmt: skip
+
+
 def activity_files(root: Path) -> list[Path]:
     """``activities.*`` plus every table in an ``activities/`` folder (order does not matter)."""
     files = [p for p in sorted(root.glob("activities.*")) if p.suffix.lower() in TABLE_SUFFIXES]
@@ -130,19 +147,7 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
     if library is None:
         library = FactorLibrary.load(project_factor_files=factor_files)
-    unknown_sets = [s for s in settings.factor_sets() if s not in library.sets and s != "project"]
-    if unknown_sets:
-        raise InputError.single(
-            f"unknown factor set(s) {', '.join(unknown_sets)}; expected some of {', '.join(library.sets)}",
-            file=SETTINGS_FILE, column="method.factor_sets",
-        )  # fmt: skip
-    known = set(library.regions["region"].to_list())
-    unknown_proxies = [r for r in settings.method.proxy_regions if r not in known]
-    if unknown_proxies:
-        raise InputError.single(
-            f"unknown proxy region(s) {', '.join(unknown_proxies)}; expected region codes such as GB, US, CN",
-            file=SETTINGS_FILE, column="method.proxy_regions",
-        )  # fmt: skip
+    check_settings(settings, library)
     files = activity_files(root)
     if not files:
         raise InputError.single("no activities file (activities.csv, .xlsx or .parquet) in the project folder",

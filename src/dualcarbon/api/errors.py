@@ -1,0 +1,90 @@
+"""The API's error responses, one shape for all of them:
+
+``{"error": {"code": "invalid_input", "message": "...", "problems": [{file, batch, row, column,
+value, expected, message}]}}`` — ``problems`` only where the input had problems (the same facts
+``dualcarbon validate`` prints).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dualcarbon.errors import InputError, Problem
+
+log = logging.getLogger("dualcarbon.api")
+STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                409: "conflict", 413: "too_large", 422: "invalid_input", 500: "internal"}  # fmt: skip
+
+
+class ApiError(Exception):
+    """Raised by a route to answer with an error: HTTP status, a stable code and a message for people."""
+
+    def __init__(self, status: int, code: str, message: str, problems: list[dict] | None = None,
+                 headers: dict[str, str] | None = None):  # fmt: skip
+        super().__init__(message)
+        self.status, self.code, self.message, self.problems, self.headers = status, code, message, problems, headers
+
+
+def not_found(kind: str, ident: str) -> ApiError:
+    """The same answer whether the object does not exist or belongs to another organisation."""
+    return ApiError(404, "not_found", f"no {kind} {ident!r}")
+
+
+def body(code: str, message: str, problems: list[dict] | None = None) -> dict:
+    error: dict = {"code": code, "message": message}
+    if problems is not None:
+        error["problems"] = problems
+    return {"error": error}
+
+
+def problem_record(problem: Problem) -> dict:
+    """A problem as JSON, for inputs that are not stored files (request fields, settings)."""
+    return {"file": problem.file, "batch": None, "row": problem.row, "column": problem.column,
+            "value": problem.value, "expected": problem.expected, "message": problem.message()}  # fmt: skip
+
+
+def input_error(exc: InputError, records: list[dict] | None = None) -> ApiError:
+    problems = records if records is not None else [problem_record(p) for p in exc.problems]
+    noun = "problem" if len(problems) == 1 else "problems"
+    return ApiError(422, "invalid_input", f"{len(problems)} {noun} in the input", problems)
+
+
+def install(app: FastAPI) -> None:
+    """Map every error (ours, FastAPI's request validation, Starlette's HTTP errors, the
+    unexpected) to the one JSON shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(body(exc.code, exc.message, exc.problems), exc.status, headers=exc.headers)
+
+    @app.exception_handler(InputError)
+    async def _input_error(_: Request, exc: InputError) -> JSONResponse:
+        err = input_error(exc)
+        return JSONResponse(body(err.code, err.message, err.problems), err.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors():
+            where = [str(p) for p in err.get("loc", ())]
+            place = ".".join(where[1:]) if len(where) > 1 else ".".join(where)
+            value = err.get("input")
+            value = None if isinstance(value, (dict, list)) or value is None else str(value)[:200]
+            problem = Problem(where[0] if where else None, None, place, value, err.get("msg", "invalid"))
+            problems.append(problem_record(problem))
+        return JSONResponse(body("invalid_input", f"{len(problems)} problem(s) in the request", problems), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = STATUS_CODES.get(exc.status_code, "error")
+        return JSONResponse(body(code, str(exc.detail)), exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return JSONResponse(body("internal", f"internal error: {exc.__class__.__name__}"), 500)

@@ -1,0 +1,218 @@
+"""Runs: start one (queued, computed in the background), follow it, read what it produced."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from anyio import to_thread
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from dualcarbon.api import results, schemas
+from dualcarbon.api.auth import Principal, editor, store_of, viewer
+from dualcarbon.api.errors import ApiError, not_found
+from dualcarbon.api.routes.projects import attachment, project_or_404
+from dualcarbon.api.runner import STEPS, TERMINAL
+from dualcarbon.store import Store
+from dualcarbon.store import folder as layout
+
+router = APIRouter(prefix="/api", tags=["runs"])
+MAX_WAIT_SECONDS = 60
+POLL_SECONDS = 0.1
+# Output files of the other jobs, returned when a run wrote them (neutrality, pathway).
+NEUTRALITY_TABLES = ("neutrality.csv",)
+PATHWAY_TABLES = ("pathway.csv", "measures_plan.csv", "abatement.csv")
+
+
+def run_or_404(store: Store, who: Principal, run_id: str) -> dict:
+    row = store.run(who.org_id, run_id)
+    if row is None:
+        raise not_found("run", run_id)
+    return row
+
+
+def _totals(store: Store, who: Principal, run: dict) -> dict | None:
+    if run["status"] != "succeeded":
+        return None
+    return results.summary(store, who.org_id, run).get("totals")
+
+
+def _queue(request: Request, who: Principal, project_id: str, inputs: list[tuple[dict, str]], options: dict,
+           reproduces: str | None = None) -> JSONResponse:  # fmt: skip
+    store = store_of(request)
+    run = store.create_run(who.org_id, project_id, "inventory", options, inputs, who.user_id, len(STEPS), reproduces)
+    request.app.state.runner.submit(run["id"])
+    body = schemas.Run.of(run).model_dump(mode="json")
+    return JSONResponse(body, status_code=202, headers={"Location": f"/api/runs/{run['id']}"})
+
+
+@router.post("/projects/{project_id}/runs", status_code=202, response_model=schemas.Run)
+def start_run(project_id: str, request: Request, body: schemas.RunCreate | None = None,
+              who: Principal = Depends(editor)) -> JSONResponse:  # fmt: skip
+    """Queue a run of the project's current batches (editor): the latest settings and credits, every
+    activities and factors batch not withdrawn. Answers 202 at once; follow GET /api/runs/{id}."""
+    store = store_of(request)
+    project_or_404(store, who, project_id)
+    batches = store.current_inputs(who.org_id, project_id)
+    kinds = {b["kind"] for b in batches}
+    if not {"settings", "activities"} <= kinds:
+        missing = " and ".join(k for k in ("settings", "activities") if k not in kinds)
+        raise ApiError(409, "inputs_missing", f"project {project_id} has no {missing} to run on yet")
+    options = {"lang": body.lang if body else None}
+    return _queue(request, who, project_id, layout.layout(batches), options)
+
+
+@router.get("/projects/{project_id}/runs", response_model=schemas.RunPage)
+def runs(project_id: str, request: Request, offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500),
+         who: Principal = Depends(viewer)) -> schemas.RunPage:  # fmt: skip
+    """The project's runs, newest first, with their totals once succeeded."""
+    store = store_of(request)
+    project_or_404(store, who, project_id)
+    rows, total = store.runs(who.org_id, project_id, limit, offset)
+    items = [schemas.Run.of(r, _totals(store, who, r)) for r in rows]
+    return schemas.RunPage(total=total, offset=offset, limit=limit, items=items)
+
+
+@router.get("/runs/{run_id}", response_model=schemas.RunDetail)
+async def run(run_id: str, request: Request, wait: float = Query(0, ge=0, le=MAX_WAIT_SECONDS,
+              description="Seconds to wait for the run to finish before answering (long poll)."),
+              who: Principal = Depends(viewer)) -> schemas.RunDetail:  # fmt: skip
+    """A run: status (queued, running, succeeded, failed), progress step, inputs and their hashes,
+    factor sets, outputs and their hashes, totals; or the error that failed it."""
+    store = store_of(request)
+    runner = request.app.state.runner
+    row = await to_thread.run_sync(run_or_404, store, who, run_id)
+    clock = asyncio.get_running_loop().time
+    deadline, seen, read_at = clock() + wait, runner.changes, clock()
+    while row["status"] not in TERMINAL and clock() < deadline:
+        # Waiting holds no thread: the store is read again when this server's runner reports a
+        # change, and at least every second (a run computed by another server).
+        await asyncio.sleep(POLL_SECONDS)
+        if runner.changes != seen or clock() - read_at >= 1.0:
+            seen, read_at = runner.changes, clock()
+            row = await to_thread.run_sync(run_or_404, store, who, run_id)
+    return await to_thread.run_sync(_detail, store, who, row)
+
+
+def _detail(store: Store, who: Principal, row: dict) -> schemas.RunDetail:
+    inputs = [schemas.RunInput(batch_id=i["id"], kind=i["kind"], filename=i["filename"], path=i["path"],
+                               sha256=i["sha256"]) for i in store.run_inputs(who.org_id, row["id"])]  # fmt: skip
+    outputs = [schemas.RunOutput(**o) for o in store.run_outputs(who.org_id, row["id"])]
+    base = schemas.Run.of(row, _totals(store, who, row)).model_dump()
+    return schemas.RunDetail(**base, inputs=inputs, outputs=outputs)
+
+
+@router.post("/runs/{run_id}/reproduce", status_code=202, response_model=schemas.Run)
+def reproduce(run_id: str, request: Request, who: Principal = Depends(editor)) -> JSONResponse:
+    """Queue a new run on exactly the inputs and options of ``run_id`` (editor). Its outputs' hashes
+    can then be compared with the original's (GET /api/runs/{id}: ``outputs``)."""
+    store = store_of(request)
+    original = run_or_404(store, who, run_id)
+    inputs = [({"id": i["id"], "sha256": i["sha256"]}, i["path"]) for i in store.run_inputs(who.org_id, run_id)]
+    return _queue(request, who, original["project_id"], inputs, json.loads(original["options_json"]), run_id)
+
+
+@router.get("/runs/{run_id}/summary", response_model=dict)
+def summary(run_id: str, request: Request, who: Principal = Depends(viewer)) -> dict:
+    """summary.json of a succeeded run (schema dualcarbon.summary/1)."""
+    store = store_of(request)
+    return results.summary(store, who.org_id, run_or_404(store, who, run_id))
+
+
+@router.get("/runs/{run_id}/emissions", response_model=schemas.EmissionPage)
+def emissions(run_id: str, request: Request, offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
+              scope: str | None = Query(None, description="1, 2 or 3"), category: str | None = None,
+              gas: str | None = None, facility: str | None = None,
+              key: str | None = Query(None, description="Activity key, e.g. fuel/natural_gas"),
+              activity: str | None = Query(None, description="The activity as written in the file"),
+              scope2_method: str | None = Query(None, description="location or market"),
+              month: str | None = Query(None, description="YYYY-MM"), source_file: str | None = None,
+              who: Principal = Depends(viewer)) -> schemas.EmissionPage:  # fmt: skip
+    """Rows of emissions.csv (one per activity × gas, with the trace), paged, each filter an exact match."""
+    store = store_of(request)
+    frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "emissions.csv", typed=True)
+    filters = {"scope": scope, "category": category, "gas": gas, "facility": facility, "key": key,
+               "activity": activity, "scope2_method": scope2_method, "month": month, "source_file": source_file}
+    return schemas.EmissionPage(**results.emissions_page(frame, filters, offset, limit))
+
+
+@router.get("/runs/{run_id}/inventory", response_model=schemas.Rows)
+def inventory(run_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Rows:
+    """inventory.csv: emissions by scope, category and facility."""
+    store = store_of(request)
+    frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "inventory.csv")
+    return schemas.Rows(items=results.records(frame))
+
+
+def _tables(store: Store, who: Principal, run: dict, names: tuple[str, ...]) -> dict[str, list[dict]]:
+    produced = {o["name"] for o in store.run_outputs(who.org_id, run["id"])}
+    return {n.removesuffix(".csv"): results.records(results.table(store, who.org_id, run, n))
+            for n in names if n in produced}  # fmt: skip
+
+
+@router.get("/runs/{run_id}/neutrality", response_model=schemas.Neutrality,
+            responses={404: {"description": "not_found, or not_produced: the project assesses no neutrality claim"}})  # fmt: skip
+def neutrality(run_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Neutrality:
+    """The neutrality assessment of a run (summary.json's ``neutrality``, and its tables when written);
+    404 ``not_produced`` when the project's settings have no [neutrality] table."""
+    store = store_of(request)
+    run = run_or_404(store, who, run_id)
+    assessment = results.summary(store, who.org_id, run).get("neutrality")
+    if not assessment:
+        raise ApiError(404, "not_produced", f"run {run_id} has no neutrality assessment: the project's settings "
+                       "have no [neutrality] table")  # fmt: skip
+    return schemas.Neutrality(assessment=assessment, tables=_tables(store, who, run, NEUTRALITY_TABLES))
+
+
+@router.get("/runs/{run_id}/pathway", response_model=schemas.Pathway,
+            responses={404: {"description": "not_found, or not_produced: the run computed no pathway"}})  # fmt: skip
+def pathway(run_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Pathway:
+    """The pathway a run computed (pathway.json and its tables); 404 ``not_produced`` when it computed none."""
+    store = store_of(request)
+    run = run_or_404(store, who, run_id)
+    data = results.output(store, who.org_id, run, "pathway.json")
+    return schemas.Pathway(pathway=json.loads(data), tables=_tables(store, who, run, PATHWAY_TABLES))
+
+
+@router.get("/runs/{run_id}/report", response_class=HTMLResponse)
+def report(run_id: str, request: Request, download: bool = False, who: Principal = Depends(viewer)) -> Response:
+    """report.html, self-contained; ``download=true`` to save it as a file."""
+    store = store_of(request)
+    html = results.output(store, who.org_id, run_or_404(store, who, run_id), "report.html")
+    headers = {"Content-Security-Policy": "sandbox allow-scripts"}  # the report's scripts get no access to this origin
+    if download:
+        headers["Content-Disposition"] = attachment(f"report-{run_id}.html")
+    return HTMLResponse(html, headers=headers)
+
+
+@router.get("/runs/{run_id}/files", response_model=list[schemas.RunOutput])
+def files(run_id: str, request: Request, who: Principal = Depends(viewer)) -> list[schemas.RunOutput]:
+    """The run's output files with their SHA-256 and size."""
+    store = store_of(request)
+    run_or_404(store, who, run_id)
+    return [schemas.RunOutput(**o) for o in store.run_outputs(who.org_id, run_id)]
+
+
+@router.get("/runs/{run_id}/files/{name}", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
+def file(run_id: str, name: str, request: Request, who: Principal = Depends(viewer)) -> Response:
+    """One output file, byte for byte as the job wrote it."""
+    store = store_of(request)
+    data = results.output(store, who.org_id, run_or_404(store, who, run_id), name)
+    media = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".html": "text/html; charset=utf-8"}
+    suffix = name[name.rfind("."):] if "." in name else ""
+    headers = {"Content-Disposition": attachment(name)}
+    return Response(data, media_type=media.get(suffix, "application/octet-stream"), headers=headers)
+
+
+@router.get("/runs/{run_id}/inputs", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}}})  # fmt: skip
+def inputs(run_id: str, request: Request, who: Principal = Depends(viewer)) -> Response:
+    """The run's project folder as a zip, byte for byte as the run read it: unzip it and
+    `dualcarbon run` reproduces the run's outputs."""
+    store = store_of(request)
+    run_or_404(store, who, run_id)
+    members = [(i["path"], store.blob(i["sha256"])) for i in store.run_inputs(who.org_id, run_id)]
+    return Response(layout.zip_bytes(members, run_id), media_type="application/zip",
+                    headers={"Content-Disposition": attachment(f"{run_id}-inputs.zip")})  # fmt: skip

@@ -1,0 +1,265 @@
+"""Request bodies and responses of the API (pydantic): what ``/openapi.json`` documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["viewer", "editor", "admin"]
+Kind = Literal["settings", "activities", "credits", "factors"]
+Status = Literal["queued", "running", "succeeded", "failed"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _time(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds") + "Z"
+
+
+# -- bodies -------------------------------------------------------------------------------------------
+class SignUp(_Body):
+    name: str = Field(min_length=1, max_length=200, description="The organisation's name.")
+    admin_name: str = Field(min_length=1, max_length=200, description="Name of its first user, an admin.")
+    admin_email: str | None = Field(None, max_length=320)
+
+
+class OrganisationPatch(_Body):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class UserCreate(_Body):
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(None, max_length=320)
+    role: Role = "viewer"
+
+
+class UserPatch(_Body):
+    role: Role | None = None
+    disabled: bool | None = Field(None, description="A disabled user's tokens stop working.")
+
+
+class TokenCreate(_Body):
+    name: str = Field("api token", min_length=1, max_length=200, description="What the token is for.")
+
+
+class ProjectCreate(_Body):
+    name: str = Field(min_length=1, max_length=200)
+    example: Literal["cement-plant", "dairy", "us-office"] | None = Field(
+        None, description="Start from a bundled example: its dualcarbon.toml, activities and credits become "
+                          "the project's first batches (like `dualcarbon init --example`).")  # fmt: skip
+
+
+class ProjectPatch(_Body):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class SettingsPut(_Body):
+    """The project's settings: either the text of a dualcarbon.toml, or the same as a JSON object."""
+
+    toml: str | None = Field(None, description="The text of dualcarbon.toml.")
+    settings: dict[str, Any] | None = Field(None, description="dualcarbon.toml's tables as JSON; dates as "
+                                            "'2024-01-01'.")  # fmt: skip
+
+
+class RunCreate(_Body):
+    lang: Literal["zh", "en"] | None = Field(None, description="Language of the report (default: the settings').")
+
+
+# -- responses ------------------------------------------------------------------------------------------
+class Organisation(BaseModel):
+    id: str
+    name: str
+    created_at: str | None
+
+    @classmethod
+    def of(cls, row: dict) -> "Organisation":
+        return cls(id=row["id"], name=row["name"], created_at=_time(row["created_at"]))
+
+
+class User(BaseModel):
+    id: str
+    name: str
+    email: str | None
+    role: Role
+    disabled: bool
+    created_at: str | None
+
+    @classmethod
+    def of(cls, row: dict) -> "User":
+        return cls(id=row["id"], name=row["name"], email=row["email"], role=row["role"], disabled=bool(row["disabled"]),
+                   created_at=_time(row["created_at"]))  # fmt: skip
+
+
+class Token(BaseModel):
+    id: str
+    user_id: str
+    name: str
+    created_at: str | None
+    revoked_at: str | None
+
+    @classmethod
+    def of(cls, row: dict) -> "Token":
+        return cls(id=row["id"], user_id=row["user_id"], name=row["name"], created_at=_time(row["created_at"]),
+                   revoked_at=_time(row["revoked_at"]))  # fmt: skip
+
+
+class NewToken(BaseModel):
+    token: str = Field(description="The bearer token. Shown this once: only its hash is kept.")
+    info: Token
+
+
+class SignedUp(BaseModel):
+    organisation: Organisation
+    user: User
+    token: str = Field(description="The admin's bearer token. Shown this once: only its hash is kept.")
+
+
+class NewUser(BaseModel):
+    user: User
+    token: str = Field(description="The user's first bearer token. Shown this once.")
+
+
+class Me(BaseModel):
+    user: User
+    organisation: Organisation
+    token_id: str
+
+
+class Project(BaseModel):
+    id: str
+    name: str
+    created_by: str
+    created_at: str | None
+
+    @classmethod
+    def of(cls, row: dict) -> "Project":
+        return cls(id=row["id"], name=row["name"], created_by=row["created_by"], created_at=_time(row["created_at"]))
+
+
+class Batch(BaseModel):
+    id: str
+    project_id: str
+    kind: Kind
+    filename: str
+    sha256: str
+    size_bytes: int
+    rows: int | None = Field(description="Data rows (activities: the rows read, before grouping).")
+    uploaded_by: str
+    uploaded_at: str | None
+    withdrawn_at: str | None
+    withdrawn_by: str | None
+
+    @classmethod
+    def of(cls, row: dict) -> "Batch":
+        return cls(id=row["id"], project_id=row["project_id"], kind=row["kind"], filename=row["filename"],
+                   sha256=row["sha256"], size_bytes=row["size_bytes"], rows=row["rows"], uploaded_by=row["uploaded_by"],
+                   uploaded_at=_time(row["uploaded_at"]), withdrawn_at=_time(row["withdrawn_at"]),
+                   withdrawn_by=row["withdrawn_by"])  # fmt: skip
+
+
+class Settings(BaseModel):
+    batch: Batch
+    toml: str
+    settings: dict[str, Any] = Field(description="The settings as read, with defaults filled in.")
+
+
+class RunInput(BaseModel):
+    batch_id: str
+    kind: Kind
+    filename: str
+    path: str = Field(description="Where the batch sits in the run's project folder.")
+    sha256: str
+
+
+class RunOutput(BaseModel):
+    name: str
+    sha256: str
+    size_bytes: int
+
+
+class Run(BaseModel):
+    id: str
+    project_id: str
+    kind: str
+    status: Status
+    step: str | None = Field(description="The step under way or last done: load, compute, report, write, store.")
+    steps_done: int
+    steps_total: int
+    options: dict[str, Any]
+    inputs_sha256: str = Field(description="SHA-256 over the inputs' paths and content hashes.")
+    factor_sets: list[dict[str, Any]] | None = Field(description="Factor sets used, with versions and hashes.")
+    dualcarbon_version: str
+    error: dict[str, Any] | None = Field(description="Why it failed, in the API's error shape.")
+    reproduces: str | None = Field(description="The run this one repeats (POST /api/runs/{id}/reproduce).")
+    created_by: str
+    created_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    totals: dict[str, float] | None = Field(None, description="summary.json's totals, once succeeded.")
+
+    @classmethod
+    def of(cls, row: dict, totals: dict | None = None) -> "Run":
+        return cls(id=row["id"], project_id=row["project_id"], kind=row["kind"], status=row["status"], step=row["step"],
+                   steps_done=row["steps_done"], steps_total=row["steps_total"], options=json.loads(row["options_json"]),
+                   inputs_sha256=row["inputs_sha256"],
+                   factor_sets=json.loads(row["factor_sets_json"]) if row["factor_sets_json"] else None,
+                   dualcarbon_version=row["dualcarbon_version"],
+                   error=json.loads(row["error_json"]) if row["error_json"] else None, reproduces=row["reproduces"],
+                   created_by=row["created_by"], created_at=_time(row["created_at"]),
+                   started_at=_time(row["started_at"]), finished_at=_time(row["finished_at"]), totals=totals)  # fmt: skip
+
+
+class RunDetail(Run):
+    inputs: list[RunInput]
+    outputs: list[RunOutput]
+
+
+class Page(BaseModel):
+    total: int
+    offset: int
+    limit: int
+
+
+class RunPage(Page):
+    items: list[Run]
+
+
+class EmissionPage(Page):
+    items: list[dict[str, Any]] = Field(description="Rows of emissions.csv: one per activity × gas, with the trace.")
+
+
+class Rows(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class Neutrality(BaseModel):
+    assessment: dict[str, Any] = Field(description="summary.json's `neutrality`.")
+    tables: dict[str, list[dict[str, Any]]] = Field(description="The run's neutrality CSV files, by name.")
+
+
+class Pathway(BaseModel):
+    pathway: dict[str, Any] = Field(description="pathway.json as the run wrote it.")
+    tables: dict[str, list[dict[str, Any]]] = Field(description="The run's pathway CSV files, by name.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    store: Literal["duckdb", "postgresql"]
+    schema_version: int
+    signup: Literal["open", "setup_token", "closed"]
+
+
+class FactorSet(BaseModel):
+    factor_set: str
+    dataset: str
+    version: str
+    sha256: str
+    rows: int
+    name_en: str
+    name_zh: str

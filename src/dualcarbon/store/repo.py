@@ -1,0 +1,349 @@
+"""The store's repository: every read and write of the API, as parameterised SQL.
+
+Everything an organisation owns is read and changed through methods that take its ``org_id``
+and put it in the ``WHERE`` clause, so an id of another organisation finds nothing. Rows come
+back as dicts; times are naive UTC ``datetime``s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dualcarbon import __version__
+from dualcarbon.store.db import Database, Tx, connect
+from dualcarbon.store.migrate import migrate
+
+ROLES = ("viewer", "editor", "admin")
+KINDS = ("settings", "activities", "credits", "factors")
+# Kinds of which a run reads only the latest batch (the project folder holds one such file).
+SINGLE_KINDS = ("settings", "credits")
+TOKEN_PREFIX = "dct"
+Row = dict[str, Any]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_token(token: str) -> tuple[str, str] | None:
+    """``dct_<id>_<secret>`` → (token row id, secret); None when it is not shaped like a token."""
+    prefix, _, rest = token.partition("_")
+    ident, _, secret = rest.partition("_")
+    if prefix != TOKEN_PREFIX or len(ident) != 16 or not secret:
+        return None
+    return f"tok_{ident}", secret
+
+
+class Store:
+    """The repository over one database (DuckDB or PostgreSQL), migrated to the latest schema."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, location: str | Path) -> "Store":
+        """Connect to a DuckDB path or a PostgreSQL URL and apply pending migrations."""
+        db = connect(location)
+        try:
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- organisations, users, tokens ------------------------------------------------------------
+    def count_organisations(self) -> int:
+        with self.db.transaction() as tx:
+            return int(tx.one("SELECT count(*) AS n FROM organisations")["n"])
+
+    def create_organisation(self, name: str, admin_name: str, admin_email: str | None = None) -> tuple[Row, Row, str]:
+        """A new organisation with its first user, an admin; returns (organisation, user, token)."""
+        org = {"id": new_id("org"), "name": name, "created_at": utcnow()}
+        with self.db.transaction(write=True) as tx:
+            tx.execute("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",
+                       [org["id"], org["name"], org["created_at"]])  # fmt: skip
+            user = self._insert_user(tx, org["id"], admin_name, admin_email, "admin")
+            _, token = self._insert_token(tx, org["id"], user["id"], "first admin token")
+        return org, user, token
+
+    def organisations(self) -> list[Row]:
+        """Every organisation: for the operator's CLI, never for a request."""
+        with self.db.transaction() as tx:
+            return tx.all("SELECT id, name, created_at FROM organisations ORDER BY created_at, id")
+
+    def organisation(self, org_id: str) -> Row | None:
+        with self.db.transaction() as tx:
+            return tx.one("SELECT id, name, created_at FROM organisations WHERE id = ?", [org_id])
+
+    def rename_organisation(self, org_id: str, name: str) -> Row | None:
+        with self.db.transaction(write=True) as tx:
+            tx.execute("UPDATE organisations SET name = ? WHERE id = ?", [name, org_id])
+            return tx.one("SELECT id, name, created_at FROM organisations WHERE id = ?", [org_id])
+
+    def _insert_user(self, tx: Tx, org_id: str, name: str, email: str | None, role: str) -> Row:
+        user = {"id": new_id("usr"), "org_id": org_id, "name": name, "email": email, "role": role,
+                "disabled": False, "created_at": utcnow()}  # fmt: skip
+        tx.execute("INSERT INTO users (id, org_id, name, email, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   list(user.values()))  # fmt: skip
+        return user
+
+    def create_user(self, org_id: str, name: str, email: str | None, role: str) -> tuple[Row, str]:
+        """A user of the organisation and their first token."""
+        with self.db.transaction(write=True) as tx:
+            user = self._insert_user(tx, org_id, name, email, role)
+            _, token = self._insert_token(tx, org_id, user["id"], "first token")
+        return user, token
+
+    _USER = "SELECT id, org_id, name, email, role, disabled, created_at FROM users"
+
+    def users(self, org_id: str) -> list[Row]:
+        with self.db.transaction() as tx:
+            return tx.all(f"{self._USER} WHERE org_id = ? ORDER BY created_at, id", [org_id])
+
+    def user(self, org_id: str, user_id: str) -> Row | None:
+        with self.db.transaction() as tx:
+            return tx.one(f"{self._USER} WHERE org_id = ? AND id = ?", [org_id, user_id])
+
+    def update_user(self, org_id: str, user_id: str, role: str | None = None, disabled: bool | None = None) -> Row | None:
+        with self.db.transaction(write=True) as tx:
+            if role is not None:
+                tx.execute("UPDATE users SET role = ? WHERE org_id = ? AND id = ?", [role, org_id, user_id])
+            if disabled is not None:
+                tx.execute("UPDATE users SET disabled = ? WHERE org_id = ? AND id = ?", [disabled, org_id, user_id])
+            return tx.one(f"{self._USER} WHERE org_id = ? AND id = ?", [org_id, user_id])
+
+    def _insert_token(self, tx: Tx, org_id: str, user_id: str, name: str) -> tuple[Row, str]:
+        ident, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+        row = {"id": f"tok_{ident}", "org_id": org_id, "user_id": user_id, "name": name,
+               "created_at": utcnow(), "revoked_at": None}  # fmt: skip
+        tx.execute("INSERT INTO tokens (id, org_id, user_id, name, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   [row["id"], org_id, user_id, name, sha256(secret.encode()), row["created_at"]])  # fmt: skip
+        return row, f"{TOKEN_PREFIX}_{ident}_{secret}"
+
+    def create_token(self, org_id: str, user_id: str, name: str) -> tuple[Row, str]:
+        with self.db.transaction(write=True) as tx:
+            return self._insert_token(tx, org_id, user_id, name)
+
+    _TOKEN = "SELECT id, org_id, user_id, name, created_at, revoked_at FROM tokens"
+
+    def tokens(self, org_id: str, user_id: str | None = None) -> list[Row]:
+        with self.db.transaction() as tx:
+            if user_id is None:
+                return tx.all(f"{self._TOKEN} WHERE org_id = ? ORDER BY created_at, id", [org_id])
+            return tx.all(f"{self._TOKEN} WHERE org_id = ? AND user_id = ? ORDER BY created_at, id", [org_id, user_id])
+
+    def token(self, org_id: str, token_id: str) -> Row | None:
+        with self.db.transaction() as tx:
+            return tx.one(f"{self._TOKEN} WHERE org_id = ? AND id = ?", [org_id, token_id])
+
+    def revoke_token(self, org_id: str, token_id: str) -> Row | None:
+        with self.db.transaction(write=True) as tx:
+            tx.execute("UPDATE tokens SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+                       [utcnow(), org_id, token_id])  # fmt: skip
+            return tx.one(f"{self._TOKEN} WHERE org_id = ? AND id = ?", [org_id, token_id])
+
+    def authenticate(self, token: str) -> Row | None:
+        """The user a bearer token speaks for (with ``token_id``), or None: unknown, malformed,
+        revoked, or its user disabled. The secret's hash is compared in constant time."""
+        parsed = parse_token(token)
+        if parsed is None:
+            return None
+        token_id, secret = parsed
+        with self.db.transaction() as tx:
+            row = tx.one(
+                "SELECT t.id AS token_id, t.secret_sha256, t.revoked_at, u.id AS user_id, u.org_id, u.name, "
+                "u.role, u.disabled FROM tokens t JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id "
+                "WHERE t.id = ?", [token_id])  # fmt: skip
+        if row is None or not hmac.compare_digest(row.pop("secret_sha256"), sha256(secret.encode())):
+            return None
+        if row["revoked_at"] is not None or row["disabled"]:
+            return None
+        return row
+
+    # -- projects ----------------------------------------------------------------------------------
+    _PROJECT = "SELECT id, org_id, name, created_by, created_at FROM projects"
+
+    def create_project(self, org_id: str, name: str, user_id: str) -> Row:
+        row = {"id": new_id("prj"), "org_id": org_id, "name": name, "created_by": user_id, "created_at": utcnow()}
+        with self.db.transaction(write=True) as tx:
+            tx.execute("INSERT INTO projects (id, org_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                       list(row.values()))  # fmt: skip
+        return row
+
+    def projects(self, org_id: str) -> list[Row]:
+        with self.db.transaction() as tx:
+            return tx.all(f"{self._PROJECT} WHERE org_id = ? ORDER BY created_at, id", [org_id])
+
+    def project(self, org_id: str, project_id: str) -> Row | None:
+        with self.db.transaction() as tx:
+            return tx.one(f"{self._PROJECT} WHERE org_id = ? AND id = ?", [org_id, project_id])
+
+    def rename_project(self, org_id: str, project_id: str, name: str) -> Row | None:
+        with self.db.transaction(write=True) as tx:
+            tx.execute("UPDATE projects SET name = ? WHERE org_id = ? AND id = ?", [name, org_id, project_id])
+            return tx.one(f"{self._PROJECT} WHERE org_id = ? AND id = ?", [org_id, project_id])
+
+    # -- blobs and batches -------------------------------------------------------------------------
+    def _put_blob(self, tx: Tx, data: bytes) -> str:
+        digest = sha256(data)
+        tx.execute("INSERT INTO blobs (sha256, size_bytes, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                   [digest, len(data), data])  # fmt: skip
+        return digest
+
+    def blob(self, digest: str) -> bytes:
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT data FROM blobs WHERE sha256 = ?", [digest])
+        if row is None:
+            raise KeyError(digest)
+        return bytes(row["data"])
+
+    _BATCH = ("SELECT id, org_id, project_id, kind, filename, sha256, size_bytes, rows, uploaded_by, uploaded_at, "
+              "withdrawn_at, withdrawn_by FROM batches")  # fmt: skip
+
+    def add_batch(self, org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None,
+                  user_id: str) -> Row:  # fmt: skip
+        """Keep an uploaded file, immutable, with its content hash and uploader."""
+        row = {"id": new_id("bat"), "org_id": org_id, "project_id": project_id, "kind": kind, "filename": filename,
+               "sha256": sha256(data), "size_bytes": len(data), "rows": rows, "uploaded_by": user_id,
+               "uploaded_at": utcnow(), "withdrawn_at": None, "withdrawn_by": None}  # fmt: skip
+        with self.db.transaction(write=True) as tx:
+            self._put_blob(tx, data)
+            tx.execute("INSERT INTO batches (id, org_id, project_id, kind, filename, sha256, size_bytes, rows, "
+                       "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       list(row.values())[:10])  # fmt: skip
+        return row
+
+    def batches(self, org_id: str, project_id: str, kind: str | None = None) -> list[Row]:
+        sql, params = f"{self._BATCH} WHERE org_id = ? AND project_id = ?", [org_id, project_id]
+        if kind is not None:
+            sql, params = sql + " AND kind = ?", [*params, kind]
+        with self.db.transaction() as tx:
+            return tx.all(sql + " ORDER BY uploaded_at, id", params)
+
+    def batch(self, org_id: str, batch_id: str) -> Row | None:
+        with self.db.transaction() as tx:
+            return tx.one(f"{self._BATCH} WHERE org_id = ? AND id = ?", [org_id, batch_id])
+
+    def withdraw_batch(self, org_id: str, batch_id: str, user_id: str) -> Row | None:
+        with self.db.transaction(write=True) as tx:
+            tx.execute("UPDATE batches SET withdrawn_at = ?, withdrawn_by = ? "
+                       "WHERE org_id = ? AND id = ? AND withdrawn_at IS NULL", [utcnow(), user_id, org_id, batch_id])  # fmt: skip
+            return tx.one(f"{self._BATCH} WHERE org_id = ? AND id = ?", [org_id, batch_id])
+
+    def current_inputs(self, org_id: str, project_id: str) -> list[Row]:
+        """The batches a new run reads: the latest settings and credits, every activities and
+        factors batch; withdrawn ones left out. In upload order."""
+        live = [b for b in self.batches(org_id, project_id) if b["withdrawn_at"] is None]
+        latest = {b["kind"]: b for b in live if b["kind"] in SINGLE_KINDS}
+        return [b for b in live if b["kind"] not in SINGLE_KINDS or latest[b["kind"]] is b]
+
+    # -- runs ---------------------------------------------------------------------------------------
+    _RUN = ("SELECT id, org_id, project_id, kind, status, step, steps_done, steps_total, options_json, inputs_sha256, "
+            "factor_sets_json, dualcarbon_version, error_json, reproduces, created_by, created_at, started_at, "
+            "finished_at FROM runs")  # fmt: skip
+
+    def create_run(self, org_id: str, project_id: str, kind: str, options: dict, inputs: Sequence[tuple[Row, str]],
+                   user_id: str, steps_total: int, reproduces: str | None = None) -> Row:  # fmt: skip
+        """A queued run of ``inputs`` ((batch, path in the project folder) pairs)."""
+        digest = sha256("\n".join(f"{path}\t{batch['sha256']}" for batch, path in inputs).encode())
+        run_id = new_id("run")
+        with self.db.transaction(write=True) as tx:
+            tx.execute("INSERT INTO runs (id, org_id, project_id, kind, status, steps_done, steps_total, options_json, "
+                       "inputs_sha256, dualcarbon_version, reproduces, created_by, created_at) "
+                       "VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)",
+                       [run_id, org_id, project_id, kind, steps_total, json.dumps(options, sort_keys=True), digest,
+                        __version__, reproduces, user_id, utcnow()])  # fmt: skip
+            for position, (batch, path) in enumerate(inputs):
+                tx.execute("INSERT INTO run_inputs (run_id, batch_id, position, path) VALUES (?, ?, ?, ?)",
+                           [run_id, batch["id"], position, path])  # fmt: skip
+            return tx.one(f"{self._RUN} WHERE id = ?", [run_id])
+
+    def run(self, org_id: str, run_id: str) -> Row | None:
+        with self.db.transaction() as tx:
+            return tx.one(f"{self._RUN} WHERE org_id = ? AND id = ?", [org_id, run_id])
+
+    def run_by_id(self, run_id: str) -> Row | None:
+        """A run whatever its organisation: for the server's own workers, never for a request."""
+        with self.db.transaction() as tx:
+            return tx.one(f"{self._RUN} WHERE id = ?", [run_id])
+
+    def runs(self, org_id: str, project_id: str, limit: int, offset: int) -> tuple[list[Row], int]:
+        with self.db.transaction() as tx:
+            total = tx.one("SELECT count(*) AS n FROM runs WHERE org_id = ? AND project_id = ?", [org_id, project_id])
+            rows = tx.all(f"{self._RUN} WHERE org_id = ? AND project_id = ? ORDER BY created_at DESC, id "
+                          "LIMIT ? OFFSET ?", [org_id, project_id, limit, offset])  # fmt: skip
+        return rows, int(total["n"])
+
+    def run_inputs(self, org_id: str, run_id: str) -> list[Row]:
+        """The batches of a run with their place in the project folder, in order."""
+        with self.db.transaction() as tx:
+            return tx.all(
+                "SELECT i.path, i.position, b.id, b.kind, b.filename, b.sha256, b.size_bytes, b.rows, b.uploaded_by, "
+                "b.uploaded_at FROM run_inputs i JOIN batches b ON b.id = i.batch_id AND b.org_id = ? "
+                "WHERE i.run_id = ? ORDER BY i.position", [org_id, run_id])  # fmt: skip
+
+    def claim_run(self, run_id: str) -> bool:
+        """Mark a queued run as running; False when another worker took it first."""
+        with self.db.transaction(write=True) as tx:
+            return tx.execute("UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
+                              [utcnow(), run_id]) == 1  # fmt: skip
+
+    def run_progress(self, run_id: str, step: str, steps_done: int) -> None:
+        with self.db.transaction(write=True) as tx:
+            tx.execute("UPDATE runs SET step = ?, steps_done = ? WHERE id = ?", [step, steps_done, run_id])
+
+    def finish_run(self, run_id: str, outputs: dict[str, bytes] | None, factor_sets: list | None,
+                   error: dict | None) -> None:  # fmt: skip
+        """Store a run's outputs (succeeded) or its error (failed)."""
+        status = "failed" if error is not None else "succeeded"
+        with self.db.transaction(write=True) as tx:
+            for name, data in sorted((outputs or {}).items()):
+                digest = self._put_blob(tx, data)
+                tx.execute("INSERT INTO run_outputs (run_id, name, sha256, size_bytes) VALUES (?, ?, ?, ?)",
+                           [run_id, name, digest, len(data)])  # fmt: skip
+            tx.execute("UPDATE runs SET status = ?, finished_at = ?, error_json = ?, factor_sets_json = ?, "
+                       "steps_done = CASE WHEN ? THEN steps_total ELSE steps_done END WHERE id = ?",
+                       [status, utcnow(), None if error is None else json.dumps(error, ensure_ascii=False),
+                        None if factor_sets is None else json.dumps(factor_sets, ensure_ascii=False),
+                        error is None, run_id])  # fmt: skip
+
+    def run_outputs(self, org_id: str, run_id: str) -> list[Row]:
+        with self.db.transaction() as tx:
+            return tx.all("SELECT o.name, o.sha256, o.size_bytes FROM run_outputs o JOIN runs r ON r.id = o.run_id "
+                          "WHERE r.org_id = ? AND o.run_id = ? ORDER BY o.name", [org_id, run_id])  # fmt: skip
+
+    def run_output(self, org_id: str, run_id: str, name: str) -> bytes | None:
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT b.data FROM run_outputs o JOIN runs r ON r.id = o.run_id "
+                         "JOIN blobs b ON b.sha256 = o.sha256 WHERE r.org_id = ? AND o.run_id = ? AND o.name = ?",
+                         [org_id, run_id, name])  # fmt: skip
+        return None if row is None else bytes(row["data"])
+
+    def queued_runs(self) -> list[str]:
+        with self.db.transaction() as tx:
+            return [r["id"] for r in tx.all("SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id")]
+
+    def fail_interrupted_runs(self) -> int:
+        """Runs left 'running' by a server that stopped: failed, with the reason."""
+        error = {"code": "interrupted", "message": "the server stopped during the run; start the run again"}
+        with self.db.transaction(write=True) as tx:
+            return tx.execute("UPDATE runs SET status = 'failed', finished_at = ?, error_json = ? WHERE status = 'running'",
+                              [utcnow(), json.dumps(error)])  # fmt: skip

@@ -1,0 +1,279 @@
+"""Every endpoint's answer and error shape, roles, tokens, CORS and the docs page (DuckDB and PostgreSQL)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pytest
+from conftest import EXAMPLES, SETUP_TOKEN, api, bearer
+
+from dualcarbon import __version__
+
+
+def error(response, status: int, code: str) -> dict:
+    """The one error shape: {"error": {"code", "message", "problems"?}}."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
+    return body["error"]
+
+
+def test_health_needs_no_token_and_tells_the_store(world):
+    health = world.client.get("/api/health").json()
+    assert health == {"status": "ok", "version": __version__, "store": world.backend, "schema_version": 2,
+                      "signup": "closed"}  # fmt: skip
+
+
+def test_a_request_without_a_valid_token_is_refused(world):
+    client = world.client
+    for headers in ({}, bearer("dct_nonsense"), {"Authorization": world.a["token"]}, bearer(SETUP_TOKEN)):
+        response = client.get("/api/projects", headers=headers)
+        error(response, 401, "unauthorized")
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_me_organisation_and_users(world):
+    client, extra = world.client, world.org("renamed later", role_tokens=True)
+    me = client.get("/api/me", headers=extra["headers"]).json()
+    assert me["organisation"]["id"] == extra["org"]["id"] and me["user"]["role"] == "admin"
+    org_path = f"/api/organisations/{extra['org']['id']}"
+    assert client.get(org_path, headers=bearer(extra["viewer"])).json()["name"] == "renamed later"
+    error(client.patch(org_path, json={"name": "x"}, headers=bearer(extra["editor"])), 403, "forbidden")
+    assert client.patch(org_path, json={"name": "某建材集团"}, headers=extra["headers"]).json()["name"] == "某建材集团"
+
+    made = client.post("/api/users", json={"name": "李明", "email": "li@example.com", "role": "editor"},
+                       headers=extra["headers"])  # fmt: skip
+    assert made.status_code == 201 and made.json()["user"]["role"] == "editor"
+    user_id, token = made.json()["user"]["id"], made.json()["token"]
+    assert client.get("/api/me", headers=bearer(token)).json()["user"]["name"] == "李明"
+    assert user_id in {u["id"] for u in client.get("/api/users", headers=bearer(extra["viewer"])).json()}
+    assert client.get(f"/api/users/{user_id}", headers=bearer(token)).json()["email"] == "li@example.com"
+    error(client.post("/api/users", json={"name": "x"}, headers=bearer(token)), 403, "forbidden")
+    error(client.post("/api/users", json={"name": "x", "role": "owner"}, headers=extra["headers"]), 422, "invalid_input")
+
+    assert client.patch(f"/api/users/{user_id}", json={"role": "viewer"}, headers=extra["headers"]).json()["role"] == "viewer"
+    error(client.post("/api/projects", json={"name": "p"}, headers=bearer(token)), 403, "forbidden")
+    client.patch(f"/api/users/{user_id}", json={"disabled": True}, headers=extra["headers"])
+    error(client.get("/api/me", headers=bearer(token)), 401, "unauthorized")
+    admin_id = extra["user"]["id"]
+    error(client.patch(f"/api/users/{admin_id}", json={"role": "viewer"}, headers=extra["headers"]), 409, "conflict")
+
+
+def test_tokens_are_shown_once_listed_without_secrets_and_revoked_at_once(world):
+    client, extra = world.client, world.org("tokens", role_tokens=True)
+    viewer = bearer(extra["viewer"])
+    made = client.post("/api/tokens", json={"name": "laptop"}, headers=viewer)
+    assert made.status_code == 201
+    second, info = made.json()["token"], made.json()["info"]
+    assert client.get("/api/me", headers=bearer(second)).status_code == 200
+    listed = client.get("/api/tokens", headers=viewer)
+    assert info["id"] in {t["id"] for t in listed.json()} and second.split("_", 2)[2] not in listed.text
+    everyone = client.get("/api/tokens", headers=extra["headers"]).json()  # an admin sees every token
+    assert len(everyone) > len(listed.json())
+    admins = [t for t in everyone if t["user_id"] == extra["user"]["id"]]
+    error(client.delete(f"/api/tokens/{admins[0]['id']}", headers=viewer), 404, "not_found")  # not the viewer's
+
+    revoked = client.delete(f"/api/tokens/{info['id']}", headers=viewer)
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    error(client.get("/api/me", headers=bearer(second)), 401, "unauthorized")
+    assert client.get("/api/me", headers=viewer).status_code == 200  # other tokens unaffected
+    me = client.get("/api/me", headers=extra["headers"]).json()  # an admin revokes their own token in use
+    client.delete(f"/api/tokens/{me['token_id']}", headers=extra["headers"])
+    error(client.get("/api/me", headers=extra["headers"]), 401, "unauthorized")
+
+
+def test_projects_and_settings(world):
+    client, extra = world.client, world.org("projects", role_tokens=True)
+    made = client.post("/api/projects", json={"name": "水泥"}, headers=bearer(extra["editor"]))
+    assert made.status_code == 201
+    path = f"/api/projects/{made.json()['id']}"
+    assert client.get("/api/projects", headers=bearer(extra["viewer"])).json() == [made.json()]
+    assert client.patch(path, json={"name": "水泥 2024"}, headers=bearer(extra["editor"])).json()["name"] == "水泥 2024"
+    error(client.get(f"{path}/settings", headers=extra["headers"]), 404, "not_found")
+
+    toml = (EXAMPLES / "cement-plant" / "dualcarbon.toml").read_text("utf-8")
+    put = client.put(f"{path}/settings", json={"toml": toml}, headers=bearer(extra["editor"]))
+    assert put.status_code == 200 and put.json()["toml"] == toml
+    assert put.json()["settings"]["method"]["gwp"] == "AR5" and put.json()["batch"]["kind"] == "settings"
+    as_json = dict(put.json()["settings"], report={"lang": "en"})
+    again = client.put(f"{path}/settings", json={"settings": as_json}, headers=extra["headers"])
+    assert again.status_code == 200, again.text
+    assert again.json()["settings"] == as_json and "start = 2024-01-01" in again.json()["toml"]
+    assert client.get(f"{path}/settings", headers=bearer(extra["viewer"])).json() == again.json()
+
+    bad = error(client.put(f"{path}/settings", json={"toml": toml.replace('gwp = "AR5"', 'gwp = "AR3"')},
+                           headers=extra["headers"]), 422, "invalid_input")  # fmt: skip
+    assert bad["problems"][0]["file"] == "dualcarbon.toml" and bad["problems"][0]["column"] == "method.gwp"
+    error(client.put(f"{path}/settings", json={}, headers=extra["headers"]), 422, "invalid_input")
+    error(client.put(f"{path}/settings", json={"toml": toml}, headers=bearer(extra["viewer"])), 403, "forbidden")
+    kinds = [b["kind"] for b in client.get(f"{path}/batches", headers=extra["headers"]).json()]
+    assert kinds == ["settings", "settings"]  # refused settings are not kept
+
+
+def test_batches_are_kept_byte_for_byte_and_withdrawn_from_later_runs(world):
+    client, headers = world.client, world.a["headers"]
+    path = f"/api/projects/{world.project['id']}"
+    batches = client.get(f"{path}/batches", headers=headers).json()
+    assert [b["kind"] for b in batches] == ["settings", "activities", "credits"]
+    assert batches[1]["rows"] == 75 and batches[2]["rows"] == 2
+    for batch in batches:
+        assert client.get(f"/api/batches/{batch['id']}", headers=headers).json() == batch
+        content = client.get(f"/api/batches/{batch['id']}/content", headers=headers)
+        assert hashlib.sha256(content.content).hexdigest() == batch["sha256"]
+        assert batch["filename"] in content.headers["content-disposition"]
+    assert [b["kind"] for b in client.get(f"{path}/batches", params={"kind": "credits"}, headers=headers).json()] == ["credits"]
+
+    extra = client.post(f"{path}/batches", data={"kind": "credits"}, headers=headers,
+                        files={"file": ("credits-2.csv", (EXAMPLES / "dairy" / "credits.csv").read_bytes())})  # fmt: skip
+    assert extra.status_code == 201
+    withdrawn = client.delete(f"/api/batches/{extra.json()['id']}", headers=headers).json()
+    assert withdrawn["withdrawn_at"] and withdrawn["withdrawn_by"] == world.a["user"]["id"]
+    queued = client.post(f"{path}/runs", json={"lang": "en"}, headers=headers).json()
+    run = world.wait(queued["id"], headers)
+    assert extra.json()["id"] not in {i["batch_id"] for i in run["inputs"]}
+    assert run["totals"] == world.run["totals"]
+
+
+def test_runs_results_and_reports(world):
+    client, headers, run = world.client, world.a["headers"], world.run
+    base = f"/api/runs/{run['id']}"
+    assert run["options"] == {"lang": "en"} and run["inputs_sha256"] and run["dualcarbon_version"] == __version__
+    listed = client.get(f"/api/projects/{world.project['id']}/runs", params={"limit": 1}, headers=headers).json()
+    assert listed["limit"] == 1 and len(listed["items"]) == 1 and listed["total"] >= 1
+
+    summary = client.get(f"{base}/summary", headers=headers).json()
+    assert summary["schema"] == "dualcarbon.summary/1" and summary["totals"] == run["totals"]
+
+    page = client.get(f"{base}/emissions", params={"limit": 10, "offset": 5}, headers=headers).json()
+    everything = client.get(f"{base}/emissions", params={"limit": 1000}, headers=headers).json()
+    assert page["items"] == everything["items"][5:15] and page["total"] == everything["total"] > 100
+    scope1 = client.get(f"{base}/emissions", params={"scope": "1", "gas": "CO2", "limit": 1000}, headers=headers).json()
+    assert scope1["items"] and {(r["scope"], r["gas"]) for r in scope1["items"]} == {("1", "CO2")}
+    assert isinstance(scope1["items"][0]["co2e_t"], float)
+    market = client.get(f"{base}/emissions", params={"scope2_method": "market", "limit": 1000}, headers=headers).json()
+    assert sum(r["co2e_t"] for r in market["items"]) == pytest.approx(summary["totals"]["scope2_market"], rel=1e-9)
+    assert client.get(f"{base}/emissions", params={"facility": "nowhere"}, headers=headers).json()["total"] == 0
+    error(client.get(f"{base}/emissions", params={"limit": 5000}, headers=headers), 422, "invalid_input")
+
+    inventory = client.get(f"{base}/inventory", headers=headers).json()["items"]
+    location = [r for r in inventory if r.get("scope2_method") != "market"]
+    assert sum(r["co2e_t"] for r in location) == pytest.approx(summary["totals"]["total_location"], rel=1e-9)
+
+    error(client.get(f"{base}/neutrality", headers=headers), 404, "not_produced")  # dairy assesses no claim
+    error(client.get(f"{base}/pathway", headers=headers), 404, "not_produced")
+
+    report = client.get(f"{base}/report", headers=headers)
+    assert report.headers["content-type"].startswith("text/html") and "sandbox" in report.headers["content-security-policy"]
+    assert report.content == client.get(f"{base}/files/report.html", headers=headers).content
+    assert "attachment" in client.get(f"{base}/report", params={"download": True}, headers=headers).headers["content-disposition"]
+    files = client.get(f"{base}/files", headers=headers).json()
+    assert files == run["outputs"]
+    for f in files:
+        assert hashlib.sha256(client.get(f"{base}/files/{f['name']}", headers=headers).content).hexdigest() == f["sha256"]
+    error(client.get(f"{base}/files/nothing.csv", headers=headers), 404, "not_produced")
+
+
+def test_a_run_that_fails_tells_why_with_the_uploaded_file_row_and_column(world):
+    client, extra = world.client, world.org("failing")
+    project = client.post("/api/projects", json={"name": "p", "example": "dairy"}, headers=extra["headers"]).json()
+    path = f"/api/projects/{project['id']}"
+    settings = client.get(f"{path}/settings", headers=extra["headers"]).json()["toml"]
+    client.put(f"{path}/settings", json={"toml": settings.replace("start = 2024-01-01", "start = 2024-06-01")},
+               headers=extra["headers"])  # fmt: skip
+    activities = next(b for b in client.get(f"{path}/batches", headers=extra["headers"]).json() if b["kind"] == "activities")
+    run = world.wait(client.post(f"{path}/runs", headers=extra["headers"]).json()["id"], extra["headers"])
+    assert run["status"] == "failed" and run["totals"] is None and run["outputs"] == []
+    assert run["error"]["code"] == "invalid_input"
+    first = run["error"]["problems"][0]
+    assert (first["file"], first["batch"], first["row"], first["column"]) == ("activities.csv", activities["id"], 2, "date")
+    assert first["message"].startswith("activities.csv, row 2, column date: ")
+    error(client.get(f"/api/runs/{run['id']}/summary", headers=extra["headers"]), 409, "run_not_succeeded")
+
+
+def test_a_run_needs_settings_and_activities(world):
+    client, extra = world.client, world.org("empty")
+    project = client.post("/api/projects", json={"name": "p"}, headers=extra["headers"]).json()
+    error(client.post(f"/api/projects/{project['id']}/runs", headers=extra["headers"]), 409, "inputs_missing")
+
+
+def test_factor_search_and_sets_match_the_cli(world, library):
+    client, headers = world.client, bearer(world.b["viewer"])
+    found = client.get("/api/factors", params={"q": "天然气", "limit": 20}, headers=headers).json()["items"]
+    assert [r["factor_id"] for r in found] == library.search("天然气", 20)["factor_id"].to_list()
+    assert found and "fuel/natural_gas" in {r["key"] for r in found}
+    sets = client.get("/api/factors/sets", headers=headers).json()
+    assert {s["factor_set"]: s["sha256"] for s in sets} == {k: s.sha256 for k, s in library.sets.items()}
+    error(client.get("/api/factors", headers=headers), 422, "invalid_input")
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_shape(world):
+    error(world.client.get("/api/nothing", headers=world.a["headers"]), 404, "not_found")
+    error(world.client.delete("/api/projects", headers=world.a["headers"]), 405, "method_not_allowed")
+    bad = error(world.client.post("/api/projects", content=b"{not json", headers={**world.a["headers"],
+                "Content-Type": "application/json"}), 422, "invalid_input")  # fmt: skip
+    assert bad["problems"]
+
+
+def test_the_docs_page_and_openapi_load_nothing_from_the_network(world):
+    client = world.client
+    spec = client.get("/openapi.json").json()
+    assert spec["info"]["title"] == "dualcarbon API" and "/api/runs/{run_id}/emissions" in spec["paths"]
+    page = client.get("/docs").text
+    assert not re.search(r"(src|href)=[\"']?https?:", page) and "cdn" not in page.lower()
+    for asset in re.findall(r"(?:src|href)=\"(/docs/assets/[^\"]+)\"", page):
+        assert client.get(asset).status_code == 200
+    assert len(re.findall(r"/docs/assets/", page)) == 3
+
+
+def test_cors_is_closed_unless_origins_are_given(world, tmp_path):
+    preflight = {"Origin": "https://dashboard.example", "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "authorization"}  # fmt: skip
+    closed = world.client.options("/api/projects", headers=preflight)
+    assert "access-control-allow-origin" not in closed.headers
+    assert "access-control-allow-origin" not in world.client.get("/api/health", headers={"Origin": preflight["Origin"]}).headers
+    with api("duckdb", tmp_path, cors_origins=["https://dashboard.example"]) as client:
+        opened = client.options("/api/projects", headers=preflight)
+        assert opened.headers["access-control-allow-origin"] == "https://dashboard.example"
+        other = client.options("/api/projects", headers={**preflight, "Origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_sign_up_takes_the_setup_token_once_or_is_open_when_configured(tmp_path):
+    body = {"name": "org", "admin_name": "me"}
+    with api("duckdb", tmp_path / "a") as client:
+        error(client.post("/api/organisations", json=body), 401, "unauthorized")
+        error(client.post("/api/organisations", json=body, headers=bearer("dcs_wrong")), 401, "unauthorized")
+        assert client.post("/api/organisations", json=body, headers=bearer(SETUP_TOKEN)).status_code == 201
+        error(client.post("/api/organisations", json=body, headers=bearer(SETUP_TOKEN)), 403, "signup_closed")
+        assert client.get("/api/health").json()["signup"] == "closed"
+    with api("duckdb", tmp_path / "b", setup_token=None, open_signup=True) as client:
+        assert client.get("/api/health").json()["signup"] == "open"
+        first = client.post("/api/organisations", json=body).json()
+        second = client.post("/api/organisations", json=body).json()
+        assert first["organisation"]["id"] != second["organisation"]["id"]
+        assert json.dumps(first).count(first["token"]) == 1
+
+
+def test_neutrality_and_pathway_return_what_a_run_wrote(world):
+    """The neutrality and pathway jobs write summary.json's `neutrality`, neutrality.csv, pathway.json
+    and its CSV files; the endpoints return them as written (here, outputs stored for a run)."""
+    store, extra = world.client.app.state.store, world.org("claims")
+    org_id, user_id = extra["org"]["id"], extra["user"]["id"]
+    project = store.create_project(org_id, "p", user_id)
+    batch = store.add_batch(org_id, project["id"], "settings", "dualcarbon.toml", b"[organization]\n", None, user_id)
+    run = store.create_run(org_id, project["id"], "inventory", {}, [(batch, "dualcarbon.toml")], user_id, 5)
+    assessment = {"standard": "ISO14068-1", "status": "achieved", "balance": {"net": 0.0}, "checks": []}
+    outputs = {"summary.json": json.dumps({"totals": {}, "neutrality": assessment}).encode(),
+               "neutrality.csv": b"check,status\n9.1,passed\n",
+               "pathway.json": b'{"status": "optimal", "years": [2024, 2030]}',
+               "pathway.csv": b"year,net_t\n2024,100.5\n2030,50.0\n"}  # fmt: skip
+    assert store.claim_run(run["id"])
+    store.finish_run(run["id"], outputs, [], None)
+    client = world.client
+    neutrality = client.get(f"/api/runs/{run['id']}/neutrality", headers=extra["headers"]).json()
+    assert neutrality == {"assessment": assessment, "tables": {"neutrality": [{"check": 9.1, "status": "passed"}]}}
+    pathway = client.get(f"/api/runs/{run['id']}/pathway", headers=extra["headers"]).json()
+    assert pathway["pathway"] == {"status": "optimal", "years": [2024, 2030]}
+    assert pathway["tables"] == {"pathway": [{"year": 2024, "net_t": 100.5}, {"year": 2030, "net_t": 50.0}]}

@@ -1,0 +1,87 @@
+"""Schema migrations on DuckDB and PostgreSQL: from an empty database, and from every earlier
+version with data in it, to the same schema as a fresh database."""
+
+from __future__ import annotations
+
+import pytest
+import stores
+
+from dualcarbon.store import Store, StoreError
+from dualcarbon.store.db import connect
+from dualcarbon.store.migrate import current_version, migrate, migrations
+
+LATEST = migrations()[-1].version
+TABLES = {"schema_migrations", "organisations", "users", "tokens", "projects", "blobs", "batches", "runs",
+          "run_inputs", "run_outputs"}  # fmt: skip
+
+
+def columns(db) -> set[tuple[str, str, str]]:
+    """(table, column, type) of every column in the database's current schema."""
+    with db.transaction() as tx:
+        rows = tx.all("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                      "WHERE table_schema = current_schema()")  # fmt: skip
+    return {(r["table_name"], r["column_name"], r["data_type"].lower()) for r in rows}
+
+
+def test_migration_files_are_numbered_from_one_without_gaps():
+    found = migrations()
+    assert [m.version for m in found] == list(range(1, len(found) + 1))
+    assert LATEST >= 2  # an upgrade path exists to be tested below
+    for m in found:
+        assert m.statements() and all("%" not in s for s in m.statements())
+
+
+def test_an_empty_database_migrates_to_the_latest_schema(store_location):
+    db = connect(store_location)
+    try:
+        assert current_version(db) == 0
+        assert migrate(db) == list(range(1, LATEST + 1))
+        assert current_version(db) == LATEST
+        assert {t for t, _, _ in columns(db)} == TABLES
+        assert migrate(db) == []  # applied once only
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("previous", range(1, LATEST))
+def test_a_previous_version_migrates_to_the_latest_and_keeps_its_data(store_location, tmp_path, previous):
+    db = connect(store_location)
+    try:
+        assert migrate(db, target=previous) == list(range(1, previous + 1))
+        old = Store(db)  # what version 1 holds: organisations, users, tokens, projects, batches
+        org, user, token = old.create_organisation("某水泥有限公司", "管理员")
+        project = old.create_project(org["id"], "2024 inventory", user["id"])
+        batch = old.add_batch(org["id"], project["id"], "activities", "activities.csv", b"id,activity\n1,x\n", 1,
+                              user["id"])  # fmt: skip
+
+        assert migrate(db) == list(range(previous + 1, LATEST + 1))
+        store = Store(db)
+        assert store.authenticate(token)["org_id"] == org["id"]
+        assert store.project(org["id"], project["id"])["name"] == "2024 inventory"
+        assert store.blob(batch["sha256"]) == b"id,activity\n1,x\n"
+        run = store.create_run(org["id"], project["id"], "inventory", {}, [(batch, "activities/a.csv")], user["id"], 5)
+        assert store.run(org["id"], run["id"])["status"] == "queued"  # the newer tables work on old rows
+
+        backend = "postgresql" if store_location.startswith("postgresql") else "duckdb"
+        with stores.location(backend, tmp_path / "fresh") as fresh_location:
+            fresh = connect(fresh_location)
+            try:
+                migrate(fresh)
+                assert columns(db) == columns(fresh)
+            finally:
+                fresh.close()
+    finally:
+        db.close()
+
+
+def test_a_schema_newer_than_this_dualcarbon_is_refused(store_location):
+    db = connect(store_location)
+    try:
+        migrate(db)
+        with db.transaction(write=True) as tx:
+            tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', "
+                       "CAST('2030-01-01 00:00:00' AS TIMESTAMP))", [LATEST + 1])  # fmt: skip
+        with pytest.raises(StoreError, match="newer than this dualcarbon"):
+            migrate(db)
+    finally:
+        db.close()
