@@ -8,7 +8,7 @@ from typing import Callable
 
 import polars as pl
 
-from dualcarbon import collapse, engine, inventory, neutrality
+from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import write_outputs
 
@@ -38,6 +38,14 @@ def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) 
     return result
 
 
+def data_quality(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) -> dict:
+    """The data-quality record (``quality.assess``) in ``summary["data_quality"]``; records summed
+    into calculation groups (ledgers) keep no evidence references, so evidence is not assessed."""
+    evidence = None if project.ledger is not None else project.activities.select("_idx", "evidence", "_n")
+    inv.summary["data_quality"] = quality.assess(emissions, evidence)
+    return inv.summary["data_quality"]
+
+
 def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineResult, inventory.Inventory]:
     """Engine and inventory of a loaded project (``mapper`` spreads the ledger's partitions)."""
     result = engine.compute(project.activities, project.library, project.settings, project.instruments, project.spend)
@@ -51,26 +59,44 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
 
 def run(root: Path | str, out: Path | str | None = None, lang: str | None = None,
         progress: Callable[[str], None] | None = None, write: bool = True, batch_rows: int | None = None,
-        grouped: bool | None = None, mapper: Callable | None = None) -> JobResult:  # fmt: skip
+        grouped: bool | None = None, mapper: Callable | None = None, pdf: bool = False) -> JobResult:  # fmt: skip
     """Run the inventory of a project folder and write ``out/`` (atomically).
 
     ``mapper``: a ``map`` that runs the per-file passes elsewhere (``distributed.dask_mapper``).
+    ``pdf``: also write ``report.pdf`` (headless Chromium, ``report.pdf``); without an engine this
+    fails before anything is computed or written.
     """
     step = progress or (lambda _: None)
+    engine_path = None
+    if pdf and write:
+        from dualcarbon.report.pdf import find_engine
+
+        engine_path = find_engine()
     step("load")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     step("compute")
     result, inv = calculate(project, mapper or map)
+    data_quality(project, inv, result.emissions)
     assessment = assess(project, inv, result.emissions)
     written: list[Path] = []
     if write:
         step("report")
         from dualcarbon.report.html import render_report
 
-        html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources,
-                             lang or project.settings.report.lang)  # fmt: skip
+        report_lang = lang or project.settings.report.lang
+        html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, report_lang)
+        files = {"report.pdf": _pdf(inv, report_lang, engine_path)} if engine_path else None
         step("write")
         rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
         extra = {"neutrality.csv": assessment.checks_frame()} if assessment is not None else None
-        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, extra)
+        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, extra, files)
     return JobResult(project, inv, result.emissions, written, assessment)
+
+
+def _pdf(inv: inventory.Inventory, lang: str, engine_path: str) -> bytes:
+    """``report.pdf``: the report's print layout, printed by headless Chromium (``report.pdf``)."""
+    from dualcarbon.report.html import render_report
+    from dualcarbon.report.pdf import html_to_pdf
+
+    html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, print_layout=True)
+    return html_to_pdf(html, engine_path)

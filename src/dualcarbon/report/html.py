@@ -7,6 +7,12 @@ location-based and market-based side by side (GHG Protocol Scope 2 Guidance §7.
 neutrality assessment, its section shows the balance as a waterfall (base year → reductions →
 emissions → removals → credits → net), the checks, the credits and stands behind the balance,
 the claim wording the standard permits or what is missing, and a block for the verifier.
+
+The document is what a verifier reads: a table of contents, the organisation and its boundary,
+the results, per category the methods (formula, standard and clause, as each row's trace states
+them) with the factors and their citations, the data-quality notes, then the neutrality and
+pathway sections when present. ``print_layout`` renders the variant that ``report.pdf`` is
+printed from (every collapsible part open, no chart toolbars).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from markupsafe import Markup
 
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
+from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
 
 CATEGORIES = resources.files("dualcarbon.factors").joinpath("data", "categories.csv")
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -41,8 +48,14 @@ SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
 def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: pl.DataFrame,
-                  factor_sources: pl.DataFrame, lang: str) -> str:  # fmt: skip
-    """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document."""
+                  factor_sources: pl.DataFrame, lang: str, pathway: dict | None = None,
+                  print_layout: bool = False) -> str:  # fmt: skip
+    """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document.
+
+    ``pathway``: an optional section after neutrality (``sections/pathway.html.j2``: ``title``,
+    ``facts`` as label/value pairs, ``charts`` as embedded figures, ``tables`` with ``caption``,
+    ``columns`` and ``rows``, ``notes``); without it the section and its contents entry are absent.
+    """
     t = translator(lang)
     names = _category_names(lang)
     category_name = {code: name for (scheme, code), name in names.items() if scheme.startswith("ghgp_")}
@@ -59,20 +72,31 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
         "s": summary,
         "generator": summary.get("generator") or f"dualcarbon {__version__}",
         "font_family": Markup(FONT_FAMILY),
-        "plotly_js": Markup(plotly.offline.get_plotlyjs()) if any(charts.values()) else None,
+        "plotly_js": Markup(plotly.offline.get_plotlyjs()) if any(charts.values()) or _pathway_charts(pathway) else None,
         "charts": charts,
         "category_name": lambda code: category_name.get(code, ""),
         "scope3": _scope3_rows(summary.get("by_category") or [], names),
         "iso": [(r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
                 for r in summary.get("by_iso_category") or []],  # fmt: skip
         "facilities": summary.get("by_facility") or [],
+        "categories": category_rows(summary.get("by_category") or [], category_name),
+        "months": sorted((r for r in summary.get("by_month") or [] if r.get("month")), key=lambda r: r["month"]),
         "sources": emissions_by_source.with_columns(
             pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")).to_dicts(),
         "factors": factor_sources.to_dicts(),
         "warnings": [w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "")
                      for w in summary.get("warnings") or []],  # fmt: skip
+        "methods": method_blocks(summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t),
+        "quality": quality_view(summary.get("data_quality"), t),
+        "pathway": pathway,
+        "print_layout": print_layout,
     }
+    context["toc"] = table_of_contents(context, t)
     return _environment().get_template("report.html.j2").render(context)
+
+
+def _pathway_charts(pathway: dict | None) -> bool:
+    return bool(pathway and pathway.get("charts"))
 
 
 @cache
@@ -86,7 +110,7 @@ def _category_names(lang: str) -> dict[tuple[str, str], str]:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dualcarbon.report", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
-    env.filters.update(co2e=_co2e, qty=_quantity, factor=_factor_value)
+    env.filters.update(co2e=_co2e, qty=_quantity, factor=_factor_value, percent=percent, cell=_cell)
     return env
 
 
@@ -106,6 +130,13 @@ def _quantity(value: float | None) -> str:
 
 def _factor_value(value: float | None) -> str:
     return "—" if value is None else f"{value:.6g}"
+
+
+def _cell(value: object) -> str:
+    """A table cell of a section given as data: whole numbers as they are, others like tonnes."""
+    if value is None or isinstance(value, bool) or isinstance(value, int):
+        return "—" if value is None else str(value)
+    return _co2e(value) if isinstance(value, float) else str(value)
 
 
 def _label(t: Callable[..., str], key: str, value: object) -> str:
