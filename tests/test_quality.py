@@ -1,10 +1,9 @@
 """Data-quality notes (dualcarbon.quality) on a crafted inventory whose figures are checked by hand.
 
-The frame has seven activity records, shaped as the engine's emission rows (one row per activity ×
-gas, with the trace columns). The location-based total is 100 + 20 + 5 + 50 + 10 + 15 = 200 t
-CO2e: record 6's biogenic CO2 (7 t) is outside the scopes, and the market-based rows of record 5
-(GHG Protocol Scope 2 Guidance §7.1: the location-based figure counts every MWh once) are not
-counted again.
+The frame has seven activities, one a calculation group standing for three records (nine records
+in all), shaped as the engine's emission rows (one row per activity × gas, with the trace columns). The location-based total is 100 + 20 + 5 + 50 + 10 + 15 = 200 t
+CO2e: record 6's biogenic CO2 (7 t) is outside the scopes (GHG Protocol Corporate Standard Ch. 9),
+and the market-based rows of record 3 restate its electricity, so they are not counted again.
 """
 
 from __future__ import annotations

@@ -131,25 +131,19 @@ def methods_used(emissions: pl.DataFrame) -> list[dict]:
     A verifier reads, per category, which formula and which factors produced its figure.
     """
     keys = [k for k in METHOD_KEYS if k in emissions.columns]
-    n = pl.col("_n").first() if "_n" in emissions.columns else pl.lit(1, pl.Int64)
-    per_activity = emissions.group_by([*keys, "_idx"]).agg(
-        pl.col("co2e_t").filter(~pl.col("biogenic")).sum(), n.alias("records"),
-        pl.col("gas").unique(), pl.col("factor_ids").drop_nulls().unique(),
-    )  # fmt: skip
+    n = pl.col("_n") if "_n" in emissions.columns else pl.lit(1, pl.Int64)
+    first = pl.col("_idx").is_first_distinct()  # one row per activity record (a group stands for _n)
     out = (
-        per_activity.group_by(keys).agg(
-            pl.col("co2e_t").sum(), pl.col("records").sum(),
-            _explode(pl.col("gas")).unique().sort().alias("gases"),
-            _explode(_explode(_explode(pl.col("factor_ids")).str.split(";")).str.split("+"))
-            .str.strip_chars().unique().sort().alias("factor_ids"),
+        emissions.group_by(keys).agg(
+            pl.col("co2e_t").filter(~pl.col("biogenic")).sum(), n.filter(first).sum().alias("records"),
+            pl.col("gas").unique().sort().alias("gases"), pl.col("factor_ids").drop_nulls().unique(),
         )
         .sort("scope", "category", "scope2_method", "co2e_t", descending=[False, False, False, True], nulls_last=False)
     )  # fmt: skip
-    return out.to_dicts()
-
-
-def _explode(lists: pl.Expr) -> pl.Expr:
-    return lists.list.explode(keep_nulls=False, empty_as_null=False)
+    methods = out.to_dicts()  # a few rows per category: the trace's "a; b+c" id lists split here
+    for m in methods:
+        m["factor_ids"] = sorted({i.strip() for ids in m["factor_ids"] for part in ids.split(";") for i in part.split("+")})
+    return methods
 
 
 def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:

@@ -1,8 +1,9 @@
 """Data-quality notes of an inventory: what a verifier should look at before trusting a figure.
 
 Pure: emission rows (with their trace) and the activities' evidence references in, a
-``summary.json`` ``data_quality`` record out (the run's own warnings stay in ``warnings``). Shares are of the location-based total (GHG Protocol Scope 2
-Guidance §7.1: the location-based figure covers every MWh, so every row counts once).
+``summary.json`` ``data_quality`` record out (the run's own warnings stay in ``warnings``).
+Shares are of the location-based total, in which every activity counts once (the market-based
+rows restate Scope 2 electricity) and biogenic CO2 not at all.
 
 * region fallback: the factor's region (``region_used``) is coarser than the row's region
   (facility region → grid → country → GLOBAL; DESIGN.md "region");
@@ -50,10 +51,14 @@ def _records(frame: pl.DataFrame) -> pl.Expr:
     return (pl.col("_n").sum() if "_n" in frame.columns else pl.len()).cast(pl.Int64).alias("records")
 
 
-def _per_activity(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """One row per activity record and key: its CO2e and its weight ``_n``."""
-    n = pl.col("_n").first() if "_n" in rows.columns else pl.lit(1, pl.Int64)
-    return rows.group_by([*keys, "_idx"]).agg(pl.col("co2e_t").sum(), n.alias("_n"))
+def _by(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """CO2e and activity records by ``keys``, largest first (a calculation group stands for ``_n`` records)."""
+    n = pl.col("_n") if "_n" in rows.columns else pl.lit(1, pl.Int64)
+    first = pl.col("_idx").is_first_distinct()  # an activity's gases count as one record
+    return (
+        rows.group_by(keys).agg(pl.col("co2e_t").sum(), n.filter(first).sum().cast(pl.Int64).alias("records"))
+        .sort("co2e_t", "key", descending=[True, False])
+    )  # fmt: skip
 
 
 def _share(co2e_t: float, total_t: float) -> float | None:
@@ -63,12 +68,7 @@ def _share(co2e_t: float, total_t: float) -> float | None:
 def region_fallbacks(rows: pl.DataFrame, total_t: float) -> list[dict]:
     """Rows whose factor comes from a coarser region than their own, by activity and region pair."""
     keys = ["key", "region", "region_used", "factor_sets"]
-    fallen = rows.filter(pl.col("region_used").is_not_null() & (pl.col("region_used") != pl.col("region")))
-    out = (
-        _per_activity(fallen, keys).group_by(keys)
-        .agg(pl.col("co2e_t").sum(), pl.col("_n").sum().alias("records"))
-        .sort("co2e_t", "key", descending=[True, False])
-    )  # fmt: skip
+    out = _by(rows.filter(pl.col("region_used").is_not_null() & (pl.col("region_used") != pl.col("region"))), keys)
     return [{"key": r["key"], "region": r["region"], "region_used": r["region_used"], "factor_set": r["factor_sets"],
              "records": r["records"], "co2e_t": r["co2e_t"], "share": _share(r["co2e_t"], total_t)}
             for r in out.iter_rows(named=True)]  # fmt: skip
@@ -77,12 +77,7 @@ def region_fallbacks(rows: pl.DataFrame, total_t: float) -> list[dict]:
 def factor_years(rows: pl.DataFrame, total_t: float) -> list[dict]:
     """Rows whose factor is of another year than the activity (earlier or later), by activity and year pair."""
     keys = ["key", "year", "year_used", "factor_sets"]
-    off = rows.filter(pl.col("year_used").is_not_null() & (pl.col("year_used") != pl.col("year")))
-    out = (
-        _per_activity(off, keys).group_by(keys)
-        .agg(pl.col("co2e_t").sum(), pl.col("_n").sum().alias("records"))
-        .sort("co2e_t", "key", descending=[True, False])
-    )  # fmt: skip
+    out = _by(rows.filter(pl.col("year_used").is_not_null() & (pl.col("year_used") != pl.col("year"))), keys)
     return [{"key": r["key"], "year": r["year"], "year_used": r["year_used"], "factor_set": r["factor_sets"],
              "records": r["records"], "co2e_t": r["co2e_t"], "share": _share(r["co2e_t"], total_t)}
             for r in out.iter_rows(named=True)]  # fmt: skip
@@ -136,6 +131,9 @@ def assess(emissions: pl.DataFrame, evidence: pl.DataFrame | None) -> dict:
     ``evidence`` (``_idx``, ``evidence``, ``_n``) is None where records were summed into calculation
     groups (ledgers), which keep no evidence references: ``evidence`` is then null in the record.
     """
+    narrow = ["_idx", "_n", "key", "kind", "region", "region_used", "year", "year_used", "scope2_method", "biogenic",
+              "co2e_t", "quantity_base", "factor_ids", "factor_sets", "parameters"]  # fmt: skip
+    emissions = emissions.select([c for c in narrow if c in emissions.columns])  # filters copy no other text
     rows = counted(emissions)
     total_t = float(rows["co2e_t"].sum() or 0.0)
     return {
