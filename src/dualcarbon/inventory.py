@@ -105,6 +105,7 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
         "by_month": _by_month(e),
         "factor_sets": _factor_sets(emissions, library),
         "by_method": methods_used(emissions),
+        "gwp_values": _gwp_values(emissions),
         "warnings": warnings,
         "activity_rows": activity_rows,
         "emission_rows": int(e["_n"].sum()) if "_n" in e.columns else e.height,
@@ -144,6 +145,14 @@ def methods_used(emissions: pl.DataFrame) -> list[dict]:
     for m in methods:
         m["factor_ids"] = sorted({i.strip() for ids in m["factor_ids"] for part in ids.split(";") for i in part.split("+")})
     return methods
+
+
+def _gwp_values(emissions: pl.DataFrame) -> dict[str, float]:
+    """The GWP (100-year, the project's set) of each gas in the inventory, as the rows applied it."""
+    if "gwp" not in emissions.columns:
+        return {}
+    pairs = emissions.select("gas", "gwp").unique().sort("gas")
+    return {r["gas"]: r["gwp"] for r in pairs.iter_rows(named=True)}
 
 
 def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:

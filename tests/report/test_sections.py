@@ -85,6 +85,14 @@ def test_every_category_with_emissions_has_its_methods_and_factor_citations(repo
     assert "GHG Protocol Scope 2 Guidance §6.4" in block(html, "2.electricity")
 
 
+def test_gwp_values_applied_are_listed(report, cement):
+    _, html = report
+    section = html[html.index('<section id="methods">'):html.index('<div class="method-block"')]
+    gwp = cement.inventory.summary["gwp_values"]
+    assert gwp["CH4"] == 28.0 and gwp["N2O"] == 265.0  # IPCC AR5 WG1 Table 8.A.1
+    assert '<span class="code">CH4</span> 28' in section and '<span class="code">N2O</span> 265' in section
+
+
 def test_own_data_is_explained(report):
     lang, html = report
     process = block(html, "1.process")
