@@ -144,3 +144,13 @@ def test_unknown_language_is_an_input_error(tmp_path):
     result = runner.invoke(app, ["run", str(root), "--lang", "fr"])
     assert result.exit_code == 2 and "--lang" in result.output
     assert not (root / "out").exists()
+
+
+def test_outputs_are_byte_for_byte_reproducible(tmp_path):
+    """The same inputs give the same summary.json, inventory.csv and emissions.csv, run after run
+    (no order-dependent float sums: a published figure must be reproducible byte for byte)."""
+    root, _ = run_example(tmp_path, "cement-plant")
+    first = {n: (root / "out" / n).read_bytes() for n in ("summary.json", "inventory.csv", "emissions.csv")}
+    for _ in range(4):
+        assert CliRunner().invoke(app, ["run", str(root), "--lang", "en"]).exit_code == 0
+        assert {n: (root / "out" / n).read_bytes() for n in first} == first

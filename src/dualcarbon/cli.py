@@ -67,8 +67,11 @@ def run(
                                             "default: a local cluster of 2 worker processes."),
     batch_rows: Optional[int] = typer.Option(None, "--batch-rows", min=1000,
                                              help="Rows read at a time from Parquet ledgers (bounds memory)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write report.pdf (needs Chromium and CJK fonts: "
+                             "apt-get install chromium fonts-noto-cjk)."),
 ) -> None:
-    """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html."""
+    """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
+    (and report.pdf with --pdf)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from dualcarbon.project import job
@@ -93,10 +96,10 @@ def run(
                 from dualcarbon.project.distributed import dask_mapper
 
                 with dask_mapper(scheduler) as mapper:
-                    return job.run(project, out, lang, progress, batch_rows=batch_rows, mapper=mapper)
-            return job.run(project, out, lang, progress, batch_rows=batch_rows)
+                    return job.run(project, out, lang, progress, batch_rows=batch_rows, mapper=mapper, pdf=pdf)
+            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf)
 
-        result = _guard(work, lang)
+        result = _guard(lambda: _pdf_guard(work, lang), lang)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
     if result.inventory.summary.get("neutrality"):
@@ -104,6 +107,28 @@ def run(
     t = _t(lang)
     for path in result.written:
         console.print(t("cli.wrote", path=str(path)), highlight=False)
+    if pdf and lang == "zh":
+        from dualcarbon.report.pdf import cjk_font_installed
+
+        if cjk_font_installed() is False:
+            err.print(f"[yellow]! {t('cli.no_cjk_font')}[/]", highlight=False)
+
+
+def _pdf_guard(work, lang: str | None):
+    """``work()``, with a missing PDF engine reported as what to install (exit 2, nothing written)."""
+    from dualcarbon.report.pdf import PdfEngineMissing, PdfRenderError
+
+    try:
+        return work()
+    except PdfEngineMissing as exc:
+        _, err = _console()
+        err.print(f"[bold red]{_t(lang)('cli.pdf_engine_missing')}[/]", highlight=False)
+        err.print(f"  {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    except PdfRenderError as exc:
+        _, err = _console()
+        err.print(f"internal error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
 
 
 def _print_summary(console, summary: dict, lang: str) -> None:

@@ -90,7 +90,9 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
         "schema": SCHEMA,
         "generator": f"dualcarbon {__version__}",
         "organization": {"name": settings.organization.name, "name_en": settings.organization.name_en,
-                         "boundary": settings.organization.boundary},
+                         "boundary": settings.organization.boundary, "country": settings.organization.country,
+                         "region": settings.organization.region, "sector": settings.organization.sector},
+        "method": {"factor_sets": settings.factor_sets(), "proxy_regions": list(settings.method.proxy_regions)},
         "period": {"start": settings.period.start.isoformat(), "end": settings.period.end.isoformat()},
         "gwp_set": settings.method.gwp,
         "unit": "t CO2e",
@@ -102,6 +104,8 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
         "by_facility": _split_columns(lines.with_columns(pl.lit(False).alias("biogenic")), "facility"),
         "by_month": _by_month(e),
         "factor_sets": _factor_sets(emissions, library),
+        "by_method": methods_used(emissions),
+        "gwp_values": _gwp_values(emissions),
         "warnings": warnings,
         "activity_rows": activity_rows,
         "emission_rows": int(e["_n"].sum()) if "_n" in e.columns else e.height,
@@ -115,6 +119,40 @@ def _category_record(row: dict) -> dict:
     if row["scope"] == "2":
         record["scope2_method"] = row["scope2_method"] or "both"
     return record
+
+
+METHOD_KEYS = ["scope", "category", "kind", "scope2_method", "formula"]
+
+
+def methods_used(emissions: pl.DataFrame) -> list[dict]:
+    """Each calculation method applied in each category, as the trace states it: the formula (with
+    its standard and clause), the gases, the activity records, the CO2e it gave (biogenic CO2
+    excluded, GHG Protocol Corporate Standard Ch. 9) and the ids of the factors it used.
+
+    A verifier reads, per category, which formula and which factors produced its figure.
+    """
+    keys = [k for k in METHOD_KEYS if k in emissions.columns]
+    n = pl.col("_n") if "_n" in emissions.columns else pl.lit(1, pl.Int64)
+    first = pl.col("_idx").is_first_distinct()  # one row per activity record (a group stands for _n)
+    out = (
+        emissions.group_by(keys).agg(
+            pl.col("co2e_t").filter(~pl.col("biogenic")).sum(), n.filter(first).sum().alias("records"),
+            pl.col("gas").unique().sort().alias("gases"), pl.col("factor_ids").drop_nulls().unique(),
+        )
+        .sort("scope", "category", "scope2_method", "co2e_t", descending=[False, False, False, True], nulls_last=False)
+    )  # fmt: skip
+    methods = out.to_dicts()  # a few rows per category: the trace's "a; b+c" id lists split here
+    for m in methods:
+        m["factor_ids"] = sorted({i.strip() for ids in m["factor_ids"] for part in ids.split(";") for i in part.split("+")})
+    return methods
+
+
+def _gwp_values(emissions: pl.DataFrame) -> dict[str, float]:
+    """The GWP (100-year, the project's set) of each gas in the inventory, as the rows applied it."""
+    if "gwp" not in emissions.columns:
+        return {}
+    pairs = emissions.select("gas", "gwp").unique().sort("gas")
+    return {r["gas"]: r["gwp"] for r in pairs.iter_rows(named=True)}
 
 
 def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 import polars as pl
 
-from dualcarbon import collapse, engine, inventory, neutrality
+from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import write_outputs
 
@@ -44,6 +44,14 @@ def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) 
     return result
 
 
+def data_quality(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) -> dict:
+    """The data-quality record (``quality.assess``) in ``summary["data_quality"]``; records summed
+    into calculation groups (ledgers) keep no evidence references, so evidence is not assessed."""
+    evidence = None if project.ledger is not None else project.activities.select("_idx", "evidence", "_n")
+    inv.summary["data_quality"] = quality.assess(emissions, evidence)
+    return inv.summary["data_quality"]
+
+
 def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineResult, inventory.Inventory]:
     """Engine and inventory of a loaded project (``mapper`` spreads the ledger's partitions)."""
     result = engine.compute(project.activities, project.library, project.settings, project.instruments, project.spend)
@@ -71,26 +79,34 @@ def read_measures(root: Path) -> tuple[list, str]:
 
 def run(root: Path | str, out: Path | str | None = None, lang: str | None = None,
         progress: Callable[[str], None] | None = None, write: bool = True, batch_rows: int | None = None,
-        grouped: bool | None = None, mapper: Callable | None = None, pathway: bool = False) -> JobResult:  # fmt: skip
+        grouped: bool | None = None, mapper: Callable | None = None, pathway: bool = False,
+        pdf: bool = False) -> JobResult:  # fmt: skip
     """Run the inventory of a project folder (and its neutrality assessment when configured) and
     write ``out/`` atomically.
 
     ``pathway``: also the least-cost pathway to ``[targets]`` (``dualcarbon pathway``), adding
     pathway.csv, measures_plan.csv, abatement.csv and pathway.json (docs/pathway.md).
     ``mapper``: a ``map`` that runs the per-file passes elsewhere (``distributed.dask_mapper``).
+    ``pdf``: also write ``report.pdf`` (headless Chromium, ``report.pdf``); without an engine this
+    fails before anything is computed or written.
     """
     step = progress or (lambda _: None)
+    engine_path = None
+    if pdf and write:
+        from dualcarbon.report.pdf import find_engine
+
+        engine_path = find_engine()
     step("load")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
     step("compute")
     result, inv = calculate(project, mapper or map)
+    data_quality(project, inv, result.emissions)
     assessment = assess(project, inv, result.emissions)
     plan = None
     if pathway:
-        from dualcarbon.pathway import compute as pathway_compute
-
         from dualcarbon.neutrality.sinks import annual_removals
+        from dualcarbon.pathway import compute as pathway_compute
 
         step("optimize")
         years = list(range(project.settings.period.start.year, 2201))
@@ -103,6 +119,7 @@ def run(root: Path | str, out: Path | str | None = None, lang: str | None = None
         from dualcarbon.report.html import render_report
 
         html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan)
+        files = {"report.pdf": _pdf(inv, lang, engine_path, plan)} if engine_path else None
         step("write")
         rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
         tables = {"neutrality.csv": assessment.checks_frame()} if assessment is not None else {}
@@ -111,7 +128,7 @@ def run(root: Path | str, out: Path | str | None = None, lang: str | None = None
             tables |= {"pathway.csv": plan.plan.table, "measures_plan.csv": plan.plan.measures,
                        "abatement.csv": plan.plan.abatement}  # fmt: skip
             texts["pathway.json"] = _pathway_json(plan, lang)
-        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, tables, texts)
+        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, tables, texts, files)
     return JobResult(project, inv, result.emissions, written, assessment, plan)
 
 
@@ -142,3 +159,13 @@ def _pathway_json(plan: compute.Result, lang: str) -> str:
         "macc": json.loads(charts.macc_figure(plan.plan.macc, t, lang, plan.settings.currency).to_json()),
     }
     return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def _pdf(inv: inventory.Inventory, lang: str, engine_path: str, plan: compute.Result | None = None) -> bytes:
+    """``report.pdf``: the report's print layout, printed by headless Chromium (``report.pdf``)."""
+    from dualcarbon.report.html import render_report
+    from dualcarbon.report.pdf import html_to_pdf
+
+    html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan,
+                         print_layout=True)  # fmt: skip
+    return html_to_pdf(html, engine_path)

@@ -31,10 +31,11 @@ def emissions_table(emissions: pl.DataFrame, ordered: bool = False) -> pl.DataFr
 
 def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame | Iterable[pl.DataFrame],
                   report_html: str | None, extra: dict[str, pl.DataFrame] | None = None,
-                  extra_text: dict[str, str] | None = None) -> list[Path]:  # fmt: skip
+                  extra_text: dict[str, str] | None = None, files: dict[str, bytes] | None = None) -> list[Path]:  # fmt: skip
     """Write summary.json, emissions.csv, inventory.csv, report.html (and extras) atomically.
 
-    ``extra``: more tables written as CSV; ``extra_text``: more text files (UTF-8), by file name.
+    ``extra``: more tables written as CSV; ``extra_text``: more text files (UTF-8), by file name;
+    ``files``: more documents (``report.pdf``) as bytes, by file name.
 
     ``emissions`` is one frame, or batches already in row order (large ledgers), appended in turn.
     """
@@ -58,6 +59,8 @@ def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame |
             (tmp / name).write_text(text, encoding="utf-8")
         if report_html is not None:
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
+        for name, data in (files or {}).items():
+            (tmp / name).write_bytes(data)
         _replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -7,6 +7,12 @@ location-based and market-based side by side (GHG Protocol Scope 2 Guidance §7.
 neutrality assessment, its section shows the balance as a waterfall (base year → reductions →
 emissions → removals → credits → net), the checks, the credits and stands behind the balance,
 the claim wording the standard permits or what is missing, and a block for the verifier.
+
+The document is what a verifier reads: a table of contents, the organisation and its boundary,
+the results, per category the methods (formula, standard and clause, as each row's trace states
+them) with the factors and their citations, the data-quality notes, then the neutrality and
+pathway sections when present. ``print_layout`` renders the variant that ``report.pdf`` is
+printed from (every collapsible part open, no chart toolbars).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from markupsafe import Markup
 
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
+from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
 
 if TYPE_CHECKING:  # the pathway (and its solver) is imported only when a report has a pathway
     from dualcarbon.pathway.compute import Result as PathwayResult
@@ -45,9 +52,12 @@ SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
 def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: pl.DataFrame,
-                  factor_sources: pl.DataFrame, lang: str, pathway: PathwayResult | None = None) -> str:  # fmt: skip
+                  factor_sources: pl.DataFrame, lang: str, pathway: PathwayResult | None = None,
+                  print_layout: bool = False) -> str:  # fmt: skip
     """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document;
-    with a pathway section when ``pathway`` (``dualcarbon pathway``) is given."""
+    with a pathway section (``sections/pathway.html.j2``) when ``pathway`` (``dualcarbon pathway``)
+    is given, and without its contents entry otherwise. ``print_layout``: the layout for report.pdf.
+    """
     t = translator(lang)
     names = _category_names(lang)
     category_name = {code: name for (scheme, code), name in names.items() if scheme.startswith("ghgp_")}
@@ -74,13 +84,19 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
         "iso": [(r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
                 for r in summary.get("by_iso_category") or []],  # fmt: skip
         "facilities": summary.get("by_facility") or [],
+        "categories": category_rows(summary.get("by_category") or [], category_name),
+        "months": sorted((r for r in summary.get("by_month") or [] if r.get("month")), key=lambda r: r["month"]),
         "sources": emissions_by_source.with_columns(
             pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")).to_dicts(),
         "factors": factor_sources.to_dicts(),
         "warnings": [w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "")
                      for w in summary.get("warnings") or []],  # fmt: skip
+        "methods": method_blocks(summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t),
+        "quality": quality_view(summary.get("data_quality"), t),
         "pathway": section,
+        "print_layout": print_layout,
     }
+    context["toc"] = table_of_contents(context, t)
     return _environment().get_template("report.html.j2").render(context)
 
 
@@ -95,7 +111,7 @@ def _category_names(lang: str) -> dict[tuple[str, str], str]:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dualcarbon.report", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
-    env.filters.update(co2e=_co2e, qty=_quantity, factor=_factor_value)
+    env.filters.update(co2e=_co2e, qty=_quantity, factor=_factor_value, percent=percent, cell=_cell)
     return env
 
 
@@ -115,6 +131,13 @@ def _quantity(value: float | None) -> str:
 
 def _factor_value(value: float | None) -> str:
     return "—" if value is None else f"{value:.6g}"
+
+
+def _cell(value: object) -> str:
+    """A table cell of a section given as data: whole numbers as they are, others like tonnes."""
+    if value is None or isinstance(value, bool) or isinstance(value, int):
+        return "—" if value is None else str(value)
+    return _co2e(value) if isinstance(value, float) else str(value)
 
 
 def _label(t: Callable[..., str], key: str, value: object) -> str:
@@ -225,6 +248,7 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
         charts["pathway_macc"] = _figure_html(
             pathway_charts.macc_figure(plan.macc, t, lang, result.settings.currency), "chart-macc", 420)
     return {
+        "title": t("section.pathway"),
         "s": summary,
         "name": summary["targets"][f"name_{lang}"],
         "shortfalls": [s[f"message_{lang}"] for s in summary["shortfalls"]],

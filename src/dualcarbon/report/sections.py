@@ -1,0 +1,150 @@
+"""What the verifier's sections of the report show, prepared from the summary record: the table of
+contents, the methods and factor sources of each category, and the data-quality notes.
+
+Pure functions: records and frames in, plain dicts and lists out, which the templates lay out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+# (section id, heading key, whether the section is shown), in document order; the contents list
+# and the numbered headings both follow this order.
+SECTIONS: list[tuple[str, str, Callable[[dict], bool]]] = [
+    ("organization", "section.organization", lambda c: True),
+    ("key-figures", "section.key_figures", lambda c: True),
+    ("breakdown", "section.breakdown", lambda c: bool(c["charts"]["breakdown"])),
+    ("categories", "section.categories", lambda c: True),
+    ("by-gas", "section.by_gas", lambda c: True),
+    ("scope3", "section.scope3", lambda c: True),
+    ("iso-categories", "section.iso_categories", lambda c: bool(c["iso"])),
+    ("facilities", "section.facilities", lambda c: bool(c["facilities"])),
+    ("monthly", "section.monthly", lambda c: bool(c["months"])),
+    ("sources", "section.sources", lambda c: True),
+    ("methods", "section.methods", lambda c: True),
+    ("data-quality", "section.data_quality", lambda c: True),
+    ("neutrality", "section.neutrality", lambda c: c["s"].get("neutrality") is not None),
+    ("pathway", "section.pathway", lambda c: bool(c["pathway"])),
+]
+# Trace ids that name no library factor: the row's own measured parameters, the facility's
+# clinker analysis, a Scope 2 instrument, a GWP value (docs/cli.md, "Reading the results").
+OWN_DATA = {"row:ncv": "ref.row_ncv", "row:carbon_content": "ref.row_carbon_content", "row:measured": "ref.row_measured",
+            "facility:clinker_oxides": "ref.facility_clinker_oxides"}  # fmt: skip
+
+
+def table_of_contents(context: dict, t: Callable[..., str]) -> list[dict]:
+    """The sections the report shows, in order: ``id`` and ``title`` (numbered by the stylesheet)."""
+    out = []
+    for section_id, key, shown in SECTIONS:
+        if shown(context):
+            title = (context["pathway"] or {}).get("title") if section_id == "pathway" else None
+            out.append({"id": section_id, "title": title or t(key)})
+    return out
+
+
+def category_rows(by_category: list[dict], category_name: dict[str, str]) -> list[dict]:
+    """One row per category with its location- and market-based CO2e (they differ only in Scope 2,
+    GHG Protocol Scope 2 Guidance §7.1), and a subtotal row per scope, in category order."""
+    order = list(category_name)
+    rows: dict[tuple[str, str], dict] = {}
+    for r in by_category:
+        row = rows.setdefault((r["scope"], r["category"]), {"scope": r["scope"], "category": r["category"],
+                                                            "name": category_name.get(r["category"], ""),
+                                                            "location_t": 0.0, "market_t": 0.0, "total": False})  # fmt: skip
+        method = r.get("scope2_method")
+        if method in (None, "location", "both"):
+            row["location_t"] += r["co2e_t"]
+        if method in (None, "market", "both"):
+            row["market_t"] += r["co2e_t"]
+    ranked = sorted(rows.values(), key=lambda r: (r["scope"], order.index(r["category"]) if r["category"] in order
+                                                  else len(order), r["category"]))  # fmt: skip
+    out: list[dict] = []
+    for scope in dict.fromkeys(r["scope"] for r in ranked):
+        members = [r for r in ranked if r["scope"] == scope]
+        out += members
+        out.append({"scope": scope, "category": "", "name": "", "total": True,
+                    "location_t": sum(r["location_t"] for r in members), "market_t": sum(r["market_t"] for r in members)})  # fmt: skip
+    return out
+
+
+def _reference(factor_id: str, gwp_set: str | None, t: Callable[..., str]) -> str:
+    """A person's reading of a trace id that is not a library factor."""
+    if factor_id in OWN_DATA:
+        return t(OWN_DATA[factor_id])
+    prefix, _, rest = factor_id.partition(":")
+    if prefix == "credits":
+        return t("ref.credits", id=rest)
+    if prefix == "gwp":
+        return t("ref.gwp", gas=rest, gwp=gwp_set or "")
+    return factor_id
+
+
+def method_blocks(by_method: list[dict], factor_sources: pl.DataFrame, category_name: dict[str, str],
+                  gwp_set: str | None, t: Callable[..., str]) -> list[dict]:  # fmt: skip
+    """Per category with emissions: the methods applied (formula with standard and clause, gases,
+    records, CO2e), the library factors they used with their citations, and the project's own data.
+
+    ``by_method`` is ``summary["by_method"]`` (``inventory.methods_used``); ``factor_sources`` the
+    factors used (``inventory._factor_sources``) with ``factor_id``.
+    """
+    factors = {f["factor_id"]: f for f in factor_sources.to_dicts() if f.get("factor_id")}
+    blocks: dict[tuple[str, str], dict] = {}
+    for m in by_method:
+        code = (m.get("scope") or "", m.get("category") or "")
+        block = blocks.setdefault(code, {"scope": code[0], "category": code[1], "name": category_name.get(code[1], ""),
+                                         "co2e_t": 0.0, "methods": [], "factor_ids": [], "own": []})  # fmt: skip
+        if m.get("scope2_method") in (None, "location"):
+            block["co2e_t"] += m.get("co2e_t") or 0.0
+        kind = m.get("kind") or ""
+        name = t(f"method.{kind}")
+        block["methods"].append(m | {"name": "" if name == f"method.{kind}" else name})
+        for factor_id in m.get("factor_ids") or []:
+            if factor_id in block["factor_ids"]:
+                continue
+            block["factor_ids"].append(factor_id)
+            if factor_id not in factors:
+                block["own"].append({"id": factor_id, "text": _reference(factor_id, gwp_set, t)})
+    for block in blocks.values():
+        used = [factors[i] for i in block.pop("factor_ids") if i in factors]
+        block["factors"] = sorted(used, key=lambda f: (f.get("activity") or "", f.get("gas") or "", f["factor_id"]))
+    return list(blocks.values())
+
+
+def quality_view(record: dict | None, t: Callable[..., str]) -> dict | None:
+    """The data-quality section: headline notes (one sentence each, in the report's language) and
+    the record's tables (``quality.assess``); None when the summary has no such record."""
+    if not record:
+        return None
+    notes: list[str] = []
+    tiers = {r["tier"]: r for r in record.get("tiers") or []}
+    share = percent
+    if tiers.get("1", {}).get("co2e_t"):
+        notes.append(t("quality.note.tier1", share=share(tiers["1"]["share"])))
+    fallbacks = record.get("region_fallbacks") or []
+    if fallbacks:
+        notes.append(t("quality.note.region_fallback", n=len(fallbacks),
+                       share=share(sum(r["share"] or 0.0 for r in fallbacks))))  # fmt: skip
+    years = record.get("factor_years") or []
+    if years:
+        notes.append(t("quality.note.factor_year", n=len(years), share=share(sum(r["share"] or 0.0 for r in years))))
+    evidence = record.get("evidence")
+    if evidence is None:
+        notes.append(t("quality.note.evidence_not_tracked"))
+    elif evidence["records"]:
+        notes.append(t("quality.note.evidence_missing", records=evidence["records"], total=evidence["total_records"],
+                       share=share(evidence["share"])))  # fmt: skip
+    else:
+        notes.append(t("quality.note.evidence_complete", total=evidence["total_records"]))
+    coverage = record.get("scope2_coverage")
+    if coverage is not None:
+        notes.append(t("quality.note.scope2_coverage", share=share(coverage["share"]), covered=f"{coverage['covered_mwh']:,.0f}",
+                       mwh=f"{coverage['mwh']:,.0f}"))  # fmt: skip
+    return {"notes": notes, "tiers": record.get("tiers") or [], "region_fallbacks": fallbacks, "factor_years": years,
+            "scope2_coverage": coverage}  # fmt: skip
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage with one decimal ("33.6 %"); "—" when undefined."""
+    return "—" if share is None or share != share else f"{share * 100:.1f} %"

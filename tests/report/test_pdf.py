@@ -1,0 +1,114 @@
+"""report.pdf: the Chinese cement example printed by headless Chromium, then read back with PDFium.
+
+Chromium and the CJK fonts come from Debian (``.ci/run`` installs ``chromium fonts-noto-cjk``).
+Without Chromium the rendering tests are skipped on a developer's machine and fail in CI, so
+they cannot pass unnoticed there; the missing-engine test runs everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from dualcarbon.cli import app
+from dualcarbon.report import pdf
+
+ORG = "冀东某水泥有限公司"
+
+
+def engine_or_skip() -> str:
+    try:
+        return pdf.find_engine()
+    except pdf.PdfEngineMissing:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium (see .ci/run)")
+        pytest.skip("no Chromium: apt-get install chromium fonts-noto-cjk")
+
+
+def copy_example(root: Path, name: str = "cement-plant") -> Path:
+    with resources.as_file(resources.files("dualcarbon").joinpath("examples", name)) as src:
+        shutil.copytree(src, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> tuple[Path, object]:
+    engine_or_skip()
+    pdfium = pytest.importorskip("pypdfium2")
+    root = copy_example(tmp_path_factory.mktemp("pdf") / "cement")
+    result = CliRunner().invoke(app, ["run", str(root), "--pdf", "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "report.pdf" in result.output
+    path = root / "out" / "report.pdf"
+    return path, pdfium.PdfDocument(path)
+
+
+def test_pdf_is_written_with_the_other_outputs(printed):
+    path, document = printed
+    names = {p.name for p in path.parent.iterdir()}
+    assert names == {"summary.json", "emissions.csv", "inventory.csv", "neutrality.csv", "report.html", "report.pdf"}
+    assert path.read_bytes().startswith(b"%PDF")
+    assert len(document) >= 5
+    width, height = document[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+def test_first_page_renders_with_chinese_glyphs(printed):
+    _, document = printed
+    page = document[0]
+    image = page.render(scale=2).to_numpy()
+    grey = image[..., :3].mean(axis=2)
+    dark = float((grey < 128).mean())
+    assert 0.005 < dark < 0.5, dark  # text on a white page, neither blank nor black
+    text = page.get_textpage()
+    content = text.get_text_range()
+    assert ORG in content and "温室气体排放清单" in content and "组织与边界" in content
+    # Real CJK glyphs differ in shape; a missing font draws the same box (.notdef) for each.
+    start = content.index(ORG)
+    boxes = [text.get_charbox(start + i, loose=False) for i in range(len(ORG))]
+    shapes = {(round(right - left, 1), round(top - bottom, 1)) for left, bottom, right, top in boxes}
+    assert len(shapes) >= len(ORG) // 2, shapes
+    assert all(right - left > 3 for left, _, right, _ in boxes)  # glyphs of a body-text size, not slivers
+
+
+def test_every_section_and_the_charts_are_printed(printed):
+    _, document = printed
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    for heading in ("组织与边界", "分类别排放量", "核算方法与排放因子来源", "数据质量", "碳中和评价"):
+        assert heading in text, heading
+    assert "GB/T 32151.8-2015" in text and "GEC-2024-001" in text
+    assert f"1 / {len(document)}" in text  # page numbers from the @page margin boxes
+
+
+def test_plotly_charts_are_drawn(printed):
+    """plotly.js ran before printing: the breakdown chart's bars, in plotly's first two colours
+    (#636efa, #00cc96), fill a page of the PDF (rendered as RGB, not PDFium's default BGR)."""
+    _, document = printed
+    pages = [document[i].render(scale=1, rev_byteorder=True).to_numpy()[..., :3].astype(int) for i in range(len(document))]
+    for colour in ((0x63, 0x6E, 0xFA), (0x00, 0xCC, 0x96)):
+        near = max(int((np.abs(rgb - np.array(colour)).sum(axis=2) < 40).sum()) for rgb in pages)
+        assert near > 500, (colour, near)
+
+
+def test_missing_engine_says_what_to_install_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv(pdf.ENGINE_ENV, str(tmp_path / "no-such-chromium"))
+    root = copy_example(tmp_path / "cement")
+    result = CliRunner().invoke(app, ["run", str(root), "--pdf", "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    output = " ".join(result.output.split())
+    assert "apt-get install chromium fonts-noto-cjk" in output and "Nothing was written" in output
+    assert not (root / "out").exists()
+
+
+def test_render_error_names_the_exit_code(tmp_path):
+    fake = tmp_path / "fake-chromium"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with pytest.raises(pdf.PdfRenderError, match="exit code 3.*cannot open display"):
+        pdf.html_to_pdf("<html></html>", engine=str(fake))
