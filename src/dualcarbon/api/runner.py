@@ -26,11 +26,11 @@ from dualcarbon.store import folder as layout
 
 log = logging.getLogger("dualcarbon.api.runs")
 # The main job's progress steps (``project.job.run``), then storing the outputs.
-STEPS = ("load", "compute", "report", "write", "store")
+STEPS = ("load", "compute", "optimize", "report", "write", "store")  # "optimize" only with a pathway
 TERMINAL = ("succeeded", "failed")
 
 
-def execute(root: str, lang: str | None) -> dict:
+def execute(root: str, lang: str | None, pathway: bool = False) -> dict:
     """In a worker process: the main job on a project folder; outputs go to ``root/out``.
 
     Returns plain data (exceptions do not cross processes intact): ``{"ok": True}``, or the
@@ -47,7 +47,7 @@ def execute(root: str, lang: str | None) -> dict:
         os.replace(tmp, progress_file)
 
     try:
-        job.run(root, Path(root) / "out", lang, progress)
+        job.run(root, Path(root) / "out", lang, progress, pathway=pathway)
     except InputError as exc:
         return {"ok": False, "problems": [asdict(p) for p in exc.problems]}
     except Exception as exc:  # noqa: BLE001 - reported on the run, with the traceback in the log
@@ -125,21 +125,21 @@ class Runner:
             root = Path(tmp) / "project"
             layout.write(root, ((row["path"], self.store.blob(row["sha256"])) for row in inputs))
             options = _options(run)
-            future = self._submit(str(root), options.get("lang"))
+            future = self._submit(str(root), options.get("lang"), bool(options.get("pathway")))
             step = None
             while True:
                 try:
                     outcome = future.result(timeout=self.poll_seconds)
                     break
                 except FutureTimeout:
-                    step = self._progress(run_id, Path(tmp) / "progress", step)
+                    step = self._progress(run_id, Path(tmp) / "progress", step, bool(options.get("pathway")))
                 except BrokenProcessPool:  # the worker process died (killed, out of memory): a new pool
                     self._renew_pool()
                     outcome = {"ok": False, "internal": "the worker process computing the run stopped abruptly "
                                "(out of memory?)", "traceback": ""}  # fmt: skip
                     break
             if outcome["ok"]:
-                self.store.run_progress(run_id, "store", STEPS.index("store"))
+                self.store.run_progress(run_id, "store", _done("store", bool(options.get("pathway"))))
                 self._notify()
                 out = root / "out"
                 outputs = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
@@ -155,10 +155,10 @@ class Runner:
                 log.error("run %s failed: %s", run_id, outcome["traceback"])
                 self.store.finish_run(run_id, None, None, {"code": "internal", "message": outcome["internal"]})
 
-    def _submit(self, root: str, lang: str | None) -> Future:
+    def _submit(self, root: str, lang: str | None, pathway: bool = False) -> Future:
         with self._pool_lock:
             assert self._pool is not None, "the runner is not started"
-            return self._pool.submit(execute, root, lang)
+            return self._pool.submit(execute, root, lang, pathway)
 
     def _renew_pool(self) -> None:
         with self._pool_lock:
@@ -169,15 +169,21 @@ class Runner:
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
-    def _progress(self, run_id: str, progress_file: Path, last: str | None) -> str | None:
+    def _progress(self, run_id: str, progress_file: Path, last: str | None, pathway: bool) -> str | None:
         try:
             step = progress_file.read_text(encoding="utf-8")
         except FileNotFoundError:
             return last
         if step != last and step in STEPS:
-            self.store.run_progress(run_id, step, STEPS.index(step))
+            self.store.run_progress(run_id, step, _done(step, pathway))
             self._notify()
         return step
+
+
+def _done(step: str, pathway: bool = True) -> int:
+    """Steps done when ``step`` starts (an inventory run has no "optimize" step)."""
+    done = STEPS.index(step)
+    return done if pathway or done <= STEPS.index("optimize") else done - 1
 
 
 def _options(run: dict) -> dict:

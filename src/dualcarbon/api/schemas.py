@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["viewer", "editor", "admin"]
-Kind = Literal["settings", "activities", "credits", "factors"]
+Kind = Literal["settings", "activities", "credits", "factors", "sinks", "measures", "documents"]
 Status = Literal["queued", "running", "succeeded", "failed"]
 
 
@@ -49,8 +49,9 @@ class TokenCreate(_Body):
 
 class ProjectCreate(_Body):
     name: str = Field(min_length=1, max_length=200)
-    example: Literal["cement-plant", "dairy", "us-office"] | None = Field(
-        None, description="Start from a bundled example: its dualcarbon.toml, activities and credits become "
+    example: Literal["cement-plant", "dairy", "us-office", "daxing-district"] | None = Field(
+        None, description="Start from a bundled example: every file of it (dualcarbon.toml, activities, credits, "
+                          "sinks, measures, plan documents) becomes "
                           "the project's first batches (like `dualcarbon init --example`).")  # fmt: skip
 
 
@@ -68,6 +69,8 @@ class SettingsPut(_Body):
 
 class RunCreate(_Body):
     lang: Literal["zh", "en"] | None = Field(None, description="Language of the report (default: the settings').")
+    pathway: bool = Field(False, description="Also the least-cost pathway to the settings' [targets] "
+                          "(as `dualcarbon pathway`): pathway.csv, measures_plan.csv, abatement.csv, pathway.json.")
 
 
 # -- responses ------------------------------------------------------------------------------------------

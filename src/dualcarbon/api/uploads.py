@@ -20,7 +20,12 @@ SUFFIXES = {
     "activities": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
     "credits": (".csv", ".tsv", ".xlsx", ".parquet"),
     "factors": (".csv",),
+    "sinks": (".csv", ".tsv", ".xlsx", ".parquet"),
+    "measures": (".csv", ".tsv", ".xlsx", ".parquet"),
+    "documents": (".md", ".txt", ".pdf"),
 }
+# Names a document may not take: the project folder's own files.
+RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "factors", "out")
 
 
 def check(store: Store, bundled: FactorLibrary, org_id: str, project_id: str, kind: str, filename: str,
@@ -31,6 +36,9 @@ def check(store: Store, bundled: FactorLibrary, org_id: str, project_id: str, ki
     project has settings.
     """
     suffix = PurePosixPath(layout.safe_name(filename)).suffix
+    if kind == "documents" and PurePosixPath(layout.safe_name(filename)).stem.lower() in RESERVED:
+        raise input_error(InputError.single(f"a document may not be named like the project's own files "
+                                            f"({', '.join(RESERVED)})", file=filename))  # fmt: skip
     if suffix not in SUFFIXES[kind]:
         raise input_error(InputError.single(f"unsupported file type '{suffix}' for {kind}: expected "
                                             f"{', '.join(SUFFIXES[kind])}", file=filename))  # fmt: skip
@@ -64,9 +72,20 @@ def _validate(root: Path, kind: str, placed: list[tuple[dict[str, Any], str]], b
     library = FactorLibrary.load(bundled.ureg, project_factor_files=factor_files) if factor_files else bundled
     settings = load.load_settings(root)
     load.check_settings(settings, library)
-    if kind == "settings":
+    if kind in ("settings", "documents"):
         return None
     path = root / placed[-1][1]
+    if kind == "sinks":
+        from dualcarbon.project.sinks import load_sinks
+
+        stands, problems = load_sinks(root, library.ureg, settings.period.end.year)
+        if problems:
+            raise InputError(problems)
+        return stands.height
+    if kind == "measures":
+        from dualcarbon.project.job import read_measures
+
+        return len(read_measures(root)[0])
     if kind == "credits":
         _, _, problems = load_credits(root, library.ureg)
         if problems:

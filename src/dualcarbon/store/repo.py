@@ -21,9 +21,9 @@ from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
 
 ROLES = ("viewer", "editor", "admin")
-KINDS = ("settings", "activities", "credits", "factors")
+KINDS = ("settings", "activities", "credits", "factors", "sinks", "measures", "documents")
 # Kinds of which a run reads only the latest batch (the project folder holds one such file).
-SINGLE_KINDS = ("settings", "credits")
+SINGLE_KINDS = ("settings", "credits", "sinks", "measures")
 TOKEN_PREFIX = "dct"
 Row = dict[str, Any]
 
@@ -249,11 +249,19 @@ class Store:
             return tx.one(f"{self._BATCH} WHERE org_id = ? AND id = ?", [org_id, batch_id])
 
     def current_inputs(self, org_id: str, project_id: str) -> list[Row]:
-        """The batches a new run reads: the latest settings and credits, every activities and
-        factors batch; withdrawn ones left out. In upload order."""
+        """The batches a new run reads: the latest settings, credits, sinks and measures, the latest
+        document of each file name, every activities and factors batch; withdrawn ones left out.
+        In upload order."""
         live = [b for b in self.batches(org_id, project_id) if b["withdrawn_at"] is None]
         latest = {b["kind"]: b for b in live if b["kind"] in SINGLE_KINDS}
-        return [b for b in live if b["kind"] not in SINGLE_KINDS or latest[b["kind"]] is b]
+        documents = {b["filename"]: b for b in live if b["kind"] == "documents"}
+
+        def current(b: Row) -> bool:
+            if b["kind"] in SINGLE_KINDS:
+                return latest[b["kind"]] is b
+            return documents[b["filename"]] is b if b["kind"] == "documents" else True
+
+        return [b for b in live if current(b)]
 
     # -- runs ---------------------------------------------------------------------------------------
     _RUN = ("SELECT id, org_id, project_id, kind, status, step, steps_done, steps_total, options_json, inputs_sha256, "

@@ -16,7 +16,15 @@ from dualcarbon.model import Settings
 from dualcarbon.store import Store
 
 router = APIRouter(prefix="/api", tags=["projects"])
-EXAMPLE_FILES = {"dualcarbon.toml": "settings", "activities.csv": "activities", "credits.csv": "credits"}
+EXAMPLE_KINDS = {"dualcarbon": "settings", "activities": "activities", "credits": "credits", "sinks": "sinks",
+                 "measures": "measures"}  # by file stem; other files (.md plans) are documents
+
+
+def example_files(name: str) -> list[tuple[str, str, bytes]]:
+    """(kind, file name, content) of every file of a bundled example, settings first."""
+    folder = resources.files("dualcarbon").joinpath("examples", name)
+    files = sorted((f.name for f in folder.iterdir() if f.is_file()), key=lambda n: (n != "dualcarbon.toml", n))
+    return [(EXAMPLE_KINDS.get(n.split(".")[0], "documents"), n, folder.joinpath(n).read_bytes()) for n in files]
 
 
 def project_or_404(store: Store, who: Principal, project_id: str) -> dict:
@@ -44,9 +52,8 @@ def create_project(body: schemas.ProjectCreate, request: Request, who: Principal
     """A new project (editor); with ``example``, the example's files become its first batches."""
     row = store_of(request).create_project(who.org_id, body.name, who.user_id)
     if body.example:
-        folder = resources.files("dualcarbon").joinpath("examples", body.example)
-        for name, kind in EXAMPLE_FILES.items():
-            _store_batch(request, who, row["id"], kind, name, folder.joinpath(name).read_bytes())
+        for kind, name, data in example_files(body.example):
+            _store_batch(request, who, row["id"], kind, name, data)
     return schemas.Project.of(row)
 
 
@@ -108,7 +115,7 @@ def batches(project_id: str, request: Request, kind: schemas.Kind | None = None,
 def upload(project_id: str, request: Request, file: UploadFile = File(..., description="CSV, TSV, XLSX or Parquet"),
            kind: schemas.Kind = Form("activities"), who: Principal = Depends(editor)) -> schemas.Batch:  # fmt: skip
     """Upload a file (editor) as multipart/form-data: ``file``, and ``kind`` (activities, credits,
-    factors or settings). It is validated exactly as `dualcarbon validate` does (422 with every
+    factors, settings, sinks, measures, or documents such as the neutrality plan). It is validated exactly as `dualcarbon validate` does (422 with every
     problem's file, row and column) and, if valid, kept unchanged with its SHA-256."""
     store = store_of(request)
     project_or_404(store, who, project_id)

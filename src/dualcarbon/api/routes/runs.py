@@ -41,7 +41,9 @@ def _totals(store: Store, who: Principal, run: dict) -> dict | None:
 def _queue(request: Request, who: Principal, project_id: str, inputs: list[tuple[dict, str]], options: dict,
            reproduces: str | None = None) -> JSONResponse:  # fmt: skip
     store = store_of(request)
-    run = store.create_run(who.org_id, project_id, "inventory", options, inputs, who.user_id, len(STEPS), reproduces)
+    kind = "pathway" if options.get("pathway") else "inventory"
+    steps = len(STEPS) if options.get("pathway") else len(STEPS) - 1  # "optimize" only with a pathway
+    run = store.create_run(who.org_id, project_id, kind, options, inputs, who.user_id, steps, reproduces)
     request.app.state.runner.submit(run["id"])
     body = schemas.Run.of(run).model_dump(mode="json")
     return JSONResponse(body, status_code=202, headers={"Location": f"/api/runs/{run['id']}"})
@@ -60,6 +62,8 @@ def start_run(project_id: str, request: Request, body: schemas.RunCreate | None 
         missing = " and ".join(k for k in ("settings", "activities") if k not in kinds)
         raise ApiError(409, "inputs_missing", f"project {project_id} has no {missing} to run on yet")
     options = {"lang": body.lang if body else None}
+    if body and body.pathway:  # kept out of older runs' options, so their reproductions hash the same
+        options["pathway"] = True
     return _queue(request, who, project_id, layout.layout(batches), options)
 
 

@@ -53,7 +53,7 @@ CREATE TABLE batches (
     id TEXT PRIMARY KEY,
     org_id TEXT NOT NULL REFERENCES organisations (id),
     project_id TEXT NOT NULL REFERENCES projects (id),
-    kind TEXT NOT NULL,  -- settings | activities | credits | factors (store.repo.KINDS)
+    kind TEXT NOT NULL,  -- settings | activities | credits | factors | sinks | measures | documents (store.repo.KINDS)
     filename TEXT NOT NULL,
     sha256 TEXT NOT NULL REFERENCES blobs (sha256),
     size_bytes BIGINT NOT NULL,
