@@ -34,7 +34,16 @@ export async function draw(div, traces, layout = {}) {
   div.dataset.drawn = "true";
 }
 
-const axis = (title, extra = {}) => ({title: {text: title}, gridcolor: "#e5e8eb", zerolinecolor: "#c9ced3", ...extra});
+const axis = (title, extra = {}) => ({title: {text: title}, automargin: true, gridcolor: "#e5e8eb", zerolinecolor: "#c9ced3", ...extra});
+
+/** Category codes in reading order: by scope, Scope 3's categories by number (3.2 before 3.10). */
+function byCode(a, b) {
+  const [scopeA, restA = ""] = a.split(".");
+  const [scopeB, restB = ""] = b.split(".");
+  if (scopeA !== scopeB) return scopeA.localeCompare(scopeB);
+  const numeric = Number(restA) - Number(restB);
+  return Number.isNaN(numeric) ? restA.localeCompare(restB) : numeric;
+}
 
 /**
  * The four reported figures (Scope 1, Scope 2 both ways, Scope 3) as stacked bars by category. A
@@ -45,7 +54,7 @@ export function breakdown(byCategory) {
     ["totals.scope1", "1", null], ["totals.scope2_location", "2", ["location", "both"]],
     ["totals.scope2_market", "2", ["market", "both"]], ["totals.scope3", "3", null],
   ];
-  const codes = [...new Set(byCategory.map((r) => r.category))];
+  const codes = [...new Set(byCategory.map((r) => r.category))].sort(byCode);
   const unit = t("unit.t_co2e");
   const traces = codes.map((code) => {
     const x = bars.map(([, scope, methods]) => byCategory
