@@ -10,7 +10,6 @@ import json
 
 import httpx
 import pytest
-import stores
 from webserver import EXAMPLES, SETUP_TOKEN, cells, ready, serve, tab_ready, tonnes
 
 from dualcarbon.i18n import translator
@@ -52,7 +51,8 @@ def sign_up(page, url: str) -> str:
 
 
 def upload(page, *paths_or_files) -> dict[str, str]:
-    """Choose files in the upload form and send them; ``{file name: accepted|refused}``."""
+    """Choose files in the upload form and send them; ``{file name: accepted|refused}`` once the page
+    has also redrawn the project's settings and files."""
     page.set_input_files("[data-testid=upload-files]", list(paths_or_files))
     page.click("[data-testid=upload-form] button[type=submit]")
     page.wait_for_selector("[data-testid=upload-results][data-done=true]")
@@ -60,12 +60,11 @@ def upload(page, *paths_or_files) -> dict[str, str]:
                                      "rows => Object.fromEntries(rows.map(r => [r.dataset.file, r.dataset.outcome]))")  # fmt: skip
 
 
-@pytest.mark.parametrize("backend", stores.BACKENDS)
-def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_totals(backend, tmp_path, page,
-                                                                                  cli_dairy):  # fmt: skip
+def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_totals(store_location, page, cli_dairy):
+    """``store_location``: a fresh DuckDB file, then a PostgreSQL schema (the root conftest's fixture)."""
     zh, en = translator("zh"), translator("en")
     expected = json.loads(cli_dairy["summary.json"])
-    with stores.location(backend, tmp_path) as where, serve(where) as server:
+    with serve(store_location) as server:
         token = sign_up(page, server.url)
         assert page.inner_text("[data-testid=who]").startswith("黑土地乳业 · 王芳")
         # the token lives in this tab's sessionStorage only: not in localStorage, not in a cookie
@@ -92,6 +91,8 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
 
         # settings first; then a broken activities file: refused, each problem on its own row
         assert upload(page, DAIRY / "dualcarbon.toml") == {"dualcarbon.toml": "accepted"}
+        assert page.query_selector("[data-testid=no-settings]") is None  # the page shows the new settings
+        assert "黑土地某乳业有限公司" in page.inner_text("[data-testid=settings]")
         data, spoilt = broken_activities()
         assert upload(page, {"name": "activities.csv", "mimeType": "text/csv", "buffer": data}) == {
             "activities.csv": "refused"}
@@ -106,14 +107,13 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
             answer = api.post(f"/projects/{project_id}/batches", data={"kind": "activities"},
                               files={"file": ("activities.csv", data, "text/csv")})  # fmt: skip
         assert answer.status_code == 422
-        assert [(p["row"], p["column"]) for p in answer.json()["error"]["problems"]] == [
-            (int(row), column) for row, column, _, _ in shown]  # the page lists exactly the API's problems
+        # the page lists exactly the API's problems, by row
+        assert sorted((p["row"], p["column"]) for p in answer.json()["error"]["problems"]) == [
+            (int(row), column) for row, column, _, _ in shown]
 
         # the real files: activities and credits together (the page sends each with its kind)
         assert upload(page, DAIRY / "activities.csv", DAIRY / "credits.csv") == {
             "activities.csv": "accepted", "credits.csv": "accepted"}
-        page.click("[data-testid=refresh]")
-        page.wait_for_selector("[data-testid=batches] tbody tr:nth-child(3)")
         kinds = page.eval_on_selector_all("[data-testid=batches] tbody tr", "rows => rows.map(r => r.dataset.kind)")
         assert kinds == ["settings", "activities", "credits"]
 

@@ -16,6 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from dualcarbon.api import ServerConfig, create_app
+from dualcarbon.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "dualcarbon" / "examples"
 SETUP_TOKEN = "dcs_web-test-setup-token"
@@ -31,7 +32,7 @@ class Served:
     app: FastAPI
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.app.state.store
 
 

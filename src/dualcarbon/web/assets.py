@@ -8,9 +8,11 @@ import csv
 import gzip
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import PurePosixPath
 
 from dualcarbon.i18n import catalogue, languages
@@ -41,7 +43,8 @@ def _asset(data: bytes, media_type: str) -> Asset:
     return Asset(data, packed, media_type, f'"{hashlib.sha256(data).hexdigest()[:32]}"')
 
 
-def _walk(folder, prefix: str = ""):
+def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """Every file under ``folder`` as (path relative to it, entry), in name order."""
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.is_dir():
             yield from _walk(entry, f"{prefix}{entry.name}/")

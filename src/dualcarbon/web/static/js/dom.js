@@ -31,14 +31,16 @@ export function clear(node) {
 
 /**
  * A table: columns are {label, cell: row => text or node, num: true for right-aligned figures,
- * key: a data-key given to each cell}. rowAttrs(row) may add attributes to each row.
+ * nowrap: true for short words kept on one line, key: a data-key given to each cell}.
+ * rowAttrs(row) may add attributes to each row.
  */
 export function table(columns, rows, {testid = null, empty = null, rowAttrs = null, caption = null} = {}) {
   if (!rows.length && empty) return h("p", {class: "empty", "data-testid": testid}, empty);
-  const head = h("thead", {}, h("tr", {}, columns.map((c) => h("th", {class: c.num ? "num" : null, scope: "col"}, c.label))));
+  const classes = (c) => [c.num ? "num" : "", c.nowrap ? "nowrap" : ""].join(" ").trim() || null;
+  const head = h("thead", {}, h("tr", {}, columns.map((c) => h("th", {class: classes(c), scope: "col"}, c.label))));
   const body = h("tbody", {}, rows.map((row) =>
     h("tr", rowAttrs ? rowAttrs(row) : {}, columns.map((c) =>
-      h("td", {class: c.num ? "num" : null, "data-key": c.key || null}, c.cell(row))))));
+      h("td", {class: classes(c), "data-key": c.key || null}, c.cell(row))))));
   return h("table", {"data-testid": testid}, caption ? h("caption", {}, caption) : null, head, body);
 }
 

@@ -12,17 +12,23 @@ export function errorBox(error) {
 }
 
 /**
- * The problems of an upload or a run, one table row each: file, row (as a spreadsheet numbers it),
- * column, value found and what was expected; the same facts `dualcarbon validate` prints.
+ * The problems of an upload or a run, one table row each, by file, row and column: file, row (as a
+ * spreadsheet numbers it), column, value found and what was expected; the facts `dualcarbon validate`
+ * prints.
  */
 export function problemsTable(problems) {
+  const order = (p) => [p.file ?? "", p.row ?? 0, p.column ?? ""];
+  const sorted = [...problems].sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0].localeCompare(y[0]) || x[1] - y[1] || x[2].localeCompare(y[2]);
+  });
   return table([
     {label: t("web.problem.file"), cell: (p) => p.file ?? "", key: "file"},
     {label: t("web.problem.row"), cell: (p) => p.row ?? "", key: "row", num: true},
     {label: t("web.problem.column"), cell: (p) => p.column ?? "", key: "column"},
     {label: t("web.problem.value"), cell: (p) => (p.value === null || p.value === undefined ? "" : String(p.value)), key: "value"},
     {label: t("web.problem.expected"), cell: (p) => p.expected ?? p.message ?? "", key: "expected"},
-  ], problems, {testid: "problems"});
+  ], sorted, {testid: "problems"});
 }
 
 /** A status word (queued, running, succeeded, failed, passed, achieved ...) as a coloured badge. */

@@ -73,7 +73,7 @@ function checksTable(checks) {
   return table([
     {label: t("col.check"), cell: (c) => h("code", {}, c.id), key: "id"},
     {label: t("col.clause"), cell: (c) => (lang() === "zh" && c.clause_zh) || c.clause || ""},
-    {label: t("web.neutrality.severity"), cell: (c) => (c.severity ? label("web.severity", c.severity) : "")},
+    {label: t("web.neutrality.severity"), cell: (c) => (c.severity ? label("web.severity", c.severity) : ""), nowrap: true},
     {label: t("col.status"), cell: (c) => badge("check.status", c.status), key: "status"},
     {label: t("col.reason"), cell: (c) => localized(c, "reason"), key: "reason"},
   ], checks, {testid: "checks", rowAttrs: (c) => ({"data-check": c.id, "data-status": c.status})});

@@ -20,21 +20,31 @@ export function guessKind(name) {
 
 export async function render(ctx) {
   const [projectId] = ctx.params;
-  const [project, batches, runs, settings] = await Promise.all([
-    api.request(`/projects/${projectId}`), api.request(`/projects/${projectId}/batches`),
-    api.request(`/projects/${projectId}/runs?limit=50`),
-    api.request(`/projects/${projectId}/settings`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
-  ]);
+  const project = await api.request(`/projects/${projectId}`);
   if (!ctx.live()) return;
   const editor = ctx.me.user.role !== "viewer";
-  append(ctx.root, 
+  const parts = {settings: h("div"), batches: h("div"), run: h("div"), runs: h("div")};
+
+  /** Read the project's settings, files and runs again, and redraw them (not the upload form). */
+  async function refresh() {
+    const [batches, runs, settings] = await Promise.all([
+      api.request(`/projects/${projectId}/batches`), api.request(`/projects/${projectId}/runs?limit=50`),
+      api.request(`/projects/${projectId}/settings`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
+    ]);
+    if (!ctx.live()) return;
+    parts.settings.replaceChildren(settingsSection(settings));
+    parts.batches.replaceChildren(batchesSection(batches, editor, refresh));
+    parts.run.replaceChildren(editor ? runSection(ctx, projectId, batches) : "");
+    parts.runs.replaceChildren(runsSection(runs.items));
+  }
+
+  append(ctx.root,
     crumbs([t("web.nav.projects"), "#/projects"], [project.name, null]),
     h("h1", {}, project.name),
-    settingsSection(settings),
-    editor ? uploadSection(ctx, projectId) : null,
-    batchesSection(ctx, batches, editor),
-    editor ? runSection(ctx, projectId, batches) : null,
-    runsSection(runs.items));
+    parts.settings,
+    editor ? uploadSection(projectId, refresh) : null,
+    parts.batches, parts.run, parts.runs);
+  await refresh();
 }
 
 function settingsSection(settings) {
@@ -49,7 +59,7 @@ function settingsSection(settings) {
   ], "settings"), h("details", {}, h("summary", {}, "dualcarbon.toml"), h("pre", {class: "code"}, settings.toml)));
 }
 
-function uploadSection(ctx, projectId) {
+function uploadSection(projectId, refresh) {
   const input = h("input", {type: "file", name: "files", multiple: true, "data-testid": "upload-files",
     accept: ".toml,.csv,.tsv,.txt,.xlsx,.parquet"});
   const chosen = h("div", {"data-testid": "upload-chosen"});
@@ -89,19 +99,18 @@ function uploadSection(ctx, projectId) {
         append(results, box);
       }
     }
+    if (accepted) await refresh();
     button.disabled = false;
-    if (accepted) append(results, h("p", {}, h("a", {href: `#/projects/${projectId}`, "data-testid": "refresh",
-      onclick: (e) => { e.preventDefault(); ctx.go(`#/projects/${projectId}?t=${Date.now()}`); }}, t("web.upload.refresh"))));
     results.dataset.done = "true";
   });
   return section(t("web.upload.title"), form);
 }
 
-function batchesSection(ctx, batches, editor) {
+function batchesSection(batches, editor, refresh) {
   const withdraw = (batch) => h("button", {type: "button", class: "link", onclick: async () => {
     if (!confirm(t("web.batches.confirm_withdraw", {file: batch.filename}))) return;
     await api.request(`/batches/${batch.id}`, {method: "DELETE"});
-    ctx.go(`#/projects/${batch.project_id}?t=${Date.now()}`);
+    await refresh();
   }}, t("web.batches.withdraw"));
   return section(t("web.batches.title"), table([
     {label: t("web.batches.kind"), cell: (b) => t(`web.kind.${b.kind}`)},
