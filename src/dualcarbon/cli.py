@@ -395,6 +395,7 @@ def serve(
     application = create_app(config, opened)
     url = f"http://{host}:{port}"
     typer.echo(f"dualcarbon {_version()} API on {url}/api/ (docs: {url}/docs), store: {opened.db.location}")
+    typer.echo(f"dashboard: {url}/app/")
     if setup_token:
         typer.echo("The store has no organisation yet. Create the first one with this one-time setup token:")
         typer.echo(f"  curl -X POST {url}/api/organisations -H 'Authorization: Bearer {setup_token}' "

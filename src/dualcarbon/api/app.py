@@ -22,6 +22,7 @@ from dualcarbon.api.limits import BodyLimit
 from dualcarbon.api.routes import accounts, factors, projects, runs
 from dualcarbon.api.runner import Runner
 from dualcarbon.store import Store
+from dualcarbon.web import mount as mount_dashboard
 
 DESCRIPTION = """dualcarbon (双碳): GHG inventories and carbon neutrality over HTTP.
 
@@ -96,6 +97,7 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
     for router in (accounts.router, projects.router, runs.router, factors.router):
         app.include_router(router)
     _docs(app)
+    mount_dashboard(app)  # the web dashboard at /app/ (docs/web.md)
     if config.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=config.cors_origins, allow_methods=["*"],
                            allow_headers=["Authorization", "Content-Type"], expose_headers=["Location"])  # fmt: skip

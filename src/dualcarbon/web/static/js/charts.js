@@ -1,0 +1,152 @@
+// Charts with plotly.js, which the server hands out from the installed plotly package. It is loaded
+// on the first chart a page draws, so the pages without charts never fetch it.
+
+import {categoryName, localized, t} from "./i18n.js";
+
+const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+const COLOURS = ["#1b6e5a", "#3b8bc2", "#8fb8de", "#e0a030", "#b5523b", "#7a5c99", "#5f9e6e", "#c2a878",
+  "#4d6d8a", "#9c6b4e", "#6aa5a0", "#d08c60", "#8c8c8c", "#a6c36f", "#c77d9a"];
+let loading = null;
+
+/** plotly.js, loaded once. */
+export function plotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = document.body.dataset.plotly;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error("plotly.js could not be loaded"));
+    document.head.append(script);
+  });
+  return loading;
+}
+
+/** Draw into a div; the div gets data-drawn="true" once plotly has drawn it. */
+export async function draw(div, traces, layout = {}) {
+  const Plotly = await plotly();
+  if (!div.isConnected) return;
+  const base = {
+    font: {family: FONT, size: 13}, paper_bgcolor: "#fff", plot_bgcolor: "#fff", colorway: COLOURS,
+    margin: {l: 70, r: 20, t: 10, b: 40}, legend: {orientation: "h", yanchor: "top", y: -0.22},
+    hoverlabel: {font: {family: FONT}},
+  };
+  await Plotly.newPlot(div, traces, {...base, ...layout}, {displaylogo: false, responsive: true});
+  div.dataset.drawn = "true";
+}
+
+const axis = (title, extra = {}) => ({title: {text: title}, automargin: true, gridcolor: "#e5e8eb", zerolinecolor: "#c9ced3", ...extra});
+
+/** Category codes in reading order: by scope, Scope 3's categories by number (3.2 before 3.10). */
+function byCode(a, b) {
+  const [scopeA, restA = ""] = a.split(".");
+  const [scopeB, restB = ""] = b.split(".");
+  if (scopeA !== scopeB) return scopeA.localeCompare(scopeB);
+  const numeric = Number(restA) - Number(restB);
+  return Number.isNaN(numeric) ? restA.localeCompare(restB) : numeric;
+}
+
+/**
+ * The four reported figures (Scope 1, Scope 2 both ways, Scope 3) as stacked bars by category. A
+ * Scope 2 row without a method (or "both") counts in both Scope 2 bars, as in the report.
+ */
+export function breakdown(byCategory) {
+  const bars = [
+    ["totals.scope1", "1", null], ["totals.scope2_location", "2", ["location", "both"]],
+    ["totals.scope2_market", "2", ["market", "both"]], ["totals.scope3", "3", null],
+  ];
+  const codes = [...new Set(byCategory.map((r) => r.category))].sort(byCode);
+  const unit = t("unit.t_co2e");
+  const traces = codes.map((code) => {
+    const x = bars.map(([, scope, methods]) => byCategory
+      .filter((r) => r.category === code && r.scope === scope &&
+        (methods === null || !r.scope2_method || methods.includes(r.scope2_method)))
+      .reduce((sum, r) => sum + r.co2e_t, 0));
+    const name = `${code} ${categoryName(code)}`.trim();
+    return {type: "bar", orientation: "h", name, x, y: bars.map(([key]) => t(key)),
+      hovertemplate: `%{y}<br>%{fullData.name}: %{x:,.2f} ${unit}<extra></extra>`};
+  }).filter((trace) => trace.x.some((v) => v !== 0));
+  return [traces, {barmode: "stack", height: 420, margin: {l: 190, r: 20, t: 10, b: 40},
+    xaxis: axis(unit, {tickformat: ","}), yaxis: {autorange: "reversed"}}];
+}
+
+/** One line per reported figure over the months. */
+export function monthly(byMonth) {
+  const months = byMonth.filter((r) => r.month).sort((a, b) => a.month.localeCompare(b.month));
+  const unit = t("unit.t_co2e");
+  const traces = ["scope1", "scope2_location", "scope2_market", "scope3"].map((series) => ({
+    type: "scatter", mode: "lines+markers", name: t(`totals.${series}`), x: months.map((r) => r.month),
+    y: months.map((r) => r[series] || 0), hovertemplate: `%{x}: %{y:,.2f} ${unit}<extra>%{fullData.name}</extra>`,
+  }));
+  return [traces, {height: 340, xaxis: {type: "category"}, yaxis: axis(unit, {tickformat: ","})}];
+}
+
+/** Emissions by gas, in CO2e. */
+export function gases(byGas) {
+  const rows = [...byGas].sort((a, b) => b.co2e_t - a.co2e_t);
+  const unit = t("unit.t_co2e");
+  return [[{type: "bar", x: rows.map((r) => r.gas), y: rows.map((r) => r.co2e_t), marker: {color: COLOURS[1]},
+    hovertemplate: `%{x}: %{y:,.2f} ${unit}<extra></extra>`}],
+  {height: 300, yaxis: axis(unit, {tickformat: ",", type: rows.length > 1 ? "log" : "linear"})}];
+}
+
+/**
+ * The neutrality balance as a waterfall: base-year emissions, less reductions, the period's emissions,
+ * less own removals and retired credits, the net. Emissions and net are drawn as the reported figures
+ * (not as plotly's running sums), so the chart can never show a number the assessment does not state.
+ */
+export function waterfall(balance) {
+  const steps = [];
+  if (balance.base_year_emissions !== null && balance.base_year_emissions !== undefined) {
+    steps.push([t("web.neutrality.base_year", {year: balance.base_year ?? ""}), "absolute", balance.base_year_emissions]);
+    steps.push([t("neutrality.balance.reductions"), "relative", -(balance.reductions || 0)]);
+  }
+  steps.push([t("neutrality.balance.emissions"), "absolute", balance.emissions]);
+  steps.push([t("neutrality.balance.removals"), "relative", -(balance.removals || 0)]);
+  steps.push([t("neutrality.balance.credits"), "relative", -(balance.credits || 0)]);
+  steps.push([t("neutrality.balance.net"), "absolute", balance.net]);
+  const unit = t("unit.t_co2e");
+  return [[{type: "waterfall", orientation: "v", x: steps.map((s) => s[0]), measure: steps.map((s) => s[1]),
+    y: steps.map((s) => s[2]), connector: {line: {color: "#9aa5b1"}},
+    increasing: {marker: {color: "#b5523b"}}, decreasing: {marker: {color: "#1b6e5a"}},
+    totals: {marker: {color: "#4d6d8a"}}, hovertemplate: `%{x}: %{y:,.2f} ${unit}<extra></extra>`}],
+  {height: 380, showlegend: false, yaxis: axis(unit, {tickformat: ","})}];
+}
+
+/** The pathway's years: business as usual, emissions with the measures, net emissions, the targets. */
+export function trajectory(rows) {
+  const years = rows.map((r) => r.year);
+  const unit = t("unit.t_co2e");
+  const line = (field, name, style) => ({type: "scatter", mode: "lines", name, x: years, y: rows.map((r) => r[field]),
+    connectgaps: false, hovertemplate: `%{x}: %{y:,.0f} ${unit}<extra>%{fullData.name}</extra>`, ...style});
+  const targets = rows.filter((r) => r.target_t !== null && r.target_t !== undefined);
+  return [[
+    line("bau_t", t("web.pathway.bau"), {line: {color: "#7b8794", dash: "dash"}}),
+    line("emissions_t", t("web.pathway.emissions"), {line: {color: COLOURS[1]}}),
+    line("net_t", t("web.pathway.net"), {line: {color: COLOURS[0], width: 3}}),
+    {type: "scatter", mode: "markers", name: t("web.pathway.target"), x: targets.map((r) => r.year),
+      y: targets.map((r) => r.target_t), marker: {color: "#b5523b", size: 9, symbol: "diamond"},
+      hovertemplate: `%{x}: %{y:,.0f} ${unit}<extra>%{fullData.name}</extra>`},
+  ], {height: 380, xaxis: axis(t("col.year")), yaxis: axis(unit, {tickformat: ",", rangemode: "tozero"})}];
+}
+
+/**
+ * The marginal abatement cost curve: one bar per measure, as wide as its yearly potential and as
+ * high as its cost per tonne, cheapest first.
+ */
+export function macc(measures, currency) {
+  const rows = measures.filter((m) => Number.isFinite(m.macc_potential_t) && Number.isFinite(m.macc_cost_per_t) &&
+    m.macc_potential_t > 0).sort((a, b) => a.macc_cost_per_t - b.macc_cost_per_t);
+  let start = 0;
+  const x = [];
+  for (const m of rows) {
+    x.push(start + m.macc_potential_t / 2);
+    start += m.macc_potential_t;
+  }
+  const perTonne = t("web.pathway.cost_per_t", {currency});
+  return [[{type: "bar", x, y: rows.map((m) => m.macc_cost_per_t), width: rows.map((m) => m.macc_potential_t),
+    text: rows.map((m) => m.id), textposition: "inside", customdata: rows.map((m) => localized(m, "name")),
+    marker: {color: rows.map((m) => (m.macc_cost_per_t < 0 ? COLOURS[0] : COLOURS[3])), line: {color: "#fff", width: 1}},
+    hovertemplate: `%{customdata}<br>%{width:,.0f} ${t("web.pathway.t_per_year")}, %{y:,.0f} ${perTonne}<extra></extra>`}],
+  {height: 380, showlegend: false, bargap: 0, xaxis: axis(t("web.pathway.potential"), {tickformat: ","}),
+    yaxis: axis(perTonne, {tickformat: ","})}];
+}

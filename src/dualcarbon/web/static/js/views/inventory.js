@@ -1,0 +1,114 @@
+// The inventory of a run, all from its summary.json: totals, the breakdown by scope and category,
+// the 15 Scope 3 categories, facilities, the monthly trend and the gases. Tonnes are shown rounded to
+// 2 decimals, exactly the summary's values otherwise.
+
+import * as api from "../api.js";
+import * as charts from "../charts.js";
+import {append, h, section, table} from "../dom.js";
+import {co2e, percent, qty} from "../format.js";
+import {categoryName, label, lang, t} from "../i18n.js";
+import {facts} from "./common.js";
+
+const TOTALS = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"];
+const SCOPE3 = Array.from({length: 15}, (_, i) => `3.${i + 1}`);
+
+export async function render(ctx, run) {
+  const summary = await api.request(`/runs/${run.id}/summary`);
+  if (!ctx.live()) return;
+  const org = summary.organization || {};
+  const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
+  const total = summary.totals.total_location;
+  append(ctx.root, 
+    facts([
+      [t("header.organization"), (lang() === "en" && org.name_en) || org.name || ""],
+      [t("header.boundary"), label("boundary", org.boundary ?? "")],
+      [t("header.period"), t("header.period_value", {start: summary.period.start, end: summary.period.end})],
+      [t("header.gwp"), t("header.gwp_value", {gwp: summary.gwp_set})],
+      [t("header.records"), t("header.records_value", {activity_rows: summary.activity_rows ?? "—", emission_rows: summary.emission_rows ?? "—"})],
+    ], "inventory-header"),
+    h("p", {class: "muted", "data-testid": "rounding"}, t("web.inventory.rounding", {unit: t("unit.t_co2e")})),
+    section(t("section.key_figures"), table([
+      {label: t("web.item"), cell: ([key]) => t(`totals.${key}`)},
+      {label: t("unit.t_co2e"), cell: ([, value]) => co2e(value), num: true, key: "value"},
+    ], TOTALS.map((key) => [key, summary.totals[key]]), {testid: "totals", rowAttrs: ([key]) => ({"data-total": key})}),
+    h("p", {class: "muted"}, t("note.dual_reporting")), h("p", {class: "muted"}, t("note.biogenic"))),
+    section(t("section.breakdown"), chart("chart-breakdown"), categoriesTable(summary.by_category || [])),
+    section(t("section.scope3"), scope3Table(summary.by_category || []), h("p", {class: "muted"}, t("note.scope3_not_included"))),
+    section(t("section.facilities"), facilitiesTable(summary.by_facility || [])),
+    section(t("section.monthly"), chart("chart-monthly"), monthlyTable(summary.by_month || [])),
+    section(t("section.by_gas"), chart("chart-gases"), gasTable(summary.by_gas || [], total)),
+    warnings(summary.warnings || []),
+    section(t("methods.factor_sets"), table([
+      {label: t("col.factor_set"), cell: (f) => f.factor_set ?? f.dataset},
+      {label: t("col.dataset"), cell: (f) => f.dataset},
+      {label: t("col.version"), cell: (f) => f.version},
+      {label: t("col.sha256"), cell: (f) => h("code", {title: f.sha256}, (f.sha256 || "").slice(0, 16))},
+    ], summary.factor_sets || [], {testid: "factor-sets"})));
+  await Promise.all([
+    charts.draw(ctx.root.querySelector("#chart-breakdown"), ...charts.breakdown(summary.by_category || [])),
+    (summary.by_month || []).length > 1
+      ? charts.draw(ctx.root.querySelector("#chart-monthly"), ...charts.monthly(summary.by_month)) : null,
+    charts.draw(ctx.root.querySelector("#chart-gases"), ...charts.gases(summary.by_gas || [])),
+  ]);
+}
+
+function categoriesTable(rows) {
+  return table([
+    {label: t("col.scope"), cell: (r) => t(`scope.${r.scope}`)},
+    {label: t("col.code"), cell: (r) => r.category, key: "category"},
+    {label: t("col.category"), cell: (r) => categoryName(r.category) + (r.scope2_method ? ` (${t(`web.scope2.${r.scope2_method}`)})` : "")},
+    {label: t("col.co2e_t"), cell: (r) => co2e(r.co2e_t), num: true, key: "co2e_t"},
+  ], rows, {testid: "categories"});
+}
+
+/** All 15 categories of the Scope 3 Standard (ch. 11 asks for each, and for the ones left out). */
+function scope3Table(byCategory) {
+  const sums = new Map();
+  for (const r of byCategory.filter((r) => r.scope === "3")) sums.set(r.category, (sums.get(r.category) || 0) + r.co2e_t);
+  const codes = [...SCOPE3, ...[...sums.keys()].filter((c) => !SCOPE3.includes(c)).sort()];
+  return table([
+    {label: t("col.code"), cell: (c) => c},
+    {label: t("col.category"), cell: (c) => categoryName(c, "ghgp_scope3")},
+    {label: t("col.co2e_t"), cell: (c) => (sums.has(c) ? co2e(sums.get(c)) : "—"), num: true, key: "co2e_t"},
+  ], codes, {testid: "scope3", rowAttrs: (c) => ({"data-category": c})});
+}
+
+function facilitiesTable(rows) {
+  return table([
+    {label: t("col.facility"), cell: (r) => r.facility || t("facility.unspecified"), key: "facility"},
+    ...["scope1", "scope2_location", "scope2_market", "scope3"].map((k) => (
+      {label: t(`totals.${k}`), cell: (r) => co2e(r[k]), num: true, key: k})),
+    {label: t("totals.total_location"), cell: (r) => co2e((r.scope1 || 0) + (r.scope2_location || 0) + (r.scope3 || 0)),
+      num: true, key: "total_location"},
+  ], rows, {testid: "facilities", rowAttrs: (r) => ({"data-facility": r.facility ?? ""})});
+}
+
+function monthlyTable(rows) {
+  const months = rows.filter((r) => r.month).sort((a, b) => a.month.localeCompare(b.month));
+  return h("details", {}, h("summary", {}, t("web.inventory.monthly_table")), table([
+    {label: t("col.month"), cell: (r) => r.month, key: "month"},
+    ...["scope1", "scope2_location", "scope2_market", "scope3"].map((k) => (
+      {label: t(`totals.${k}`), cell: (r) => co2e(r[k]), num: true, key: k})),
+  ], months, {testid: "months"}));
+}
+
+function gasTable(rows, total) {
+  return table([
+    {label: t("col.gas"), cell: (r) => gasName(r.gas), key: "gas"},
+    {label: t("col.mass_t"), cell: (r) => qty(r.mass_t), num: true, key: "mass_t"},
+    {label: t("col.co2e_t"), cell: (r) => co2e(r.co2e_t), num: true, key: "co2e_t"},
+    {label: t("web.inventory.share"), cell: (r) => percent(r.co2e_t, total), num: true},
+  ], rows, {testid: "gases", rowAttrs: (r) => ({"data-gas": r.gas})});
+}
+
+/** "CH4 甲烷": the gas's id, and its name when the data files give it one of its own. */
+function gasName(gas) {
+  const name = t(`gas.${gas}`);
+  return name === `gas.${gas}` || name === gas ? gas : `${gas} ${name}`;
+}
+
+function warnings(rows) {
+  if (!rows.length) return null;
+  return section(t("section.warnings"), h("ul", {"data-testid": "warnings"},
+    rows.map((w) => h("li", {}, w[`message_${lang()}`] || w.message_en || w.code))));
+}

@@ -1,0 +1,175 @@
+"""The neutrality and pathway pages in a real browser.
+
+1. A run of the bundled cement-plant example started from the page: its neutrality and pathway tabs
+   show what the API has for the run (the assessment and its waterfall, or a clear "none").
+2. A run stored with the outputs the neutrality and pathway jobs write (tests/web/data): the
+   waterfall is the balance, each check is shown with its status and reason, the trajectory and the
+   MACC are drawn from the run's tables; in Chinese and in English.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from webserver import cells, log_in, ready, serve, tab_ready, tonnes
+
+from dualcarbon.i18n import translator
+
+ASSESSED = Path(__file__).parent / "data" / "cement-assessed"
+OUTPUTS = ["summary.json", "inventory.csv", "neutrality.csv", "pathway.json", "pathway.csv", "measures_plan.csv",
+           "abatement.csv"]  # fmt: skip
+
+
+def organisation(server) -> tuple[dict, dict, str]:
+    """An organisation made as `dualcarbon org create` makes one: (organisation, admin, token)."""
+    return server.store.create_organisation("冀东水泥", "李明")
+
+
+def stored_run(server, org: dict, user: dict) -> str:
+    """A succeeded run whose outputs are the files of tests/web/data/cement-assessed."""
+    store = server.store
+    project = store.create_project(org["id"], "水泥 2024（已评价）", user["id"])
+    run = store.create_run(org["id"], project["id"], "inventory", {"lang": "en"}, [], user["id"], 5)
+    assert store.claim_run(run["id"])
+    outputs = {name: (ASSESSED / name).read_bytes() for name in OUTPUTS}
+    store.finish_run(run["id"], outputs, json.loads(outputs["summary.json"])["factor_sets"], None)
+    return run["id"]
+
+
+def chart_data(page, chart_id: str) -> list[dict]:
+    """The traces plotly drew in a chart (plotly keeps them on the div)."""
+    return page.evaluate(f"JSON.parse(JSON.stringify(document.getElementById('{chart_id}').data))")
+
+
+def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_tabs(tmp_path, page):
+    zh = translator("zh")
+    with serve(str(tmp_path / "store.duckdb")) as server:
+        _, _, token = organisation(server)
+        log_in(page, server.url, token)
+        page.fill("[data-testid=new-project] input[name=name]", "水泥 2024")
+        page.select_option("[data-testid=new-project] select[name=example]", "cement-plant")
+        page.click("[data-testid=new-project] button[type=submit]")
+        ready(page, "project")
+        assert page.eval_on_selector_all("[data-testid=batches] tbody tr", "rows => rows.map(r => r.dataset.kind)") == [
+            "settings", "activities", "credits", "measures", "sinks", "documents"]
+        assert page.is_checked("[data-testid=run-pathway]")  # the example has measures: a pathway by default
+        page.click("[data-testid=run]")
+        ready(page, "run", timeout_ms=180_000)
+        tab_ready(page, "inventory")
+        run_id = page.evaluate("location.hash").split("/")[2]
+        with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
+            totals = api.get(f"/runs/{run_id}/summary").json()["totals"]
+            neutrality = api.get(f"/runs/{run_id}/neutrality")
+            pathway = api.get(f"/runs/{run_id}/pathway")
+        shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=0.005)
+
+        page.click("a[data-tab=neutrality]")
+        tab_ready(page, "neutrality")
+        assert neutrality.status_code == 200  # the example assesses a claim
+        assessment = neutrality.json()["assessment"]
+        page.wait_for_selector("#chart-waterfall[data-drawn=true]")
+        assert chart_data(page, "chart-waterfall")[0]["type"] == "waterfall"
+        statuses = page.eval_on_selector_all("[data-testid=checks] tbody tr", "rows => rows.map(r => r.dataset.status)")
+        assert statuses == [c["status"] for c in assessment["checks"]]
+
+        page.click("a[data-tab=pathway]")
+        tab_ready(page, "pathway")
+        assert pathway.status_code == 200 and pathway.json()["pathway"]["status"] == "optimal"  # asked for by default
+        page.wait_for_selector("#chart-trajectory[data-drawn=true]")
+        page.wait_for_selector("#chart-macc[data-drawn=true]")
+
+
+def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tmp_path, page):
+    zh, en = translator("zh"), translator("en")
+    summary = json.loads((ASSESSED / "summary.json").read_text("utf-8"))
+    assessment, balance = summary["neutrality"], summary["neutrality"]["balance"]
+    with serve(str(tmp_path / "store.duckdb")) as server:
+        org, user, token = organisation(server)
+        run_id = stored_run(server, org, user)
+        log_in(page, server.url, token)
+
+        # inventory: the stored summary's figures
+        page.goto(f"{server.url}/app/#/runs/{run_id}")
+        tab_ready(page, "inventory")
+        shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=0.005)
+
+        # neutrality
+        page.click("a[data-tab=neutrality]")
+        tab_ready(page, "neutrality", "zh")
+        page.wait_for_selector("#chart-waterfall[data-drawn=true]")
+        status = page.query_selector("[data-testid=neutrality-status]")
+        assert status.get_attribute("data-status") == assessment["status"] == "not achieved"
+        assert status.inner_text() == zh("neutrality.status.not_achieved")
+        assert page.inner_text("[data-testid=no-claim]") == zh("web.neutrality.no_claim")
+        (waterfall,) = chart_data(page, "chart-waterfall")
+        assert waterfall["type"] == "waterfall"
+        assert waterfall["measure"] == ["absolute", "relative", "absolute", "relative", "relative", "absolute"]
+        assert waterfall["y"] == [balance["base_year_emissions"], -balance["reductions"], balance["emissions"],
+                                  -balance["removals"], -balance["credits"], balance["net"]]  # fmt: skip
+        assert waterfall["x"][0] == zh("web.neutrality.base_year", year=balance["base_year"])
+        table = cells(page, "[data-testid=balance] tr[data-balance]", "data-balance", "value")
+        assert list(table) == ["base_year_emissions", "reductions", "emissions", "removals", "credits", "net"]
+        assert {k: tonnes(v) for k, v in table.items()} == pytest.approx({k: balance[k] for k in table}, abs=0.005)
+
+        rows = page.eval_on_selector_all(
+            "[data-testid=checks] tbody tr",
+            "rows => rows.map(r => [r.dataset.check, r.dataset.status, r.querySelector('[data-key=reason]').textContent])")
+        assert rows == [[c["id"], c["status"], c["reason_zh"]] for c in assessment["checks"]]
+        assert len(rows) == sum(assessment["counts"].values()) == 25
+        failed = [c for c in assessment["checks"] if c["status"] == "failed"]
+        assert failed and page.eval_on_selector_all(
+            "[data-testid=checks] tr[data-status=failed] [data-key=status]", "cells => cells.map(c => c.textContent)"
+        ) == [zh("check.status.failed")] * len(failed)  # fmt: skip
+        missing = page.eval_on_selector_all("[data-testid=missing] li", "items => items.map(i => i.textContent)")
+        assert len(missing) == len(assessment["missing"])
+        assert all(m["reason_zh"] in text for m, text in zip(assessment["missing"], missing, strict=True))
+
+        page.click("[data-lang=en]")
+        tab_ready(page, "neutrality", "en")
+        page.wait_for_selector("#chart-waterfall[data-drawn=true]")
+        reasons = page.eval_on_selector_all("[data-testid=checks] [data-key=reason]", "cells => cells.map(c => c.textContent)")
+        assert reasons == [c["reason_en"] for c in assessment["checks"]]
+        assert chart_data(page, "chart-waterfall")[0]["x"][-1] == en("neutrality.balance.net")
+        assert page.inner_text("[data-testid=neutrality-status]") == en("neutrality.status.not_achieved")
+
+        # pathway
+        years = list(csv.DictReader((ASSESSED / "pathway.csv").open(encoding="utf-8")))
+        measures = list(csv.DictReader((ASSESSED / "measures_plan.csv").open(encoding="utf-8")))
+        pathway = json.loads((ASSESSED / "pathway.json").read_text("utf-8"))
+        page.click("a[data-tab=pathway]")
+        tab_ready(page, "pathway", "en")
+        page.wait_for_selector("#chart-trajectory[data-drawn=true]")
+        page.wait_for_selector("#chart-macc[data-drawn=true]")
+        trajectory = {trace["name"]: trace for trace in chart_data(page, "chart-trajectory")}
+        assert set(trajectory) == {en("web.pathway.bau"), en("web.pathway.emissions"), en("web.pathway.net"),
+                                   en("web.pathway.target")}  # fmt: skip
+        net = trajectory[en("web.pathway.net")]
+        assert net["x"] == [int(r["year"]) for r in years]
+        assert net["y"] == pytest.approx([float(r["net_t"]) for r in years], rel=1e-12)
+        targets = trajectory[en("web.pathway.target")]
+        assert targets["x"] == [int(r["year"]) for r in years if r["target_t"]]
+        assert targets["x"], "the cement example's pathway has targets"
+        (macc,) = chart_data(page, "chart-macc")
+        with_potential = [m for m in measures if m["macc_potential_t"] and float(m["macc_potential_t"]) > 0]
+        by_cost = sorted(with_potential, key=lambda m: float(m["macc_cost_per_t"]))
+        assert macc["text"] == [m["id"] for m in by_cost]
+        assert macc["width"] == pytest.approx([float(m["macc_potential_t"]) for m in by_cost])
+        assert macc["y"] == pytest.approx([float(m["macc_cost_per_t"]) for m in by_cost])
+        chosen = cells(page, "[data-testid=measures] tr[data-measure]", "data-measure", "chosen")
+        assert chosen == {m["id"]: en("web.yes") if m["chosen"] == "true" else en("web.no") for m in measures}
+        assert {m["id"] for m in measures if m["chosen"] == "true"} == {c["id"] for c in pathway["chosen"]}
+        header = page.inner_text("[data-testid=pathway-header]")
+        assert pathway["targets"]["name_en"] in header
+        assert f"{pathway['pathway_peak']['year']}: {pathway['pathway_peak']['emissions_t']:,.2f}" in header
+
+        page.click("[data-lang=zh]")
+        tab_ready(page, "pathway", "zh")
+        assert pathway["targets"]["name_zh"] in page.inner_text("[data-testid=pathway-header]")
+        page.wait_for_selector("#chart-macc[data-drawn=true]")
+        assert chart_data(page, "chart-macc")[0]["customdata"] == [m["name_zh"] for m in by_cost]
