@@ -60,7 +60,7 @@ def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
 
 def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
     """What a group keeps of its rows: how one batch computes it, and how partials combine."""
-    first_id = pl.col("id").drop_nulls().first()
+    # a group with any null id shows a null id (``as_rows``): a batch's first id may be null
     return [
         (pl.len().cast(pl.Int64).alias("_n"), pl.col("_n").sum()),
         (pl.col("quantity").sum().alias("_qsum"), pl.col("_qsum").sum()),
@@ -71,9 +71,8 @@ def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
         (pl.col("quantity").null_count().cast(pl.Int64).alias("_qnull"), pl.col("_qnull").sum()),
         (pl.col("date").min().alias("_dmin"), pl.col("_dmin").min()),
         (pl.col("date").max().alias("_dmax"), pl.col("_dmax").max()),
-        (first_id, first_id),
+        (pl.col("id").first(), pl.col("id").drop_nulls().first()),
         (pl.col("id").null_count().cast(pl.Int64).alias("_idnull"), pl.col("_idnull").sum()),
-        (pl.col("_file").first(), pl.col("_file").first()),
         (pl.col("_row").first(), pl.col("_row").first()),
     ]
 
