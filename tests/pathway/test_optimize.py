@@ -176,3 +176,33 @@ def test_realistic_size_is_solved_to_optimality():
     # every cap holds in the plan's own numbers
     table = plan.table.filter(plan.table["target_t"].is_not_null())
     assert (table["net_t"] <= table["target_t"] + 1e-3 * table["bau_t"]).all()
+
+
+def test_dive_start_is_a_feasible_plan_no_better_than_the_optimum(monkeypatch):
+    # the plan handed to HiGHS as its first incumbent: every all-or-nothing measure 0 or 1, every row
+    # (caps, source limits, exclusions, once in place) met, and a cost the optimum can only improve on
+    import numpy as np
+    import synthetic
+
+    from dualcarbon.pathway import optimize
+
+    dives = []
+    dive = optimize._Model._dive
+
+    def recorded(model, lp, blocks):
+        start = dive(model, lp, blocks)
+        dives.append((model, start, np.asarray(lp.col_cost_), blocks))
+        return start
+
+    monkeypatch.setattr(optimize._Model, "_dive", recorded)
+    inputs = synthetic.problem(n_measures=80, n_years=20, seed=3)
+    plan = optimize.solve(inputs)
+    assert plan.status == "optimal" and len(dives) == 1
+    model, start, cost, blocks = dives[0]
+    assert start is not None
+    binary = start[np.concatenate(blocks)]
+    assert np.allclose(binary, np.round(binary), atol=1e-9)
+    for (idx, coef), upper, _, _ in model.rows()[0]:
+        assert start[idx] @ coef <= upper + 1e-6
+    optimum = plan.cost_discounted * optimize.COST_SCALE
+    assert cost @ start >= optimum - inputs.mip_gap * abs(optimum) - 1e-6

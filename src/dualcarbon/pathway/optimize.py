@@ -1,12 +1,15 @@
 """The least-cost pathway: which measures, from which year, meet every cap at least discounted cost.
 
-A mixed-integer linear programme solved with HiGHS (highspy). Columns x[m, t] ∈ [0, 1]: the share
-of measure m in place by year t, cumulative (x[m, t] ≤ x[m, t + 1]) and binary unless the measure is
+A mixed-integer linear programme solved with HiGHS (highspy). Columns x[m, t] ∈ [0, 1]: the share of
+measure m in place by year t, cumulative (x[m, t] ≤ x[m, t + 1]) and binary unless the measure is
 ``partial``; a measure started in year s is x jumping at s, and its ramp-up follows from the kernel
 ``measures.ramp_kernel``. Branching on "in place by year t" splits the start years in two at once
 (with the source caps below written on the shares in place, this took bench/pathway.py's 200 × 40
-problem from no proof of optimality in 120 s, with one binary per start year, to 16-70 s). Offsets o[y] ≥ 0 in the neutral
-years when the targets allow them. Constraints:
+problem from no proof of optimality in 120 s, with one binary per start year, to 12-42 s on seeds
+7-9). A dive on the LP relaxation (``_Model._dive``) hands HiGHS a feasible plan to start from, and
+the root heuristics and restarts it then no longer needs are switched off (``HIGHS_OPTIONS``): 1-3 s
+(medians of 3 on 2 cores, seeds 1-5 and 7-9; docs/pathway.md). Offsets o[y] ≥ 0 in the neutral years
+when the targets allow them. Constraints:
 
 - x[m, t] ≤ x[m, t + 1] (once in place a measure stays; its share is at most 1);
 - x[m, end] + x[n, end] ≤ 1 for measures that exclude each other;
@@ -36,6 +39,17 @@ from dualcarbon.pathway import sources as src
 from dualcarbon.pathway.targets import Cap, trajectory
 
 COST_SCALE = 1e-6  # the objective in millions: keeps HiGHS's numbers near 1
+# HiGHS's defaults spend most of bench/pathway.py's time at the root: after each of up to a dozen
+# restarts (presolve again once reduced costs fix enough binaries) it re-runs RINS, RENS and the
+# root reduced-cost heuristic, each a sub-MIP (seed 9: 36 s of 42 s in 132 sub-MIPs). The dive below
+# gives the incumbent those heuristics were for, and without them and the restarts the branch and
+# bound needs a few nodes (docs/pathway.md, "Size"). Nothing here changes the model or the gap.
+HIGHS_OPTIONS: dict[str, bool] = {
+    "mip_allow_restart": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+}
 
 
 @dataclass
@@ -320,26 +334,75 @@ class _Model:
         lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(value, dtype=float)
-        binary = [m for m in inp.measures if not m.partial]
-        if binary:
+        blocks = [np.arange(self.offset[i], self.offset[i] + len(self.starts[i]))
+                  for i, m in enumerate(inp.measures) if not m.partial and len(self.starts[i])]  # fmt: skip
+        began = time.perf_counter()
+        start = self._dive(lp, blocks) if blocks else None
+        if blocks:
             kinds = np.full(n, highspy.HighsVarType.kContinuous)
-            for i, m in enumerate(inp.measures):
-                if not m.partial:
-                    kinds[self.offset[i] : self.offset[i] + len(self.starts[i])] = highspy.HighsVarType.kInteger
+            kinds[np.concatenate(blocks)] = highspy.HighsVarType.kInteger
             lp.integrality_ = list(kinds)
-        with _quiet_stdout():
-            h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("time_limit", float(inp.time_limit_s))
+        h = _highs(max(inp.time_limit_s - (time.perf_counter() - began), 1.0))
         h.setOptionValue("mip_rel_gap", float(inp.mip_gap))
+        for option, setting in HIGHS_OPTIONS.items():
+            h.setOptionValue(option, setting)
         h.passModel(lp)
+        if start is not None:
+            h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
         values = np.array(h.getSolution().col_value) if info.primal_solution_status == 2 else None
-        gap = float(info.mip_gap) if binary and values is not None else (0.0 if values is not None else None)
+        gap = float(info.mip_gap) if blocks and values is not None else (0.0 if values is not None else None)
         slacks = values[self.n_z + n_o :] if (values is not None and slack) else np.zeros(0)
         return status, values, gap, dict(zip(range(len(caps)), slacks)), caps
+
+    def _dive(self, lp, blocks: list[np.ndarray]) -> np.ndarray | None:
+        """A feasible plan for the branch and bound to start from, by diving on the LP relaxation (diving
+        heuristics: T. Berthold, Primal Heuristics for Mixed Integer Programs, TU Berlin 2006), a whole
+        all-or-nothing measure at a time: the most fractional one is fixed to the cheapest of never / in
+        place from the first year more than half of it is / from its first year in the LP, and the LP
+        re-solved, until no measure is fractional. None when a dive step is infeasible."""
+        import highspy
+
+        optimal = highspy.HighsModelStatus.kOptimal
+        h = _highs(self.inp.time_limit_s)
+        h.passModel(lp)
+        h.run()
+        free = set(range(len(blocks)))
+        while h.getModelStatus() == optimal:
+            x = np.array(h.getSolution().col_value)
+            fractional = [(float(np.minimum(x[blocks[b]], 1 - x[blocks[b]]).max()), b) for b in free]
+            fractional = [(f, b) for f, b in fractional if f > 1e-6]
+            if not fractional:
+                return x
+            b = max(fractional)[1]  # nearest-to-integral first gave worse plans on bench/pathway.py
+            cols = blocks[b].astype(np.int32)
+            never = (0.0,) * len(cols)
+            tried = {never} | {tuple(np.where(x[cols] > threshold, 1.0, 0.0)) for threshold in (0.5, 1e-6)}
+            best: tuple[float, np.ndarray] | None = None
+            for fixed in map(np.array, sorted(tried)):
+                h.changeColsBounds(len(cols), cols, fixed, fixed)
+                h.run()
+                if h.getModelStatus() == optimal and (best is None or h.getInfo().objective_function_value < best[0]):
+                    best = (h.getInfo().objective_function_value, fixed)
+            if best is None:
+                return None
+            h.changeColsBounds(len(cols), cols, best[1], best[1])
+            h.run()
+            free.discard(b)
+        return None
+
+
+def _highs(time_limit_s: float):
+    """A silent HiGHS instance with the run's time limit."""
+    import highspy
+
+    with _quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit_s))
+    return h
 
 
 def solve(inp: Inputs) -> Plan:
