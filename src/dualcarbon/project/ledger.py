@@ -174,8 +174,9 @@ def repeated(buckets: list[list[pl.Series]]) -> pl.Series:
         pieces = buckets.pop()
         part = np.sort(pl.concat(pieces).to_numpy()) if pieces else np.empty(0, np.uint64)
         del pieces
-        out.append(np.unique(part[1:][part[1:] == part[:-1]]))
-        del part
+        later = part[1:]
+        out.append(np.unique(later[later == part[:-1]]))
+        del part, later
     return pl.Series("h", np.concatenate(out), pl.UInt64)
 
 
