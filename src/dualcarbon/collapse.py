@@ -60,7 +60,8 @@ def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
 
 def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
     """What a group keeps of its rows: how one batch computes it, and how partials combine."""
-    # a group with any null id shows a null id (``as_rows``): a batch's first id may be null
+    # ids are not kept (a string gather per group cost 0.13 s of 1.4 at 10 M rows): repeats are
+    # found from the ids' hashes (``ledger.repeated``), missing ones from ``_idnull``
     return [
         (pl.len().cast(pl.Int64).alias("_n"), pl.col("_n").sum()),
         (pl.col("quantity").sum().alias("_qsum"), pl.col("_qsum").sum()),
@@ -71,7 +72,6 @@ def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
         (pl.col("quantity").null_count().cast(pl.Int64).alias("_qnull"), pl.col("_qnull").sum()),
         (pl.col("date").min().alias("_dmin"), pl.col("_dmin").min()),
         (pl.col("date").max().alias("_dmax"), pl.col("_dmax").max()),
-        (pl.col("id").first(), pl.col("id").drop_nulls().first()),
         (pl.col("id").null_count().cast(pl.Int64).alias("_idnull"), pl.col("_idnull").sum()),
         (pl.col("_row").first(), pl.col("_row").first()),
     ]
@@ -97,11 +97,14 @@ def combine(parts: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
 
 def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
     """Groups shaped like activity rows for the validator: a null anywhere in a group shows as null,
-    ``quantity`` is the smallest (so a negative one is caught) and the dates span ``date`` … ``_date_max``."""
+    ``quantity`` is the smallest (so a negative one is caught) and the dates span ``date`` … ``_date_max``.
+    ``id`` stands for the group's ids: null when one is missing, else the group's first file and
+    row (distinct per group, so the validator finds no repeats among groups; ``ledger.repeated``
+    finds those of the rows)."""
     return groups.with_columns(
         pl.col("_fac").alias("facility"),
         pl.when(pl.col("_qnull") > 0).then(None).otherwise(pl.col("_qmin")).alias("quantity"),
-        pl.when(pl.col("_idnull") > 0).then(None).otherwise(pl.col("id")).alias("id"),
+        pl.when(pl.col("_idnull") > 0).then(None).otherwise(pl.format("{}:{}", "_file", "_row")).alias("id"),
         pl.col("_dmin").alias("date"),
         pl.col("_dmax").alias("_date_max"),
         pl.col("_qsum").alias("_qtotal"),

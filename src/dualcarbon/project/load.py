@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,10 +219,13 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
     apart = instruments.filter(pl.col("facility").is_not_null())["facility"].unique().to_list()
     ledger = Ledger.of(files, names, columns, keys, linear, apart, batch_rows, per_file=mapper is not None)
     groups, id_hashes = ledger.sum_groups(mapper or map)
-    text = [c for c, t in groups.schema.items() if t == pl.String and not c.startswith("_") and c != "id"]
-    rows_like = collapse.as_rows(groups).with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
-    activities, problems = validate_activities([rows_like], settings, library)
-    duplicated = repeated(id_hashes)  # a sort finds repeats faster than a hash table of millions of ids
+    with ThreadPoolExecutor(1) as pool:  # the sort of the id hashes runs beside the validation of the groups
+        sorting = pool.submit(repeated, id_hashes)  # a sort finds repeats faster than a hash table of millions
+        del id_hashes
+        text = [c for c, t in groups.schema.items() if t == pl.String and not c.startswith("_") and c != "id"]
+        rows_like = collapse.as_rows(groups).with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
+        activities, problems = validate_activities([rows_like], settings, library)
+        duplicated = sorting.result()
     if problems or duplicated.len():
         bad = pl.DataFrame([(p.file, p.row) for p in problems if p.row is not None],
                            schema={"_file": pl.String, "_row": pl.Int64}, orient="row")  # fmt: skip
