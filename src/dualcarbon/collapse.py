@@ -170,11 +170,12 @@ def distinct_hashes(table: pl.DataFrame) -> bool:
 
 
 def tag(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, str], facilities_apart: list[str],
-        hashed: bool = True) -> pl.LazyFrame:  # fmt: skip
+        hashed: bool = True, also: tuple[pl.Expr, ...] = ()) -> pl.LazyFrame:  # fmt: skip
     """What sharing group CO2e out needs of each conformed row: its facility, its weight ``_wr``,
-    and its group's ``key_hash`` (or, when ``hashed`` is false, the key columns themselves)."""
+    and its group's ``key_hash`` (or, when ``hashed`` is false, the key columns themselves); and
+    ``also``, other columns wanted in the same pass."""
     keyed = collapse_keys(rows, linear_activities, facilities_apart)
-    return keyed.select("facility", weight().alias("_wr"), *([key_hash(keys)] if hashed else keys))
+    return keyed.select("facility", weight().alias("_wr"), *([key_hash(keys)] if hashed else keys), *also)
 
 
 def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFrame, keys: list[str]) -> pl.LazyFrame:

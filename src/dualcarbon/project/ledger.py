@@ -24,6 +24,7 @@ from dualcarbon.errors import InputError
 from dualcarbon.project import reader
 
 DEFAULT_BATCH_ROWS = 2_000_000
+ID_SEED = 7
 KEEP_ROWS = 40_000_000  # rows whose facility, weight and group hash stay in memory between passes (~1.3 GB)
 
 
@@ -95,13 +96,16 @@ class Partition:
         kept: list[pl.DataFrame] = []
         for batch in self.scans():
             grouped = collapse.collapse(batch, self.keys, self.linear, self.apart)
-            ids = batch.select(pl.col("id").drop_nulls().hash(seed=7).alias("h"))
+            if keep:  # the ids' hashes ride along with the kept rows: one output fewer (0.07 s at 10 M rows)
+                tagged = collapse.tag(batch, self.keys, self.linear, self.apart, also=(id_hash(),))
+                g, t = pl.collect_all([grouped, tagged], engine="streaming")
+                kept.append(t.drop("h"))
+                h = t.select(pl.col("h").drop_nulls())
+            else:
+                g, h = pl.collect_all([grouped, batch.select(id_hash().drop_nulls())], engine="streaming")
             if buckets > 1:
-                ids = ids.with_columns((pl.col("h") % buckets).alias("b"))
-            queries = [grouped, ids] + ([collapse.tag(batch, self.keys, self.linear, self.apart)] if keep else [])
-            g, h, *tagged = pl.collect_all(queries, engine="streaming")
+                h = h.with_columns((pl.col("h") % buckets).alias("b"))
             parts.append(g)
-            kept += tagged
             if buckets > 1:
                 for (b,), piece in h.partition_by("b", as_dict=True).items():
                     hashes[b].append(piece["h"])
@@ -158,6 +162,12 @@ class Partition:
 
 
 ID_BUCKET_ROWS = 20_000_000
+
+
+def id_hash() -> pl.Expr:
+    """A row's id as a 64-bit hash (null for a missing id), for ``repeated``; ``Ledger.rows_where``
+    finds the rows of a repeated hash with the same expression."""
+    return pl.when(pl.col("id").is_not_null()).then(pl.col("id").hash(seed=ID_SEED)).alias("h")
 
 
 def id_buckets(rows: int) -> int:

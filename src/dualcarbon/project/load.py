@@ -24,7 +24,7 @@ from dualcarbon.factors.library import DATA, FactorLibrary
 from dualcarbon.model import ACTIVITY_SCHEMA, BALANCE_COLUMNS, FRACTION_COLUMNS, Settings
 from dualcarbon import collapse
 from dualcarbon.project import reader
-from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, repeated, rows_in, schema
+from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
 from dualcarbon.neutrality.records import Evidence
 from dualcarbon.project.credits import load_credits
 from dualcarbon.project.neutrality import load_evidence
@@ -233,7 +233,7 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
         hashes = duplicated.implode()
         rows = ledger.rows_where(lambda lf: pl.concat([
             lf.join(bad_groups, on=keys, how="semi", nulls_equal=True),
-            lf.filter(pl.col("id").hash(seed=7).is_in(hashes) & pl.col("id").is_not_null()),
+            lf.filter(id_hash().is_in(hashes)),
         ]).unique(subset=["_row"]).sort("_row"))  # fmt: skip
         if rows.height:
             rows = rows.with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
