@@ -68,7 +68,7 @@ def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
     return [
         (pl.len().cast(pl.Int64).alias("_n"), pl.col("_n").sum()),
         (pl.col("quantity").sum().alias("_qsum"), pl.col("_qsum").sum()),
-        (weight().sum().alias("_wsum"), pl.col("_wsum").sum()),
+        (pl.col("_wr").sum().alias("_wsum"), pl.col("_wsum").sum()),
         (pl.col("ncv").min().alias("_ncvmin"), pl.col("_ncvmin").min()),
         (pl.col("ncv").sum().alias("_ncvsum"), pl.col("_ncvsum").sum()),
         (pl.col("quantity").min().alias("_qmin"), pl.col("_qmin").min()),
@@ -87,8 +87,7 @@ def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, s
     facilities; ``facilities_apart``: facilities whose electricity rows keep their facility (they
     are named by a Scope 2 instrument).
     """
-    keyed = collapse_keys(rows, linear_activities, facilities_apart)
-    return keyed.group_by(keys).agg([partial for partial, _ in _partials()])
+    return weighed(rows, linear_activities, facilities_apart).group_by(keys).agg([partial for partial, _ in _partials()])
 
 
 def combine(parts: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
@@ -183,8 +182,8 @@ def tag(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, str], 
     """What sharing group CO2e out needs of each conformed row: its facility, its weight ``_wr``,
     and its group's ``key_hash`` (or, when ``hashed`` is false, the key columns themselves); and
     ``also``, other columns wanted in the same pass."""
-    keyed = collapse_keys(rows, linear_activities, facilities_apart)
-    return keyed.select("facility", weight().alias("_wr"), *([key_hash(keys)] if hashed else keys), *also)
+    keyed = weighed(rows, linear_activities, facilities_apart)
+    return keyed.select("facility", "_wr", *([key_hash(keys)] if hashed else keys), *also)
 
 
 def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFrame, keys: list[str]) -> pl.LazyFrame:
@@ -198,13 +197,13 @@ def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFram
         joined = tagged.join(table.lazy().drop(keys), on="_h")
     else:  # a 64-bit collision among the groups' hashes: join on the keys themselves
         joined = tagged.join(table.lazy().drop("_h"), on=keys, how="inner", nulls_equal=True)
-    wide = joined.group_by(pl.col("facility").fill_null(""), "_line").agg(
-        *[(pl.col("_wr").fill_null(0) * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
+    wide = joined.group_by("facility", "_line").agg(
+        *[(pl.col("_wr") * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
         *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in METHODS],
     )
     line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}
     return wide.join(lines.lazy(), on="_line").select(
-        "facility", *[pl.col(a).alias(c) for c, a in line.items()], *METHODS, *[f"has_{m}" for m in METHODS]
+        pl.col("facility").fill_null(""), *[pl.col(a).alias(c) for c, a in line.items()], *METHODS, *[f"has_{m}" for m in METHODS]
     )
 
 
@@ -236,6 +235,13 @@ def weight() -> pl.Expr:
     quantity-weighted mean, and their CO2e is shared back by this weight.
     """
     return pl.col("quantity") * pl.col("ncv").fill_null(1.0)
+
+
+def weighed(rows: pl.LazyFrame, linear_activities: dict[str, str], facilities_apart: list[str]) -> pl.LazyFrame:
+    """Conformed rows with their group keys (``collapse_keys``) and weight ``_wr`` (0 where the
+    quantity is missing: such a row fails validation, and its group is shared by count)."""
+    keyed = collapse_keys(rows, linear_activities, facilities_apart)
+    return keyed.with_columns(weight().fill_null(0.0).alias("_wr"))
 
 
 def row_share() -> pl.Expr:
