@@ -130,19 +130,32 @@ def test_grouped_equals_row_by_row_on_synthetic(ledger):
     assert ((both["co2e_t"] - both["co2e_t_right"]).abs() <= 1e-9 * scale).all()
 
 
-@pytest.mark.parametrize("route", ["read again", "joined on keys"])
+@pytest.mark.parametrize("route", ["read again", "joined on keys", "activities by text"])
 def test_facility_shares_by_every_route(ledger, monkeypatch, route):
     """Facility sums come from rows kept by the first pass (the default here), from a second read
     of the files (ledgers above KEEP_ROWS, and Dask), or, when two groups' 64-bit hashes collide,
-    from a join on the key columns: all three give the same summary."""
+    from a join on the key columns; and when an activity text's hash collides with that of an
+    electricity text, the groups are summed again with the texts looked up: all give the same
+    summary."""
     root, expected = ledger
     from dualcarbon import collapse
     from dualcarbon.project import job, ledger as ledger_module
 
     if route == "read again":
         monkeypatch.setattr(ledger_module, "KEEP_ROWS", 0)
-    else:
+    elif route == "joined on keys":
         monkeypatch.setattr(collapse, "distinct_hashes", lambda table: False)
+    else:
+        real = collapse.activity_classes
+
+        def colliding(linear: dict[str, str], exact: bool = False) -> tuple[pl.Series, pl.Series]:
+            texts, electric = real(linear, exact)
+            if exact:
+                return texts, electric
+            return texts, pl.concat([electric, pl.Series(["天然气"]).hash(seed=collapse.ACTIVITY_SEED)])
+
+        monkeypatch.setattr(collapse, "activity_classes", colliding)
     result = job.run(root, write=False)
     assert result.project.ledger.partitions[0].kept is None  # used, or never kept
+    assert result.project.ledger.partitions[0].exact is (route == "activities by text")
     assert close(result.inventory.summary, expected) == []
