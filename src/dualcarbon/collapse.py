@@ -62,20 +62,23 @@ def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
 
 
 def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
-    """What a group keeps of its rows: how one batch computes it, and how partials combine."""
-    # ids are not kept (a string gather per group cost 0.13 s of 1.4 at 10 M rows): repeats are
-    # found from the ids' hashes (``ledger.repeated``), missing ones from ``_idnull``
+    """What a group keeps of its rows: how one batch computes it, and how partials combine.
+
+    ``_bad`` counts rows that fail a check of the row alone (a missing or negative quantity, a
+    missing id, a negative NCV): their groups are read again and validated row by row (one count
+    instead of four minima and null counts: 0.05 s less at 10 M rows). Ids are not kept (a string
+    gather per group cost 0.13 s): repeats are found from their hashes (``ledger.repeated``).
+    """
+    quantity = pl.col("quantity")
+    bad = quantity.is_null() | (quantity < 0) | pl.col("id").is_null() | (pl.col("ncv") < 0)
     return [
         (pl.len().cast(pl.Int64).alias("_n"), pl.col("_n").sum()),
-        (pl.col("quantity").sum().alias("_qsum"), pl.col("_qsum").sum()),
+        (quantity.sum().alias("_qsum"), pl.col("_qsum").sum()),
         (pl.col("_wr").sum().alias("_wsum"), pl.col("_wsum").sum()),
-        (pl.col("ncv").min().alias("_ncvmin"), pl.col("_ncvmin").min()),
         (pl.col("ncv").sum().alias("_ncvsum"), pl.col("_ncvsum").sum()),
-        (pl.col("quantity").min().alias("_qmin"), pl.col("_qmin").min()),
-        (pl.col("quantity").null_count().cast(pl.Int64).alias("_qnull"), pl.col("_qnull").sum()),
         (pl.col("date").min().alias("_dmin"), pl.col("_dmin").min()),
         (pl.col("date").max().alias("_dmax"), pl.col("_dmax").max()),
-        (pl.col("id").null_count().cast(pl.Int64).alias("_idnull"), pl.col("_idnull").sum()),
+        (bad.sum().cast(pl.Int64).alias("_bad"), pl.col("_bad").sum()),
         (pl.col("_row").first(), pl.col("_row").first()),
     ]
 
@@ -99,26 +102,24 @@ def combine(parts: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
 
 
 def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
-    """Groups shaped like activity rows for the validator: a null anywhere in a group shows as null,
-    ``quantity`` is the smallest (so a negative one is caught) and the dates span ``date`` … ``_date_max``.
-    ``id`` stands for the group's ids: null when one is missing, else the group's first file and
-    row (distinct per group, so the validator finds no repeats among groups; ``ledger.repeated``
-    finds those of the rows)."""
+    """Groups shaped like activity rows for the validator: ``quantity`` is the group's total and the
+    dates span ``date`` … ``_date_max``. Checks of single rows are left to the rows of groups with
+    ``_bad`` rows, read again. ``id`` stands for the group's ids: its first file and row (distinct
+    per group, so the validator finds no repeats among groups; ``ledger.repeated`` finds those of
+    the rows)."""
     return groups.with_columns(
         pl.col("_fac").alias("facility"),
-        pl.when(pl.col("_qnull") > 0).then(None).otherwise(pl.col("_qmin")).alias("quantity"),
-        pl.when(pl.col("_idnull") > 0).then(None).otherwise(pl.format("{}:{}", "_file", "_row")).alias("id"),
+        pl.col("_qsum").alias("quantity"),
+        pl.format("{}:{}", "_file", "_row").alias("id"),
         pl.col("_dmin").alias("date"),
         pl.col("_dmax").alias("_date_max"),
         pl.col("_qsum").alias("_qtotal"),
         pl.col("_wsum").alias("_w"),
-        # the quantity-weighted NCV (or the smallest, when one is negative, for the validator to catch)
+        # the quantity-weighted NCV
         pl.when(~pl.col("_has_ncv")).then(None)
-        .when(pl.col("_ncvmin") < 0).then(pl.col("_ncvmin"))
         .when(pl.col("_qsum") != 0).then(pl.col("_wsum") / pl.col("_qsum"))
         .otherwise(pl.col("_ncvsum") / pl.col("_n")).alias("ncv"),
-    ).drop("_month", "_fac", "_solo", "_has_ncv", "_qmin", "_qnull", "_dmin", "_dmax", "_idnull", "_qsum", "_wsum",
-           "_ncvmin", "_ncvsum")  # fmt: skip
+    ).drop("_month", "_fac", "_solo", "_has_ncv", "_dmin", "_dmax", "_bad", "_qsum", "_wsum", "_ncvsum")
 
 
 METHODS = {"none": None, "location": "location", "market": "market"}

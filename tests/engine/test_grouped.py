@@ -107,7 +107,8 @@ def _ledger(root: Path, rows: list[dict], files: int = 2) -> Path:
     write_settings(root, sets=["cn_mee_grid", "ipcc2006"], name="T")
     (root / "activities").mkdir()
     frame = pl.DataFrame(rows, schema={"id": pl.String, "facility": pl.String, "date": pl.Date, "activity": pl.String,
-                                       "quantity": pl.Float64, "unit": pl.String, "region": pl.String})  # fmt: skip
+                                       "quantity": pl.Float64, "unit": pl.String, "region": pl.String,
+                                       "ncv": pl.Float64, "ncv_unit": pl.String})  # fmt: skip
     step = -(-frame.height // files)
     for k in range(files):
         frame.slice(k * step, step).write_parquet(root / "activities" / f"part-{k}.parquet")
@@ -125,6 +126,7 @@ def _rows(n: int) -> list[dict]:
     "change,file,row,column,words",
     [
         ({"quantity": -5.0}, "activities/part-1.parquet", 9, "quantity", ">= 0"),
+        ({"quantity": None}, "activities/part-1.parquet", 9, "quantity", "a quantity is required"),
         ({"unit": "万千瓦"}, "activities/part-1.parquet", 9, "unit", "万千瓦时"),
         ({"date": __import__("datetime").date(2023, 12, 31)}, "activities/part-1.parquet", 9, "date", "outside"),
         ({"id": "E3"}, "activities/part-1.parquet", 9, "id", "duplicate id (first used at activities/part-0.parquet row 5)"),
@@ -141,6 +143,20 @@ def test_grouped_errors_name_the_exact_row(tmp_path, change, file, row, column, 
     assert result.exit_code == 2, result.output
     text = " ".join(result.output.split())
     assert file in text and f"row {row}" in text and column in text and words in text
+    assert not (root / "out").exists()
+
+
+def test_a_negative_ncv_hidden_by_its_groups_mean_is_found(tmp_path):
+    """Two coal rows in one group, NCV 25 and -5 GJ/t: the group's quantity-weighted NCV is
+    positive, yet the negative row is reported at its own file and row."""
+    rows = _rows(48)
+    for i, ncv in ((30, 25.0), (31, -5.0)):
+        rows[i] = {**rows[i], "date": rows[30]["date"], "activity": "原煤", "unit": "吨", "ncv": ncv, "ncv_unit": "GJ/t"}
+    root = _ledger(tmp_path / "p", rows)
+    result = CliRunner().invoke(app, ["run", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "activities/part-1.parquet" in text and "row 9" in text and "ncv" in text and ">= 0" in text
     assert not (root / "out").exists()
 
 

@@ -226,10 +226,11 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
         rows_like = collapse.as_rows(groups).with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
         activities, problems = validate_activities([rows_like], settings, library)
         duplicated = sorting.result()
-    if problems or duplicated.len():
+    flagged = groups.filter(pl.col("_bad") > 0)  # a row of these fails a check of its own (``collapse._partials``)
+    if problems or duplicated.len() or flagged.height:
         bad = pl.DataFrame([(p.file, p.row) for p in problems if p.row is not None],
                            schema={"_file": pl.String, "_row": pl.Int64}, orient="row")  # fmt: skip
-        bad_groups = groups.join(bad, on=["_file", "_row"], how="semi").select(keys).lazy()
+        bad_groups = pl.concat([groups.join(bad, on=["_file", "_row"], how="semi"), flagged]).select(keys).lazy()
         hashes = duplicated.implode()
         rows = ledger.rows_where(lambda lf: pl.concat([
             lf.join(bad_groups, on=keys, how="semi", nulls_equal=True),
