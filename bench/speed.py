@@ -4,7 +4,7 @@
     python bench/speed.py ledger [--repeat 3] [--json] [--skip-ours]
 
 Three measurements on the same Parquet ledger, each in a fresh process (so peak RSS is its own),
-median of ``--repeat`` runs:
+median of ``--repeat`` rounds, the engines taking turns within a round:
 
 * ``dualcarbon``: read Parquet → validate → ``engine.compute`` → ``inventory.summarize``
   (everything ``dualcarbon run`` does except writing files).
@@ -151,20 +151,30 @@ def _child(name: str, project: str) -> None:
     print(json.dumps(result))
 
 
-def measure(name: str, project: Path, repeat: int) -> dict:
-    runs = []
+def _run_once(name: str, project: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", name, str(project)], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(names: list[str], project: Path, repeat: int) -> dict[str, dict]:
+    """Median of ``repeat`` rounds; each round runs every engine once, in turn, so a slow phase of a
+    noisy machine falls on all of them alike rather than on whichever happened to run then."""
+    runs: dict[str, list[dict]] = {name: [] for name in names}
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--child", name, str(project)], capture_output=True, text=True,
-                             check=True)  # fmt: skip
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    seconds = statistics.median(r["seconds"] for r in runs)
-    return {
-        "rows": runs[0]["rows"],
-        "seconds": seconds,
-        "rows_per_s": runs[0]["rows"] / seconds,
-        "peak_rss_gib": max(r["peak_rss_gib"] for r in runs),
-        "total_location": runs[0]["total_location"],
-    }
+        for name in names:
+            runs[name].append(_run_once(name, project))
+    results = {}
+    for name, rs in runs.items():
+        seconds = statistics.median(r["seconds"] for r in rs)
+        results[name] = {
+            "rows": rs[0]["rows"],
+            "seconds": seconds,
+            "rows_per_s": rs[0]["rows"] / seconds,
+            "peak_rss_gib": max(r["peak_rss_gib"] for r in rs),
+            "total_location": rs[0]["total_location"],
+        }
+    return results
 
 
 def startup(repeat: int = 5) -> dict:
@@ -201,7 +211,7 @@ def main() -> None:
     args = parser.parse_args()
     factor_table(args.project)
     names = ([] if args.skip_pandas else ["pandas"]) + ["floor"] + ([] if args.skip_ours else ["dualcarbon"])
-    results = {name: measure(name, args.project, args.repeat) for name in names}
+    results = measure(names, args.project, args.repeat)
     base, floor = results.get("pandas"), results["floor"]
     for name, r in results.items():
         r["ratio_vs_pandas"] = base["seconds"] / r["seconds"] if base else None  # > 1: faster than pandas
