@@ -37,7 +37,7 @@ MIX = [
     ("spend/naics/327310", "USD", 200_000.0, US_REGIONS, 0.08),
     ("spend/naics/331110", "USD", 500_000.0, US_REGIONS, 0.06),
     ("freight/road/truck", "short ton-mile", 80_000.0, US_REGIONS, 0.06),
-]  # fmt: skip
+]
 
 TOML = """[organization]
 name = "Synthetic ledger"
@@ -76,25 +76,30 @@ def ledger(rows: int, seed: int = 1, organisations: int = 2000, first_id: int = 
     coal = activity == "原煤"
     tier2 = coal & (rng.random(rows) < 0.3)
     ncv = np.where(tier2, np.round(rng.normal(21.0, 1.2, size=rows), 2), np.nan)
-    frame = pl.DataFrame({
-        "id": np.arange(first_id, first_id + rows),
-        "facility": facility,
-        "year": year,
-        "month": month,
-        "activity": activity.astype(str),
-        "quantity": quantity,
-        "unit": unit.astype(str),
-        "region": region.astype(str),
-        "ncv": ncv,
-    })  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "id": np.arange(first_id, first_id + rows),
+            "facility": facility,
+            "year": year,
+            "month": month,
+            "activity": activity.astype(str),
+            "quantity": quantity,
+            "unit": unit.astype(str),
+            "region": region.astype(str),
+            "ncv": ncv,
+        }
+    )
     return frame.select(
         pl.format("L{}", pl.col("id")).alias("id"),
         pl.format("F{}", pl.col("facility")).alias("facility"),
         pl.date(pl.col("year"), pl.col("month"), 1).dt.month_end().alias("date"),
-        "activity", "quantity", "unit", "region",
+        "activity",
+        "quantity",
+        "unit",
+        "region",
         pl.col("ncv").fill_nan(None),
         pl.when(pl.col("ncv").is_not_nan()).then(pl.lit("GJ/t")).otherwise(None).alias("ncv_unit"),
-    )  # fmt: skip
+    )
 
 
 def credits(frame: pl.DataFrame, seed: int = 1, n: int = 500) -> pl.DataFrame:

@@ -39,10 +39,23 @@ def free_port() -> int:
 
 def start_server(store: str, port: int, workers: int) -> tuple[subprocess.Popen, str]:
     """`dualcarbon serve` on ``store``; returns the process and the setup token it printed."""
-    command = [str(Path(sys.executable).parent / "dualcarbon"), "serve", "--store", store, "--port", str(port),
-               "--workers", str(workers)]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    command = [
+        str(Path(sys.executable).parent / "dualcarbon"),
+        "serve",
+        "--store",
+        store,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     token = None
     for line in server.stdout:
         if line.startswith("setup token: "):
@@ -61,15 +74,22 @@ def start_server(store: str, port: int, workers: int) -> tuple[subprocess.Popen,
 def prepare(base: str, setup_token: str) -> tuple[dict, dict]:
     """An organisation, the dairy project uploaded file by file, and one succeeded run."""
     with httpx.Client(base_url=base, timeout=120) as http:
-        signed = http.post("/api/organisations", json={"name": "bench", "admin_name": "bench"},
-                           headers={"Authorization": f"Bearer {setup_token}"}).json()  # fmt: skip
+        signed = http.post(
+            "/api/organisations",
+            json={"name": "bench", "admin_name": "bench"},
+            headers={"Authorization": f"Bearer {setup_token}"},
+        ).json()
         headers = {"Authorization": f"Bearer {signed['token']}"}
         project = http.post("/api/projects", json={"name": "dairy"}, headers=headers).json()
         path = f"/api/projects/{project['id']}"
         http.put(f"{path}/settings", json={"toml": (DAIRY / "dualcarbon.toml").read_text("utf-8")}, headers=headers)
         for kind in ("activities", "credits"):
-            http.post(f"{path}/batches", data={"kind": kind}, headers=headers,
-                      files={"file": (f"{kind}.csv", (DAIRY / f"{kind}.csv").read_bytes())}).raise_for_status()  # fmt: skip
+            http.post(
+                f"{path}/batches",
+                data={"kind": kind},
+                headers=headers,
+                files={"file": (f"{kind}.csv", (DAIRY / f"{kind}.csv").read_bytes())},
+            ).raise_for_status()
         run = http.post(f"{path}/runs", json={}, headers=headers).json()
         run = http.get(f"/api/runs/{run['id']}", params={"wait": 60}, headers=headers).json()
         if run["status"] != "succeeded":
@@ -91,8 +111,16 @@ def requests_mix(ids: dict) -> list[tuple[str, str]]:
     ]
 
 
-async def client(http: httpx.AsyncClient, headers: dict, mix: list, offset: int, deadline: float,
-                 max_requests: int, samples: dict[str, list[float]], errors: dict[str, int]) -> None:  # fmt: skip
+async def client(
+    http: httpx.AsyncClient,
+    headers: dict,
+    mix: list,
+    offset: int,
+    deadline: float,
+    max_requests: int,
+    samples: dict[str, list[float]],
+    errors: dict[str, int],
+) -> None:
     i = offset
     while time.perf_counter() < deadline and sum(map(len, samples.values())) < max_requests:
         name, path = mix[i % len(mix)]
@@ -109,12 +137,14 @@ async def client(http: httpx.AsyncClient, headers: dict, mix: list, offset: int,
 
 
 async def start_runs(http: httpx.AsyncClient, headers: dict, project: str, count: int) -> list[str]:
-    return [(await http.post(f"/api/projects/{project}/runs", json={}, headers=headers)).json()["id"]
-            for _ in range(count)]  # fmt: skip
+    return [
+        (await http.post(f"/api/projects/{project}/runs", json={}, headers=headers)).json()["id"] for _ in range(count)
+    ]
 
 
-async def load(base: str, headers: dict, ids: dict, clients: int, seconds: float, max_requests: int,
-               runs: int) -> tuple[dict, dict, float, list[str]]:  # fmt: skip
+async def load(
+    base: str, headers: dict, ids: dict, clients: int, seconds: float, max_requests: int, runs: int
+) -> tuple[dict, dict, float, list[str]]:
     mix = requests_mix(ids)
     samples: dict[str, list[float]] = {name: [] for name, _ in mix}
     errors = {name: 0 for name, _ in mix}
@@ -123,11 +153,13 @@ async def load(base: str, headers: dict, ids: dict, clients: int, seconds: float
         started = time.perf_counter()
         run_ids = await start_runs(http, headers, ids["project"], runs)
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(client(http, headers, mix, k, deadline, max_requests, samples, errors)
-                               for k in range(clients)))  # fmt: skip
+        await asyncio.gather(
+            *(client(http, headers, mix, k, deadline, max_requests, samples, errors) for k in range(clients))
+        )
         elapsed = time.perf_counter() - started
-        statuses = [(await http.get(f"/api/runs/{r}", params={"wait": 60}, headers=headers)).json()["status"]
-                    for r in run_ids]  # fmt: skip
+        statuses = [
+            (await http.get(f"/api/runs/{r}", params={"wait": 60}, headers=headers)).json()["status"] for r in run_ids
+        ]
     return samples, errors, elapsed, statuses
 
 
@@ -139,11 +171,16 @@ def percentile(values: list[float], q: float) -> float:
 
 def report(samples: dict, errors: dict, elapsed: float) -> str:
     every = [v for vs in samples.values() for v in vs]
-    lines = ["| request | requests | requests/s | p50 ms | p99 ms | errors |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| request | requests | requests/s | p50 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for name, values in [*samples.items(), ("all", every)]:
         errs = sum(errors.values()) if name == "all" else errors[name]
-        lines.append(f"| {name} | {len(values)} | {len(values) / elapsed:.0f} | {percentile(values, 50) * 1000:.1f} | "
-                     f"{percentile(values, 99) * 1000:.1f} | {errs} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {len(values)} | {len(values) / elapsed:.0f} | {percentile(values, 50) * 1000:.1f} | "
+            f"{percentile(values, 99) * 1000:.1f} | {errs} |"
+        )
     return "\n".join(lines)
 
 
@@ -164,13 +201,16 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             headers, ids = prepare(base, setup_token)
             samples, errors, elapsed, statuses = asyncio.run(
-                load(base, headers, ids, args.clients, args.seconds, args.max_requests, args.runs))
+                load(base, headers, ids, args.clients, args.seconds, args.max_requests, args.runs)
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
     kind = "postgresql" if store.startswith("postgresql") else "duckdb"
-    print(f"store {kind}, {args.clients} clients, {elapsed:.1f} s, {args.runs} runs started during the load"
-          + (f" ({', '.join(statuses)})" if statuses else ""))
+    print(
+        f"store {kind}, {args.clients} clients, {elapsed:.1f} s, {args.runs} runs started during the load"
+        + (f" ({', '.join(statuses)})" if statuses else "")
+    )
     print(report(samples, errors, elapsed))
 
 

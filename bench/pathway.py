@@ -39,14 +39,24 @@ def main() -> None:
         began = time.perf_counter()
         plan = optimize.solve(inputs)
         seconds = time.perf_counter() - began
-        record = {"measures": args.measures, "years": args.years, "seed": seed, "all_or_nothing": binaries,
-                  "status": plan.status, "mip_gap": plan.mip_gap, "seconds": round(seconds, 2),
-                  "chosen": int(plan.measures["chosen"].sum()), "cost_discounted": plan.cost_discounted}  # fmt: skip
+        record = {
+            "measures": args.measures,
+            "years": args.years,
+            "seed": seed,
+            "all_or_nothing": binaries,
+            "status": plan.status,
+            "mip_gap": plan.mip_gap,
+            "seconds": round(seconds, 2),
+            "chosen": int(plan.measures["chosen"].sum()),
+            "cost_discounted": plan.cost_discounted,
+        }
         if args.json:
             print(json.dumps(record))
         else:
-            print(f"{args.measures} measures × {args.years} years, seed {seed}: {binaries} all-or-nothing; "
-                  f"{plan.status}, gap {plan.mip_gap:.2e}, {seconds:.1f} s, {record['chosen']} chosen")  # fmt: skip
+            print(
+                f"{args.measures} measures × {args.years} years, seed {seed}: {binaries} all-or-nothing; "
+                f"{plan.status}, gap {plan.mip_gap:.2e}, {seconds:.1f} s, {record['chosen']} chosen"
+            )
 
 
 if __name__ == "__main__":

@@ -54,10 +54,14 @@ def factor_table(project: Path) -> Path:
     acts = acts.with_columns(pl.col("ncv_gj_per_base").is_not_null().alias("has_ncv"))
     # One unit of the row's own quantity; for measured-NCV rows also NCV = 1 (the ledger writes
     # raw coal in t with NCV in GJ/t, so NCV 1 is 1 GJ per base unit).
-    reps = acts.group_by(keys).agg(pl.all().first()).with_columns(  # activities are groups: one per request here
-        (pl.col("quantity_base") / pl.col("quantity")).alias("quantity_base"),
-        pl.lit(1.0).alias("quantity"),
-        pl.when(pl.col("has_ncv")).then(1.0).alias("ncv_gj_per_base"),
+    reps = (
+        acts.group_by(keys)
+        .agg(pl.all().first())
+        .with_columns(  # activities are groups: one per request here
+            (pl.col("quantity_base") / pl.col("quantity")).alias("quantity_base"),
+            pl.lit(1.0).alias("quantity"),
+            pl.when(pl.col("has_ncv")).then(1.0).alias("ncv_gj_per_base"),
+        )
     )
     reps = reps.drop("_idx").with_row_index("_idx")
     result = engine.compute(reps, p.library, p.settings, None, p.spend)
@@ -79,8 +83,13 @@ def run_ours(project: str) -> dict:
     _, inv = calculate(p)
     seconds = time.perf_counter() - t0
     s = inv.summary
-    return {"seconds": seconds, "rows": s["activity_rows"], "total_location": s["totals"]["total_location"],
-            "facilities": len(s["by_facility"]), "months": len(s["by_month"])}  # fmt: skip
+    return {
+        "seconds": seconds,
+        "rows": s["activity_rows"],
+        "total_location": s["totals"]["total_location"],
+        "facilities": len(s["by_facility"]),
+        "months": len(s["by_month"]),
+    }
 
 
 def run_pandas(project: str) -> dict:
@@ -99,8 +108,13 @@ def run_pandas(project: str) -> dict:
     rows["co2e_t"] = rows["quantity"] * scale * rows["mass_per_unit"] * rows["gwp"]
     by_facility = rows.groupby(["facility", "scope"])["co2e_t"].sum()
     by_month = rows.groupby("month")["co2e_t"].sum()
-    return {"seconds": time.perf_counter() - t0, "rows": len(acts), "total_location": float(by_facility.sum()),
-            "facilities": int(by_facility.index.get_level_values(0).nunique()), "months": len(by_month)}  # fmt: skip
+    return {
+        "seconds": time.perf_counter() - t0,
+        "rows": len(acts),
+        "total_location": float(by_facility.sum()),
+        "facilities": int(by_facility.index.get_level_values(0).nunique()),
+        "months": len(by_month),
+    }
 
 
 def run_floor(project: str) -> dict:
@@ -124,8 +138,13 @@ def run_floor(project: str) -> dict:
     ).fetchall()
     rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(root / "activities" / "*.parquet")]).fetchone()[0]
     total = sum(r[3] for r in sums if r[0] is not None)
-    return {"seconds": time.perf_counter() - t0, "rows": rows, "total_location": float(total),
-            "facilities": len({r[0] for r in sums if r[0] is not None}), "months": sum(1 for r in sums if r[2] is not None)}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "rows": rows,
+        "total_location": float(total),
+        "facilities": len({r[0] for r in sums if r[0] is not None}),
+        "months": sum(1 for r in sums if r[2] is not None),
+    }
 
 
 RUNNERS = {"dualcarbon": run_ours, "pandas": run_pandas, "floor": run_floor}
@@ -152,8 +171,9 @@ def _child(name: str, project: str) -> None:
 
 
 def _run_once(name: str, project: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", name, str(project)], capture_output=True, text=True,
-                         check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", name, str(project)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -206,14 +226,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--skip-ours", action="store_true", help="only the baseline and the floor")
-    parser.add_argument("--skip-pandas", action="store_true",
-                        help="no pandas baseline (it holds every row in memory: about 1.2 GB per million rows)")
+    parser.add_argument(
+        "--skip-pandas",
+        action="store_true",
+        help="no pandas baseline (it holds every row in memory: about 1.2 GB per million rows)",
+    )
     args = parser.parse_args()
     factor_table(args.project)
     names = ([] if args.skip_pandas else ["pandas"]) + ["floor"] + ([] if args.skip_ours else ["dualcarbon"])
     results = measure(names, args.project, args.repeat)
     base, floor = results.get("pandas"), results["floor"]
-    for name, r in results.items():
+    for r in results.values():
         r["ratio_vs_pandas"] = base["seconds"] / r["seconds"] if base else None  # > 1: faster than pandas
         r["ratio_vs_floor"] = r["seconds"] / floor["seconds"]  # our time / floor time
         r["total_agrees"] = abs(r["total_location"] - floor["total_location"]) <= 1e-9 * abs(floor["total_location"])
@@ -221,12 +244,16 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(f"{'engine':<11}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'peak GiB':>10}{'vs pandas':>11}{'vs floor':>10}  totals")
+    print(
+        f"{'engine':<11}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'peak GiB':>10}{'vs pandas':>11}{'vs floor':>10}  totals"
+    )
     for name in names:
         r = results[name]
         vs_pandas = f"{r['ratio_vs_pandas']:>10.2f}x" if r["ratio_vs_pandas"] else f"{'-':>11}"
-        print(f"{name:<11}{r['rows']:>12,}{r['seconds']:>10.2f}{r['rows_per_s']:>14,.0f}{r['peak_rss_gib']:>10.2f}"
-              f"{vs_pandas}{r['ratio_vs_floor']:>9.2f}x  {'agree' if r['total_agrees'] else 'DIFFER'}")  # fmt: skip
+        print(
+            f"{name:<11}{r['rows']:>12,}{r['seconds']:>10.2f}{r['rows_per_s']:>14,.0f}{r['peak_rss_gib']:>10.2f}"
+            f"{vs_pandas}{r['ratio_vs_floor']:>9.2f}x  {'agree' if r['total_agrees'] else 'DIFFER'}"
+        )
     s = results["startup"]
     print(f"startup: dualcarbon --help {s['help_s']:.2f} s, run us-office {s['run_us_office_s']:.2f} s (medians)")
 

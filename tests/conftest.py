@@ -45,18 +45,34 @@ class Run:
 def run_project(tmp_path: Path, library: FactorLibrary):
     """``run_project(rows, sets=[...], country="CN", credits=None, gwp="AR5", extra_toml="")``."""
 
-    def _run(rows: str, *, sets: list[str], country: str = "CN", credits: str | None = None, gwp: str = "AR5",
-             extra_toml: str = "", sector: str = "1.A.2") -> Run:  # fmt: skip
-        root = write_settings(tmp_path / f"p{len(list(tmp_path.iterdir()))}", sets=sets, country=country,
-                              sector=sector, gwp=gwp, extra=textwrap.dedent(extra_toml).replace("'", '"'))  # fmt: skip
+    def _run(
+        rows: str,
+        *,
+        sets: list[str],
+        country: str = "CN",
+        credits: str | None = None,
+        gwp: str = "AR5",
+        extra_toml: str = "",
+        sector: str = "1.A.2",
+    ) -> Run:
+        root = write_settings(
+            tmp_path / f"p{len(list(tmp_path.iterdir()))}",
+            sets=sets,
+            country=country,
+            sector=sector,
+            gwp=gwp,
+            extra=textwrap.dedent(extra_toml).replace("'", '"'),
+        )
         (root / "activities.csv").write_text(textwrap.dedent(rows).strip() + "\n", encoding="utf-8")
         if credits:
             (root / "credits.csv").write_text(textwrap.dedent(credits).strip() + "\n", encoding="utf-8")
         project = load(root, library)
-        result = engine.compute(project.activities, project.library, project.settings, project.instruments,
-                                project.spend)  # fmt: skip
-        inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings,
-                                  project.activities.height)  # fmt: skip
+        result = engine.compute(
+            project.activities, project.library, project.settings, project.instruments, project.spend
+        )
+        inv = inventory.summarize(
+            result.emissions, project.settings, project.library, result.warnings, project.activities.height
+        )
         return Run(result.emissions, inv.summary, result.warnings)
 
     return _run

@@ -11,15 +11,32 @@ from typer.testing import CliRunner
 from dualcarbon.cli import app
 
 
-def write_settings(root: Path, *, sets: list[str], name: str = "Test", country: str = "CN", sector: str | None = None,
-                   start: str = "2024-01-01", end: str = "2024-12-31", gwp: str = "AR5", extra: str = "") -> Path:  # fmt: skip
+def write_settings(
+    root: Path,
+    *,
+    sets: list[str],
+    name: str = "Test",
+    country: str = "CN",
+    sector: str | None = None,
+    start: str = "2024-01-01",
+    end: str = "2024-12-31",
+    gwp: str = "AR5",
+    extra: str = "",
+) -> Path:
     """Create ``root`` (if needed) with a ``dualcarbon.toml`` (docs/file-formats.md)."""
     root.mkdir(parents=True, exist_ok=True)
     lines = ["[organization]", f'name = "{name}"', f'country = "{country}"']
     if sector:
         lines.append(f'sector = "{sector}"')
-    lines += ["[period]", f"start = {start}", f"end = {end}", "[method]", f'gwp = "{gwp}"',
-              f"factor_sets = {json.dumps(sets)}", extra]  # fmt: skip
+    lines += [
+        "[period]",
+        f"start = {start}",
+        f"end = {end}",
+        "[method]",
+        f'gwp = "{gwp}"',
+        f"factor_sets = {json.dumps(sets)}",
+        extra,
+    ]
     (root / "dualcarbon.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
 

@@ -16,8 +16,13 @@ HEADER = "id,facility,date,activity,quantity,unit,region"
 GOOD = "A1,plant,2024-03-31,天然气,10,万立方米,CN-HL"
 
 
-def project(tmp_path: Path, activities: str | bytes | None = None, toml: str | None = None,
-            credits: str | None = None, extra: dict[str, str] | None = None) -> Path:  # fmt: skip
+def project(
+    tmp_path: Path,
+    activities: str | bytes | None = None,
+    toml: str | None = None,
+    credits: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> Path:
     root = tmp_path / "p"
     shutil.copytree(EXAMPLE, root)
     (root / "credits.csv").unlink()
@@ -38,73 +43,114 @@ TOML = (EXAMPLE / "dualcarbon.toml").read_text(encoding="utf-8")
 CREDITS_HEADER = "id,type,quantity,unit,factor,facility,region,vintage,registry,serial_start,serial_end,status"
 
 CASES = {
-    "unknown activity": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,天然汽,10,万立方米,CN-HL\n",
-                             expect=["activities.csv", "row 2", "activity", "unknown activity"]),
-    "wrong dimension": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,柴油,10,kWh,CN-HL\n",
-                            expect=["row 2", "unit", "is energy but fuel/diesel needs mass or volume"]),
-    "negative quantity": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,天然气,-5,万立方米,CN-HL\n",
-                              expect=["row 2", "quantity", ">= 0"]),
-    "non-numeric quantity": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,天然气,ten,万立方米,CN-HL\n",
-                                 expect=["row 2", "quantity", "expected a number"]),
-    "missing date": dict(activities=f"{HEADER}\nA1,plant,,天然气,10,万立方米,CN-HL\n",
-                         expect=["row 2", "date", "required"]),
-    "bad date": dict(activities=f"{HEADER}\nA1,plant,2024-13-45,天然气,10,万立方米,CN-HL\n",
-                     expect=["row 2", "date", "expected a date"]),
-    "date outside period": dict(activities=f"{HEADER}\nA1,plant,2023-12-31,天然气,10,万立方米,CN-HL\n",
-                                expect=["row 2", "date", "outside the reporting period"]),
+    "unknown activity": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,天然汽,10,万立方米,CN-HL\n",
+        expect=["activities.csv", "row 2", "activity", "unknown activity"],
+    ),
+    "wrong dimension": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,柴油,10,kWh,CN-HL\n",
+        expect=["row 2", "unit", "is energy but fuel/diesel needs mass or volume"],
+    ),
+    "negative quantity": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,天然气,-5,万立方米,CN-HL\n", expect=["row 2", "quantity", ">= 0"]
+    ),
+    "non-numeric quantity": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,天然气,ten,万立方米,CN-HL\n",
+        expect=["row 2", "quantity", "expected a number"],
+    ),
+    "missing date": dict(
+        activities=f"{HEADER}\nA1,plant,,天然气,10,万立方米,CN-HL\n", expect=["row 2", "date", "required"]
+    ),
+    "bad date": dict(
+        activities=f"{HEADER}\nA1,plant,2024-13-45,天然气,10,万立方米,CN-HL\n",
+        expect=["row 2", "date", "expected a date"],
+    ),
+    "date outside period": dict(
+        activities=f"{HEADER}\nA1,plant,2023-12-31,天然气,10,万立方米,CN-HL\n",
+        expect=["row 2", "date", "outside the reporting period"],
+    ),
     "period end before start": dict(
         activities="id,date,period_start,period_end,activity,quantity,unit\nA1,,2024-05-01,2024-04-01,天然气,1,万立方米\n",
-        expect=["row 2", "period_end", "before"]),
-    "duplicate ids": dict(activities=f"{HEADER}\n{GOOD}\nA1,plant,2024-04-30,天然气,10,万立方米,CN-HL\n",
-                          expect=["row 3", "id", "duplicate id", "row 2"]),
-    "missing id": dict(activities=f"{HEADER}\n,plant,2024-04-30,天然气,10,万立方米,CN-HL\n",
-                       expect=["row 2", "id", "required"]),
-    "unknown region": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,天然气,10,万立方米,CN-XX\n",
-                           expect=["row 2", "region", "unknown region"]),
-    "missing required column": dict(activities="id,facility,date,activity,quantity\nA1,plant,2024-03-31,天然气,10\n",
-                                    expect=["activities.csv", "unit", "required column is missing"]),
+        expect=["row 2", "period_end", "before"],
+    ),
+    "duplicate ids": dict(
+        activities=f"{HEADER}\n{GOOD}\nA1,plant,2024-04-30,天然气,10,万立方米,CN-HL\n",
+        expect=["row 3", "id", "duplicate id", "row 2"],
+    ),
+    "missing id": dict(
+        activities=f"{HEADER}\n,plant,2024-04-30,天然气,10,万立方米,CN-HL\n", expect=["row 2", "id", "required"]
+    ),
+    "unknown region": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,天然气,10,万立方米,CN-XX\n",
+        expect=["row 2", "region", "unknown region"],
+    ),
+    "missing required column": dict(
+        activities="id,facility,date,activity,quantity\nA1,plant,2024-03-31,天然气,10\n",
+        expect=["activities.csv", "unit", "required column is missing"],
+    ),
     "empty file": dict(activities=b"", expect=["activities.csv"]),
     "header only": dict(activities=f"{HEADER}\n", expect=["activities.csv", "no data rows"]),
-    "wrong encoding": dict(activities=b"id,date,activity,quantity,unit\nA1,2024-03-31,\xff\xfe\xfa\xfb\xff,1,t\n",
-                           expect=["activities.csv"]),
-    "unknown unit": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,外购电力,10,万千瓦,CN-HL\n",
-                         expect=["row 2", "unit", "万千瓦时"]),
-    "currency for a fuel": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,柴油,10,元,CN-HL\n",
-                                expect=["row 2", "unit", "fuel/diesel needs"]),
+    "wrong encoding": dict(
+        activities=b"id,date,activity,quantity,unit\nA1,2024-03-31,\xff\xfe\xfa\xfb\xff,1,t\n",
+        expect=["activities.csv"],
+    ),
+    "unknown unit": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,外购电力,10,万千瓦,CN-HL\n", expect=["row 2", "unit", "万千瓦时"]
+    ),
+    "currency for a fuel": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,柴油,10,元,CN-HL\n", expect=["row 2", "unit", "fuel/diesel needs"]
+    ),
     "oxidation above one": dict(
         activities=f"{HEADER},oxidation\nA1,plant,2024-03-31,天然气,10,万立方米,CN-HL,1.5\n",
-        expect=["row 2", "oxidation", "fraction"]),
+        expect=["row 2", "oxidation", "fraction"],
+    ),
     "ncv unit of wrong dimension": dict(
         activities=f"{HEADER},ncv,ncv_unit\nA1,plant,2024-03-31,原煤,10,吨,CN-HL,20,GJ/m3\n",
-        expect=["row 2", "ncv_unit"]),
-    "unknown refrigerant": dict(activities=f"{HEADER}\nA1,plant,2024-03-31,refrigerant/R-999Z,3,kg,CN-HL\n",
-                                expect=["row 2", "activity", "unknown refrigerant"]),
-    "invalid scope override": dict(activities=f"{HEADER},scope\nA1,plant,2024-03-31,天然气,10,万立方米,CN-HL,4\n",
-                                   expect=["row 2", "scope", "expected 1, 2 or 3"]),
-    "unknown column": dict(activities=f"id,facility,date,activity,quantity,unit,regoin\n{GOOD}\n",
-                           expect=["activities.csv", "regoin", "did you mean 'region'"]),
+        expect=["row 2", "ncv_unit"],
+    ),
+    "unknown refrigerant": dict(
+        activities=f"{HEADER}\nA1,plant,2024-03-31,refrigerant/R-999Z,3,kg,CN-HL\n",
+        expect=["row 2", "activity", "unknown refrigerant"],
+    ),
+    "invalid scope override": dict(
+        activities=f"{HEADER},scope\nA1,plant,2024-03-31,天然气,10,万立方米,CN-HL,4\n",
+        expect=["row 2", "scope", "expected 1, 2 or 3"],
+    ),
+    "unknown column": dict(
+        activities=f"id,facility,date,activity,quantity,unit,regoin\n{GOOD}\n",
+        expect=["activities.csv", "regoin", "did you mean 'region'"],
+    ),
     "credit used twice": dict(
         credits=f"{CREDITS_HEADER}\nG1,GEC,100,MWh,,,CN,2024,GEC,,,retired\nG1,GEC,100,MWh,,,CN,2024,GEC,,,retired\n",
-        expect=["credits.csv", "row 3", "id", "used once"]),
+        expect=["credits.csv", "row 3", "id", "used once"],
+    ),
     "overlapping serials": dict(
         credits=f"{CREDITS_HEADER}\nG1,GEC,100,MWh,,,CN,2024,GEC,GEC001000,GEC001099,retired\n"
         "G2,GEC,100,MWh,,,CN,2024,GEC,GEC001050,GEC001149,retired\n",
-        expect=["credits.csv", "row 3", "serial_start", "overlaps row 2"]),
+        expect=["credits.csv", "row 3", "serial_start", "overlaps row 2"],
+    ),
     "supplier factor without factor": dict(
         credits=f"{CREDITS_HEADER}\nS1,supplier_factor,100,MWh,,,CN,2024,,,,retired\n",
-        expect=["credits.csv", "row 2", "factor"]),
-    "unknown credit type": dict(credits=f"{CREDITS_HEADER}\nX1,GREEN,100,MWh,,,CN,2024,,,,retired\n",
-                                expect=["credits.csv", "row 2", "type"]),
-    "unknown toml key": dict(toml=TOML.replace("[report]", "[report]\nlangauge = \"zh\""),
-                             expect=["dualcarbon.toml", "report.langauge", "unknown key"]),
+        expect=["credits.csv", "row 2", "factor"],
+    ),
+    "unknown credit type": dict(
+        credits=f"{CREDITS_HEADER}\nX1,GREEN,100,MWh,,,CN,2024,,,,retired\n", expect=["credits.csv", "row 2", "type"]
+    ),
+    "unknown toml key": dict(
+        toml=TOML.replace("[report]", '[report]\nlangauge = "zh"'),
+        expect=["dualcarbon.toml", "report.langauge", "unknown key"],
+    ),
     "invalid toml": dict(toml="[organization\nname = 1", expect=["dualcarbon.toml", "not valid TOML"]),
     "bad gwp set": dict(toml=TOML.replace('gwp = "AR5"', 'gwp = "AR3"'), expect=["dualcarbon.toml", "method.gwp"]),
-    "unknown factor set": dict(toml=TOML.replace('"gbt32150",', '"gbt99999",'),
-                               expect=["dualcarbon.toml", "gbt99999"]),
-    "missing organization name": dict(toml=TOML.replace('name = "黑土地某乳业有限公司"', ""),
-                                      expect=["dualcarbon.toml", "organization.name", "required"]),
-    "bad project factor file": dict(extra={"factors/own.csv": "activity_id,value\nheat/purchased,0.1\n"},
-                                    expect=["own.csv", "parameter", "required column is missing"]),
+    "unknown factor set": dict(toml=TOML.replace('"gbt32150",', '"gbt99999",'), expect=["dualcarbon.toml", "gbt99999"]),
+    "missing organization name": dict(
+        toml=TOML.replace('name = "黑土地某乳业有限公司"', ""),
+        expect=["dualcarbon.toml", "organization.name", "required"],
+    ),
+    "bad project factor file": dict(
+        extra={"factors/own.csv": "activity_id,value\nheat/purchased,0.1\n"},
+        expect=["own.csv", "parameter", "required column is missing"],
+    ),
 }
 
 
@@ -116,8 +162,10 @@ def test_bad_input_exit_2_names_place_writes_nothing(tmp_path, case):
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path):
-    rows = f"{HEADER}\nA1,plant,2024-03-31,天然汽,10,万立方米,CN-HL\nA2,plant,2024-03-31,天然气,x,万立方米,CN-HL\n" \
-           "A3,plant,2024-03-31,柴油,10,kWh,CN-HL\n"
+    rows = (
+        f"{HEADER}\nA1,plant,2024-03-31,天然汽,10,万立方米,CN-HL\nA2,plant,2024-03-31,天然气,x,万立方米,CN-HL\n"
+        "A3,plant,2024-03-31,柴油,10,kWh,CN-HL\n"
+    )
     root = project(tmp_path, activities=rows)
     result = CliRunner().invoke(app, ["run", str(root)])
     assert result.exit_code == 2

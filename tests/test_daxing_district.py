@@ -50,11 +50,24 @@ def test_forest_removals_by_hand(district):
     def growth(mu: float, group: str, iv: float | None = None, d: float | None = None) -> float:
         iv = iv if iv is not None else default(group, "volume_growth_m3_per_ha_yr")
         d = d if d is not None else default(group, "wood_density_t_per_m3")
-        return (mu / 15 * iv * d * default(group, "bef") * (1 + default(group, "root_shoot"))
-                * default(group, "carbon_fraction") * 44 / 12)  # fmt: skip
+        return (
+            mu
+            / 15
+            * iv
+            * d
+            * default(group, "bef")
+            * (1 + default(group, "root_shoot"))
+            * default(group, "carbon_fraction")
+            * 44
+            / 12
+        )
 
-    expected = (growth(40_000, "populus") + growth(25_000, "robinia", 4.0, 0.62)
-                + growth(20_000, "pinus_tabuliformis", 3.0, 0.36) + growth(15_000, "populus"))  # fmt: skip
+    expected = (
+        growth(40_000, "populus")
+        + growth(25_000, "robinia", 4.0, 0.62)
+        + growth(20_000, "pinus_tabuliformis", 3.0, 0.36)
+        + growth(15_000, "populus")
+    )
     summary = json.loads((district / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["neutrality"]["balance"]["removals"] == pytest.approx(expected, rel=1e-9)
     assert expected == pytest.approx(99_111.50, abs=0.01)
@@ -85,7 +98,9 @@ def test_least_cost_pathway_meets_every_target(district):
     assert {"PV", "EV", "CCS"} <= {m["id"] for m in plan if m["chosen"] == "true"}
 
 
-@pytest.mark.parametrize("lang, words", [("zh", ["碳中和评价", "减排目标与最低成本路径"]), ("en", ["Carbon neutrality", "Pathway"])])
+@pytest.mark.parametrize(
+    "lang, words", [("zh", ["碳中和评价", "减排目标与最低成本路径"]), ("en", ["Carbon neutrality", "Pathway"])]
+)
 def test_report_has_neutrality_and_pathway_sections(district, lang, words):
     result = CliRunner().invoke(app, ["pathway", str(district), "--lang", lang, "--out", str(district / f"out-{lang}")])
     assert result.exit_code == 0, result.output

@@ -36,8 +36,17 @@ def run_example(tmp_path: Path, name: str, lang: str = "en") -> tuple[Path, dict
 def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
     root, summary = run_example(tmp_path, name)
     assert summary["schema"] == "dualcarbon.summary/1"
-    assert {"organization", "period", "gwp_set", "unit", "totals", "by_gas", "by_category", "factor_sets",
-            "neutrality"} <= set(summary)  # fmt: skip
+    assert {
+        "organization",
+        "period",
+        "gwp_set",
+        "unit",
+        "totals",
+        "by_gas",
+        "by_category",
+        "factor_sets",
+        "neutrality",
+    } <= set(summary)
     assert summary["unit"] == "t CO2e" and summary["gwp_set"] == "AR5"
     t = summary["totals"]
     assert set(t) >= TOTAL_KEYS
@@ -80,10 +89,13 @@ def test_cement_example_by_hand(tmp_path):
     # Clinker: GB/T 32151.8 oxide method with each month's analysis.
     clinker = sum(_f(r["quantity"]) for r in by("熟料"))
     process = sum(
-        _f(r["quantity"]) * ((_f(r["clinker_cao"]) - _f(r["noncarbonate_cao"])) * 44 / 56
-                             + (_f(r["clinker_mgo"]) - _f(r["noncarbonate_mgo"])) * 44 / 40)
+        _f(r["quantity"])
+        * (
+            (_f(r["clinker_cao"]) - _f(r["noncarbonate_cao"])) * 44 / 56
+            + (_f(r["clinker_mgo"]) - _f(r["noncarbonate_mgo"])) * 44 / 40
+        )
         for r in by("熟料")
-    )  # fmt: skip
+    )
     ef_plant = process / clinker
     process += sum(_f(r["quantity"]) for r in by("窑头粉尘")) * ef_plant  # dust calcined like clinker
     process += sum(_f(r["quantity"]) * _f(r["toc"]) * 44 / 12 for r in by("生料中非燃料碳"))

@@ -66,9 +66,19 @@ def test_neutrality_csv_holds_every_check(cement):
     summary = json.loads((cement["en"] / "out" / "summary.json").read_text(encoding="utf-8"))
     with (cement["en"] / "out" / "neutrality.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["id", "clause", "clause_zh", "clause_status", "severity", "status", "reason_zh", "reason_en"]
+    assert list(rows[0]) == [
+        "id",
+        "clause",
+        "clause_zh",
+        "clause_status",
+        "severity",
+        "status",
+        "reason_zh",
+        "reason_en",
+    ]
     assert [(r["id"], r["status"], r["reason_en"]) for r in rows] == [
-        (c["id"], c["status"], c["reason_en"]) for c in summary["neutrality"]["checks"]]
+        (c["id"], c["status"], c["reason_en"]) for c in summary["neutrality"]["checks"]
+    ]
 
 
 def test_cli_prints_every_check_and_its_reason(cement):
@@ -81,15 +91,38 @@ def test_cli_prints_every_check_and_its_reason(cement):
     assert "未实现碳中和" in zh and "符合 20 项，不符合 4 项，不适用 1 项" in zh
 
 
-@pytest.mark.parametrize("lang,texts", [
-    ("en", ["Carbon neutrality", "No carbon-neutrality claim may be made", "What is missing", "GS-2023-CS05",
-            "Tier 1 default", "Verification and sign-off", "ISO 14068-1:2023, 11.1"]),
-    ("zh", ["碳中和评价", "依据本标准，本期间不得作出碳中和声明", "尚缺事项", "未注销的碳信用", "Tier 1 缺省值", "核查与签署",
-            "ISO 14068-1:2023 11.1（仅限已签发并已注销的碳信用）"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "lang,texts",
+    [
+        (
+            "en",
+            [
+                "Carbon neutrality",
+                "No carbon-neutrality claim may be made",
+                "What is missing",
+                "GS-2023-CS05",
+                "Tier 1 default",
+                "Verification and sign-off",
+                "ISO 14068-1:2023, 11.1",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "碳中和评价",
+                "依据本标准，本期间不得作出碳中和声明",
+                "尚缺事项",
+                "未注销的碳信用",
+                "Tier 1 缺省值",
+                "核查与签署",
+                "ISO 14068-1:2023 11.1（仅限已签发并已注销的碳信用）",
+            ],
+        ),
+    ],
+)
 def test_report_section_in_both_languages(cement, lang, texts):
     html = (cement[lang] / "out" / "report.html").read_text(encoding="utf-8")
-    section = html[html.index('id="neutrality"'):]
+    section = html[html.index('id="neutrality"') :]
     for text in texts:
         assert text in section, text
     assert 'id="chart-waterfall"' in section and section.count("Plotly.newPlot(") == 1
@@ -98,7 +131,11 @@ def test_report_section_in_both_languages(cement, lang, texts):
 
 def test_achieved_claim_wording_in_the_report(tmp_path):
     # A small office: 10 万千瓦时 of grid power in Hebei (0.6516 kg/kWh, MEE 2023 → 65.16 t) offset by 100 t of CCER.
-    root = write_settings(tmp_path / "office", sets=["cn_mee_grid"], name="某办公室", extra="""
+    root = write_settings(
+        tmp_path / "office",
+        sets=["cn_mee_grid"],
+        name="某办公室",
+        extra="""
 [neutrality]
 base_year = 2020
 base_year_emissions = 80.0
@@ -112,15 +149,21 @@ exclusions = [{ category = "1", reason = "无直接排放" }, { category = "3", 
               { category = "5", reason = "无" }, { category = "6", reason = "无" }]
 claim_date = 2025-04-01
 verification_type = "self_declared"
-""")
+""",
+    )
     (root / "plan.md").write_text("plan", encoding="utf-8")
-    (root / "activities.csv").write_text("id,date,activity,quantity,unit,region\nE1,2024-06-30,外购电力,10,万千瓦时,CN-HE\n",
-                                         encoding="utf-8")  # fmt: skip
+    (root / "activities.csv").write_text(
+        "id,date,activity,quantity,unit,region\nE1,2024-06-30,外购电力,10,万千瓦时,CN-HE\n", encoding="utf-8"
+    )
     (root / "credits.csv").write_text(
         "id,type,quantity,unit,vintage,registry,serial_start,serial_end,project_type,removal,retired_on,beneficiary,status\n"
-        "C1,CCER,100,tCO2e,2023,CCER registry,A-001,A-100,并网风电,false,2025-03-01,某办公室,retired\n", encoding="utf-8")
-    for lang, text in (("en", "is carbon neutral for the period 2024-01-01 to 2024-12-31 in accordance with ISO 14068-1:2023"),
-                       ("zh", "某办公室在 2024-01-01 至 2024-12-31 期间实现碳中和，符合 ISO 14068-1:2023")):  # fmt: skip
+        "C1,CCER,100,tCO2e,2023,CCER registry,A-001,A-100,并网风电,false,2025-03-01,某办公室,retired\n",
+        encoding="utf-8",
+    )
+    for lang, text in (
+        ("en", "is carbon neutral for the period 2024-01-01 to 2024-12-31 in accordance with ISO 14068-1:2023"),
+        ("zh", "某办公室在 2024-01-01 至 2024-12-31 期间实现碳中和，符合 ISO 14068-1:2023"),
+    ):
         result = CliRunner().invoke(app, ["run", str(root), "--lang", lang])
         assert result.exit_code == 0, result.output
         assert text in (root / "out" / "report.html").read_text(encoding="utf-8")
@@ -128,8 +171,13 @@ verification_type = "self_declared"
     assert n["status"] == "achieved" and n["balance"]["emissions"] == pytest.approx(65.16, rel=1e-9)
 
 
-def project(tmp_path: Path, toml: str = TOML, credits: str = CREDITS, sinks: str | None = SINKS,
-            extra: dict[str, str] | None = None) -> Path:  # fmt: skip
+def project(
+    tmp_path: Path,
+    toml: str = TOML,
+    credits: str = CREDITS,
+    sinks: str | None = SINKS,
+    extra: dict[str, str] | None = None,
+) -> Path:
     root = tmp_path / "p"
     shutil.copytree(EXAMPLE, root)
     (root / "dualcarbon.toml").write_text(toml, encoding="utf-8")
@@ -148,45 +196,76 @@ SINK_HEAD = SINKS.splitlines()[0]
 
 
 CASES = {
-    "removal not a boolean": dict(credits=CREDITS.replace(",并网光伏发电,false,", ",并网光伏发电,maybe,"),
-                                  expect=["credits.csv", "row 4", "removal", "expected true"]),
-    "retirement date": dict(credits=CREDITS.replace("2025-04-10", "2025-13-45"),
-                            expect=["credits.csv", "row 4", "retired_on", "expected a date"]),
-    "credit status": dict(credits=CREDITS.replace("冀东某水泥有限公司,issued", "冀东某水泥有限公司,sold"),
-                          expect=["credits.csv", "row 7", "status", "expected a status"]),
-    "credit in MWh": dict(credits=CREDITS.replace(CCER_ROW, "CCER-2024-PV02,CCER,30000,MWh"),
-                          expect=["credits.csv", "row 4", "unit", "t CO2e"]),
-    "negative area": dict(sinks=f"{SINK_HEAD}\nSK-02,afforestation,-300,亩,杨树,2016,,,,,,,,,\n",
-                          expect=["sinks.csv", "row 2", "area", "> 0"]),
-    "unknown species": dict(sinks=f"{SINK_HEAD}\nSK-02,afforestation,300,亩,银杏,2016,,,,,,,,,\n",
-                            expect=["sinks.csv", "row 2", "species_group", "unknown species group"]),
-    "no default growth": dict(sinks=f"{SINK_HEAD}\nSK-01,afforestation,1200,亩,刺槐,2019,,0.62,,,,,,x,\n",
-                              expect=["sinks.csv", "row 2", "volume_growth_m3_per_ha_yr", "no bundled default"]),
-    "area unit": dict(sinks=f"{SINK_HEAD}\nSK-02,afforestation,300,吨,杨树,2016,,,,,,,,,\n",
-                      expect=["sinks.csv", "row 2", "unit", "area unit"]),
-    "unknown sinks column": dict(sinks="id,type,aera,unit,species_group,planting_year\nA,afforestation,3,亩,杨树,2016\n",
-                                 expect=["sinks.csv", "aera", "did you mean 'area'"]),
-    "unknown standard": dict(toml=TOML.replace('standard = "ISO14068-1"', 'standard = "ISO14064"'),
-                             expect=["dualcarbon.toml", "neutrality.standard", "ISO14064", "expected one of", "PAS2060"]),
-    "unknown subject": dict(toml=TOML.replace('subject = "organization"', 'subject = "city"'),
-                            expect=["dualcarbon.toml", "neutrality.subject"]),
-    "misspelt key": dict(toml=TOML.replace("base_year = 2020", "base_yeer = 2020"),
-                         expect=["dualcarbon.toml", "neutrality.base_yeer", "unknown key"]),
-    "base year after the period": dict(toml=TOML.replace("base_year = 2020", "base_year = 2030"),
-                                       expect=["dualcarbon.toml", "neutrality.base_year 2030 is after the period"]),
-    "target above 100 %": dict(toml=TOML.replace("reduction_percent = 20", "reduction_percent = 150"),
-                               expect=["dualcarbon.toml", "neutrality.reduction_targets.0.reduction_percent"]),
+    "removal not a boolean": dict(
+        credits=CREDITS.replace(",并网光伏发电,false,", ",并网光伏发电,maybe,"),
+        expect=["credits.csv", "row 4", "removal", "expected true"],
+    ),
+    "retirement date": dict(
+        credits=CREDITS.replace("2025-04-10", "2025-13-45"),
+        expect=["credits.csv", "row 4", "retired_on", "expected a date"],
+    ),
+    "credit status": dict(
+        credits=CREDITS.replace("冀东某水泥有限公司,issued", "冀东某水泥有限公司,sold"),
+        expect=["credits.csv", "row 7", "status", "expected a status"],
+    ),
+    "credit in MWh": dict(
+        credits=CREDITS.replace(CCER_ROW, "CCER-2024-PV02,CCER,30000,MWh"),
+        expect=["credits.csv", "row 4", "unit", "t CO2e"],
+    ),
+    "negative area": dict(
+        sinks=f"{SINK_HEAD}\nSK-02,afforestation,-300,亩,杨树,2016,,,,,,,,,\n",
+        expect=["sinks.csv", "row 2", "area", "> 0"],
+    ),
+    "unknown species": dict(
+        sinks=f"{SINK_HEAD}\nSK-02,afforestation,300,亩,银杏,2016,,,,,,,,,\n",
+        expect=["sinks.csv", "row 2", "species_group", "unknown species group"],
+    ),
+    "no default growth": dict(
+        sinks=f"{SINK_HEAD}\nSK-01,afforestation,1200,亩,刺槐,2019,,0.62,,,,,,x,\n",
+        expect=["sinks.csv", "row 2", "volume_growth_m3_per_ha_yr", "no bundled default"],
+    ),
+    "area unit": dict(
+        sinks=f"{SINK_HEAD}\nSK-02,afforestation,300,吨,杨树,2016,,,,,,,,,\n",
+        expect=["sinks.csv", "row 2", "unit", "area unit"],
+    ),
+    "unknown sinks column": dict(
+        sinks="id,type,aera,unit,species_group,planting_year\nA,afforestation,3,亩,杨树,2016\n",
+        expect=["sinks.csv", "aera", "did you mean 'area'"],
+    ),
+    "unknown standard": dict(
+        toml=TOML.replace('standard = "ISO14068-1"', 'standard = "ISO14064"'),
+        expect=["dualcarbon.toml", "neutrality.standard", "ISO14064", "expected one of", "PAS2060"],
+    ),
+    "unknown subject": dict(
+        toml=TOML.replace('subject = "organization"', 'subject = "city"'),
+        expect=["dualcarbon.toml", "neutrality.subject"],
+    ),
+    "misspelt key": dict(
+        toml=TOML.replace("base_year = 2020", "base_yeer = 2020"),
+        expect=["dualcarbon.toml", "neutrality.base_yeer", "unknown key"],
+    ),
+    "base year after the period": dict(
+        toml=TOML.replace("base_year = 2020", "base_year = 2030"),
+        expect=["dualcarbon.toml", "neutrality.base_year 2030 is after the period"],
+    ),
+    "target above 100 %": dict(
+        toml=TOML.replace("reduction_percent = 20", "reduction_percent = 150"),
+        expect=["dualcarbon.toml", "neutrality.reduction_targets.0.reduction_percent"],
+    ),
     "base-year summary missing": dict(
         toml=TOML.replace("base_year_emissions = 1486000.0", 'base_year_summary = "2020/out/summary.json"'),
-        expect=["dualcarbon.toml", "neutrality.base_year_summary", "2020/out/summary.json", "file not found"]),
+        expect=["dualcarbon.toml", "neutrality.base_year_summary", "2020/out/summary.json", "file not found"],
+    ),
     "base-year summary not a summary": dict(
         toml=TOML.replace("base_year_emissions = 1486000.0", 'base_year_summary = "other.json"'),
         extra={"other.json": '{"hello": 1}'},
-        expect=["dualcarbon.toml", "neutrality.base_year_summary", "expected the summary.json"]),
+        expect=["dualcarbon.toml", "neutrality.base_year_summary", "expected the summary.json"],
+    ),
     "earlier claim without neutrality": dict(
         toml=TOML.replace("[neutrality]", '[neutrality]\nprevious_claims = ["old.json"]'),
         extra={"old.json": json.dumps({"schema": "dualcarbon.summary/1", "totals": {}, "neutrality": None})},
-        expect=["dualcarbon.toml", "neutrality.previous_claims", "no neutrality section"]),
+        expect=["dualcarbon.toml", "neutrality.previous_claims", "no neutrality section"],
+    ),
 }
 
 
@@ -200,8 +279,13 @@ def test_bad_neutrality_input_exit_2_names_place_writes_nothing(tmp_path, case):
 def test_base_year_from_an_earlier_summary(tmp_path):
     # base_year_summary: the 2020 total (market-based) of an earlier run is the base; its AR4 GWPs
     # differ from this period's AR5, so ISO-BASE-02 asks for a recalculation.
-    earlier = {"schema": "dualcarbon.summary/1", "period": {"start": "2020-01-01", "end": "2020-12-31"}, "gwp_set": "AR4",
-               "organization": {"boundary": "operational_control"}, "totals": {"total_market": 1_500_000.0}}  # fmt: skip
+    earlier = {
+        "schema": "dualcarbon.summary/1",
+        "period": {"start": "2020-01-01", "end": "2020-12-31"},
+        "gwp_set": "AR4",
+        "organization": {"boundary": "operational_control"},
+        "totals": {"total_market": 1_500_000.0},
+    }
     toml = TOML.replace("base_year_emissions = 1486000.0", 'base_year_summary = "2020/summary.json"')
     root = project(tmp_path, toml=toml)
     (root / "2020").mkdir()
@@ -216,9 +300,20 @@ def test_base_year_from_an_earlier_summary(tmp_path):
 def test_earlier_claim_credits_are_not_used_again(tmp_path):
     # previous_claims: the 2023 claim retired VCS-EX-2022-0000000001..0000010000; this claim's
     # VCS batch overlaps it, so ISO-CR-04 leaves it out (25,000 t fewer credits).
-    old = {"schema": "dualcarbon.summary/1", "totals": {}, "neutrality": {"credits": [
-        {"id": "VCS-OLD", "registry": "Verra Registry", "serial_start": "VCS-EX-2022-0000000001",
-         "serial_end": "VCS-EX-2022-0000010000"}]}}  # fmt: skip
+    old = {
+        "schema": "dualcarbon.summary/1",
+        "totals": {},
+        "neutrality": {
+            "credits": [
+                {
+                    "id": "VCS-OLD",
+                    "registry": "Verra Registry",
+                    "serial_start": "VCS-EX-2022-0000000001",
+                    "serial_end": "VCS-EX-2022-0000010000",
+                }
+            ]
+        },
+    }
     toml = TOML.replace("[neutrality]", '[neutrality]\nprevious_claims = ["2023.json"]')
     root = project(tmp_path, toml=toml, extra={"2023.json": json.dumps(old)})
     assert CliRunner().invoke(app, ["run", str(root), "--lang", "en"]).exit_code == 0

@@ -34,7 +34,9 @@ def test_bad_own_factor_file_is_an_input_error(tmp_path):
     runner = CliRunner()
     assert runner.invoke(app, ["init", str(root), "--example", "us-office"]).exit_code == 0
     (root / "factors").mkdir()
-    (root / "factors" / "bad.csv").write_text("parameter,activity_id,value\nef,electricity/grid,abc\n", encoding="utf-8")
+    (root / "factors" / "bad.csv").write_text(
+        "parameter,activity_id,value\nef,electricity/grid,abc\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["run", str(root)])
     assert result.exit_code == 2, result.output
     assert "bad.csv" in result.output

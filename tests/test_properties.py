@@ -25,8 +25,9 @@ def library() -> FactorLibrary:
 
 def totals_of(project) -> dict:
     result = engine.compute(project.activities, project.library, project.settings, project.instruments, project.spend)
-    inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings,
-                              project.activities.height)  # fmt: skip
+    inv = inventory.summarize(
+        result.emissions, project.settings, project.library, result.warnings, project.activities.height
+    )
     return inv.summary["totals"], result.emissions
 
 
@@ -43,8 +44,9 @@ def test_totals_equal_the_sum_of_rows(library, example):
     mkt = counted.filter(pl.col("scope2_method").fill_null("market") == "market")
     assert math.isclose(totals["total_market"], mkt["co2e_t"].sum(), rel_tol=1e-12)
     for scope in ("1", "3"):
-        assert math.isclose(totals[f"scope{scope}"], loc.filter(pl.col("scope") == scope)["co2e_t"].sum(),
-                            rel_tol=1e-12, abs_tol=1e-12)  # fmt: skip
+        assert math.isclose(
+            totals[f"scope{scope}"], loc.filter(pl.col("scope") == scope)["co2e_t"].sum(), rel_tol=1e-12, abs_tol=1e-12
+        )
     assert math.isclose(totals["total_location"], totals["scope1"] + totals["scope2_location"] + totals["scope3"])
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="dualcarbon (双碳): carbon accounting and neutrality.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="dualcarbon (双碳): carbon accounting and neutrality."
+)
 factors_app = typer.Typer(no_args_is_help=True, help="Search and show bundled emission factors.")
 app.add_typer(factors_app, name="factors")
 org_app = typer.Typer(no_args_is_help=True, help="Organisations of the API's store (see docs/api.md).")
@@ -46,12 +47,13 @@ def _fail_input(exc, lang: str | None) -> None:
 
 def _guard(fn, lang):
     from dualcarbon.errors import InputError
-
     from dualcarbon.i18n import languages
 
     try:
         if lang is not None and lang not in languages():
-            raise InputError.single(f"expected a language, one of: {', '.join(languages())}", column="--lang", value=lang)
+            raise InputError.single(
+                f"expected a language, one of: {', '.join(languages())}", column="--lang", value=lang
+            )
         return fn()
     except InputError as exc:
         _fail_input(exc, lang)
@@ -60,15 +62,22 @@ def _guard(fn, lang):
 @app.command()
 def run(
     project: Path = typer.Argument(..., help="Project folder with dualcarbon.toml and activities."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
-    lang: Optional[str] = LangOption,
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
+    lang: str | None = LangOption,
     engine: str = typer.Option("local", "--engine", help="local, or dask: the Parquet passes on a Dask cluster."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); "
-                                            "default: a local cluster of 2 worker processes."),
-    batch_rows: Optional[int] = typer.Option(None, "--batch-rows", min=1000,
-                                             help="Rows read at a time from Parquet ledgers (bounds memory)."),
-    pdf: bool = typer.Option(False, "--pdf", help="Also write report.pdf (needs Chromium and CJK fonts: "
-                             "apt-get install chromium fonts-noto-cjk)."),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler address (tcp://host:8786); default: a local cluster of 2 worker processes.",
+    ),
+    batch_rows: int | None = typer.Option(
+        None, "--batch-rows", min=1000, help="Rows read at a time from Parquet ledgers (bounds memory)."
+    ),
+    pdf: bool = typer.Option(
+        False,
+        "--pdf",
+        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk).",
+    ),
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
@@ -78,8 +87,14 @@ def run(
 
     console, err = _console()
     steps = ["load", "compute", "summarize", "report", "write"]
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as bar:  # fmt: skip
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task("dualcarbon", total=len(steps))
 
         def progress(step: str) -> None:
@@ -141,10 +156,14 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     table.add_column(t("cli.item"))
     table.add_column(t("cli.unit_t_co2e"), justify="right")
     labels = {
-        "scope1": "totals.scope1", "scope2_location": "totals.scope2_location", "scope2_market": "totals.scope2_market",
-        "scope3": "totals.scope3", "total_location": "totals.total_location", "total_market": "totals.total_market",
+        "scope1": "totals.scope1",
+        "scope2_location": "totals.scope2_location",
+        "scope2_market": "totals.scope2_market",
+        "scope3": "totals.scope3",
+        "total_location": "totals.total_location",
+        "total_market": "totals.total_market",
         "biogenic_co2": "totals.biogenic_co2",
-    }  # fmt: skip
+    }
     for key, label in labels.items():
         table.add_row(t(label), f"{summary['totals'][key]:,.2f}")
     console.print(table)
@@ -159,7 +178,9 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
     t = _t(lang)
     status = t(f"neutrality.status.{n['status'].replace(' ', '_')}")
     colour = {"achieved": "green", "not achieved": "red"}.get(n["status"], "yellow")
-    console.print(f"[bold]{t('section.neutrality')}[/]: {n['standard_name'][lang]} — [bold {colour}]{status}[/]", highlight=False)
+    console.print(
+        f"[bold]{t('section.neutrality')}[/]: {n['standard_name'][lang]} — [bold {colour}]{status}[/]", highlight=False
+    )
     table = Table(title=t("neutrality.balance.title"))
     table.add_column(t("cli.item"))
     table.add_column(t("cli.unit_t_co2e"), justify="right")
@@ -176,8 +197,10 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
         checks.add_row(c["id"], f"[{mark}]{label}[/]", c[f"reason_{lang}"])
     console.print(checks)
     counts = n["counts"]
-    console.print(t("neutrality.counts", passed=counts["passed"], failed=counts["failed"], na=counts["not applicable"]),
-                  highlight=False)  # fmt: skip
+    console.print(
+        t("neutrality.counts", passed=counts["passed"], failed=counts["failed"], na=counts["not applicable"]),
+        highlight=False,
+    )
     if n.get("claim"):
         console.print(f"{t('neutrality.claim.title')}: {n['claim'][lang]}", highlight=False, markup=False)
     for item in n.get("missing") or []:
@@ -186,9 +209,11 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
 
 @app.command()
 def pathway(
-    project: Path = typer.Argument(..., help="Project folder with dualcarbon.toml ([targets], [pathway]) and measures.csv."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
-    lang: Optional[str] = LangOption,
+    project: Path = typer.Argument(
+        ..., help="Project folder with dualcarbon.toml ([targets], [pathway]) and measures.csv."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
+    lang: str | None = LangOption,
 ) -> None:
     """Inventory, projection and least-cost pathway to the targets: writes the run's files plus pathway.csv,
     measures_plan.csv, abatement.csv, pathway.json and a report with the pathway section."""
@@ -198,8 +223,14 @@ def pathway(
 
     console, err = _console()
     steps = ["load", "compute", "optimize", "report", "write"]
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as bar:  # fmt: skip
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task("dualcarbon", total=len(steps))
 
         def progress(step: str) -> None:
@@ -219,8 +250,15 @@ def _print_pathway(console, err, result, lang: str) -> None:
     t = _t(lang)
     plan = result.plan
     status = t(f"pathway.status.{plan.status}")
-    console.print(t("cli.pathway_status", start=plan.years[0], end=plan.years[-1],
-                    status=plan.status if status.startswith("pathway.") else status), highlight=False)  # fmt: skip
+    console.print(
+        t(
+            "cli.pathway_status",
+            start=plan.years[0],
+            end=plan.years[-1],
+            status=plan.status if status.startswith("pathway.") else status,
+        ),
+        highlight=False,
+    )
     for shortfall in plan.shortfalls:
         err.print(f"[bold red]! {shortfall.message(lang)}[/]", highlight=False)
     table = Table()
@@ -234,14 +272,23 @@ def _print_pathway(console, err, result, lang: str) -> None:
     console.print(table)
     names = {m.id: m.name(lang) for m in result.measures}
     for m in plan.measures.filter(plan.measures["chosen"]).sort("start_year").to_dicts():
-        console.print("  " + t("cli.pathway_chosen", name=names.get(m["id"], m["id"]), year=m["start_year"],
-                               share=f"{m['adoption'] * 100:.0f}"), highlight=False)  # fmt: skip
-    console.print(t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=result.settings.currency),
-                  highlight=False)  # fmt: skip
+        console.print(
+            "  "
+            + t(
+                "cli.pathway_chosen",
+                name=names.get(m["id"], m["id"]),
+                year=m["start_year"],
+                share=f"{m['adoption'] * 100:.0f}",
+            ),
+            highlight=False,
+        )
+    console.print(
+        t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=result.settings.currency), highlight=False
+    )
 
 
 @app.command()
-def validate(project: Path = typer.Argument(..., help="Project folder."), lang: Optional[str] = LangOption) -> None:
+def validate(project: Path = typer.Argument(..., help="Project folder."), lang: str | None = LangOption) -> None:
     """Check PROJECT's files without computing; report every problem (exit 2 if any)."""
     from dualcarbon.project.load import load
 
@@ -278,7 +325,9 @@ def init(
 
 
 @factors_app.command("search")
-def factors_search(text: str = typer.Argument(..., help="Text in a key, alias or source name (天然气, diesel, 327310).")):
+def factors_search(
+    text: str = typer.Argument(..., help="Text in a key, alias or source name (天然气, diesel, 327310)."),
+):
     """List factors whose key, alias or source name matches TEXT."""
     from rich.table import Table
 
@@ -297,16 +346,17 @@ def factors_search(text: str = typer.Argument(..., help="Text in a key, alias or
     for r in rows.iter_rows(named=True):
         unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
         value = f"{r['value']:g} {unit}" if r["value"] is not None else ""
-        table.add_row(r["key"], r["factor_set"], r["parameter"], r["gas"] or "", value, r["region"],
-                      str(r["year"] or ""))  # fmt: skip
+        table.add_row(
+            r["key"], r["factor_set"], r["parameter"], r["gas"] or "", value, r["region"], str(r["year"] or "")
+        )
     console.print(table)
 
 
 @factors_app.command("show")
 def factors_show(
     key: str = typer.Argument(..., help="Activity key or alias, e.g. fuel/natural_gas or 天然气."),
-    region: Optional[str] = typer.Option(None, "--region", help="Region for the fallback chain, e.g. CN-NCG."),
-    year: Optional[int] = typer.Option(None, "--year", help="Reporting year (nearest factor year first)."),
+    region: str | None = typer.Option(None, "--region", help="Region for the fallback chain, e.g. CN-NCG."),
+    year: int | None = typer.Option(None, "--year", help="Reporting year (nearest factor year first)."),
 ):
     """Show every factor for KEY with value, unit and full citation."""
     from dualcarbon.factors.library import FactorLibrary
@@ -319,9 +369,11 @@ def factors_show(
         raise typer.Exit(1)
     for r in rows.iter_rows(named=True):
         unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
-        console.print(f"[bold]{r['key']}[/] {r['parameter']} {r['gas'] or ''} = {r['value']:g} {unit}"
-                      f"  [dim]({r['factor_set']}, region {r['region']}, year {r['year'] or '-'}, basis {r['basis'] or '-'})[/]",
-                      highlight=False)  # fmt: skip
+        console.print(
+            f"[bold]{r['key']}[/] {r['parameter']} {r['gas'] or ''} = {r['value']:g} {unit}"
+            f"  [dim]({r['factor_set']}, region {r['region']}, year {r['year'] or '-'}, basis {r['basis'] or '-'})[/]",
+            highlight=False,
+        )
         console.print(f"    source: {r['dataset']} {r['version']}; {r['citation']}", highlight=False, markup=False)
         if r["mapping_note"]:
             console.print(f"    mapping: {r['mapping_note']}", highlight=False, markup=False)
@@ -346,8 +398,12 @@ def factors_sets():
     console.print(table)
 
 
-StoreOption = typer.Option(None, "--store", help="DuckDB file or postgresql://user:password@host/db URL "
-                           "(default: $DUALCARBON_STORE, else store.duckdb in the user's data folder).")
+StoreOption = typer.Option(
+    None,
+    "--store",
+    help="DuckDB file or postgresql://user:password@host/db URL "
+    "(default: $DUALCARBON_STORE, else store.duckdb in the user's data folder).",
+)
 
 
 def _open_store(location: str | None):
@@ -366,15 +422,17 @@ def _open_store(location: str | None):
 
 @app.command()
 def serve(
-    store: Optional[str] = StoreOption,
+    store: str | None = StoreOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", min=1, help="Runs computed at the same time (one process each)."),
     max_upload_mb: float = typer.Option(50, "--max-upload-mb", min=0.001, help="Largest upload accepted, in MiB."),
-    cors_origin: list[str] = typer.Option([], "--cors-origin", help="Origin allowed to call the API from a "
-                                          "browser (repeatable); none by default."),
-    open_signup: bool = typer.Option(False, "--open-signup", help="Let anyone create an organisation with "
-                                     "POST /api/organisations."),
+    cors_origin: list[str] = typer.Option(
+        [], "--cors-origin", help="Origin allowed to call the API from a browser (repeatable); none by default."
+    ),
+    open_signup: bool = typer.Option(
+        False, "--open-signup", help="Let anyone create an organisation with POST /api/organisations."
+    ),
 ) -> None:
     """Serve the HTTP API (docs at /docs). On a store with no organisation, prints a one-time setup token."""
     import secrets
@@ -390,16 +448,24 @@ def serve(
     setup_token = None
     if not open_signup and opened.count_organisations() == 0:
         setup_token = f"dcs_{secrets.token_urlsafe(24)}"
-    config = ServerConfig(store=opened.db.location, max_upload_bytes=int(max_upload_mb * 1024 * 1024),
-                          cors_origins=cors_origin, open_signup=open_signup, workers=workers, setup_token=setup_token)  # fmt: skip
+    config = ServerConfig(
+        store=opened.db.location,
+        max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+        cors_origins=cors_origin,
+        open_signup=open_signup,
+        workers=workers,
+        setup_token=setup_token,
+    )
     application = create_app(config, opened)
     url = f"http://{host}:{port}"
     typer.echo(f"dualcarbon {_version()} API on {url}/api/ (docs: {url}/docs), store: {opened.db.location}")
     typer.echo(f"dashboard: {url}/app/")
     if setup_token:
         typer.echo("The store has no organisation yet. Create the first one with this one-time setup token:")
-        typer.echo(f"  curl -X POST {url}/api/organisations -H 'Authorization: Bearer {setup_token}' "
-                   "-H 'Content-Type: application/json' -d '{\"name\": \"My organisation\", \"admin_name\": \"Me\"}'")
+        typer.echo(
+            f"  curl -X POST {url}/api/organisations -H 'Authorization: Bearer {setup_token}' "
+            '-H \'Content-Type: application/json\' -d \'{"name": "My organisation", "admin_name": "Me"}\''
+        )
         typer.echo(f"setup token: {setup_token}")
     try:
         uvicorn.run(application, host=host, port=port, log_level="info")
@@ -417,8 +483,8 @@ def _version() -> str:
 def org_create(
     name: str = typer.Argument(..., help="The organisation's name."),
     admin: str = typer.Option("admin", "--admin", help="Name of its first user, an admin."),
-    email: Optional[str] = typer.Option(None, "--email", help="The admin's e-mail address."),
-    store: Optional[str] = StoreOption,
+    email: str | None = typer.Option(None, "--email", help="The admin's e-mail address."),
+    store: str | None = StoreOption,
 ) -> None:
     """Create an organisation and its admin in the store; prints the admin's token (shown once)."""
     opened = _open_store(store)
@@ -431,7 +497,7 @@ def org_create(
 
 
 @org_app.command("list")
-def org_list(store: Optional[str] = StoreOption) -> None:
+def org_list(store: str | None = StoreOption) -> None:
     """List the store's organisations."""
     opened = _open_store(store)
     try:

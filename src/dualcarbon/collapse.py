@@ -52,7 +52,13 @@ def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     have = rows.collect_schema()
     out = []
     for c in columns:
-        dtype = pl.Float64 if c in NUMBER_COLUMNS or c == "quantity" else pl.Date if c in ("date", *DATE_COLUMNS) else pl.String
+        dtype = (
+            pl.Float64
+            if c in NUMBER_COLUMNS or c == "quantity"
+            else pl.Date
+            if c in ("date", *DATE_COLUMNS)
+            else pl.String
+        )
         expr = pl.col(c) if c in have else pl.lit(None)
         if c in ("date", *DATE_COLUMNS) and c in have and isinstance(have[c], pl.Datetime):
             expr = expr.dt.date()
@@ -83,15 +89,24 @@ def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
     ]
 
 
-def collapse(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, str], facilities_apart: list[str],
-             exact: bool = False) -> pl.LazyFrame:  # fmt: skip
+def collapse(
+    rows: pl.LazyFrame,
+    keys: list[str],
+    linear_activities: dict[str, str],
+    facilities_apart: list[str],
+    exact: bool = False,
+) -> pl.LazyFrame:
     """Partial groups of one batch of conformed rows.
 
     ``linear_activities``: activity text → kind, for the texts whose rows may be summed across
     facilities; ``facilities_apart``: facilities whose electricity rows keep their facility (they
     are named by a Scope 2 instrument); ``exact``: see ``collapse_keys``.
     """
-    return weighed(rows, linear_activities, facilities_apart, exact).group_by(keys).agg([partial for partial, _ in _partials()])
+    return (
+        weighed(rows, linear_activities, facilities_apart, exact)
+        .group_by(keys)
+        .agg([partial for partial, _ in _partials()])
+    )
 
 
 def combine(parts: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
@@ -116,9 +131,12 @@ def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
         pl.col("_qsum").alias("_qtotal"),
         pl.col("_wsum").alias("_w"),
         # the quantity-weighted NCV
-        pl.when(~pl.col("_has_ncv")).then(None)
-        .when(pl.col("_qsum") != 0).then(pl.col("_wsum") / pl.col("_qsum"))
-        .otherwise(pl.col("_ncvsum") / pl.col("_n")).alias("ncv"),
+        pl.when(~pl.col("_has_ncv"))
+        .then(None)
+        .when(pl.col("_qsum") != 0)
+        .then(pl.col("_wsum") / pl.col("_qsum"))
+        .otherwise(pl.col("_ncvsum") / pl.col("_n"))
+        .alias("ncv"),
     ).drop("_month", "_fac", "_solo", "_has_ncv", "_dmin", "_dmax", "_bad", "_qsum", "_wsum", "_ncvsum")
 
 
@@ -144,10 +162,13 @@ def group_rates(emissions: pl.DataFrame) -> pl.DataFrame:
         .agg(*sums, pl.col("_w").first(), pl.col("_n").first())
         .with_columns(
             [pl.when(by_count).then(0.0).otherwise(pl.col(f"co2e_{m}") / basis).alias(f"rate_{m}") for m in METHODS]
-            + [pl.when(by_count).then(pl.col(f"co2e_{m}") / pl.col("_n")).otherwise(0.0).alias(f"per_row_{m}") for m in METHODS]
+            + [
+                pl.when(by_count).then(pl.col(f"co2e_{m}") / pl.col("_n")).otherwise(0.0).alias(f"per_row_{m}")
+                for m in METHODS
+            ]
             + [(pl.col(f"n_{m}") > 0).alias(f"has_{m}") for m in METHODS]
         )
-    )  # fmt: skip
+    )
 
 
 def key_hash(keys: list[str]) -> pl.Expr:
@@ -166,8 +187,10 @@ def line_table(groups: pl.DataFrame, rates: pl.DataFrame, keys: list[str]) -> tu
     ``_line`` and rates (``group_rates``); and the lines (``_line`` → scope, category, iso_category)."""
     rate_cols = [f"{p}_{m}" for m in METHODS for p in ("rate", "per_row", "has")]
     line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}  # the raw scope/category columns are group keys too
-    table = groups.select(keys).with_row_index("_idx").join(
-        rates.select("_idx", *[pl.col(c).alias(a) for c, a in line.items()], *rate_cols), on="_idx"
+    table = (
+        groups.select(keys)
+        .with_row_index("_idx")
+        .join(rates.select("_idx", *[pl.col(c).alias(a) for c, a in line.items()], *rate_cols), on="_idx")
     )
     lines = table.select(list(line.values())).unique().with_row_index("_line")
     table = table.join(lines, on=list(line.values()), nulls_equal=True).with_columns(key_hash(keys))
@@ -179,8 +202,15 @@ def distinct_hashes(table: pl.DataFrame) -> bool:
     return table["_h"].n_unique() == table.height
 
 
-def tag(rows: pl.LazyFrame, keys: list[str], linear_activities: dict[str, str], facilities_apart: list[str],
-        hashed: bool = True, also: tuple[pl.Expr, ...] = (), exact: bool = False) -> pl.LazyFrame:  # fmt: skip
+def tag(
+    rows: pl.LazyFrame,
+    keys: list[str],
+    linear_activities: dict[str, str],
+    facilities_apart: list[str],
+    hashed: bool = True,
+    also: tuple[pl.Expr, ...] = (),
+    exact: bool = False,
+) -> pl.LazyFrame:
     """What sharing group CO2e out needs of each conformed row: its facility, its weight ``_wr``,
     and its group's ``key_hash`` (or, when ``hashed`` is false, the key columns themselves); and
     ``also``, other columns wanted in the same pass."""
@@ -205,7 +235,10 @@ def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFram
     )
     line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}
     return wide.join(lines.lazy(), on="_line").select(
-        pl.col("facility").fill_null(""), *[pl.col(a).alias(c) for c, a in line.items()], *METHODS, *[f"has_{m}" for m in METHODS]
+        pl.col("facility").fill_null(""),
+        *[pl.col(a).alias(c) for c, a in line.items()],
+        *METHODS,
+        *[f"has_{m}" for m in METHODS],
     )
 
 
@@ -215,18 +248,24 @@ WIDE_KEYS = ["facility", "scope", "category", "iso_category"]
 
 def add_wide(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Partial facility sums (of ``facility_lines``) added up, still one column per method."""
-    return pl.concat(parts).group_by(WIDE_KEYS).agg(
-        *[pl.col(m).sum() for m in METHODS], *[pl.col(f"has_{m}").any() for m in METHODS]
+    return (
+        pl.concat(parts)
+        .group_by(WIDE_KEYS)
+        .agg(*[pl.col(m).sum() for m in METHODS], *[pl.col(f"has_{m}").any() for m in METHODS])
     )
 
 
 def sum_facility_lines(wide: pl.DataFrame) -> pl.DataFrame:
     """Partial facility sums added up, one line per Scope 2 method present."""
     total = add_wide([wide])
-    return pl.concat([
-        total.filter(pl.col(f"has_{m}")).select(*WIDE_KEYS, pl.lit(value, pl.String).alias("scope2_method"), pl.col(m).alias("co2e_t"))
-        for m, value in METHODS.items()
-    ])  # fmt: skip
+    return pl.concat(
+        [
+            total.filter(pl.col(f"has_{m}")).select(
+                *WIDE_KEYS, pl.lit(value, pl.String).alias("scope2_method"), pl.col(m).alias("co2e_t")
+            )
+            for m, value in METHODS.items()
+        ]
+    )
 
 
 ACTIVITY_SEED = 20261205
@@ -247,7 +286,9 @@ def misclassified(activities: pl.Series, linear_activities: dict[str, str]) -> b
     hashes = texts.hash(seed=ACTIVITY_SEED)
     return any(
         not hashes.is_in(hashed.implode()).equals(texts.is_in(exact.implode()))
-        for hashed, exact in zip(activity_classes(linear_activities), activity_classes(linear_activities, exact=True))
+        for hashed, exact in zip(
+            activity_classes(linear_activities), activity_classes(linear_activities, exact=True), strict=True
+        )
     )
 
 
@@ -261,8 +302,9 @@ def weight() -> pl.Expr:
     return pl.col("quantity") * pl.col("ncv").fill_null(1.0)
 
 
-def weighed(rows: pl.LazyFrame, linear_activities: dict[str, str], facilities_apart: list[str],
-            exact: bool = False) -> pl.LazyFrame:  # fmt: skip
+def weighed(
+    rows: pl.LazyFrame, linear_activities: dict[str, str], facilities_apart: list[str], exact: bool = False
+) -> pl.LazyFrame:
     """Conformed rows with their group keys (``collapse_keys``) and weight ``_wr`` (0 where the
     quantity is missing: such a row fails validation, and its group is shared by count)."""
     keyed = collapse_keys(rows, linear_activities, facilities_apart, exact)
@@ -281,8 +323,9 @@ def month_start(date: pl.Expr) -> pl.Expr:
     return date - pl.duration(days=date.dt.day() - 1)
 
 
-def collapse_keys(rows: pl.LazyFrame, linear_activities: dict[str, str], facilities_apart: list[str],
-                  exact: bool = False) -> pl.LazyFrame:  # fmt: skip
+def collapse_keys(
+    rows: pl.LazyFrame, linear_activities: dict[str, str], facilities_apart: list[str], exact: bool = False
+) -> pl.LazyFrame:
     """The group-key columns ``_month``, ``_fac``, ``_solo`` of conformed rows (as ``collapse`` makes them).
 
     Whether a row's activity may be summed across facilities, and whether it is electricity, is

@@ -20,9 +20,30 @@ from dualcarbon.model import Settings
 
 DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
 CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
-ACTIVITY_ATTRS = ["_idx", "_file", "_row", "id", "facility", "date", "month", "year", "activity", "key", "kind",
-                  "scope", "category", "iso_category", "biogenic", "quantity", "unit", "dimension", "quantity_base",
-                  "region", "_n", "_w"]  # fmt: skip
+ACTIVITY_ATTRS = [
+    "_idx",
+    "_file",
+    "_row",
+    "id",
+    "facility",
+    "date",
+    "month",
+    "year",
+    "activity",
+    "key",
+    "kind",
+    "scope",
+    "category",
+    "iso_category",
+    "biogenic",
+    "quantity",
+    "unit",
+    "dimension",
+    "quantity_base",
+    "region",
+    "_n",
+    "_w",
+]
 
 
 @dataclass
@@ -107,22 +128,32 @@ def compute(
         gases = ", ".join(sorted(missing_gwp["gas"].unique().to_list()))
         raise InputError.single(f"no {settings.method.gwp} GWP for gas(es) {gases}")
     if settings.method.gwp == "AR6" and emissions.filter(pl.col("gas") == "SF6").height:
-        warnings.append({"code": "ar6_sf6_gwp", "message_en": AR6_SF6_NOTE,
-                         "message_zh": "AR6 六氟化硫 GWP 取 25,200（IPCC AR6 表7.SM.7）；温室气体核算体系 2024年8月表据二手资料为 24,300（未核实）。"})  # fmt: skip
-    attrs = activities.select([c for c in ACTIVITY_ATTRS if c in activities.columns])
-    emissions = (
-        emissions.join(attrs, on="_idx", how="left")
-        .with_columns(
-            (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
-            (pl.col("biogenic").fill_null(False) & (pl.col("gas") == "CO2")).alias("biogenic"),
+        warnings.append(
+            {
+                "code": "ar6_sf6_gwp",
+                "message_en": AR6_SF6_NOTE,
+                "message_zh": "AR6 六氟化硫 GWP 取 25,200（IPCC AR6 表7.SM.7）；温室气体核算体系 2024年8月表据二手资料为 24,300（未核实）。",
+            }
         )
+    attrs = activities.select([c for c in ACTIVITY_ATTRS if c in activities.columns])
+    emissions = emissions.join(attrs, on="_idx", how="left").with_columns(
+        (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
+        (pl.col("biogenic").fill_null(False) & (pl.col("gas") == "CO2")).alias("biogenic"),
     )
     return EngineResult(emissions, warnings)
 
 
 def electricity_instrument_schema() -> dict:
-    return {"id": pl.String, "type": pl.String, "mwh": pl.Float64, "factor_kg_per_kwh": pl.Float64,
-            "facility": pl.String, "region": pl.String, "vintage": pl.Int32, "status": pl.String}  # fmt: skip
+    return {
+        "id": pl.String,
+        "type": pl.String,
+        "mwh": pl.Float64,
+        "factor_kg_per_kwh": pl.Float64,
+        "facility": pl.String,
+        "region": pl.String,
+        "vintage": pl.Int32,
+        "status": pl.String,
+    }
 
 
 EEIO_ECONOMY = "US"  # USEEIO models the US economy (SOURCES.md#useeio)
@@ -156,16 +187,20 @@ def _with_proxies(
         rows = acts.join(found.select(REQUEST_KEYS), on=REQUEST_KEYS, how="semi", nulls_equal=True)
         own = ", ".join(sorted(rows["region"].unique().to_list()))
         count = int(rows["_n"].sum()) if "_n" in rows.columns else rows.height  # a group stands for _n rows
-        notes.append({
-            "code": "proxy_region",
-            "message_en": f"{count} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
-            "message_zh": f"{count} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
-        })  # fmt: skip
+        notes.append(
+            {
+                "code": "proxy_region",
+                "message_en": f"{count} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
+                "message_zh": f"{count} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
+            }
+        )
     if not proxied:
         return acts, notes
-    acts = acts.join(pl.concat(proxied), on=REQUEST_KEYS, how="left", nulls_equal=True).with_columns(
-        pl.coalesce(pl.col("_proxy"), pl.col("region")).alias("region")
-    ).drop("_proxy")
+    acts = (
+        acts.join(pl.concat(proxied), on=REQUEST_KEYS, how="left", nulls_equal=True)
+        .with_columns(pl.coalesce(pl.col("_proxy"), pl.col("region")).alias("region"))
+        .drop("_proxy")
+    )
     return acts, notes
 
 

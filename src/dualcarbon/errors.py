@@ -49,5 +49,5 @@ class InputError(DualCarbonError, ValueError):
         row: int | None = None,
         column: str | None = None,
         value: object = None,
-    ) -> "InputError":
+    ) -> InputError:
         return cls(Problem(file, row, column, None if value is None else str(value), expected))

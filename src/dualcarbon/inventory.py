@@ -42,19 +42,40 @@ def facility_lines(emissions: pl.DataFrame) -> pl.DataFrame:
         emissions.filter(~pl.col("biogenic"))
         .group_by(pl.col("facility").fill_null(""), "scope", "category", "iso_category", "scope2_method")
         .agg(pl.col("co2e_t").sum())
-    )  # fmt: skip
+    )
 
 
-def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrary, warnings: list[dict],
-              activity_rows: int, lines: pl.DataFrame | None = None) -> Inventory:  # fmt: skip
+def summarize(
+    emissions: pl.DataFrame,
+    settings: Settings,
+    library: FactorLibrary,
+    warnings: list[dict],
+    activity_rows: int,
+    lines: pl.DataFrame | None = None,
+) -> Inventory:
     """The ``summary.json`` record and the aggregated frames behind outputs and the report.
 
     ``lines``: CO2e by facility and inventory line (facility, scope, category, iso_category, scope2_method) when the emission rows
     are groups spanning facilities; computed from ``emissions`` otherwise.
     """
     # Aggregations read a narrow frame: filters then copy numbers and codes, not the trace text.
-    narrow = ["_idx", "_n", "key", "gas", "scope", "category", "iso_category", "facility", "month", "scope2_method",
-              "biogenic", "mass_t", "co2e_t", "quantity_base", "dimension"]  # fmt: skip
+    narrow = [
+        "_idx",
+        "_n",
+        "key",
+        "gas",
+        "scope",
+        "category",
+        "iso_category",
+        "facility",
+        "month",
+        "scope2_method",
+        "biogenic",
+        "mass_t",
+        "co2e_t",
+        "quantity_base",
+        "dimension",
+    ]
     e = emissions.select([c for c in narrow if c in emissions.columns])
     loc, mkt = _counted("location"), _counted("market")
     scope = pl.col("scope")
@@ -71,9 +92,7 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
     totals = {k: totals[k] for k in order}
 
     located = e.filter(loc)
-    by_gas = (
-        located.group_by("gas").agg(pl.col("mass_t").sum(), pl.col("co2e_t").sum()).sort("co2e_t", descending=True)
-    )
+    by_gas = located.group_by("gas").agg(pl.col("mass_t").sum(), pl.col("co2e_t").sum()).sort("co2e_t", descending=True)
     by_category = (
         e.filter(~pl.col("biogenic"))
         .group_by("scope", "category", "scope2_method")
@@ -89,16 +108,23 @@ def summarize(emissions: pl.DataFrame, settings: Settings, library: FactorLibrar
     summary = {
         "schema": SCHEMA,
         "generator": f"dualcarbon {__version__}",
-        "organization": {"name": settings.organization.name, "name_en": settings.organization.name_en,
-                         "boundary": settings.organization.boundary, "country": settings.organization.country,
-                         "region": settings.organization.region, "sector": settings.organization.sector},
+        "organization": {
+            "name": settings.organization.name,
+            "name_en": settings.organization.name_en,
+            "boundary": settings.organization.boundary,
+            "country": settings.organization.country,
+            "region": settings.organization.region,
+            "sector": settings.organization.sector,
+        },
         "method": {"factor_sets": settings.factor_sets(), "proxy_regions": list(settings.method.proxy_regions)},
         "period": {"start": settings.period.start.isoformat(), "end": settings.period.end.isoformat()},
         "gwp_set": settings.method.gwp,
         "unit": "t CO2e",
         "scope2_headline": settings.method.scope2,
         "totals": totals,
-        "by_gas": [{"gas": r["gas"], "mass_t": r["mass_t"], "co2e_t": r["co2e_t"]} for r in by_gas.iter_rows(named=True)],
+        "by_gas": [
+            {"gas": r["gas"], "mass_t": r["mass_t"], "co2e_t": r["co2e_t"]} for r in by_gas.iter_rows(named=True)
+        ],
         "by_category": [_category_record(r) for r in by_category.iter_rows(named=True)],
         "by_iso_category": by_iso.rename({"iso_category": "category"}).to_dicts(),
         "by_facility": _split_columns(lines.with_columns(pl.lit(False).alias("biogenic")), "facility"),
@@ -135,15 +161,20 @@ def methods_used(emissions: pl.DataFrame) -> list[dict]:
     n = pl.col("_n") if "_n" in emissions.columns else pl.lit(1, pl.Int64)
     first = pl.col("_idx").is_first_distinct()  # one row per activity record (a group stands for _n)
     out = (
-        emissions.group_by(keys).agg(
-            pl.col("co2e_t").filter(~pl.col("biogenic")).sum(), n.filter(first).sum().alias("records"),
-            pl.col("gas").unique().sort().alias("gases"), pl.col("factor_ids").drop_nulls().unique(),
+        emissions.group_by(keys)
+        .agg(
+            pl.col("co2e_t").filter(~pl.col("biogenic")).sum(),
+            n.filter(first).sum().alias("records"),
+            pl.col("gas").unique().sort().alias("gases"),
+            pl.col("factor_ids").drop_nulls().unique(),
         )
         .sort("scope", "category", "scope2_method", "co2e_t", descending=[False, False, False, True], nulls_last=False)
-    )  # fmt: skip
+    )
     methods = out.to_dicts()  # a few rows per category: the trace's "a; b+c" id lists split here
     for m in methods:
-        m["factor_ids"] = sorted({i.strip() for ids in m["factor_ids"] for part in ids.split(";") for i in part.split("+")})
+        m["factor_ids"] = sorted(
+            {i.strip() for ids in m["factor_ids"] for part in ids.split(";") for i in part.split("+")}
+        )
     return methods
 
 
@@ -184,23 +215,29 @@ def _factor_sets(e: pl.DataFrame, library: FactorLibrary) -> list[dict]:
 
 
 def _by_source(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
-    names = library.catalog.select(pl.col("key").alias("activity"), pl.col("name_en").alias("activity_name_en"),
-                                   pl.col("name_zh").alias("activity_name_zh"))  # fmt: skip
+    names = library.catalog.select(
+        pl.col("key").alias("activity"),
+        pl.col("name_en").alias("activity_name_en"),
+        pl.col("name_zh").alias("activity_name_zh"),
+    )
     located = e.filter(_counted("location"))
     # quantities in the base unit of their dimension, so kWh and 万千瓦时 add up correctly
     qty = (
-        e.select("_idx", "key", "quantity_base", "dimension").unique(subset=["_idx"]).group_by("key")
+        e.select("_idx", "key", "quantity_base", "dimension")
+        .unique(subset=["_idx"])
+        .group_by("key")
         .agg(pl.col("quantity_base").sum().alias("quantity"), pl.col("dimension").first())
         .with_columns(pl.col("dimension").replace_strict(units.BASE_UNITS, default=None).alias("unit"))
         .drop("dimension")
-    )  # fmt: skip
+    )
     return (
-        located.group_by("key", "scope", "category").agg(pl.col("co2e_t").sum())
+        located.group_by("key", "scope", "category")
+        .agg(pl.col("co2e_t").sum())
         .join(qty, on="key", how="left")
         .rename({"key": "activity"})
         .join(names, on="activity", how="left")
         .sort("co2e_t", descending=True)
-    )  # fmt: skip
+    )
 
 
 def _factor_sources(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
@@ -211,7 +248,17 @@ def _factor_sources(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
             ids.add(part.strip())
     f = library.factors.filter(pl.col("factor_id").is_in(list(ids)))
     return f.select(
-        pl.col("key").alias("activity"), "gas", "factor_set", "dataset", "version", "table", "citation",
-        "value", pl.concat_str(["unit_numerator", "unit_denominator"], separator=" / ", ignore_nulls=True).alias("unit"),
-        "region", "year", "factor_id", "mapping_note",
-    ).sort("activity", "gas")  # fmt: skip
+        pl.col("key").alias("activity"),
+        "gas",
+        "factor_set",
+        "dataset",
+        "version",
+        "table",
+        "citation",
+        "value",
+        pl.concat_str(["unit_numerator", "unit_denominator"], separator=" / ", ignore_nulls=True).alias("unit"),
+        "region",
+        "year",
+        "factor_id",
+        "mapping_note",
+    ).sort("activity", "gas")

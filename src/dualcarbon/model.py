@@ -67,8 +67,10 @@ class Spend(_Strict):
 class Exclusion(_Strict):
     """A footprint category left out of the claim, with the reason and an estimate of its size."""
 
-    category: str = Field(pattern=r"^([1-6]|3\.(1[0-5]|[1-9]))$",
-                          description="ISO 14064-1 category 1-6, or GHG Protocol Scope 3 category 3.1-3.15")
+    category: str = Field(
+        pattern=r"^([1-6]|3\.(1[0-5]|[1-9]))$",
+        description="ISO 14064-1 category 1-6, or GHG Protocol Scope 3 category 3.1-3.15",
+    )
     reason: str = Field(min_length=1)
     estimate_t: float | None = Field(default=None, ge=0)
 
@@ -205,8 +207,10 @@ class Settings(_Strict):
         if n is None or period is None:
             return n
         if n.period is not None and n.period != period:
-            raise ValueError(f"neutrality.period {n.period.start} to {n.period.end} must equal [period] "
-                             f"{period.start} to {period.end}: the footprint is the inventory of [period]")
+            raise ValueError(
+                f"neutrality.period {n.period.start} to {n.period.end} must equal [period] "
+                f"{period.start} to {period.end}: the footprint is the inventory of [period]"
+            )
         if n.base_year is not None and n.base_year > period.end.year:
             raise ValueError(f"neutrality.base_year {n.base_year} is after the period {period.start} to {period.end}")
         return n
@@ -268,5 +272,12 @@ ACTIVITY_SCHEMA = {
 BALANCE_COLUMNS = ["inventory_start", "inventory_end", "purchased", "disposed", "capacity_retired", "capacity_new"]
 
 # Optional numeric columns users may give (besides quantity); fractions accept '%'.
-FRACTION_COLUMNS = ["oxidation", "clinker_cao", "clinker_mgo", "noncarbonate_cao", "noncarbonate_mgo",
-                    "ckd_calcination", "toc"]  # fmt: skip
+FRACTION_COLUMNS = [
+    "oxidation",
+    "clinker_cao",
+    "clinker_mgo",
+    "noncarbonate_cao",
+    "noncarbonate_mgo",
+    "ckd_calcination",
+    "toc",
+]

@@ -39,11 +39,14 @@ def tier() -> pl.Expr:
     ids, sets = pl.col("factor_ids").fill_null(""), pl.col("factor_sets").fill_null("")
     measured = pl.any_horizontal([ids.str.contains(i, literal=True) for i in MEASURED_IDS])
     return (
-        pl.when(measured | ids.str.starts_with("facility:") | sets.is_in(["row", "project"])).then(pl.lit("3"))
-        .when(sets == "gwp").then(pl.lit("gas_mass"))
-        .when(sets.is_in(TIER1_SETS)).then(pl.lit("1"))
+        pl.when(measured | ids.str.starts_with("facility:") | sets.is_in(["row", "project"]))
+        .then(pl.lit("3"))
+        .when(sets == "gwp")
+        .then(pl.lit("gas_mass"))
+        .when(sets.is_in(TIER1_SETS))
+        .then(pl.lit("1"))
         .otherwise(pl.lit("2"))
-    )  # fmt: skip
+    )
 
 
 def _records(frame: pl.DataFrame) -> pl.Expr:
@@ -56,9 +59,10 @@ def _by(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     n = pl.col("_n") if "_n" in rows.columns else pl.lit(1, pl.Int64)
     first = pl.col("_idx").is_first_distinct()  # an activity's gases count as one record
     return (
-        rows.group_by(keys, maintain_order=True).agg(pl.col("co2e_t").sum(), n.filter(first).sum().cast(pl.Int64).alias("records"))
+        rows.group_by(keys, maintain_order=True)
+        .agg(pl.col("co2e_t").sum(), n.filter(first).sum().cast(pl.Int64).alias("records"))
         .sort("co2e_t", "key", descending=[True, False])
-    )  # fmt: skip
+    )
 
 
 def _share(co2e_t: float, total_t: float) -> float | None:
@@ -69,18 +73,36 @@ def region_fallbacks(rows: pl.DataFrame, total_t: float) -> list[dict]:
     """Rows whose factor comes from a coarser region than their own, by activity and region pair."""
     keys = ["key", "region", "region_used", "factor_sets"]
     out = _by(rows.filter(pl.col("region_used").is_not_null() & (pl.col("region_used") != pl.col("region"))), keys)
-    return [{"key": r["key"], "region": r["region"], "region_used": r["region_used"], "factor_set": r["factor_sets"],
-             "records": r["records"], "co2e_t": r["co2e_t"], "share": _share(r["co2e_t"], total_t)}
-            for r in out.iter_rows(named=True)]  # fmt: skip
+    return [
+        {
+            "key": r["key"],
+            "region": r["region"],
+            "region_used": r["region_used"],
+            "factor_set": r["factor_sets"],
+            "records": r["records"],
+            "co2e_t": r["co2e_t"],
+            "share": _share(r["co2e_t"], total_t),
+        }
+        for r in out.iter_rows(named=True)
+    ]
 
 
 def factor_years(rows: pl.DataFrame, total_t: float) -> list[dict]:
     """Rows whose factor is of another year than the activity (earlier or later), by activity and year pair."""
     keys = ["key", "year", "year_used", "factor_sets"]
     out = _by(rows.filter(pl.col("year_used").is_not_null() & (pl.col("year_used") != pl.col("year"))), keys)
-    return [{"key": r["key"], "year": r["year"], "year_used": r["year_used"], "factor_set": r["factor_sets"],
-             "records": r["records"], "co2e_t": r["co2e_t"], "share": _share(r["co2e_t"], total_t)}
-            for r in out.iter_rows(named=True)]  # fmt: skip
+    return [
+        {
+            "key": r["key"],
+            "year": r["year"],
+            "year_used": r["year_used"],
+            "factor_set": r["factor_sets"],
+            "records": r["records"],
+            "co2e_t": r["co2e_t"],
+            "share": _share(r["co2e_t"], total_t),
+        }
+        for r in out.iter_rows(named=True)
+    ]
 
 
 def tier_shares(rows: pl.DataFrame, total_t: float) -> list[dict]:
@@ -110,19 +132,27 @@ def scope2_coverage(emissions: pl.DataFrame) -> dict | None:
     elec = emissions.filter((pl.col("kind") == "electricity") & (pl.col("scope2_method") == "location"))
     if elec.is_empty():
         return None
-    mwh = float(elec.unique(subset=["_idx"], maintain_order=True).select(pl.col("quantity_base").sum() * MWH_PER_GJ).item() or 0.0)
+    mwh = float(
+        elec.unique(subset=["_idx"], maintain_order=True).select(pl.col("quantity_base").sum() * MWH_PER_GJ).item()
+        or 0.0
+    )
     contractual = emissions.filter(pl.col("factor_ids").fill_null("").str.starts_with("credits:"))
     by_instrument = (
         contractual.with_columns(
             pl.col("factor_ids").str.strip_prefix("credits:").alias("id"),
             pl.col("parameters").str.extract(r"MWh=([0-9.eE+-]+)", 1).cast(pl.Float64).alias("mwh"),
         )
-        .group_by("id", pl.col("factor_sets").alias("type"), maintain_order=True).agg(pl.col("mwh").sum().round(3))
+        .group_by("id", pl.col("factor_sets").alias("type"), maintain_order=True)
+        .agg(pl.col("mwh").sum().round(3))
         .sort("id")
-    )  # fmt: skip  (the trace states each row's MWh to 1e-6: sums are given to the kWh)
+    )  # (the trace states each row's MWh to 1e-6: sums are given to the kWh)
     covered = float(by_instrument["mwh"].sum() or 0.0)
-    return {"mwh": mwh, "covered_mwh": covered, "share": covered / mwh if mwh else None,
-            "instruments": by_instrument.to_dicts()}
+    return {
+        "mwh": mwh,
+        "covered_mwh": covered,
+        "share": covered / mwh if mwh else None,
+        "instruments": by_instrument.to_dicts(),
+    }
 
 
 def assess(emissions: pl.DataFrame, evidence: pl.DataFrame | None) -> dict:
@@ -131,8 +161,23 @@ def assess(emissions: pl.DataFrame, evidence: pl.DataFrame | None) -> dict:
     ``evidence`` (``_idx``, ``evidence``, ``_n``) is None where records were summed into calculation
     groups (ledgers), which keep no evidence references: ``evidence`` is then null in the record.
     """
-    narrow = ["_idx", "_n", "key", "kind", "region", "region_used", "year", "year_used", "scope2_method", "biogenic",
-              "co2e_t", "quantity_base", "factor_ids", "factor_sets", "parameters"]  # fmt: skip
+    narrow = [
+        "_idx",
+        "_n",
+        "key",
+        "kind",
+        "region",
+        "region_used",
+        "year",
+        "year_used",
+        "scope2_method",
+        "biogenic",
+        "co2e_t",
+        "quantity_base",
+        "factor_ids",
+        "factor_sets",
+        "parameters",
+    ]
     emissions = emissions.select([c for c in narrow if c in emissions.columns])  # filters copy no other text
     rows = counted(emissions)
     total_t = float(rows["co2e_t"].sum() or 0.0)

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import EXAMPLES, SETUP_TOKEN, api, bearer
+from apiworld import EXAMPLES, SETUP_TOKEN, api, bearer
 
 from dualcarbon import __version__
 
@@ -22,8 +22,13 @@ def error(response, status: int, code: str) -> dict:
 
 def test_health_needs_no_token_and_tells_the_store(world):
     health = world.client.get("/api/health").json()
-    assert health == {"status": "ok", "version": __version__, "store": world.backend, "schema_version": 2,
-                      "signup": "closed"}  # fmt: skip
+    assert health == {
+        "status": "ok",
+        "version": __version__,
+        "store": world.backend,
+        "schema_version": 2,
+        "signup": "closed",
+    }
 
 
 def test_a_request_without_a_valid_token_is_refused(world):
@@ -43,17 +48,23 @@ def test_me_organisation_and_users(world):
     error(client.patch(org_path, json={"name": "x"}, headers=bearer(extra["editor"])), 403, "forbidden")
     assert client.patch(org_path, json={"name": "某建材集团"}, headers=extra["headers"]).json()["name"] == "某建材集团"
 
-    made = client.post("/api/users", json={"name": "李明", "email": "li@example.com", "role": "editor"},
-                       headers=extra["headers"])  # fmt: skip
+    made = client.post(
+        "/api/users", json={"name": "李明", "email": "li@example.com", "role": "editor"}, headers=extra["headers"]
+    )
     assert made.status_code == 201 and made.json()["user"]["role"] == "editor"
     user_id, token = made.json()["user"]["id"], made.json()["token"]
     assert client.get("/api/me", headers=bearer(token)).json()["user"]["name"] == "李明"
     assert user_id in {u["id"] for u in client.get("/api/users", headers=bearer(extra["viewer"])).json()}
     assert client.get(f"/api/users/{user_id}", headers=bearer(token)).json()["email"] == "li@example.com"
     error(client.post("/api/users", json={"name": "x"}, headers=bearer(token)), 403, "forbidden")
-    error(client.post("/api/users", json={"name": "x", "role": "owner"}, headers=extra["headers"]), 422, "invalid_input")
+    error(
+        client.post("/api/users", json={"name": "x", "role": "owner"}, headers=extra["headers"]), 422, "invalid_input"
+    )
 
-    assert client.patch(f"/api/users/{user_id}", json={"role": "viewer"}, headers=extra["headers"]).json()["role"] == "viewer"
+    assert (
+        client.patch(f"/api/users/{user_id}", json={"role": "viewer"}, headers=extra["headers"]).json()["role"]
+        == "viewer"
+    )
     error(client.post("/api/projects", json={"name": "p"}, headers=bearer(token)), 403, "forbidden")
     client.patch(f"/api/users/{user_id}", json={"disabled": True}, headers=extra["headers"])
     error(client.get("/api/me", headers=bearer(token)), 401, "unauthorized")
@@ -103,8 +114,13 @@ def test_projects_and_settings(world):
     assert again.json()["settings"] == as_json and "start = 2024-01-01" in again.json()["toml"]
     assert client.get(f"{path}/settings", headers=bearer(extra["viewer"])).json() == again.json()
 
-    bad = error(client.put(f"{path}/settings", json={"toml": toml.replace('gwp = "AR5"', 'gwp = "AR3"')},
-                           headers=extra["headers"]), 422, "invalid_input")  # fmt: skip
+    bad = error(
+        client.put(
+            f"{path}/settings", json={"toml": toml.replace('gwp = "AR5"', 'gwp = "AR3"')}, headers=extra["headers"]
+        ),
+        422,
+        "invalid_input",
+    )
     assert bad["problems"][0]["file"] == "dualcarbon.toml" and bad["problems"][0]["column"] == "method.gwp"
     error(client.put(f"{path}/settings", json={}, headers=extra["headers"]), 422, "invalid_input")
     error(client.put(f"{path}/settings", json={"toml": toml}, headers=bearer(extra["viewer"])), 403, "forbidden")
@@ -123,10 +139,16 @@ def test_batches_are_kept_byte_for_byte_and_withdrawn_from_later_runs(world):
         content = client.get(f"/api/batches/{batch['id']}/content", headers=headers)
         assert hashlib.sha256(content.content).hexdigest() == batch["sha256"]
         assert batch["filename"] in content.headers["content-disposition"]
-    assert [b["kind"] for b in client.get(f"{path}/batches", params={"kind": "credits"}, headers=headers).json()] == ["credits"]
+    assert [b["kind"] for b in client.get(f"{path}/batches", params={"kind": "credits"}, headers=headers).json()] == [
+        "credits"
+    ]
 
-    extra = client.post(f"{path}/batches", data={"kind": "credits"}, headers=headers,
-                        files={"file": ("credits-2.csv", (EXAMPLES / "dairy" / "credits.csv").read_bytes())})  # fmt: skip
+    extra = client.post(
+        f"{path}/batches",
+        data={"kind": "credits"},
+        headers=headers,
+        files={"file": ("credits-2.csv", (EXAMPLES / "dairy" / "credits.csv").read_bytes())},
+    )
     assert extra.status_code == 201
     withdrawn = client.delete(f"/api/batches/{extra.json()['id']}", headers=headers).json()
     assert withdrawn["withdrawn_at"] and withdrawn["withdrawn_by"] == world.a["user"]["id"]
@@ -165,13 +187,21 @@ def test_runs_results_and_reports(world):
     error(client.get(f"{base}/pathway", headers=headers), 404, "not_produced")
 
     report = client.get(f"{base}/report", headers=headers)
-    assert report.headers["content-type"].startswith("text/html") and "sandbox" in report.headers["content-security-policy"]
+    assert (
+        report.headers["content-type"].startswith("text/html")
+        and "sandbox" in report.headers["content-security-policy"]
+    )
     assert report.content == client.get(f"{base}/files/report.html", headers=headers).content
-    assert "attachment" in client.get(f"{base}/report", params={"download": True}, headers=headers).headers["content-disposition"]
+    assert (
+        "attachment"
+        in client.get(f"{base}/report", params={"download": True}, headers=headers).headers["content-disposition"]
+    )
     files = client.get(f"{base}/files", headers=headers).json()
     assert files == run["outputs"]
     for f in files:
-        assert hashlib.sha256(client.get(f"{base}/files/{f['name']}", headers=headers).content).hexdigest() == f["sha256"]
+        assert (
+            hashlib.sha256(client.get(f"{base}/files/{f['name']}", headers=headers).content).hexdigest() == f["sha256"]
+        )
     error(client.get(f"{base}/files/nothing.csv", headers=headers), 404, "not_produced")
 
 
@@ -180,14 +210,24 @@ def test_a_run_that_fails_tells_why_with_the_uploaded_file_row_and_column(world)
     project = client.post("/api/projects", json={"name": "p", "example": "dairy"}, headers=extra["headers"]).json()
     path = f"/api/projects/{project['id']}"
     settings = client.get(f"{path}/settings", headers=extra["headers"]).json()["toml"]
-    client.put(f"{path}/settings", json={"toml": settings.replace("start = 2024-01-01", "start = 2024-06-01")},
-               headers=extra["headers"])  # fmt: skip
-    activities = next(b for b in client.get(f"{path}/batches", headers=extra["headers"]).json() if b["kind"] == "activities")
+    client.put(
+        f"{path}/settings",
+        json={"toml": settings.replace("start = 2024-01-01", "start = 2024-06-01")},
+        headers=extra["headers"],
+    )
+    activities = next(
+        b for b in client.get(f"{path}/batches", headers=extra["headers"]).json() if b["kind"] == "activities"
+    )
     run = world.wait(client.post(f"{path}/runs", headers=extra["headers"]).json()["id"], extra["headers"])
     assert run["status"] == "failed" and run["totals"] is None and run["outputs"] == []
     assert run["error"]["code"] == "invalid_input"
     first = run["error"]["problems"][0]
-    assert (first["file"], first["batch"], first["row"], first["column"]) == ("activities.csv", activities["id"], 2, "date")
+    assert (first["file"], first["batch"], first["row"], first["column"]) == (
+        "activities.csv",
+        activities["id"],
+        2,
+        "date",
+    )
     assert first["message"].startswith("activities.csv, row 2, column date: ")
     error(client.get(f"/api/runs/{run['id']}/summary", headers=extra["headers"]), 409, "run_not_succeeded")
 
@@ -211,8 +251,13 @@ def test_factor_search_and_sets_match_the_cli(world, library):
 def test_unknown_routes_and_methods_answer_in_the_error_shape(world):
     error(world.client.get("/api/nothing", headers=world.a["headers"]), 404, "not_found")
     error(world.client.delete("/api/projects", headers=world.a["headers"]), 405, "method_not_allowed")
-    bad = error(world.client.post("/api/projects", content=b"{not json", headers={**world.a["headers"],
-                "Content-Type": "application/json"}), 422, "invalid_input")  # fmt: skip
+    bad = error(
+        world.client.post(
+            "/api/projects", content=b"{not json", headers={**world.a["headers"], "Content-Type": "application/json"}
+        ),
+        422,
+        "invalid_input",
+    )
     assert bad["problems"]
 
 
@@ -228,11 +273,17 @@ def test_the_docs_page_and_openapi_load_nothing_from_the_network(world):
 
 
 def test_cors_is_closed_unless_origins_are_given(world, tmp_path):
-    preflight = {"Origin": "https://dashboard.example", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "authorization"}  # fmt: skip
+    preflight = {
+        "Origin": "https://dashboard.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization",
+    }
     closed = world.client.options("/api/projects", headers=preflight)
     assert "access-control-allow-origin" not in closed.headers
-    assert "access-control-allow-origin" not in world.client.get("/api/health", headers={"Origin": preflight["Origin"]}).headers
+    assert (
+        "access-control-allow-origin"
+        not in world.client.get("/api/health", headers={"Origin": preflight["Origin"]}).headers
+    )
     with api("duckdb", tmp_path, cors_origins=["https://dashboard.example"]) as client:
         opened = client.options("/api/projects", headers=preflight)
         assert opened.headers["access-control-allow-origin"] == "https://dashboard.example"
@@ -265,10 +316,12 @@ def test_neutrality_and_pathway_return_what_a_run_wrote(world):
     batch = store.add_batch(org_id, project["id"], "settings", "dualcarbon.toml", b"[organization]\n", None, user_id)
     run = store.create_run(org_id, project["id"], "inventory", {}, [(batch, "dualcarbon.toml")], user_id, 5)
     assessment = {"standard": "ISO14068-1", "status": "achieved", "balance": {"net": 0.0}, "checks": []}
-    outputs = {"summary.json": json.dumps({"totals": {}, "neutrality": assessment}).encode(),
-               "neutrality.csv": b"check,status\n9.1,passed\n",
-               "pathway.json": b'{"status": "optimal", "years": [2024, 2030]}',
-               "pathway.csv": b"year,net_t\n2024,100.5\n2030,50.0\n"}  # fmt: skip
+    outputs = {
+        "summary.json": json.dumps({"totals": {}, "neutrality": assessment}).encode(),
+        "neutrality.csv": b"check,status\n9.1,passed\n",
+        "pathway.json": b'{"status": "optimal", "years": [2024, 2030]}',
+        "pathway.csv": b"year,net_t\n2024,100.5\n2030,50.0\n",
+    }
     assert store.claim_run(run["id"])
     store.finish_run(run["id"], outputs, [], None)
     client = world.client

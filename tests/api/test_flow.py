@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 import stores
-from conftest import EXAMPLES, SETUP_TOKEN, api, bearer
+from apiworld import EXAMPLES, SETUP_TOKEN, api, bearer
 from typer.testing import CliRunner
 
 from dualcarbon.cli import app as cli
@@ -34,19 +34,25 @@ def cli_outputs(tmp_path_factory) -> dict[str, bytes]:
 def test_a_new_user_runs_the_dairy_example_and_reads_the_cli_totals(backend, tmp_path, cli_outputs):
     with api(backend, tmp_path) as client:
         assert client.get("/api/health").json()["signup"] == "setup_token"
-        signed = client.post("/api/organisations", json={"name": "黑土地乳业", "admin_name": "王芳"},
-                             headers=bearer(SETUP_TOKEN))  # fmt: skip
+        signed = client.post(
+            "/api/organisations", json={"name": "黑土地乳业", "admin_name": "王芳"}, headers=bearer(SETUP_TOKEN)
+        )
         assert signed.status_code == 201, signed.text
         headers = bearer(signed.json()["token"])
         project = client.post("/api/projects", json={"name": "2024 inventory"}, headers=headers).json()
         base = f"/api/projects/{project['id']}"
-        settings = client.put(f"{base}/settings", json={"toml": (DAIRY / "dualcarbon.toml").read_text("utf-8")},
-                              headers=headers)  # fmt: skip
+        settings = client.put(
+            f"{base}/settings", json={"toml": (DAIRY / "dualcarbon.toml").read_text("utf-8")}, headers=headers
+        )
         assert settings.status_code == 200, settings.text
         for kind in ("activities", "credits"):
             name = f"{kind}.csv"
-            uploaded = client.post(f"{base}/batches", data={"kind": kind},
-                                   files={"file": (name, (DAIRY / name).read_bytes(), "text/csv")}, headers=headers)  # fmt: skip
+            uploaded = client.post(
+                f"{base}/batches",
+                data={"kind": kind},
+                files={"file": (name, (DAIRY / name).read_bytes(), "text/csv")},
+                headers=headers,
+            )
             assert uploaded.status_code == 201, uploaded.text
             assert uploaded.json()["sha256"] == hashlib.sha256((DAIRY / name).read_bytes()).hexdigest()
         started = client.post(f"{base}/runs", json={"lang": "en"}, headers=headers)
@@ -68,7 +74,9 @@ def test_a_new_user_runs_the_dairy_example_and_reads_the_cli_totals(backend, tmp
 def test_a_runs_inputs_reproduce_its_outputs_byte_for_byte(tmp_path):
     with api("duckdb", tmp_path / "store", open_signup=True) as client:
         headers = bearer(client.post("/api/organisations", json={"name": "C", "admin_name": "c"}).json()["token"])
-        project = client.post("/api/projects", json={"name": "cement", "example": "cement-plant"}, headers=headers).json()
+        project = client.post(
+            "/api/projects", json={"name": "cement", "example": "cement-plant"}, headers=headers
+        ).json()
         queued = client.post(f"/api/projects/{project['id']}/runs", json={}, headers=headers).json()
         run = client.get(f"/api/runs/{queued['id']}", params={"wait": 60}, headers=headers).json()
         assert run["status"] == "succeeded", run
@@ -82,7 +90,8 @@ def test_a_runs_inputs_reproduce_its_outputs_byte_for_byte(tmp_path):
         zipfile.ZipFile(io.BytesIO(archive.content)).extractall(tmp_path / "unzipped")
         folder = tmp_path / "unzipped" / run["id"]
         assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) == sorted(
-            i["path"] for i in run["inputs"])
+            i["path"] for i in run["inputs"]
+        )
         assert CliRunner().invoke(cli, ["run", str(folder)]).exit_code == 0
         again = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (folder / "out").iterdir()}
         assert again == stored

@@ -8,7 +8,7 @@ import json
 
 import pytest
 import stores
-from conftest import EXAMPLES, SETUP_TOKEN, api, bearer
+from apiworld import EXAMPLES, SETUP_TOKEN, api, bearer
 from typer.testing import CliRunner
 
 from dualcarbon.cli import app as cli
@@ -32,12 +32,21 @@ def test_district_example_with_pathway_equals_the_cli(backend, tmp_path):
         headers = _signed(client)
         project = client.post("/api/projects", json={"name": "district", "example": "daxing-district"}, headers=headers)
         assert project.status_code == 201, project.text
-        kinds = {b["filename"]: b["kind"] for b in
-                 client.get(f"/api/projects/{project.json()['id']}/batches", headers=headers).json()}
-        assert kinds == {"dualcarbon.toml": "settings", "activities.csv": "activities", "credits.csv": "credits",
-                         "sinks.csv": "sinks", "measures.csv": "measures", "碳达峰碳中和实施方案.md": "documents"}
-        started = client.post(f"/api/projects/{project.json()['id']}/runs", json={"lang": "en", "pathway": True},
-                              headers=headers)  # fmt: skip
+        kinds = {
+            b["filename"]: b["kind"]
+            for b in client.get(f"/api/projects/{project.json()['id']}/batches", headers=headers).json()
+        }
+        assert kinds == {
+            "dualcarbon.toml": "settings",
+            "activities.csv": "activities",
+            "credits.csv": "credits",
+            "sinks.csv": "sinks",
+            "measures.csv": "measures",
+            "碳达峰碳中和实施方案.md": "documents",
+        }
+        started = client.post(
+            f"/api/projects/{project.json()['id']}/runs", json={"lang": "en", "pathway": True}, headers=headers
+        )
         assert started.status_code == 202
         run = client.get(f"/api/runs/{started.json()['id']}", params={"wait": 60}, headers=headers).json()
         assert run["status"] == "succeeded", run
@@ -56,23 +65,43 @@ def test_bad_sinks_and_measures_are_refused_with_file_row_column(tmp_path):
         headers = _signed(client)
         project = client.post("/api/projects", json={"name": "c"}, headers=headers).json()
         base = f"/api/projects/{project['id']}"
-        assert client.put(f"{base}/settings", json={"toml": (cement / "dualcarbon.toml").read_text("utf-8")},
-                          headers=headers).status_code == 200  # fmt: skip
+        assert (
+            client.put(
+                f"{base}/settings", json={"toml": (cement / "dualcarbon.toml").read_text("utf-8")}, headers=headers
+            ).status_code
+            == 200
+        )
         bad_sinks = (cement / "sinks.csv").read_text("utf-8").replace(",1200,亩,", ",-5,亩,")
-        refused = client.post(f"{base}/batches", data={"kind": "sinks"},
-                              files={"file": ("sinks.csv", bad_sinks.encode(), "text/csv")}, headers=headers)  # fmt: skip
+        refused = client.post(
+            f"{base}/batches",
+            data={"kind": "sinks"},
+            files={"file": ("sinks.csv", bad_sinks.encode(), "text/csv")},
+            headers=headers,
+        )
         assert refused.status_code == 422, refused.text
         problem = refused.json()["error"]["problems"][0]
         assert (problem["file"], problem["row"], problem["column"]) == ("sinks.csv", 2, "area")
         bad_measures = (cement / "measures.csv").read_text("utf-8").replace(",30%,", ",130%,", 1)
-        refused = client.post(f"{base}/batches", data={"kind": "measures"},
-                              files={"file": ("measures.csv", bad_measures.encode(), "text/csv")}, headers=headers)  # fmt: skip
+        refused = client.post(
+            f"{base}/batches",
+            data={"kind": "measures"},
+            files={"file": ("measures.csv", bad_measures.encode(), "text/csv")},
+            headers=headers,
+        )
         assert refused.status_code == 422, refused.text
         problem = refused.json()["error"]["problems"][0]
         assert (problem["file"], problem["row"], problem["column"]) == ("measures.csv", 2, "share")
-        reserved = client.post(f"{base}/batches", data={"kind": "documents"},
-                               files={"file": ("activities.md", b"# x", "text/markdown")}, headers=headers)  # fmt: skip
+        reserved = client.post(
+            f"{base}/batches",
+            data={"kind": "documents"},
+            files={"file": ("activities.md", b"# x", "text/markdown")},
+            headers=headers,
+        )
         assert reserved.status_code == 422
-        good = client.post(f"{base}/batches", data={"kind": "sinks"},
-                           files={"file": ("sinks.csv", (cement / "sinks.csv").read_bytes(), "text/csv")}, headers=headers)  # fmt: skip
+        good = client.post(
+            f"{base}/batches",
+            data={"kind": "sinks"},
+            files={"file": ("sinks.csv", (cement / "sinks.csv").read_bytes(), "text/csv")},
+            headers=headers,
+        )
         assert good.status_code == 201 and good.json()["rows"] == 2

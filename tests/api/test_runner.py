@@ -3,7 +3,7 @@ next start; a run left 'running' by a server that was killed is marked failed, w
 
 from __future__ import annotations
 
-from conftest import EXAMPLES, api, bearer
+from apiworld import EXAMPLES, api, bearer
 
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
@@ -15,9 +15,15 @@ def test_queued_runs_resume_and_cut_runs_fail_at_the_next_start(tmp_path):
     org, user, token = store.create_organisation("A", "a")
     project = store.create_project(org["id"], "dairy", user["id"])
     files = {"dualcarbon.toml": "settings", "activities.csv": "activities", "credits.csv": "credits"}
-    batches = [store.add_batch(org["id"], project["id"], kind, name, (EXAMPLES / "dairy" / name).read_bytes(), None,
-                               user["id"]) for name, kind in files.items()]  # fmt: skip
-    queued = store.create_run(org["id"], project["id"], "inventory", {"lang": "en"}, layout.layout(batches), user["id"], 5)
+    batches = [
+        store.add_batch(
+            org["id"], project["id"], kind, name, (EXAMPLES / "dairy" / name).read_bytes(), None, user["id"]
+        )
+        for name, kind in files.items()
+    ]
+    queued = store.create_run(
+        org["id"], project["id"], "inventory", {"lang": "en"}, layout.layout(batches), user["id"], 5
+    )
     cut = store.create_run(org["id"], project["id"], "inventory", {}, layout.layout(batches), user["id"], 5)
     assert store.claim_run(cut["id"])  # as if a server had started it, then died
     store.close()

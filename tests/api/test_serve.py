@@ -25,8 +25,7 @@ def test_serve_starts_with_no_configuration_and_runs_the_dairy_example(tmp_path)
     env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME="", PYTHONUNBUFFERED="1")
     port = free_port()
     command = [str(Path(sys.executable).parent / "dualcarbon"), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = []
         for line in server.stdout:  # the banner comes before uvicorn's own lines
@@ -39,16 +38,23 @@ def test_serve_starts_with_no_configuration_and_runs_the_dairy_example(tmp_path)
         setup = next(line.split(": ", 1)[1].strip() for line in lines if line.startswith("setup token: "))
 
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=90) as http:
-            signed = http.post("/api/organisations", json={"name": "乳业", "admin_name": "me"},
-                               headers={"Authorization": f"Bearer {setup}"})  # fmt: skip
+            signed = http.post(
+                "/api/organisations",
+                json={"name": "乳业", "admin_name": "me"},
+                headers={"Authorization": f"Bearer {setup}"},
+            )
             assert signed.status_code == 201, signed.text
             headers = {"Authorization": f"Bearer {signed.json()['token']}"}
             project = http.post("/api/projects", json={"name": "dairy"}, headers=headers).json()
             base = f"/api/projects/{project['id']}"
             http.put(f"{base}/settings", json={"toml": (DAIRY / "dualcarbon.toml").read_text("utf-8")}, headers=headers)
             for kind in ("activities", "credits"):
-                sent = http.post(f"{base}/batches", data={"kind": kind}, headers=headers,
-                                 files={"file": (f"{kind}.csv", (DAIRY / f"{kind}.csv").read_bytes())})  # fmt: skip
+                sent = http.post(
+                    f"{base}/batches",
+                    data={"kind": kind},
+                    headers=headers,
+                    files={"file": (f"{kind}.csv", (DAIRY / f"{kind}.csv").read_bytes())},
+                )
                 assert sent.status_code == 201, sent.text
             run_id = http.post(f"{base}/runs", json={}, headers=headers).json()["id"]
             run = http.get(f"/api/runs/{run_id}", params={"wait": 60}, headers=headers).json()

@@ -12,16 +12,25 @@ from fastapi.routing import APIRoute
 # Routes open without a token (no organisation's object behind them).
 PUBLIC = {("GET", "/api/health"), ("POST", "/api/organisations")}
 # Routes without an object id: they may only ever show the caller's own organisation.
-OWN = {("GET", "/api/me"), ("GET", "/api/users"), ("POST", "/api/users"), ("GET", "/api/tokens"),
-       ("POST", "/api/tokens"), ("GET", "/api/projects"), ("POST", "/api/projects"), ("GET", "/api/factors"),
-       ("GET", "/api/factors/sets")}  # fmt: skip
+OWN = {
+    ("GET", "/api/me"),
+    ("GET", "/api/users"),
+    ("POST", "/api/users"),
+    ("GET", "/api/tokens"),
+    ("POST", "/api/tokens"),
+    ("GET", "/api/projects"),
+    ("POST", "/api/projects"),
+    ("GET", "/api/factors"),
+    ("GET", "/api/factors/sets"),
+}
 # A valid body for each route that changes something, so a 404 is not a 422 in disguise.
 BODIES = {
     ("PATCH", "/api/organisations/{org_id}"): {"json": {"name": "taken over"}},
     ("PATCH", "/api/users/{user_id}"): {"json": {"role": "viewer"}},
     ("PATCH", "/api/projects/{project_id}"): {"json": {"name": "taken over"}},
-    ("PUT", "/api/projects/{project_id}/settings"): {"json": {"toml": "[organization]\nname = \"x\"\n"
-                                                              "[period]\nstart = 2024-01-01\nend = 2024-12-31\n"}},
+    ("PUT", "/api/projects/{project_id}/settings"): {
+        "json": {"toml": '[organization]\nname = "x"\n[period]\nstart = 2024-01-01\nend = 2024-12-31\n'}
+    },
     ("POST", "/api/projects/{project_id}/batches"): {"files": {"file": ("activities.csv", b"id\n1\n")}},
     ("POST", "/api/projects/{project_id}/runs"): {"json": {}},
     ("POST", "/api/users"): {"json": {"name": "intruder"}},
@@ -55,9 +64,15 @@ def api_routes(app) -> set[tuple[str, str]]:
 def ids_of_a(world) -> dict[str, str]:
     run = world.run
     batch = next(i for i in run["inputs"] if i["kind"] == "activities")
-    return {"org_id": world.a["org"]["id"], "user_id": world.a["user"]["id"], "token_id": _token_id(world),
-            "project_id": world.project["id"], "batch_id": batch["batch_id"], "run_id": run["id"],
-            "name": "summary.json"}  # fmt: skip
+    return {
+        "org_id": world.a["org"]["id"],
+        "user_id": world.a["user"]["id"],
+        "token_id": _token_id(world),
+        "project_id": world.project["id"],
+        "batch_id": batch["batch_id"],
+        "run_id": run["id"],
+        "name": "summary.json",
+    }
 
 
 def _token_id(world) -> str:
@@ -88,11 +103,18 @@ def _masked(text: str, ids: dict[str, str]) -> str:
 
 def test_another_organisations_token_gets_404_on_every_object_of_a(world):
     client, ids = world.client, ids_of_a(world)
-    before = {path: client.get(path, headers=world.a["headers"]).content
-              for path in (f"/api/projects/{ids['project_id']}", f"/api/runs/{ids['run_id']}/summary",
-                           f"/api/batches/{ids['batch_id']}", f"/api/users/{ids['user_id']}",
-                           f"/api/organisations/{ids['org_id']}", f"/api/projects/{ids['project_id']}/settings",
-                           f"/api/projects/{ids['project_id']}/batches")}  # fmt: skip
+    before = {
+        path: client.get(path, headers=world.a["headers"]).content
+        for path in (
+            f"/api/projects/{ids['project_id']}",
+            f"/api/runs/{ids['run_id']}/summary",
+            f"/api/batches/{ids['batch_id']}",
+            f"/api/users/{ids['user_id']}",
+            f"/api/organisations/{ids['org_id']}",
+            f"/api/projects/{ids['project_id']}/settings",
+            f"/api/projects/{ids['project_id']}/batches",
+        )
+    }
     checked = 0
     for method, template in sorted(api_routes(client.app)):
         if "{" not in template:
@@ -123,21 +145,29 @@ def test_another_organisations_token_gets_404_on_every_object_of_a(world):
 
 def test_an_unknown_id_and_an_id_of_another_organisation_answer_alike(world):
     client, ids = world.client, ids_of_a(world)
-    for kind, template in (("project", "/api/projects/{}"), ("run", "/api/runs/{}"), ("batch", "/api/batches/{}"),
-                           ("user", "/api/users/{}"), ("organisation", "/api/organisations/{}")):  # fmt: skip
+    for kind, template in (
+        ("project", "/api/projects/{}"),
+        ("run", "/api/runs/{}"),
+        ("batch", "/api/batches/{}"),
+        ("user", "/api/users/{}"),
+        ("organisation", "/api/organisations/{}"),
+    ):
         real = ids[f"{'org' if kind == 'organisation' else kind}_id"]
         fake = real[:-4] + ("0000" if not real.endswith("0000") else "1111")
         theirs = client.get(template.format(real), headers=world.b["headers"])
         unknown = client.get(template.format(fake), headers=world.b["headers"])
         assert theirs.status_code == unknown.status_code == 404
         assert theirs.json()["error"].keys() == unknown.json()["error"].keys()
-        assert theirs.json()["error"]["message"].replace(real, "ID") == unknown.json()["error"]["message"].replace(fake, "ID")
+        assert theirs.json()["error"]["message"].replace(real, "ID") == unknown.json()["error"]["message"].replace(
+            fake, "ID"
+        )
 
 
 def test_lists_show_only_the_callers_organisation(world):
     client, b = world.client, world.b["headers"]
     assert client.get("/api/projects", headers=b).json() == [] or all(
-        p["id"] != world.project["id"] for p in client.get("/api/projects", headers=b).json())
+        p["id"] != world.project["id"] for p in client.get("/api/projects", headers=b).json()
+    )
     users = client.get("/api/users", headers=b).json()
     assert world.a["user"]["id"] not in {u["id"] for u in users}
     assert client.get("/api/me", headers=b).json()["organisation"]["id"] == world.b["org"]["id"]

@@ -13,12 +13,17 @@ from dualcarbon.errors import InputError
 
 def test_json_settings_read_back_the_same():
     data = {
-        "organization": {"name": "某水泥有限公司 \"北厂\"", "country": "CN", "sector": "1.A.2"},
+        "organization": {"name": '某水泥有限公司 "北厂"', "country": "CN", "sector": "1.A.2"},
         "period": {"start": "2024-01-01", "end": "2024-12-31"},
         "method": {"gwp": "AR5", "factor_sets": ["gbt32150", "ipcc2006"], "proxy_regions": []},
         "spend": {"exchange_rates": {"CNY": {"2024": 0.14}}, "price_index_name": None},
-        "neutrality": {"standard": "PAS2060", "exclusions": [{"category": "3.4", "reason": "未量化", "estimate_t": 1.5e4},
-                                                             {"category": "3.6", "reason": "差旅", "flag": True}]},
+        "neutrality": {
+            "standard": "PAS2060",
+            "exclusions": [
+                {"category": "3.4", "reason": "未量化", "estimate_t": 1.5e4},
+                {"category": "3.6", "reason": "差旅", "flag": True},
+            ],
+        },
         "流域": {"面积": 12},
     }
     text = tomlwrite.dumps(data)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import EXAMPLES, UPLOAD_LIMIT, api, bearer
+from apiworld import EXAMPLES, UPLOAD_LIMIT, api, bearer
 from openpyxl import Workbook
 from test_bad_input import CASES, project
 
@@ -27,8 +27,12 @@ def new_project(client) -> tuple[str, dict]:
     headers = bearer(client.post("/api/organisations", json={"name": "o", "admin_name": "a"}).json()["token"])
     made = client.post("/api/projects", json={"name": "p"}, headers=headers).json()
     path = f"/api/projects/{made['id']}"
-    assert client.put(f"{path}/settings", json={"toml": (DAIRY / "dualcarbon.toml").read_text("utf-8")},
-                      headers=headers).status_code == 200  # fmt: skip
+    assert (
+        client.put(
+            f"{path}/settings", json={"toml": (DAIRY / "dualcarbon.toml").read_text("utf-8")}, headers=headers
+        ).status_code
+        == 200
+    )
     return path, headers
 
 
@@ -49,10 +53,14 @@ def test_an_upload_gets_the_same_problems_as_the_cli(client, tmp_path, case):
         response = client.put(f"{path}/settings", json={"toml": spec["toml"]}, headers=headers)
     else:
         kind, name, content = next(
-            (k, n, c) for k, n, c in (
-                ("activities", "activities.csv", spec.get("activities")), ("credits", "credits.csv", spec.get("credits")),
-                *[("factors", Path(n).name, c) for n, c in (spec.get("extra") or {}).items()])
-            if c is not None)  # fmt: skip
+            (k, n, c)
+            for k, n, c in (
+                ("activities", "activities.csv", spec.get("activities")),
+                ("credits", "credits.csv", spec.get("credits")),
+                *[("factors", Path(n).name, c) for n, c in (spec.get("extra") or {}).items()],
+            )
+            if c is not None
+        )
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         response = client.post(f"{path}/batches", data={"kind": kind}, files={"file": (name, data)}, headers=headers)
     assert response.status_code == 422, response.text
@@ -96,12 +104,20 @@ def test_bad_rows_of_a_workbook_are_named_by_the_uploaded_file(client):
 def test_unsupported_files_and_uploads_before_settings_are_refused(client):
     path, headers = new_project(client)
     response = client.post(f"{path}/batches", files={"file": ("activities.docx", b"PK")}, headers=headers)
-    assert response.status_code == 422 and "unsupported file type '.docx'" in response.json()["error"]["problems"][0]["message"]
-    response = client.post(f"{path}/batches", data={"kind": "receipts"}, files={"file": ("a.csv", b"x")}, headers=headers)
+    assert (
+        response.status_code == 422
+        and "unsupported file type '.docx'" in response.json()["error"]["problems"][0]["message"]
+    )
+    response = client.post(
+        f"{path}/batches", data={"kind": "receipts"}, files={"file": ("a.csv", b"x")}, headers=headers
+    )
     assert response.status_code == 422
     empty = client.post("/api/projects", json={"name": "no settings"}, headers=headers).json()
-    response = client.post(f"/api/projects/{empty['id']}/batches", headers=headers,
-                           files={"file": ("activities.csv", (DAIRY / "activities.csv").read_bytes())})  # fmt: skip
+    response = client.post(
+        f"/api/projects/{empty['id']}/batches",
+        headers=headers,
+        files={"file": ("activities.csv", (DAIRY / "activities.csv").read_bytes())},
+    )
     assert response.status_code == 409 and response.json()["error"]["code"] == "settings_required"
 
 
@@ -118,8 +134,9 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client):
             yield big
         yield b"\r\n--cut--\r\n"
 
-    streamed = client.post(f"{path}/batches", content=chunks(),
-                           headers={**headers, "Content-Type": "multipart/form-data; boundary=cut"})  # fmt: skip
+    streamed = client.post(
+        f"{path}/batches", content=chunks(), headers={**headers, "Content-Type": "multipart/form-data; boundary=cut"}
+    )
     assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "too_large"
 
     file_over = client.post(f"{path}/batches", files={"file": ("activities.csv", big)}, headers=headers)

@@ -26,9 +26,12 @@ GJ_PER_MWH = 3.6
 
 def grid_factors(library, sets: list[str]) -> list[dict]:
     f = library.factors.filter(
-        (pl.col("key") == "electricity/grid") & (pl.col("parameter") == "ef") & pl.col("value_norm").is_not_null()
-        & pl.col("factor_set").is_in(sets) & (pl.col("denominator_dim") == "energy")
-    )  # fmt: skip
+        (pl.col("key") == "electricity/grid")
+        & (pl.col("parameter") == "ef")
+        & pl.col("value_norm").is_not_null()
+        & pl.col("factor_set").is_in(sets)
+        & (pl.col("denominator_dim") == "energy")
+    )
     return f.select("factor_set", "region", "year", "gas", "value_norm", "factor_id").to_dicts()
 
 

@@ -106,9 +106,20 @@ def test_grouped_equals_row_by_row(examples, tmp_path, name, files, batch_rows):
 def _ledger(root: Path, rows: list[dict], files: int = 2) -> Path:
     write_settings(root, sets=["cn_mee_grid", "ipcc2006"], name="T")
     (root / "activities").mkdir()
-    frame = pl.DataFrame(rows, schema={"id": pl.String, "facility": pl.String, "date": pl.Date, "activity": pl.String,
-                                       "quantity": pl.Float64, "unit": pl.String, "region": pl.String,
-                                       "ncv": pl.Float64, "ncv_unit": pl.String})  # fmt: skip
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "id": pl.String,
+            "facility": pl.String,
+            "date": pl.Date,
+            "activity": pl.String,
+            "quantity": pl.Float64,
+            "unit": pl.String,
+            "region": pl.String,
+            "ncv": pl.Float64,
+            "ncv_unit": pl.String,
+        },
+    )
     step = -(-frame.height // files)
     for k in range(files):
         frame.slice(k * step, step).write_parquet(root / "activities" / f"part-{k}.parquet")
@@ -118,8 +129,18 @@ def _ledger(root: Path, rows: list[dict], files: int = 2) -> Path:
 def _rows(n: int) -> list[dict]:
     import datetime as dt
 
-    return [{"id": f"E{i}", "facility": f"F{i % 3}", "date": dt.date(2024, 1 + i % 12, 15), "activity": "外购电力",
-             "quantity": 10.0 + i, "unit": "万千瓦时", "region": "CN-HE"} for i in range(n)]  # fmt: skip
+    return [
+        {
+            "id": f"E{i}",
+            "facility": f"F{i % 3}",
+            "date": dt.date(2024, 1 + i % 12, 15),
+            "activity": "外购电力",
+            "quantity": 10.0 + i,
+            "unit": "万千瓦时",
+            "region": "CN-HE",
+        }
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -129,7 +150,13 @@ def _rows(n: int) -> list[dict]:
         ({"quantity": None}, "activities/part-1.parquet", 9, "quantity", "a quantity is required"),
         ({"unit": "万千瓦"}, "activities/part-1.parquet", 9, "unit", "万千瓦时"),
         ({"date": __import__("datetime").date(2023, 12, 31)}, "activities/part-1.parquet", 9, "date", "outside"),
-        ({"id": "E3"}, "activities/part-1.parquet", 9, "id", "duplicate id (first used at activities/part-0.parquet row 5)"),
+        (
+            {"id": "E3"},
+            "activities/part-1.parquet",
+            9,
+            "id",
+            "duplicate id (first used at activities/part-0.parquet row 5)",
+        ),
         ({"id": None}, "activities/part-1.parquet", 9, "id", "an id is required"),
         ({"activity": "外购电"}, "activities/part-1.parquet", 9, "activity", "unknown activity"),
     ],
@@ -151,7 +178,14 @@ def test_a_negative_ncv_hidden_by_its_groups_mean_is_found(tmp_path):
     positive, yet the negative row is reported at its own file and row."""
     rows = _rows(48)
     for i, ncv in ((30, 25.0), (31, -5.0)):
-        rows[i] = {**rows[i], "date": rows[30]["date"], "activity": "原煤", "unit": "吨", "ncv": ncv, "ncv_unit": "GJ/t"}
+        rows[i] = {
+            **rows[i],
+            "date": rows[30]["date"],
+            "activity": "原煤",
+            "unit": "吨",
+            "ncv": ncv,
+            "ncv_unit": "GJ/t",
+        }
     root = _ledger(tmp_path / "p", rows)
     result = CliRunner().invoke(app, ["run", str(root), "--lang", "en"])
     assert result.exit_code == 2, result.output

@@ -28,43 +28,55 @@ UNITS = {"kWh": 0.001, "万千瓦时": 10.0, "MWh": 1.0}
 FACILITIES = ["F1", "F2", "F3", "F4"]
 SETS = ["cn_mee_grid"]
 
-row = st.fixed_dictionaries({
-    "facility": st.sampled_from(FACILITIES),
-    "region": st.sampled_from(REGIONS),
-    "year": st.sampled_from([2022, 2023, 2024]),
-    "month": st.integers(1, 12),
-    "unit": st.sampled_from(list(UNITS)),
-    "quantity": st.floats(0, 5e5, allow_nan=False).map(lambda q: round(q, 3)),
-})  # fmt: skip
-certificate = st.fixed_dictionaries({
-    "facility": st.sampled_from([*FACILITIES, None]),
-    "mwh": st.floats(1, 3000, allow_nan=False).map(lambda q: round(q, 1)),
-})  # fmt: skip
+row = st.fixed_dictionaries(
+    {
+        "facility": st.sampled_from(FACILITIES),
+        "region": st.sampled_from(REGIONS),
+        "year": st.sampled_from([2022, 2023, 2024]),
+        "month": st.integers(1, 12),
+        "unit": st.sampled_from(list(UNITS)),
+        "quantity": st.floats(0, 5e5, allow_nan=False).map(lambda q: round(q, 3)),
+    }
+)
+certificate = st.fixed_dictionaries(
+    {
+        "facility": st.sampled_from([*FACILITIES, None]),
+        "mwh": st.floats(1, 3000, allow_nan=False).map(lambda q: round(q, 1)),
+    }
+)
 
 
 def write(root: Path, rows: list[dict], certs: list[dict], library) -> list[dict]:
     write_settings(root, sets=SETS, name="Ref", start="2022-01-01")
-    frame = pl.DataFrame({
-        "id": [f"R{i}" for i in range(len(rows))],
-        "facility": [r["facility"] for r in rows],
-        "date": [dt.date(r["year"], r["month"], 28) for r in rows],
-        "activity": ["外购电力" if i % 2 else "electricity/grid" for i in range(len(rows))],
-        "quantity": [r["quantity"] for r in rows],
-        "unit": [r["unit"] for r in rows],
-        "region": [r["region"] for r in rows],
-    }, schema_overrides={"quantity": pl.Float64})  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "id": [f"R{i}" for i in range(len(rows))],
+            "facility": [r["facility"] for r in rows],
+            "date": [dt.date(r["year"], r["month"], 28) for r in rows],
+            "activity": ["外购电力" if i % 2 else "electricity/grid" for i in range(len(rows))],
+            "quantity": [r["quantity"] for r in rows],
+            "unit": [r["unit"] for r in rows],
+            "region": [r["region"] for r in rows],
+        },
+        schema_overrides={"quantity": pl.Float64},
+    )
     (root / "activities").mkdir()
     half = len(rows) // 2
     for name, part in [("a", frame.slice(0, half)), ("b", frame.slice(half))]:
         if part.height:
             part.write_parquet(root / "activities" / f"{name}.parquet")
     if certs:
-        pl.DataFrame({
-            "id": [f"GEC-{i}" for i in range(len(certs))], "type": ["GEC"] * len(certs),
-            "quantity": [c["mwh"] for c in certs], "unit": ["MWh"] * len(certs),
-            "facility": [c["facility"] for c in certs], "vintage": ["2023"] * len(certs),
-            "status": ["retired"] * len(certs),
-        }).write_csv(root / "credits.csv")  # fmt: skip
+        pl.DataFrame(
+            {
+                "id": [f"GEC-{i}" for i in range(len(certs))],
+                "type": ["GEC"] * len(certs),
+                "quantity": [c["mwh"] for c in certs],
+                "unit": ["MWh"] * len(certs),
+                "facility": [c["facility"] for c in certs],
+                "vintage": ["2023"] * len(certs),
+                "status": ["retired"] * len(certs),
+            }
+        ).write_csv(root / "credits.csv")
     return [{**r, "mwh": r["quantity"] * UNITS[r["unit"]]} for r in rows]
 
 

@@ -37,28 +37,43 @@ def synthetic(root: Path, rows: int = 20_000, files: int = 4, seed: int = 3) -> 
     region = [MIX[p][3][f % len(MIX[p][3])] for p, f in zip(pick, facility, strict=True)]
     coal = np.array([MIX[p][0] == "原煤" for p in pick])
     ncv = np.where(coal & (rng.random(rows) < 0.5), np.round(rng.normal(21, 1, rows), 1), np.nan)
-    frame = pl.DataFrame({
-        "id": [f"S{i}" for i in range(rows)],
-        "facility": [f"F{f}" for f in facility],
-        "date": [dt.date(2024, int(m), 1) + dt.timedelta(days=int(d)) for m, d in
-                 zip(rng.integers(1, 13, rows), rng.integers(0, 28, rows), strict=True)],
-        "activity": [MIX[p][0] for p in pick],
-        "quantity": np.round(np.array([MIX[p][2] for p in pick]) * rng.lognormal(0, 0.5, rows), 3),
-        "unit": [MIX[p][1] for p in pick],
-        "region": region,
-        "ncv": ncv,
-        "ncv_unit": [None if np.isnan(v) else "GJ/t" for v in ncv],
-    }).with_columns(pl.col("ncv").fill_nan(None))  # fmt: skip
-    write_settings(root, sets=["gbt32150", "cn_mee_grid", "egrid", "us_epa_hub", "ipcc2006", "useeio"],
-                   name="Synthetic", sector="1.A.2")
+    frame = pl.DataFrame(
+        {
+            "id": [f"S{i}" for i in range(rows)],
+            "facility": [f"F{f}" for f in facility],
+            "date": [
+                dt.date(2024, int(m), 1) + dt.timedelta(days=int(d))
+                for m, d in zip(rng.integers(1, 13, rows), rng.integers(0, 28, rows), strict=True)
+            ],
+            "activity": [MIX[p][0] for p in pick],
+            "quantity": np.round(np.array([MIX[p][2] for p in pick]) * rng.lognormal(0, 0.5, rows), 3),
+            "unit": [MIX[p][1] for p in pick],
+            "region": region,
+            "ncv": ncv,
+            "ncv_unit": [None if np.isnan(v) else "GJ/t" for v in ncv],
+        }
+    ).with_columns(pl.col("ncv").fill_nan(None))
+    write_settings(
+        root,
+        sets=["gbt32150", "cn_mee_grid", "egrid", "us_epa_hub", "ipcc2006", "useeio"],
+        name="Synthetic",
+        sector="1.A.2",
+    )
     (root / "activities").mkdir()
     step = -(-rows // files)
     for k in range(files):
         frame.slice(k * step, step).write_parquet(root / "activities" / f"part-{k}.parquet")
-    pl.DataFrame({
-        "id": ["GEC-1", "GEC-2", "GEC-3"], "type": ["GEC"] * 3, "quantity": [5000.0, 800.0, 20000.0],
-        "unit": ["MWh"] * 3, "facility": ["F3", "F7", None], "vintage": ["2024"] * 3, "status": ["retired"] * 3,
-    }).write_csv(root / "credits.csv")  # fmt: skip
+    pl.DataFrame(
+        {
+            "id": ["GEC-1", "GEC-2", "GEC-3"],
+            "type": ["GEC"] * 3,
+            "quantity": [5000.0, 800.0, 20000.0],
+            "unit": ["MWh"] * 3,
+            "facility": ["F3", "F7", None],
+            "vintage": ["2024"] * 3,
+            "status": ["retired"] * 3,
+        }
+    ).write_csv(root / "credits.csv")
     return root
 
 
@@ -95,8 +110,19 @@ def test_dask_local_cluster_equals_single_machine(ledger):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        result = CliRunner().invoke(app, ["run", str(root), "--engine", "dask", "--scheduler", cluster.scheduler_address,
-                                          "--out", str(root / "out-dask")])  # fmt: skip
+        result = CliRunner().invoke(
+            app,
+            [
+                "run",
+                str(root),
+                "--engine",
+                "dask",
+                "--scheduler",
+                cluster.scheduler_address,
+                "--out",
+                str(root / "out-dask"),
+            ],
+        )
         assert result.exit_code == 0, result.output
     summary = json.loads((root / "out-dask" / "summary.json").read_text(encoding="utf-8"))
     assert close(summary, expected) == []
@@ -139,7 +165,8 @@ def test_facility_shares_by_every_route(ledger, monkeypatch, route):
     summary."""
     root, expected = ledger
     from dualcarbon import collapse
-    from dualcarbon.project import job, ledger as ledger_module
+    from dualcarbon.project import job
+    from dualcarbon.project import ledger as ledger_module
 
     if route == "read again":
         monkeypatch.setattr(ledger_module, "KEEP_ROWS", 0)

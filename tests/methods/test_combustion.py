@@ -40,8 +40,10 @@ def test_gbt32150_natural_gas_formula(run_project):
 
 def test_tier2_row_overrides_replace_defaults(run_project):
     # GB/T 32150-2015 cl. 7 with measured parameters: E = FC × NCV × CC × OF × 44/12.
-    rows = (f"{HEADER},ncv,ncv_unit,carbon_content,carbon_content_unit,oxidation\n"
-            "A1,kiln,2024-03-31,原煤,1000,吨,CN,20.5,GJ/t,26.0,tC/TJ,0.94\n")  # fmt: skip
+    rows = (
+        f"{HEADER},ncv,ncv_unit,carbon_content,carbon_content_unit,oxidation\n"
+        "A1,kiln,2024-03-31,原煤,1000,吨,CN,20.5,GJ/t,26.0,tC/TJ,0.94\n"
+    )
     run = run_project(rows, sets=["gbt32150", "ipcc2006"])
     expected = 1000 * 20.5 * 0.026 * 0.94 * 44 / 12
     assert run.mass("CO2") == pytest.approx(expected, rel=1e-9)
@@ -52,8 +54,9 @@ def test_tier2_row_overrides_replace_defaults(run_project):
 def test_us_epa_hub_natural_gas_in_therms(run_project):
     # US EPA GHG Emission Factors Hub 2025, Table 1: natural gas 53.06 kg CO2, 1 g CH4 and
     # 0.1 g N2O per mmBtu; 1 therm = 0.1 mmBtu. 1 000 therms → 5.306 t CO2.
-    run = run_project(f"{HEADER}\nA1,office,2024-03-31,natural gas,1000,therm,US", sets=["us_epa_hub"], country="US",
-                      sector="1.A.4.a")  # fmt: skip
+    run = run_project(
+        f"{HEADER}\nA1,office,2024-03-31,natural gas,1000,therm,US", sets=["us_epa_hub"], country="US", sector="1.A.4.a"
+    )
     assert run.mass("CO2") == pytest.approx(5.306, rel=1e-9)
     assert run.mass("CH4") == pytest.approx(100 * 1e-6, rel=1e-9)
     assert run.mass("N2O") == pytest.approx(100 * 0.1e-6, rel=1e-9)

@@ -27,8 +27,7 @@ def test_location_based_falls_back_to_national(run_project):
 def test_location_based_egrid_subregion(run_project):
     # EPA GHG Emission Factors Hub 2025 Table 6 (eGRID2023 total output), CAMX:
     # 436.655 lb CO2, 0.025 lb CH4, 0.003 lb N2O per MWh; 1 lb = 0.45359237 kg.
-    run = run_project(f"{HEADER}\nE1,office,2024-03-31,electricity/grid,1000,MWh,US-CAMX", sets=["egrid"],
-                      country="US")  # fmt: skip
+    run = run_project(f"{HEADER}\nE1,office,2024-03-31,electricity/grid,1000,MWh,US-CAMX", sets=["egrid"], country="US")
     lb = 0.45359237
     assert run.mass("CO2", scope2_method="location") == pytest.approx(436.655 * lb, rel=1e-9)
     assert run.mass("CH4", scope2_method="location") == pytest.approx(0.025 * lb, rel=1e-9)

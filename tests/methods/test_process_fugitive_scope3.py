@@ -10,8 +10,10 @@ HEADER = "id,facility,date,activity,quantity,unit,region"
 # -- cement (GB/T 32151.8-2015; CSI Cement CO2 and Energy Protocol v3; IPCC 2006 Vol. 3 Ch. 2) --
 def test_clinker_oxide_method(run_project):
     # EF_cli = (CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40 (GB/T 32151.8; CSI protocol).
-    rows = (f"{HEADER},clinker_cao,clinker_mgo,noncarbonate_cao,noncarbonate_mgo\n"
-            "C1,kiln,2024-03-31,熟料,1000,t,CN,65%,2.0%,0.5%,0.1%\n")  # fmt: skip
+    rows = (
+        f"{HEADER},clinker_cao,clinker_mgo,noncarbonate_cao,noncarbonate_mgo\n"
+        "C1,kiln,2024-03-31,熟料,1000,t,CN,65%,2.0%,0.5%,0.1%\n"
+    )
     run = run_project(rows, sets=["gbt32151_8", "ipcc2006"])
     ef = (0.65 - 0.005) * 44 / 56 + (0.02 - 0.001) * 44 / 40
     assert run.mass("CO2") == pytest.approx(1000 * ef, rel=1e-9)
@@ -41,8 +43,10 @@ def test_kiln_dust_csi_calcination_formula(run_project):
 
 def test_kiln_dust_uses_the_facilitys_clinker_ef(run_project):
     # GB/T 32151.8: dust leaving the kiln is counted like clinker (fully calcined).
-    rows = (f"{HEADER},clinker_cao,clinker_mgo\n"
-            "C1,kiln,2024-03-31,熟料,1000,t,CN,0.65,0.02\nD1,kiln,2024-03-31,窑头粉尘,10,t,CN,,\n")  # fmt: skip
+    rows = (
+        f"{HEADER},clinker_cao,clinker_mgo\n"
+        "C1,kiln,2024-03-31,熟料,1000,t,CN,0.65,0.02\nD1,kiln,2024-03-31,窑头粉尘,10,t,CN,,\n"
+    )
     run = run_project(rows, sets=["gbt32151_8"])
     ef = 0.65 * 44 / 56 + 0.02 * 44 / 40
     assert run.mass("CO2") == pytest.approx(1010 * ef, rel=1e-9)
@@ -67,8 +71,9 @@ def test_blend_leak_split_by_composition(run_project):
 def test_material_balance(run_project):
     # EPA Hub / GHG Protocol HFC tool mass balance: (start − end) + purchased − disposed
     # + capacity retired − capacity of new equipment = emitted. (20 − 18) + 10 − 3 = 9 kg.
-    rows = (f"{HEADER},inventory_start,inventory_end,purchased,disposed\n"
-            "F1,site,2024-12-31,HFC-134a,0,kg,CN,20,18,10,3\n")  # fmt: skip
+    rows = (
+        f"{HEADER},inventory_start,inventory_end,purchased,disposed\nF1,site,2024-12-31,HFC-134a,0,kg,CN,20,18,10,3\n"
+    )
     run = run_project(rows, sets=["ipcc2006"])
     assert run.mass("HFC-134a") == pytest.approx(0.009, rel=1e-9)
     assert run.co2e() == pytest.approx(0.009 * 1300, rel=1e-9)  # AR5 HFC-134a 1 300
@@ -104,8 +109,11 @@ def test_freight_per_short_ton_mile(run_project):
 def test_proxy_region_is_used_and_disclosed(run_project):
     # No Chinese freight factor is bundled: with proxy_regions = ["GB"] the DESNZ 2026 HGV
     # factors stand in, and the substitution is reported.
-    run = run_project(f"{HEADER}\nT1,plant,2024-03-31,公路货运,10000,吨公里,CN-HE", sets=["uk_desnz"],
-                      extra_toml='proxy_regions = ["GB"]')  # fmt: skip
+    run = run_project(
+        f"{HEADER}\nT1,plant,2024-03-31,公路货运,10000,吨公里,CN-HE",
+        sets=["uk_desnz"],
+        extra_toml='proxy_regions = ["GB"]',
+    )
     assert run.co2e() > 0
     assert run.co2e_rows()["region_used"].unique().to_list() == ["GB"]
     assert any(w["code"] == "proxy_region" for w in run.summary["warnings"])
@@ -123,8 +131,9 @@ def test_purchased_steam(run_project):
 def test_business_travel_per_passenger_mile(run_project):
     # Cat. 6; EPA Hub 2025 Table 10: long-haul air 0.163 kg CO2, 0.0006 g CH4, 0.0052 g N2O
     # per passenger-mile. 10 000 passenger-km = 6 213.7 passenger-miles.
-    run = run_project(f"{HEADER}\nT1,hq,2024-03-31,long-haul flight,10000,passenger·km,US", sets=["us_epa_hub"],
-                      country="US")  # fmt: skip
+    run = run_project(
+        f"{HEADER}\nT1,hq,2024-03-31,long-haul flight,10000,passenger·km,US", sets=["us_epa_hub"], country="US"
+    )
     pmi = 10000 / 1.609344
     assert run.mass("CO2") == pytest.approx(pmi * 0.163e-3, rel=1e-9)
     assert run.mass("N2O") == pytest.approx(pmi * 0.0052e-6, rel=1e-9)
@@ -132,5 +141,7 @@ def test_business_travel_per_passenger_mile(run_project):
 
 def test_waste_landfill_per_short_ton(run_project):
     # Cat. 5; EPA Hub 2025 Table 9: mixed MSW landfilled 0.58 t CO2e per short ton.
-    run = run_project(f"{HEADER}\nW1,hq,2024-03-31,waste/landfill/msw,100,short ton,US", sets=["us_epa_hub"], country="US")
+    run = run_project(
+        f"{HEADER}\nW1,hq,2024-03-31,waste/landfill/msw,100,short ton,US", sets=["us_epa_hub"], country="US"
+    )
     assert run.co2e() == pytest.approx(58.0, rel=1e-9)

@@ -19,7 +19,8 @@ from dualcarbon.neutrality.rules import RuleSetError, _parse
 EVIDENCE = Evidence(BaseYear(2020, 1200.0, "base_year_emissions", "AR5"), {"plan": True, "qes": True})
 
 
-def run(credits=(credit(),), stands=(), standard="ISO14068-1", **changes):
+def run(credits=None, stands=(), standard="ISO14068-1", **changes):
+    credits = (credit(),) if credits is None else credits
     s = settings(standard=standard, **changes)
     forest = sinks.resolve(frame(list(stands), STAND_SCHEMA))
     return assess(summary(), s, frame(list(credits), CREDIT_SCHEMA), forest, EVIDENCE)
@@ -48,8 +49,11 @@ def test_not_achieved_names_the_shortfall():
 
 def test_failed_credit_checks_leave_credits_out_of_the_balance():
     # ISO 14068-1 11.1 and 11.3: an unretired and a CEA batch are excluded; only C1 (1,000 t) counts.
-    rows = (credit(), credit(id="C2", status="issued", retired_on=None, serial_start="CCER-X-001001", serial_end="CCER-X-002000"),
-            credit(id="C3", type="CEA", serial_start="CEA-000001", serial_end="CEA-001000"))  # fmt: skip
+    rows = (
+        credit(),
+        credit(id="C2", status="issued", retired_on=None, serial_start="CCER-X-001001", serial_end="CCER-X-002000"),
+        credit(id="C3", type="CEA", serial_start="CEA-000001", serial_end="CEA-001000"),
+    )
     a = run(credits=rows)
     assert a.balance.credits_eligible_t == 1000.0 and a.balance.credits_excluded_t == 2000.0
     listing = {r["id"]: r for r in a.credits.iter_rows(named=True)}
@@ -60,8 +64,17 @@ def test_failed_credit_checks_leave_credits_out_of_the_balance():
 
 def test_credits_are_applied_in_retirement_order():
     # The residual (1,000 t) takes the earliest retirement first: C2 (2025-01-10) 800 t, then 200 t of C1.
-    rows = (credit(), credit(id="C2", quantity_t=800.0, serial_start="CCER-X-001001", serial_end="CCER-X-001800",
-                             retired_on=dt.date(2025, 1, 10), removal=False))  # fmt: skip
+    rows = (
+        credit(),
+        credit(
+            id="C2",
+            quantity_t=800.0,
+            serial_start="CCER-X-001001",
+            serial_end="CCER-X-001800",
+            retired_on=dt.date(2025, 1, 10),
+            removal=False,
+        ),
+    )
     a = run(credits=rows)
     applied = dict(a.credits.select("id", "applied_t").iter_rows())
     assert applied == {"C2": 800.0, "C1": 200.0}
@@ -117,7 +130,16 @@ def test_summary_section_keeps_the_contract():
     assert [c["id"] for c in n["checks"]] == [r.id for r in rules.load("ISO14068-1").checks]
     assert n["credits"][0]["retired_on"] == "2025-03-01"  # dates as ISO text in JSON
     frame_ = run().checks_frame()
-    assert frame_.columns == ["id", "clause", "clause_zh", "clause_status", "severity", "status", "reason_zh", "reason_en"]
+    assert frame_.columns == [
+        "id",
+        "clause",
+        "clause_zh",
+        "clause_status",
+        "severity",
+        "status",
+        "reason_zh",
+        "reason_en",
+    ]
     assert frame_.height == len(n["checks"]) and frame_["status"].is_in(["passed", "failed", "not applicable"]).all()
 
 
@@ -137,9 +159,19 @@ def test_every_bundled_rule_set_loads_and_checks_unique_ids():
 def test_malformed_rule_set_is_refused():
     good = {"id": "X", "name_en": "x", "name_zh": "x", "claim_en": "x", "claim_zh": "x", "claim_status": "unverified"}
     with pytest.raises(RuleSetError, match="unknown kind"):
-        _parse(good | {"checks": [{"id": "A", "kind": "nope", "clause": "1", "clause_status": "read", "severity": "mandatory"}]}, "x.toml")
+        _parse(
+            good
+            | {
+                "checks": [{"id": "A", "kind": "nope", "clause": "1", "clause_status": "read", "severity": "mandatory"}]
+            },
+            "x.toml",
+        )
     with pytest.raises(RuleSetError, match="severity"):
-        _parse(good | {"checks": [{"id": "A", "kind": "balance", "clause": "1", "clause_status": "read", "severity": "must"}]}, "x.toml")
+        _parse(
+            good
+            | {"checks": [{"id": "A", "kind": "balance", "clause": "1", "clause_status": "read", "severity": "must"}]},
+            "x.toml",
+        )
     with pytest.raises(RuleSetError, match="missing key"):
         _parse({"id": "X"}, "x.toml")
     with pytest.raises(KeyError, match="ISO14068-1"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from claims import BASE, BaseYear, Balance, claim, check, credit, gec, stand, stands
+from claims import BASE, Balance, BaseYear, check, claim, credit, gec, stand, stands
 
 PAS = "PAS2060"
 CN = "CN-BUILDING-MATERIALS"
@@ -20,6 +20,7 @@ def d(text: str) -> dt.date:
 
 
 # --- subject -------------------------------------------------------------------------------
+
 
 def test_subject_organization_is_covered():
     # ISO 14068-1:2023 clause 1 (scope): organisations and products are subjects.
@@ -44,6 +45,7 @@ def test_subject_product_is_outside_the_enterprise_guide():
 
 # --- gases ---------------------------------------------------------------------------------
 
+
 def test_gases_all_in_co2e():
     # ISO 14068-1:2023 clause 1: "carbon" means all greenhouse gases, as CO2e.
     out = check("ISO-GAS-01")
@@ -52,11 +54,15 @@ def test_gases_all_in_co2e():
 
 def test_gases_without_co2e_fail():
     # ISO 14068-1:2023 clause 1: a gas counted as mass without CO2e would leave it out of the balance.
-    out = check("ISO-GAS-01", by_gas=({"gas": "CO2", "mass_t": 1.0, "co2e_t": 1.0}, {"gas": "SF6", "mass_t": 0.1, "co2e_t": None}))
+    out = check(
+        "ISO-GAS-01",
+        by_gas=({"gas": "CO2", "mass_t": 1.0, "co2e_t": 1.0}, {"gas": "SF6", "mass_t": 0.1, "co2e_t": None}),
+    )
     assert out.status == "failed" and "SF6" in out.reason_en
 
 
 # --- footprint -----------------------------------------------------------------------------
+
 
 def test_footprint_categories_quantified_or_excluded_with_reason():
     # ISO 14068-1:2023 clause 7 via ISO 14064-1:2018 5.2.4: categories 1-6 each quantified or excluded with a reason.
@@ -96,8 +102,12 @@ def test_pas_small_exclusion_passes():
 
 def test_product_footprint_with_unit_and_boundary():
     # ISO 14068-1:2023 product annex via ISO 14067 (unverified clause): functional unit, boundary, units sold.
-    n = claim(subject="product", functional_unit="1 t of P·O 42.5 cement", system_boundary="cradle_to_gate",
-              units_in_period=2_000_000)  # fmt: skip
+    n = claim(
+        subject="product",
+        functional_unit="1 t of P·O 42.5 cement",
+        system_boundary="cradle_to_gate",
+        units_in_period=2_000_000,
+    )
     out = check("ISO-FP-02", neutrality=n)
     assert out.status == "passed" and "0.0005 t CO2e each" in out.reason_en  # 1,000 t / 2,000,000 units
 
@@ -127,6 +137,7 @@ def test_removals_netted_into_emissions_fail():
 
 # --- Scope 2 instruments -------------------------------------------------------------------
 
+
 def test_scope2_certificates_meet_quality_criteria():
     # GHG Protocol Scope 2 Guidance Table 7.1 (criteria 2-3): registry, unique serials, retired for the entity.
     assert check("ISO-S2-01", instruments=(gec(),)).status == "passed"
@@ -146,7 +157,9 @@ def test_scope2_serial_range_must_match_mwh():
 
 def test_scope2_not_applicable_on_location_basis():
     # Scope 2 Guidance §6.4: the location-based figure uses no instruments.
-    assert check("ISO-S2-01", neutrality=claim(scope2_basis="location"), instruments=(gec(),)).status == "not applicable"
+    assert (
+        check("ISO-S2-01", neutrality=claim(scope2_basis="location"), instruments=(gec(),)).status == "not applicable"
+    )
 
 
 def test_scope2_instrument_not_applied_is_only_noted():
@@ -156,6 +169,7 @@ def test_scope2_instrument_not_applied_is_only_noted():
 
 
 # --- base year -----------------------------------------------------------------------------
+
 
 def test_base_year_with_footprint():
     # ISO 14068-1:2023 clause 8 (plan: base period; unverified clause).
@@ -198,6 +212,7 @@ def test_base_year_recalculated_after_structural_change_passes():
 
 # --- plan and targets ----------------------------------------------------------------------
 
+
 def test_plan_complete():
     # ISO 14068-1:2023 clause 8 (elements second-hand, co2news/Auditel): targets, net zero, offset strategy.
     assert check("ISO-PLAN-01").status == "passed"
@@ -234,6 +249,7 @@ def test_target_below_the_yardstick_fails():
 
 
 # --- reductions ----------------------------------------------------------------------------
+
 
 def test_absolute_reduction_against_base_year():
     # ISO 14068-1:2023 hierarchy (clause 1 scope text; clauses 4, 9): 1,000 t vs 1,200 t = -200 t (16.7 %).
@@ -278,6 +294,7 @@ def test_reduction_that_holds_on_location_basis_passes():
 
 # --- own removals --------------------------------------------------------------------------
 
+
 def test_removals_with_tier1_defaults_are_traced():
     # ISO 14068-1:2023 clause 4 (transparency): every parameter with its source; defaults flagged Tier 1.
     out = check("ISO-REM-01", forest=stands(stand()))
@@ -302,6 +319,7 @@ def test_stand_issued_as_credits_is_left_out():
 
 
 # --- credits -------------------------------------------------------------------------------
+
 
 def test_retired_credit_counts():
     # ISO 14068-1:2023 11.1 (360impactportfolio clause map): issued and retired credits only.
@@ -376,7 +394,9 @@ def test_overlapping_serials_within_the_claim_are_left_out():
 
 def test_serials_used_in_an_earlier_claim_are_left_out():
     # ISO 14068-1:2023 11.3 g): a unit counts in one claim only, across periods too.
-    earlier = [{"id": "OLD-7", "registry": "CCER registry", "serial_start": "CCER-X-000900", "serial_end": "CCER-X-000950"}]
+    earlier = [
+        {"id": "OLD-7", "registry": "CCER registry", "serial_start": "CCER-X-000900", "serial_end": "CCER-X-000950"}
+    ]
     out = check("ISO-CR-04", previous=earlier)
     assert out.status == "failed" and out.excluded == ("C1",) and "OLD-7" in out.reason_en
 
@@ -465,11 +485,26 @@ def test_credit_checks_not_applicable_without_credits():
 
 # --- balance, claim, verification -----------------------------------------------------------
 
+
 def balance(**changes) -> Balance:
-    base = dict(footprint_t=1000.0, sink_losses_t=0.0, emissions_t=1000.0, base_year=2020, base_year_emissions_t=1200.0,
-                reductions_t=200.0, removals_t=100.0, residual_t=900.0, credits_eligible_t=1000.0, credits_applied_t=900.0,
-                credits_surplus_t=100.0, credits_excluded_t=0.0, credits_removal_t=900.0, net_t=0.0, scope2_basis="market",
-                applied_ids=("C1",))  # fmt: skip
+    base = dict(
+        footprint_t=1000.0,
+        sink_losses_t=0.0,
+        emissions_t=1000.0,
+        base_year=2020,
+        base_year_emissions_t=1200.0,
+        reductions_t=200.0,
+        removals_t=100.0,
+        residual_t=900.0,
+        credits_eligible_t=1000.0,
+        credits_applied_t=900.0,
+        credits_surplus_t=100.0,
+        credits_excluded_t=0.0,
+        credits_removal_t=900.0,
+        net_t=0.0,
+        scope2_basis="market",
+        applied_ids=("C1",),
+    )
     return Balance(**(base | changes))
 
 

@@ -43,7 +43,9 @@ def test_poplar_with_defaults_by_hand():
     assert row["annual_t_co2"] == pytest.approx(438.759552, rel=1e-12)
     assert row["years"] == 1.0 and row["gain_t_co2"] == pytest.approx(438.759552, rel=1e-12)
     assert all(row[f"{p}_default"] for p in sinks.PARAMETERS)  # every parameter a Tier 1 default
-    assert "EFDB 328251" in row["volume_growth_m3_per_ha_yr_source"] and "2001" in row["volume_growth_m3_per_ha_yr_source"]
+    assert (
+        "EFDB 328251" in row["volume_growth_m3_per_ha_yr_source"] and "2001" in row["volume_growth_m3_per_ha_yr_source"]
+    )
     assert "Table 4.14" in row["wood_density_t_per_m3_source"]
 
 
@@ -51,8 +53,15 @@ def test_locust_with_own_growth_and_density_by_hand():
     # 1,200 亩 = 80 ha; own I_V 4.5 m3/ha/yr and D 0.62 t/m3 (measured, with evidence):
     # 80 × 4.5 = 360 m3 × 0.62 = 223.2 t × 1.42 = 316.944 t × (1 + 0.289) = 408.540816 t
     # × 0.48 = 196.09959168 t C × 44/12 = 719.03183616 t CO2 per year.
-    row = stands(stand(species_group="robinia", area_ha=80.0, volume_growth_m3_per_ha_yr=4.5,
-                       wood_density_t_per_m3=0.62, evidence="plots")).row(0, named=True)  # fmt: skip
+    row = stands(
+        stand(
+            species_group="robinia",
+            area_ha=80.0,
+            volume_growth_m3_per_ha_yr=4.5,
+            wood_density_t_per_m3=0.62,
+            evidence="plots",
+        )
+    ).row(0, named=True)
     assert row["annual_t_co2"] == pytest.approx(719.03183616, rel=1e-12)
     assert not row["volume_growth_m3_per_ha_yr_default"] and row["bef_default"]
     assert row["volume_growth_m3_per_ha_yr_source"] == "stand's own value: plots"
@@ -110,31 +119,40 @@ HEAD = "id,type,area,unit,species_group,planting_year"
 
 def test_reader_converts_mu_exactly_and_accepts_chinese_names(tmp_path):
     # 1 亩 = 1/15 ha (市亩): 15 亩 = 1 ha; 2 万亩 = 20,000/15 ha.
-    root = _sinks_file(tmp_path, f"{HEAD}\nA,afforestation,15,亩,杨树,2016\n"
-                       "B,forest_management,2,万亩,Poplar (Populus),2010\nC,afforestation,3,公顷,populus,2016\n")  # fmt: skip
+    root = _sinks_file(
+        tmp_path,
+        f"{HEAD}\nA,afforestation,15,亩,杨树,2016\n"
+        "B,forest_management,2,万亩,Poplar (Populus),2010\nC,afforestation,3,公顷,populus,2016\n",
+    )
     resolved, problems = load_sinks(root, make_registry(), 2024)
     assert problems == []
     assert resolved.sort("id")["area_ha"].to_list() == pytest.approx([1.0, 20000 / 15, 3.0], rel=1e-12)
     assert set(resolved["species_group"]) == {"populus"}
 
 
-@pytest.mark.parametrize("row,column,expected", [
-    ("A,afforestation,-5,亩,杨树,2016", "area", "> 0"),
-    ("A,afforestation,5,kg,杨树,2016", "unit", "area unit"),
-    ("A,afforestation,5,亩,银杏,2016", "species_group", "unknown species group"),
-    ("A,afforestation,5,亩,杨树,2030", "planting_year", "after the period"),
-    ("A,plantation,5,亩,杨树,2016", "type", "afforestation, forest_management"),
-    ("A,afforestation,5,亩,刺槐,2016", "volume_growth_m3_per_ha_yr", "no bundled default"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "row,column,expected",
+    [
+        ("A,afforestation,-5,亩,杨树,2016", "area", "> 0"),
+        ("A,afforestation,5,kg,杨树,2016", "unit", "area unit"),
+        ("A,afforestation,5,亩,银杏,2016", "species_group", "unknown species group"),
+        ("A,afforestation,5,亩,杨树,2030", "planting_year", "after the period"),
+        ("A,plantation,5,亩,杨树,2016", "type", "afforestation, forest_management"),
+        ("A,afforestation,5,亩,刺槐,2016", "volume_growth_m3_per_ha_yr", "no bundled default"),
+    ],
+)
 def test_reader_names_row_column_and_expectation(tmp_path, row, column, expected):
     _, problems = load_sinks(_sinks_file(tmp_path, f"{HEAD}\n{row}\n"), make_registry(), 2024)
-    assert any(p.file == "sinks.csv" and p.row == 2 and p.column == column and expected in p.expected for p in problems), problems
+    assert any(
+        p.file == "sinks.csv" and p.row == 2 and p.column == column and expected in p.expected for p in problems
+    ), problems
 
 
 def test_reader_rejects_a_bcef_given_as_bef(tmp_path):
     # A Fang-type BCEF (t/m3, e.g. 0.48 for poplar stands) already holds the wood density: BEF must be >= 1.
-    _, problems = load_sinks(_sinks_file(tmp_path, f"{HEAD},bef,evidence\nA,afforestation,5,亩,杨树,2016,0.48,x\n"),
-                             make_registry(), 2024)  # fmt: skip
+    _, problems = load_sinks(
+        _sinks_file(tmp_path, f"{HEAD},bef,evidence\nA,afforestation,5,亩,杨树,2016,0.48,x\n"), make_registry(), 2024
+    )
     assert [(p.row, p.column) for p in problems] == [(2, "bef")] and "BCEF" in problems[0].expected
 
 

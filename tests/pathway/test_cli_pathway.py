@@ -11,8 +11,20 @@ from typer.testing import CliRunner
 
 from dualcarbon.cli import app
 
-PATHWAY_COLUMNS = ["year", "bau_t", "target_t", "abatement_t", "emissions_t", "removals_t", "offsets_t", "net_t",
-                   "gap_t", "shortfall_t", "cost", "cost_discounted"]  # fmt: skip
+PATHWAY_COLUMNS = [
+    "year",
+    "bau_t",
+    "target_t",
+    "abatement_t",
+    "emissions_t",
+    "removals_t",
+    "offsets_t",
+    "net_t",
+    "gap_t",
+    "shortfall_t",
+    "cost",
+    "cost_discounted",
+]
 
 
 def said(result) -> str:
@@ -33,8 +45,16 @@ def test_pathway_on_the_cement_example(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Every target met at least cost" in said(result)
     out = root / "out"
-    assert {"pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json", "report.html", "summary.json",
-            "emissions.csv", "inventory.csv"} <= {p.name for p in out.iterdir()}  # fmt: skip
+    assert {
+        "pathway.csv",
+        "measures_plan.csv",
+        "abatement.csv",
+        "pathway.json",
+        "report.html",
+        "summary.json",
+        "emissions.csv",
+        "inventory.csv",
+    } <= {p.name for p in out.iterdir()}
     rows = list(csv.DictReader((out / "pathway.csv").open(encoding="utf-8")))
     assert list(rows[0]) == PATHWAY_COLUMNS
     assert [int(r["year"]) for r in rows] == list(range(2025, 2061))
@@ -55,7 +75,9 @@ def test_pathway_on_the_cement_example(tmp_path):
     assert {c["id"] for c in record["chosen"]} >= {"WHR", "CLK"}
     assert set(record["charts"]) == {"trajectory", "macc"} and record["charts"]["macc"]["data"]
     plan = {r["id"]: r for r in csv.DictReader((out / "measures_plan.csv").open(encoding="utf-8"))}
-    assert not (plan["CCS-AMINE"]["chosen"] == "true" and plan["CCS-OXY"]["chosen"] == "true")  # they exclude each other
+    assert not (
+        plan["CCS-AMINE"]["chosen"] == "true" and plan["CCS-OXY"]["chosen"] == "true"
+    )  # they exclude each other
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="pathway"' in html and "chart-macc" in html and "Marginal abatement cost curve" in html
     assert "https://" not in html.split("<main>")[1]  # self-contained
@@ -151,8 +173,19 @@ def test_annual_removals_start_the_first_full_year_after_planting():
     from dualcarbon.neutrality.sinks import annual_removals
 
     # 15 mu = 1 ha; 10 m3/ha/yr × 0.5 t/m3 × BEF 1.2 × (1 + 0.25) × CF 0.5 × 44/12 = 13.75 t CO2/yr
-    stand = pl.DataFrame({"id": ["S"], "planting_year": [2026], "area_ha": [1.0], "volume_growth_m3_per_ha_yr": [10.0],
-                          "wood_density_t_per_m3": [0.5], "bef": [1.2], "root_shoot": [0.25], "carbon_fraction": [0.5],
-                          "harvest_m3": [None]}, schema_overrides={"harvest_m3": pl.Float64})  # fmt: skip
+    stand = pl.DataFrame(
+        {
+            "id": ["S"],
+            "planting_year": [2026],
+            "area_ha": [1.0],
+            "volume_growth_m3_per_ha_yr": [10.0],
+            "wood_density_t_per_m3": [0.5],
+            "bef": [1.2],
+            "root_shoot": [0.25],
+            "carbon_fraction": [0.5],
+            "harvest_m3": [None],
+        },
+        schema_overrides={"harvest_m3": pl.Float64},
+    )
     by_year = annual_removals(stand, [2025, 2026, 2027, 2040])
     assert by_year == {2025: 0.0, 2026: 0.0, 2027: pytest.approx(13.75), 2040: pytest.approx(13.75)}

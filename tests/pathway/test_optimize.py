@@ -21,13 +21,15 @@ def test_cheapest_measure_that_meets_the_cut_and_no_earlier_than_needed():
     # A + B: 80 t for 60 a year; B alone suffices for 50 a year. Nothing is needed in 2025, so B
     # starts in 2026: cost = 50 (2026) + 50 (2027) = 100.
     src = sources(("fuel/coal", 100))
-    measures = [Measure("A", "甲", "A", "fuel/coal", share=0.3, opex=10),
-                Measure("B", "乙", "B", "fuel/coal", share=0.5, cost_per_t=1)]  # fmt: skip
+    measures = [
+        Measure("A", "甲", "A", "fuel/coal", share=0.3, opex=10),
+        Measure("B", "乙", "B", "fuel/coal", share=0.5, cost_per_t=1),
+    ]
     plan = solve(src, measures, cut([2026, 2027], 0.6, 100.0), [2025, 2026, 2027])
     assert plan.status == "optimal"
     assert chosen(plan) == {"B": (2026, 1.0)}
     assert plan.cost_discounted == pytest.approx(100.0)
-    net = dict(zip(plan.table["year"], plan.table["net_t"]))
+    net = dict(zip(plan.table["year"], plan.table["net_t"], strict=True))
     assert net == pytest.approx({2025: 100.0, 2026: 50.0, 2027: 50.0})
 
 
@@ -60,9 +62,11 @@ def test_mutual_exclusion():
     # exclude each other; C abates 30 t for 40. Without the exclusion A + B (22) would do;
     # with it the cheapest is A + C = 10 + 40 = 50.
     src = sources(("fuel/coal", 100))
-    measures = [Measure("A", "甲", "A", "fuel/coal", share=0.3, opex=10, excludes=("B",)),
-                Measure("B", "乙", "B", "fuel/coal", share=0.3, opex=12, excludes=("A",)),
-                Measure("C", "丙", "C", "fuel/coal", share=0.3, opex=40)]  # fmt: skip
+    measures = [
+        Measure("A", "甲", "A", "fuel/coal", share=0.3, opex=10, excludes=("B",)),
+        Measure("B", "乙", "B", "fuel/coal", share=0.3, opex=12, excludes=("A",)),
+        Measure("C", "丙", "C", "fuel/coal", share=0.3, opex=40),
+    ]
     plan = solve(src, measures, cut([2025], 0.5, 100.0), [2025])
     assert chosen(plan) == {"A": (2025, 1.0), "C": (2025, 1.0)}
     assert plan.cost_discounted == pytest.approx(50.0)
@@ -73,8 +77,10 @@ def test_measures_on_one_source_cannot_abate_more_than_it_emits_and_the_shortfal
     # A + B would be 130 t on a 100 t source: not allowed. The best is A alone: 30 t missing
     # (B alone leaves 40 t).
     src = sources(("fuel/coal", 100))
-    measures = [Measure("A", "甲", "A", "fuel/coal", share=0.7, opex=1),
-                Measure("B", "乙", "B", "fuel/coal", share=0.6, opex=1)]  # fmt: skip
+    measures = [
+        Measure("A", "甲", "A", "fuel/coal", share=0.7, opex=1),
+        Measure("B", "乙", "B", "fuel/coal", share=0.6, opex=1),
+    ]
     plan = solve(src, measures, cut([2025], 0.0, 100.0), [2025])
     assert plan.status == "infeasible"
     assert chosen(plan) == {"A": (2025, 1.0)}
@@ -118,8 +124,15 @@ def test_neutrality_with_removals_and_priced_offsets():
     src = sources(("fuel/coal", 100))
     a = Measure("A", "甲", "A", "fuel/coal", share=0.5, cost_per_t=10)
     caps = [Cap(y, "neutral", 0.0, "zero") for y in (2026, 2027)]
-    plan = solve(src, [a], caps, [2026, 2027], removals_t={2024: 30.0, 2025: 30.0, 2026: 30.0, 2027: 30.0},
-                 offsets=True, offset_price=20.0)  # fmt: skip
+    plan = solve(
+        src,
+        [a],
+        caps,
+        [2026, 2027],
+        removals_t={2024: 30.0, 2025: 30.0, 2026: 30.0, 2027: 30.0},
+        offsets=True,
+        offset_price=20.0,
+    )
     assert chosen(plan) == {"A": (2026, 1.0)}
     assert plan.table["offsets_t"].to_list() == pytest.approx([20.0, 20.0])
     assert plan.table["net_t"].to_list() == pytest.approx([0.0, 0.0], abs=1e-6)
@@ -143,8 +156,10 @@ def test_negative_cost_measures_are_adopted_without_any_target():
     # No cap at all: only a measure that saves money (savings 30 > opex 10) is worth adopting,
     # from the first year: cost −20 a year × 2 years = −40.
     src = sources(("fuel/coal", 100))
-    measures = [Measure("SAVE", "省", "Save", "fuel/coal", share=0.1, opex=10, savings=30),
-                Measure("COST", "费", "Cost", "fuel/coal", share=0.1, opex=10)]  # fmt: skip
+    measures = [
+        Measure("SAVE", "省", "Save", "fuel/coal", share=0.1, opex=10, savings=30),
+        Measure("COST", "费", "Cost", "fuel/coal", share=0.1, opex=10),
+    ]
     plan = solve(src, measures, [], [2025, 2026])
     assert chosen(plan) == {"SAVE": (2025, 1.0)}
     assert plan.cost_discounted == pytest.approx(-40.0)

@@ -27,7 +27,8 @@ def test_compound_growth_with_the_most_specific_selector():
 def test_default_applies_to_sources_no_selector_names():
     # coal (1.stationary) is named by its category (0 %); landfill (3.5) only by the default (+2 %)
     s = sources(("fuel/coal", 100), ("waste/landfill/msw", 10)).with_columns(
-        pl.Series("category", ["1.stationary", "3.5"]), pl.Series("scope", ["1", "3"]))
+        pl.Series("category", ["1.stationary", "3.5"]), pl.Series("scope", ["1", "3"])
+    )
     bau = projection.project(s, {"default": 0.02, "category:1.stationary": 0.0}, 2024, 2025)
     assert bau.filter(pl.col("year") == 2025)["bau_t"].to_list() == pytest.approx([100.0, 10.2])
 

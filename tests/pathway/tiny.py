@@ -11,10 +11,16 @@ from dualcarbon.pathway.targets import Cap
 
 def sources(*rows: tuple[str, float]) -> pl.DataFrame:
     """Sources of the inventory year: (activity key, t CO2e), all Scope 1 stationary."""
-    return pl.DataFrame({
-        "source": list(range(len(rows))), "key": [k for k, _ in rows], "scope": ["1"] * len(rows),
-        "category": ["1.stationary"] * len(rows), "facility": [""] * len(rows), "co2e_t": [float(t) for _, t in rows],
-    })  # fmt: skip
+    return pl.DataFrame(
+        {
+            "source": list(range(len(rows))),
+            "key": [k for k, _ in rows],
+            "scope": ["1"] * len(rows),
+            "category": ["1.stationary"] * len(rows),
+            "facility": [""] * len(rows),
+            "co2e_t": [float(t) for _, t in rows],
+        }
+    )
 
 
 def cut(years, fraction: float, base_t: float, covers: str | None = None) -> list[Cap]:
@@ -22,8 +28,15 @@ def cut(years, fraction: float, base_t: float, covers: str | None = None) -> lis
     return [Cap(y, "cut", fraction, "base", covers, base_t, covers is None, "cut") for y in years]
 
 
-def solve(src: pl.DataFrame, measures: list[Measure], caps: list[Cap], years: list[int], growth: dict | None = None,
-          inventory_year: int = 2024, **kw) -> optimize.Plan:  # fmt: skip
+def solve(
+    src: pl.DataFrame,
+    measures: list[Measure],
+    caps: list[Cap],
+    years: list[int],
+    growth: dict | None = None,
+    inventory_year: int = 2024,
+    **kw,
+) -> optimize.Plan:
     bau = projection.project(src, growth or {}, inventory_year, years[-1])
     return optimize.solve(optimize.Inputs(src, bau, measures, caps, years, **{"discount_rate": 0.0, **kw}))
 

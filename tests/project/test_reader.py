@@ -8,7 +8,7 @@ import pytest
 from dualcarbon.errors import InputError
 from dualcarbon.project import reader
 
-ROWS = "id,activity,quantity,unit,date\nA1,天然气,\"1,234.5\",万立方米,2024年3月31日\n"
+ROWS = 'id,activity,quantity,unit,date\nA1,天然气,"1,234.5",万立方米,2024年3月31日\n'
 
 
 def test_utf8_with_bom_and_gb18030_read_the_same(tmp_path):
@@ -34,9 +34,14 @@ def test_blank_rows_dropped_row_numbers_kept(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), (b"id,quantity\n", "no data rows"), (b"\xff\xfeid\x00", "UTF-16"),
-     (b"id,activity\nA1,\xff\xfe\xfa\n", "cannot decode"), (b"id,quantity\nA1,1,2\n", "row 2")],
-)  # fmt: skip
+    [
+        (b"", "empty"),
+        (b"id,quantity\n", "no data rows"),
+        (b"\xff\xfeid\x00", "UTF-16"),
+        (b"id,activity\nA1,\xff\xfe\xfa\n", "cannot decode"),
+        (b"id,quantity\nA1,1,2\n", "row 2"),
+    ],
+)
 def test_unreadable_files_name_the_problem(tmp_path, content, message):
     (tmp_path / "a.csv").write_bytes(content)
     with pytest.raises(InputError) as info:
@@ -67,9 +72,20 @@ def test_xlsx_and_parquet(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("１２３", 123.0), ("1,234.5", 1234.5), ("12 345", 12345.0), ("15%", 0.15), ("-5", -5.0), ("1e3", 1000.0),
-     ("１，２３４", 1234.0), ("abc", None), ("1,23", None), ("nan", None), ("", None)],
-)  # fmt: skip
+    [
+        ("１２３", 123.0),
+        ("1,234.5", 1234.5),
+        ("12 345", 12345.0),
+        ("15%", 0.15),
+        ("-5", -5.0),
+        ("1e3", 1000.0),
+        ("１，２３４", 1234.0),
+        ("abc", None),
+        ("1,23", None),
+        ("nan", None),
+        ("", None),
+    ],
+)
 def test_parse_number(text, value):
     got = pl.select(reader.parse_number(pl.lit(text)))[0, 0]
     assert got == (pytest.approx(value) if value is not None else None)
@@ -77,11 +93,18 @@ def test_parse_number(text, value):
 
 @pytest.mark.parametrize(
     ("text", "start", "end"),
-    [("2024-03-31", "2024-03-31", "2024-03-31"), ("2024/3/31", "2024-03-31", "2024-03-31"),
-     ("2024年3月31日", "2024-03-31", "2024-03-31"), ("20240331", "2024-03-31", "2024-03-31"),
-     ("2024-03", "2024-03-01", "2024-03-31"), ("2024年2月", "2024-02-01", "2024-02-29"),
-     ("2024-03-31 00:00:00", "2024-03-31", "2024-03-31"), ("2024-13-45", None, None), ("2024-02-30", None, None)],
-)  # fmt: skip
+    [
+        ("2024-03-31", "2024-03-31", "2024-03-31"),
+        ("2024/3/31", "2024-03-31", "2024-03-31"),
+        ("2024年3月31日", "2024-03-31", "2024-03-31"),
+        ("20240331", "2024-03-31", "2024-03-31"),
+        ("2024-03", "2024-03-01", "2024-03-31"),
+        ("2024年2月", "2024-02-01", "2024-02-29"),
+        ("2024-03-31 00:00:00", "2024-03-31", "2024-03-31"),
+        ("2024-13-45", None, None),
+        ("2024-02-30", None, None),
+    ],
+)
 def test_dates(text, start, end):
     s, e = pl.select(reader.parse_date(pl.lit(text)), reader.parse_period_end(pl.lit(text)).alias("e")).row(0)
     assert (s.isoformat() if s else None) == start

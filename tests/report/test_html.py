@@ -25,11 +25,20 @@ SUMMARY = {
     "period": {"start": "2024-01-01", "end": "2024-12-31"},
     "gwp_set": "AR5",
     "unit": "t CO2e",
-    "totals": {"scope1": 812345.6, "scope2_location": 60123.4, "scope2_market": 58000.0, "scope3": 12000.0,
-               "total_location": 884469.0, "total_market": 882345.6, "biogenic_co2": 1234.5},
-    "by_gas": [{"gas": "CO2", "mass_t": 870000.0, "co2e_t": 870000.0},
-               {"gas": "CH4", "mass_t": 500.0, "co2e_t": 14000.0},
-               {"gas": "HFC-134a", "mass_t": 0.0125, "co2e_t": 16.25}],
+    "totals": {
+        "scope1": 812345.6,
+        "scope2_location": 60123.4,
+        "scope2_market": 58000.0,
+        "scope3": 12000.0,
+        "total_location": 884469.0,
+        "total_market": 882345.6,
+        "biogenic_co2": 1234.5,
+    },
+    "by_gas": [
+        {"gas": "CO2", "mass_t": 870000.0, "co2e_t": 870000.0},
+        {"gas": "CH4", "mass_t": 500.0, "co2e_t": 14000.0},
+        {"gas": "HFC-134a", "mass_t": 0.0125, "co2e_t": 16.25},
+    ],
     "by_category": [
         {"scope": "1", "category": "1.stationary", "co2e_t": 300000.0},
         {"scope": "1", "category": "1.process", "co2e_t": 512345.6},
@@ -44,54 +53,104 @@ SUMMARY = {
         {"facility": "", "scope1": 0.0, "scope2_location": 0.0, "scope2_market": 0.0, "scope3": 12000.0},
     ],
     "by_month": [
-        {"month": "2024-01", "scope1": 400000.0, "scope2_location": 30000.0, "scope2_market": 29000.0, "scope3": 6000.0},
-        {"month": "2024-02", "scope1": 412345.6, "scope2_location": 30123.4, "scope2_market": 29000.0, "scope3": 6000.0},
+        {
+            "month": "2024-01",
+            "scope1": 400000.0,
+            "scope2_location": 30000.0,
+            "scope2_market": 29000.0,
+            "scope3": 6000.0,
+        },
+        {
+            "month": "2024-02",
+            "scope1": 412345.6,
+            "scope2_location": 30123.4,
+            "scope2_market": 29000.0,
+            "scope3": 6000.0,
+        },
     ],
-    "by_iso_category": [{"category": "1", "co2e_t": 812345.6}, {"category": "2", "co2e_t": 60123.4},
-                        {"category": "3", "co2e_t": 12000.0}],
-    "factor_sets": [{"factor_set": "ipcc2006", "dataset": "IPCC 2006 Guidelines", "version": "2006",
-                     "sha256": "ab" * 32}],
-    "warnings": [{"code": "instrument_ignored", "message_en": "GEC batch G1 was not applied",
-                  "message_zh": "绿证批次 G1 未被采用"}],
+    "by_iso_category": [
+        {"category": "1", "co2e_t": 812345.6},
+        {"category": "2", "co2e_t": 60123.4},
+        {"category": "3", "co2e_t": 12000.0},
+    ],
+    "factor_sets": [
+        {"factor_set": "ipcc2006", "dataset": "IPCC 2006 Guidelines", "version": "2006", "sha256": "ab" * 32}
+    ],
+    "warnings": [
+        {
+            "code": "instrument_ignored",
+            "message_en": "GEC batch G1 was not applied",
+            "message_zh": "绿证批次 G1 未被采用",
+        }
+    ],
     "neutrality": None,
     "activity_rows": 4,
     "emission_rows": 9,
 }
 
 NEUTRALITY = {
-    "standard": "ISO14068-1", "subject": "organization", "status": "not achieved",
+    "standard": "ISO14068-1",
+    "subject": "organization",
+    "status": "not achieved",
     "balance": {"emissions": 884469.0, "reductions": 1000.0, "removals": 200.0, "credits": 5000.0, "net": 879269.0},
-    "checks": [{"id": "plan", "clause": "ISO 14068-1:2023 9.2", "status": "passed",
-                "reason_zh": "已提供碳中和管理计划", "reason_en": "a carbon neutrality management plan is provided"},
-               {"id": "credits_cover", "clause": "ISO 14068-1:2023 9.4", "status": "failed",
-                "reason_zh": "碳信用不足以抵消剩余排放", "reason_en": "credits do not cover the residual emissions"}],
+    "checks": [
+        {
+            "id": "plan",
+            "clause": "ISO 14068-1:2023 9.2",
+            "status": "passed",
+            "reason_zh": "已提供碳中和管理计划",
+            "reason_en": "a carbon neutrality management plan is provided",
+        },
+        {
+            "id": "credits_cover",
+            "clause": "ISO 14068-1:2023 9.4",
+            "status": "failed",
+            "reason_zh": "碳信用不足以抵消剩余排放",
+            "reason_en": "credits do not cover the residual emissions",
+        },
+    ],
 }
 
 INVENTORY = pl.DataFrame(
-    {"scope": ["1", "1", "2", "2", "2", "3", "3"],
-     "category": ["1.stationary", "1.process", "2.electricity", "2.electricity", "2.heat", "3.4", "3.6"],
-     "iso_category": ["1", "1", "2", "2", "2", "3", "3"],
-     "facility": ["一号窑", "一号窑", "一号窑", "一号窑", "一号窑", None, None],
-     "scope2_method": [None, None, "location", "market", None, None, None],
-     "co2e_t": [300000.0, 512345.6, 55123.4, 53000.0, 5000.0, 9000.0, 3000.0]},
+    {
+        "scope": ["1", "1", "2", "2", "2", "3", "3"],
+        "category": ["1.stationary", "1.process", "2.electricity", "2.electricity", "2.heat", "3.4", "3.6"],
+        "iso_category": ["1", "1", "2", "2", "2", "3", "3"],
+        "facility": ["一号窑", "一号窑", "一号窑", "一号窑", "一号窑", None, None],
+        "scope2_method": [None, None, "location", "market", None, None, None],
+        "co2e_t": [300000.0, 512345.6, 55123.4, 53000.0, 5000.0, 9000.0, 3000.0],
+    },
     schema_overrides={"scope2_method": pl.String},
 )
 
-BY_SOURCE = pl.DataFrame({
-    "activity": ["process/cement_clinker", "electricity/grid", "travel/air/long_haul"],
-    "activity_name_en": ["Cement clinker", "Grid electricity", None],
-    "activity_name_zh": ["水泥熟料", "电网电力", None],
-    "scope": ["1", "2", "3"], "category": ["1.process", "2.electricity", "3.6"],
-    "quantity": [1000000.0, 9.6, 2500000.0], "unit": ["t", "万千瓦时", "passenger km"],
-    "co2e_t": [512345.6, 55123.4, 3000.0],
-})
+BY_SOURCE = pl.DataFrame(
+    {
+        "activity": ["process/cement_clinker", "electricity/grid", "travel/air/long_haul"],
+        "activity_name_en": ["Cement clinker", "Grid electricity", None],
+        "activity_name_zh": ["水泥熟料", "电网电力", None],
+        "scope": ["1", "2", "3"],
+        "category": ["1.process", "2.electricity", "3.6"],
+        "quantity": [1000000.0, 9.6, 2500000.0],
+        "unit": ["t", "万千瓦时", "passenger km"],
+        "co2e_t": [512345.6, 55123.4, 3000.0],
+    }
+)
 
-FACTORS = pl.DataFrame({
-    "activity": ["process/cement_clinker"], "gas": ["CO2"], "factor_set": ["ipcc2006"],
-    "dataset": ["IPCC 2006 Guidelines"], "version": ["2006"], "table": ["Vol. 3 Ch. 2 Eq. 2.4"],
-    "citation": ["IPCC 2006 GL Vol. 3 Ch. 2 §2.2.1.1"], "value": [0.52], "unit": ["t / t"],
-    "region": ["GLOBAL"], "year": [None],
-})
+FACTORS = pl.DataFrame(
+    {
+        "activity": ["process/cement_clinker"],
+        "gas": ["CO2"],
+        "factor_set": ["ipcc2006"],
+        "dataset": ["IPCC 2006 Guidelines"],
+        "version": ["2006"],
+        "table": ["Vol. 3 Ch. 2 Eq. 2.4"],
+        "citation": ["IPCC 2006 GL Vol. 3 Ch. 2 §2.2.1.1"],
+        "value": [0.52],
+        "unit": ["t / t"],
+        "region": ["GLOBAL"],
+        "year": [None],
+    }
+)
 
 
 def render(lang: str, **changes) -> str:
@@ -112,13 +171,32 @@ def test_totals_formatted_with_separators_and_two_decimals(report):
 
 def test_headings_translated():
     zh, en = render("zh"), render("en")
-    for text in ("温室气体排放清单", "范围一", "范围二（基于位置）", "范围二（基于市场）", "范围三",
-                 "生物质二氧化碳（单独报告）", "吨二氧化碳当量", "运营控制权法", "按排放源划分的排放",
-                 "外购商品和服务", "商务差旅", "水泥熟料", "直接温室气体排放和清除"):
+    for text in (
+        "温室气体排放清单",
+        "范围一",
+        "范围二（基于位置）",
+        "范围二（基于市场）",
+        "范围三",
+        "生物质二氧化碳（单独报告）",
+        "吨二氧化碳当量",
+        "运营控制权法",
+        "按排放源划分的排放",
+        "外购商品和服务",
+        "商务差旅",
+        "水泥熟料",
+        "直接温室气体排放和清除",
+    ):
         assert text in zh, text
-    for text in ("Greenhouse gas inventory", "Scope 2 (location-based)", "Scope 2 (market-based)",
-                 "Biogenic CO2 (reported separately)", "Operational control", "Business travel",
-                 "Cement clinker", "GHG Protocol Scope 2 Guidance"):
+    for text in (
+        "Greenhouse gas inventory",
+        "Scope 2 (location-based)",
+        "Scope 2 (market-based)",
+        "Biogenic CO2 (reported separately)",
+        "Operational control",
+        "Business travel",
+        "Cement clinker",
+        "GHG Protocol Scope 2 Guidance",
+    ):
         assert text in en, text
     assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
     assert "Scope 2 (location-based)" not in zh
@@ -130,7 +208,7 @@ def test_activity_without_name_falls_back_to_key(report):
 
 def test_all_fifteen_scope3_categories_listed(report):
     _, html = report
-    section = html[html.index('id="scope3"'):html.index('id="iso-categories"')]
+    section = html[html.index('id="scope3"') : html.index('id="iso-categories"')]
     assert all(f"<td>3.{i}</td>" in section for i in range(1, 16))
 
 
@@ -151,7 +229,9 @@ def test_plotly_embedded_exactly_once(report):
 
 def test_no_charts_no_plotly():
     empty = INVENTORY.clear()
-    html = render_report(copy.deepcopy(SUMMARY) | {"by_month": SUMMARY["by_month"][:1]}, empty, BY_SOURCE, FACTORS, "en")
+    html = render_report(
+        copy.deepcopy(SUMMARY) | {"by_month": SUMMARY["by_month"][:1]}, empty, BY_SOURCE, FACTORS, "en"
+    )
     assert not PLOTLY_BANNER.search(html) and "Plotly.newPlot(" not in html
 
 
@@ -180,11 +260,18 @@ def test_chart_labels_cannot_close_the_script():
 def test_breakdown_counts_scope2_rows_without_method_in_both_bars():
     # 2.heat has scope2_method null: the same 5,000 t in the location- and market-based bars.
     html = render("en")
-    data = json.loads(re.search(r'Plotly\.newPlot\(\s*"chart-breakdown",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1))
-    bars = {trace["name"]: dict(zip(trace["y"], trace["x"])) for trace in data}
-    assert bars["2.heat Purchased heat and steam"] == {"Scope 2 (location-based)": 5000.0, "Scope 2 (market-based)": 5000.0}
-    assert bars["2.electricity Purchased electricity"] == {"Scope 2 (location-based)": 55123.4,
-                                                           "Scope 2 (market-based)": 53000.0}
+    data = json.loads(
+        re.search(r'Plotly\.newPlot\(\s*"chart-breakdown",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1)
+    )
+    bars = {trace["name"]: dict(zip(trace["y"], trace["x"], strict=True)) for trace in data}
+    assert bars["2.heat Purchased heat and steam"] == {
+        "Scope 2 (location-based)": 5000.0,
+        "Scope 2 (market-based)": 5000.0,
+    }
+    assert bars["2.electricity Purchased electricity"] == {
+        "Scope 2 (location-based)": 55123.4,
+        "Scope 2 (market-based)": 53000.0,
+    }
 
 
 def test_warnings_in_chosen_language():
@@ -232,24 +319,41 @@ def test_catalogues_have_the_same_keys_and_placeholders():
 def test_chinese_catalogue_uses_established_terms():
     t = translator("zh")
     assert [t(f"totals.{k}") for k in ("scope1", "scope2_location", "scope2_market", "scope3", "biogenic_co2")] == [
-        "范围一", "范围二（基于位置）", "范围二（基于市场）", "范围三", "生物质二氧化碳（单独报告）"]
+        "范围一",
+        "范围二（基于位置）",
+        "范围二（基于市场）",
+        "范围三",
+        "生物质二氧化碳（单独报告）",
+    ]
     assert t("unit.t_co2e") == "吨二氧化碳当量"
 
 
 def _waterfall(html: str) -> dict:
-    data = json.loads(re.search(r'Plotly\.newPlot\(\s*"chart-waterfall",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'Plotly\.newPlot\(\s*"chart-waterfall",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1)
+    )
     return data[0]
 
 
 def test_neutrality_waterfall_follows_the_iso_order():
     # ISO 14068-1 order: base year → reductions → the period's emissions (a total) → removals → credits → net.
-    balance = NEUTRALITY["balance"] | {"base_year": 2020, "base_year_emissions": 885469.0, "reductions": 1000.0,
-                                       "net": 884469.0 - 200.0 - 5000.0}  # fmt: skip
+    balance = NEUTRALITY["balance"] | {
+        "base_year": 2020,
+        "base_year_emissions": 885469.0,
+        "reductions": 1000.0,
+        "net": 884469.0 - 200.0 - 5000.0,
+    }
     en = render("en", neutrality=NEUTRALITY | {"balance": balance})
     w = _waterfall(en)
     assert w["type"] == "waterfall"
-    assert w["x"] == ["Base year 2020", "Reductions against the base year", "Emissions", "Own removals",
-                      "Credits applied to the residual", "Net balance"]
+    assert w["x"] == [
+        "Base year 2020",
+        "Reductions against the base year",
+        "Emissions",
+        "Own removals",
+        "Credits applied to the residual",
+        "Net balance",
+    ]
     assert w["measure"] == ["absolute", "relative", "total", "relative", "relative", "total"]
     assert w["y"][1] == -1000.0 and w["y"][3] == -200.0 and w["y"][4] == -5000.0
     assert en.count("Plotly.newPlot(") == 3 and len(PLOTLY_BANNER.findall(en)) == 1  # plotly.js still once
@@ -263,11 +367,24 @@ def test_neutrality_waterfall_without_base_year_starts_at_emissions():
 
 
 def test_neutrality_claim_or_what_is_missing():
-    achieved = NEUTRALITY | {"status": "achieved", "claim": {"en": "X is carbon neutral", "zh": "X 实现碳中和",
-                                                              "wording_status": "unverified"}}  # fmt: skip
-    assert "X is carbon neutral" in render("en", neutrality=achieved) and "X 实现碳中和" in render("zh", neutrality=achieved)
-    missing = NEUTRALITY | {"missing": [{"check": "credits_cover", "reason_en": "short by 5 t", "reason_zh": "缺 5 吨",
-                                         "remedy_en": "retire 5 t more", "remedy_zh": "再注销 5 吨"}]}  # fmt: skip
+    achieved = NEUTRALITY | {
+        "status": "achieved",
+        "claim": {"en": "X is carbon neutral", "zh": "X 实现碳中和", "wording_status": "unverified"},
+    }
+    assert "X is carbon neutral" in render("en", neutrality=achieved) and "X 实现碳中和" in render(
+        "zh", neutrality=achieved
+    )
+    missing = NEUTRALITY | {
+        "missing": [
+            {
+                "check": "credits_cover",
+                "reason_en": "short by 5 t",
+                "reason_zh": "缺 5 吨",
+                "remedy_en": "retire 5 t more",
+                "remedy_zh": "再注销 5 吨",
+            }
+        ]
+    }
     en, zh = render("en", neutrality=missing), render("zh", neutrality=missing)
     assert "No carbon-neutrality claim may be made" in en and "retire 5 t more" in en
     assert "不得作出碳中和声明" in zh and "再注销 5 吨" in zh

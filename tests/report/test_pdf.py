@@ -90,7 +90,9 @@ def test_plotly_charts_are_drawn(printed):
     """plotly.js ran before printing: the breakdown chart's bars, in plotly's first two colours
     (#636efa, #00cc96), fill a page of the PDF (rendered as RGB, not PDFium's default BGR)."""
     _, document = printed
-    pages = [document[i].render(scale=1, rev_byteorder=True).to_numpy()[..., :3].astype(int) for i in range(len(document))]
+    pages = [
+        document[i].render(scale=1, rev_byteorder=True).to_numpy()[..., :3].astype(int) for i in range(len(document))
+    ]
     for colour in ((0x63, 0x6E, 0xFA), (0x00, 0xCC, 0x96)):
         near = max(int((np.abs(rgb - np.array(colour)).sum(axis=2) < 40).sum()) for rgb in pages)
         assert near > 500, (colour, near)

@@ -39,12 +39,12 @@ def report(request, cement) -> tuple[str, str]:
 
 def block(html: str, category: str) -> str:
     start = html.index(f'<div class="method-block" id="method-{category}">')
-    return html[start:html.index("</div>", start)]
+    return html[start : html.index("</div>", start)]
 
 
 def test_contents_lists_every_section_in_document_order(report):
     _, html = report
-    nav = html[html.index('<nav id="contents"'):html.index("</nav>")]
+    nav = html[html.index('<nav id="contents"') : html.index("</nav>")]
     listed = re.findall(r'<a href="#([\w-]+)">', nav)
     sections = re.findall(r'<section id="([\w-]+)">', html)
     assert listed == sections
@@ -54,7 +54,9 @@ def test_contents_lists_every_section_in_document_order(report):
 
 def test_organization_and_boundary(report, cement):
     lang, html = report
-    section = html[html.index('<section id="organization">'):html.index("</section>", html.index('id="organization"'))]
+    section = html[
+        html.index('<section id="organization">') : html.index("</section>", html.index('id="organization"'))
+    ]
     summary = cement.inventory.summary
     assert "冀东某水泥有限公司" in section and "CN-NCG" in section and "1.A.2" in section
     assert ("运营控制权法" if lang == "zh" else "Operational control") in section
@@ -81,13 +83,15 @@ def test_every_category_with_emissions_has_its_methods_and_factor_citations(repo
                 if factor_id in factors:  # a library factor: its citation, in full
                     assert str(escape(factors[factor_id]["citation"])) in text, (category, factor_id)
     # the standard and clause as the trace states them
-    assert "GB/T 32151.8-2015" in block(html, "1.process") and "IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1" in block(html, "1.stationary")
+    assert "GB/T 32151.8-2015" in block(html, "1.process") and "IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1" in block(
+        html, "1.stationary"
+    )
     assert "GHG Protocol Scope 2 Guidance §6.4" in block(html, "2.electricity")
 
 
 def test_gwp_values_applied_are_listed(report, cement):
     _, html = report
-    section = html[html.index('<section id="methods">'):html.index('<div class="method-block"')]
+    section = html[html.index('<section id="methods">') : html.index('<div class="method-block"')]
     gwp = cement.inventory.summary["gwp_values"]
     assert gwp["CH4"] == 28.0 and gwp["N2O"] == 265.0  # IPCC AR5 WG1 Table 8.A.1
     assert '<span class="code">CH4</span> 28' in section and '<span class="code">N2O</span> 265' in section
@@ -103,7 +107,7 @@ def test_own_data_is_explained(report):
 
 def test_data_quality_section(report, cement):
     lang, html = report
-    section = html[html.index('<section id="data-quality">'):html.index('<section id="neutrality">')]
+    section = html[html.index('<section id="data-quality">') : html.index('<section id="neutrality">')]
     dq = cement.inventory.summary["data_quality"]
     tier1 = next(r for r in dq["tiers"] if r["tier"] == "1")
     assert f"{tier1['share'] * 100:.1f} %" in section and tier1["share"] > 0.3  # raw coal on IPCC defaults
@@ -113,12 +117,18 @@ def test_data_quality_section(report, cement):
     for r in dq["region_fallbacks"] + dq["factor_years"]:
         assert r["key"] in section
     assert dq["evidence"]["records"] == dq["evidence"]["total_records"] == 88  # the example names no evidence
-    assert ("88 条活动数据记录中有 88 条未注明证据文件" if lang == "zh" else "88 of 88 activity records name no evidence") in section
-    assert ("采用 US 的因子作为替代" if lang == "zh" else "factors of US are used as a proxy") in section  # the run's warning
+    assert (
+        "88 条活动数据记录中有 88 条未注明证据文件" if lang == "zh" else "88 of 88 activity records name no evidence"
+    ) in section
+    assert (
+        "采用 US 的因子作为替代" if lang == "zh" else "factors of US are used as a proxy"
+    ) in section  # the run's warning
 
 
 def test_category_rows_put_both_scope2_methods_side_by_side():
-    rows = category_rows(SUMMARY["by_category"], {"1.stationary": "", "1.process": "", "2.electricity": "", "2.heat": ""})
+    rows = category_rows(
+        SUMMARY["by_category"], {"1.stationary": "", "1.process": "", "2.electricity": "", "2.heat": ""}
+    )
     by = {(r["scope"], r["category"], r["total"]): (r["location_t"], r["market_t"]) for r in rows}
     assert by[("2", "2.electricity", False)] == (55123.4, 53000.0)
     assert by[("2", "2.heat", False)] == (5000.0, 5000.0)  # method "both": in both columns
@@ -128,9 +138,10 @@ def test_category_rows_put_both_scope2_methods_side_by_side():
 
 
 def test_pathway_section_only_when_given(tmp_path):
+    from typer.testing import CliRunner
+
     from dualcarbon.cli import app
     from dualcarbon.project import job
-    from typer.testing import CliRunner
 
     plain = render_report(copy.deepcopy(SUMMARY), INVENTORY, BY_SOURCE, FACTORS, "en")
     assert 'id="pathway"' not in plain and "#pathway" not in plain
@@ -140,7 +151,7 @@ def test_pathway_section_only_when_given(tmp_path):
     inv = result.inventory
     html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, "en", pathway=result.pathway)
     assert '<a href="#pathway">Targets and least-cost pathway</a>' in html
-    section = html[html.index('<section id="pathway">'):]
+    section = html[html.index('<section id="pathway">') :]
     assert "<h2>Targets and least-cost pathway</h2>" in section
     assert 'id="chart-pathway"' in section and 'id="chart-macc"' in section
     assert '<td class="num">2060</td>' in section.replace("<td>2060</td>", '<td class="num">2060</td>')

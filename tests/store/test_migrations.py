@@ -11,15 +11,27 @@ from dualcarbon.store.db import connect
 from dualcarbon.store.migrate import current_version, migrate, migrations
 
 LATEST = migrations()[-1].version
-TABLES = {"schema_migrations", "organisations", "users", "tokens", "projects", "blobs", "batches", "runs",
-          "run_inputs", "run_outputs"}  # fmt: skip
+TABLES = {
+    "schema_migrations",
+    "organisations",
+    "users",
+    "tokens",
+    "projects",
+    "blobs",
+    "batches",
+    "runs",
+    "run_inputs",
+    "run_outputs",
+}
 
 
 def columns(db) -> set[tuple[str, str, str]]:
     """(table, column, type) of every column in the database's current schema."""
     with db.transaction() as tx:
-        rows = tx.all("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                      "WHERE table_schema = current_schema()")  # fmt: skip
+        rows = tx.all(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema()"
+        )
     return {(r["table_name"], r["column_name"], r["data_type"].lower()) for r in rows}
 
 
@@ -51,8 +63,9 @@ def test_a_previous_version_migrates_to_the_latest_and_keeps_its_data(store_loca
         old = Store(db)  # what version 1 holds: organisations, users, tokens, projects, batches
         org, user, token = old.create_organisation("某水泥有限公司", "管理员")
         project = old.create_project(org["id"], "2024 inventory", user["id"])
-        batch = old.add_batch(org["id"], project["id"], "activities", "activities.csv", b"id,activity\n1,x\n", 1,
-                              user["id"])  # fmt: skip
+        batch = old.add_batch(
+            org["id"], project["id"], "activities", "activities.csv", b"id,activity\n1,x\n", 1, user["id"]
+        )
 
         assert migrate(db) == list(range(previous + 1, LATEST + 1))
         store = Store(db)
@@ -79,8 +92,11 @@ def test_a_schema_newer_than_this_dualcarbon_is_refused(store_location):
     try:
         migrate(db)
         with db.transaction(write=True) as tx:
-            tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', "
-                       "CAST('2030-01-01 00:00:00' AS TIMESTAMP))", [LATEST + 1])  # fmt: skip
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', "
+                "CAST('2030-01-01 00:00:00' AS TIMESTAMP))",
+                [LATEST + 1],
+            )
         with pytest.raises(StoreError, match="newer than this dualcarbon"):
             migrate(db)
     finally:

@@ -23,8 +23,13 @@ def test_a_token_is_kept_as_a_hash_and_checked(store):
     assert len(rows) == 1 and secret not in repr(rows)  # never the secret itself
     who = store.authenticate(token)
     assert (who["org_id"], who["user_id"], who["role"]) == (org["id"], user["id"], "admin")
-    for bad in ("", "dct_", token[:-1] + ("A" if token[-1] != "A" else "B"), token.replace("dct_", "xyz_"),
-                f"dct_{'0' * 16}_{secret}"):  # fmt: skip
+    for bad in (
+        "",
+        "dct_",
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        token.replace("dct_", "xyz_"),
+        f"dct_{'0' * 16}_{secret}",
+    ):
         assert store.authenticate(bad) is None
 
 
@@ -73,8 +78,9 @@ def test_a_queued_run_is_claimed_once_and_finishes_with_its_outputs(store):
     org, user, _ = store.create_organisation("A", "alice")
     project = store.create_project(org["id"], "p", user["id"])
     batch = store.add_batch(org["id"], project["id"], "activities", "a.csv", b"x\n", 1, user["id"])
-    run = store.create_run(org["id"], project["id"], "inventory", {"lang": "en"}, [(batch, "activities/a.csv")],
-                           user["id"], 5)  # fmt: skip
+    run = store.create_run(
+        org["id"], project["id"], "inventory", {"lang": "en"}, [(batch, "activities/a.csv")], user["id"], 5
+    )
     assert store.queued_runs() == [run["id"]]
     assert store.claim_run(run["id"]) is True and store.claim_run(run["id"]) is False
     store.finish_run(run["id"], {"summary.json": b"{}"}, [{"dataset": "d"}], None)

@@ -63,8 +63,10 @@ def test_files_are_cached_for_good_under_their_hash_and_revalidated(client):
     script = client.get(f"/app/static/{version}/js/main.js", headers={"Accept-Encoding": "identity"})
     assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert script.headers["content-type"].startswith("text/javascript")
-    assert client.get(f"/app/static/{version}/js/main.js", headers={"If-None-Match": script.headers["etag"]}
-                      ).status_code == 304  # fmt: skip
+    assert (
+        client.get(f"/app/static/{version}/js/main.js", headers={"If-None-Match": script.headers["etag"]}).status_code
+        == 304
+    )
     stale = client.get("/app/static/0000000000000000/js/main.js")
     assert stale.status_code == 200 and stale.headers["cache-control"] == "no-cache"
     missing = client.get(f"/app/static/{version}/js/nothing.js")
@@ -94,16 +96,27 @@ def test_both_languages_have_every_string_the_scripts_use(client):
             used |= set(re.findall(r'\bt\("([\w.-]+)"', asset.data.decode("utf-8")))
     assert len(used) > 150
     # keys built from identifiers: each value the API can give has its string
-    used |= {f"web.{prefix}.{value}" for prefix, values in {
-        "kind": ["settings", "activities", "credits", "factors"], "status": ["queued", "running", "succeeded", "failed"],
-        "step": ["load", "compute", "report", "write", "store"], "role": ["viewer", "editor", "admin"],
-        "tab": ["inventory", "neutrality", "pathway"], "lang": languages(),
-        "example": ["cement-plant", "dairy", "us-office"], "scope2": ["location", "market", "both"],
-        "severity": ["mandatory", "advisory"]}.items() for value in values}  # fmt: skip
+    used |= {
+        f"web.{prefix}.{value}"
+        for prefix, values in {
+            "kind": ["settings", "activities", "credits", "factors"],
+            "status": ["queued", "running", "succeeded", "failed"],
+            "step": ["load", "compute", "report", "write", "store"],
+            "role": ["viewer", "editor", "admin"],
+            "tab": ["inventory", "neutrality", "pathway"],
+            "lang": languages(),
+            "example": ["cement-plant", "dairy", "us-office"],
+            "scope2": ["location", "market", "both"],
+            "severity": ["mandatory", "advisory"],
+        }.items()
+        for value in values
+    }
     for lang in languages():
         messages = client.get(f"/app/i18n/{version}/{lang}.json").json()["messages"]
         assert sorted(used - set(messages)) == [], lang
-        assert messages["category.ghgp_scope3.3.1"] == {"zh": "外购商品和服务", "en": "Purchased goods and services"}[lang]
+        assert (
+            messages["category.ghgp_scope3.3.1"] == {"zh": "外购商品和服务", "en": "Purchased goods and services"}[lang]
+        )
         assert messages["gas.CH4"] == {"zh": "甲烷", "en": "Methane"}[lang]
         assert all(messages[k] == catalogue(lang)[k] for k in messages if k.startswith("web."))
     assert client.get(f"/app/i18n/{version}/fr.json").status_code == 404

@@ -56,8 +56,10 @@ def upload(page, *paths_or_files) -> dict[str, str]:
     page.set_input_files("[data-testid=upload-files]", list(paths_or_files))
     page.click("[data-testid=upload-form] button[type=submit]")
     page.wait_for_selector("[data-testid=upload-results][data-done=true]")
-    return page.eval_on_selector_all("[data-testid=upload-results] [data-outcome]",
-                                     "rows => Object.fromEntries(rows.map(r => [r.dataset.file, r.dataset.outcome]))")  # fmt: skip
+    return page.eval_on_selector_all(
+        "[data-testid=upload-results] [data-outcome]",
+        "rows => Object.fromEntries(rows.map(r => [r.dataset.file, r.dataset.outcome]))",
+    )
 
 
 def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_totals(store_location, page, cli_dairy):
@@ -95,25 +97,36 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
         assert "黑土地某乳业有限公司" in page.inner_text("[data-testid=settings]")
         data, spoilt = broken_activities()
         assert upload(page, {"name": "activities.csv", "mimeType": "text/csv", "buffer": data}) == {
-            "activities.csv": "refused"}
+            "activities.csv": "refused"
+        }
         shown = page.eval_on_selector_all(
             "[data-outcome=refused] [data-testid=problems] tbody tr",
             "rows => rows.map(r => [r.querySelector('[data-key=row]').textContent, "
             "r.querySelector('[data-key=column]').textContent, r.querySelector('[data-key=file]').textContent, "
-            "r.querySelector('[data-key=value]').textContent])")  # fmt: skip
+            "r.querySelector('[data-key=value]').textContent])",
+        )
         assert {(int(row), column) for row, column, _, _ in shown} == spoilt
-        assert {(file, value) for _, _, file, value in shown} == {("activities.csv", "万千瓦"), ("activities.csv", "abc")}
+        assert {(file, value) for _, _, file, value in shown} == {
+            ("activities.csv", "万千瓦"),
+            ("activities.csv", "abc"),
+        }
         with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
-            answer = api.post(f"/projects/{project_id}/batches", data={"kind": "activities"},
-                              files={"file": ("activities.csv", data, "text/csv")})  # fmt: skip
+            answer = api.post(
+                f"/projects/{project_id}/batches",
+                data={"kind": "activities"},
+                files={"file": ("activities.csv", data, "text/csv")},
+            )
         assert answer.status_code == 422
         # the page lists exactly the API's problems, by row
         assert sorted((p["row"], p["column"]) for p in answer.json()["error"]["problems"]) == [
-            (int(row), column) for row, column, _, _ in shown]
+            (int(row), column) for row, column, _, _ in shown
+        ]
 
         # the real files: activities and credits together (the page sends each with its kind)
         assert upload(page, DAIRY / "activities.csv", DAIRY / "credits.csv") == {
-            "activities.csv": "accepted", "credits.csv": "accepted"}
+            "activities.csv": "accepted",
+            "credits.csv": "accepted",
+        }
         kinds = page.eval_on_selector_all("[data-testid=batches] tbody tr", "rows => rows.map(r => r.dataset.kind)")
         assert kinds == ["settings", "activities", "credits"]
 
@@ -134,13 +147,15 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
             assert tonnes(row[gas["gas"]]) == pytest.approx(gas["co2e_t"], abs=0.005)
         facilities = cells(page, "[data-testid=facilities] tr[data-facility]", "data-facility", "scope1")
         assert {f: tonnes(v) for f, v in facilities.items()} == pytest.approx(
-            {f["facility"]: f["scope1"] for f in expected["by_facility"]}, abs=0.005)
+            {f["facility"]: f["scope1"] for f in expected["by_facility"]}, abs=0.005
+        )
         scope3 = cells(page, "[data-testid=scope3] tr[data-category]", "data-category", "co2e_t")
         assert len(scope3) == 15
         listed = {c["category"]: c["co2e_t"] for c in expected["by_category"] if c["scope"] == "3"}
         for code, text in scope3.items():
-            assert (tonnes(text) if code in listed else text) == (pytest.approx(listed[code], abs=0.005)
-                                                                  if code in listed else "—")  # fmt: skip
+            assert (tonnes(text) if code in listed else text) == (
+                pytest.approx(listed[code], abs=0.005) if code in listed else "—"
+            )
         assert page.get_attribute("#chart-breakdown", "data-drawn") == "true"
         assert page.get_attribute("#chart-monthly", "data-drawn") == "true"
         assert page.inner_text("[data-testid=rounding]") == zh("web.inventory.rounding", unit=zh("unit.t_co2e"))
@@ -161,7 +176,9 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
         page.click("[data-lang=zh]")
         tab_ready(page, "inventory", "zh")
         assert page.evaluate("document.documentElement.lang") == zh("locale.html_lang")
-        assert zh("section.key_figures") in page.eval_on_selector_all(".tab-body h2", "hs => hs.map(h => h.textContent)")
+        assert zh("section.key_figures") in page.eval_on_selector_all(
+            ".tab-body h2", "hs => hs.map(h => h.textContent)"
+        )
         assert cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value") == shown_totals
 
         # the project's run list shows the run with its total

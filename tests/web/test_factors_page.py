@@ -26,7 +26,8 @@ def test_searching_natural_gas_shows_every_factor_with_its_citation(tmp_path, pa
         rows = page.eval_on_selector_all(
             "[data-testid=factors] tbody tr",
             "rows => rows.map(r => [r.dataset.factor, r.querySelector('[data-key=key]').textContent, "
-            "r.querySelector('[data-key=value]').textContent, r.querySelector('[data-key=citation]').textContent])")
+            "r.querySelector('[data-key=value]').textContent, r.querySelector('[data-key=citation]').textContent])",
+        )
         assert len(rows) == len(found) > 0
         assert {key for _, key, _, _ in rows} >= {"fuel/natural_gas"}
         for (factor_id, key, value, citation), expected in zip(rows, found, strict=True):
@@ -35,8 +36,9 @@ def test_searching_natural_gas_shows_every_factor_with_its_citation(tmp_path, pa
             assert expected["citation"] and citation.startswith(expected["citation"])
         heading = page.inner_text("[data-view=factors] section h2")
         assert heading == zh("web.factors.results", n=len(found), q="天然气")
-        listed = page.eval_on_selector_all("[data-testid=factor-set-list] tbody tr td:first-child",
-                                           "cells => cells.map(c => c.textContent)")  # fmt: skip
+        listed = page.eval_on_selector_all(
+            "[data-testid=factor-set-list] tbody tr td:first-child", "cells => cells.map(c => c.textContent)"
+        )
         assert listed == [s["factor_set"] for s in sets]
 
         page.click("[data-lang=en]")

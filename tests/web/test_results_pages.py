@@ -20,8 +20,15 @@ from webserver import cells, log_in, ready, serve, tab_ready, tonnes
 from dualcarbon.i18n import translator
 
 ASSESSED = Path(__file__).parent / "data" / "cement-assessed"
-OUTPUTS = ["summary.json", "inventory.csv", "neutrality.csv", "pathway.json", "pathway.csv", "measures_plan.csv",
-           "abatement.csv"]  # fmt: skip
+OUTPUTS = [
+    "summary.json",
+    "inventory.csv",
+    "neutrality.csv",
+    "pathway.json",
+    "pathway.csv",
+    "measures_plan.csv",
+    "abatement.csv",
+]
 
 
 def organisation(server) -> tuple[dict, dict, str]:
@@ -46,7 +53,6 @@ def chart_data(page, chart_id: str) -> list[dict]:
 
 
 def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_tabs(tmp_path, page):
-    zh = translator("zh")
     with serve(str(tmp_path / "store.duckdb")) as server:
         _, _, token = organisation(server)
         log_in(page, server.url, token)
@@ -55,7 +61,13 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
         page.click("[data-testid=new-project] button[type=submit]")
         ready(page, "project")
         assert page.eval_on_selector_all("[data-testid=batches] tbody tr", "rows => rows.map(r => r.dataset.kind)") == [
-            "settings", "activities", "credits", "measures", "sinks", "documents"]
+            "settings",
+            "activities",
+            "credits",
+            "measures",
+            "sinks",
+            "documents",
+        ]
         assert page.is_checked("[data-testid=run-pathway]")  # the example has measures: a pathway by default
         page.click("[data-testid=run]")
         ready(page, "run", timeout_ms=180_000)
@@ -110,8 +122,14 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         (waterfall,) = chart_data(page, "chart-waterfall")
         assert waterfall["type"] == "waterfall"
         assert waterfall["measure"] == ["absolute", "relative", "absolute", "relative", "relative", "absolute"]
-        assert waterfall["y"] == [balance["base_year_emissions"], -balance["reductions"], balance["emissions"],
-                                  -balance["removals"], -balance["credits"], balance["net"]]  # fmt: skip
+        assert waterfall["y"] == [
+            balance["base_year_emissions"],
+            -balance["reductions"],
+            balance["emissions"],
+            -balance["removals"],
+            -balance["credits"],
+            balance["net"],
+        ]
         assert waterfall["x"][0] == zh("web.neutrality.base_year", year=balance["base_year"])
         table = cells(page, "[data-testid=balance] tr[data-balance]", "data-balance", "value")
         assert list(table) == ["base_year_emissions", "reductions", "emissions", "removals", "credits", "net"]
@@ -119,13 +137,14 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
 
         rows = page.eval_on_selector_all(
             "[data-testid=checks] tbody tr",
-            "rows => rows.map(r => [r.dataset.check, r.dataset.status, r.querySelector('[data-key=reason]').textContent])")
+            "rows => rows.map(r => [r.dataset.check, r.dataset.status, r.querySelector('[data-key=reason]').textContent])",
+        )
         assert rows == [[c["id"], c["status"], c["reason_zh"]] for c in assessment["checks"]]
         assert len(rows) == sum(assessment["counts"].values()) == 25
         failed = [c for c in assessment["checks"] if c["status"] == "failed"]
         assert failed and page.eval_on_selector_all(
             "[data-testid=checks] tr[data-status=failed] [data-key=status]", "cells => cells.map(c => c.textContent)"
-        ) == [zh("check.status.failed")] * len(failed)  # fmt: skip
+        ) == [zh("check.status.failed")] * len(failed)
         missing = page.eval_on_selector_all("[data-testid=missing] li", "items => items.map(i => i.textContent)")
         assert len(missing) == len(assessment["missing"])
         assert all(m["reason_zh"] in text for m, text in zip(assessment["missing"], missing, strict=True))
@@ -133,7 +152,9 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         page.click("[data-lang=en]")
         tab_ready(page, "neutrality", "en")
         page.wait_for_selector("#chart-waterfall[data-drawn=true]")
-        reasons = page.eval_on_selector_all("[data-testid=checks] [data-key=reason]", "cells => cells.map(c => c.textContent)")
+        reasons = page.eval_on_selector_all(
+            "[data-testid=checks] [data-key=reason]", "cells => cells.map(c => c.textContent)"
+        )
         assert reasons == [c["reason_en"] for c in assessment["checks"]]
         assert chart_data(page, "chart-waterfall")[0]["x"][-1] == en("neutrality.balance.net")
         assert page.inner_text("[data-testid=neutrality-status]") == en("neutrality.status.not_achieved")
@@ -147,8 +168,12 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         page.wait_for_selector("#chart-trajectory[data-drawn=true]")
         page.wait_for_selector("#chart-macc[data-drawn=true]")
         trajectory = {trace["name"]: trace for trace in chart_data(page, "chart-trajectory")}
-        assert set(trajectory) == {en("web.pathway.bau"), en("web.pathway.emissions"), en("web.pathway.net"),
-                                   en("web.pathway.target")}  # fmt: skip
+        assert set(trajectory) == {
+            en("web.pathway.bau"),
+            en("web.pathway.emissions"),
+            en("web.pathway.net"),
+            en("web.pathway.target"),
+        }
         net = trajectory[en("web.pathway.net")]
         assert net["x"] == [int(r["year"]) for r in years]
         assert net["y"] == pytest.approx([float(r["net_t"]) for r in years], rel=1e-12)

@@ -79,8 +79,9 @@ def ready(page, view: str, lang: str | None = None, timeout_ms: int = 60_000) ->
 def tab_ready(page, tab: str, lang: str | None = None, timeout_ms: int = 60_000) -> None:
     """Wait until a run's tab (inventory, neutrality, pathway) has finished drawing."""
     lang_part = f'[data-lang="{lang}"]' if lang else ""
-    page.wait_for_selector(f'.page[data-view="run"][data-ready="true"]{lang_part} .tab-body[data-tab="{tab}"]',
-                           timeout=timeout_ms)  # fmt: skip
+    page.wait_for_selector(
+        f'.page[data-view="run"][data-ready="true"]{lang_part} .tab-body[data-tab="{tab}"]', timeout=timeout_ms
+    )
 
 
 def log_in(page, url: str, token: str) -> None:
@@ -105,4 +106,5 @@ def cells(page, rows_selector: str, attribute: str, key: str) -> dict[str, str]:
         rows_selector,
         "(rows, [attribute, key]) => Object.fromEntries(rows.map((r) => "
         "[r.getAttribute(attribute), r.querySelector(`td[data-key='${key}']`).textContent]))",
-        [attribute, key])  # fmt: skip
+        [attribute, key],
+    )

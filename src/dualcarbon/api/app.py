@@ -75,15 +75,23 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
             if own_store:
                 store.close()
 
-    app = FastAPI(title="dualcarbon API", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
+    app = FastAPI(
+        title="dualcarbon API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.state.config = config
     app.state.store = store
     app.state.runner = runner
     app.state.library = LibraryCache()
     app.state.signup_lock = threading.Lock()
-    app.state.setup_token_sha256 = (hashlib.sha256(config.setup_token.encode()).hexdigest()
-                                    if config.setup_token else None)  # fmt: skip
+    app.state.setup_token_sha256 = (
+        hashlib.sha256(config.setup_token.encode()).hexdigest() if config.setup_token else None
+    )
 
     def signup_mode() -> str:
         if config.open_signup:
@@ -99,8 +107,13 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
     _docs(app)
     mount_dashboard(app)  # the web dashboard at /app/ (docs/web.md)
     if config.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=config.cors_origins, allow_methods=["*"],
-                           allow_headers=["Authorization", "Content-Type"], expose_headers=["Location"])  # fmt: skip
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=config.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Location"],
+        )
     app.add_middleware(BodyLimit, max_bytes=config.max_upload_bytes + MiB)  # room for the multipart envelope
     return app
 
@@ -113,7 +126,10 @@ def _docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(openapi_url=f"{root}/openapi.json", title="dualcarbon API",
-                                   swagger_js_url=f"{root}/docs/assets/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{root}/docs/assets/swagger-ui.css",
-                                   swagger_favicon_url=f"{root}/docs/assets/favicon.png")  # fmt: skip
+        return get_swagger_ui_html(
+            openapi_url=f"{root}/openapi.json",
+            title="dualcarbon API",
+            swagger_js_url=f"{root}/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/docs/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}/docs/assets/favicon.png",
+        )

@@ -41,12 +41,20 @@ def store_of(request: Request) -> Store:
 def principal(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
     """The caller of an authenticated route; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "unauthorized", "an API token is required: Authorization: Bearer dct_…",
-                       headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+        raise ApiError(
+            401,
+            "unauthorized",
+            "an API token is required: Authorization: Bearer dct_…",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     row = store_of(request).authenticate(credentials.credentials)
     if row is None:
-        raise ApiError(401, "unauthorized", "the token is not valid (unknown, revoked, or its user disabled)",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})  # fmt: skip
+        raise ApiError(
+            401,
+            "unauthorized",
+            "the token is not valid (unknown, revoked, or its user disabled)",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     return Principal(row["org_id"], row["user_id"], row["name"], row["role"], row["token_id"])
 
 

@@ -17,15 +17,30 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dualcarbon.errors import InputError, Problem
 
 log = logging.getLogger("dualcarbon.api")
-STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                409: "conflict", 413: "too_large", 422: "invalid_input", 500: "internal"}  # fmt: skip
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid_input",
+    500: "internal",
+}
 
 
 class ApiError(Exception):
     """Raised by a route to answer with an error: HTTP status, a stable code and a message for people."""
 
-    def __init__(self, status: int, code: str, message: str, problems: list[dict] | None = None,
-                 headers: dict[str, str] | None = None):  # fmt: skip
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        problems: list[dict] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.problems, self.headers = status, code, message, problems, headers
 
@@ -44,8 +59,15 @@ def body(code: str, message: str, problems: list[dict] | None = None) -> dict:
 
 def problem_record(problem: Problem) -> dict:
     """A problem as JSON, for inputs that are not stored files (request fields, settings)."""
-    return {"file": problem.file, "batch": None, "row": problem.row, "column": problem.column,
-            "value": problem.value, "expected": problem.expected, "message": problem.message()}  # fmt: skip
+    return {
+        "file": problem.file,
+        "batch": None,
+        "row": problem.row,
+        "column": problem.column,
+        "value": problem.value,
+        "expected": problem.expected,
+        "message": problem.message(),
+    }
 
 
 def input_error(exc: InputError, records: list[dict] | None = None) -> ApiError:

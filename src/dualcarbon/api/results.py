@@ -17,16 +17,26 @@ from dualcarbon.api.errors import ApiError
 from dualcarbon.store import Store
 
 # emissions.csv columns that are numbers; every other column is read as text.
-NUMERIC = {"source_row": pl.Int64, "quantity": pl.Float64, "mass_t": pl.Float64, "gwp": pl.Float64,
-           "co2e_t": pl.Float64, "year_used": pl.Int64}  # fmt: skip
+NUMERIC = {
+    "source_row": pl.Int64,
+    "quantity": pl.Float64,
+    "mass_t": pl.Float64,
+    "gwp": pl.Float64,
+    "co2e_t": pl.Float64,
+    "year_used": pl.Int64,
+}
 
 
 def _digest(store: Store, org_id: str, run: dict, name: str) -> str:
     """The SHA-256 of one output file of a succeeded run; 409 unless the run succeeded, 404 for a file
     it did not write."""
     if run["status"] != "succeeded":
-        raise ApiError(409, "run_not_succeeded", f"run {run['id']} is {run['status']}: its results exist once it "
-                       "has succeeded (GET /api/runs/{id} tells its status)")  # fmt: skip
+        raise ApiError(
+            409,
+            "run_not_succeeded",
+            f"run {run['id']} is {run['status']}: its results exist once it "
+            "has succeeded (GET /api/runs/{id} tells its status)",
+        )
     digest = next((r["sha256"] for r in store.run_outputs(org_id, run["id"]) if r["name"] == name), None)
     if digest is None:
         raise ApiError(404, "not_produced", f"run {run['id']} did not produce {name}")

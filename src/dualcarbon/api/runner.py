@@ -15,8 +15,8 @@ import tempfile
 import threading
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
@@ -111,7 +111,9 @@ class Runner:
                 self._run(run_id)
             except Exception:  # noqa: BLE001 - a worker thread must survive any one run
                 log.exception("run %s could not be completed", run_id)
-                self.store.finish_run(run_id, None, None, {"code": "internal", "message": "the run could not be completed"})
+                self.store.finish_run(
+                    run_id, None, None, {"code": "internal", "message": "the run could not be completed"}
+                )
             self._notify()
 
     def _run(self, run_id: str) -> None:
@@ -135,8 +137,11 @@ class Runner:
                     step = self._progress(run_id, Path(tmp) / "progress", step, bool(options.get("pathway")))
                 except BrokenProcessPool:  # the worker process died (killed, out of memory): a new pool
                     self._renew_pool()
-                    outcome = {"ok": False, "internal": "the worker process computing the run stopped abruptly "
-                               "(out of memory?)", "traceback": ""}  # fmt: skip
+                    outcome = {
+                        "ok": False,
+                        "internal": "the worker process computing the run stopped abruptly (out of memory?)",
+                        "traceback": "",
+                    }
                     break
             if outcome["ok"]:
                 self.store.run_progress(run_id, "store", _done("store", bool(options.get("pathway"))))
@@ -149,8 +154,12 @@ class Runner:
                 record = layout.problem_mapper(placed)
                 problems = [record(Problem(**p)) for p in outcome["problems"]]
                 noun = "problem" if len(problems) == 1 else "problems"
-                self.store.finish_run(run_id, None, None, {"code": "invalid_input", "message":
-                                      f"{len(problems)} {noun} in the input", "problems": problems})  # fmt: skip
+                self.store.finish_run(
+                    run_id,
+                    None,
+                    None,
+                    {"code": "invalid_input", "message": f"{len(problems)} {noun} in the input", "problems": problems},
+                )
             else:
                 log.error("run %s failed: %s", run_id, outcome["traceback"])
                 self.store.finish_run(run_id, None, None, {"code": "internal", "message": outcome["internal"]})

@@ -50,9 +50,11 @@ class TokenCreate(_Body):
 class ProjectCreate(_Body):
     name: str = Field(min_length=1, max_length=200)
     example: Literal["cement-plant", "dairy", "us-office", "daxing-district"] | None = Field(
-        None, description="Start from a bundled example: every file of it (dualcarbon.toml, activities, credits, "
-                          "sinks, measures, plan documents) becomes "
-                          "the project's first batches (like `dualcarbon init --example`).")  # fmt: skip
+        None,
+        description="Start from a bundled example: every file of it (dualcarbon.toml, activities, credits, "
+        "sinks, measures, plan documents) becomes "
+        "the project's first batches (like `dualcarbon init --example`).",
+    )
 
 
 class ProjectPatch(_Body):
@@ -63,14 +65,18 @@ class SettingsPut(_Body):
     """The project's settings: either the text of a dualcarbon.toml, or the same as a JSON object."""
 
     toml: str | None = Field(None, description="The text of dualcarbon.toml.")
-    settings: dict[str, Any] | None = Field(None, description="dualcarbon.toml's tables as JSON; dates as "
-                                            "'2024-01-01'.")  # fmt: skip
+    settings: dict[str, Any] | None = Field(
+        None, description="dualcarbon.toml's tables as JSON; dates as '2024-01-01'."
+    )
 
 
 class RunCreate(_Body):
     lang: Literal["zh", "en"] | None = Field(None, description="Language of the report (default: the settings').")
-    pathway: bool = Field(False, description="Also the least-cost pathway to the settings' [targets] "
-                          "(as `dualcarbon pathway`): pathway.csv, measures_plan.csv, abatement.csv, pathway.json.")
+    pathway: bool = Field(
+        False,
+        description="Also the least-cost pathway to the settings' [targets] "
+        "(as `dualcarbon pathway`): pathway.csv, measures_plan.csv, abatement.csv, pathway.json.",
+    )
 
 
 # -- responses ------------------------------------------------------------------------------------------
@@ -80,7 +86,7 @@ class Organisation(BaseModel):
     created_at: str | None
 
     @classmethod
-    def of(cls, row: dict) -> "Organisation":
+    def of(cls, row: dict) -> Organisation:
         return cls(id=row["id"], name=row["name"], created_at=_time(row["created_at"]))
 
 
@@ -93,9 +99,15 @@ class User(BaseModel):
     created_at: str | None
 
     @classmethod
-    def of(cls, row: dict) -> "User":
-        return cls(id=row["id"], name=row["name"], email=row["email"], role=row["role"], disabled=bool(row["disabled"]),
-                   created_at=_time(row["created_at"]))  # fmt: skip
+    def of(cls, row: dict) -> User:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            email=row["email"],
+            role=row["role"],
+            disabled=bool(row["disabled"]),
+            created_at=_time(row["created_at"]),
+        )
 
 
 class Token(BaseModel):
@@ -106,9 +118,14 @@ class Token(BaseModel):
     revoked_at: str | None
 
     @classmethod
-    def of(cls, row: dict) -> "Token":
-        return cls(id=row["id"], user_id=row["user_id"], name=row["name"], created_at=_time(row["created_at"]),
-                   revoked_at=_time(row["revoked_at"]))  # fmt: skip
+    def of(cls, row: dict) -> Token:
+        return cls(
+            id=row["id"],
+            user_id=row["user_id"],
+            name=row["name"],
+            created_at=_time(row["created_at"]),
+            revoked_at=_time(row["revoked_at"]),
+        )
 
 
 class NewToken(BaseModel):
@@ -140,7 +157,7 @@ class Project(BaseModel):
     created_at: str | None
 
     @classmethod
-    def of(cls, row: dict) -> "Project":
+    def of(cls, row: dict) -> Project:
         return cls(id=row["id"], name=row["name"], created_by=row["created_by"], created_at=_time(row["created_at"]))
 
 
@@ -158,11 +175,20 @@ class Batch(BaseModel):
     withdrawn_by: str | None
 
     @classmethod
-    def of(cls, row: dict) -> "Batch":
-        return cls(id=row["id"], project_id=row["project_id"], kind=row["kind"], filename=row["filename"],
-                   sha256=row["sha256"], size_bytes=row["size_bytes"], rows=row["rows"], uploaded_by=row["uploaded_by"],
-                   uploaded_at=_time(row["uploaded_at"]), withdrawn_at=_time(row["withdrawn_at"]),
-                   withdrawn_by=row["withdrawn_by"])  # fmt: skip
+    def of(cls, row: dict) -> Batch:
+        return cls(
+            id=row["id"],
+            project_id=row["project_id"],
+            kind=row["kind"],
+            filename=row["filename"],
+            sha256=row["sha256"],
+            size_bytes=row["size_bytes"],
+            rows=row["rows"],
+            uploaded_by=row["uploaded_by"],
+            uploaded_at=_time(row["uploaded_at"]),
+            withdrawn_at=_time(row["withdrawn_at"]),
+            withdrawn_by=row["withdrawn_by"],
+        )
 
 
 class Settings(BaseModel):
@@ -206,15 +232,27 @@ class Run(BaseModel):
     totals: dict[str, float] | None = Field(None, description="summary.json's totals, once succeeded.")
 
     @classmethod
-    def of(cls, row: dict, totals: dict | None = None) -> "Run":
-        return cls(id=row["id"], project_id=row["project_id"], kind=row["kind"], status=row["status"], step=row["step"],
-                   steps_done=row["steps_done"], steps_total=row["steps_total"], options=json.loads(row["options_json"]),
-                   inputs_sha256=row["inputs_sha256"],
-                   factor_sets=json.loads(row["factor_sets_json"]) if row["factor_sets_json"] else None,
-                   dualcarbon_version=row["dualcarbon_version"],
-                   error=json.loads(row["error_json"]) if row["error_json"] else None, reproduces=row["reproduces"],
-                   created_by=row["created_by"], created_at=_time(row["created_at"]),
-                   started_at=_time(row["started_at"]), finished_at=_time(row["finished_at"]), totals=totals)  # fmt: skip
+    def of(cls, row: dict, totals: dict | None = None) -> Run:
+        return cls(
+            id=row["id"],
+            project_id=row["project_id"],
+            kind=row["kind"],
+            status=row["status"],
+            step=row["step"],
+            steps_done=row["steps_done"],
+            steps_total=row["steps_total"],
+            options=json.loads(row["options_json"]),
+            inputs_sha256=row["inputs_sha256"],
+            factor_sets=json.loads(row["factor_sets_json"]) if row["factor_sets_json"] else None,
+            dualcarbon_version=row["dualcarbon_version"],
+            error=json.loads(row["error_json"]) if row["error_json"] else None,
+            reproduces=row["reproduces"],
+            created_by=row["created_by"],
+            created_at=_time(row["created_at"]),
+            started_at=_time(row["started_at"]),
+            finished_at=_time(row["finished_at"]),
+            totals=totals,
+        )
 
 
 class RunDetail(Run):

@@ -60,5 +60,9 @@ def _value(value: Any, path: list[str]) -> str:
         return value if _DATE.match(value) else json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(_value(v, path) for v in value) + "]"
-    raise InputError.single("expected text, a number, true/false, a list or a table", file="dualcarbon.toml",
-                            column=".".join(str(p) for p in path), value=json.dumps(value, ensure_ascii=False))  # fmt: skip
+    raise InputError.single(
+        "expected text, a number, true/false, a list or a table",
+        file="dualcarbon.toml",
+        column=".".join(str(p) for p in path),
+        value=json.dumps(value, ensure_ascii=False),
+    )

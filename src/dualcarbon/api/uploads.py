@@ -28,8 +28,9 @@ SUFFIXES = {
 RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "factors", "out")
 
 
-def check(store: Store, bundled: FactorLibrary, org_id: str, project_id: str, kind: str, filename: str,
-          data: bytes) -> int | None:  # fmt: skip
+def check(
+    store: Store, bundled: FactorLibrary, org_id: str, project_id: str, kind: str, filename: str, data: bytes
+) -> int | None:
     """Validate one upload of ``kind``; its number of data rows (None for settings).
 
     Raises ApiError: 422 with the problems, or 409 when activities or credits come before the
@@ -37,15 +38,25 @@ def check(store: Store, bundled: FactorLibrary, org_id: str, project_id: str, ki
     """
     suffix = PurePosixPath(layout.safe_name(filename)).suffix
     if kind == "documents" and PurePosixPath(layout.safe_name(filename)).stem.lower() in RESERVED:
-        raise input_error(InputError.single(f"a document may not be named like the project's own files "
-                                            f"({', '.join(RESERVED)})", file=filename))  # fmt: skip
+        raise input_error(
+            InputError.single(
+                f"a document may not be named like the project's own files ({', '.join(RESERVED)})", file=filename
+            )
+        )
     if suffix not in SUFFIXES[kind]:
-        raise input_error(InputError.single(f"unsupported file type '{suffix}' for {kind}: expected "
-                                            f"{', '.join(SUFFIXES[kind])}", file=filename))  # fmt: skip
+        raise input_error(
+            InputError.single(
+                f"unsupported file type '{suffix}' for {kind}: expected {', '.join(SUFFIXES[kind])}", file=filename
+            )
+        )
     current = [b for b in store.current_inputs(org_id, project_id) if b["kind"] in ("settings", "factors")]
     if kind != "settings" and not any(b["kind"] == "settings" for b in current):
-        raise ApiError(409, "settings_required", "the project has no settings yet: PUT "
-                       f"/api/projects/{project_id}/settings (the contents of dualcarbon.toml) first")  # fmt: skip
+        raise ApiError(
+            409,
+            "settings_required",
+            "the project has no settings yet: PUT "
+            f"/api/projects/{project_id}/settings (the contents of dualcarbon.toml) first",
+        )
     if kind == "settings":
         current = [b for b in current if b["kind"] != "settings"]
     upload = {"id": "upload", "kind": kind, "filename": filename}

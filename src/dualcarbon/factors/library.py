@@ -26,10 +26,25 @@ from dualcarbon.factors.gwp import GwpTable, gas_aliases, load_gwp
 DATA = resources.files("dualcarbon.factors").joinpath("data")
 
 FACTOR_COLUMNS = [
-    "dataset", "version", "table", "parameter", "activity_id", "name", "sector", "region", "year",
-    "gas", "value", "unit_numerator", "unit_denominator", "basis", "lower", "upper", "source_ref",
+    "dataset",
+    "version",
+    "table",
+    "parameter",
+    "activity_id",
+    "name",
+    "sector",
+    "region",
+    "year",
+    "gas",
+    "value",
+    "unit_numerator",
+    "unit_denominator",
+    "basis",
+    "lower",
+    "upper",
+    "source_ref",
     "notes",
-]  # fmt: skip
+]
 REQUIRED_COLUMNS = ["parameter", "activity_id", "value", "unit_numerator"]
 
 # Parameters whose numerator is the mass of a gas (emission factors).
@@ -86,10 +101,17 @@ class UnitNormaliser:
         pairs = frame.select("parameter", "unit_numerator", "unit_denominator", "gas", "basis").unique()
         rows = [self._one(**row) for row in pairs.iter_rows(named=True)]
         schema = {
-            "parameter": pl.String, "unit_numerator": pl.String, "unit_denominator": pl.String,
-            "gas": pl.String, "basis": pl.String, "gas_id": pl.String, "multiplier": pl.Float64,
-            "denominator_dim": pl.String, "price_year": pl.Int32, "unit_error": pl.String,
-        }  # fmt: skip
+            "parameter": pl.String,
+            "unit_numerator": pl.String,
+            "unit_denominator": pl.String,
+            "gas": pl.String,
+            "basis": pl.String,
+            "gas_id": pl.String,
+            "multiplier": pl.Float64,
+            "denominator_dim": pl.String,
+            "price_year": pl.Int32,
+            "unit_error": pl.String,
+        }
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     def _one(self, parameter, unit_numerator, unit_denominator, gas, basis):
@@ -139,21 +161,25 @@ def _normalise(frame: pl.DataFrame, normaliser: UnitNormaliser) -> pl.DataFrame:
     """Add gas ids, base-unit values, denominator dimension, IPCC sector code and citation."""
     table = normaliser.table(frame)
     joined = frame.join(
-        table, on=["parameter", "unit_numerator", "unit_denominator", "gas", "basis"],
-        how="left", nulls_equal=True,
-    )  # fmt: skip
-    return joined.with_columns(
-        pl.col("gas").alias("gas_source"),
-        pl.coalesce(pl.col("gas_id"), pl.col("gas")).alias("gas"),
-        pl.col("value").str.strip_chars().cast(pl.Float64, strict=False).alias("value"),
-        pl.col("year").str.strip_chars().cast(pl.Int32, strict=False).alias("year"),
-        _ipcc_sectors(pl.col("sector")).alias("ipcc_sector"),
-        pl.coalesce(pl.col("region").str.strip_chars(), pl.lit("GLOBAL")).alias("region"),
-    ).explode("ipcc_sector", empty_as_null=True).with_columns(
-        (pl.col("value") * pl.col("multiplier")).alias("value_norm"),
-        pl.concat_str(
-            [pl.col("table"), pl.col("source_ref")], separator="; ", ignore_nulls=True
-        ).alias("citation"),
+        table,
+        on=["parameter", "unit_numerator", "unit_denominator", "gas", "basis"],
+        how="left",
+        nulls_equal=True,
+    )
+    return (
+        joined.with_columns(
+            pl.col("gas").alias("gas_source"),
+            pl.coalesce(pl.col("gas_id"), pl.col("gas")).alias("gas"),
+            pl.col("value").str.strip_chars().cast(pl.Float64, strict=False).alias("value"),
+            pl.col("year").str.strip_chars().cast(pl.Int32, strict=False).alias("year"),
+            _ipcc_sectors(pl.col("sector")).alias("ipcc_sector"),
+            pl.coalesce(pl.col("region").str.strip_chars(), pl.lit("GLOBAL")).alias("region"),
+        )
+        .explode("ipcc_sector", empty_as_null=True)
+        .with_columns(
+            (pl.col("value") * pl.col("multiplier")).alias("value_norm"),
+            pl.concat_str([pl.col("table"), pl.col("source_ref")], separator="; ", ignore_nulls=True).alias("citation"),
+        )
     )
 
 
@@ -168,7 +194,7 @@ class FactorLibrary:
 
     # -- construction -------------------------------------------------------------------
     @classmethod
-    def load(cls, ureg=None, project_factor_files: list[Path] | None = None) -> "FactorLibrary":
+    def load(cls, ureg=None, project_factor_files: list[Path] | None = None) -> FactorLibrary:
         """Load every bundled factor set (and a project's own ``factors/*.csv``)."""
         ureg = ureg or units.make_registry()
         gwp_ar5 = load_gwp("AR5")
@@ -189,9 +215,15 @@ class FactorLibrary:
                 frame = frame.filter(pl.col("table").str.contains(spec["table_pattern"]))
             version = frame["version"].drop_nulls().unique().sort().to_list()
             sets[spec["factor_set"]] = FactorSet(
-                spec["factor_set"], spec["file"], spec["dataset"] or frame["dataset"][0],
-                "; ".join(version[:3]), _sha256(raw), frame.height, spec["name_en"], spec["name_zh"],
-            )  # fmt: skip
+                spec["factor_set"],
+                spec["file"],
+                spec["dataset"] or frame["dataset"][0],
+                "; ".join(version[:3]),
+                _sha256(raw),
+                frame.height,
+                spec["name_en"],
+                spec["name_zh"],
+            )
             frames.append(frame.with_columns(pl.lit(spec["factor_set"]).alias("factor_set")))
         for path in project_factor_files or []:
             frames.append(cls._project_frame(path))
@@ -202,15 +234,19 @@ class FactorLibrary:
             )
             prev = sets[PROJECT_SET]
             sets[PROJECT_SET] = FactorSet(
-                PROJECT_SET, "factors/", "project", "", _sha256(prev.sha256.encode() + raw),
-                prev.rows + frames[-1].height, prev.name_en, prev.name_zh,
-            )  # fmt: skip
+                PROJECT_SET,
+                "factors/",
+                "project",
+                "",
+                _sha256(prev.sha256.encode() + raw),
+                prev.rows + frames[-1].height,
+                prev.name_en,
+                prev.name_zh,
+            )
         frame = pl.concat([f.select(["_line", "factor_set", *FACTOR_COLUMNS]) for f in frames])
         frame = _apply_mapping(frame, mapping, set(_read_data_csv("activities.csv")["key"].to_list()))
         frame = _normalise(frame, normaliser).with_columns(
-            pl.concat_str([pl.col("factor_set"), pl.col("_line").cast(pl.String)], separator=":").alias(
-                "factor_id"
-            )
+            pl.concat_str([pl.col("factor_set"), pl.col("_line").cast(pl.String)], separator=":").alias("factor_id")
         )
         return cls(frame, sets, ureg, gwp_ar5)
 
@@ -223,9 +259,7 @@ class FactorLibrary:
             raise InputError.single(f"cannot read factor file: {exc}", file=str(path)) from exc
         missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
         if missing:
-            raise InputError(
-                [Problem(path.name, None, c, None, "required column is missing") for c in missing]
-            )
+            raise InputError([Problem(path.name, None, c, None, "required column is missing") for c in missing])
         for column in FACTOR_COLUMNS:
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, pl.String).alias(column))
@@ -264,7 +298,7 @@ class FactorLibrary:
 
     def region_chain(self, region: str) -> list[str]:
         """Fallback chain facility region → grid → country → GLOBAL (DESIGN.md, 'region')."""
-        parents = dict(zip(self.regions["region"], self.regions["parent"]))
+        parents = dict(zip(self.regions["region"], self.regions["parent"], strict=True))
         chain, current = [], region
         while current and current not in chain:
             chain.append(current)
@@ -295,9 +329,11 @@ class FactorLibrary:
             rank = pl.DataFrame({"region": chain, "_level": list(range(len(chain)))})
             rows = rows.join(rank, on="region", how="inner").sort("_level").drop("_level")
         if year is not None:
-            rows = rows.with_columns(
-                (pl.col("year").cast(pl.Int64) - year).abs().fill_null(0).alias("_dy")
-            ).sort("_dy", maintain_order=True).drop("_dy")
+            rows = (
+                rows.with_columns((pl.col("year").cast(pl.Int64) - year).abs().fill_null(0).alias("_dy"))
+                .sort("_dy", maintain_order=True)
+                .drop("_dy")
+            )
         return rows
 
 
@@ -318,22 +354,27 @@ def _apply_mapping(frame: pl.DataFrame, mapping: pl.DataFrame, catalog_keys: set
     if pairs.height:
         ok = [
             not pattern or re.search(pattern, table or "") is not None
-            for pattern, table in zip(pairs["_table_pattern"].to_list(), pairs["table"].to_list())
+            for pattern, table in zip(pairs["_table_pattern"].to_list(), pairs["table"].to_list(), strict=True)
         ]
         pairs = pairs.filter(pl.Series(ok, dtype=pl.Boolean))
     mapped = frame.join(pairs.select("_src", "key", pl.col("note").alias("mapping_note")), on="_src")
     unmapped = frame.join(
         pairs.filter(~pl.col("activity_id").is_in(list(catalog_keys))).select("_src"), on="_src", how="anti"
-    ).with_columns(
-        pl.col("activity_id").alias("key"), pl.lit(None, pl.String).alias("mapping_note")
-    )
+    ).with_columns(pl.col("activity_id").alias("key"), pl.lit(None, pl.String).alias("mapping_note"))
     return pl.concat([unmapped, mapped]).sort("_src").drop("_src")
 
 
 def read_sets_table(library: FactorLibrary) -> list[dict[str, str | int]]:
     """Factor sets as records for ``dualcarbon factors sets`` and ``summary.json``."""
     return [
-        {"factor_set": s.factor_set, "dataset": s.dataset, "version": s.version, "sha256": s.sha256,
-         "rows": s.rows, "name_en": s.name_en, "name_zh": s.name_zh}
+        {
+            "factor_set": s.factor_set,
+            "dataset": s.dataset,
+            "version": s.version,
+            "sha256": s.sha256,
+            "rows": s.rows,
+            "name_en": s.name_en,
+            "name_zh": s.name_zh,
+        }
         for s in library.sets.values()
-    ]  # fmt: skip
+    ]

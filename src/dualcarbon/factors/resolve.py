@@ -19,9 +19,7 @@ from dualcarbon.factors.library import FactorLibrary
 def region_chains(library: FactorLibrary, regions: list[str]) -> pl.DataFrame:
     """(region, candidate region, level) for each distinct region: a small dimension table."""
     rows = [
-        (region, candidate, level)
-        for region in regions
-        for level, candidate in enumerate(library.region_chain(region))
+        (region, candidate, level) for region in regions for level, candidate in enumerate(library.region_chain(region))
     ]
     return pl.DataFrame(
         rows, schema={"region": pl.String, "cand_region": pl.String, "region_level": pl.Int32}, orient="row"
@@ -49,9 +47,9 @@ def candidates(
     ``match_dimension``) ``dimension``: a factor qualifies when its denominator dimension
     equals the request's, or is energy (``energy_route`` = True then).
     """
-    factors = library.factors.filter(
-        pl.col("parameter").is_in(parameters) & pl.col("value_norm").is_not_null()
-    ).join(precedence_table(factor_sets), on="factor_set", how="inner")
+    factors = library.factors.filter(pl.col("parameter").is_in(parameters) & pl.col("value_norm").is_not_null()).join(
+        precedence_table(factor_sets), on="factor_set", how="inner"
+    )
     chains = region_chains(library, requests["region"].unique().to_list())
     cand = (
         requests.join(chains, on="region", how="inner")
@@ -62,9 +60,7 @@ def candidates(
         )
         .rename({"cand_region": "region_used"})
     )
-    sector_ok = pl.col("ipcc_sector").is_null() | pl.col("sector").fill_null("").str.starts_with(
-        pl.col("ipcc_sector")
-    )
+    sector_ok = pl.col("ipcc_sector").is_null() | pl.col("sector").fill_null("").str.starts_with(pl.col("ipcc_sector"))
     cand = cand.filter(sector_ok)
     if match_dimension:
         cand = cand.filter(

@@ -36,13 +36,20 @@ def oxide_ef() -> pl.Expr:
 
 def default_clinker_ef(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) -> pl.DataFrame:
     """Per row: the default clinker EF (t CO2/t clinker) of the first factor set that has one."""
-    acts2 = acts.with_columns(pl.lit("process/cement_clinker").alias("key"), pl.lit("mass").alias("dimension"),
-                              pl.lit("2.A.1").alias("sector"))  # IPCC 2006 source category: cement production
+    acts2 = acts.with_columns(
+        pl.lit("process/cement_clinker").alias("key"),
+        pl.lit("mass").alias("dimension"),
+        pl.lit("2.A.1").alias("sector"),
+    )  # IPCC 2006 source category: cement production
     acts2, reqs = with_requests(acts2)
     ef = first_per(
         candidates(reqs, library, factor_sets, ["ef", "ef_clinker"]).filter(~pl.col("energy_route")), ["req_id"]
-    ).select("req_id", (pl.col("value_norm") / KG_PER_T).alias("ef_default"), pl.col("factor_id").alias("ef_id"),
-             pl.col("factor_set").alias("ef_set"))  # fmt: skip
+    ).select(
+        "req_id",
+        (pl.col("value_norm") / KG_PER_T).alias("ef_default"),
+        pl.col("factor_id").alias("ef_id"),
+        pl.col("factor_set").alias("ef_set"),
+    )
     return acts2.join(ef, on="req_id", how="left")
 
 
@@ -59,23 +66,30 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
     )
     rows = rows.join(plant, on="facility", how="left")
     ef_cli = (
-        pl.when(measured).then(oxide_ef())
-        .when(pl.col("kind") == "cement_kiln_dust").then(pl.coalesce(pl.col("ef_plant"), pl.col("ef_default")))
+        pl.when(measured)
+        .then(oxide_ef())
+        .when(pl.col("kind") == "cement_kiln_dust")
+        .then(pl.coalesce(pl.col("ef_plant"), pl.col("ef_default")))
         .otherwise(pl.col("ef_default"))
-    )  # fmt: skip
+    )
     d = pl.col("ckd_calcination")
     ratio = ef_cli / (1 + ef_cli)
     ef_ckd = pl.when(d.is_not_null()).then(ratio * d / (1 - ratio * d)).otherwise(ef_cli)
     kind = pl.col("kind")
     ef_t = (
-        pl.when(kind == "cement_clinker").then(ef_cli)
-        .when(kind == "cement_raw_meal").then(oxide_ef())
-        .when(kind == "cement_kiln_dust").then(ef_ckd)
+        pl.when(kind == "cement_clinker")
+        .then(ef_cli)
+        .when(kind == "cement_raw_meal")
+        .then(oxide_ef())
+        .when(kind == "cement_kiln_dust")
+        .then(ef_ckd)
         .otherwise(pl.col("toc") * CO2_PER_C)
-    )  # fmt: skip
+    )
     formula = (
         pl.when((kind == "cement_clinker") & measured)
-        .then(pl.lit("E = Q_cli × [(CaO−CaO_nc)×44/56 + (MgO−MgO_nc)×44/40] (GB/T 32151.8-2015; CSI Cement CO2 Protocol)"))
+        .then(
+            pl.lit("E = Q_cli × [(CaO−CaO_nc)×44/56 + (MgO−MgO_nc)×44/40] (GB/T 32151.8-2015; CSI Cement CO2 Protocol)")
+        )
         .when(kind == "cement_clinker")
         .then(pl.lit("E = Q_cli × EF_cli (default EF: IPCC 2006 Vol. 3 Ch. 2 Eq. 2.4, CKD included, or CSI 525 kg/t)"))
         .when(kind == "cement_raw_meal")
@@ -86,15 +100,23 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         .then(pl.lit("E = Q_ckd × EF_cli (GB/T 32151.8-2015, dust fully calcined; EF_cli of the facility's clinker)"))
         .otherwise(pl.lit("E = Q_rm × TOC × 44/12 (GB/T 32151.8-2015, non-fuel carbon of raw meal)"))
     )
+
     def part(label: str, value: pl.Expr) -> pl.Expr:
         return pl.when(value.is_not_null()).then(pl.concat_str([pl.lit(label), fmt(value)]))
 
     params = pl.concat_str(
-        [pl.concat_str([pl.lit("EF="), fmt(ef_t), pl.lit(" tCO2/t")]), part("CaO=", pl.col("clinker_cao")),
-         part("MgO=", pl.col("clinker_mgo")), part("CaO_nc=", pl.col("noncarbonate_cao")),
-         part("MgO_nc=", pl.col("noncarbonate_mgo")), part("d=", d), part("TOC=", pl.col("toc"))],
-        separator="; ", ignore_nulls=True,
-    )  # fmt: skip
+        [
+            pl.concat_str([pl.lit("EF="), fmt(ef_t), pl.lit(" tCO2/t")]),
+            part("CaO=", pl.col("clinker_cao")),
+            part("MgO=", pl.col("clinker_mgo")),
+            part("CaO_nc=", pl.col("noncarbonate_cao")),
+            part("MgO_nc=", pl.col("noncarbonate_mgo")),
+            part("d=", d),
+            part("TOC=", pl.col("toc")),
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    )
     out = rows.with_columns(
         pl.lit("CO2").alias("gas"),
         (pl.col("quantity_base") * ef_t).alias("mass_t"),
@@ -109,5 +131,7 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         params.alias("parameters"),
     )
     ok = out.filter(pl.col("mass_t").is_not_null())
-    problems = unresolved_problems(acts, ok["_idx"], "clinker emission factor or oxide analysis (clinker_cao)", factor_sets)
+    problems = unresolved_problems(
+        acts, ok["_idx"], "clinker emission factor or oxide analysis (clinker_cao)", factor_sets
+    )
     return shape(ok), problems

@@ -47,8 +47,9 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
     )
 
     ef = candidates(reqs, library, factor_sets, ["ef"]).filter(pl.col("gas").is_in(COMBUSTION_GASES))
-    ef = ef.with_columns(pl.lit(0, pl.Int32).alias("via_cc"), pl.lit(None, pl.Float64).alias("cc"),
-                         pl.lit(None, pl.Float64).alias("ox"))  # fmt: skip
+    ef = ef.with_columns(
+        pl.lit(0, pl.Int32).alias("via_cc"), pl.lit(None, pl.Float64).alias("cc"), pl.lit(None, pl.Float64).alias("ox")
+    )
 
     # Carbon content × oxidation × 44/12 as a CO2 factor of its set (GB/T 32150 EF_i).
     cc = candidates(reqs, library, factor_sets, ["carbon_content"])
@@ -63,9 +64,7 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
             pl.col("value_norm").alias("cc"),
             pl.col("ox").fill_null(1.0),
             (pl.col("value_norm") * pl.col("ox").fill_null(1.0) * CO2_PER_C * KG_PER_T).alias("value_norm"),
-            pl.concat_str([pl.col("factor_id"), pl.col("ox_id")], separator="+", ignore_nulls=True).alias(
-                "factor_id"
-            ),
+            pl.concat_str([pl.col("factor_id"), pl.col("ox_id")], separator="+", ignore_nulls=True).alias("factor_id"),
             pl.lit("CO2").alias("gas"),
             pl.lit(1, pl.Int32).alias("via_cc"),
         )
@@ -73,9 +72,9 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
     keep = [c for c in ef.columns if c in cc.columns]
     allef = pl.concat([ef.select(keep), cc.select(keep)], how="vertical_relaxed")
     allef = allef.join(ncv_by_set, on=["req_id", "factor_set"], how="left").join(ncv_any, on="req_id", how="left")
-    usable = ~pl.col("energy_route") | pl.col("has_ncv") | pl.col("ncv_same").is_not_null() | pl.col(
-        "ncv_any"
-    ).is_not_null()
+    usable = (
+        ~pl.col("energy_route") | pl.col("has_ncv") | pl.col("ncv_same").is_not_null() | pl.col("ncv_any").is_not_null()
+    )
     chosen = first_per(allef.filter(usable), ["req_id", "gas"], ["energy_route", "via_cc"])
 
     # A row-level carbon content gives CO2 even where no set has a CO2 factor.
@@ -89,17 +88,34 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         .join(ncv_any, on="req_id", how="left")
         .join(ox_any, on="req_id", how="left")
         .with_columns(
-            pl.lit("CO2").alias("gas"), pl.lit(1, pl.Int32).alias("via_cc"), pl.lit(True).alias("energy_route"),
-            pl.col("ox_any").alias("ox"), pl.lit(None, pl.Float64).alias("cc"),
-            pl.lit("row").alias("factor_set"), pl.lit(None, pl.String).alias("factor_id"),
-        )  # fmt: skip
+            pl.lit("CO2").alias("gas"),
+            pl.lit(1, pl.Int32).alias("via_cc"),
+            pl.lit(True).alias("energy_route"),
+            pl.col("ox_any").alias("ox"),
+            pl.lit(None, pl.Float64).alias("cc"),
+            pl.lit("row").alias("factor_set"),
+            pl.lit(None, pl.String).alias("factor_id"),
+        )
     )
     chosen = pl.concat([chosen, override_co2], how="diagonal_relaxed")
 
     chosen = chosen.select(
-        "req_id", "gas", "value_norm", "factor_id", "factor_set", "energy_route", "via_cc", "cc", "ox", "ncv_same",
-        "ncv_same_id", "ncv_any", "ncv_any_id", "region_used", "year_used",
-    )  # fmt: skip
+        "req_id",
+        "gas",
+        "value_norm",
+        "factor_id",
+        "factor_set",
+        "energy_route",
+        "via_cc",
+        "cc",
+        "ox",
+        "ncv_same",
+        "ncv_same_id",
+        "ncv_any",
+        "ncv_any_id",
+        "region_used",
+        "year_used",
+    )
     rows = acts.join(chosen, on="req_id", how="inner")
     problems = unresolved_problems(
         acts, rows.filter(pl.col("gas") == "CO2")["_idx"], "CO2 emission factor or carbon content", factor_sets
@@ -137,9 +153,16 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         pl.when(by_carbon)
         .then(
             pl.concat_str(
-                [pl.lit("NCV="), fmt(ncv_used), pl.lit(" GJ/base; CC="), fmt(cc_used), pl.lit(" tC/GJ; OF="),
-                 fmt(ox_used)], ignore_nulls=True,
-            )  # fmt: skip
+                [
+                    pl.lit("NCV="),
+                    fmt(ncv_used),
+                    pl.lit(" GJ/base; CC="),
+                    fmt(cc_used),
+                    pl.lit(" tC/GJ; OF="),
+                    fmt(ox_used),
+                ],
+                ignore_nulls=True,
+            )
         )
         .when(direct)
         .then(pl.concat_str([pl.lit("EF="), fmt(pl.col("value_norm")), pl.lit(" kg/base")]))
@@ -147,9 +170,9 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         .then(pl.concat_str([pl.lit("EF="), fmt(pl.col("value_norm")), pl.lit(" kg/GJ")]))
         .otherwise(
             pl.concat_str(
-                [pl.lit("NCV="), fmt(ncv_used), pl.lit(" GJ/base; EF="), fmt(pl.col("value_norm")),
-                 pl.lit(" kg/GJ")], ignore_nulls=True,
-            )  # fmt: skip
+                [pl.lit("NCV="), fmt(ncv_used), pl.lit(" GJ/base; EF="), fmt(pl.col("value_norm")), pl.lit(" kg/GJ")],
+                ignore_nulls=True,
+            )
         )
     )
     out = rows.with_columns(

@@ -58,8 +58,8 @@ def unresolved_problems(
     """A problem for every activity row that found no factor, naming its file and row."""
     missing = acts.filter(~pl.col("_idx").is_in(resolved_idx.implode()))
     problems = []
-    for row in missing.select("_file", "_row", "activity", "key", "region", "year", "unit").head(200).iter_rows(
-        named=True
+    for row in (
+        missing.select("_file", "_row", "activity", "key", "region", "year", "unit").head(200).iter_rows(named=True)
     ):
         problems.append(
             Problem(

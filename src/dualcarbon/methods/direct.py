@@ -24,8 +24,9 @@ FORMULAS = {
 }
 
 
-def resolve(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str],
-            per_factor: list[pl.Expr] | None = None) -> pl.DataFrame:  # fmt: skip
+def resolve(
+    acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str], per_factor: list[pl.Expr] | None = None
+) -> pl.DataFrame:
     """Per activity row and gas, the winning factor whose denominator matches the row's dimension."""
     acts, reqs = with_requests(acts)
     cand = candidates(reqs, library, factor_sets, ["ef"]).filter(~pl.col("energy_route") & pl.col("gas").is_not_null())

@@ -34,24 +34,29 @@ def _overlap(rows: pl.DataFrame, instruments: pl.DataFrame, by: str) -> pl.DataF
     rows, so grouped and row-by-row calculations agree.
     """
     months = (
-        rows.group_by(by, "month").agg(pl.col("open_mwh").sum().alias("m_mwh"))
+        rows.group_by(by, "month")
+        .agg(pl.col("open_mwh").sum().alias("m_mwh"))
         .sort(by, "month")
         .with_columns(pl.col("m_mwh").cum_sum().over(by).alias("r1"))
         .with_columns((pl.col("r1") - pl.col("m_mwh")).alias("r0"))
-    )  # fmt: skip
-    i = instruments.sort([by, "rank", "id"]).with_columns(
-        pl.col("mwh").cum_sum().over(by).alias("i1")
-    ).with_columns((pl.col("i1") - pl.col("mwh")).alias("i0"))
+    )
+    i = (
+        instruments.sort([by, "rank", "id"])
+        .with_columns(pl.col("mwh").cum_sum().over(by).alias("i1"))
+        .with_columns((pl.col("i1") - pl.col("mwh")).alias("i0"))
+    )
     pairs = (
         months.join(i.select("id", by, "i0", "i1", "factor_kg_per_kwh", "type"), on=by)
-        .with_columns((pl.min_horizontal("r1", "i1") - pl.max_horizontal("r0", "i0")).clip(lower_bound=0).alias("m_covered"))
+        .with_columns(
+            (pl.min_horizontal("r1", "i1") - pl.max_horizontal("r0", "i0")).clip(lower_bound=0).alias("m_covered")
+        )
         .filter(pl.col("m_covered") > 0)
-    )  # fmt: skip
+    )
     return (
         rows.select("_idx", by, "month", "open_mwh")
         .join(pairs.select(by, "month", "m_mwh", "m_covered", "id", "factor_kg_per_kwh", "type"), on=[by, "month"])
         .with_columns((pl.col("m_covered") * pl.col("open_mwh") / pl.col("m_mwh")).alias("covered_mwh"))
-    )  # fmt: skip  (every row of a covered month gets its share, 0 included, however rows are grouped)
+    )  # (every row of a covered month gets its share, 0 included, however rows are grouped)
 
 
 def eligible(instruments: pl.DataFrame, period_years: list[int], chains: dict[str, list[str]]):
@@ -67,11 +72,13 @@ def eligible(instruments: pl.DataFrame, period_years: list[int], chains: dict[st
         elif row["region"] and row["facility_region"] and row["region"] not in chains.get(row["facility_region"], []):
             reason = f"market {row['region']} does not cover the facility's region {row['facility_region']}"
         if reason:
-            warnings.append({
-                "code": "scope2_instrument_not_applied",
-                "message_en": f"Scope 2 instrument {row['id']} not applied: {reason}",
-                "message_zh": f"范围二合同工具 {row['id']} 未使用：{reason}",
-            })  # fmt: skip
+            warnings.append(
+                {
+                    "code": "scope2_instrument_not_applied",
+                    "message_en": f"Scope 2 instrument {row['id']} not applied: {reason}",
+                    "message_zh": f"范围二合同工具 {row['id']} 未使用：{reason}",
+                }
+            )
         else:
             keep.append(row["id"])
     return instruments.filter(pl.col("id").is_in(keep)), warnings
@@ -95,10 +102,12 @@ def compute(
     rows = elec.select("_idx", "facility", "region", "month", (pl.col("quantity_base") * MWH_PER_GJ).alias("mwh"))
     # a facility's market region: where most of its electricity is bought (ties: the first code)
     fac_region = (
-        rows.group_by("facility", "region").agg(pl.col("mwh").sum())
+        rows.group_by("facility", "region")
+        .agg(pl.col("mwh").sum())
         .sort("facility", "mwh", "region", descending=[False, True, False])
-        .group_by("facility", maintain_order=True).agg(pl.col("region").first().alias("facility_region"))
-    )  # fmt: skip
+        .group_by("facility", maintain_order=True)
+        .agg(pl.col("region").first().alias("facility_region"))
+    )
     inst = instruments.with_columns(
         pl.col("type").replace_strict(HIERARCHY, default=9).alias("rank"),
         pl.when(pl.col("factor_kg_per_kwh").is_null() & pl.col("type").is_in(list(ZERO_EMISSION | {"PPA"})))
@@ -122,13 +131,24 @@ def compute(
                 (pl.col("mwh") - pl.col("covered_mwh").fill_null(0)).alias("open_mwh")
             )
         covered.append(
-            _overlap(open_rows.with_columns(pl.lit("*").alias("pool")), pooled.with_columns(pl.lit("*").alias("pool")), "pool")
+            _overlap(
+                open_rows.with_columns(pl.lit("*").alias("pool")),
+                pooled.with_columns(pl.lit("*").alias("pool")),
+                "pool",
+            )
         )
     cover = (
         pl.concat([c.select("_idx", "id", "type", "covered_mwh", "factor_kg_per_kwh") for c in covered])
         if covered
-        else pl.DataFrame(schema={"_idx": pl.UInt32, "id": pl.String, "type": pl.String, "covered_mwh": pl.Float64,
-                                  "factor_kg_per_kwh": pl.Float64})  # fmt: skip
+        else pl.DataFrame(
+            schema={
+                "_idx": pl.UInt32,
+                "id": pl.String,
+                "type": pl.String,
+                "covered_mwh": pl.Float64,
+                "factor_kg_per_kwh": pl.Float64,
+            }
+        )
     )
     for row in (
         inst.join(cover.group_by("id").agg(pl.col("covered_mwh").sum()), on="id", how="left")
@@ -136,24 +156,28 @@ def compute(
         .filter(pl.col("unused") > 1e-9)
         .iter_rows(named=True)
     ):
-        warnings.append({
-            "code": "scope2_instrument_unused",
-            "message_en": f"Scope 2 instrument {row['id']}: {row['unused']:.3f} MWh not used (no matching consumption left)",
-            "message_zh": f"范围二合同工具 {row['id']}：{row['unused']:.3f} 兆瓦时未使用（无剩余匹配用电量）",
-        })  # fmt: skip
+        warnings.append(
+            {
+                "code": "scope2_instrument_unused",
+                "message_en": f"Scope 2 instrument {row['id']}: {row['unused']:.3f} MWh not used (no matching consumption left)",
+                "message_zh": f"范围二合同工具 {row['id']}：{row['unused']:.3f} 兆瓦时未使用（无剩余匹配用电量）",
+            }
+        )
 
     per_row = cover.group_by("_idx").agg(pl.col("covered_mwh").sum().alias("covered"))
     share = rows.join(per_row, on="_idx", how="left").select(
-        "_idx", (1 - pl.col("covered").fill_null(0) / pl.col("mwh")).clip(lower_bound=0).fill_nan(0).alias("residual_share")
+        "_idx",
+        (1 - pl.col("covered").fill_null(0) / pl.col("mwh")).clip(lower_bound=0).fill_nan(0).alias("residual_share"),
     )
-    residual = (
-        location_rows.join(share, on="_idx", how="inner")
-        .with_columns(
-            (pl.col("mass_t") * pl.col("residual_share")).alias("mass_t"),
-            pl.lit("market").alias("scope2_method"),
-            pl.lit("E = uncovered MWh × grid-average EF (no residual mix bundled; GHG Protocol Scope 2 Guidance §6.11.3)").alias("formula"),
-            pl.concat_str([pl.col("parameters"), pl.lit("; uncovered share="), pl.col("residual_share").round(6).cast(pl.String)]).alias("parameters"),
-        )
+    residual = location_rows.join(share, on="_idx", how="inner").with_columns(
+        (pl.col("mass_t") * pl.col("residual_share")).alias("mass_t"),
+        pl.lit("market").alias("scope2_method"),
+        pl.lit(
+            "E = uncovered MWh × grid-average EF (no residual mix bundled; GHG Protocol Scope 2 Guidance §6.11.3)"
+        ).alias("formula"),
+        pl.concat_str(
+            [pl.col("parameters"), pl.lit("; uncovered share="), pl.col("residual_share").round(6).cast(pl.String)]
+        ).alias("parameters"),
     )
     contractual = cover.with_columns(
         pl.lit("CO2").alias("gas"),
@@ -162,8 +186,15 @@ def compute(
         pl.concat_str([pl.lit("credits:"), pl.col("id")]).alias("factor_ids"),
         pl.col("type").alias("factor_sets"),
         pl.lit("E = MWh covered × instrument EF (GHG Protocol Scope 2 Guidance Table 6.3)").alias("formula"),
-        pl.concat_str([pl.lit("MWh="), pl.col("covered_mwh").round(6).cast(pl.String), pl.lit("; EF="),
-                       pl.col("factor_kg_per_kwh").cast(pl.String), pl.lit(" kg/kWh")]).alias("parameters"),
-    )  # fmt: skip
+        pl.concat_str(
+            [
+                pl.lit("MWh="),
+                pl.col("covered_mwh").round(6).cast(pl.String),
+                pl.lit("; EF="),
+                pl.col("factor_kg_per_kwh").cast(pl.String),
+                pl.lit(" kg/kWh"),
+            ]
+        ).alias("parameters"),
+    )
     out = pl.concat([shape(residual), shape(contractual)])
     return out, warnings

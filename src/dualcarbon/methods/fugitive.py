@@ -39,7 +39,13 @@ def compute(acts: pl.DataFrame, blends: dict[str, list[tuple[str, float]]]):
         .then(pl.lit("E = (I_start − I_end) + P − D + C_retired − C_new (US EPA fugitive guidance 2014, Eq. 1) × GWP"))
         .otherwise(pl.lit("E = leaked mass × mass fraction × GWP (IPCC 2006 Vol. 3 Ch. 7)"))
         .alias("formula"),
-        pl.concat_str([pl.lit("leak="), pl.col("leak_t").round_sig_figs(6).cast(pl.String), pl.lit(" t; fraction="),
-                       pl.col("fraction").cast(pl.String)]).alias("parameters"),
-    )  # fmt: skip
+        pl.concat_str(
+            [
+                pl.lit("leak="),
+                pl.col("leak_t").round_sig_figs(6).cast(pl.String),
+                pl.lit(" t; fraction="),
+                pl.col("fraction").cast(pl.String),
+            ]
+        ).alias("parameters"),
+    )
     return shape(out), []

@@ -31,10 +31,19 @@ def to_factor_dollars(
         pl.lit(base[0] if base.len() else None, pl.Float64).alias("index_base")
     )
     problems = []
-    for row in joined.filter(pl.col("usd_per_unit").is_null() | pl.col("index_year").is_null()).head(100).iter_rows(named=True):
+    for row in (
+        joined.filter(pl.col("usd_per_unit").is_null() | pl.col("index_year").is_null()).head(100).iter_rows(named=True)
+    ):
         missing = "exchange rate" if row["usd_per_unit"] is None else "price index"
-        problems.append(Problem(row["_file"], row["_row"], "unit", row["unit"],
-                                f"no {missing} for {row['currency']} in {row['year']}: add it under [spend] in dualcarbon.toml"))  # fmt: skip
+        problems.append(
+            Problem(
+                row["_file"],
+                row["_row"],
+                "unit",
+                row["unit"],
+                f"no {missing} for {row['currency']} in {row['year']}: add it under [spend] in dualcarbon.toml",
+            )
+        )
     out = joined.with_columns(
         (pl.col("quantity_base") * pl.col("usd_per_unit") * pl.col("index_base") / pl.col("index_year")).alias(
             "quantity_base"

@@ -19,9 +19,21 @@ from dualcarbon.model import Settings
 from dualcarbon.neutrality import credit_checks, rules, sinks
 from dualcarbon.neutrality.checks import AFTER_BALANCE, KINDS, VERIFICATION
 from dualcarbon.neutrality.records import (
-    ACHIEVED, CREDIT_SCHEMA, FAILED, MANDATORY, NOT_ACHIEVED, NOT_APPLICABLE, PASSED, STAND_SCHEMA, Balance, Check,
-    Evidence, Facts, Outcome, empty,
-)  # fmt: skip
+    ACHIEVED,
+    CREDIT_SCHEMA,
+    FAILED,
+    MANDATORY,
+    NOT_ACHIEVED,
+    NOT_APPLICABLE,
+    PASSED,
+    STAND_SCHEMA,
+    Balance,
+    Check,
+    Evidence,
+    Facts,
+    Outcome,
+    empty,
+)
 
 #: Credit checks whose mandatory failure takes the named credits out of the balance.
 EXCLUDING_CREDITS = frozenset(credit_checks.KINDS) - {"scope2_quality"}
@@ -53,9 +65,17 @@ class Assessment:
 
     def missing(self, severity: str = MANDATORY) -> list[dict]:
         """Failed checks of one severity: what is missing, and what would fix it."""
-        return [{"check": c.id, "reason_en": c.outcome.reason_en, "reason_zh": c.outcome.reason_zh,
-                 "remedy_en": c.outcome.remedy_en, "remedy_zh": c.outcome.remedy_zh}
-                for c in self.checks if c.outcome.status == FAILED and c.severity == severity]  # fmt: skip
+        return [
+            {
+                "check": c.id,
+                "reason_en": c.outcome.reason_en,
+                "reason_zh": c.outcome.reason_zh,
+                "remedy_en": c.outcome.remedy_en,
+                "remedy_zh": c.outcome.remedy_zh,
+            }
+            for c in self.checks
+            if c.outcome.status == FAILED and c.severity == severity
+        ]
 
     def checks_frame(self) -> pl.DataFrame:
         """The checks as ``out/neutrality.csv`` has them."""
@@ -91,9 +111,14 @@ def _jsonable(row: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if not k.startswith("_")}
 
 
-def assess(summary: Mapping, settings: Settings, credits: pl.DataFrame | None = None,
-           stands: pl.DataFrame | None = None, evidence: Evidence | None = None,
-           applied_instruments: Iterable[str] = ()) -> Assessment:  # fmt: skip
+def assess(
+    summary: Mapping,
+    settings: Settings,
+    credits: pl.DataFrame | None = None,
+    stands: pl.DataFrame | None = None,
+    evidence: Evidence | None = None,
+    applied_instruments: Iterable[str] = (),
+) -> Assessment:
     """Assess ``settings.neutrality`` over an inventory ``summary`` (the ``dualcarbon.summary/1``
     record), the rows of credits.csv (``CREDIT_SCHEMA``), the forest stands (``STAND_SCHEMA``,
     parameters resolved by ``sinks.resolve``) and the evidence of the project folder.
@@ -111,22 +136,33 @@ def assess(summary: Mapping, settings: Settings, credits: pl.DataFrame | None = 
     totals = summary["totals"]
     scope2 = totals[f"scope2_{n.scope2_basis}"]
     facts = Facts(
-        neutrality=n, organization=settings.organization, period=settings.period, gwp_set=summary["gwp_set"],
-        totals=totals, by_gas=tuple(summary.get("by_gas") or ()), by_category=tuple(summary.get("by_category") or ()),
+        neutrality=n,
+        organization=settings.organization,
+        period=settings.period,
+        gwp_set=summary["gwp_set"],
+        totals=totals,
+        by_gas=tuple(summary.get("by_gas") or ()),
+        by_category=tuple(summary.get("by_category") or ()),
         by_iso_category=tuple(summary.get("by_iso_category") or ()),
         facilities=frozenset(r["facility"] for r in summary.get("by_facility") or () if r.get("facility")),
-        credits=credits.filter(pl.col("kind") == "credit"), instruments=credits.filter(pl.col("kind") == "instrument"),
-        applied_instruments=frozenset(applied_instruments), stands=estimated, evidence=evidence,
+        credits=credits.filter(pl.col("kind") == "credit"),
+        instruments=credits.filter(pl.col("kind") == "instrument"),
+        applied_instruments=frozenset(applied_instruments),
+        stands=estimated,
+        evidence=evidence,
         footprint_t=totals["scope1"] + scope2 + totals["scope3"],
         footprint_location_t=totals["scope1"] + totals["scope2_location"] + totals["scope3"],
-    )  # fmt: skip
+    )
 
     outcomes: dict[str, Outcome] = {}
     for rule in rule_set.checks:
         if rule.kind not in AFTER_BALANCE:
             outcomes[rule.id] = KINDS[rule.kind](facts, rule)
-    blocking = [(r, outcomes[r.id]) for r in rule_set.checks
-                if r.id in outcomes and r.severity == MANDATORY and outcomes[r.id].status == FAILED]  # fmt: skip
+    blocking = [
+        (r, outcomes[r.id])
+        for r in rule_set.checks
+        if r.id in outcomes and r.severity == MANDATORY and outcomes[r.id].status == FAILED
+    ]
     excluded_by: dict[str, list[str]] = {}
     for rule, outcome in blocking:
         if rule.kind in EXCLUDING_CREDITS:
@@ -145,8 +181,12 @@ def assess(summary: Mapping, settings: Settings, credits: pl.DataFrame | None = 
         why = outcomes[subject_rule.id]
         for rule in rule_set.checks:
             if rule is not subject_rule:
-                outcomes[rule.id] = Outcome(NOT_APPLICABLE, f"not assessed: {why.reason_en}", f"不评价：{why.reason_zh}")
-    checks = tuple(Check(r.id, r.clause, r.clause_zh, r.clause_status, r.severity, outcomes[r.id]) for r in rule_set.checks)
+                outcomes[rule.id] = Outcome(
+                    NOT_APPLICABLE, f"not assessed: {why.reason_en}", f"不评价：{why.reason_zh}"
+                )
+    checks = tuple(
+        Check(r.id, r.clause, r.clause_zh, r.clause_status, r.severity, outcomes[r.id]) for r in rule_set.checks
+    )
     if out_of_scope:
         status = NOT_APPLICABLE
     elif any(c.severity == MANDATORY and c.outcome.status == FAILED for c in checks) or bal.net_t > 0.001:
@@ -157,18 +197,40 @@ def assess(summary: Mapping, settings: Settings, credits: pl.DataFrame | None = 
     org = settings.organization
     name_zh = n.subject_name or org.name
     name_en = n.subject_name or org.name_en or org.name
-    verification = {"type": n.verification_type, "verifier": n.verifier, "claim_date": n.claim_date and n.claim_date.isoformat()}
+    verification = {
+        "type": n.verification_type,
+        "verifier": n.verifier,
+        "claim_date": n.claim_date and n.claim_date.isoformat(),
+    }
     claim_en = claim_zh = None
     if status == ACHIEVED:
         kind_en, kind_zh = VERIFICATION.get(n.verification_type or "", ("(not stated)", "（未说明）"))
         by_en, by_zh = (f" by {n.verifier}", f"（{n.verifier}）") if n.verifier else ("", "")
-        common = {"start": settings.period.start.isoformat(), "end": settings.period.end.isoformat(),
-                  "claim_date": n.claim_date.isoformat() if n.claim_date else "—"}  # fmt: skip
-        claim_en = rule_set.claim_en.format(subject=name_en, entity=org.name_en or org.name, verification=kind_en + by_en, **common)
+        common = {
+            "start": settings.period.start.isoformat(),
+            "end": settings.period.end.isoformat(),
+            "claim_date": n.claim_date.isoformat() if n.claim_date else "—",
+        }
+        claim_en = rule_set.claim_en.format(
+            subject=name_en, entity=org.name_en or org.name, verification=kind_en + by_en, **common
+        )
         claim_zh = rule_set.claim_zh.format(subject=name_zh, entity=org.name, verification=kind_zh + by_zh, **common)
     stand_rows = estimated.with_columns(pl.col("id").is_in(list(stands_out)).not_().alias("counted"))
-    return Assessment(rule_set, n.subject, name_en, name_zh, status, bal, checks, claim_en, claim_zh, credit_rows,
-                      stand_rows, (settings.period.start.isoformat(), settings.period.end.isoformat()), verification)  # fmt: skip
+    return Assessment(
+        rule_set,
+        n.subject,
+        name_en,
+        name_zh,
+        status,
+        bal,
+        checks,
+        claim_en,
+        claim_zh,
+        credit_rows,
+        stand_rows,
+        (settings.period.start.isoformat(), settings.period.end.isoformat()),
+        verification,
+    )
 
 
 def _balance(f: Facts, excluded_by: dict[str, list[str]], stands_out: set[str]) -> tuple[Balance, pl.DataFrame]:
@@ -187,25 +249,56 @@ def _balance(f: Facts, excluded_by: dict[str, list[str]], stands_out: set[str]) 
         f.credits.with_columns((~pl.col("id").is_in(list(out))).alias("eligible"))
         .sort(["eligible", "retired_on", "id"], descending=[True, False, False], nulls_last=True)
         .with_columns(pl.when(eligible).then(q).otherwise(0.0).cum_sum().alias("_cum"))
-        .with_columns(pl.when(eligible).then(pl.min_horizontal(q, (need - (pl.col("_cum") - q)).clip(lower_bound=0)))
-                      .otherwise(0.0).alias("applied_t"))
-        .with_columns(pl.col("id").replace_strict({i: ";".join(c) for i, c in excluded_by.items()}, default="",
-                                                  return_dtype=pl.String).alias("excluded_by"))
+        .with_columns(
+            pl.when(eligible)
+            .then(pl.min_horizontal(q, (need - (pl.col("_cum") - q)).clip(lower_bound=0)))
+            .otherwise(0.0)
+            .alias("applied_t")
+        )
+        .with_columns(
+            pl.col("id")
+            .replace_strict({i: ";".join(c) for i, c in excluded_by.items()}, default="", return_dtype=pl.String)
+            .alias("excluded_by")
+        )
         .drop("_cum")
-    )  # fmt: skip
+    )
     eligible_t = float(c.filter(eligible)["quantity_t"].sum() or 0.0)
     applied_t = float(c["applied_t"].sum() or 0.0)
     base = f.evidence.base
     bal = Balance(
-        footprint_t=f.footprint_t, sink_losses_t=losses, emissions_t=emissions,
-        base_year=f.neutrality.base_year, base_year_emissions_t=base.emissions_t if base else None,
-        reductions_t=(base.emissions_t - f.footprint_t) if base else None, removals_t=removals, residual_t=residual,
-        credits_eligible_t=eligible_t, credits_applied_t=applied_t, credits_surplus_t=eligible_t - applied_t,
+        footprint_t=f.footprint_t,
+        sink_losses_t=losses,
+        emissions_t=emissions,
+        base_year=f.neutrality.base_year,
+        base_year_emissions_t=base.emissions_t if base else None,
+        reductions_t=(base.emissions_t - f.footprint_t) if base else None,
+        removals_t=removals,
+        residual_t=residual,
+        credits_eligible_t=eligible_t,
+        credits_applied_t=applied_t,
+        credits_surplus_t=eligible_t - applied_t,
         credits_excluded_t=float(c.filter(~eligible)["quantity_t"].sum() or 0.0),
         credits_removal_t=float(c.filter(pl.col("removal").fill_null(False))["applied_t"].sum() or 0.0),
-        net_t=residual - applied_t, scope2_basis=f.neutrality.scope2_basis,
+        net_t=residual - applied_t,
+        scope2_basis=f.neutrality.scope2_basis,
         applied_ids=tuple(c.filter(pl.col("applied_t") > 0)["id"]),
-    )  # fmt: skip
-    listing = c.select("id", "type", "registry", "serial_start", "serial_end", "project_type", "project_id", "removal",
-                       "vintage", "retired_on", "beneficiary", "status", "quantity_t", "eligible", "applied_t", "excluded_by")  # fmt: skip
+    )
+    listing = c.select(
+        "id",
+        "type",
+        "registry",
+        "serial_start",
+        "serial_end",
+        "project_type",
+        "project_id",
+        "removal",
+        "vintage",
+        "retired_on",
+        "beneficiary",
+        "status",
+        "quantity_t",
+        "eligible",
+        "applied_t",
+        "excluded_by",
+    )
     return bal, listing

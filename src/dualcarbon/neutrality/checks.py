@@ -35,24 +35,40 @@ def subject(f: Facts, rule: Rule) -> Outcome:
     s = f.neutrality.subject
     if s in rule.params["subjects"]:
         article = "an" if s[0] in "aeiou" else "a"
-        return passed(f"the subject is {article} {s}, which this standard covers", f"评价对象为{SUBJECT_ZH[s]}，属于本标准的适用范围")
-    return not_applicable(str(rule.params["outside_en"]).format(subject=s),
-                          str(rule.params["outside_zh"]).format(subject=SUBJECT_ZH[s]))
+        return passed(
+            f"the subject is {article} {s}, which this standard covers",
+            f"评价对象为{SUBJECT_ZH[s]}，属于本标准的适用范围",
+        )
+    return not_applicable(
+        str(rule.params["outside_en"]).format(subject=s), str(rule.params["outside_zh"]).format(subject=SUBJECT_ZH[s])
+    )
 
 
 def gases(f: Facts, rule: Rule) -> Outcome:
     """The balance covers every greenhouse gas as CO2e, not CO2 alone (ISO 14068-1 clause 1)."""
     if not f.by_gas:
-        return failed("the inventory has no emissions by gas", "清单中没有分气体的排放", "complete the inventory", "完善排放清单")
-    bad = [g["gas"] for g in f.by_gas if (g.get("mass_t") or 0) > 0
-           and not (isinstance(g.get("co2e_t"), float | int) and math.isfinite(g["co2e_t"]) and g["co2e_t"] > 0)]  # fmt: skip
+        return failed(
+            "the inventory has no emissions by gas", "清单中没有分气体的排放", "complete the inventory", "完善排放清单"
+        )
+    bad = [
+        g["gas"]
+        for g in f.by_gas
+        if (g.get("mass_t") or 0) > 0
+        and not (isinstance(g.get("co2e_t"), float | int) and math.isfinite(g["co2e_t"]) and g["co2e_t"] > 0)
+    ]
     if bad:
-        return failed(f"gases without a CO2e value: {listing(bad)}", f"未折算为二氧化碳当量的气体：{listing(bad)}",
-                      f"give every gas a {f.gwp_set} GWP", f"为每种气体提供 {f.gwp_set} GWP 值")  # fmt: skip
+        return failed(
+            f"gases without a CO2e value: {listing(bad)}",
+            f"未折算为二氧化碳当量的气体：{listing(bad)}",
+            f"give every gas a {f.gwp_set} GWP",
+            f"为每种气体提供 {f.gwp_set} GWP 值",
+        )
     names = [g["gas"] for g in f.by_gas]
-    return passed(f"the balance is in CO2e over all {len(names)} gases of the inventory ({listing(names, 6)}), "
-                  f"IPCC {f.gwp_set} 100-year GWP",
-                  f"平衡以二氧化碳当量计，涵盖清单中全部 {len(names)} 种气体（{listing(names, 6)}），采用 IPCC {f.gwp_set} 100 年 GWP")  # fmt: skip
+    return passed(
+        f"the balance is in CO2e over all {len(names)} gases of the inventory ({listing(names, 6)}), "
+        f"IPCC {f.gwp_set} 100-year GWP",
+        f"平衡以二氧化碳当量计，涵盖清单中全部 {len(names)} 种气体（{listing(names, 6)}），采用 IPCC {f.gwp_set} 100 年 GWP",
+    )
 
 
 def footprint_organization(f: Facts, rule: Rule) -> Outcome:
@@ -85,17 +101,29 @@ def footprint_organization(f: Facts, rule: Rule) -> Outcome:
         en.append(f"excluded emissions are {share:.1%} of the total, more than {float(p['max_excluded_share']):.0%}")
         zh.append(f"排除的排放占总量 {share:.1%}，超过 {float(p['max_excluded_share']):.0%}")
     if "max_single_excluded_share" in p and total > 0:
-        big = [e.category for e in f.neutrality.exclusions if (e.estimate_t or 0) / total > float(p["max_single_excluded_share"])]
+        big = [
+            e.category
+            for e in f.neutrality.exclusions
+            if (e.estimate_t or 0) / total > float(p["max_single_excluded_share"])
+        ]
         if big:
-            en.append(f"excluded sources above {float(p['max_single_excluded_share']):.0%} of the total: {', '.join(big)}")
+            en.append(
+                f"excluded sources above {float(p['max_single_excluded_share']):.0%} of the total: {', '.join(big)}"
+            )
             zh.append(f"超过总量 {float(p['max_single_excluded_share']):.0%} 的排放源被排除：{'、'.join(big)}")
     if en:
-        return failed("; ".join(en), "；".join(zh), "quantify the categories, or exclude them in [neutrality.exclusions] "
-                      "with a reason and an estimate", "量化这些类别，或在 [neutrality.exclusions] 中说明排除理由并估算排放量")  # fmt: skip
+        return failed(
+            "; ".join(en),
+            "；".join(zh),
+            "quantify the categories, or exclude them in [neutrality.exclusions] with a reason and an estimate",
+            "量化这些类别，或在 [neutrality.exclusions] 中说明排除理由并估算排放量",
+        )
     ex_en = f"; excluded with reasons: {', '.join(sorted(excluded))} ({share:.1%} of the total)" if excluded else ""
     ex_zh = f"；有理由排除：{'、'.join(sorted(excluded))}（占总量 {share:.1%}）" if excluded else ""
-    return passed(f"ISO 14064-1 categories quantified: {', '.join(sorted(quantified))}{ex_en}",
-                  f"已量化的 ISO 14064-1 类别：{'、'.join(sorted(quantified))}{ex_zh}")
+    return passed(
+        f"ISO 14064-1 categories quantified: {', '.join(sorted(quantified))}{ex_en}",
+        f"已量化的 ISO 14064-1 类别：{'、'.join(sorted(quantified))}{ex_zh}",
+    )
 
 
 def footprint_product(f: Facts, rule: Rule) -> Outcome:
@@ -106,13 +134,19 @@ def footprint_product(f: Facts, rule: Rule) -> Outcome:
         return not_applicable("the subject is not a product", "评价对象不是产品")
     missing = [k for k in ("functional_unit", "system_boundary", "units_in_period") if getattr(n, k) is None]
     if missing:
-        return failed(f"product footprint lacks: {', '.join(missing)}", f"产品碳足迹缺少：{'、'.join(missing)}",
-                      "set them in [neutrality]", "在 [neutrality] 中填写")  # fmt: skip
+        return failed(
+            f"product footprint lacks: {', '.join(missing)}",
+            f"产品碳足迹缺少：{'、'.join(missing)}",
+            "set them in [neutrality]",
+            "在 [neutrality] 中填写",
+        )
     per_unit = f.footprint_t / n.units_in_period
-    return passed(f"{tonnes(f.footprint_t)} t CO2e for {n.units_in_period:,g} × {n.functional_unit} "
-                  f"({per_unit:.6g} t CO2e each), {n.system_boundary.replace('_', '-')}",
-                  f"{n.units_in_period:,g} 个功能单位（{n.functional_unit}）共 {tonnes(f.footprint_t)} 吨二氧化碳当量"
-                  f"（每单位 {per_unit:.6g} 吨），边界 {n.system_boundary.replace('_', '-')}")  # fmt: skip
+    return passed(
+        f"{tonnes(f.footprint_t)} t CO2e for {n.units_in_period:,g} × {n.functional_unit} "
+        f"({per_unit:.6g} t CO2e each), {n.system_boundary.replace('_', '-')}",
+        f"{n.units_in_period:,g} 个功能单位（{n.functional_unit}）共 {tonnes(f.footprint_t)} 吨二氧化碳当量"
+        f"（每单位 {per_unit:.6g} 吨），边界 {n.system_boundary.replace('_', '-')}",
+    )
 
 
 def removals_separate(f: Facts, rule: Rule) -> Outcome:
@@ -121,15 +155,20 @@ def removals_separate(f: Facts, rule: Rule) -> Outcome:
     negative = [f"{r.get('category')}" for r in f.by_category if (r.get("co2e_t") or 0) < 0]
     negative += [f"{g['gas']}" for g in f.by_gas if (g.get("co2e_t") or 0) < 0]
     if negative:
-        return failed(f"inventory lines below zero net removals into emissions: {listing(negative)}",
-                      f"清单中存在负值，清除量被并入排放：{listing(negative)}",
-                      "report removals in sinks.csv, not as negative emissions", "在 sinks.csv 中报告清除量，不以负排放计入")  # fmt: skip
+        return failed(
+            f"inventory lines below zero net removals into emissions: {listing(negative)}",
+            f"清单中存在负值，清除量被并入排放：{listing(negative)}",
+            "report removals in sinks.csv, not as negative emissions",
+            "在 sinks.csv 中报告清除量，不以负排放计入",
+        )
     removals = float(f.stands["net_t_co2"].clip(lower_bound=0).sum() or 0.0) if f.stands.height else 0.0
     biogenic = f.totals.get("biogenic_co2", 0.0)
-    return passed(f"emissions ({tonnes(f.footprint_t)} t), own removals ({tonnes(removals)} t) and biogenic CO2 "
-                  f"({tonnes(biogenic)} t, outside the totals) are reported separately; reductions are not netted",
-                  f"排放（{tonnes(f.footprint_t)} 吨）、自有清除（{tonnes(removals)} 吨）与生物质二氧化碳（{tonnes(biogenic)} 吨，"
-                  f"不计入总量）分别报告，减排量不与之相抵")  # fmt: skip
+    return passed(
+        f"emissions ({tonnes(f.footprint_t)} t), own removals ({tonnes(removals)} t) and biogenic CO2 "
+        f"({tonnes(biogenic)} t, outside the totals) are reported separately; reductions are not netted",
+        f"排放（{tonnes(f.footprint_t)} 吨）、自有清除（{tonnes(removals)} 吨）与生物质二氧化碳（{tonnes(biogenic)} 吨，"
+        f"不计入总量）分别报告，减排量不与之相抵",
+    )
 
 
 def base_year(f: Facts, rule: Rule) -> Outcome:
@@ -138,15 +177,24 @@ def base_year(f: Facts, rule: Rule) -> Outcome:
     if n.first_period and rule.params.get("not_needed_in_first_period"):
         return not_applicable("first claim period: no earlier period to compare", "首个声明期：无可比较的以往期间")
     if n.base_year is None:
-        return failed("no base year", "未设定基准年", "set base_year and base_year_emissions (or base_year_summary)",
-                      "设定 base_year 及 base_year_emissions（或 base_year_summary）")  # fmt: skip
+        return failed(
+            "no base year",
+            "未设定基准年",
+            "set base_year and base_year_emissions (or base_year_summary)",
+            "设定 base_year 及 base_year_emissions（或 base_year_summary）",
+        )
     b = f.evidence.base
     if b is None:
-        return failed(f"base year {n.base_year} has no footprint", f"基准年 {n.base_year} 没有碳足迹数据",
-                      "set base_year_emissions (t CO2e) or base_year_summary (a summary.json of the base year)",
-                      "填写 base_year_emissions（吨二氧化碳当量）或 base_year_summary（基准年的 summary.json）")  # fmt: skip
-    return passed(f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({b.source})",
-                  f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{b.source}）")
+        return failed(
+            f"base year {n.base_year} has no footprint",
+            f"基准年 {n.base_year} 没有碳足迹数据",
+            "set base_year_emissions (t CO2e) or base_year_summary (a summary.json of the base year)",
+            "填写 base_year_emissions（吨二氧化碳当量）或 base_year_summary（基准年的 summary.json）",
+        )
+    return passed(
+        f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({b.source})",
+        f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{b.source}）",
+    )
 
 
 def base_year_recalculation(f: Facts, rule: Rule) -> Outcome:
@@ -166,13 +214,20 @@ def base_year_recalculation(f: Facts, rule: Rule) -> Outcome:
         zh.append(f"基准年合并方法为 {b.boundary}，本期为 {f.organization.boundary}")
     share = n.structural_changes_t / b.emissions_t
     if share >= threshold and not n.base_year_recalculated:
-        en.append(f"structural changes of {tonnes(n.structural_changes_t)} t are {share:.1%} of the base year, "
-                  f"at or above the {threshold:.0%} significance threshold")
-        zh.append(f"结构变化 {tonnes(n.structural_changes_t)} 吨，占基准年 {share:.1%}，达到 {threshold:.0%} 的显著性阈值")
+        en.append(
+            f"structural changes of {tonnes(n.structural_changes_t)} t are {share:.1%} of the base year, "
+            f"at or above the {threshold:.0%} significance threshold"
+        )
+        zh.append(
+            f"结构变化 {tonnes(n.structural_changes_t)} 吨，占基准年 {share:.1%}，达到 {threshold:.0%} 的显著性阈值"
+        )
     if en:
-        return failed("the base year needs recalculation: " + "; ".join(en), "基准年需要重新计算：" + "；".join(zh),
-                      "recalculate the base-year footprint on this period's basis, then set base_year_recalculated = true",
-                      "按本期口径重新计算基准年碳足迹，然后设置 base_year_recalculated = true")  # fmt: skip
+        return failed(
+            "the base year needs recalculation: " + "; ".join(en),
+            "基准年需要重新计算：" + "；".join(zh),
+            "recalculate the base-year footprint on this period's basis, then set base_year_recalculated = true",
+            "按本期口径重新计算基准年碳足迹，然后设置 base_year_recalculated = true",
+        )
     gwp_en = f"same GWP set ({f.gwp_set})" if b.gwp_set else "GWP set of the base year not stated"
     gwp_zh = f"GWP 口径一致（{f.gwp_set}）" if b.gwp_set else "未说明基准年 GWP 口径"
     state_en = "recalculated" if n.base_year_recalculated else f"structural changes {share:.1%} < {threshold:.0%}"
@@ -187,19 +242,27 @@ def plan(f: Facts, rule: Rule) -> Outcome:
     need = list(p["require"])
     horizon = f.period.end.year + int(p.get("short_term_years", 10))
     labels = {
-        "document": ("the plan document", "计划文件"), "commitment_date": ("commitment_date", "承诺日期 commitment_date"),
+        "document": ("the plan document", "计划文件"),
+        "commitment_date": ("commitment_date", "承诺日期 commitment_date"),
         "reduction_targets": ("reduction_targets", "减排目标 reduction_targets"),
-        "short_and_long_term": (f"a short-term (by {horizon}) and a long-term target", f"短期（{horizon} 年前）和长期目标"),
-        "net_zero_year": ("net_zero_year", "净零年份 net_zero_year"), "offset_strategy": ("offset_strategy", "抵消策略 offset_strategy"),
+        "short_and_long_term": (
+            f"a short-term (by {horizon}) and a long-term target",
+            f"短期（{horizon} 年前）和长期目标",
+        ),
+        "net_zero_year": ("net_zero_year", "净零年份 net_zero_year"),
+        "offset_strategy": ("offset_strategy", "抵消策略 offset_strategy"),
         "plan_date": ("plan_date", "计划日期 plan_date"),
-    }  # fmt: skip
+    }
     years = [t.year for t in n.reduction_targets]
     present = {
-        "document": bool(f.evidence.documents.get("plan")), "commitment_date": n.commitment_date is not None,
-        "reduction_targets": bool(years), "net_zero_year": n.net_zero_year is not None,
+        "document": bool(f.evidence.documents.get("plan")),
+        "commitment_date": n.commitment_date is not None,
+        "reduction_targets": bool(years),
+        "net_zero_year": n.net_zero_year is not None,
         "short_and_long_term": any(y <= horizon for y in years) and any(y > horizon for y in years),
-        "offset_strategy": bool(n.offset_strategy), "plan_date": n.plan_date is not None,
-    }  # fmt: skip
+        "offset_strategy": bool(n.offset_strategy),
+        "plan_date": n.plan_date is not None,
+    }
     missing = [k for k in need if not present[k]]
     en = [labels[k][0] for k in missing]
     zh = [labels[k][1] for k in missing]
@@ -211,12 +274,18 @@ def plan(f: Facts, rule: Rule) -> Outcome:
         en.append(f"a review within {months} months (plan_date {n.plan_date})")
         zh.append(f"{months} 个月内的评审（plan_date {n.plan_date}）")
     if en:
-        return failed(f"the management plan lacks: {'; '.join(en)}", f"管理计划缺少：{'；'.join(zh)}",
-                      "complete the plan and its keys in [neutrality]", "完善管理计划及 [neutrality] 中的相应设置")  # fmt: skip
+        return failed(
+            f"the management plan lacks: {'; '.join(en)}",
+            f"管理计划缺少：{'；'.join(zh)}",
+            "complete the plan and its keys in [neutrality]",
+            "完善管理计划及 [neutrality] 中的相应设置",
+        )
     targets = ", ".join(f"-{t.reduction_percent:g} % by {t.year}" for t in n.reduction_targets)
     targets_zh = "，".join(f"{t.year} 年减排 {t.reduction_percent:g}%" for t in n.reduction_targets)
-    return passed(f"plan '{n.plan}' with targets {targets or '-'}; net zero {n.net_zero_year or '-'}",
-                  f"计划“{n.plan}”，目标：{targets_zh or '-'}；净零年份 {n.net_zero_year or '-'}")
+    return passed(
+        f"plan '{n.plan}' with targets {targets or '-'}; net zero {n.net_zero_year or '-'}",
+        f"计划“{n.plan}”，目标：{targets_zh or '-'}；净零年份 {n.net_zero_year or '-'}",
+    )
 
 
 def target_ambition(f: Facts, rule: Rule) -> Outcome:
@@ -233,11 +302,16 @@ def target_ambition(f: Facts, rule: Rule) -> Outcome:
     if weak:
         en = [f"-{t.reduction_percent:g} % by {t.year} (needs -{need:.1f} %)" for t, need in weak]
         zh = [f"{t.year} 年减排 {t.reduction_percent:g}%（应至少 {need:.1f}%）" for t, need in weak]
-        return failed(f"near-term targets below {rate:.1%}/yr from {n.base_year}: {'; '.join(en)}",
-                      f"近期目标低于自 {n.base_year} 年起每年 {rate:.1%} 的线性减排：{'；'.join(zh)}",
-                      "raise the near-term targets", "提高近期目标")  # fmt: skip
-    return passed(f"near-term targets meet {rate:.1%}/yr linear from {n.base_year}",
-                  f"近期目标达到自 {n.base_year} 年起每年 {rate:.1%} 的线性减排")
+        return failed(
+            f"near-term targets below {rate:.1%}/yr from {n.base_year}: {'; '.join(en)}",
+            f"近期目标低于自 {n.base_year} 年起每年 {rate:.1%} 的线性减排：{'；'.join(zh)}",
+            "raise the near-term targets",
+            "提高近期目标",
+        )
+    return passed(
+        f"near-term targets meet {rate:.1%}/yr linear from {n.base_year}",
+        f"近期目标达到自 {n.base_year} 年起每年 {rate:.1%} 的线性减排",
+    )
 
 
 def reductions(f: Facts, rule: Rule) -> Outcome:
@@ -246,30 +320,42 @@ def reductions(f: Facts, rule: Rule) -> Outcome:
     clause 8, the first period may rest on offsets alone)."""
     n, b = f.neutrality, f.evidence.base
     if n.first_period and rule.params.get("first_period_offset_only"):
-        return passed("first claim period: the declaration may rest on offsets; reductions are due from the next period",
-                      "首个声明期：可仅依靠抵消；自下一期起须实现减排")  # fmt: skip
+        return passed(
+            "first claim period: the declaration may rest on offsets; reductions are due from the next period",
+            "首个声明期：可仅依靠抵消；自下一期起须实现减排",
+        )
     if b is None:
-        return failed("no base-year footprint, so no reduction can be shown: neutrality would rest on offsets alone",
-                      "没有基准年碳足迹，无法证明减排：碳中和将完全依靠抵消",
-                      "give the base-year footprint", "提供基准年碳足迹")  # fmt: skip
+        return failed(
+            "no base-year footprint, so no reduction can be shown: neutrality would rest on offsets alone",
+            "没有基准年碳足迹，无法证明减排：碳中和将完全依靠抵消",
+            "give the base-year footprint",
+            "提供基准年碳足迹",
+        )
     cut = b.emissions_t - f.footprint_t
     if cut > 0:
-        return passed(f"emissions {tonnes(f.footprint_t)} t are {tonnes(cut)} t ({cut / b.emissions_t:.1%}) below base year "
-                      f"{b.year} ({tonnes(b.emissions_t)} t)",
-                      f"排放 {tonnes(f.footprint_t)} 吨，较基准年 {b.year}（{tonnes(b.emissions_t)} 吨）减少 {tonnes(cut)} 吨"
-                      f"（{cut / b.emissions_t:.1%}）")  # fmt: skip
+        return passed(
+            f"emissions {tonnes(f.footprint_t)} t are {tonnes(cut)} t ({cut / b.emissions_t:.1%}) below base year "
+            f"{b.year} ({tonnes(b.emissions_t)} t)",
+            f"排放 {tonnes(f.footprint_t)} 吨，较基准年 {b.year}（{tonnes(b.emissions_t)} 吨）减少 {tonnes(cut)} 吨"
+            f"（{cut / b.emissions_t:.1%}）",
+        )
     if rule.params.get("allow_intensity") and n.output and n.base_year_output:
         now, then = f.footprint_t / n.output, b.emissions_t / n.base_year_output
         unit = n.output_unit or "unit"
         if now < then:
-            return passed(f"absolute emissions rose by {tonnes(-cut)} t, but the intensity fell from {then:.4g} to "
-                          f"{now:.4g} t CO2e/{unit} ({(then - now) / then:.1%}); absolute reductions are preferred",
-                          f"绝对排放增加 {tonnes(-cut)} 吨，但强度由 {then:.4g} 降至 {now:.4g} 吨二氧化碳当量/{unit}"
-                          f"（{(then - now) / then:.1%}）；标准优先要求绝对减排")  # fmt: skip
-    return failed(f"emissions {tonnes(f.footprint_t)} t are not below base year {b.year} ({tonnes(b.emissions_t)} t): "
-                  "neutrality would rest on offsets alone",
-                  f"排放 {tonnes(f.footprint_t)} 吨未低于基准年 {b.year}（{tonnes(b.emissions_t)} 吨）：碳中和将完全依靠抵消",
-                  "reduce emissions within the boundary before offsetting", "先在边界内减排，再进行抵消")  # fmt: skip
+            return passed(
+                f"absolute emissions rose by {tonnes(-cut)} t, but the intensity fell from {then:.4g} to "
+                f"{now:.4g} t CO2e/{unit} ({(then - now) / then:.1%}); absolute reductions are preferred",
+                f"绝对排放增加 {tonnes(-cut)} 吨，但强度由 {then:.4g} 降至 {now:.4g} 吨二氧化碳当量/{unit}"
+                f"（{(then - now) / then:.1%}）；标准优先要求绝对减排",
+            )
+    return failed(
+        f"emissions {tonnes(f.footprint_t)} t are not below base year {b.year} ({tonnes(b.emissions_t)} t): "
+        "neutrality would rest on offsets alone",
+        f"排放 {tonnes(f.footprint_t)} 吨未低于基准年 {b.year}（{tonnes(b.emissions_t)} 吨）：碳中和将完全依靠抵消",
+        "reduce emissions within the boundary before offsetting",
+        "先在边界内减排，再进行抵消",
+    )
 
 
 def instruments_not_reductions(f: Facts, rule: Rule) -> Outcome:
@@ -278,18 +364,25 @@ def instruments_not_reductions(f: Facts, rule: Rule) -> Outcome:
     b = f.evidence.base
     applied = sorted(f.applied_instruments)
     if f.neutrality.scope2_basis == "location" or not applied or b is None:
-        return not_applicable("no applied Scope 2 instrument, no base year, or location-based balance",
-                              "无已采用的范围二合同工具、无基准年，或平衡采用基于位置的排放")  # fmt: skip
+        return not_applicable(
+            "no applied Scope 2 instrument, no base year, or location-based balance",
+            "无已采用的范围二合同工具、无基准年，或平衡采用基于位置的排放",
+        )
     market, location = b.emissions_t - f.footprint_t, b.emissions_t - f.footprint_location_t
     if market > 0 >= location:
-        return failed(f"the reduction of {tonnes(market)} t exists only on the market basis: location-based emissions are "
-                      f"{tonnes(-location)} t above the base year; certificates ({listing(applied)}) are not reductions",
-                      f"{tonnes(market)} 吨的减排仅在基于市场的口径下成立：基于位置的排放比基准年高 {tonnes(-location)} 吨；"
-                      f"绿证等合同工具（{listing(applied)}）不属于减排",
-                      "reduce emissions on site, not only through certificates", "通过实际减排而不仅是购买证书")  # fmt: skip
-    return passed(f"certificates ({listing(applied)}) stay in market-based Scope 2; location-based change against the base "
-                  f"year: {tonnes(-location)} t",
-                  f"合同工具（{listing(applied)}）仅计入基于市场的范围二；基于位置的排放较基准年变化 {tonnes(-location)} 吨")  # fmt: skip
+        return failed(
+            f"the reduction of {tonnes(market)} t exists only on the market basis: location-based emissions are "
+            f"{tonnes(-location)} t above the base year; certificates ({listing(applied)}) are not reductions",
+            f"{tonnes(market)} 吨的减排仅在基于市场的口径下成立：基于位置的排放比基准年高 {tonnes(-location)} 吨；"
+            f"绿证等合同工具（{listing(applied)}）不属于减排",
+            "reduce emissions on site, not only through certificates",
+            "通过实际减排而不仅是购买证书",
+        )
+    return passed(
+        f"certificates ({listing(applied)}) stay in market-based Scope 2; location-based change against the base "
+        f"year: {tonnes(-location)} t",
+        f"合同工具（{listing(applied)}）仅计入基于市场的范围二；基于位置的排放较基准年变化 {tonnes(-location)} 吨",
+    )
 
 
 def removals_traceable(f: Facts, rule: Rule) -> Outcome:
@@ -301,17 +394,23 @@ def removals_traceable(f: Facts, rule: Rule) -> Outcome:
     own = pl.any_horizontal([~pl.col(f"{p}_default") for p in PARAMETERS])
     lacking = s.filter(own & pl.col("evidence").is_null())["id"].to_list()
     if lacking:
-        return failed(f"stands with their own parameter values but no evidence: {listing(lacking)}",
-                      f"采用自有参数但未提供依据的林分：{listing(lacking)}",
-                      "name the measurement or source of each own value in the evidence column",
-                      "在 evidence 列注明自有参数的测定或来源")  # fmt: skip
-    defaults = int(s.select(pl.sum_horizontal([pl.col(f"{p}_default").cast(pl.Int32) for p in PARAMETERS]).sum()).item())
+        return failed(
+            f"stands with their own parameter values but no evidence: {listing(lacking)}",
+            f"采用自有参数但未提供依据的林分：{listing(lacking)}",
+            "name the measurement or source of each own value in the evidence column",
+            "在 evidence 列注明自有参数的测定或来源",
+        )
+    defaults = int(
+        s.select(pl.sum_horizontal([pl.col(f"{p}_default").cast(pl.Int32) for p in PARAMETERS]).sum()).item()
+    )
     own_values = s.height * len(PARAMETERS) - defaults
     gain, loss = float(s["gain_t_co2"].sum()), float(s["loss_t_co2"].sum())
-    return passed(f"{s.height} stand(s), growth {tonnes(gain)} t CO2 and harvest loss {tonnes(loss)} t CO2; every parameter "
-                  f"traced: {defaults} Tier 1 defaults of the bundled table, {own_values} stands' own values with evidence",
-                  f"{s.height} 个林分，生长 {tonnes(gain)} 吨、采伐损失 {tonnes(loss)} 吨二氧化碳；参数均可追溯："
-                  f"{defaults} 个取自内置表的 Tier 1 缺省值，{own_values} 个附依据的自有值")  # fmt: skip
+    return passed(
+        f"{s.height} stand(s), growth {tonnes(gain)} t CO2 and harvest loss {tonnes(loss)} t CO2; every parameter "
+        f"traced: {defaults} Tier 1 defaults of the bundled table, {own_values} stands' own values with evidence",
+        f"{s.height} 个林分，生长 {tonnes(gain)} 吨、采伐损失 {tonnes(loss)} 吨二氧化碳；参数均可追溯："
+        f"{defaults} 个取自内置表的 Tier 1 缺省值，{own_values} 个附依据的自有值",
+    )
 
 
 def sinks_not_credited(f: Facts, rule: Rule) -> Outcome:
@@ -323,10 +422,13 @@ def sinks_not_credited(f: Facts, rule: Rule) -> Outcome:
     issued = s.filter(pl.col("issued_as").is_not_null())
     if issued.height:
         items = [f"{i} ({p})" for i, p in issued.select("id", "issued_as").iter_rows()]
-        return failed(f"stands already issued as credits, left out of the removals: {listing(items)}",
-                      f"已签发为碳信用的林分，不计入清除量：{listing(items)}",
-                      "count such removals once: as credits (credits.csv) or as own removals",
-                      "此类清除只能计一次：作为碳信用或作为自有清除", tuple(issued["id"]))  # fmt: skip
+        return failed(
+            f"stands already issued as credits, left out of the removals: {listing(items)}",
+            f"已签发为碳信用的林分，不计入清除量：{listing(items)}",
+            "count such removals once: as credits (credits.csv) or as own removals",
+            "此类清除只能计一次：作为碳信用或作为自有清除",
+            tuple(issued["id"]),
+        )
     return passed("no stand has credits issued for its removals", "没有林分的清除量已签发为碳信用")
 
 
@@ -336,19 +438,31 @@ def balance(f: Facts, rule: Rule) -> Outcome:
     b = f.balance
     tolerance = float(rule.params.get("tolerance_t", 0.001))
     if b.residual_t <= tolerance:
-        return passed(f"own removals ({tonnes(b.removals_t)} t) cover the emissions ({tonnes(b.emissions_t)} t)",
-                      f"自有清除（{tonnes(b.removals_t)} 吨）已覆盖排放（{tonnes(b.emissions_t)} 吨）")  # fmt: skip
+        return passed(
+            f"own removals ({tonnes(b.removals_t)} t) cover the emissions ({tonnes(b.emissions_t)} t)",
+            f"自有清除（{tonnes(b.removals_t)} 吨）已覆盖排放（{tonnes(b.emissions_t)} 吨）",
+        )
     if b.net_t <= tolerance:
-        surplus_en = f"; {tonnes(b.credits_surplus_t)} t retired beyond the need cannot be carried to another period" if b.credits_surplus_t > tolerance else ""
-        surplus_zh = f"；多注销的 {tonnes(b.credits_surplus_t)} 吨不得结转至其他期间" if b.credits_surplus_t > tolerance else ""
-        return passed(f"residual emissions {tonnes(b.residual_t)} t are offset by {tonnes(b.credits_applied_t)} t of "
-                      f"eligible retired credits{surplus_en}",
-                      f"剩余排放 {tonnes(b.residual_t)} 吨已由 {tonnes(b.credits_applied_t)} 吨合格注销碳信用抵消{surplus_zh}")  # fmt: skip
-    return failed(f"residual emissions {tonnes(b.residual_t)} t, eligible credits {tonnes(b.credits_applied_t)} t: "
-                  f"{tonnes(b.net_t)} t not offset",
-                  f"剩余排放 {tonnes(b.residual_t)} 吨，合格碳信用 {tonnes(b.credits_applied_t)} 吨：尚有 {tonnes(b.net_t)} 吨未抵消",
-                  f"retire {tonnes(b.net_t)} t more of eligible credits, or reduce emissions / enhance removals by as much",
-                  f"再注销 {tonnes(b.net_t)} 吨合格碳信用，或以同等数量减排、增加清除")  # fmt: skip
+        surplus_en = (
+            f"; {tonnes(b.credits_surplus_t)} t retired beyond the need cannot be carried to another period"
+            if b.credits_surplus_t > tolerance
+            else ""
+        )
+        surplus_zh = (
+            f"；多注销的 {tonnes(b.credits_surplus_t)} 吨不得结转至其他期间" if b.credits_surplus_t > tolerance else ""
+        )
+        return passed(
+            f"residual emissions {tonnes(b.residual_t)} t are offset by {tonnes(b.credits_applied_t)} t of "
+            f"eligible retired credits{surplus_en}",
+            f"剩余排放 {tonnes(b.residual_t)} 吨已由 {tonnes(b.credits_applied_t)} 吨合格注销碳信用抵消{surplus_zh}",
+        )
+    return failed(
+        f"residual emissions {tonnes(b.residual_t)} t, eligible credits {tonnes(b.credits_applied_t)} t: "
+        f"{tonnes(b.net_t)} t not offset",
+        f"剩余排放 {tonnes(b.residual_t)} 吨，合格碳信用 {tonnes(b.credits_applied_t)} 吨：尚有 {tonnes(b.net_t)} 吨未抵消",
+        f"retire {tonnes(b.net_t)} t more of eligible credits, or reduce emissions / enhance removals by as much",
+        f"再注销 {tonnes(b.net_t)} 吨合格碳信用，或以同等数量减排、增加清除",
+    )
 
 
 def claim(f: Facts, rule: Rule) -> Outcome:
@@ -370,10 +484,16 @@ def claim(f: Facts, rule: Rule) -> Outcome:
         en.append(f"claim_date {day} is before the last retirement it rests on ({last})")
         zh.append(f"声明日期 {day} 早于所依据的最后一次注销（{last}）")
     if en:
-        return failed("the claim is incomplete: " + "; ".join(en), "声明不完整：" + "；".join(zh),
-                      "complete the claim keys in [neutrality]", "完善 [neutrality] 中的声明信息")  # fmt: skip
-    return passed(f"claim dated {day}, after the period and after the last retirement; boundary stated",
-                  f"声明日期 {day}，晚于声明期及最后一次注销；已说明边界")
+        return failed(
+            "the claim is incomplete: " + "; ".join(en),
+            "声明不完整：" + "；".join(zh),
+            "complete the claim keys in [neutrality]",
+            "完善 [neutrality] 中的声明信息",
+        )
+    return passed(
+        f"claim dated {day}, after the period and after the last retirement; boundary stated",
+        f"声明日期 {day}，晚于声明期及最后一次注销；已说明边界",
+    )
 
 
 def verification(f: Facts, rule: Rule) -> Outcome:
@@ -389,8 +509,12 @@ def verification(f: Facts, rule: Rule) -> Outcome:
         en.append(f"no qualifying explanatory statement ({what})")
         zh.append(f"缺少合格解释性声明 QES（{what}）")
     if en:
-        return failed("; ".join(en), "；".join(zh), "state how the claim is substantiated (and give the QES)",
-                      "说明声明的证实方式（并提供 QES）")  # fmt: skip
+        return failed(
+            "; ".join(en),
+            "；".join(zh),
+            "state how the claim is substantiated (and give the QES)",
+            "说明声明的证实方式（并提供 QES）",
+        )
     kind = VERIFICATION[n.verification_type]
     if n.verification_type == "self_declared":
         kind = (f"{kind[0]} (the weakest substantiation)", f"{kind[1]}（证实力度最弱）")
@@ -400,10 +524,21 @@ def verification(f: Facts, rule: Rule) -> Outcome:
 
 
 KINDS = {
-    "subject": subject, "gases": gases, "footprint_organization": footprint_organization,
-    "footprint_product": footprint_product, "removals_separate": removals_separate, "base_year": base_year,
-    "base_year_recalculation": base_year_recalculation, "plan": plan, "target_ambition": target_ambition,
-    "reductions": reductions, "instruments_not_reductions": instruments_not_reductions,
-    "removals_traceable": removals_traceable, "sinks_not_credited": sinks_not_credited, "balance": balance,
-    "claim": claim, "verification": verification, **credit_checks.KINDS,
-}  # fmt: skip
+    "subject": subject,
+    "gases": gases,
+    "footprint_organization": footprint_organization,
+    "footprint_product": footprint_product,
+    "removals_separate": removals_separate,
+    "base_year": base_year,
+    "base_year_recalculation": base_year_recalculation,
+    "plan": plan,
+    "target_ambition": target_ambition,
+    "reductions": reductions,
+    "instruments_not_reductions": instruments_not_reductions,
+    "removals_traceable": removals_traceable,
+    "sinks_not_credited": sinks_not_credited,
+    "balance": balance,
+    "claim": claim,
+    "verification": verification,
+    **credit_checks.KINDS,
+}

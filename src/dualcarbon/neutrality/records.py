@@ -28,20 +28,45 @@ CREDIT_STATUS = RETIRED_STATUS | EX_ANTE_STATUS | {"issued", "active", "held", "
 #: Every row of credits.csv, typed: carbon credits (``kind`` = credit) and Scope 2 instruments
 #: (``kind`` = instrument; ``quantity_t`` null, ``mwh`` set).
 CREDIT_SCHEMA = {
-    "_row": pl.Int64, "id": pl.String, "kind": pl.String, "type": pl.String, "quantity_t": pl.Float64,
-    "mwh": pl.Float64, "facility": pl.String, "region": pl.String, "vintage": pl.Int32, "registry": pl.String,
-    "serial_start": pl.String, "serial_end": pl.String, "project_type": pl.String, "project_id": pl.String,
-    "project_url": pl.String, "removal": pl.Boolean, "retired_on": pl.Date, "beneficiary": pl.String,
-    "status": pl.String, "permanence_evidence": pl.String,
-}  # fmt: skip
+    "_row": pl.Int64,
+    "id": pl.String,
+    "kind": pl.String,
+    "type": pl.String,
+    "quantity_t": pl.Float64,
+    "mwh": pl.Float64,
+    "facility": pl.String,
+    "region": pl.String,
+    "vintage": pl.Int32,
+    "registry": pl.String,
+    "serial_start": pl.String,
+    "serial_end": pl.String,
+    "project_type": pl.String,
+    "project_id": pl.String,
+    "project_url": pl.String,
+    "removal": pl.Boolean,
+    "retired_on": pl.Date,
+    "beneficiary": pl.String,
+    "status": pl.String,
+    "permanence_evidence": pl.String,
+}
 
 #: Forest stands of sinks.csv, typed (areas in ha); parameter columns null where not given.
 STAND_SCHEMA = {
-    "_row": pl.Int64, "id": pl.String, "type": pl.String, "area_ha": pl.Float64, "species_group": pl.String,
-    "planting_year": pl.Int32, "volume_growth_m3_per_ha_yr": pl.Float64, "wood_density_t_per_m3": pl.Float64,
-    "bef": pl.Float64, "root_shoot": pl.Float64, "carbon_fraction": pl.Float64, "harvest_m3": pl.Float64,
-    "issued_as": pl.String, "evidence": pl.String,
-}  # fmt: skip
+    "_row": pl.Int64,
+    "id": pl.String,
+    "type": pl.String,
+    "area_ha": pl.Float64,
+    "species_group": pl.String,
+    "planting_year": pl.Int32,
+    "volume_growth_m3_per_ha_yr": pl.Float64,
+    "wood_density_t_per_m3": pl.Float64,
+    "bef": pl.Float64,
+    "root_shoot": pl.Float64,
+    "carbon_fraction": pl.Float64,
+    "harvest_m3": pl.Float64,
+    "issued_as": pl.String,
+    "evidence": pl.String,
+}
 
 
 def empty(schema: dict) -> pl.DataFrame:
@@ -65,9 +90,18 @@ class Evidence:
 
     base: BaseYear | None = None
     documents: Mapping[str, bool] = field(default_factory=dict)  # "plan" / "qes" → file present
-    previous_credits: pl.DataFrame = field(default_factory=lambda: empty(
-        {"id": pl.String, "_row": pl.Int64, "registry": pl.String, "serial_start": pl.String,
-         "serial_end": pl.String, "claim": pl.String}))  # fmt: skip
+    previous_credits: pl.DataFrame = field(
+        default_factory=lambda: empty(
+            {
+                "id": pl.String,
+                "_row": pl.Int64,
+                "registry": pl.String,
+                "serial_start": pl.String,
+                "serial_end": pl.String,
+                "claim": pl.String,
+            }
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -93,14 +127,22 @@ class Balance:
 
     def as_dict(self) -> dict:
         return {
-            "emissions": self.emissions_t, "reductions": self.reductions_t, "removals": self.removals_t,
-            "credits": self.credits_applied_t, "net": self.net_t, "footprint": self.footprint_t,
-            "sink_losses": self.sink_losses_t, "base_year": self.base_year,
-            "base_year_emissions": self.base_year_emissions_t, "residual": self.residual_t,
-            "credits_eligible": self.credits_eligible_t, "credits_surplus": self.credits_surplus_t,
-            "credits_excluded": self.credits_excluded_t, "credits_removal": self.credits_removal_t,
+            "emissions": self.emissions_t,
+            "reductions": self.reductions_t,
+            "removals": self.removals_t,
+            "credits": self.credits_applied_t,
+            "net": self.net_t,
+            "footprint": self.footprint_t,
+            "sink_losses": self.sink_losses_t,
+            "base_year": self.base_year,
+            "base_year_emissions": self.base_year_emissions_t,
+            "residual": self.residual_t,
+            "credits_eligible": self.credits_eligible_t,
+            "credits_surplus": self.credits_surplus_t,
+            "credits_excluded": self.credits_excluded_t,
+            "credits_removal": self.credits_removal_t,
             "scope2_basis": self.scope2_basis,
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True)
@@ -174,5 +216,13 @@ class Check:
 
     def as_dict(self) -> dict:
         o = self.outcome
-        return {"id": self.id, "clause": self.clause, "clause_zh": self.clause_zh, "clause_status": self.clause_status,
-                "severity": self.severity, "status": o.status, "reason_zh": o.reason_zh, "reason_en": o.reason_en}  # fmt: skip
+        return {
+            "id": self.id,
+            "clause": self.clause,
+            "clause_zh": self.clause_zh,
+            "clause_status": self.clause_status,
+            "severity": self.severity,
+            "status": o.status,
+            "reason_zh": o.reason_zh,
+            "reason_en": o.reason_en,
+        }

@@ -44,12 +44,28 @@ class RuleSetError(ValueError):
 def _parse(data: dict, file: str) -> RuleSet:
     try:
         checks = tuple(
-            Rule(c["id"], c["kind"], c["clause"], c["clause_status"], c["severity"], MappingProxyType(dict(c.get("params", {}))),
-                 c.get("clause_zh", c["clause"]))
+            Rule(
+                c["id"],
+                c["kind"],
+                c["clause"],
+                c["clause_status"],
+                c["severity"],
+                MappingProxyType(dict(c.get("params", {}))),
+                c.get("clause_zh", c["clause"]),
+            )
             for c in data["checks"]
-        )  # fmt: skip
-        rule_set = RuleSet(data["id"], data["name_en"], data["name_zh"], data["claim_en"], data["claim_zh"],
-                           data["claim_status"], data.get("note_en", ""), data.get("note_zh", ""), checks)  # fmt: skip
+        )
+        rule_set = RuleSet(
+            data["id"],
+            data["name_en"],
+            data["name_zh"],
+            data["claim_en"],
+            data["claim_zh"],
+            data["claim_status"],
+            data.get("note_en", ""),
+            data.get("note_zh", ""),
+            checks,
+        )
     except KeyError as exc:
         raise RuleSetError(f"{file}: missing key {exc}") from exc
     for rule in checks:

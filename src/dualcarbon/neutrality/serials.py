@@ -36,12 +36,18 @@ def overlaps(rows: pl.DataFrame, against: pl.DataFrame | None = None) -> pl.Data
     """
     cols = ["id", "_row", "registry", "serial_start", "serial_end"]
     a = parsed(rows.select(cols)).filter(pl.col("_s0").is_not_null() & pl.col("_s1").is_not_null())
-    b = a if against is None else parsed(against.select(cols)).filter(pl.col("_s0").is_not_null() & pl.col("_s1").is_not_null())
+    b = (
+        a
+        if against is None
+        else parsed(against.select(cols)).filter(pl.col("_s0").is_not_null() & pl.col("_s1").is_not_null())
+    )
     if a.is_empty() or b.is_empty():
         return pl.DataFrame(schema={"id": pl.String, "_row": pl.Int64, "id_b": pl.String, "_row_b": pl.Int64})
-    pairs = a.with_columns(pl.col("registry").fill_null("")).join(
-        b.with_columns(pl.col("registry").fill_null("")), on=["registry", "_prefix"], suffix="_b"
-    ).filter((pl.col("_s0") <= pl.col("_s1_b")) & (pl.col("_s0_b") <= pl.col("_s1")))
+    pairs = (
+        a.with_columns(pl.col("registry").fill_null(""))
+        .join(b.with_columns(pl.col("registry").fill_null("")), on=["registry", "_prefix"], suffix="_b")
+        .filter((pl.col("_s0") <= pl.col("_s1_b")) & (pl.col("_s0_b") <= pl.col("_s1")))
+    )
     if against is None:
         pairs = pairs.filter(pl.col("_row") < pl.col("_row_b"))
     return pairs.select("id", "_row", "id_b", "_row_b", "serial_start", "serial_start_b").sort("_row", "_row_b")

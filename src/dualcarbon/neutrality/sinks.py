@@ -25,8 +25,10 @@ import polars as pl
 PARAMETERS = ("volume_growth_m3_per_ha_yr", "wood_density_t_per_m3", "bef", "root_shoot", "carbon_fraction")
 CO2_PER_C = 44 / 12
 TYPES = ("afforestation", "forest_management")
-FORMULA = ("ΔC = A × I_V × D × BEF × (1 + R) × CF × 44/12 × years; loss = H × D × BEF × (1 + R) × CF × 44/12 "
-           "(CCER-14-001-V01 biomass expansion factor method, Tier 1; IPCC 2006 Vol. 4 Eq. 2.9-2.10, 2.12)")  # fmt: skip
+FORMULA = (
+    "ΔC = A × I_V × D × BEF × (1 + R) × CF × 44/12 × years; loss = H × D × BEF × (1 + R) × CF × 44/12 "
+    "(CCER-14-001-V01 biomass expansion factor method, Tier 1; IPCC 2006 Vol. 4 Eq. 2.9-2.10, 2.12)"
+)
 
 
 @cache
@@ -56,10 +58,13 @@ def resolve(stands: pl.DataFrame, table: pl.DataFrame | None = None) -> pl.DataF
     """
     table = parameter_table() if table is None else table
     cited = table.select(
-        "species_group", "parameter", "value",
-        pl.concat_str(["source", "table", pl.col("year").cast(pl.String), "reference_id"], separator=", ",
-                      ignore_nulls=True).alias("cited"),
-    )  # fmt: skip
+        "species_group",
+        "parameter",
+        "value",
+        pl.concat_str(
+            ["source", "table", pl.col("year").cast(pl.String), "reference_id"], separator=", ", ignore_nulls=True
+        ).alias("cited"),
+    )
     out = stands
     for p in PARAMETERS:
         default = cited.filter(pl.col("parameter") == p).select(
@@ -69,10 +74,12 @@ def resolve(stands: pl.DataFrame, table: pl.DataFrame | None = None) -> pl.DataF
         own = pl.col(p).is_not_null()
         out = out.with_columns(
             pl.coalesce(pl.col(p), pl.col(f"_{p}_default")).alias(p),
-            pl.when(own).then(pl.concat_str([pl.lit("stand's own value: "), pl.col("evidence").fill_null("(no evidence given)")]))
-            .otherwise(pl.col(f"_{p}_cited")).alias(f"{p}_source"),
+            pl.when(own)
+            .then(pl.concat_str([pl.lit("stand's own value: "), pl.col("evidence").fill_null("(no evidence given)")]))
+            .otherwise(pl.col(f"_{p}_cited"))
+            .alias(f"{p}_source"),
             (~own & pl.col(f"_{p}_default").is_not_null()).alias(f"{p}_default"),
-        ).drop(f"_{p}_default", f"_{p}_cited")  # fmt: skip
+        ).drop(f"_{p}_default", f"_{p}_cited")
     return out
 
 
@@ -97,26 +104,46 @@ def estimate(resolved: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFra
     the part of each year the period covers. Adds ``years``, ``annual_t_co2``, ``gain_t_co2``,
     ``loss_t_co2``, ``net_t_co2``, ``formula`` and ``parameters``.
     """
-    per_m3 = (pl.col("wood_density_t_per_m3") * pl.col("bef") * (1 + pl.col("root_shoot"))
-              * pl.col("carbon_fraction") * CO2_PER_C)  # fmt: skip  t CO2 per m3 of stem volume
+    per_m3 = (
+        pl.col("wood_density_t_per_m3")
+        * pl.col("bef")
+        * (1 + pl.col("root_shoot"))
+        * pl.col("carbon_fraction")
+        * CO2_PER_C
+    )  # t CO2 per m3 of stem volume
     years = (
-        resolved.select("id", "planting_year").join(year_weights(start, end), how="cross")
+        resolved.select("id", "planting_year")
+        .join(year_weights(start, end), how="cross")
         .filter(pl.col("year") > pl.col("planting_year"))
-        .group_by("id").agg(pl.col("weight").sum().alias("years"))
-    )  # fmt: skip
+        .group_by("id")
+        .agg(pl.col("weight").sum().alias("years"))
+    )
     out = resolved.join(years, on="id", how="left").with_columns(pl.col("years").fill_null(0.0))
     out = out.with_columns(
         (pl.col("area_ha") * pl.col("volume_growth_m3_per_ha_yr") * per_m3).alias("annual_t_co2"),
         (pl.col("harvest_m3").fill_null(0.0) * per_m3).alias("loss_t_co2"),
     ).with_columns((pl.col("annual_t_co2") * pl.col("years")).alias("gain_t_co2"))
     trace = pl.concat_str(
-        [pl.lit("A="), pl.col("area_ha").round(4).cast(pl.String), pl.lit(" ha; I_V="),
-         pl.col("volume_growth_m3_per_ha_yr").cast(pl.String), pl.lit(" m3/ha/yr; D="),
-         pl.col("wood_density_t_per_m3").cast(pl.String), pl.lit(" t/m3; BEF="), pl.col("bef").cast(pl.String),
-         pl.lit("; R="), pl.col("root_shoot").cast(pl.String), pl.lit("; CF="), pl.col("carbon_fraction").cast(pl.String),
-         pl.lit("; years="), pl.col("years").round(6).cast(pl.String), pl.lit("; H="),
-         pl.col("harvest_m3").fill_null(0.0).cast(pl.String), pl.lit(" m3")]
-    )  # fmt: skip
+        [
+            pl.lit("A="),
+            pl.col("area_ha").round(4).cast(pl.String),
+            pl.lit(" ha; I_V="),
+            pl.col("volume_growth_m3_per_ha_yr").cast(pl.String),
+            pl.lit(" m3/ha/yr; D="),
+            pl.col("wood_density_t_per_m3").cast(pl.String),
+            pl.lit(" t/m3; BEF="),
+            pl.col("bef").cast(pl.String),
+            pl.lit("; R="),
+            pl.col("root_shoot").cast(pl.String),
+            pl.lit("; CF="),
+            pl.col("carbon_fraction").cast(pl.String),
+            pl.lit("; years="),
+            pl.col("years").round(6).cast(pl.String),
+            pl.lit("; H="),
+            pl.col("harvest_m3").fill_null(0.0).cast(pl.String),
+            pl.lit(" m3"),
+        ]
+    )
     return out.with_columns(
         (pl.col("gain_t_co2") - pl.col("loss_t_co2")).alias("net_t_co2"),
         pl.lit(FORMULA).alias("formula"),
@@ -130,5 +157,7 @@ def annual_removals(resolved: pl.DataFrame, years: list[int]) -> dict[int, float
     held constant (Tier 1 assumes a constant stock growth; no future harvest is assumed)."""
     if resolved is None or resolved.height == 0:
         return {y: 0.0 for y in years}
-    growth = estimate(resolved, dt.date(years[0], 1, 1), dt.date(years[0], 12, 31)).select("planting_year", "annual_t_co2")
+    growth = estimate(resolved, dt.date(years[0], 1, 1), dt.date(years[0], 12, 31)).select(
+        "planting_year", "annual_t_co2"
+    )
     return {y: float(growth.filter(pl.col("planting_year") < y)["annual_t_co2"].sum()) for y in years}

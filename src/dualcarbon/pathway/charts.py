@@ -18,24 +18,63 @@ def trajectory_figure(table: pl.DataFrame, t: Callable[..., str]) -> go.Figure:
     years = table["year"].to_list()
     hover = f"%{{x}}: %{{y:,.0f}} {unit}<extra>%{{fullData.name}}</extra>"
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=years, y=table["bau_t"].to_list(), name=t("pathway.series.bau"), mode="lines",
-                             line={"dash": "dash", "color": "#7b8794"}, hovertemplate=hover))  # fmt: skip
-    fig.add_trace(go.Scatter(x=years, y=table["emissions_t"].to_list(), name=t("pathway.series.emissions"),
-                             mode="lines", line={"color": "#17694b"}, hovertemplate=hover))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=table["bau_t"].to_list(),
+            name=t("pathway.series.bau"),
+            mode="lines",
+            line={"dash": "dash", "color": "#7b8794"},
+            hovertemplate=hover,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=table["emissions_t"].to_list(),
+            name=t("pathway.series.emissions"),
+            mode="lines",
+            line={"color": "#17694b"},
+            hovertemplate=hover,
+        )
+    )
     if (table["removals_t"].abs().sum() + table["offsets_t"].abs().sum()) > 0:
-        fig.add_trace(go.Scatter(x=years, y=table["net_t"].to_list(), name=t("pathway.series.net"), mode="lines",
-                                 line={"color": "#2563eb"}, hovertemplate=hover))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=table["net_t"].to_list(),
+                name=t("pathway.series.net"),
+                mode="lines",
+                line={"color": "#2563eb"},
+                hovertemplate=hover,
+            )
+        )
     target = table.filter(pl.col("target_t").is_not_null())
     if target.height:
-        fig.add_trace(go.Scatter(x=target["year"].to_list(), y=target["target_t"].to_list(), name=t("pathway.series.target"),
-                                 mode="lines+markers", line={"color": "#b42318", "shape": "hv"},
-                                 marker={"symbol": "line-ew-open", "size": 10}, hovertemplate=hover))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=target["year"].to_list(),
+                y=target["target_t"].to_list(),
+                name=t("pathway.series.target"),
+                mode="lines+markers",
+                line={"color": "#b42318", "shape": "hv"},
+                marker={"symbol": "line-ew-open", "size": 10},
+                hovertemplate=hover,
+            )
+        )
     short = table.filter(pl.col("shortfall_t") > 0)
     if short.height:
-        fig.add_trace(go.Scatter(x=short["year"].to_list(), y=short["net_t"].to_list(), name=t("pathway.series.shortfall"),
-                                 mode="markers", marker={"color": "#b42318", "symbol": "x", "size": 9},
-                                 customdata=short["shortfall_t"].to_list(),
-                                 hovertemplate=f"%{{x}}: %{{customdata:,.0f}} {unit}<extra>%{{fullData.name}}</extra>"))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=short["year"].to_list(),
+                y=short["net_t"].to_list(),
+                name=t("pathway.series.shortfall"),
+                mode="markers",
+                marker={"color": "#b42318", "symbol": "x", "size": 9},
+                customdata=short["shortfall_t"].to_list(),
+                hovertemplate=f"%{{x}}: %{{customdata:,.0f}} {unit}<extra>%{{fullData.name}}</extra>",
+            )
+        )
     fig.update_layout(yaxis_title=unit, yaxis_tickformat=",", yaxis_rangemode="tozero", xaxis_dtick=5)
     return fig
 
@@ -48,14 +87,31 @@ def macc_figure(macc: pl.DataFrame, t: Callable[..., str], lang: str, currency: 
     lefts = [sum(widths[:i]) for i in range(len(widths))]
     names = [(r[f"name_{lang}"] or r["name_en"] or r["name_zh"] or r["id"]) for r in bars.iter_rows(named=True)]
     cost_unit = t("pathway.unit.cost_per_t", currency=currency)
-    fig = go.Figure(go.Bar(
-        x=[left + w / 2 for left, w in zip(lefts, widths)], y=bars["cost_per_t"].to_list(), width=widths,
-        text=names, textposition="outside", cliponaxis=False, customdata=list(zip(names, widths)),
-        marker={"color": ["#17694b" if c < 0 else "#b54708" for c in bars["cost_per_t"].to_list()],
-                "line": {"color": "#ffffff", "width": 1}},
-        hovertemplate=(f"%{{customdata[0]}}<br>%{{customdata[1]:,.0f}} {t('unit.t_co2e')}/{t('pathway.unit.year')}"
-                       f"<br>%{{y:,.1f}} {cost_unit}<extra></extra>"),
-    ))  # fmt: skip
-    fig.update_layout(xaxis_title=t("pathway.axis.potential"), yaxis_title=cost_unit, xaxis_tickformat=",",
-                      yaxis_tickformat=",", showlegend=False, bargap=0)  # fmt: skip
+    fig = go.Figure(
+        go.Bar(
+            x=[left + w / 2 for left, w in zip(lefts, widths, strict=True)],
+            y=bars["cost_per_t"].to_list(),
+            width=widths,
+            text=names,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=list(zip(names, widths, strict=True)),
+            marker={
+                "color": ["#17694b" if c < 0 else "#b54708" for c in bars["cost_per_t"].to_list()],
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            hovertemplate=(
+                f"%{{customdata[0]}}<br>%{{customdata[1]:,.0f}} {t('unit.t_co2e')}/{t('pathway.unit.year')}"
+                f"<br>%{{y:,.1f}} {cost_unit}<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(
+        xaxis_title=t("pathway.axis.potential"),
+        yaxis_title=cost_unit,
+        xaxis_tickformat=",",
+        yaxis_tickformat=",",
+        showlegend=False,
+        bargap=0,
+    )
     return fig

@@ -133,13 +133,24 @@ def macc(measures: list[Measure], pots: Potentials, rate: float, first_year: int
         abated = r * pots.potential_t[i]
         cost = yearly_cost(m, pots.potential_t[i], r, rate)
         tonnes = float((df * abated).sum())
-        rows.append({
-            "id": m.id, "name_zh": m.name_zh, "name_en": m.name_en, "kind": m.kind,
-            "potential_t": float(pots.potential_t[i, col]),
-            "cost_per_t": float((df * cost).sum()) / tonnes if tonnes > 0 else None,
-        })  # fmt: skip
-    schema = {"id": pl.String, "name_zh": pl.String, "name_en": pl.String, "kind": pl.String,
-              "potential_t": pl.Float64, "cost_per_t": pl.Float64}  # fmt: skip
+        rows.append(
+            {
+                "id": m.id,
+                "name_zh": m.name_zh,
+                "name_en": m.name_en,
+                "kind": m.kind,
+                "potential_t": float(pots.potential_t[i, col]),
+                "cost_per_t": float((df * cost).sum()) / tonnes if tonnes > 0 else None,
+            }
+        )
+    schema = {
+        "id": pl.String,
+        "name_zh": pl.String,
+        "name_en": pl.String,
+        "kind": pl.String,
+        "potential_t": pl.Float64,
+        "cost_per_t": pl.Float64,
+    }
     return pl.DataFrame(rows, schema=schema).sort("cost_per_t", nulls_last=True)
 
 
@@ -147,6 +158,8 @@ def membership(measures: list[Measure], sources: pl.DataFrame) -> np.ndarray:
     """Boolean sources × measures: which abatement measure acts on which source."""
     if not measures or sources.height == 0:
         return np.zeros((sources.height, len(measures)), dtype=bool)
-    exprs = [(src.mask(m.applies_to) if m.kind == "abatement" else pl.lit(False)).alias(f"m{i}")
-             for i, m in enumerate(measures)]  # fmt: skip
+    exprs = [
+        (src.mask(m.applies_to) if m.kind == "abatement" else pl.lit(False)).alias(f"m{i}")
+        for i, m in enumerate(measures)
+    ]
     return sources.select(exprs).to_numpy().astype(bool)

@@ -250,7 +250,7 @@ class _Model:
                     continue
                 kept.append(col)
                 v = np.zeros(width)
-                for i, share in zip(g, col):
+                for i, share in zip(g, col, strict=True):
                     j = self.years[k] - int(self.starts[i][0]) if len(self.starts[i]) else -1
                     if j >= 0:
                         v[self.offset[i] + j] = share
@@ -301,9 +301,16 @@ class _Model:
         cap_rows = {j: k for k, j in enumerate(i for i, r in enumerate(rows) if r[2] == "cap")}
         n_s = len(cap_rows) if slack else 0
         n = self.n_z + n_o + n_s
-        cost = np.concatenate([self.cost, [self.df[self.years.index(y)] * inp.offset_price * self.t_scale
-                                           for y in self.neutral_years],
-                               np.zeros(n_s)]) * COST_SCALE  # fmt: skip
+        cost = (
+            np.concatenate(
+                [
+                    self.cost,
+                    [self.df[self.years.index(y)] * inp.offset_price * self.t_scale for y in self.neutral_years],
+                    np.zeros(n_s),
+                ]
+            )
+            * COST_SCALE
+        )
         lower = np.zeros(n)
         upper = np.concatenate([np.ones(self.n_z), np.full(n_o + n_s, highspy.kHighsInf)])
         starts, index, value, row_upper = [0], [], [], []
@@ -334,8 +341,11 @@ class _Model:
         lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(value, dtype=float)
-        blocks = [np.arange(self.offset[i], self.offset[i] + len(self.starts[i]))
-                  for i, m in enumerate(inp.measures) if not m.partial and len(self.starts[i])]  # fmt: skip
+        blocks = [
+            np.arange(self.offset[i], self.offset[i] + len(self.starts[i]))
+            for i, m in enumerate(inp.measures)
+            if not m.partial and len(self.starts[i])
+        ]
         began = time.perf_counter()
         start = self._dive(lp, blocks) if blocks else None
         if blocks:
@@ -355,7 +365,7 @@ class _Model:
         values = np.array(h.getSolution().col_value) if info.primal_solution_status == 2 else None
         gap = float(info.mip_gap) if blocks and values is not None else (0.0 if values is not None else None)
         slacks = values[self.n_z + n_o :] if (values is not None and slack) else np.zeros(0)
-        return status, values, gap, dict(zip(range(len(caps)), slacks)), caps
+        return status, values, gap, dict(zip(range(len(caps)), slacks, strict=False)), caps
 
     def _dive(self, lp, blocks: list[np.ndarray]) -> np.ndarray | None:
         """A feasible plan for the branch and bound to start from, by diving on the LP relaxation (diving
@@ -439,14 +449,15 @@ def h_status(status) -> str:
     return str(status).rsplit(".", 1)[-1].removeprefix("k").lower()
 
 
-
-
-def _plan(model: _Model, status: str, values: np.ndarray, gap: float | None, shortfalls: list[Shortfall],
-          seconds: float) -> Plan:  # fmt: skip
+def _plan(
+    model: _Model, status: str, values: np.ndarray, gap: float | None, shortfalls: list[Shortfall], seconds: float
+) -> Plan:
     inp = model.inp
     years = model.years
     z = values[: model.n_z]
-    offsets = dict(zip(model.neutral_years, values[model.n_z : model.n_z + len(model.neutral_years)] * model.t_scale))
+    offsets = dict(
+        zip(model.neutral_years, values[model.n_z : model.n_z + len(model.neutral_years)] * model.t_scale, strict=True)
+    )
     abatement = model.abate @ z
     removals_m = model.remove @ z
     bau = np.array([model.bau_total[y] for y in years])
@@ -469,17 +480,27 @@ def _plan(model: _Model, status: str, values: np.ndarray, gap: float | None, sho
         yearly_cost += costs
         adopted = float(xi[-1]) if len(xi) else 0.0
         chosen = adopted > 1e-6
-        for y, t in zip(years, per_year):
+        for y, t in zip(years, per_year, strict=True):
             if chosen and t > 0:
                 rows.append({"year": y, "measure": m.id, "kind": m.kind, "abatement_t": float(t)})
         first = int(model.starts[i][np.flatnonzero(xi > 1e-6)[0]]) if chosen else None
-        plan_rows.append({
-            "id": m.id, "name_zh": m.name_zh, "name_en": m.name_en, "kind": m.kind, "applies_to": m.applies_to,
-            "chosen": bool(chosen), "start_year": first, "adoption": float(round(adopted, 9)),
-            "abatement_t": float(per_year.sum()), "abatement_end_year_t": float(per_year[-1]),
-            "capex": float(m.capex * adopted), "cost_discounted": float(model.cost[block] @ xi),
-            "excludes": ";".join(m.excludes),
-        })  # fmt: skip
+        plan_rows.append(
+            {
+                "id": m.id,
+                "name_zh": m.name_zh,
+                "name_en": m.name_en,
+                "kind": m.kind,
+                "applies_to": m.applies_to,
+                "chosen": bool(chosen),
+                "start_year": first,
+                "adoption": float(round(adopted, 9)),
+                "abatement_t": float(per_year.sum()),
+                "abatement_end_year_t": float(per_year[-1]),
+                "capex": float(m.capex * adopted),
+                "cost_discounted": float(model.cost[block] @ xi),
+                "excludes": ";".join(m.excludes),
+            }
+        )
     offset_cost = np.array([inp.offset_price * offsets.get(y, 0.0) for y in years])
     yearly_cost += offset_cost
     peak_row = years.index(inp.peak_year) if inp.peak_year in years else None
@@ -489,29 +510,67 @@ def _plan(model: _Model, status: str, values: np.ndarray, gap: float | None, sho
     for s in shortfalls:
         if s.covers is None:
             missing[s.year] = max(missing.get(s.year, 0.0), s.missing_t)
-    table = pl.DataFrame({
-        "year": years, "bau_t": bau, "target_t": [target[y] for y in years], "abatement_t": abatement,
-        "emissions_t": emissions, "removals_t": removals, "offsets_t": offsets_t, "net_t": net,
-        "gap_t": [None if target[y] is None else max(b - target[y], 0.0) for y, b in zip(years, bau)],
-        "shortfall_t": [missing.get(y, 0.0) for y in years],
-        "cost": yearly_cost, "cost_discounted": yearly_cost * model.df,
-    }, schema_overrides={"target_t": pl.Float64, "gap_t": pl.Float64, "year": pl.Int64})  # fmt: skip
+    table = pl.DataFrame(
+        {
+            "year": years,
+            "bau_t": bau,
+            "target_t": [target[y] for y in years],
+            "abatement_t": abatement,
+            "emissions_t": emissions,
+            "removals_t": removals,
+            "offsets_t": offsets_t,
+            "net_t": net,
+            "gap_t": [None if target[y] is None else max(b - target[y], 0.0) for y, b in zip(years, bau, strict=True)],
+            "shortfall_t": [missing.get(y, 0.0) for y in years],
+            "cost": yearly_cost,
+            "cost_discounted": yearly_cost * model.df,
+        },
+        schema_overrides={"target_t": pl.Float64, "gap_t": pl.Float64, "year": pl.Int64},
+    )
     macc_year = inp.macc_year if inp.macc_year in years else years[-1]
     macc = ms.macc(inp.measures, model.pots, inp.discount_rate, years[0], macc_year)
-    plan = pl.DataFrame(plan_rows, schema={
-        "id": pl.String, "name_zh": pl.String, "name_en": pl.String, "kind": pl.String, "applies_to": pl.String,
-        "chosen": pl.Boolean, "start_year": pl.Int64, "adoption": pl.Float64, "abatement_t": pl.Float64,
-        "abatement_end_year_t": pl.Float64, "capex": pl.Float64, "cost_discounted": pl.Float64, "excludes": pl.String,
-    })  # fmt: skip
-    plan = plan.join(macc.select("id", pl.col("potential_t").alias("macc_potential_t"),
-                                 pl.col("cost_per_t").alias("macc_cost_per_t")), on="id", how="left")  # fmt: skip
-    long = pl.DataFrame(rows, schema={"year": pl.Int64, "measure": pl.String, "kind": pl.String, "abatement_t": pl.Float64})
-    bau_series = {y: float(b) for y, b in zip(years, bau)}
+    plan = pl.DataFrame(
+        plan_rows,
+        schema={
+            "id": pl.String,
+            "name_zh": pl.String,
+            "name_en": pl.String,
+            "kind": pl.String,
+            "applies_to": pl.String,
+            "chosen": pl.Boolean,
+            "start_year": pl.Int64,
+            "adoption": pl.Float64,
+            "abatement_t": pl.Float64,
+            "abatement_end_year_t": pl.Float64,
+            "capex": pl.Float64,
+            "cost_discounted": pl.Float64,
+            "excludes": pl.String,
+        },
+    )
+    plan = plan.join(
+        macc.select(
+            "id", pl.col("potential_t").alias("macc_potential_t"), pl.col("cost_per_t").alias("macc_cost_per_t")
+        ),
+        on="id",
+        how="left",
+    )
+    long = pl.DataFrame(
+        rows, schema={"year": pl.Int64, "measure": pl.String, "kind": pl.String, "abatement_t": pl.Float64}
+    )
+    bau_series = {y: float(b) for y, b in zip(years, bau, strict=True)}
     inventory_years = sorted(model.bau_total)
     bau_all = {y: model.bau_total[y] for y in inventory_years}
     return Plan(
-        status=status, years=years, table=table, measures=plan, abatement=long, macc=macc, shortfalls=shortfalls,
-        cost_discounted=float((yearly_cost * model.df).sum()), mip_gap=gap, solve_s=seconds,
+        status=status,
+        years=years,
+        table=table,
+        measures=plan,
+        abatement=long,
+        macc=macc,
+        shortfalls=shortfalls,
+        cost_discounted=float((yearly_cost * model.df).sum()),
+        mip_gap=gap,
+        solve_s=seconds,
         bau_peak=projection.peak(bau_all or bau_series),
-        pathway_peak=projection.peak({y: float(v) for y, v in zip(years, net)}),
-    )  # fmt: skip
+        pathway_peak=projection.peak({y: float(v) for y, v in zip(years, net, strict=True)}),
+    )

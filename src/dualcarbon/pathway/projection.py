@@ -49,8 +49,11 @@ def check_growth(growth: dict[str, float | dict[int, float]]) -> list[tuple[str,
 
 def growth_key(sources: pl.DataFrame, growth: dict) -> pl.Series:
     """For each source, the growth key that applies to it (the most specific), or ``default``/null."""
-    ranked = sorted(((term.rank, key, term) for key in growth if key != DEFAULT for term in src.parse(key)),
-                    key=lambda r: r[0], reverse=True)  # fmt: skip
+    ranked = sorted(
+        ((term.rank, key, term) for key in growth if key != DEFAULT for term in src.parse(key)),
+        key=lambda r: r[0],
+        reverse=True,
+    )
     picks = [pl.when(term.expr()).then(pl.lit(key)) for _, key, term in ranked]
     if DEFAULT in growth:
         picks.append(pl.lit(DEFAULT))
@@ -65,8 +68,9 @@ def project(sources: pl.DataFrame, growth: dict, inventory_year: int, end_year: 
     keys = sources.with_columns(growth_key(sources, growth)).select("source", "co2e_t", "growth_key")
     rates = pl.DataFrame(
         [(k, y, _rate_in(spec, y) if y > inventory_year else 0.0) for k, spec in growth.items() for y in years],
-        schema={"growth_key": pl.String, "year": pl.Int64, "rate": pl.Float64}, orient="row",
-    )  # fmt: skip
+        schema={"growth_key": pl.String, "year": pl.Int64, "rate": pl.Float64},
+        orient="row",
+    )
     grid = keys.join(pl.DataFrame({"year": years}, schema={"year": pl.Int64}), how="cross")
     return (
         grid.join(rates, on=["growth_key", "year"], how="left")
@@ -74,7 +78,7 @@ def project(sources: pl.DataFrame, growth: dict, inventory_year: int, end_year: 
         .sort("source", "year")
         .with_columns((pl.col("co2e_t") * (1 + pl.col("rate")).cum_prod().over("source")).alias("bau_t"))
         .select("source", "year", "bau_t")
-    )  # fmt: skip
+    )
 
 
 def totals(bau: pl.DataFrame, sources: pl.DataFrame, selector: str | None = None) -> dict[int, float]:

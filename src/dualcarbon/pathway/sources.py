@@ -56,7 +56,9 @@ def parse(selector: str) -> list[Term]:
         elif ":" in part:
             column, value = (s.strip() for s in part.split(":", 1))
             if column not in PREFIXES or not value:
-                raise ValueError(f"'{part}': expected category:CODE, scope:1|2|3, facility:NAME, an activity key or all")
+                raise ValueError(
+                    f"'{part}': expected category:CODE, scope:1|2|3, facility:NAME, an activity key or all"
+                )
             if column == "scope" and value not in ("1", "2", "3"):
                 raise ValueError(f"'{part}': expected scope:1, scope:2 or scope:3")
             terms.append(Term(PREFIXES[column], value))
@@ -66,8 +68,10 @@ def parse(selector: str) -> list[Term]:
             else:
                 terms.append(Term("key", part))
         else:
-            raise ValueError(f"'{part}': expected an activity key (fuel/raw_coal), a family (fuel/*), "
-                             "category:CODE, scope:N, facility:NAME or all")  # fmt: skip
+            raise ValueError(
+                f"'{part}': expected an activity key (fuel/raw_coal), a family (fuel/*), "
+                "category:CODE, scope:N, facility:NAME or all"
+            )
     if not terms:
         raise ValueError("an empty selector: expected an activity key, category:CODE, scope:N, facility:NAME or all")
     return terms
@@ -99,4 +103,4 @@ def base_sources(emissions: pl.DataFrame, scopes: list[str], scope2: str = "loca
         .sort(COLUMNS)
         .with_row_index("source")
         .with_columns(pl.col("source").cast(pl.Int64))
-    )  # fmt: skip
+    )

@@ -115,11 +115,16 @@ def resolve(settings: Targets, inventory_year: int) -> Goal:
         if c.year <= base_year:
             raise ValueError(f"targets.cuts: the cut of {c.year} is not after the base year {base_year}")
     if settings.base_emissions_t is None and base_year < inventory_year:
-        raise ValueError(f"targets.base_emissions_t: the base year {base_year} is before the inventory year "
-                         f"{inventory_year}; give the base-year emissions (t CO2e)")  # fmt: skip
+        raise ValueError(
+            f"targets.base_emissions_t: the base year {base_year} is before the inventory year "
+            f"{inventory_year}; give the base-year emissions (t CO2e)"
+        )
     return Goal(
         template=settings.template,
-        name_zh=t["name_zh"], name_en=t["name_en"], status=t["status"], source=t["source"],
+        name_zh=t["name_zh"],
+        name_en=t["name_en"],
+        status=t["status"],
+        source=t["source"],
         base_year=int(base_year),
         base_emissions_t=settings.base_emissions_t,
         peak_year=peak_year,
@@ -128,10 +133,13 @@ def resolve(settings: Targets, inventory_year: int) -> Goal:
         annual_until_percent=float(t.get("annual_until_percent", 100.0)),
         cuts=tuple(sorted(cuts, key=lambda c: c.year)),
         offsets=bool(settings.offsets if settings.offsets is not None else t.get("offsets", False)),
-        residual_max_percent=(settings.residual_max_percent if settings.residual_max_percent is not None
-                              else t.get("residual_max_percent")),
+        residual_max_percent=(
+            settings.residual_max_percent
+            if settings.residual_max_percent is not None
+            else t.get("residual_max_percent")
+        ),
         removals_count=bool(t.get("removals_count", True)),
-    )  # fmt: skip
+    )
 
 
 def caps(goal: Goal, years: list[int], base_t: float, covered_base_t: dict[str, float | None]) -> list[Cap]:
@@ -148,21 +156,36 @@ def caps(goal: Goal, years: list[int], base_t: float, covered_base_t: dict[str, 
         fraction = 1 - c.percent / 100
         ref = base_t if c.covers is None else covered_base_t.get(c.covers)
         if c.against == "base" and ref is None and fraction > 0:
-            raise ValueError(f"targets.cuts: the base-year emissions of '{c.covers}' are unknown (base year "
-                             f"{goal.base_year} is not the inventory year); only a 100 % cut can cover a part")  # fmt: skip
+            raise ValueError(
+                f"targets.cuts: the base-year emissions of '{c.covers}' are unknown (base year "
+                f"{goal.base_year} is not the inventory year); only a 100 % cut can cover a part"
+            )
         for y in (y for y in years if y >= c.year):
             if c.against == "peak":
-                out.append(Cap(y, "cut", fraction, "peak", c.covers, None, net, f"-{c.percent:g} % vs {goal.peak_year}"))
+                out.append(
+                    Cap(y, "cut", fraction, "peak", c.covers, None, net, f"-{c.percent:g} % vs {goal.peak_year}")
+                )
             else:
-                out.append(Cap(y, "cut", fraction, "base", c.covers, ref or 0.0, net,
-                               f"-{c.percent:g} % vs {goal.base_year}"))  # fmt: skip
+                out.append(
+                    Cap(y, "cut", fraction, "base", c.covers, ref or 0.0, net, f"-{c.percent:g} % vs {goal.base_year}")
+                )
     if goal.annual_rate:
         floor = 1 - goal.annual_until_percent / 100
         for y in years:
             if y > goal.base_year:
                 fraction = max(1 - goal.annual_rate * (y - goal.base_year), floor)
-                out.append(Cap(y, "annual", fraction, "base", None, base_t, goal.removals_count,
-                               f"-{goal.annual_rate * 100:g} %/yr vs {goal.base_year}"))  # fmt: skip
+                out.append(
+                    Cap(
+                        y,
+                        "annual",
+                        fraction,
+                        "base",
+                        None,
+                        base_t,
+                        goal.removals_count,
+                        f"-{goal.annual_rate * 100:g} %/yr vs {goal.base_year}",
+                    )
+                )
     if goal.peak_year and goal.peak_year in inside:
         for y in years:
             if y > goal.peak_year:
@@ -172,8 +195,18 @@ def caps(goal: Goal, years: list[int], base_t: float, covered_base_t: dict[str, 
             if y >= goal.neutral_year:
                 out.append(Cap(y, "neutral", 0.0, "zero", None, None, True, "net ≤ 0"))
                 if goal.residual_max_percent is not None:
-                    out.append(Cap(y, "residual", goal.residual_max_percent / 100, "base", None, base_t, False,
-                                   f"residual ≤ {goal.residual_max_percent:g} %"))  # fmt: skip
+                    out.append(
+                        Cap(
+                            y,
+                            "residual",
+                            goal.residual_max_percent / 100,
+                            "base",
+                            None,
+                            base_t,
+                            False,
+                            f"residual ≤ {goal.residual_max_percent:g} %",
+                        )
+                    )
     return out
 
 

@@ -21,13 +21,43 @@ from dualcarbon.neutrality.records import CREDIT_SCHEMA, CREDIT_STATUS, empty
 from dualcarbon.project import reader
 
 CREDIT_TYPES = {"CCER", "CEA", "VCS", "GS", "CDM"}
-COLUMNS = ["id", "type", "quantity", "unit", "factor", "facility", "region", "vintage", "registry", "serial_start",
-           "serial_end", "project_type", "removal", "retired_on", "beneficiary", "status", "project_id", "project_url",
-           "permanence_evidence"]  # fmt: skip
+COLUMNS = [
+    "id",
+    "type",
+    "quantity",
+    "unit",
+    "factor",
+    "facility",
+    "region",
+    "vintage",
+    "registry",
+    "serial_start",
+    "serial_end",
+    "project_type",
+    "removal",
+    "retired_on",
+    "beneficiary",
+    "status",
+    "project_id",
+    "project_url",
+    "permanence_evidence",
+]
 #: Texts of the ``removal`` column: removal credit (true) or avoidance/reduction credit (false).
-REMOVAL_WORDS = {"true": True, "yes": True, "1": True, "removal": True, "是": True, "清除": True,
-                 "false": False, "no": False, "0": False, "avoidance": False, "reduction": False, "否": False,
-                 "减排": False}  # fmt: skip
+REMOVAL_WORDS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "removal": True,
+    "是": True,
+    "清除": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "avoidance": False,
+    "reduction": False,
+    "否": False,
+    "减排": False,
+}
 
 
 def _empty_instruments() -> pl.DataFrame:
@@ -47,21 +77,33 @@ def load_credits(root: Path, ureg) -> tuple[pl.DataFrame, pl.DataFrame, list[Pro
     try:
         c = reader.read_table(path, display_name=name)
     except Exception as exc:  # InputError from the reader carries its own problems
-        return _empty_instruments(), empty(CREDIT_SCHEMA), list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
-    problems = [Problem(name, 1, col, None, "required column is missing") for col in ("id", "type", "quantity", "unit")
-                if col not in c.columns]  # fmt: skip
+        return (
+            _empty_instruments(),
+            empty(CREDIT_SCHEMA),
+            list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))])),
+        )
+    problems = [
+        Problem(name, 1, col, None, "required column is missing")
+        for col in ("id", "type", "quantity", "unit")
+        if col not in c.columns
+    ]
     if problems:
         return _empty_instruments(), empty(CREDIT_SCHEMA), problems
     for col in COLUMNS:
         if col not in c.columns:
             c = c.with_columns(pl.lit(None, pl.String).alias(col))
-    c = c.with_columns(pl.lit(name).alias("_file"), reader.parse_number(pl.col("quantity")).alias("_q"),
-                       reader.parse_number(pl.col("factor")).alias("_factor"),
-                       pl.col("vintage").str.extract(r"(\d{4})").cast(pl.Int32).alias("_vintage"),
-                       reader.parse_date(pl.col("retired_on")).alias("_retired_on"),
-                       pl.col("removal").str.to_lowercase().replace_strict(REMOVAL_WORDS, default=None,
-                                                                          return_dtype=pl.Boolean).alias("_removal"),
-                       pl.col("status").str.to_lowercase().alias("_status"))  # fmt: skip
+    c = c.with_columns(
+        pl.lit(name).alias("_file"),
+        reader.parse_number(pl.col("quantity")).alias("_q"),
+        reader.parse_number(pl.col("factor")).alias("_factor"),
+        pl.col("vintage").str.extract(r"(\d{4})").cast(pl.Int32).alias("_vintage"),
+        reader.parse_date(pl.col("retired_on")).alias("_retired_on"),
+        pl.col("removal")
+        .str.to_lowercase()
+        .replace_strict(REMOVAL_WORDS, default=None, return_dtype=pl.Boolean)
+        .alias("_removal"),
+        pl.col("status").str.to_lowercase().alias("_status"),
+    )
 
     def where(mask: pl.Expr, column: str, expected: str) -> None:
         for row in c.filter(mask).head(200).iter_rows(named=True):
@@ -69,51 +111,103 @@ def load_credits(root: Path, ureg) -> tuple[pl.DataFrame, pl.DataFrame, list[Pro
 
     types = SCOPE2_TYPES | CREDIT_TYPES
     where(pl.col("id").is_null(), "id", "an id is required")
-    where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id",
-          "the same instrument or credit is listed twice (an instrument may be used once)")  # fmt: skip
+    where(
+        pl.col("id").is_duplicated() & pl.col("id").is_not_null(),
+        "id",
+        "the same instrument or credit is listed twice (an instrument may be used once)",
+    )
     where(~pl.col("type").is_in(list(types)), "type", f"expected one of {', '.join(sorted(types))}")
     where(pl.col("_q").is_null(), "quantity", "expected a number")
     where(pl.col("_q") <= 0, "quantity", "expected a quantity > 0")
     where(pl.col("vintage").is_not_null() & pl.col("_vintage").is_null(), "vintage", "expected a year such as 2024")
-    where((pl.col("type") == "supplier_factor") & pl.col("_factor").is_null(), "factor",
-          "a supplier-specific emission factor (kg CO2e/kWh) is required")  # fmt: skip
+    where(
+        (pl.col("type") == "supplier_factor") & pl.col("_factor").is_null(),
+        "factor",
+        "a supplier-specific emission factor (kg CO2e/kWh) is required",
+    )
     where(pl.col("factor").is_not_null() & pl.col("_factor").is_null(), "factor", "expected a number (kg CO2e/kWh)")
 
     credit = pl.col("type").is_in(list(CREDIT_TYPES))
-    where(credit & pl.col("retired_on").is_not_null() & pl.col("_retired_on").is_null(), "retired_on",
-          "expected a date such as 2025-03-31")  # fmt: skip
-    where(credit & pl.col("removal").is_not_null() & pl.col("_removal").is_null(), "removal",
-          "expected true (a removal credit) or false (avoidance/reduction)")  # fmt: skip
-    where(credit & pl.col("_status").is_not_null() & ~pl.col("_status").is_in(list(CREDIT_STATUS)), "status",
-          f"expected a status such as retired, cancelled, issued or forward ({', '.join(sorted(CREDIT_STATUS))})")  # fmt: skip
+    where(
+        credit & pl.col("retired_on").is_not_null() & pl.col("_retired_on").is_null(),
+        "retired_on",
+        "expected a date such as 2025-03-31",
+    )
+    where(
+        credit & pl.col("removal").is_not_null() & pl.col("_removal").is_null(),
+        "removal",
+        "expected true (a removal credit) or false (avoidance/reduction)",
+    )
+    where(
+        credit & pl.col("_status").is_not_null() & ~pl.col("_status").is_in(list(CREDIT_STATUS)),
+        "status",
+        f"expected a status such as retired, cancelled, issued or forward ({', '.join(sorted(CREDIT_STATUS))})",
+    )
 
     # Scope 2 certificates: overlapping serial ranges in one registry = the same MWh used twice
     kinds = dict(c.select("id", "type").iter_rows())
     for row in serials.overlaps(c).iter_rows(named=True):
         if kinds[row["id"]] in SCOPE2_TYPES or kinds[row["id_b"]] in SCOPE2_TYPES:
-            problems.append(Problem(name, row["_row_b"], "serial_start", row["serial_start_b"],
-                                    f"serial range overlaps row {row['_row']} ({row['id']}): the same certificates used twice"))  # fmt: skip
+            problems.append(
+                Problem(
+                    name,
+                    row["_row_b"],
+                    "serial_start",
+                    row["serial_start_b"],
+                    f"serial range overlaps row {row['_row']} ({row['id']}): the same certificates used twice",
+                )
+            )
 
     conv = units.conversion_table(c["unit"].drop_nulls().unique().to_list(), ureg)
     c = c.join(conv, on="unit", how="left")
     scope2 = pl.col("type").is_in(list(SCOPE2_TYPES))
-    where(scope2 & (pl.col("dimension") != "energy"), "unit", "expected an energy unit such as MWh for a Scope 2 instrument")
-    where(~scope2 & ~pl.col("unit").fill_null("").str.to_lowercase().str.replace_all(r"[\s·.]", "").is_in(
-        ["tco2e", "tco2", "tonneco2e", "tco2eq", "吨二氧化碳当量", "吨"]), "unit", "expected t CO2e for a carbon credit")  # fmt: skip
+    where(
+        scope2 & (pl.col("dimension") != "energy"),
+        "unit",
+        "expected an energy unit such as MWh for a Scope 2 instrument",
+    )
+    where(
+        ~scope2
+        & ~pl.col("unit")
+        .fill_null("")
+        .str.to_lowercase()
+        .str.replace_all(r"[\s·.]", "")
+        .is_in(["tco2e", "tco2", "tonneco2e", "tco2eq", "吨二氧化碳当量", "吨"]),
+        "unit",
+        "expected t CO2e for a carbon credit",
+    )
     if problems:
         return _empty_instruments(), empty(CREDIT_SCHEMA), problems
     instruments = c.filter(scope2).select(
-        pl.col("id"), pl.col("type"), (pl.col("_q") * pl.col("to_base") / 3.6).alias("mwh"),
-        pl.col("_factor").alias("factor_kg_per_kwh"), pl.col("facility"), pl.col("region").str.to_uppercase(),
-        pl.col("_vintage").alias("vintage"), pl.col("status").str.to_lowercase(),
-    )  # fmt: skip
+        pl.col("id"),
+        pl.col("type"),
+        (pl.col("_q") * pl.col("to_base") / 3.6).alias("mwh"),
+        pl.col("_factor").alias("factor_kg_per_kwh"),
+        pl.col("facility"),
+        pl.col("region").str.to_uppercase(),
+        pl.col("_vintage").alias("vintage"),
+        pl.col("status").str.to_lowercase(),
+    )
     typed = c.select(
-        pl.col("_row"), pl.col("id"), pl.when(scope2).then(pl.lit("instrument")).otherwise(pl.lit("credit")).alias("kind"),
-        pl.col("type"), pl.when(scope2).then(None).otherwise(pl.col("_q")).alias("quantity_t"),
-        pl.when(scope2).then(pl.col("_q") * pl.col("to_base") / 3.6).alias("mwh"), pl.col("facility"),
-        pl.col("region").str.to_uppercase(), pl.col("_vintage").alias("vintage"), pl.col("registry"),
-        pl.col("serial_start"), pl.col("serial_end"), pl.col("project_type"), pl.col("project_id"), pl.col("project_url"),
-        pl.col("_removal").alias("removal"), pl.col("_retired_on").alias("retired_on"), pl.col("beneficiary"),
-        pl.col("_status").alias("status"), pl.col("permanence_evidence"),
-    )  # fmt: skip
+        pl.col("_row"),
+        pl.col("id"),
+        pl.when(scope2).then(pl.lit("instrument")).otherwise(pl.lit("credit")).alias("kind"),
+        pl.col("type"),
+        pl.when(scope2).then(None).otherwise(pl.col("_q")).alias("quantity_t"),
+        pl.when(scope2).then(pl.col("_q") * pl.col("to_base") / 3.6).alias("mwh"),
+        pl.col("facility"),
+        pl.col("region").str.to_uppercase(),
+        pl.col("_vintage").alias("vintage"),
+        pl.col("registry"),
+        pl.col("serial_start"),
+        pl.col("serial_end"),
+        pl.col("project_type"),
+        pl.col("project_id"),
+        pl.col("project_url"),
+        pl.col("_removal").alias("removal"),
+        pl.col("_retired_on").alias("retired_on"),
+        pl.col("beneficiary"),
+        pl.col("_status").alias("status"),
+        pl.col("permanence_evidence"),
+    )
     return instruments, typed.cast(CREDIT_SCHEMA), []

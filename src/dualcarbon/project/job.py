@@ -4,9 +4,10 @@ assessment → (with ``pathway``) the least-cost pathway → outputs, written at
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -38,8 +39,9 @@ def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) 
     """The neutrality assessment of ``[neutrality]`` over the inventory; it fills ``summary["neutrality"]``."""
     if project.settings.neutrality is None:
         return None
-    result = neutrality.assess(inv.summary, project.settings, project.credits, project.stands, project.evidence,
-                               applied_instruments(emissions))  # fmt: skip
+    result = neutrality.assess(
+        inv.summary, project.settings, project.credits, project.stands, project.evidence, applied_instruments(emissions)
+    )
     inv.summary["neutrality"] = result.as_dict()
     return result
 
@@ -77,10 +79,18 @@ def read_measures(root: Path) -> tuple[list, str]:
     return found, path.name
 
 
-def run(root: Path | str, out: Path | str | None = None, lang: str | None = None,
-        progress: Callable[[str], None] | None = None, write: bool = True, batch_rows: int | None = None,
-        grouped: bool | None = None, mapper: Callable | None = None, pathway: bool = False,
-        pdf: bool = False) -> JobResult:  # fmt: skip
+def run(
+    root: Path | str,
+    out: Path | str | None = None,
+    lang: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    write: bool = True,
+    batch_rows: int | None = None,
+    grouped: bool | None = None,
+    mapper: Callable | None = None,
+    pathway: bool = False,
+    pdf: bool = False,
+) -> JobResult:
     """Run the inventory of a project folder (and its neutrality assessment when configured) and
     write ``out/`` atomically.
 
@@ -125,15 +135,23 @@ def run(root: Path | str, out: Path | str | None = None, lang: str | None = None
         tables = {"neutrality.csv": assessment.checks_frame()} if assessment is not None else {}
         texts = {}
         if plan is not None:
-            tables |= {"pathway.csv": plan.plan.table, "measures_plan.csv": plan.plan.measures,
-                       "abatement.csv": plan.plan.abatement}  # fmt: skip
+            tables |= {
+                "pathway.csv": plan.plan.table,
+                "measures_plan.csv": plan.plan.measures,
+                "abatement.csv": plan.plan.abatement,
+            }
             texts["pathway.json"] = _pathway_json(plan, lang)
         written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, tables, texts, files)
     return JobResult(project, inv, result.emissions, written, assessment, plan)
 
 
-def pathway(root: Path | str, out: Path | str | None = None, lang: str | None = None,
-            progress: Callable[[str], None] | None = None, write: bool = True) -> JobResult:  # fmt: skip
+def pathway(
+    root: Path | str,
+    out: Path | str | None = None,
+    lang: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    write: bool = True,
+) -> JobResult:
     """``run`` with the least-cost pathway (``dualcarbon pathway``)."""
     return run(root, out, lang, progress, write, pathway=True)
 
@@ -142,8 +160,15 @@ def _pathway_inputs(project: Project) -> tuple[list, str]:
     from dualcarbon.errors import InputError, Problem
 
     if project.settings.targets is None and project.settings.pathway is None:
-        raise InputError(Problem("dualcarbon.toml", None, "targets", None,
-                                 "a pathway needs [targets] (and optionally [pathway]); see docs/pathway.md"))  # fmt: skip
+        raise InputError(
+            Problem(
+                "dualcarbon.toml",
+                None,
+                "targets",
+                None,
+                "a pathway needs [targets] (and optionally [pathway]); see docs/pathway.md",
+            )
+        )
     return read_measures(project.root)
 
 
@@ -166,6 +191,7 @@ def _pdf(inv: inventory.Inventory, lang: str, engine_path: str, plan: compute.Re
     from dualcarbon.report.html import render_report
     from dualcarbon.report.pdf import html_to_pdf
 
-    html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan,
-                         print_layout=True)  # fmt: skip
+    html = render_report(
+        inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan, print_layout=True
+    )
     return html_to_pdf(html, engine_path)

@@ -115,7 +115,9 @@ class Partition:
             if len(parts) >= 8:  # keep the partial groups small: combine as we go
                 parts = [collapse.combine(parts, self.keys)]
         self.kept = kept if keep else None
-        return collapse.combine(parts, self.keys), [pl.concat(b, rechunk=False) if b else pl.Series("h", [], pl.UInt64) for b in hashes]
+        return collapse.combine(parts, self.keys), [
+            pl.concat(b, rechunk=False) if b else pl.Series("h", [], pl.UInt64) for b in hashes
+        ]
 
     def facility_lines(self, table: pl.DataFrame, lines: pl.DataFrame, hashed: bool) -> pl.DataFrame:
         """Facility sums of these files (``collapse.facility_lines``), added up batch by batch: from
@@ -124,8 +126,10 @@ class Partition:
         if hashed and self.kept is not None:
             batches = [pl.concat(self.kept, rechunk=False).lazy()]  # narrow: one query over all
         else:
-            batches = [collapse.tag(frame, self.keys, self.linear, self.apart, hashed, exact=self.exact)
-                       for frame in self.scans()]  # fmt: skip
+            batches = [
+                collapse.tag(frame, self.keys, self.linear, self.apart, hashed, exact=self.exact)
+                for frame in self.scans()
+            ]
         self.kept = None  # used once: the memory is free for what follows
         total: list[pl.DataFrame] = []
         for batch in batches:
@@ -135,8 +139,9 @@ class Partition:
         return collapse.add_wide(total)
 
     def rows_where(self, select: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
-        return pl.concat([select(collapse.collapse_keys(f, self.linear, self.apart, self.exact)).collect()
-                          for f in self.scans()])  # fmt: skip
+        return pl.concat(
+            [select(collapse.collapse_keys(f, self.linear, self.apart, self.exact)).collect() for f in self.scans()]
+        )
 
     def emission_rows(self, groups: pl.DataFrame, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
         """Per activity row × gas, batch by batch: its group's emission rows, scaled by the row's share."""
@@ -145,23 +150,44 @@ class Partition:
             rows = (
                 collapse.collapse_keys(batch, self.linear, self.apart, self.exact)
                 .join(table, on=self.keys, how="inner", nulls_equal=True)
-                .select("_idx", "_row", "id", "date", "quantity", collapse.weight().alias("_wr"), pl.col("ncv").alias("_ncv"),
-                        (pl.col("ncv_unit") if "ncv_unit" in self.columns else pl.lit(None, pl.String)).alias("_ncv_unit"))
-            )  # fmt: skip
+                .select(
+                    "_idx",
+                    "_row",
+                    "id",
+                    "date",
+                    "quantity",
+                    collapse.weight().alias("_wr"),
+                    pl.col("ncv").alias("_ncv"),
+                    (pl.col("ncv_unit") if "ncv_unit" in self.columns else pl.lit(None, pl.String)).alias("_ncv_unit"),
+                )
+            )
             # a measured NCV enters its group as a weight: the trace shows the group's weighted
             # mean, so each row also states its own
-            own = pl.concat_str([pl.col("parameters"), pl.lit("; this row's NCV="), pl.col("_ncv").cast(pl.String),
-                                 pl.lit(" "), pl.col("_ncv_unit").fill_null(""),
-                                 pl.lit(" (NCV above: quantity-weighted mean of the rows summed with it)")])  # fmt: skip
-            yield rows.join(emissions.lazy().drop("_row", "id", "date", "_file", "quantity"), on="_idx").with_columns(
-                collapse.row_share().alias("_share")
-            ).with_columns(
-                (pl.col("mass_t") * pl.col("_share")).alias("mass_t"),
-                (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
-                pl.when(pl.col("_ncv").is_not_null() & pl.col("parameters").str.contains("NCV="))
-                .then(own).otherwise(pl.col("parameters")).alias("parameters"),
-            ).drop("_wr", "_share", "_n", "_w", "_ncv", "_ncv_unit").sort("_row", "scope2_method", "gas", nulls_last=False).collect()
-
+            own = pl.concat_str(
+                [
+                    pl.col("parameters"),
+                    pl.lit("; this row's NCV="),
+                    pl.col("_ncv").cast(pl.String),
+                    pl.lit(" "),
+                    pl.col("_ncv_unit").fill_null(""),
+                    pl.lit(" (NCV above: quantity-weighted mean of the rows summed with it)"),
+                ]
+            )
+            yield (
+                rows.join(emissions.lazy().drop("_row", "id", "date", "_file", "quantity"), on="_idx")
+                .with_columns(collapse.row_share().alias("_share"))
+                .with_columns(
+                    (pl.col("mass_t") * pl.col("_share")).alias("mass_t"),
+                    (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
+                    pl.when(pl.col("_ncv").is_not_null() & pl.col("parameters").str.contains("NCV="))
+                    .then(own)
+                    .otherwise(pl.col("parameters"))
+                    .alias("parameters"),
+                )
+                .drop("_wr", "_share", "_n", "_w", "_ncv", "_ncv_unit")
+                .sort("_row", "scope2_method", "gas", nulls_last=False)
+                .collect()
+            )
 
 
 ID_BUCKET_ROWS = 20_000_000
@@ -206,14 +232,25 @@ class Ledger:
     batches: int = field(default=0)
 
     @classmethod
-    def of(cls, paths: list[Path], names: list[str], columns: list[str], keys: list[str], linear: dict[str, str],
-           apart: list[str], batch_rows: int = DEFAULT_BATCH_ROWS, per_file: bool = False) -> Ledger:  # fmt: skip
+    def of(
+        cls,
+        paths: list[Path],
+        names: list[str],
+        columns: list[str],
+        keys: list[str],
+        linear: dict[str, str],
+        apart: list[str],
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+        per_file: bool = False,
+    ) -> Ledger:
         """One partition over all files (read as one stream), or one per file (for Dask)."""
         sizes = [rows_in(p) for p in paths]
         starts = [sum(sizes[:i]) for i in range(len(sizes))]
         if per_file:
-            parts = [Partition([str(p)], s, n, columns, keys, linear, apart, batch_rows)
-                     for p, s, n in zip(paths, starts, sizes, strict=True)]  # fmt: skip
+            parts = [
+                Partition([str(p)], s, n, columns, keys, linear, apart, batch_rows)
+                for p, s, n in zip(paths, starts, sizes, strict=True)
+            ]
         else:
             parts = [Partition([str(p) for p in paths], 0, sum(sizes), columns, keys, linear, apart, batch_rows)]
         return cls(names, starts, parts, keys)

@@ -16,17 +16,16 @@ from pathlib import Path
 import polars as pl
 from pydantic import ValidationError
 
-from dualcarbon import units
+from dualcarbon import collapse, units
 from dualcarbon.engine import SpendTables
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import blend_components, gas_aliases
 from dualcarbon.factors.library import DATA, FactorLibrary
 from dualcarbon.model import ACTIVITY_SCHEMA, BALANCE_COLUMNS, FRACTION_COLUMNS, Settings
-from dualcarbon import collapse
-from dualcarbon.project import reader
-from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
 from dualcarbon.neutrality.records import Evidence
+from dualcarbon.project import reader
 from dualcarbon.project.credits import load_credits
+from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
 from dualcarbon.project.neutrality import load_evidence
 from dualcarbon.project.sinks import load_sinks
 
@@ -34,11 +33,35 @@ SETTINGS_FILE = "dualcarbon.toml"
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 REQUIRED = ["id", "activity", "quantity", "unit"]
 KNOWN_COLUMNS = {
-    "id", "facility", "date", "period_start", "period_end", "activity", "quantity", "unit", "region", "sector",
-    "scope", "category", "ncv", "ncv_unit", "carbon_content", "carbon_content_unit", "oxidation", "supplier",
-    "instrument", "evidence", "note", *FRACTION_COLUMNS, "inventory_start", "inventory_end", "purchased",
-    "disposed", "capacity_retired", "capacity_new",
-}  # fmt: skip
+    "id",
+    "facility",
+    "date",
+    "period_start",
+    "period_end",
+    "activity",
+    "quantity",
+    "unit",
+    "region",
+    "sector",
+    "scope",
+    "category",
+    "ncv",
+    "ncv_unit",
+    "carbon_content",
+    "carbon_content_unit",
+    "oxidation",
+    "supplier",
+    "instrument",
+    "evidence",
+    "note",
+    *FRACTION_COLUMNS,
+    "inventory_start",
+    "inventory_end",
+    "purchased",
+    "disposed",
+    "capacity_retired",
+    "capacity_new",
+}
 BALANCE = BALANCE_COLUMNS
 KIND_DIMENSIONS = {
     "combustion": ("mass", "volume", "energy"),
@@ -72,7 +95,9 @@ class Project:
     evidence: Evidence | None = None  # set when [neutrality] is configured
 
 
-def neutrality_inputs(root: Path, settings: Settings, library: FactorLibrary) -> tuple[pl.DataFrame, Evidence | None, list[Problem]]:
+def neutrality_inputs(
+    root: Path, settings: Settings, library: FactorLibrary
+) -> tuple[pl.DataFrame, Evidence | None, list[Problem]]:
     """Forest stands (sinks.csv, read whenever present) and, with ``[neutrality]``, its evidence."""
     stands, problems = load_sinks(root, library.ureg, settings.period.end.year)
     if settings.neutrality is None:
@@ -112,15 +137,17 @@ def check_settings(settings: Settings, library: FactorLibrary) -> None:
     if unknown_sets:
         raise InputError.single(
             f"unknown factor set(s) {', '.join(unknown_sets)}; expected some of {', '.join(library.sets)}",
-            file=SETTINGS_FILE, column="method.factor_sets",
-        )  # fmt: skip
+            file=SETTINGS_FILE,
+            column="method.factor_sets",
+        )
     known = set(library.regions["region"].to_list())
     unknown_proxies = [r for r in settings.method.proxy_regions if r not in known]
     if unknown_proxies:
         raise InputError.single(
             f"unknown proxy region(s) {', '.join(unknown_proxies)}; expected region codes such as GB, US, CN",
-            file=SETTINGS_FILE, column="method.proxy_regions",
-        )  # fmt: skip
+            file=SETTINGS_FILE,
+            column="method.proxy_regions",
+        )
 
 
 def activity_files(root: Path) -> list[Path]:
@@ -132,8 +159,13 @@ def activity_files(root: Path) -> list[Path]:
     return files
 
 
-def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int | None = None,
-         grouped: bool | None = None, mapper: Callable | None = None) -> Project:  # fmt: skip
+def load(
+    root: Path | str,
+    library: FactorLibrary | None = None,
+    batch_rows: int | None = None,
+    grouped: bool | None = None,
+    mapper: Callable | None = None,
+) -> Project:
     """Read, validate and normalise a project folder; raise InputError with every problem.
 
     Typed Parquet activities are summed into calculation groups batch by batch (``batch_rows``
@@ -151,8 +183,9 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
     check_settings(settings, library)
     files = activity_files(root)
     if not files:
-        raise InputError.single("no activities file (activities.csv, .xlsx or .parquet) in the project folder",
-                                file="activities.csv")  # fmt: skip
+        raise InputError.single(
+            "no activities file (activities.csv, .xlsx or .parquet) in the project folder", file="activities.csv"
+        )
     names = [str(p.relative_to(root)) for p in files]
     parquet = all(p.suffix.lower() == ".parquet" for p in files)
     schemas = [schema(p, n) for p, n in zip(files, names, strict=True)] if parquet else []
@@ -163,10 +196,12 @@ def load(root: Path | str, library: FactorLibrary | None = None, batch_rows: int
         stands, evidence, more = neutrality_inputs(root, settings, library)
         if found or more:
             raise InputError(found + more)
-        activities, ledger = _load_ledger(files, names, schemas, settings, library, instruments,
-                                          batch_rows or DEFAULT_BATCH_ROWS, mapper)  # fmt: skip
-        return Project(root, settings, activities, instruments, credits, spend_tables(settings), library, ledger,
-                       stands, evidence)  # fmt: skip
+        activities, ledger = _load_ledger(
+            files, names, schemas, settings, library, instruments, batch_rows or DEFAULT_BATCH_ROWS, mapper
+        )
+        return Project(
+            root, settings, activities, instruments, credits, spend_tables(settings), library, ledger, stands, evidence
+        )
     problems: list[Problem] = []
     frames = []
     for path in files:
@@ -200,9 +235,16 @@ def linear_activities(library: FactorLibrary) -> dict[str, str]:
     return {a: kinds[key] for a, key in sorted(library.aliases.items()) if kinds.get(key) in LINEAR_KINDS}
 
 
-def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], settings: Settings,
-                 library: FactorLibrary, instruments: pl.DataFrame, batch_rows: int,
-                 mapper: Callable | None = None) -> tuple[pl.DataFrame, Ledger]:  # fmt: skip
+def _load_ledger(
+    files: list[Path],
+    names: list[str],
+    schemas: list[dict],
+    settings: Settings,
+    library: FactorLibrary,
+    instruments: pl.DataFrame,
+    batch_rows: int,
+    mapper: Callable | None = None,
+) -> tuple[pl.DataFrame, Ledger]:
     """Typed Parquet activities: groups summed batch by batch, validated as groups; when a group
     has a problem, its rows are read again and validated one by one for exact file/row messages."""
     problems: list[Problem] = []
@@ -213,7 +255,9 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
             problems.append(Problem(name, None, None, None, "no data rows: the file has a header but nothing under it"))
     if problems:
         raise InputError(problems)
-    columns = sorted({c for cols in schemas for c in cols} | {"id", "quantity", "date", "facility", "activity", "unit", "ncv"})
+    columns = sorted(
+        {c for cols in schemas for c in cols} | {"id", "quantity", "date", "facility", "activity", "unit", "ncv"}
+    )
     keys = collapse.keys_of(columns)
     linear = linear_activities(library)
     apart = instruments.filter(pl.col("facility").is_not_null())["facility"].unique().to_list()
@@ -228,14 +272,25 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
         duplicated = sorting.result()
     flagged = groups.filter(pl.col("_bad") > 0)  # a row of these fails a check of its own (``collapse._partials``)
     if problems or duplicated.len() or flagged.height:
-        bad = pl.DataFrame([(p.file, p.row) for p in problems if p.row is not None],
-                           schema={"_file": pl.String, "_row": pl.Int64}, orient="row")  # fmt: skip
+        bad = pl.DataFrame(
+            [(p.file, p.row) for p in problems if p.row is not None],
+            schema={"_file": pl.String, "_row": pl.Int64},
+            orient="row",
+        )
         bad_groups = pl.concat([groups.join(bad, on=["_file", "_row"], how="semi"), flagged]).select(keys).lazy()
         hashes = duplicated.implode()
-        rows = ledger.rows_where(lambda lf: pl.concat([
-            lf.join(bad_groups, on=keys, how="semi", nulls_equal=True),
-            lf.filter(id_hash().is_in(hashes)),
-        ]).unique(subset=["_row"]).sort("_row"))  # fmt: skip
+        rows = ledger.rows_where(
+            lambda lf: (
+                pl.concat(
+                    [
+                        lf.join(bad_groups, on=keys, how="semi", nulls_equal=True),
+                        lf.filter(id_hash().is_in(hashes)),
+                    ]
+                )
+                .unique(subset=["_row"])
+                .sort("_row")
+            )
+        )
         if rows.height:
             rows = rows.with_columns([reader.normalize_text(pl.col(c)).alias(c) for c in text])
             _, exact = validate_activities([rows.drop(collapse.EXTRA_KEYS)], settings, library)
@@ -245,7 +300,9 @@ def _load_ledger(files: list[Path], names: list[str], schemas: list[dict], setti
     return activities, ledger
 
 
-def _problems_where(frame: pl.DataFrame, mask: pl.Expr, column: str, expected, value: str | None = None) -> list[Problem]:
+def _problems_where(
+    frame: pl.DataFrame, mask: pl.Expr, column: str, expected, value: str | None = None
+) -> list[Problem]:
     """Problems for the rows matching ``mask``; ``expected`` is text or a row → text function."""
     rows = frame.filter(mask)
     out = []
@@ -262,7 +319,9 @@ def check_columns(name: str, columns: list[str]) -> list[Problem]:
         if column not in columns:
             problems.append(Problem(name, 1, column, None, "required column is missing"))
     if "date" not in columns and not {"period_start", "period_end"} <= set(columns):
-        problems.append(Problem(name, 1, "date", None, "required column 'date' (or 'period_start' and 'period_end') is missing"))
+        problems.append(
+            Problem(name, 1, "date", None, "required column 'date' (or 'period_start' and 'period_end') is missing")
+        )
     for column in columns:
         if not column.startswith("_") and column not in KNOWN_COLUMNS:
             close = difflib.get_close_matches(column, sorted(KNOWN_COLUMNS), n=1)
@@ -299,10 +358,12 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         first = dup.group_by("id").agg(pl.col("_file").first(), pl.col("_row").first())
         firsts = {r["id"]: f"{r['_file']} row {r['_row']}" for r in first.iter_rows(named=True)}
         problems += _problems_where(
-            a, pl.col("id").is_in(dup["id"].implode()) & ~pl.col("_idx").is_in(
-                dup.group_by("id").agg(pl.col("_idx").first())["_idx"].implode()),
-            "id", lambda r: f"duplicate id (first used at {firsts[r['id']]})",
-        )  # fmt: skip
+            a,
+            pl.col("id").is_in(dup["id"].implode())
+            & ~pl.col("_idx").is_in(dup.group_by("id").agg(pl.col("_idx").first())["_idx"].implode()),
+            "id",
+            lambda r: f"duplicate id (first used at {firsts[r['id']]})",
+        )
 
     # activity → key, kind, default scope/category
     a = a.with_columns(pl.col("activity").str.to_lowercase().replace_strict(library.aliases, default=None).alias("key"))
@@ -312,18 +373,26 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     aliases = sorted(library.aliases)
     problems += _problems_where(a, pl.col("activity").is_null(), "activity", "an activity key or name is required")
     problems += _problems_where(
-        a, pl.col("activity").is_not_null() & pl.col("kind").is_null(), "activity",
+        a,
+        pl.col("activity").is_not_null() & pl.col("kind").is_null(),
+        "activity",
         lambda r: "unknown activity" + _suggest(r["activity"], aliases) + "; see `dualcarbon factors search`",
-    )  # fmt: skip
+    )
 
     # quantity
     a = a.with_columns(_typed(a, "quantity", reader.parse_number).alias("_q"))
-    a = a.with_columns(pl.coalesce(pl.col("_qtotal"), pl.col("_q")).alias("_qtotal") if "_qtotal" in a.columns
-                       else pl.col("_q").alias("_qtotal"))  # fmt: skip
+    a = a.with_columns(
+        pl.coalesce(pl.col("_qtotal"), pl.col("_q")).alias("_qtotal")
+        if "_qtotal" in a.columns
+        else pl.col("_q").alias("_qtotal")
+    )
     problems += _problems_where(a, pl.col("quantity").is_null(), "quantity", "a quantity is required")
-    problems += _problems_where(a, pl.col("quantity").is_not_null() & pl.col("_q").is_null(), "quantity", "expected a number")
-    problems += _problems_where(a, pl.col("_q") < 0, "quantity",
-                                "expected a quantity >= 0 (report removals and corrections in their own files)")  # fmt: skip
+    problems += _problems_where(
+        a, pl.col("quantity").is_not_null() & pl.col("_q").is_null(), "quantity", "expected a number"
+    )
+    problems += _problems_where(
+        a, pl.col("_q") < 0, "quantity", "expected a quantity >= 0 (report removals and corrections in their own files)"
+    )
 
     # unit → dimension and base multiplier (one pint call per distinct unit)
     conv = units.conversion_table(a["unit"].drop_nulls().unique().to_list(), library.ureg)
@@ -332,19 +401,34 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += _problems_where(a, pl.col("_unit_error").is_not_null(), "unit", lambda r: r["_unit_error"])
     allowed = pl.col("kind").replace_strict({k: "|".join(v) for k, v in KIND_DIMENSIONS.items()}, default=None)
     bad_dim = (
-        pl.col("dimension").is_not_null() & pl.col("kind").is_not_null() & (pl.col("kind") != "spend")
+        pl.col("dimension").is_not_null()
+        & pl.col("kind").is_not_null()
+        & (pl.col("kind") != "spend")
         & ~allowed.fill_null("").str.split("|").list.contains(pl.col("dimension"))
-    ) | ((pl.col("kind") == "spend") & pl.col("dimension").is_not_null() & ~pl.col("dimension").str.starts_with("currency:"))  # fmt: skip
+    ) | (
+        (pl.col("kind") == "spend")
+        & pl.col("dimension").is_not_null()
+        & ~pl.col("dimension").str.starts_with("currency:")
+    )
     # Fuel energy is accepted in heat units (GJ, MMBtu, therm, tce), not in kWh/万千瓦时.
     electrical = [u for u in conv["unit"].to_list() if units.is_electrical(u)]
     fuel_in_kwh = (pl.col("kind") == "combustion") & pl.col("unit").is_in(electrical)
     bad_dim = bad_dim | fuel_in_kwh
     problems += _problems_where(
-        a.with_columns(allowed.alias("_allowed")), bad_dim, "unit",
-        lambda r: f"'{r['unit']}' is {r['dimension']} but {r['key']} needs "
-        + ("a currency" if r["kind"] == "spend" else "mass or volume (or heat units such as GJ, MMBtu, therm, tce)"
-           if r["kind"] == "combustion" else " or ".join(r["_allowed"].split("|"))),
-    )  # fmt: skip
+        a.with_columns(allowed.alias("_allowed")),
+        bad_dim,
+        "unit",
+        lambda r: (
+            f"'{r['unit']}' is {r['dimension']} but {r['key']} needs "
+            + (
+                "a currency"
+                if r["kind"] == "spend"
+                else "mass or volume (or heat units such as GJ, MMBtu, therm, tce)"
+                if r["kind"] == "combustion"
+                else " or ".join(r["_allowed"].split("|"))
+            )
+        ),
+    )
 
     # dates
     period = settings.period
@@ -354,35 +438,66 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.coalesce(pl.col("_date"), _typed(a, "period_start", reader.parse_date)).alias("_start"),
         pl.coalesce(_typed(a, "period_end", reader.parse_period_end), last).alias("_end"),
     )
-    problems += _problems_where(a, pl.col("date").is_null() & pl.col("period_start").is_null(), "date",
-                                "a date (or period_start/period_end) is required")  # fmt: skip
-    problems += _problems_where(a, pl.col("date").is_not_null() & pl.col("_date").is_null(), "date",
-                                "expected a date such as 2024-03-31 or 2024年3月31日")  # fmt: skip
-    problems += _problems_where(a, pl.col("period_start").is_not_null() & _typed(a, "period_start", reader.parse_date).is_null(),
-                                "period_start", "expected a date such as 2024-03-01")  # fmt: skip
-    problems += _problems_where(a, pl.col("period_end").is_not_null() & pl.col("_end").is_null(), "period_end",
-                                "expected a date such as 2024-03-31")  # fmt: skip
-    problems += _problems_where(a, pl.col("_end") < pl.col("_start"), "period_end", "period_end is before the start date")
+    problems += _problems_where(
+        a,
+        pl.col("date").is_null() & pl.col("period_start").is_null(),
+        "date",
+        "a date (or period_start/period_end) is required",
+    )
+    problems += _problems_where(
+        a,
+        pl.col("date").is_not_null() & pl.col("_date").is_null(),
+        "date",
+        "expected a date such as 2024-03-31 or 2024年3月31日",
+    )
+    problems += _problems_where(
+        a,
+        pl.col("period_start").is_not_null() & _typed(a, "period_start", reader.parse_date).is_null(),
+        "period_start",
+        "expected a date such as 2024-03-01",
+    )
+    problems += _problems_where(
+        a,
+        pl.col("period_end").is_not_null() & pl.col("_end").is_null(),
+        "period_end",
+        "expected a date such as 2024-03-31",
+    )
+    problems += _problems_where(
+        a, pl.col("_end") < pl.col("_start"), "period_end", "period_end is before the start date"
+    )
     outside = (pl.col("_start") < period.start) | (pl.col("_start") > period.end) | (pl.col("_end") > period.end)
     problems += _problems_where(
-        a, pl.col("_start").is_not_null() & outside, "date" if "date" in a.columns else "period_start",
-        f"outside the reporting period {period.start} to {period.end}", value="date",
-    )  # fmt: skip
+        a,
+        pl.col("_start").is_not_null() & outside,
+        "date" if "date" in a.columns else "period_start",
+        f"outside the reporting period {period.start} to {period.end}",
+        value="date",
+    )
 
     # region
     known_regions = set(library.regions["region"].to_list())
     a = a.with_columns(pl.col("region").str.to_uppercase())
     problems += _problems_where(
-        a, pl.col("region").is_not_null() & ~pl.col("region").is_in(list(known_regions)), "region",
-        lambda r: "unknown region" + _suggest(r["region"], sorted(known_regions)) + " (ISO 3166 codes, CN-NCG-style grid codes, US-<eGRID subregion>)",
-    )  # fmt: skip
+        a,
+        pl.col("region").is_not_null() & ~pl.col("region").is_in(list(known_regions)),
+        "region",
+        lambda r: (
+            "unknown region"
+            + _suggest(r["region"], sorted(known_regions))
+            + " (ISO 3166 codes, CN-NCG-style grid codes, US-<eGRID subregion>)"
+        ),
+    )
     # scope / category overrides
-    problems += _problems_where(a, pl.col("scope").is_not_null() & ~pl.col("scope").is_in(["1", "2", "3"]), "scope",
-                                "expected 1, 2 or 3")  # fmt: skip
     problems += _problems_where(
-        a, pl.col("category").is_not_null() & ~pl.col("category").str.contains(r"^(1\.[a-z_]+|2\.[a-z_]+|3\.(1[0-5]|[1-9]))$"),
-        "category", "expected a category code such as 3.1 … 3.15, 1.stationary or 2.electricity",
-    )  # fmt: skip
+        a, pl.col("scope").is_not_null() & ~pl.col("scope").is_in(["1", "2", "3"]), "scope", "expected 1, 2 or 3"
+    )
+    problems += _problems_where(
+        a,
+        pl.col("category").is_not_null()
+        & ~pl.col("category").str.contains(r"^(1\.[a-z_]+|2\.[a-z_]+|3\.(1[0-5]|[1-9]))$"),
+        "category",
+        "expected a category code such as 3.1 … 3.15, 1.stationary or 2.electricity",
+    )
 
     # Tier 2/3 parameters and other numeric columns
     a, found = _parameters(a, library)
@@ -409,21 +524,40 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
     if "_w" not in a.columns:
         a = a.with_columns(pl.lit(None, pl.Float64).alias("_w"))
-    cols = [c for c in ACTIVITY_SCHEMA] + ["iso_category", "biogenic", "supplier", "instrument", "evidence", "note", "_n",
-                                           "_w"]  # fmt: skip
+    cols = [c for c in ACTIVITY_SCHEMA] + [
+        "iso_category",
+        "biogenic",
+        "supplier",
+        "instrument",
+        "evidence",
+        "note",
+        "_n",
+        "_w",
+    ]
     return a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols]), []
 
 
 def _pattern(key: pl.Expr) -> pl.Expr:
     """Catalogue pattern of a key: exact keys, or ``prefix/*`` for open families (spend/naics/*)."""
     return (
-        pl.when(key.str.starts_with("spend/naics/")).then(pl.lit("spend/naics/*"))
-        .when(key.str.starts_with("refrigerant/")).then(pl.lit("refrigerant/*"))
-        .when(key.str.starts_with("waste/") & ~key.is_in(["waste/landfill/msw", "waste/incineration/msw",
-                                                          "waste/recycling/mixed_recyclables", "waste/composting/food_waste"]))
+        pl.when(key.str.starts_with("spend/naics/"))
+        .then(pl.lit("spend/naics/*"))
+        .when(key.str.starts_with("refrigerant/"))
+        .then(pl.lit("refrigerant/*"))
+        .when(
+            key.str.starts_with("waste/")
+            & ~key.is_in(
+                [
+                    "waste/landfill/msw",
+                    "waste/incineration/msw",
+                    "waste/recycling/mixed_recyclables",
+                    "waste/composting/food_waste",
+                ]
+            )
+        )
         .then(pl.lit("waste/*"))
         .otherwise(key)
-    )  # fmt: skip
+    )
 
 
 def _wildcard_key(activity: pl.Expr, library: FactorLibrary) -> pl.Expr:
@@ -432,20 +566,29 @@ def _wildcard_key(activity: pl.Expr, library: FactorLibrary) -> pl.Expr:
     lower = text.str.to_lowercase()
     known = pl.lit(list(library.known_keys), dtype=pl.List(pl.String))
     return (
-        pl.when(lower.str.starts_with("spend/naics/") & known.list.contains(text)).then(text)
-        .when(lower.str.starts_with("refrigerant/")).then(text)
-        .when(lower.str.contains(r"^(制冷剂|冷媒)")).then(pl.concat_str([pl.lit("refrigerant/"), text.str.replace(r"^(制冷剂|冷媒)\s*", "")]))
-        .when(lower.str.contains(r"^(r-?\d|hfc-?\d|sf6|nf3|pfc)")).then(pl.concat_str([pl.lit("refrigerant/"), text]))
-        .when(lower.str.starts_with("waste/") & known.list.contains(text)).then(text)
+        pl.when(lower.str.starts_with("spend/naics/") & known.list.contains(text))
+        .then(text)
+        .when(lower.str.starts_with("refrigerant/"))
+        .then(text)
+        .when(lower.str.contains(r"^(制冷剂|冷媒)"))
+        .then(pl.concat_str([pl.lit("refrigerant/"), text.str.replace(r"^(制冷剂|冷媒)\s*", "")]))
+        .when(lower.str.contains(r"^(r-?\d|hfc-?\d|sf6|nf3|pfc)"))
+        .then(pl.concat_str([pl.lit("refrigerant/"), text]))
+        .when(lower.str.starts_with("waste/") & known.list.contains(text))
+        .then(text)
         .otherwise(None)
-    )  # fmt: skip
+    )
 
 
 def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
     return library.catalog.select(
-        pl.col("key").alias("_pattern"), "kind", pl.col("scope").alias("default_scope"),
-        pl.col("category").alias("default_category"), "iso_category", "biogenic",
-    )  # fmt: skip
+        pl.col("key").alias("_pattern"),
+        "kind",
+        pl.col("scope").alias("default_scope"),
+        pl.col("category").alias("default_category"),
+        "iso_category",
+        "biogenic",
+    )
 
 
 def _suggest(value: str, choices: list[str]) -> str:
@@ -458,11 +601,14 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
     problems: list[Problem] = []
     for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE]:
         a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
-        problems += _problems_where(a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column,
-                                    "expected a number")  # fmt: skip
+        problems += _problems_where(
+            a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, "expected a number"
+        )
         problems += _problems_where(a, pl.col(f"_{column}") < 0, column, "expected a value >= 0")
     for column in FRACTION_COLUMNS:
-        problems += _problems_where(a, pl.col(f"_{column}") > 1, column, "expected a fraction between 0 and 1 (or a percentage)")
+        problems += _problems_where(
+            a, pl.col(f"_{column}") > 1, column, "expected a fraction between 0 and 1 (or a percentage)"
+        )
     # ncv: numerator energy, denominator in the row's dimension
     pairs = a.filter(pl.col("_ncv").is_not_null()).select("ncv_unit", "dimension").unique()
     mult = {}
@@ -473,19 +619,33 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
                 raise ValueError("expected an energy per unit such as GJ/t or GJ/万Nm3")
             num, den = text.split("/", 1)
             if units.dimension_of(den, library.ureg) != dim:
-                raise ValueError(f"'{den.strip()}' is {units.dimension_of(den, library.ureg)} but the row's quantity is {dim}")
-            mult[(text, dim)] = units.convert(1.0, num, "GJ", library.ureg) / units.convert(1.0, den, units.BASE_UNITS[dim], library.ureg)
+                raise ValueError(
+                    f"'{den.strip()}' is {units.dimension_of(den, library.ureg)} but the row's quantity is {dim}"
+                )
+            mult[(text, dim)] = units.convert(1.0, num, "GJ", library.ureg) / units.convert(
+                1.0, den, units.BASE_UNITS[dim], library.ureg
+            )
         except Exception as exc:  # noqa: BLE001 - reported to the user with the row
             mult[(text, dim)] = str(exc)
     bad = {k for k, v in mult.items() if isinstance(v, str)}
-    problems += _problems_where(
-        a, pl.col("_ncv").is_not_null() & pl.struct("ncv_unit", "dimension").map_elements(
-            lambda s: (s["ncv_unit"], s["dimension"]) in bad, return_dtype=pl.Boolean),
-        "ncv_unit", lambda r: mult[(r["ncv_unit"], r["dimension"])], value="ncv_unit",
-    ) if bad else []  # fmt: skip
+    problems += (
+        _problems_where(
+            a,
+            pl.col("_ncv").is_not_null()
+            & pl.struct("ncv_unit", "dimension").map_elements(
+                lambda s: (s["ncv_unit"], s["dimension"]) in bad, return_dtype=pl.Boolean
+            ),
+            "ncv_unit",
+            lambda r: mult[(r["ncv_unit"], r["dimension"])],
+            value="ncv_unit",
+        )
+        if bad
+        else []
+    )
     good = pl.DataFrame(
         [(k[0], k[1], v) for k, v in mult.items() if not isinstance(v, str)],
-        schema={"ncv_unit": pl.String, "dimension": pl.String, "_ncv_mult": pl.Float64}, orient="row",
+        schema={"ncv_unit": pl.String, "dimension": pl.String, "_ncv_mult": pl.Float64},
+        orient="row",
     )
     a = a.join(good, on=["ncv_unit", "dimension"], how="left", nulls_equal=True)
     cc_mult = {}
@@ -498,21 +658,27 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
         except Exception as exc:  # noqa: BLE001
             cc_mult[text] = f"expected a carbon content unit such as tC/GJ or tC/TJ ({exc})"
     problems += [
-        p for text, v in cc_mult.items() if isinstance(v, str)
+        p
+        for text, v in cc_mult.items()
+        if isinstance(v, str)
         for p in _problems_where(a, pl.col("carbon_content_unit") == text, "carbon_content_unit", v)
-    ]  # fmt: skip
+    ]
     good_cc = {k: v for k, v in cc_mult.items() if not isinstance(v, str)}
     a = a.with_columns(
         (pl.col("_ncv") * pl.col("_ncv_mult")).alias("ncv_gj_per_base"),
-        (pl.col("_carbon_content") * pl.col("carbon_content_unit").replace_strict(good_cc, default=None, return_dtype=pl.Float64)
-         ).alias("carbon_content_t_per_gj"),
+        (
+            pl.col("_carbon_content")
+            * pl.col("carbon_content_unit").replace_strict(good_cc, default=None, return_dtype=pl.Float64)
+        ).alias("carbon_content_t_per_gj"),
         *[pl.col(f"_{c}").alias(c) for c in FRACTION_COLUMNS],
-    )  # fmt: skip
+    )
     if None in good_cc:
         a = a.with_columns(
-            pl.when(pl.col("carbon_content_unit").is_null()).then(pl.col("_carbon_content") * good_cc[None])
-            .otherwise(pl.col("carbon_content_t_per_gj")).alias("carbon_content_t_per_gj")
-        )  # fmt: skip
+            pl.when(pl.col("carbon_content_unit").is_null())
+            .then(pl.col("_carbon_content") * good_cc[None])
+            .otherwise(pl.col("carbon_content_t_per_gj"))
+            .alias("carbon_content_t_per_gj")
+        )
     return a, problems
 
 
@@ -524,25 +690,39 @@ def _fugitive(a: pl.DataFrame, library: FactorLibrary):
     suffix = pl.col("key").str.strip_prefix("refrigerant/").str.to_lowercase().str.replace_all(r"\s", "")
     is_fug = pl.col("kind") == "fugitive"
     a = a.with_columns(
-        pl.when(is_fug).then(
-            pl.coalesce(suffix.replace_strict(lookup, default=None), suffix.str.replace_all("-", "").replace_strict(lookup, default=None))
-        ).alias("gas_or_blend")
-    )  # fmt: skip
+        pl.when(is_fug)
+        .then(
+            pl.coalesce(
+                suffix.replace_strict(lookup, default=None),
+                suffix.str.replace_all("-", "").replace_strict(lookup, default=None),
+            )
+        )
+        .alias("gas_or_blend")
+    )
     problems = _problems_where(
-        a, is_fug & pl.col("gas_or_blend").is_null(), "activity",
+        a,
+        is_fug & pl.col("gas_or_blend").is_null(),
+        "activity",
         "unknown refrigerant; expected a gas (HFC-134a, SF6 …) or a blend (R-410A, R-404A, R-407C, R-507A …)",
-    )  # fmt: skip
+    )
     balance_given = pl.any_horizontal([pl.col(f"_{c}").is_not_null() for c in BALANCE])
     balance = (
-        (pl.col("_inventory_start").fill_null(0) - pl.col("_inventory_end").fill_null(0)) + pl.col("_purchased").fill_null(0)
-        - pl.col("_disposed").fill_null(0) + pl.col("_capacity_retired").fill_null(0) - pl.col("_capacity_new").fill_null(0)
-    )  # fmt: skip
+        (pl.col("_inventory_start").fill_null(0) - pl.col("_inventory_end").fill_null(0))
+        + pl.col("_purchased").fill_null(0)
+        - pl.col("_disposed").fill_null(0)
+        + pl.col("_capacity_retired").fill_null(0)
+        - pl.col("_capacity_new").fill_null(0)
+    )
     a = a.with_columns(
         balance_given.alias("balance_used"),
         (pl.when(balance_given).then(balance).otherwise(pl.col("_qtotal")) * pl.col("to_base")).alias("leak_t"),
     )
-    problems += _problems_where(a, is_fug & (pl.col("leak_t") < 0), "inventory_end",
-                                "the material balance gives a negative emission: check the stock figures")  # fmt: skip
+    problems += _problems_where(
+        a,
+        is_fug & (pl.col("leak_t") < 0),
+        "inventory_end",
+        "the material balance gives a negative emission: check the stock figures",
+    )
     return a, problems
 
 
@@ -551,13 +731,19 @@ def spend_tables(settings: Settings) -> SpendTables:
     with DATA.joinpath("exchange_rates.csv").open("rb") as fh:
         rates = pl.read_csv(fh.read(), schema_overrides={"year": pl.Int32, "units_per_usd": pl.Float64})
     rates = rates.select("currency", "year", (1 / pl.col("units_per_usd")).alias("usd_per_unit"))
-    extra = [(cur, int(y), float(v)) for cur, by_year in settings.spend.exchange_rates.items() for y, v in by_year.items()]
+    extra = [
+        (cur, int(y), float(v)) for cur, by_year in settings.spend.exchange_rates.items() for y, v in by_year.items()
+    ]
     if extra:
-        override = pl.DataFrame(extra, schema={"currency": pl.String, "year": pl.Int32, "usd_per_unit": pl.Float64}, orient="row")
+        override = pl.DataFrame(
+            extra, schema={"currency": pl.String, "year": pl.Int32, "usd_per_unit": pl.Float64}, orient="row"
+        )
         rates = pl.concat([override, rates.join(override, on=["currency", "year"], how="anti")])
     with DATA.joinpath("price_index.csv").open("rb") as fh:
         index = pl.read_csv(fh.read(), schema_overrides={"year": pl.Int32, "value": pl.Float64}).select("year", "value")
     if settings.spend.price_index:
-        index = pl.DataFrame({"year": list(settings.spend.price_index), "value": list(settings.spend.price_index.values())},
-                             schema={"year": pl.Int32, "value": pl.Float64})  # fmt: skip
+        index = pl.DataFrame(
+            {"year": list(settings.spend.price_index), "value": list(settings.spend.price_index.values())},
+            schema={"year": pl.Int32, "value": pl.Float64},
+        )
     return SpendTables(rates, index)

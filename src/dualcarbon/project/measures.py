@@ -16,9 +16,37 @@ from dualcarbon.pathway.measures import Measure
 from dualcarbon.project import reader
 
 NAME = "measures"
-COLUMNS = ["id", "name_zh", "name_en", "kind", "applies_to", "share", "potential_t", "capex", "opex", "savings",
-           "cost_per_t", "lifetime_years", "start_year", "ramp_up_years", "excludes", "partial", "source", "note"]  # fmt: skip
-NUMBERS = ["share", "potential_t", "capex", "opex", "savings", "cost_per_t", "lifetime_years", "start_year", "ramp_up_years"]
+COLUMNS = [
+    "id",
+    "name_zh",
+    "name_en",
+    "kind",
+    "applies_to",
+    "share",
+    "potential_t",
+    "capex",
+    "opex",
+    "savings",
+    "cost_per_t",
+    "lifetime_years",
+    "start_year",
+    "ramp_up_years",
+    "excludes",
+    "partial",
+    "source",
+    "note",
+]
+NUMBERS = [
+    "share",
+    "potential_t",
+    "capex",
+    "opex",
+    "savings",
+    "cost_per_t",
+    "lifetime_years",
+    "start_year",
+    "ramp_up_years",
+]
 TRUE, FALSE = {"true", "yes", "y", "1", "是", "t"}, {"false", "no", "n", "0", "否", "f"}
 
 
@@ -58,28 +86,53 @@ def load_measures(path: Path) -> tuple[list[Measure], list[Problem]]:
     removal = pl.col("_kind") == "removal"
     where(pl.col("id").is_null(), "id", "an id is required")
     where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id", "the same measure id is used twice")
-    where(pl.col("name_zh").is_null() & pl.col("name_en").is_null(), "name_en", "a name is required (name_zh or name_en)")
+    where(
+        pl.col("name_zh").is_null() & pl.col("name_en").is_null(), "name_en", "a name is required (name_zh or name_en)"
+    )
     where(~pl.col("_kind").is_in(["abatement", "removal"]), "kind", "expected abatement or removal")
     for col in NUMBERS:
         where(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null(), col, "expected a number")
-    where(~removal & pl.col("applies_to").is_null(), "applies_to",
-          "an abatement measure needs the emissions it acts on: an activity key, category:CODE, scope:N or facility:NAME")  # fmt: skip
-    where(~removal & pl.col("_share").is_null() & pl.col("_potential_t").is_null(), "share",
-          "give share (a fraction or % of the selected emissions) or potential_t (t CO2e a year)")  # fmt: skip
-    where(pl.col("_share").is_not_null() & pl.col("_potential_t").is_not_null(), "potential_t",
-          "give share or potential_t, not both")  # fmt: skip
-    where(removal & pl.col("_potential_t").is_null(), "potential_t", "a removal needs potential_t (t CO2e removed a year)")
+    where(
+        ~removal & pl.col("applies_to").is_null(),
+        "applies_to",
+        "an abatement measure needs the emissions it acts on: an activity key, category:CODE, scope:N or facility:NAME",
+    )
+    where(
+        ~removal & pl.col("_share").is_null() & pl.col("_potential_t").is_null(),
+        "share",
+        "give share (a fraction or % of the selected emissions) or potential_t (t CO2e a year)",
+    )
+    where(
+        pl.col("_share").is_not_null() & pl.col("_potential_t").is_not_null(),
+        "potential_t",
+        "give share or potential_t, not both",
+    )
+    where(
+        removal & pl.col("_potential_t").is_null(), "potential_t", "a removal needs potential_t (t CO2e removed a year)"
+    )
     where(removal & pl.col("_share").is_not_null(), "share", "a removal has no share: give potential_t")
-    where((pl.col("_share") <= 0) | (pl.col("_share") > 1), "share", "expected a fraction above 0 and at most 1 (or 1 %-100 %)")
+    where(
+        (pl.col("_share") <= 0) | (pl.col("_share") > 1),
+        "share",
+        "expected a fraction above 0 and at most 1 (or 1 %-100 %)",
+    )
     where(pl.col("_potential_t") <= 0, "potential_t", "expected t CO2e a year > 0")
     for col in ("capex", "savings"):
         where(pl.col(f"_{col}") < 0, col, "expected a number >= 0 (put a net saving in savings, a cost in opex)")
     for col, low in (("lifetime_years", 1), ("ramp_up_years", 1)):
-        where((pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, f"expected a whole number of years >= {low}")
-    where((pl.col("_start_year") < 1900) | (pl.col("_start_year") > 2200) | (pl.col("_start_year") % 1 != 0),
-          "start_year", "expected a year such as 2027")  # fmt: skip
-    where(pl.col("_partial").is_not_null() & ~pl.col("_partial").is_in(sorted(TRUE | FALSE)), "partial",
-          "expected true or false")  # fmt: skip
+        where(
+            (pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, f"expected a whole number of years >= {low}"
+        )
+    where(
+        (pl.col("_start_year") < 1900) | (pl.col("_start_year") > 2200) | (pl.col("_start_year") % 1 != 0),
+        "start_year",
+        "expected a year such as 2027",
+    )
+    where(
+        pl.col("_partial").is_not_null() & ~pl.col("_partial").is_in(sorted(TRUE | FALSE)),
+        "partial",
+        "expected true or false",
+    )
     ids = set(m["id"].drop_nulls().to_list())
     for row in m.filter(pl.col("applies_to").is_not_null()).iter_rows(named=True):
         try:
@@ -89,24 +142,40 @@ def load_measures(path: Path) -> tuple[list[Measure], list[Problem]]:
     for row in m.filter(pl.col("excludes").is_not_null()).iter_rows(named=True):
         for other in _split(row["excludes"]):
             if other == row["id"]:
-                problems.append(Problem(name, row["_row"], "excludes", row["excludes"], "a measure cannot exclude itself"))
+                problems.append(
+                    Problem(name, row["_row"], "excludes", row["excludes"], "a measure cannot exclude itself")
+                )
             elif other not in ids:
-                problems.append(Problem(name, row["_row"], "excludes", other, "expected the id of another measure in the file"))
+                problems.append(
+                    Problem(name, row["_row"], "excludes", other, "expected the id of another measure in the file")
+                )
     if problems:
         return [], sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
     out = []
     for r in m.iter_rows(named=True):
         removal_row = r["_kind"] == "removal"
-        out.append(Measure(
-            id=r["id"], name_zh=r["name_zh"] or "", name_en=r["name_en"] or "",
-            applies_to=None if removal_row else r["applies_to"], kind=r["_kind"],
-            share=r["_share"], potential_t=r["_potential_t"],
-            capex=r["_capex"] or 0.0, opex=r["_opex"] or 0.0, savings=r["_savings"] or 0.0,
-            cost_per_t=r["_cost_per_t"] or 0.0,
-            lifetime_years=int(r["_lifetime_years"] or 20), start_year=_int(r["_start_year"]),
-            ramp_up_years=int(r["_ramp_up_years"] or 1), excludes=tuple(_split(r["excludes"])),
-            partial=(r["_partial"] in TRUE), source=r["source"] or "", row=r["_row"],
-        ))  # fmt: skip
+        out.append(
+            Measure(
+                id=r["id"],
+                name_zh=r["name_zh"] or "",
+                name_en=r["name_en"] or "",
+                applies_to=None if removal_row else r["applies_to"],
+                kind=r["_kind"],
+                share=r["_share"],
+                potential_t=r["_potential_t"],
+                capex=r["_capex"] or 0.0,
+                opex=r["_opex"] or 0.0,
+                savings=r["_savings"] or 0.0,
+                cost_per_t=r["_cost_per_t"] or 0.0,
+                lifetime_years=int(r["_lifetime_years"] or 20),
+                start_year=_int(r["_start_year"]),
+                ramp_up_years=int(r["_ramp_up_years"] or 1),
+                excludes=tuple(_split(r["excludes"])),
+                partial=(r["_partial"] in TRUE),
+                source=r["source"] or "",
+                row=r["_row"],
+            )
+        )
     return out, []
 
 

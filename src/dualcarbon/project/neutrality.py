@@ -43,8 +43,15 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
     n = settings.neutrality
     problems: list[Problem] = []
     if n.standard not in rules.available():
-        problems.append(Problem(SETTINGS_FILE, None, "neutrality.standard", n.standard,
-                                f"expected one of {', '.join(rules.available())}"))  # fmt: skip
+        problems.append(
+            Problem(
+                SETTINGS_FILE,
+                None,
+                "neutrality.standard",
+                n.standard,
+                f"expected one of {', '.join(rules.available())}",
+            )
+        )
     base = None
     if n.base_year_emissions is not None:
         base = BaseYear(n.base_year, n.base_year_emissions, "base_year_emissions", n.base_year_gwp)
@@ -55,12 +62,26 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
         else:
             year = int(str(data.get("period", {}).get("start", "0"))[:4] or 0)
             if year != n.base_year:
-                problems.append(Problem(SETTINGS_FILE, None, "neutrality.base_year_summary", n.base_year_summary,
-                                        f"the summary is of {year}, but base_year is {n.base_year}"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        SETTINGS_FILE,
+                        None,
+                        "neutrality.base_year_summary",
+                        n.base_year_summary,
+                        f"the summary is of {year}, but base_year is {n.base_year}",
+                    )
+                )
             total = data["totals"].get(f"total_{n.scope2_basis}")
             if not isinstance(total, int | float) or total <= 0:
-                problems.append(Problem(SETTINGS_FILE, None, "neutrality.base_year_summary", n.base_year_summary,
-                                        f"the summary has no total_{n.scope2_basis} above 0"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        SETTINGS_FILE,
+                        None,
+                        "neutrality.base_year_summary",
+                        n.base_year_summary,
+                        f"the summary has no total_{n.scope2_basis} above 0",
+                    )
+                )
             else:
                 boundary = (data.get("organization") or {}).get("boundary")
                 base = BaseYear(year, float(total), n.base_year_summary, data.get("gwp_set"), boundary)
@@ -72,11 +93,27 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
             continue
         claimed = (data.get("neutrality") or {}).get("credits")
         if claimed is None:
-            problems.append(Problem(SETTINGS_FILE, None, "neutrality.previous_claims", text,
-                                    "the summary has no neutrality section: expected the summary.json of an earlier claim"))  # fmt: skip
+            problems.append(
+                Problem(
+                    SETTINGS_FILE,
+                    None,
+                    "neutrality.previous_claims",
+                    text,
+                    "the summary has no neutrality section: expected the summary.json of an earlier claim",
+                )
+            )
             continue
-        previous += [{"id": c.get("id"), "_row": i, "registry": c.get("registry"), "serial_start": c.get("serial_start"),
-                      "serial_end": c.get("serial_end"), "claim": text} for i, c in enumerate(claimed)]  # fmt: skip
+        previous += [
+            {
+                "id": c.get("id"),
+                "_row": i,
+                "registry": c.get("registry"),
+                "serial_start": c.get("serial_start"),
+                "serial_end": c.get("serial_end"),
+                "claim": text,
+            }
+            for i, c in enumerate(claimed)
+        ]
     documents = {key: bool(getattr(n, key)) and (root / getattr(n, key)).is_file() for key in ("plan", "qes")}
     evidence = Evidence(base, documents)
     if previous:

@@ -15,10 +15,34 @@ import polars as pl
 from dualcarbon.inventory import Inventory
 
 TRACE_COLUMNS = [
-    "id", "_file", "_row", "facility", "date", "month", "activity", "key", "kind", "quantity", "unit", "region",
-    "scope", "category", "iso_category", "scope2_method", "gas", "mass_t", "gwp", "co2e_t", "biogenic",
-    "factor_ids", "factor_sets", "region_used", "year_used", "formula", "parameters",
-]  # fmt: skip
+    "id",
+    "_file",
+    "_row",
+    "facility",
+    "date",
+    "month",
+    "activity",
+    "key",
+    "kind",
+    "quantity",
+    "unit",
+    "region",
+    "scope",
+    "category",
+    "iso_category",
+    "scope2_method",
+    "gas",
+    "mass_t",
+    "gwp",
+    "co2e_t",
+    "biogenic",
+    "factor_ids",
+    "factor_sets",
+    "region_used",
+    "year_used",
+    "formula",
+    "parameters",
+]
 
 
 def emissions_table(emissions: pl.DataFrame, ordered: bool = False) -> pl.DataFrame:
@@ -29,9 +53,15 @@ def emissions_table(emissions: pl.DataFrame, ordered: bool = False) -> pl.DataFr
     return emissions.select(cols).rename({"_file": "source_file", "_row": "source_row"})
 
 
-def write_outputs(out_dir: Path, inventory: Inventory, emissions: pl.DataFrame | Iterable[pl.DataFrame],
-                  report_html: str | None, extra: dict[str, pl.DataFrame] | None = None,
-                  extra_text: dict[str, str] | None = None, files: dict[str, bytes] | None = None) -> list[Path]:  # fmt: skip
+def write_outputs(
+    out_dir: Path,
+    inventory: Inventory,
+    emissions: pl.DataFrame | Iterable[pl.DataFrame],
+    report_html: str | None,
+    extra: dict[str, pl.DataFrame] | None = None,
+    extra_text: dict[str, str] | None = None,
+    files: dict[str, bytes] | None = None,
+) -> list[Path]:
     """Write summary.json, emissions.csv, inventory.csv, report.html (and extras) atomically.
 
     ``extra``: more tables written as CSV; ``extra_text``: more text files (UTF-8), by file name;

@@ -74,7 +74,9 @@ def _read_csv(path: Path, name: str) -> pl.DataFrame:
         for line_no, fields in enumerate(csv.reader(lines, delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
-                raise InputError.single(f"{len(fields)} fields but the header has {width}", file=name, row=line_no) from exc
+                raise InputError.single(
+                    f"{len(fields)} fields but the header has {width}", file=name, row=line_no
+                ) from exc
         raise InputError.single(f"cannot read the CSV: {exc}", file=name) from exc
 
 
@@ -92,9 +94,11 @@ def _read_parquet(path: Path, name: str) -> pl.DataFrame:
     except Exception as exc:  # noqa: BLE001 - reported with the file name
         raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
     return frame.with_columns(
-        [pl.col(c).dt.strftime("%Y-%m-%d") if dt in (pl.Date, pl.Datetime) else pl.col(c).cast(pl.String)
-         for c, dt in frame.schema.items()]
-    )  # fmt: skip
+        [
+            pl.col(c).dt.strftime("%Y-%m-%d") if dt in (pl.Date, pl.Datetime) else pl.col(c).cast(pl.String)
+            for c, dt in frame.schema.items()
+        ]
+    )
 
 
 def read_table(path: Path, display_name: str | None = None) -> pl.DataFrame:

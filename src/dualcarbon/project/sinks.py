@@ -30,11 +30,15 @@ OPTIONAL = [*sinks.PARAMETERS, "harvest_m3", "issued_as", "evidence", "note"]
 RANGES = {
     "volume_growth_m3_per_ha_yr": (0.0, 60.0, "a stem-volume increment in m3/ha/yr, > 0 and <= 60"),
     "wood_density_t_per_m3": (0.1, 1.2, "a basic wood density in t dry matter/m3, between 0.1 and 1.2"),
-    "bef": (1.0, 3.0, "a biomass expansion factor (above-ground / stem biomass) between 1 and 3; a BCEF in t/m3 "
-                      "already holds the wood density"),
+    "bef": (
+        1.0,
+        3.0,
+        "a biomass expansion factor (above-ground / stem biomass) between 1 and 3; a BCEF in t/m3 "
+        "already holds the wood density",
+    ),
     "root_shoot": (0.0, 1.5, "a root-to-shoot ratio between 0 and 1.5"),
     "carbon_fraction": (0.3, 0.6, "a carbon fraction of dry matter between 0.3 and 0.6"),
-}  # fmt: skip
+}
 
 
 def load_sinks(root: Path, ureg, period_end_year: int) -> tuple[pl.DataFrame, list[Problem]]:
@@ -52,7 +56,9 @@ def load_sinks(root: Path, ureg, period_end_year: int) -> tuple[pl.DataFrame, li
     for col in s.columns:
         if not col.startswith("_") and col not in REQUIRED + OPTIONAL:
             close = difflib.get_close_matches(col, REQUIRED + OPTIONAL, n=1)
-            problems.append(Problem(name, 1, col, None, "unknown column" + (f"; did you mean '{close[0]}'?" if close else "")))
+            problems.append(
+                Problem(name, 1, col, None, "unknown column" + (f"; did you mean '{close[0]}'?" if close else ""))
+            )
     if problems:
         return empty(STAND_SCHEMA), problems
     s = s.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in s.columns])
@@ -74,16 +80,27 @@ def load_sinks(root: Path, ureg, period_end_year: int) -> tuple[pl.DataFrame, li
     where(pl.col("_area").is_null(), "area", "expected a number")
     where(pl.col("_area") <= 0, "area", "expected an area > 0")
     where(pl.col("_planting_year").is_null(), "planting_year", "expected a year such as 2019")
-    where(pl.col("_planting_year") > period_end_year, "planting_year",
-          f"a stand planted after the period (ends {period_end_year}) cannot have grown in it")  # fmt: skip
+    where(
+        pl.col("_planting_year") > period_end_year,
+        "planting_year",
+        f"a stand planted after the period (ends {period_end_year}) cannot have grown in it",
+    )
     where(pl.col("_planting_year") < 1900, "planting_year", "expected a year after 1900")
     groups = sorted({g for g in names.values()})
-    where(pl.col("_group").is_null(), "species_group",
-          f"unknown species group; expected one of {', '.join(groups)} (or its Chinese or English name)")  # fmt: skip
+    where(
+        pl.col("_group").is_null(),
+        "species_group",
+        f"unknown species group; expected one of {', '.join(groups)} (or its Chinese or English name)",
+    )
     for p, (low, high, what) in RANGES.items():
         where(pl.col(p).is_not_null() & pl.col(f"_{p}").is_null(), p, "expected a number")
-        where((pl.col(f"_{p}") <= low) | (pl.col(f"_{p}") > high) if p == "volume_growth_m3_per_ha_yr"
-              else (pl.col(f"_{p}") < low) | (pl.col(f"_{p}") > high), p, f"expected {what}")  # fmt: skip
+        where(
+            (pl.col(f"_{p}") <= low) | (pl.col(f"_{p}") > high)
+            if p == "volume_growth_m3_per_ha_yr"
+            else (pl.col(f"_{p}") < low) | (pl.col(f"_{p}") > high),
+            p,
+            f"expected {what}",
+        )
     where(pl.col("harvest_m3").is_not_null() & pl.col("_harvest_m3").is_null(), "harvest_m3", "expected a number (m3)")
     where(pl.col("_harvest_m3") < 0, "harvest_m3", "expected a harvested volume >= 0 m3")
     conv = units.conversion_table(s["unit"].drop_nulls().unique().to_list(), ureg)
@@ -92,14 +109,28 @@ def load_sinks(root: Path, ureg, period_end_year: int) -> tuple[pl.DataFrame, li
     if problems:
         return empty(STAND_SCHEMA), problems
     stands = s.select(
-        "_row", "id", "type", (pl.col("_area") * pl.col("to_base")).alias("area_ha"), pl.col("_group").alias("species_group"),
-        pl.col("_planting_year").alias("planting_year"), *[pl.col(f"_{p}").alias(p) for p in sinks.PARAMETERS],
-        pl.col("_harvest_m3").alias("harvest_m3"), "issued_as", "evidence",
-    ).cast(STAND_SCHEMA)  # fmt: skip
+        "_row",
+        "id",
+        "type",
+        (pl.col("_area") * pl.col("to_base")).alias("area_ha"),
+        pl.col("_group").alias("species_group"),
+        pl.col("_planting_year").alias("planting_year"),
+        *[pl.col(f"_{p}").alias(p) for p in sinks.PARAMETERS],
+        pl.col("_harvest_m3").alias("harvest_m3"),
+        "issued_as",
+        "evidence",
+    ).cast(STAND_SCHEMA)
     resolved = sinks.resolve(stands)
     for p in sinks.PARAMETERS:
         for row in resolved.filter(pl.col(p).is_null()).iter_rows(named=True):
-            problems.append(Problem(name, row["_row"], p, None,
-                                    f"no bundled default for species group {row['species_group']}: give the stand's own "
-                                    "value, with its source in the evidence column"))  # fmt: skip
+            problems.append(
+                Problem(
+                    name,
+                    row["_row"],
+                    p,
+                    None,
+                    f"no bundled default for species group {row['species_group']}: give the stand's own "
+                    "value, with its source in the evidence column",
+                )
+            )
     return (empty(STAND_SCHEMA) if problems else resolved), problems

@@ -20,8 +20,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -51,9 +51,15 @@ BARS = [
 SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
-def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: pl.DataFrame,
-                  factor_sources: pl.DataFrame, lang: str, pathway: PathwayResult | None = None,
-                  print_layout: bool = False) -> str:  # fmt: skip
+def render_report(
+    summary: dict,
+    inventory: pl.DataFrame,
+    emissions_by_source: pl.DataFrame,
+    factor_sources: pl.DataFrame,
+    lang: str,
+    pathway: PathwayResult | None = None,
+    print_layout: bool = False,
+) -> str:
     """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document;
     with a pathway section (``sections/pathway.html.j2``) when ``pathway`` (``dualcarbon pathway``)
     is given, and without its contents entry otherwise. ``print_layout``: the layout for report.pdf.
@@ -81,17 +87,23 @@ def render_report(summary: dict, inventory: pl.DataFrame, emissions_by_source: p
         "charts": charts,
         "category_name": lambda code: category_name.get(code, ""),
         "scope3": _scope3_rows(summary.get("by_category") or [], names),
-        "iso": [(r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
-                for r in summary.get("by_iso_category") or []],  # fmt: skip
+        "iso": [
+            (r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
+            for r in summary.get("by_iso_category") or []
+        ],
         "facilities": summary.get("by_facility") or [],
         "categories": category_rows(summary.get("by_category") or [], category_name),
         "months": sorted((r for r in summary.get("by_month") or [] if r.get("month")), key=lambda r: r["month"]),
         "sources": emissions_by_source.with_columns(
-            pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")).to_dicts(),
+            pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")
+        ).to_dicts(),
         "factors": factor_sources.to_dicts(),
-        "warnings": [w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "")
-                     for w in summary.get("warnings") or []],  # fmt: skip
-        "methods": method_blocks(summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t),
+        "warnings": [
+            w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "") for w in summary.get("warnings") or []
+        ],
+        "methods": method_blocks(
+            summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t
+        ),
         "quality": quality_view(summary.get("data_quality"), t),
         "pathway": section,
         "print_layout": print_layout,
@@ -109,8 +121,13 @@ def _category_names(lang: str) -> dict[tuple[str, str], str]:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("dualcarbon.report", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    env = Environment(
+        loader=PackageLoader("dualcarbon.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(co2e=_co2e, qty=_quantity, factor=_factor_value, percent=percent, cell=_cell)
     return env
 
@@ -159,11 +176,21 @@ def _scope3_rows(by_category: list[dict], names: dict[tuple[str, str], str]) -> 
 
 
 def _figure_html(fig: go.Figure, div_id: str, height_px: int) -> Markup:
-    fig.update_layout(template="plotly_white", font_family=FONT_FAMILY, height=height_px,
-                      margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.18})  # fmt: skip
-    html = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, default_height=f"{height_px}px",
-                       config={"displaylogo": False, "responsive": True})  # fmt: skip
+    fig.update_layout(
+        template="plotly_white",
+        font_family=FONT_FAMILY,
+        height=height_px,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18},
+    )
+    html = pio.to_html(
+        fig,
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        default_height=f"{height_px}px",
+        config={"displaylogo": False, "responsive": True},
+    )
     return Markup(html)  # plotly escapes "<", ">" and "/" inside its JSON
 
 
@@ -171,10 +198,14 @@ def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: 
     """Stacked horizontal bars: Scope 1, Scope 2 both ways and Scope 3, split by category."""
     method = pl.col("scope2_method")
     parts = [
-        inventory.filter(pl.col("scope") == scope, True if methods is None else method.is_null() | method.is_in(methods))
-        .group_by("category").agg(pl.col("co2e_t").sum()).with_columns(bar=pl.lit(t(key)))
+        inventory.filter(
+            pl.col("scope") == scope, True if methods is None else method.is_null() | method.is_in(methods)
+        )
+        .group_by("category")
+        .agg(pl.col("co2e_t").sum())
+        .with_columns(bar=pl.lit(t(key)))
         for key, scope, methods in BARS
-    ]  # fmt: skip
+    ]
     bars = pl.concat(parts).filter(pl.col("co2e_t") != 0)
     if bars.is_empty():
         return None
@@ -184,10 +215,21 @@ def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: 
     hover = f"%{{y}}<br>%{{fullData.name}}: %{{x:,.2f}} {t('unit.t_co2e')}<extra></extra>"
     for code in codes:
         rows = bars.filter(pl.col("category") == code)
-        fig.add_trace(go.Bar(orientation="h", name=f"{code} {category_name.get(code, '')}".strip(),
-                             x=rows["co2e_t"].to_list(), y=rows["bar"].to_list(), hovertemplate=hover))
-    fig.update_layout(barmode="stack", xaxis_title=t("unit.t_co2e"), xaxis_tickformat=",",
-                      yaxis={"categoryorder": "array", "categoryarray": [t(key) for key, *_ in reversed(BARS)]})  # fmt: skip
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=f"{code} {category_name.get(code, '')}".strip(),
+                x=rows["co2e_t"].to_list(),
+                y=rows["bar"].to_list(),
+                hovertemplate=hover,
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        xaxis_title=t("unit.t_co2e"),
+        xaxis_tickformat=",",
+        yaxis={"categoryorder": "array", "categoryarray": [t(key) for key, *_ in reversed(BARS)]},
+    )
     return _figure_html(fig, "chart-breakdown", 420)
 
 
@@ -198,9 +240,15 @@ def _monthly_chart(by_month: list[dict], t: Callable[..., str]) -> Markup | None
         return None
     fig = go.Figure()
     for series in SERIES:
-        fig.add_trace(go.Scatter(mode="lines+markers", name=t(f"totals.{series}"), x=[r["month"] for r in months],
-                                 y=[r.get(series) or 0.0 for r in months],
-                                 hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>"))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                mode="lines+markers",
+                name=t(f"totals.{series}"),
+                x=[r["month"] for r in months],
+                y=[r.get(series) or 0.0 for r in months],
+                hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
+            )
+        )
     fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", xaxis_type="category")
     return _figure_html(fig, "chart-monthly", 360)
 
@@ -212,8 +260,13 @@ def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
         return None
     steps: list[tuple[str, str, float]] = []
     if balance.get("base_year_emissions") is not None:
-        steps.append(("absolute", t("neutrality.chart.base_year", year=balance.get("base_year") or ""),
-                      balance["base_year_emissions"]))
+        steps.append(
+            (
+                "absolute",
+                t("neutrality.chart.base_year", year=balance.get("base_year") or ""),
+                balance["base_year_emissions"],
+            )
+        )
         steps.append(("relative", t("neutrality.balance.reductions"), -(balance.get("reductions") or 0.0)))
         if balance.get("sink_losses"):
             steps.append(("relative", t("neutrality.balance.sink_losses"), balance["sink_losses"]))
@@ -224,13 +277,20 @@ def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
     steps.append(("relative", t("neutrality.balance.credits"), -(balance.get("credits") or 0.0)))
     steps.append(("total", t("neutrality.balance.net"), balance.get("net") or 0.0))
     measure, x, y = zip(*steps, strict=True)
-    fig = go.Figure(go.Waterfall(
-        measure=list(measure), x=list(x), y=list(y), textposition="outside",
-        text=[_co2e(v) for v in y], connector={"line": {"color": "#9aa5b1"}},
-        decreasing={"marker": {"color": "#17694b"}}, increasing={"marker": {"color": "#b42318"}},
-        totals={"marker": {"color": "#52606d"}},
-        hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Waterfall(
+            measure=list(measure),
+            x=list(x),
+            y=list(y),
+            textposition="outside",
+            text=[_co2e(v) for v in y],
+            connector={"line": {"color": "#9aa5b1"}},
+            decreasing={"marker": {"color": "#17694b"}},
+            increasing={"marker": {"color": "#b42318"}},
+            totals={"marker": {"color": "#52606d"}},
+            hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
+        )
+    )
     fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", showlegend=False)
     return _figure_html(fig, "chart-waterfall", 420)
 
@@ -246,7 +306,8 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
     charts = {"pathway_trajectory": _figure_html(pathway_charts.trajectory_figure(plan.table, t), "chart-pathway", 420)}
     if plan.macc.filter(pl.col("cost_per_t").is_not_null()).height:
         charts["pathway_macc"] = _figure_html(
-            pathway_charts.macc_figure(plan.macc, t, lang, result.settings.currency), "chart-macc", 420)
+            pathway_charts.macc_figure(plan.macc, t, lang, result.settings.currency), "chart-macc", 420
+        )
     return {
         "title": t("section.pathway"),
         "s": summary,

@@ -19,18 +19,33 @@ from dualcarbon.errors import DualCarbonError
 
 ENGINE_ENV = "DUALCARBON_CHROMIUM"  # path of a Chromium or Chrome executable, if not on PATH
 EXECUTABLES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-INSTALL_HINT = ("install Chromium and CJK fonts (Debian/Ubuntu: apt-get install chromium fonts-noto-cjk), "
-                f"or set {ENGINE_ENV} to a Chromium or Chrome executable")  # fmt: skip
+INSTALL_HINT = (
+    "install Chromium and CJK fonts (Debian/Ubuntu: apt-get install chromium fonts-noto-cjk), "
+    f"or set {ENGINE_ENV} to a Chromium or Chrome executable"
+)
 TIMEOUT_S = 180
 # Width of the printable area of A4 with the report's 14 mm side margins (182 mm at 96 px/in):
 # the charts are laid out at the width they are printed at.
 WINDOW = "688,1000"
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-extensions", "--disable-default-apps", "--no-first-run", "--no-default-browser-check",
-    "--mute-audio", "--hide-scrollbars", "--host-resolver-rules=MAP * ~NOTFOUND", f"--window-size={WINDOW}",
-    "--no-pdf-header-footer", "--generate-pdf-document-outline", "--run-all-compositor-stages-before-draw",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    f"--window-size={WINDOW}",
+    "--no-pdf-header-footer",
+    "--generate-pdf-document-outline",
+    "--run-all-compositor-stages-before-draw",
+]
 
 
 class PdfEngineMissing(DualCarbonError, RuntimeError):
@@ -38,8 +53,9 @@ class PdfEngineMissing(DualCarbonError, RuntimeError):
 
     def __init__(self, searched: list[str]):
         self.searched = searched
-        super().__init__(f"PDF output needs headless Chromium; none found (looked for {', '.join(searched)}): "
-                         f"{INSTALL_HINT}")  # fmt: skip
+        super().__init__(
+            f"PDF output needs headless Chromium; none found (looked for {', '.join(searched)}): {INSTALL_HINT}"
+        )
 
 
 class PdfRenderError(DualCarbonError, RuntimeError):
@@ -84,8 +100,14 @@ def html_to_pdf(html: str, engine: str | None = None, timeout_s: float = TIMEOUT
         page.write_text(html, encoding="utf-8")
         command = [executable, *FLAGS, f"--user-data-dir={tmp / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False,
-                                  env=os.environ | {"HOME": str(tmp)})  # fmt: skip  (a profile and caches of its own)
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+                check=False,
+                env=os.environ | {"HOME": str(tmp)},
+            )  # (a profile and caches of its own)
         except subprocess.TimeoutExpired as exc:
             raise PdfRenderError(None, f"no PDF after {timeout_s:.0f} s") from exc
         data = pdf.read_bytes() if pdf.is_file() else b""

@@ -30,8 +30,12 @@ SECTIONS: list[tuple[str, str, Callable[[dict], bool]]] = [
 ]
 # Trace ids that name no library factor: the row's own measured parameters, the facility's
 # clinker analysis, a Scope 2 instrument, a GWP value (docs/cli.md, "Reading the results").
-OWN_DATA = {"row:ncv": "ref.row_ncv", "row:carbon_content": "ref.row_carbon_content", "row:measured": "ref.row_measured",
-            "facility:clinker_oxides": "ref.facility_clinker_oxides"}  # fmt: skip
+OWN_DATA = {
+    "row:ncv": "ref.row_ncv",
+    "row:carbon_content": "ref.row_carbon_content",
+    "row:measured": "ref.row_measured",
+    "facility:clinker_oxides": "ref.facility_clinker_oxides",
+}
 
 
 def table_of_contents(context: dict, t: Callable[..., str]) -> list[dict]:
@@ -50,22 +54,40 @@ def category_rows(by_category: list[dict], category_name: dict[str, str]) -> lis
     order = list(category_name)
     rows: dict[tuple[str, str], dict] = {}
     for r in by_category:
-        row = rows.setdefault((r["scope"], r["category"]), {"scope": r["scope"], "category": r["category"],
-                                                            "name": category_name.get(r["category"], ""),
-                                                            "location_t": 0.0, "market_t": 0.0, "total": False})  # fmt: skip
+        row = rows.setdefault(
+            (r["scope"], r["category"]),
+            {
+                "scope": r["scope"],
+                "category": r["category"],
+                "name": category_name.get(r["category"], ""),
+                "location_t": 0.0,
+                "market_t": 0.0,
+                "total": False,
+            },
+        )
         method = r.get("scope2_method")
         if method in (None, "location", "both"):
             row["location_t"] += r["co2e_t"]
         if method in (None, "market", "both"):
             row["market_t"] += r["co2e_t"]
-    ranked = sorted(rows.values(), key=lambda r: (r["scope"], order.index(r["category"]) if r["category"] in order
-                                                  else len(order), r["category"]))  # fmt: skip
+    ranked = sorted(
+        rows.values(),
+        key=lambda r: (r["scope"], order.index(r["category"]) if r["category"] in order else len(order), r["category"]),
+    )
     out: list[dict] = []
     for scope in dict.fromkeys(r["scope"] for r in ranked):
         members = [r for r in ranked if r["scope"] == scope]
         out += members
-        out.append({"scope": scope, "category": "", "name": "", "total": True,
-                    "location_t": sum(r["location_t"] for r in members), "market_t": sum(r["market_t"] for r in members)})  # fmt: skip
+        out.append(
+            {
+                "scope": scope,
+                "category": "",
+                "name": "",
+                "total": True,
+                "location_t": sum(r["location_t"] for r in members),
+                "market_t": sum(r["market_t"] for r in members),
+            }
+        )
     return out
 
 
@@ -81,8 +103,13 @@ def _reference(factor_id: str, gwp_set: str | None, t: Callable[..., str]) -> st
     return factor_id
 
 
-def method_blocks(by_method: list[dict], factor_sources: pl.DataFrame, category_name: dict[str, str],
-                  gwp_set: str | None, t: Callable[..., str]) -> list[dict]:  # fmt: skip
+def method_blocks(
+    by_method: list[dict],
+    factor_sources: pl.DataFrame,
+    category_name: dict[str, str],
+    gwp_set: str | None,
+    t: Callable[..., str],
+) -> list[dict]:
     """Per category with emissions: the methods applied (formula with standard and clause, gases,
     records, CO2e), the library factors they used with their citations, and the project's own data.
 
@@ -93,8 +120,18 @@ def method_blocks(by_method: list[dict], factor_sources: pl.DataFrame, category_
     blocks: dict[tuple[str, str], dict] = {}
     for m in by_method:
         code = (m.get("scope") or "", m.get("category") or "")
-        block = blocks.setdefault(code, {"scope": code[0], "category": code[1], "name": category_name.get(code[1], ""),
-                                         "co2e_t": 0.0, "methods": [], "factor_ids": [], "own": []})  # fmt: skip
+        block = blocks.setdefault(
+            code,
+            {
+                "scope": code[0],
+                "category": code[1],
+                "name": category_name.get(code[1], ""),
+                "co2e_t": 0.0,
+                "methods": [],
+                "factor_ids": [],
+                "own": [],
+            },
+        )
         if m.get("scope2_method") in (None, "location"):
             block["co2e_t"] += m.get("co2e_t") or 0.0
         kind = m.get("kind") or ""
@@ -124,8 +161,9 @@ def quality_view(record: dict | None, t: Callable[..., str]) -> dict | None:
         notes.append(t("quality.note.tier1", share=share(tiers["1"]["share"])))
     fallbacks = record.get("region_fallbacks") or []
     if fallbacks:
-        notes.append(t("quality.note.region_fallback", n=len(fallbacks),
-                       share=share(sum(r["share"] or 0.0 for r in fallbacks))))  # fmt: skip
+        notes.append(
+            t("quality.note.region_fallback", n=len(fallbacks), share=share(sum(r["share"] or 0.0 for r in fallbacks)))
+        )
     years = record.get("factor_years") or []
     if years:
         notes.append(t("quality.note.factor_year", n=len(years), share=share(sum(r["share"] or 0.0 for r in years))))
@@ -133,16 +171,33 @@ def quality_view(record: dict | None, t: Callable[..., str]) -> dict | None:
     if evidence is None:
         notes.append(t("quality.note.evidence_not_tracked"))
     elif evidence["records"]:
-        notes.append(t("quality.note.evidence_missing", records=evidence["records"], total=evidence["total_records"],
-                       share=share(evidence["share"])))  # fmt: skip
+        notes.append(
+            t(
+                "quality.note.evidence_missing",
+                records=evidence["records"],
+                total=evidence["total_records"],
+                share=share(evidence["share"]),
+            )
+        )
     else:
         notes.append(t("quality.note.evidence_complete", total=evidence["total_records"]))
     coverage = record.get("scope2_coverage")
     if coverage is not None:
-        notes.append(t("quality.note.scope2_coverage", share=share(coverage["share"]), covered=f"{coverage['covered_mwh']:,.0f}",
-                       mwh=f"{coverage['mwh']:,.0f}"))  # fmt: skip
-    return {"notes": notes, "tiers": record.get("tiers") or [], "region_fallbacks": fallbacks, "factor_years": years,
-            "scope2_coverage": coverage}  # fmt: skip
+        notes.append(
+            t(
+                "quality.note.scope2_coverage",
+                share=share(coverage["share"]),
+                covered=f"{coverage['covered_mwh']:,.0f}",
+                mwh=f"{coverage['mwh']:,.0f}",
+            )
+        )
+    return {
+        "notes": notes,
+        "tiers": record.get("tiers") or [],
+        "region_fallbacks": fallbacks,
+        "factor_years": years,
+        "scope2_coverage": coverage,
+    }
 
 
 def percent(share: float | None) -> str:

@@ -84,8 +84,10 @@ class DuckDB:
         try:
             self._con = duckdb.connect(self.location)
         except duckdb.IOException as exc:  # another process holds the file
-            raise StoreError(f"cannot open the store {self.location} (is a running `dualcarbon serve` using "
-                             f"it? a DuckDB file opens in one process at a time): {exc}") from exc
+            raise StoreError(
+                f"cannot open the store {self.location} (is a running `dualcarbon serve` using "
+                f"it? a DuckDB file opens in one process at a time): {exc}"
+            ) from exc
         self._write_lock = threading.Lock()
 
     @contextmanager
@@ -122,8 +124,7 @@ class PostgreSQL:
         except ImportError as exc:
             raise StoreError('PostgreSQL needs the postgres extra: pip install "dualcarbon[postgres]"') from exc
         self.location = _redact(url)
-        self._pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=False,
-                                    kwargs={"autocommit": False})  # fmt: skip
+        self._pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=False, kwargs={"autocommit": False})
         try:
             self._pool.open(wait=True, timeout=10)
         except psycopg.Error as exc:

@@ -85,7 +85,14 @@ def problem_mapper(placed: Iterable[tuple[Row, str]]) -> Callable[[Problem], dic
             if "/" in path and path in expected:
                 expected = expected.replace(path, by_path[path]["filename"])
         named = Problem(file, problem.row, problem.column, problem.value, expected)
-        return {"file": file, "batch": batch["id"] if batch else None, "row": problem.row, "column": problem.column,
-                "value": problem.value, "expected": expected, "message": named.message()}  # fmt: skip
+        return {
+            "file": file,
+            "batch": batch["id"] if batch else None,
+            "row": problem.row,
+            "column": problem.column,
+            "value": problem.value,
+            "expected": expected,
+            "message": named.message(),
+        }
 
     return record

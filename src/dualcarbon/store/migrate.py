@@ -73,18 +73,24 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
                 tx.one("SELECT pg_advisory_xact_lock(?)", [_PG_LOCK])
             version = _version(tx)
             if version > known[-1].version:
-                raise StoreError(f"the store's schema is version {version}, newer than this dualcarbon knows "
-                                 f"({known[-1].version}): upgrade dualcarbon")  # fmt: skip
+                raise StoreError(
+                    f"the store's schema is version {version}, newer than this dualcarbon knows "
+                    f"({known[-1].version}): upgrade dualcarbon"
+                )
             if migration is None:
                 if version == 0:
-                    tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                               "name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)")  # fmt: skip
+                    tx.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                        "name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+                    )
                 continue
             if not version < migration.version <= target:
                 continue
             for statement in migration.statements():
                 tx.execute(statement)
-            tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                       [migration.version, migration.name, datetime.now(UTC).replace(tzinfo=None)])  # fmt: skip
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                [migration.version, migration.name, datetime.now(UTC).replace(tzinfo=None)],
+            )
             applied.append(migration.version)
     return applied

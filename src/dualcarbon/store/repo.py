@@ -56,7 +56,7 @@ class Store:
         self.db = db
 
     @classmethod
-    def open(cls, location: str | Path) -> "Store":
+    def open(cls, location: str | Path) -> Store:
         """Connect to a DuckDB path or a PostgreSQL URL and apply pending migrations."""
         db = connect(location)
         try:
@@ -78,8 +78,10 @@ class Store:
         """A new organisation with its first user, an admin; returns (organisation, user, token)."""
         org = {"id": new_id("org"), "name": name, "created_at": utcnow()}
         with self.db.transaction(write=True) as tx:
-            tx.execute("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",
-                       [org["id"], org["name"], org["created_at"]])  # fmt: skip
+            tx.execute(
+                "INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",
+                [org["id"], org["name"], org["created_at"]],
+            )
             user = self._insert_user(tx, org["id"], admin_name, admin_email, "admin")
             _, token = self._insert_token(tx, org["id"], user["id"], "first admin token")
         return org, user, token
@@ -99,10 +101,19 @@ class Store:
             return tx.one("SELECT id, name, created_at FROM organisations WHERE id = ?", [org_id])
 
     def _insert_user(self, tx: Tx, org_id: str, name: str, email: str | None, role: str) -> Row:
-        user = {"id": new_id("usr"), "org_id": org_id, "name": name, "email": email, "role": role,
-                "disabled": False, "created_at": utcnow()}  # fmt: skip
-        tx.execute("INSERT INTO users (id, org_id, name, email, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   list(user.values()))  # fmt: skip
+        user = {
+            "id": new_id("usr"),
+            "org_id": org_id,
+            "name": name,
+            "email": email,
+            "role": role,
+            "disabled": False,
+            "created_at": utcnow(),
+        }
+        tx.execute(
+            "INSERT INTO users (id, org_id, name, email, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            list(user.values()),
+        )
         return user
 
     def create_user(self, org_id: str, name: str, email: str | None, role: str) -> tuple[Row, str]:
@@ -122,7 +133,9 @@ class Store:
         with self.db.transaction() as tx:
             return tx.one(f"{self._USER} WHERE org_id = ? AND id = ?", [org_id, user_id])
 
-    def update_user(self, org_id: str, user_id: str, role: str | None = None, disabled: bool | None = None) -> Row | None:
+    def update_user(
+        self, org_id: str, user_id: str, role: str | None = None, disabled: bool | None = None
+    ) -> Row | None:
         with self.db.transaction(write=True) as tx:
             if role is not None:
                 tx.execute("UPDATE users SET role = ? WHERE org_id = ? AND id = ?", [role, org_id, user_id])
@@ -132,10 +145,18 @@ class Store:
 
     def _insert_token(self, tx: Tx, org_id: str, user_id: str, name: str) -> tuple[Row, str]:
         ident, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
-        row = {"id": f"tok_{ident}", "org_id": org_id, "user_id": user_id, "name": name,
-               "created_at": utcnow(), "revoked_at": None}  # fmt: skip
-        tx.execute("INSERT INTO tokens (id, org_id, user_id, name, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                   [row["id"], org_id, user_id, name, sha256(secret.encode()), row["created_at"]])  # fmt: skip
+        row = {
+            "id": f"tok_{ident}",
+            "org_id": org_id,
+            "user_id": user_id,
+            "name": name,
+            "created_at": utcnow(),
+            "revoked_at": None,
+        }
+        tx.execute(
+            "INSERT INTO tokens (id, org_id, user_id, name, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [row["id"], org_id, user_id, name, sha256(secret.encode()), row["created_at"]],
+        )
         return row, f"{TOKEN_PREFIX}_{ident}_{secret}"
 
     def create_token(self, org_id: str, user_id: str, name: str) -> tuple[Row, str]:
@@ -156,8 +177,10 @@ class Store:
 
     def revoke_token(self, org_id: str, token_id: str) -> Row | None:
         with self.db.transaction(write=True) as tx:
-            tx.execute("UPDATE tokens SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
-                       [utcnow(), org_id, token_id])  # fmt: skip
+            tx.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+                [utcnow(), org_id, token_id],
+            )
             return tx.one(f"{self._TOKEN} WHERE org_id = ? AND id = ?", [org_id, token_id])
 
     def authenticate(self, token: str) -> Row | None:
@@ -171,7 +194,9 @@ class Store:
             row = tx.one(
                 "SELECT t.id AS token_id, t.secret_sha256, t.revoked_at, u.id AS user_id, u.org_id, u.name, "
                 "u.role, u.disabled FROM tokens t JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id "
-                "WHERE t.id = ?", [token_id])  # fmt: skip
+                "WHERE t.id = ?",
+                [token_id],
+            )
         if row is None or not hmac.compare_digest(row.pop("secret_sha256"), sha256(secret.encode())):
             return None
         if row["revoked_at"] is not None or row["disabled"]:
@@ -184,8 +209,10 @@ class Store:
     def create_project(self, org_id: str, name: str, user_id: str) -> Row:
         row = {"id": new_id("prj"), "org_id": org_id, "name": name, "created_by": user_id, "created_at": utcnow()}
         with self.db.transaction(write=True) as tx:
-            tx.execute("INSERT INTO projects (id, org_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                       list(row.values()))  # fmt: skip
+            tx.execute(
+                "INSERT INTO projects (id, org_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                list(row.values()),
+            )
         return row
 
     def projects(self, org_id: str) -> list[Row]:
@@ -204,8 +231,10 @@ class Store:
     # -- blobs and batches -------------------------------------------------------------------------
     def _put_blob(self, tx: Tx, data: bytes) -> str:
         digest = sha256(data)
-        tx.execute("INSERT INTO blobs (sha256, size_bytes, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                   [digest, len(data), data])  # fmt: skip
+        tx.execute(
+            "INSERT INTO blobs (sha256, size_bytes, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+            [digest, len(data), data],
+        )
         return digest
 
     def blob(self, digest: str) -> bytes:
@@ -215,20 +244,36 @@ class Store:
             raise KeyError(digest)
         return bytes(row["data"])
 
-    _BATCH = ("SELECT id, org_id, project_id, kind, filename, sha256, size_bytes, rows, uploaded_by, uploaded_at, "
-              "withdrawn_at, withdrawn_by FROM batches")  # fmt: skip
+    _BATCH = (
+        "SELECT id, org_id, project_id, kind, filename, sha256, size_bytes, rows, uploaded_by, uploaded_at, "
+        "withdrawn_at, withdrawn_by FROM batches"
+    )
 
-    def add_batch(self, org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None,
-                  user_id: str) -> Row:  # fmt: skip
+    def add_batch(
+        self, org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None, user_id: str
+    ) -> Row:
         """Keep an uploaded file, immutable, with its content hash and uploader."""
-        row = {"id": new_id("bat"), "org_id": org_id, "project_id": project_id, "kind": kind, "filename": filename,
-               "sha256": sha256(data), "size_bytes": len(data), "rows": rows, "uploaded_by": user_id,
-               "uploaded_at": utcnow(), "withdrawn_at": None, "withdrawn_by": None}  # fmt: skip
+        row = {
+            "id": new_id("bat"),
+            "org_id": org_id,
+            "project_id": project_id,
+            "kind": kind,
+            "filename": filename,
+            "sha256": sha256(data),
+            "size_bytes": len(data),
+            "rows": rows,
+            "uploaded_by": user_id,
+            "uploaded_at": utcnow(),
+            "withdrawn_at": None,
+            "withdrawn_by": None,
+        }
         with self.db.transaction(write=True) as tx:
             self._put_blob(tx, data)
-            tx.execute("INSERT INTO batches (id, org_id, project_id, kind, filename, sha256, size_bytes, rows, "
-                       "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       list(row.values())[:10])  # fmt: skip
+            tx.execute(
+                "INSERT INTO batches (id, org_id, project_id, kind, filename, sha256, size_bytes, rows, "
+                "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                list(row.values())[:10],
+            )
         return row
 
     def batches(self, org_id: str, project_id: str, kind: str | None = None) -> list[Row]:
@@ -244,8 +289,11 @@ class Store:
 
     def withdraw_batch(self, org_id: str, batch_id: str, user_id: str) -> Row | None:
         with self.db.transaction(write=True) as tx:
-            tx.execute("UPDATE batches SET withdrawn_at = ?, withdrawn_by = ? "
-                       "WHERE org_id = ? AND id = ? AND withdrawn_at IS NULL", [utcnow(), user_id, org_id, batch_id])  # fmt: skip
+            tx.execute(
+                "UPDATE batches SET withdrawn_at = ?, withdrawn_by = ? "
+                "WHERE org_id = ? AND id = ? AND withdrawn_at IS NULL",
+                [utcnow(), user_id, org_id, batch_id],
+            )
             return tx.one(f"{self._BATCH} WHERE org_id = ? AND id = ?", [org_id, batch_id])
 
     def current_inputs(self, org_id: str, project_id: str) -> list[Row]:
@@ -264,24 +312,50 @@ class Store:
         return [b for b in live if current(b)]
 
     # -- runs ---------------------------------------------------------------------------------------
-    _RUN = ("SELECT id, org_id, project_id, kind, status, step, steps_done, steps_total, options_json, inputs_sha256, "
-            "factor_sets_json, dualcarbon_version, error_json, reproduces, created_by, created_at, started_at, "
-            "finished_at FROM runs")  # fmt: skip
+    _RUN = (
+        "SELECT id, org_id, project_id, kind, status, step, steps_done, steps_total, options_json, inputs_sha256, "
+        "factor_sets_json, dualcarbon_version, error_json, reproduces, created_by, created_at, started_at, "
+        "finished_at FROM runs"
+    )
 
-    def create_run(self, org_id: str, project_id: str, kind: str, options: dict, inputs: Sequence[tuple[Row, str]],
-                   user_id: str, steps_total: int, reproduces: str | None = None) -> Row:  # fmt: skip
+    def create_run(
+        self,
+        org_id: str,
+        project_id: str,
+        kind: str,
+        options: dict,
+        inputs: Sequence[tuple[Row, str]],
+        user_id: str,
+        steps_total: int,
+        reproduces: str | None = None,
+    ) -> Row:
         """A queued run of ``inputs`` ((batch, path in the project folder) pairs)."""
         digest = sha256("\n".join(f"{path}\t{batch['sha256']}" for batch, path in inputs).encode())
         run_id = new_id("run")
         with self.db.transaction(write=True) as tx:
-            tx.execute("INSERT INTO runs (id, org_id, project_id, kind, status, steps_done, steps_total, options_json, "
-                       "inputs_sha256, dualcarbon_version, reproduces, created_by, created_at) "
-                       "VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)",
-                       [run_id, org_id, project_id, kind, steps_total, json.dumps(options, sort_keys=True), digest,
-                        __version__, reproduces, user_id, utcnow()])  # fmt: skip
+            tx.execute(
+                "INSERT INTO runs (id, org_id, project_id, kind, status, steps_done, steps_total, options_json, "
+                "inputs_sha256, dualcarbon_version, reproduces, created_by, created_at) "
+                "VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    org_id,
+                    project_id,
+                    kind,
+                    steps_total,
+                    json.dumps(options, sort_keys=True),
+                    digest,
+                    __version__,
+                    reproduces,
+                    user_id,
+                    utcnow(),
+                ],
+            )
             for position, (batch, path) in enumerate(inputs):
-                tx.execute("INSERT INTO run_inputs (run_id, batch_id, position, path) VALUES (?, ?, ?, ?)",
-                           [run_id, batch["id"], position, path])  # fmt: skip
+                tx.execute(
+                    "INSERT INTO run_inputs (run_id, batch_id, position, path) VALUES (?, ?, ?, ?)",
+                    [run_id, batch["id"], position, path],
+                )
             return tx.one(f"{self._RUN} WHERE id = ?", [run_id])
 
     def run(self, org_id: str, run_id: str) -> Row | None:
@@ -296,8 +370,10 @@ class Store:
     def runs(self, org_id: str, project_id: str, limit: int, offset: int) -> tuple[list[Row], int]:
         with self.db.transaction() as tx:
             total = tx.one("SELECT count(*) AS n FROM runs WHERE org_id = ? AND project_id = ?", [org_id, project_id])
-            rows = tx.all(f"{self._RUN} WHERE org_id = ? AND project_id = ? ORDER BY created_at DESC, id "
-                          "LIMIT ? OFFSET ?", [org_id, project_id, limit, offset])  # fmt: skip
+            rows = tx.all(
+                f"{self._RUN} WHERE org_id = ? AND project_id = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+                [org_id, project_id, limit, offset],
+            )
         return rows, int(total["n"])
 
     def run_inputs(self, org_id: str, run_id: str) -> list[Row]:
@@ -306,43 +382,65 @@ class Store:
             return tx.all(
                 "SELECT i.path, i.position, b.id, b.kind, b.filename, b.sha256, b.size_bytes, b.rows, b.uploaded_by, "
                 "b.uploaded_at FROM run_inputs i JOIN batches b ON b.id = i.batch_id AND b.org_id = ? "
-                "WHERE i.run_id = ? ORDER BY i.position", [org_id, run_id])  # fmt: skip
+                "WHERE i.run_id = ? ORDER BY i.position",
+                [org_id, run_id],
+            )
 
     def claim_run(self, run_id: str) -> bool:
         """Mark a queued run as running; False when another worker took it first."""
         with self.db.transaction(write=True) as tx:
-            return tx.execute("UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
-                              [utcnow(), run_id]) == 1  # fmt: skip
+            return (
+                tx.execute(
+                    "UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
+                    [utcnow(), run_id],
+                )
+                == 1
+            )
 
     def run_progress(self, run_id: str, step: str, steps_done: int) -> None:
         with self.db.transaction(write=True) as tx:
             tx.execute("UPDATE runs SET step = ?, steps_done = ? WHERE id = ?", [step, steps_done, run_id])
 
-    def finish_run(self, run_id: str, outputs: dict[str, bytes] | None, factor_sets: list | None,
-                   error: dict | None) -> None:  # fmt: skip
+    def finish_run(
+        self, run_id: str, outputs: dict[str, bytes] | None, factor_sets: list | None, error: dict | None
+    ) -> None:
         """Store a run's outputs (succeeded) or its error (failed)."""
         status = "failed" if error is not None else "succeeded"
         with self.db.transaction(write=True) as tx:
             for name, data in sorted((outputs or {}).items()):
                 digest = self._put_blob(tx, data)
-                tx.execute("INSERT INTO run_outputs (run_id, name, sha256, size_bytes) VALUES (?, ?, ?, ?)",
-                           [run_id, name, digest, len(data)])  # fmt: skip
-            tx.execute("UPDATE runs SET status = ?, finished_at = ?, error_json = ?, factor_sets_json = ?, "
-                       "steps_done = CASE WHEN ? THEN steps_total ELSE steps_done END WHERE id = ?",
-                       [status, utcnow(), None if error is None else json.dumps(error, ensure_ascii=False),
-                        None if factor_sets is None else json.dumps(factor_sets, ensure_ascii=False),
-                        error is None, run_id])  # fmt: skip
+                tx.execute(
+                    "INSERT INTO run_outputs (run_id, name, sha256, size_bytes) VALUES (?, ?, ?, ?)",
+                    [run_id, name, digest, len(data)],
+                )
+            tx.execute(
+                "UPDATE runs SET status = ?, finished_at = ?, error_json = ?, factor_sets_json = ?, "
+                "steps_done = CASE WHEN ? THEN steps_total ELSE steps_done END WHERE id = ?",
+                [
+                    status,
+                    utcnow(),
+                    None if error is None else json.dumps(error, ensure_ascii=False),
+                    None if factor_sets is None else json.dumps(factor_sets, ensure_ascii=False),
+                    error is None,
+                    run_id,
+                ],
+            )
 
     def run_outputs(self, org_id: str, run_id: str) -> list[Row]:
         with self.db.transaction() as tx:
-            return tx.all("SELECT o.name, o.sha256, o.size_bytes FROM run_outputs o JOIN runs r ON r.id = o.run_id "
-                          "WHERE r.org_id = ? AND o.run_id = ? ORDER BY o.name", [org_id, run_id])  # fmt: skip
+            return tx.all(
+                "SELECT o.name, o.sha256, o.size_bytes FROM run_outputs o JOIN runs r ON r.id = o.run_id "
+                "WHERE r.org_id = ? AND o.run_id = ? ORDER BY o.name",
+                [org_id, run_id],
+            )
 
     def run_output(self, org_id: str, run_id: str, name: str) -> bytes | None:
         with self.db.transaction() as tx:
-            row = tx.one("SELECT b.data FROM run_outputs o JOIN runs r ON r.id = o.run_id "
-                         "JOIN blobs b ON b.sha256 = o.sha256 WHERE r.org_id = ? AND o.run_id = ? AND o.name = ?",
-                         [org_id, run_id, name])  # fmt: skip
+            row = tx.one(
+                "SELECT b.data FROM run_outputs o JOIN runs r ON r.id = o.run_id "
+                "JOIN blobs b ON b.sha256 = o.sha256 WHERE r.org_id = ? AND o.run_id = ? AND o.name = ?",
+                [org_id, run_id, name],
+            )
         return None if row is None else bytes(row["data"])
 
     def queued_runs(self) -> list[str]:
@@ -353,5 +451,7 @@ class Store:
         """Runs left 'running' by a server that stopped: failed, with the reason."""
         error = {"code": "interrupted", "message": "the server stopped during the run; start the run again"}
         with self.db.transaction(write=True) as tx:
-            return tx.execute("UPDATE runs SET status = 'failed', finished_at = ?, error_json = ? WHERE status = 'running'",
-                              [utcnow(), json.dumps(error)])  # fmt: skip
+            return tx.execute(
+                "UPDATE runs SET status = 'failed', finished_at = ?, error_json = ? WHERE status = 'running'",
+                [utcnow(), json.dumps(error)],
+            )

@@ -19,11 +19,30 @@ from dualcarbon.i18n import catalogue, languages
 
 STATIC = resources.files("dualcarbon.web").joinpath("static")
 DATA = resources.files("dualcarbon.factors").joinpath("data")
-MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-               ".html": "text/html; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml"}  # fmt: skip
+MEDIA_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+}
 # Catalogue keys the pages use besides their own ``web.*`` (shared with the report, same wording).
-SHARED_PREFIXES = ("web.", "totals.", "scope.", "unit.", "col.", "section.", "boundary.", "note.", "neutrality.",
-                   "check.", "facility.", "header.", "locale.", "methods.")  # fmt: skip
+SHARED_PREFIXES = (
+    "web.",
+    "totals.",
+    "scope.",
+    "unit.",
+    "col.",
+    "section.",
+    "boundary.",
+    "note.",
+    "neutrality.",
+    "check.",
+    "facility.",
+    "header.",
+    "locale.",
+    "methods.",
+)
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,23 @@ from dualcarbon.web import assets
 IMMUTABLE = "public, max-age=31536000, immutable"
 # What a page may load: only this origin. Plotly sets styles on its elements, hence 'unsafe-inline'
 # for styles (never for scripts).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-       "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-       "form-action 'self'")  # fmt: skip
-PAGE_HEADERS = {"Content-Security-Policy": CSP, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}  # fmt: skip
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
 router = APIRouter(include_in_schema=False)
-_templates = Environment(loader=PackageLoader("dualcarbon.web", "templates"), autoescape=True,
-                         undefined=StrictUndefined)  # fmt: skip
+_templates = Environment(
+    loader=PackageLoader("dualcarbon.web", "templates"), autoescape=True, undefined=StrictUndefined
+)
 
 
 def mount(app: FastAPI) -> None:
@@ -31,8 +39,12 @@ def mount(app: FastAPI) -> None:
 
 
 def _send(request: Request, asset: assets.Asset, cache_control: str) -> Response:
-    headers = {"Cache-Control": cache_control, "ETag": asset.etag, "X-Content-Type-Options": "nosniff",
-               "Vary": "Accept-Encoding"}  # fmt: skip
+    headers = {
+        "Cache-Control": cache_control,
+        "ETag": asset.etag,
+        "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept-Encoding",
+    }
     if request.headers.get("if-none-match") == asset.etag:
         return Response(status_code=304, headers=headers)
     if asset.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
@@ -58,8 +70,13 @@ def page(request: Request) -> HTMLResponse:
     plotly_version, _ = assets.plotly_js()
     version = assets.version()
     html = _templates.get_template("index.html.j2").render(
-        root=root, assets=f"{root}/app/static/{version}/", i18n=f"{root}/app/i18n/{version}/",
-        plotly=f"{root}/app/vendor/plotly-{plotly_version}.min.js", languages=languages(), version=__version__)
+        root=root,
+        assets=f"{root}/app/static/{version}/",
+        i18n=f"{root}/app/i18n/{version}/",
+        plotly=f"{root}/app/vendor/plotly-{plotly_version}.min.js",
+        languages=languages(),
+        version=__version__,
+    )
     return HTMLResponse(html, headers=PAGE_HEADERS)
 
 

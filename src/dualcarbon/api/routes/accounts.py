@@ -21,13 +21,19 @@ router = APIRouter(prefix="/api")
 def health(request: Request) -> schemas.Health:
     """Is the server up; its version, store kind, schema version and sign-up policy. No token needed."""
     store = store_of(request)
-    return schemas.Health(status="ok", version=__version__, store=store.db.dialect,
-                          schema_version=current_version(store.db), signup=request.app.state.signup_mode())  # fmt: skip
+    return schemas.Health(
+        status="ok",
+        version=__version__,
+        store=store.db.dialect,
+        schema_version=current_version(store.db),
+        signup=request.app.state.signup_mode(),
+    )
 
 
 @router.post("/organisations", status_code=201, response_model=schemas.SignedUp, tags=["organisations"])
-def sign_up(body: schemas.SignUp, request: Request,
-            credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> schemas.SignedUp:  # fmt: skip
+def sign_up(
+    body: schemas.SignUp, request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> schemas.SignedUp:
     """Create an organisation and its first user, an admin; returns the admin's token (shown once).
 
     Allowed when the server runs with open sign-up, or with the one-time setup token that
@@ -40,12 +46,20 @@ def sign_up(body: schemas.SignUp, request: Request,
         if mode == "setup_token":
             given = credentials.credentials if credentials else ""
             if not hmac.compare_digest(sha256(given.encode()), state.setup_token_sha256 or ""):
-                raise ApiError(401, "unauthorized", "creating the first organisation needs the setup token that "
-                               "`dualcarbon serve` printed: Authorization: Bearer <setup token>",
-                               headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+                raise ApiError(
+                    401,
+                    "unauthorized",
+                    "creating the first organisation needs the setup token that "
+                    "`dualcarbon serve` printed: Authorization: Bearer <setup token>",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
         elif mode == "closed":
-            raise ApiError(403, "signup_closed", "sign-up is closed on this server: its operator creates "
-                           "organisations with `dualcarbon org create NAME`")  # fmt: skip
+            raise ApiError(
+                403,
+                "signup_closed",
+                "sign-up is closed on this server: its operator creates "
+                "organisations with `dualcarbon org create NAME`",
+            )
         org, user, token = store.create_organisation(body.name, body.admin_name, body.admin_email)
         state.setup_token_sha256 = None  # one time only
     return schemas.SignedUp(organisation=schemas.Organisation.of(org), user=schemas.User.of(user), token=token)
@@ -55,8 +69,11 @@ def sign_up(body: schemas.SignUp, request: Request,
 def me(request: Request, who: Principal = Depends(viewer)) -> schemas.Me:
     """The caller: their user, organisation and the id of the token in use."""
     store = store_of(request)
-    return schemas.Me(user=schemas.User.of(store.user(who.org_id, who.user_id)),
-                      organisation=schemas.Organisation.of(store.organisation(who.org_id)), token_id=who.token_id)  # fmt: skip
+    return schemas.Me(
+        user=schemas.User.of(store.user(who.org_id, who.user_id)),
+        organisation=schemas.Organisation.of(store.organisation(who.org_id)),
+        token_id=who.token_id,
+    )
 
 
 def _own_org(who: Principal, org_id: str) -> None:
@@ -72,8 +89,9 @@ def organisation(org_id: str, request: Request, who: Principal = Depends(viewer)
 
 
 @router.patch("/organisations/{org_id}", response_model=schemas.Organisation, tags=["organisations"])
-def rename_organisation(org_id: str, body: schemas.OrganisationPatch, request: Request,
-                        who: Principal = Depends(admin)) -> schemas.Organisation:  # fmt: skip
+def rename_organisation(
+    org_id: str, body: schemas.OrganisationPatch, request: Request, who: Principal = Depends(admin)
+) -> schemas.Organisation:
     """Rename the caller's organisation (admin)."""
     _own_org(who, org_id)
     return schemas.Organisation.of(store_of(request).rename_organisation(org_id, body.name))
@@ -101,8 +119,9 @@ def user(user_id: str, request: Request, who: Principal = Depends(viewer)) -> sc
 
 
 @router.patch("/users/{user_id}", response_model=schemas.User, tags=["users"])
-def update_user(user_id: str, body: schemas.UserPatch, request: Request,
-                who: Principal = Depends(admin)) -> schemas.User:  # fmt: skip
+def update_user(
+    user_id: str, body: schemas.UserPatch, request: Request, who: Principal = Depends(admin)
+) -> schemas.User:
     """Change a user's role, or disable them (admin). An admin cannot demote or disable themselves."""
     store = store_of(request)
     if store.user(who.org_id, user_id) is None:

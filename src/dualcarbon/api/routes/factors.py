@@ -9,14 +9,35 @@ from dualcarbon.api.auth import Principal, viewer
 from dualcarbon.factors.library import read_sets_table
 
 router = APIRouter(prefix="/api/factors", tags=["factors"])
-COLUMNS = ["factor_id", "key", "factor_set", "dataset", "version", "parameter", "gas", "value", "unit_numerator",
-           "unit_denominator", "basis", "region", "year", "name", "citation", "notes"]  # fmt: skip
+COLUMNS = [
+    "factor_id",
+    "key",
+    "factor_set",
+    "dataset",
+    "version",
+    "parameter",
+    "gas",
+    "value",
+    "unit_numerator",
+    "unit_denominator",
+    "basis",
+    "region",
+    "year",
+    "name",
+    "citation",
+    "notes",
+]
 
 
 @router.get("", response_model=schemas.Rows)
-def search(request: Request, q: str = Query(..., min_length=1, max_length=200,
-           description="Text in a key, alias or source name: 天然气, diesel, 327310"),
-           limit: int = Query(50, ge=1, le=500), who: Principal = Depends(viewer)) -> schemas.Rows:  # fmt: skip
+def search(
+    request: Request,
+    q: str = Query(
+        ..., min_length=1, max_length=200, description="Text in a key, alias or source name: 天然气, diesel, 327310"
+    ),
+    limit: int = Query(50, ge=1, le=500),
+    who: Principal = Depends(viewer),
+) -> schemas.Rows:
     """Factors whose activity key, alias or source name contains ``q``, as `dualcarbon factors search`."""
     rows = request.app.state.library().search(q, limit)
     return schemas.Rows(items=results.records(rows.select([c for c in COLUMNS if c in rows.columns])))

@@ -16,8 +16,13 @@ from dualcarbon.model import Settings
 from dualcarbon.store import Store
 
 router = APIRouter(prefix="/api", tags=["projects"])
-EXAMPLE_KINDS = {"dualcarbon": "settings", "activities": "activities", "credits": "credits", "sinks": "sinks",
-                 "measures": "measures"}  # by file stem; other files (.md plans) are documents
+EXAMPLE_KINDS = {
+    "dualcarbon": "settings",
+    "activities": "activities",
+    "credits": "credits",
+    "sinks": "sinks",
+    "measures": "measures",
+}  # by file stem; other files (.md plans) are documents
 
 
 def example_files(name: str) -> list[tuple[str, str, bytes]]:
@@ -63,8 +68,9 @@ def project(project_id: str, request: Request, who: Principal = Depends(viewer))
 
 
 @router.patch("/projects/{project_id}", response_model=schemas.Project)
-def rename_project(project_id: str, body: schemas.ProjectPatch, request: Request,
-                   who: Principal = Depends(editor)) -> schemas.Project:  # fmt: skip
+def rename_project(
+    project_id: str, body: schemas.ProjectPatch, request: Request, who: Principal = Depends(editor)
+) -> schemas.Project:
     """Rename a project (editor)."""
     store = store_of(request)
     project_or_404(store, who, project_id)
@@ -89,8 +95,9 @@ def settings(project_id: str, request: Request, who: Principal = Depends(viewer)
 
 
 @router.put("/projects/{project_id}/settings", response_model=schemas.Settings)
-def put_settings(project_id: str, body: schemas.SettingsPut, request: Request,
-                 who: Principal = Depends(editor)) -> schemas.Settings:  # fmt: skip
+def put_settings(
+    project_id: str, body: schemas.SettingsPut, request: Request, who: Principal = Depends(editor)
+) -> schemas.Settings:
     """New settings for the project (editor), as TOML text or as JSON; checked like the CLI checks
     dualcarbon.toml, and kept as a new settings batch (earlier ones stay, for the runs that read them)."""
     store = store_of(request)
@@ -103,8 +110,9 @@ def put_settings(project_id: str, body: schemas.SettingsPut, request: Request,
 
 
 @router.get("/projects/{project_id}/batches", response_model=list[schemas.Batch])
-def batches(project_id: str, request: Request, kind: schemas.Kind | None = None,
-            who: Principal = Depends(viewer)) -> list[schemas.Batch]:  # fmt: skip
+def batches(
+    project_id: str, request: Request, kind: schemas.Kind | None = None, who: Principal = Depends(viewer)
+) -> list[schemas.Batch]:
     """Every batch of the project, withdrawn ones too, in upload order."""
     store = store_of(request)
     project_or_404(store, who, project_id)
@@ -112,8 +120,13 @@ def batches(project_id: str, request: Request, kind: schemas.Kind | None = None,
 
 
 @router.post("/projects/{project_id}/batches", status_code=201, response_model=schemas.Batch)
-def upload(project_id: str, request: Request, file: UploadFile = File(..., description="CSV, TSV, XLSX or Parquet"),
-           kind: schemas.Kind = Form("activities"), who: Principal = Depends(editor)) -> schemas.Batch:  # fmt: skip
+def upload(
+    project_id: str,
+    request: Request,
+    file: UploadFile = File(..., description="CSV, TSV, XLSX or Parquet"),
+    kind: schemas.Kind = Form("activities"),
+    who: Principal = Depends(editor),
+) -> schemas.Batch:
     """Upload a file (editor) as multipart/form-data: ``file``, and ``kind`` (activities, credits,
     factors, settings, sinks, measures, or documents such as the neutrality plan). It is validated exactly as `dualcarbon validate` does (422 with every
     problem's file, row and column) and, if valid, kept unchanged with its SHA-256."""
@@ -138,14 +151,20 @@ def batch(batch_id: str, request: Request, who: Principal = Depends(viewer)) -> 
     return schemas.Batch.of(batch_or_404(store_of(request), who, batch_id))
 
 
-@router.get("/batches/{batch_id}/content", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
+@router.get(
+    "/batches/{batch_id}/content",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
 def batch_content(batch_id: str, request: Request, who: Principal = Depends(viewer)) -> Response:
     """The batch's file, byte for byte as uploaded."""
     store = store_of(request)
     row = batch_or_404(store, who, batch_id)
-    return Response(store.blob(row["sha256"]), media_type="application/octet-stream",
-                    headers={"Content-Disposition": attachment(row["filename"]), "ETag": f'"{row["sha256"]}"'})  # fmt: skip
+    return Response(
+        store.blob(row["sha256"]),
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": attachment(row["filename"]), "ETag": f'"{row["sha256"]}"'},
+    )
 
 
 @router.delete("/batches/{batch_id}", response_model=schemas.Batch)

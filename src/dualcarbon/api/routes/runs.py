@@ -38,8 +38,14 @@ def _totals(store: Store, who: Principal, run: dict) -> dict | None:
     return results.summary(store, who.org_id, run).get("totals")
 
 
-def _queue(request: Request, who: Principal, project_id: str, inputs: list[tuple[dict, str]], options: dict,
-           reproduces: str | None = None) -> JSONResponse:  # fmt: skip
+def _queue(
+    request: Request,
+    who: Principal,
+    project_id: str,
+    inputs: list[tuple[dict, str]],
+    options: dict,
+    reproduces: str | None = None,
+) -> JSONResponse:
     store = store_of(request)
     kind = "pathway" if options.get("pathway") else "inventory"
     steps = len(STEPS) if options.get("pathway") else len(STEPS) - 1  # "optimize" only with a pathway
@@ -50,8 +56,9 @@ def _queue(request: Request, who: Principal, project_id: str, inputs: list[tuple
 
 
 @router.post("/projects/{project_id}/runs", status_code=202, response_model=schemas.Run)
-def start_run(project_id: str, request: Request, body: schemas.RunCreate | None = None,
-              who: Principal = Depends(editor)) -> JSONResponse:  # fmt: skip
+def start_run(
+    project_id: str, request: Request, body: schemas.RunCreate | None = None, who: Principal = Depends(editor)
+) -> JSONResponse:
     """Queue a run of the project's current batches (editor): the latest settings and credits, every
     activities and factors batch not withdrawn. Answers 202 at once; follow GET /api/runs/{id}."""
     store = store_of(request)
@@ -68,8 +75,13 @@ def start_run(project_id: str, request: Request, body: schemas.RunCreate | None 
 
 
 @router.get("/projects/{project_id}/runs", response_model=schemas.RunPage)
-def runs(project_id: str, request: Request, offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500),
-         who: Principal = Depends(viewer)) -> schemas.RunPage:  # fmt: skip
+def runs(
+    project_id: str,
+    request: Request,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=500),
+    who: Principal = Depends(viewer),
+) -> schemas.RunPage:
     """The project's runs, newest first, with their totals once succeeded."""
     store = store_of(request)
     project_or_404(store, who, project_id)
@@ -79,9 +91,14 @@ def runs(project_id: str, request: Request, offset: int = Query(0, ge=0), limit:
 
 
 @router.get("/runs/{run_id}", response_model=schemas.RunDetail)
-async def run(run_id: str, request: Request, wait: float = Query(0, ge=0, le=MAX_WAIT_SECONDS,
-              description="Seconds to wait for the run to finish before answering (long poll)."),
-              who: Principal = Depends(viewer)) -> schemas.RunDetail:  # fmt: skip
+async def run(
+    run_id: str,
+    request: Request,
+    wait: float = Query(
+        0, ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the run to finish before answering (long poll)."
+    ),
+    who: Principal = Depends(viewer),
+) -> schemas.RunDetail:
     """A run: status (queued, running, succeeded, failed), progress step, inputs and their hashes,
     factor sets, outputs and their hashes, totals; or the error that failed it."""
     store = store_of(request)
@@ -100,8 +117,10 @@ async def run(run_id: str, request: Request, wait: float = Query(0, ge=0, le=MAX
 
 
 def _detail(store: Store, who: Principal, row: dict) -> schemas.RunDetail:
-    inputs = [schemas.RunInput(batch_id=i["id"], kind=i["kind"], filename=i["filename"], path=i["path"],
-                               sha256=i["sha256"]) for i in store.run_inputs(who.org_id, row["id"])]  # fmt: skip
+    inputs = [
+        schemas.RunInput(batch_id=i["id"], kind=i["kind"], filename=i["filename"], path=i["path"], sha256=i["sha256"])
+        for i in store.run_inputs(who.org_id, row["id"])
+    ]
     outputs = [schemas.RunOutput(**o) for o in store.run_outputs(who.org_id, row["id"])]
     base = schemas.Run.of(row, _totals(store, who, row)).model_dump()
     return schemas.RunDetail(**base, inputs=inputs, outputs=outputs)
@@ -125,19 +144,36 @@ def summary(run_id: str, request: Request, who: Principal = Depends(viewer)) -> 
 
 
 @router.get("/runs/{run_id}/emissions", response_model=schemas.EmissionPage)
-def emissions(run_id: str, request: Request, offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
-              scope: str | None = Query(None, description="1, 2 or 3"), category: str | None = None,
-              gas: str | None = None, facility: str | None = None,
-              key: str | None = Query(None, description="Activity key, e.g. fuel/natural_gas"),
-              activity: str | None = Query(None, description="The activity as written in the file"),
-              scope2_method: str | None = Query(None, description="location or market"),
-              month: str | None = Query(None, description="YYYY-MM"), source_file: str | None = None,
-              who: Principal = Depends(viewer)) -> schemas.EmissionPage:  # fmt: skip
+def emissions(
+    run_id: str,
+    request: Request,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+    scope: str | None = Query(None, description="1, 2 or 3"),
+    category: str | None = None,
+    gas: str | None = None,
+    facility: str | None = None,
+    key: str | None = Query(None, description="Activity key, e.g. fuel/natural_gas"),
+    activity: str | None = Query(None, description="The activity as written in the file"),
+    scope2_method: str | None = Query(None, description="location or market"),
+    month: str | None = Query(None, description="YYYY-MM"),
+    source_file: str | None = None,
+    who: Principal = Depends(viewer),
+) -> schemas.EmissionPage:
     """Rows of emissions.csv (one per activity × gas, with the trace), paged, each filter an exact match."""
     store = store_of(request)
     frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "emissions.csv", typed=True)
-    filters = {"scope": scope, "category": category, "gas": gas, "facility": facility, "key": key,
-               "activity": activity, "scope2_method": scope2_method, "month": month, "source_file": source_file}
+    filters = {
+        "scope": scope,
+        "category": category,
+        "gas": gas,
+        "facility": facility,
+        "key": key,
+        "activity": activity,
+        "scope2_method": scope2_method,
+        "month": month,
+        "source_file": source_file,
+    }
     return schemas.EmissionPage(**results.emissions_page(frame, filters, offset, limit))
 
 
@@ -151,12 +187,18 @@ def inventory(run_id: str, request: Request, who: Principal = Depends(viewer)) -
 
 def _tables(store: Store, who: Principal, run: dict, names: tuple[str, ...]) -> dict[str, list[dict]]:
     produced = {o["name"] for o in store.run_outputs(who.org_id, run["id"])}
-    return {n.removesuffix(".csv"): results.records(results.table(store, who.org_id, run, n))
-            for n in names if n in produced}  # fmt: skip
+    return {
+        n.removesuffix(".csv"): results.records(results.table(store, who.org_id, run, n))
+        for n in names
+        if n in produced
+    }
 
 
-@router.get("/runs/{run_id}/neutrality", response_model=schemas.Neutrality,
-            responses={404: {"description": "not_found, or not_produced: the project assesses no neutrality claim"}})  # fmt: skip
+@router.get(
+    "/runs/{run_id}/neutrality",
+    response_model=schemas.Neutrality,
+    responses={404: {"description": "not_found, or not_produced: the project assesses no neutrality claim"}},
+)
 def neutrality(run_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Neutrality:
     """The neutrality assessment of a run (summary.json's ``neutrality``, and its tables when written);
     404 ``not_produced`` when the project's settings have no [neutrality] table."""
@@ -164,13 +206,19 @@ def neutrality(run_id: str, request: Request, who: Principal = Depends(viewer)) 
     run = run_or_404(store, who, run_id)
     assessment = results.summary(store, who.org_id, run).get("neutrality")
     if not assessment:
-        raise ApiError(404, "not_produced", f"run {run_id} has no neutrality assessment: the project's settings "
-                       "have no [neutrality] table")  # fmt: skip
+        raise ApiError(
+            404,
+            "not_produced",
+            f"run {run_id} has no neutrality assessment: the project's settings have no [neutrality] table",
+        )
     return schemas.Neutrality(assessment=assessment, tables=_tables(store, who, run, NEUTRALITY_TABLES))
 
 
-@router.get("/runs/{run_id}/pathway", response_model=schemas.Pathway,
-            responses={404: {"description": "not_found, or not_produced: the run computed no pathway"}})  # fmt: skip
+@router.get(
+    "/runs/{run_id}/pathway",
+    response_model=schemas.Pathway,
+    responses={404: {"description": "not_found, or not_produced: the run computed no pathway"}},
+)
 def pathway(run_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Pathway:
     """The pathway a run computed (pathway.json and its tables); 404 ``not_produced`` when it computed none."""
     store = store_of(request)
@@ -198,25 +246,30 @@ def files(run_id: str, request: Request, who: Principal = Depends(viewer)) -> li
     return [schemas.RunOutput(**o) for o in store.run_outputs(who.org_id, run_id)]
 
 
-@router.get("/runs/{run_id}/files/{name}", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
+@router.get(
+    "/runs/{run_id}/files/{name}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
 def file(run_id: str, name: str, request: Request, who: Principal = Depends(viewer)) -> Response:
     """One output file, byte for byte as the job wrote it."""
     store = store_of(request)
     data = results.output(store, who.org_id, run_or_404(store, who, run_id), name)
     media = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".html": "text/html; charset=utf-8"}
-    suffix = name[name.rfind("."):] if "." in name else ""
+    suffix = name[name.rfind(".") :] if "." in name else ""
     headers = {"Content-Disposition": attachment(name)}
     return Response(data, media_type=media.get(suffix, "application/octet-stream"), headers=headers)
 
 
-@router.get("/runs/{run_id}/inputs", response_class=Response,
-            responses={200: {"content": {"application/zip": {}}}})  # fmt: skip
+@router.get("/runs/{run_id}/inputs", response_class=Response, responses={200: {"content": {"application/zip": {}}}})
 def inputs(run_id: str, request: Request, who: Principal = Depends(viewer)) -> Response:
     """The run's project folder as a zip, byte for byte as the run read it: unzip it and
     `dualcarbon run` reproduces the run's outputs."""
     store = store_of(request)
     run_or_404(store, who, run_id)
     members = [(i["path"], store.blob(i["sha256"])) for i in store.run_inputs(who.org_id, run_id)]
-    return Response(layout.zip_bytes(members, run_id), media_type="application/zip",
-                    headers={"Content-Disposition": attachment(f"{run_id}-inputs.zip")})  # fmt: skip
+    return Response(
+        layout.zip_bytes(members, run_id),
+        media_type="application/zip",
+        headers={"Content-Disposition": attachment(f"{run_id}-inputs.zip")},
+    )
