@@ -19,6 +19,7 @@ TABLES = {
     "projects",
     "blobs",
     "batches",
+    "batch_withdrawals",
     "runs",
     "run_inputs",
     "run_outputs",
@@ -66,12 +67,25 @@ def test_a_previous_version_migrates_to_the_latest_and_keeps_its_data(store_loca
         batch = old.add_batch(
             org["id"], project["id"], "activities", "activities.csv", b"id,activity\n1,x\n", 1, user["id"]
         )
+        wrong = old.add_batch(org["id"], project["id"], "activities", "wrong.csv", b"id\n2\n", 1, user["id"])
+        if previous < 3:  # a withdrawal as versions 1 and 2 kept it: in the batch's own columns
+            with db.transaction(write=True) as tx:
+                tx.execute(
+                    "UPDATE batches SET withdrawn_at = CAST('2025-03-01 08:00:00' AS TIMESTAMP), withdrawn_by = ? "
+                    "WHERE id = ?",
+                    [user["id"], wrong["id"]],
+                )
+        else:
+            old.withdraw_batch(org["id"], wrong["id"], user["id"])
 
         assert migrate(db) == list(range(previous + 1, LATEST + 1))
         store = Store(db)
         assert store.authenticate(token)["org_id"] == org["id"]
         assert store.project(org["id"], project["id"])["name"] == "2024 inventory"
         assert store.blob(batch["sha256"]) == b"id,activity\n1,x\n"
+        kept = store.batch(org["id"], wrong["id"])
+        assert kept["withdrawn_at"] is not None and kept["withdrawn_by"] == user["id"]  # the withdrawal survives
+        assert [b["id"] for b in store.current_inputs(org["id"], project["id"])] == [batch["id"]]
         run = store.create_run(org["id"], project["id"], "inventory", {}, [(batch, "activities/a.csv")], user["id"], 5)
         assert store.run(org["id"], run["id"])["status"] == "queued"  # the newer tables work on old rows
 

@@ -88,3 +88,29 @@ def test_a_queued_run_is_claimed_once_and_finishes_with_its_outputs(store):
     assert (done["status"], done["steps_done"]) == ("succeeded", 5)
     assert store.run_output(org["id"], run["id"], "summary.json") == b"{}"
     assert store.fail_interrupted_runs() == 0
+
+
+def test_a_batch_read_by_succeeded_failed_and_running_runs_can_be_withdrawn(store):
+    # DuckDB refused it (an UPDATE of a referenced batch's withdrawn_by: a foreign-key error), so
+    # the first "withdraw the wrong upload and run again" answered 500.
+    org, user, _ = store.create_organisation("A", "alice")
+    editor, _ = store.create_user(org["id"], "bob", None, "editor")
+    project = store.create_project(org["id"], "p", user["id"])
+    settings = store.add_batch(org["id"], project["id"], "settings", "dualcarbon.toml", b"[a]\n", None, user["id"])
+    for status in ("succeeded", "failed", "running"):
+        wrong = store.add_batch(org["id"], project["id"], "activities", f"{status}.csv", status.encode(), 1, user["id"])
+        inputs = [(settings, "dualcarbon.toml"), (wrong, f"activities/{wrong['id']}.csv")]
+        run = store.create_run(org["id"], project["id"], "inventory", {}, inputs, user["id"], 5)
+        assert store.claim_run(run["id"])
+        if status != "running":
+            error = {"code": "invalid_input", "message": "1 problem"} if status == "failed" else None
+            store.finish_run(run["id"], None if error else {"summary.json": b"{}"}, None, error)
+        assert store.run(org["id"], run["id"])["status"] == status
+
+        withdrawn = store.withdraw_batch(org["id"], wrong["id"], editor["id"])
+        assert withdrawn["withdrawn_at"] is not None and withdrawn["withdrawn_by"] == editor["id"]
+        assert store.withdraw_batch(org["id"], wrong["id"], user["id"]) == withdrawn  # once only
+        assert wrong["id"] not in {b["id"] for b in store.current_inputs(org["id"], project["id"])}
+        assert [i["id"] for i in store.run_inputs(org["id"], run["id"])] == [settings["id"], wrong["id"]]
+        assert store.run(org["id"], run["id"])["status"] == status  # the run keeps what it read
+    assert [b["id"] for b in store.current_inputs(org["id"], project["id"])] == [settings["id"]]

@@ -245,8 +245,8 @@ class Store:
         return bytes(row["data"])
 
     _BATCH = (
-        "SELECT id, org_id, project_id, kind, filename, sha256, size_bytes, rows, uploaded_by, uploaded_at, "
-        "withdrawn_at, withdrawn_by FROM batches"
+        "SELECT b.id, b.org_id, b.project_id, b.kind, b.filename, b.sha256, b.size_bytes, b.rows, b.uploaded_by, "
+        "b.uploaded_at, w.withdrawn_at, w.withdrawn_by FROM batches b LEFT JOIN batch_withdrawals w ON w.batch_id = b.id"
     )
 
     def add_batch(
@@ -277,24 +277,26 @@ class Store:
         return row
 
     def batches(self, org_id: str, project_id: str, kind: str | None = None) -> list[Row]:
-        sql, params = f"{self._BATCH} WHERE org_id = ? AND project_id = ?", [org_id, project_id]
+        sql, params = f"{self._BATCH} WHERE b.org_id = ? AND b.project_id = ?", [org_id, project_id]
         if kind is not None:
-            sql, params = sql + " AND kind = ?", [*params, kind]
+            sql, params = sql + " AND b.kind = ?", [*params, kind]
         with self.db.transaction() as tx:
-            return tx.all(sql + " ORDER BY uploaded_at, id", params)
+            return tx.all(sql + " ORDER BY b.uploaded_at, b.id", params)
 
     def batch(self, org_id: str, batch_id: str) -> Row | None:
         with self.db.transaction() as tx:
-            return tx.one(f"{self._BATCH} WHERE org_id = ? AND id = ?", [org_id, batch_id])
+            return tx.one(f"{self._BATCH} WHERE b.org_id = ? AND b.id = ?", [org_id, batch_id])
 
     def withdraw_batch(self, org_id: str, batch_id: str, user_id: str) -> Row | None:
+        """Leave a batch out of later runs (a row of ``batch_withdrawals``: the batch itself, which
+        runs may reference, is never updated). Withdrawing it again changes nothing."""
         with self.db.transaction(write=True) as tx:
             tx.execute(
-                "UPDATE batches SET withdrawn_at = ?, withdrawn_by = ? "
-                "WHERE org_id = ? AND id = ? AND withdrawn_at IS NULL",
+                "INSERT INTO batch_withdrawals (batch_id, withdrawn_at, withdrawn_by) "
+                "SELECT id, ?, ? FROM batches WHERE org_id = ? AND id = ? ON CONFLICT (batch_id) DO NOTHING",
                 [utcnow(), user_id, org_id, batch_id],
             )
-            return tx.one(f"{self._BATCH} WHERE org_id = ? AND id = ?", [org_id, batch_id])
+            return tx.one(f"{self._BATCH} WHERE b.org_id = ? AND b.id = ?", [org_id, batch_id])
 
     def current_inputs(self, org_id: str, project_id: str) -> list[Row]:
         """The batches a new run reads: the latest settings, credits, sinks and measures, the latest
