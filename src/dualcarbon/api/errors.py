@@ -76,6 +76,11 @@ def input_error(exc: InputError, records: list[dict] | None = None) -> ApiError:
     return ApiError(422, "invalid_input", f"{len(problems)} {noun} in the input", problems)
 
 
+def _text(value: str) -> str:
+    """``value`` as UTF-8 can hold it: a lone surrogate (which JSON may escape) shown as ``\\udXXX``."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def install(app: FastAPI) -> None:
     """Map every error (ours, FastAPI's request validation, Starlette's HTTP errors, the
     unexpected) to the one JSON shape."""
@@ -96,7 +101,7 @@ def install(app: FastAPI) -> None:
             where = [str(p) for p in err.get("loc", ())]
             place = ".".join(where[1:]) if len(where) > 1 else ".".join(where)
             value = err.get("input")
-            value = None if isinstance(value, (dict, list)) or value is None else str(value)[:200]
+            value = None if isinstance(value, (dict, list)) or value is None else _text(str(value)[:200])
             problem = Problem(where[0] if where else None, None, place, value, err.get("msg", "invalid"))
             problems.append(problem_record(problem))
         return JSONResponse(body("invalid_input", f"{len(problems)} problem(s) in the request", problems), 422)

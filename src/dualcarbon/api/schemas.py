@@ -4,17 +4,51 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 Role = Literal["viewer", "editor", "admin"]
 Kind = Literal["settings", "activities", "credits", "factors", "sinks", "measures", "documents"]
 Status = Literal["queued", "running", "succeeded", "failed"]
+# The largest offset a page may start at: the stores' OFFSET is a signed 64-bit integer.
+MAX_OFFSET = 2**63 - 1
+
+
+def _no_surrogate(value: Any, where: str) -> None:
+    """Refuse a lone surrogate anywhere in a JSON value (JSON may escape one; UTF-8 cannot hold it)."""
+    if isinstance(value, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise ValueError(f"{where}: a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_surrogate(key, where)
+            _no_surrogate(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _no_surrogate(item, f"{where}[{i}]")
+
+
+def _printable(name: str) -> str:
+    """A name shows on one line: no control characters (NUL, tab, line breaks, DEL, the C1 codes)."""
+    bad = next((ch for ch in name if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        raise ValueError(f"a name may not hold control characters (found U+{ord(bad):04X})")
+    return name
+
+
+Name = Annotated[str, AfterValidator(_printable)]
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_only(cls, value: Any, info: ValidationInfo) -> Any:
+        _no_surrogate(value, info.field_name or "body")
+        return value
 
 
 def _time(value: dt.datetime | None) -> str | None:
@@ -23,17 +57,17 @@ def _time(value: dt.datetime | None) -> str | None:
 
 # -- bodies -------------------------------------------------------------------------------------------
 class SignUp(_Body):
-    name: str = Field(min_length=1, max_length=200, description="The organisation's name.")
-    admin_name: str = Field(min_length=1, max_length=200, description="Name of its first user, an admin.")
+    name: Name = Field(min_length=1, max_length=200, description="The organisation's name.")
+    admin_name: Name = Field(min_length=1, max_length=200, description="Name of its first user, an admin.")
     admin_email: str | None = Field(None, max_length=320)
 
 
 class OrganisationPatch(_Body):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
 
 
 class UserCreate(_Body):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     email: str | None = Field(None, max_length=320)
     role: Role = "viewer"
 
@@ -44,11 +78,11 @@ class UserPatch(_Body):
 
 
 class TokenCreate(_Body):
-    name: str = Field("api token", min_length=1, max_length=200, description="What the token is for.")
+    name: Name = Field("api token", min_length=1, max_length=200, description="What the token is for.")
 
 
 class ProjectCreate(_Body):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     example: Literal["cement-plant", "dairy", "us-office", "daxing-district"] | None = Field(
         None,
         description="Start from a bundled example: every file of it (dualcarbon.toml, activities, credits, "
@@ -58,7 +92,7 @@ class ProjectCreate(_Body):
 
 
 class ProjectPatch(_Body):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
 
 
 class SettingsPut(_Body):

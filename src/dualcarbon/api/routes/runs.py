@@ -78,7 +78,7 @@ def start_run(
 def runs(
     project_id: str,
     request: Request,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=schemas.MAX_OFFSET),
     limit: int = Query(50, ge=1, le=500),
     who: Principal = Depends(viewer),
 ) -> schemas.RunPage:
@@ -147,7 +147,7 @@ def summary(run_id: str, request: Request, who: Principal = Depends(viewer)) -> 
 def emissions(
     run_id: str,
     request: Request,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=schemas.MAX_OFFSET),
     limit: int = Query(100, ge=1, le=1000),
     scope: str | None = Query(None, description="1, 2 or 3"),
     category: str | None = None,
