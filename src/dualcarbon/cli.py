@@ -433,6 +433,19 @@ def serve(
     open_signup: bool = typer.Option(
         False, "--open-signup", help="Let anyone create an organisation with POST /api/organisations."
     ),
+    max_upload_rows: int = typer.Option(
+        5_000_000, "--max-upload-rows", min=1, help="Most data rows one upload may hold (more: 413)."
+    ),
+    upload_memory_mb: int = typer.Option(
+        2048,
+        "--upload-memory-mb",
+        min=1024,
+        help="Address space of the worker process that reads an upload, in MiB (more: 413).",
+    ),
+    upload_seconds: float = typer.Option(
+        60, "--upload-seconds", min=1, help="Longest time reading one upload may take (more: 413)."
+    ),
+    upload_workers: int = typer.Option(2, "--upload-workers", min=1, help="Uploads read at the same time."),
 ) -> None:
     """Serve the HTTP API (docs at /docs). On a store with no organisation, prints a one-time setup token."""
     import secrets
@@ -455,6 +468,10 @@ def serve(
         open_signup=open_signup,
         workers=workers,
         setup_token=setup_token,
+        max_upload_rows=max_upload_rows,
+        upload_memory_bytes=upload_memory_mb * 1024 * 1024,
+        upload_seconds=upload_seconds,
+        upload_workers=upload_workers,
     )
     application = create_app(config, opened)
     url = f"http://{host}:{port}"

@@ -114,3 +114,19 @@ def test_a_batch_read_by_succeeded_failed_and_running_runs_can_be_withdrawn(stor
         assert [i["id"] for i in store.run_inputs(org["id"], run["id"])] == [settings["id"], wrong["id"]]
         assert store.run(org["id"], run["id"])["status"] == status  # the run keeps what it read
     assert [b["id"] for b in store.current_inputs(org["id"], project["id"])] == [settings["id"]]
+
+
+def test_the_scratch_folder_is_beside_a_duckdb_file_or_in_the_data_home_and_is_cleaned(tmp_path, monkeypatch):
+    from dualcarbon.store import clean_scratch, scratch_folder
+
+    assert scratch_folder(str(tmp_path / "s" / "store.duckdb")) == tmp_path / "s" / "store.duckdb.tmp"
+    monkeypatch.setenv("DUALCARBON_HOME", str(tmp_path / "home"))
+    one = scratch_folder("postgresql://u:***@db:5432/one")
+    assert one.parent == tmp_path / "home" / "tmp" and one != scratch_folder("postgresql://u:***@db:5432/two")
+    assert one == scratch_folder("postgresql://u:***@db:5432/one")  # the same store: the same folder
+    (one / "run-x" / "project").mkdir(parents=True)
+    (one / "run-x" / "project" / "activities.csv").write_text("id\n1\n")
+    (one / "upload-y").mkdir()
+    (one / "stray").write_text("")
+    assert clean_scratch(one) == 3 and list(one.iterdir()) == []
+    assert clean_scratch(tmp_path / "none") == 0

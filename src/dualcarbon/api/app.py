@@ -5,10 +5,12 @@ and the docs served from local files."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -17,11 +19,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from dualcarbon import __version__
-from dualcarbon.api import errors
+from dualcarbon.api import errors, uploads
 from dualcarbon.api.limits import BodyLimit
 from dualcarbon.api.routes import accounts, factors, projects, runs
 from dualcarbon.api.runner import Runner
-from dualcarbon.store import Store
+from dualcarbon.api.workers import Sandbox
+from dualcarbon.store import Store, clean_scratch, scratch_folder
 from dualcarbon.web import mount as mount_dashboard
 
 DESCRIPTION = """dualcarbon (双碳): GHG inventories and carbon neutrality over HTTP.
@@ -29,6 +32,7 @@ DESCRIPTION = """dualcarbon (双碳): GHG inventories and carbon neutrality over
 Every route under `/api/` but `/api/health` and the sign-up takes `Authorization: Bearer dct_…`.
 Errors share one shape: `{"error": {"code", "message", "problems"?}}`. See docs/api.md."""
 MiB = 1024 * 1024
+log = logging.getLogger("dualcarbon.api")
 
 
 @dataclass
@@ -41,6 +45,16 @@ class ServerConfig:
     open_signup: bool = False
     workers: int = 1
     setup_token: str | None = None  # accepted once by POST /api/organisations while the store has no organisation
+    # Checking one upload, in a worker process: its rows, address space and time at most (the server's
+    # limits: a project's settings cannot raise them), and how many uploads are checked at once.
+    max_upload_rows: int = 5_000_000
+    upload_memory_bytes: int = 2048 * MiB
+    upload_seconds: float = 60.0
+    upload_workers: int = 2
+    scratch: str | None = None  # temporary files; default: beside the store (store.scratch_folder)
+
+    def upload_limits(self) -> uploads.UploadLimits:
+        return uploads.UploadLimits(self.max_upload_rows, self.upload_memory_bytes, self.upload_seconds)
 
 
 class LibraryCache:
@@ -63,15 +77,22 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
     """The API over ``store`` (opened from ``config.store`` when not given; closed with the app then)."""
     own_store = store is None
     store = store or Store.open(config.store)
-    runner = Runner(store, config.workers)
+    scratch = Path(config.scratch) if config.scratch else scratch_folder(store.db.location)
+    runner = Runner(store, config.workers, scratch=scratch)
+    sandbox = Sandbox(config.upload_workers, config.upload_memory_bytes, config.upload_seconds, warm=uploads.warm)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
+        left = clean_scratch(scratch)  # what a killed server left: run folders, uploads being checked
+        if left:
+            log.warning("removed %d temporary folder(s) left in %s by an earlier server", left, scratch)
+        sandbox.start()
         runner.start()
         try:
             yield
         finally:
             runner.stop()
+            sandbox.stop()
             if own_store:
                 store.close()
 
@@ -87,6 +108,8 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
     app.state.config = config
     app.state.store = store
     app.state.runner = runner
+    app.state.sandbox = sandbox
+    app.state.scratch = scratch
     app.state.library = LibraryCache()
     app.state.signup_lock = threading.Lock()
     app.state.setup_token_sha256 = (

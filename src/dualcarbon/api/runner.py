@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
+from dualcarbon.api.workers import die_with_parent
 from dualcarbon.errors import Problem
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
@@ -58,8 +59,9 @@ def execute(root: str, lang: str | None, pathway: bool = False) -> dict:
 class Runner:
     """Worker threads that take queued runs, one at a time each, and a process pool that computes them."""
 
-    def __init__(self, store: Store, workers: int = 1, poll_seconds: float = 0.2):
+    def __init__(self, store: Store, workers: int = 1, poll_seconds: float = 0.2, scratch: Path | None = None):
         self.store = store
+        self.scratch = scratch  # where run folders are laid out (None: the system's temporary folder)
         self.workers = max(1, workers)
         self.poll_seconds = poll_seconds
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -123,7 +125,9 @@ class Runner:
         run = self.store.run_by_id(run_id)
         inputs = self.store.run_inputs(run["org_id"], run_id)
         placed = [(row, row["path"]) for row in inputs]
-        with tempfile.TemporaryDirectory(prefix="dualcarbon-run-") as tmp:
+        if self.scratch is not None:
+            self.scratch.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="run-", dir=self.scratch) as tmp:
             root = Path(tmp) / "project"
             layout.write(root, ((row["path"], self.store.blob(row["sha256"])) for row in inputs))
             options = _options(run)
@@ -176,7 +180,14 @@ class Runner:
                 self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        # Started by the worker threads (which live until stop()): the workers' death signal is tied
+        # to the thread that started them (workers.die_with_parent).
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
 
     def _progress(self, run_id: str, progress_file: Path, last: str | None, pathway: bool) -> str | None:
         try:

@@ -1,19 +1,41 @@
 """Checking an uploaded file before it is stored, with the CLI's own code: the file is laid out in a
 project folder beside the project's current settings (and own factors), and read by
 ``project.load`` — so the API reports exactly the problems ``dualcarbon validate`` would, naming
-the file as it was uploaded, its row and column."""
+the file as it was uploaded, its row and column.
+
+The reading happens in a worker process of the server's ``Sandbox``, under the server's memory and
+time limits and row cap: a file that is small on the wire but enormous once read (a spreadsheet
+cell of gigabytes, millions of columns, a Parquet file of 50 M rows) is refused with 413, and the
+server itself never holds it.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dualcarbon.api.errors import ApiError, input_error
-from dualcarbon.errors import InputError
+from dualcarbon.api.errors import ApiError, input_error, problem_record
+from dualcarbon.api.workers import Sandbox, WorkerFailed
+from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
+
+MiB = 1024 * 1024
+# Problems sent back from the worker at most (a file of a million bad columns has a million).
+MAX_PROBLEMS = 1000
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What the server allows one upload to take while it is checked (``dualcarbon serve`` options)."""
+
+    max_rows: int = 5_000_000
+    memory_bytes: int = 2048 * MiB
+    seconds: float = 60.0
+
 
 SUFFIXES = {
     "settings": (".toml",),
@@ -29,12 +51,20 @@ RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "fa
 
 
 def check(
-    store: Store, bundled: FactorLibrary, org_id: str, project_id: str, kind: str, filename: str, data: bytes
+    store: Store,
+    sandbox: Sandbox,
+    limits: UploadLimits,
+    scratch: Path,
+    org_id: str,
+    project_id: str,
+    kind: str,
+    filename: str,
+    data: bytes,
 ) -> int | None:
-    """Validate one upload of ``kind``; its number of data rows (None for settings).
+    """Validate one upload of ``kind`` in a worker process; its number of data rows (None for settings).
 
-    Raises ApiError: 422 with the problems, or 409 when activities or credits come before the
-    project has settings.
+    Raises ApiError: 422 with the problems, 413 when reading it needs more rows, memory or time than
+    the server allows, or 409 when activities or credits come before the project has settings.
     """
     suffix = PurePosixPath(layout.safe_name(filename)).suffix
     if kind == "documents" and PurePosixPath(layout.safe_name(filename)).stem.lower() in RESERVED:
@@ -61,19 +91,95 @@ def check(
         current = [b for b in current if b["kind"] != "settings"]
     upload = {"id": "upload", "kind": kind, "filename": filename}
     placed = [*layout.layout(current), (upload, layout.path_of(upload))]
-    with tempfile.TemporaryDirectory(prefix="dualcarbon-upload-") as tmp:
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=scratch) as tmp:
         root = Path(tmp)
         layout.write(root, [(path, data if batch is upload else store.blob(batch["sha256"])) for batch, path in placed])
         try:
-            return _validate(root, kind, placed, bundled)
-        except InputError as exc:
-            records = [layout.problem_mapper(placed)(p) for p in exc.problems]
-            for rec in records:  # the upload is not a batch yet
-                rec["batch"] = None if rec["batch"] == upload["id"] else rec["batch"]
-            raise input_error(exc, records) from None
+            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.max_rows)
+        except WorkerFailed as failed:
+            raise _refusal(filename, limits, failed) from None
+    if "error" in outcome:
+        raise _refusal(filename, limits, WorkerFailed("error", outcome["error"]))
+    if "too_many_rows" in outcome:
+        found = outcome["too_many_rows"]
+        expected = f"at most {limits.max_rows} rows (the server's limit for one upload): split the file"
+        raise _refused(filename, f"the file has {found} rows; the limit is {limits.max_rows}", expected, found)
+    if "problems" in outcome:
+        problems = [Problem(**p) for p in outcome["problems"]]
+        records = [layout.problem_mapper(placed)(p) for p in problems]
+        for rec in records:  # the upload is not a batch yet
+            rec["batch"] = None if rec["batch"] == upload["id"] else rec["batch"]
+        err = input_error(InputError(problems), records)
+        if outcome["count"] > len(records):
+            err.message = f"{outcome['count']} problems in the input (the first {len(records)} shown)"
+        raise err
+    return outcome["rows"]
 
 
-def _validate(root: Path, kind: str, placed: list[tuple[dict[str, Any], str]], bundled: FactorLibrary) -> int | None:
+def _refusal(filename: str, limits: UploadLimits, failed: WorkerFailed) -> ApiError:
+    if failed.reason == "error":  # the reader itself gave up (a crash in a library on a malformed file)
+        return input_error(InputError.single(f"a file the reader can read (it failed: {failed.detail})", file=filename))
+    if failed.reason == "time":
+        message = f"the file could not be read within the server's limit of {limits.seconds:g} s"
+    else:
+        message = f"reading the file needs more than the {limits.memory_bytes // MiB} MiB of memory the server allows"
+    return _refused(filename, message, "a smaller file: split it, or ask the operator to raise the limit", None)
+
+
+def _refused(filename: str, message: str, expected: str, value: int | None) -> ApiError:
+    problem = Problem(filename, None, None, None if value is None else str(value), expected)
+    return ApiError(413, "too_large", message, [problem_record(problem)])
+
+
+# -- in the worker process ---------------------------------------------------------------------------
+_library: FactorLibrary | None = None
+
+
+def bundled_library() -> FactorLibrary:
+    """The bundled factor library, loaded once per worker process."""
+    global _library
+    if _library is None:
+        _library = FactorLibrary.load()
+    return _library
+
+
+def warm() -> None:
+    """Ready a new worker: the readers imported, the library loaded."""
+    from dualcarbon.project import load  # noqa: F401 - imported for its cost, before the first upload
+
+    bundled_library()
+
+
+def validate(root: str, kind: str, path: str, max_rows: int) -> dict[str, Any]:
+    """In a worker: check the folder ``root`` for an upload of ``kind`` at ``path``.
+
+    Returns plain data: ``{"rows": n}``, ``{"too_many_rows": n}`` or ``{"problems": [...], "count": n}``.
+    """
+    folder = Path(root)
+    if path.endswith(".parquet"):  # its row count is in the footer: refuse before reading a row
+        import polars as pl
+
+        try:
+            rows = pl.scan_parquet(folder / path).select(pl.len()).collect().item()
+        except Exception:  # noqa: BLE001 - not Parquet: the reader reports it with the file's name
+            rows = 0
+        if rows > max_rows:
+            return {"too_many_rows": int(rows)}
+    try:
+        rows = _validate(folder, kind, path, bundled_library())
+    except InputError as exc:
+        return {"problems": [asdict(p) for p in exc.problems[:MAX_PROBLEMS]], "count": len(exc.problems)}
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a reader's Rust panic is a BaseException, and cannot be pickled
+        return {"error": f"{exc.__class__.__name__}: {str(exc)[:500]}"}
+    if rows is not None and rows > max_rows:
+        return {"too_many_rows": rows}
+    return {"rows": rows}
+
+
+def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary) -> int | None:
     from dualcarbon.project import load, reader
     from dualcarbon.project.credits import load_credits
 
@@ -85,7 +191,7 @@ def _validate(root: Path, kind: str, placed: list[tuple[dict[str, Any], str]], b
     load.check_settings(settings, library)
     if kind in ("settings", "documents"):
         return None
-    path = root / placed[-1][1]
+    path = root / path_text
     if kind == "sinks":
         from dualcarbon.project.sinks import load_sinks
 
@@ -101,6 +207,6 @@ def _validate(root: Path, kind: str, placed: list[tuple[dict[str, Any], str]], b
         _, _, problems = load_credits(root, library.ureg)
         if problems:
             raise InputError(problems)
-        return reader.read_table(path, display_name=placed[-1][1]).height
+        return reader.read_table(path, display_name=path_text).height
     project = load.load(root, library=library)
     return int(project.activities["_n"].sum())

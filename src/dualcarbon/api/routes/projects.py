@@ -41,8 +41,9 @@ def project_or_404(store: Store, who: Principal, project_id: str) -> dict:
 
 def _store_batch(request: Request, who: Principal, project_id: str, kind: str, filename: str, data: bytes) -> dict:
     """Validate an upload like the CLI, then keep it."""
-    store = store_of(request)
-    rows = uploads.check(store, request.app.state.library(), who.org_id, project_id, kind, filename, data)
+    store, state = store_of(request), request.app.state
+    limits = state.config.upload_limits()
+    rows = uploads.check(store, state.sandbox, limits, state.scratch, who.org_id, project_id, kind, filename, data)
     return store.add_batch(who.org_id, project_id, kind, filename, data, rows, who.user_id)
 
 
