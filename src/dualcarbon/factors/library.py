@@ -299,7 +299,8 @@ class FactorLibrary:
     def region_chain(self, region: str) -> list[str]:
         """Fallback chain facility region → grid → country → GLOBAL (DESIGN.md, 'region')."""
         parents = dict(zip(self.regions["region"], self.regions["parent"], strict=True))
-        chain, current = [], region
+        chain: list[str] = []
+        current: str | None = region
         while current and current not in chain:
             chain.append(current)
             current = parents.get(current) or ("GLOBAL" if current != "GLOBAL" else None)
