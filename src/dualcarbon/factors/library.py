@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
 import polars as pl
 
@@ -365,7 +366,19 @@ def _apply_mapping(frame: pl.DataFrame, mapping: pl.DataFrame, catalog_keys: set
     return pl.concat([unmapped, mapped]).sort("_src").drop("_src")
 
 
-def read_sets_table(library: FactorLibrary) -> list[dict[str, str | int]]:
+class SetRecord(TypedDict):
+    """A factor set as ``dualcarbon factors sets``, the API and ``summary.json`` show it."""
+
+    factor_set: str
+    dataset: str
+    version: str
+    sha256: str
+    rows: int
+    name_en: str
+    name_zh: str
+
+
+def read_sets_table(library: FactorLibrary) -> list[SetRecord]:
     """Factor sets as records for ``dualcarbon factors sets`` and ``summary.json``."""
     return [
         {
