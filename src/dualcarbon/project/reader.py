@@ -3,7 +3,9 @@
 Tables are read with every column as text (nothing guessed), a ``_row`` column giving the row
 as a spreadsheet shows it (the header is row 1; for Parquet the first record is row 2 too), and
 headers normalised (trimmed, lower case, Chinese headers mapped by ``factors/data/columns.csv``).
-CSV may be UTF-8 with or without BOM, or GB18030 (a superset of GBK and GB2312).
+CSV may be UTF-8 with or without BOM, GB18030 (a superset of GBK and GB2312) or Windows-1252,
+detected (``encoding``), or any encoding named by ``[input] encoding``. Each file is checked
+against ``limits.ReadLimits`` before its contents are read.
 Parsing is done with polars expressions, so it is vectorised over the rows.
 """
 
@@ -20,8 +22,11 @@ from pathlib import Path
 import polars as pl
 
 from dualcarbon.errors import InputError, Problem
+from dualcarbon.project import encoding
+from dualcarbon.project.limits import ReadLimits, check_cells, check_columns, check_csv, check_parquet, check_xlsx
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+DEFAULT_LIMITS = ReadLimits()
 
 
 @lru_cache(maxsize=1)
@@ -43,44 +48,30 @@ def _header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _utf8(raw: bytes, name: str) -> bytes:
-    """The file as UTF-8 bytes: UTF-8 (BOM dropped) as it is, GB18030/GBK re-encoded."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError.single("the file is UTF-16; save it as UTF-8 (CSV UTF-8) or GB18030", file=name)
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        raw.decode("utf-8")
-        return raw
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030").encode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError.single(
-            "cannot decode the file: expected UTF-8 (with or without BOM) or GB18030/GBK", file=name
-        ) from None
-
-
-def _read_csv(path: Path, name: str) -> pl.DataFrame:
-    data = _utf8(path.read_bytes(), name)
-    if not data.strip():
+def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+    text = encoding.decode(path.read_bytes(), name, limits.encoding)
+    if not text.strip():
         raise InputError.single("the file is empty: expected a header row and data rows", file=name)
     separator = "\t" if path.suffix.lower() == ".tsv" else ","
+    check_csv(text, separator, name, limits)
+    data = text.encode("utf-8")
     try:
         return pl.read_csv(data, infer_schema=False, separator=separator)
     except pl.exceptions.PolarsError as exc:
         width = None
-        lines = io.StringIO(data.decode("utf-8"))
-        for line_no, fields in enumerate(csv.reader(lines, delimiter=separator), start=1):
+        for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
                 raise InputError.single(
                     f"{len(fields)} fields but the header has {width}", file=name, row=line_no
                 ) from exc
         raise InputError.single(f"cannot read the CSV: {exc}", file=name) from exc
+    except csv.Error as exc:
+        raise InputError.single(f"cannot read the CSV: {exc}", file=name) from exc
 
 
-def _read_excel(path: Path, name: str) -> pl.DataFrame:
+def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+    check_xlsx(path, name, limits)
     try:
         frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
     except Exception as exc:  # fastexcel raises its own error types
@@ -88,7 +79,8 @@ def _read_excel(path: Path, name: str) -> pl.DataFrame:
     return frame.with_columns(pl.all().cast(pl.String))
 
 
-def _read_parquet(path: Path, name: str) -> pl.DataFrame:
+def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+    check_parquet(path, name, limits, whole=True)
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 - reported with the file name
@@ -101,19 +93,31 @@ def _read_parquet(path: Path, name: str) -> pl.DataFrame:
     )
 
 
-def read_table(path: Path, display_name: str | None = None) -> pl.DataFrame:
-    """All columns as text plus ``_row``; blank rows dropped; InputError naming the file otherwise."""
+def check_header(path: Path, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+    """The checks ``read_table`` makes before reading, for a CSV another reader parses (a
+    project's own ``factors/*.csv``): encoding, width and size."""
+    text = encoding.decode(Path(path).read_bytes(), name, limits.encoding)
+    check_csv(text, "\t" if Path(path).suffix.lower() == ".tsv" else ",", name, limits)
+
+
+def read_table(path: Path, display_name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> pl.DataFrame:
+    """All columns as text plus ``_row``; blank rows dropped; InputError naming the file otherwise.
+
+    ``limits``: the width, rows, cell length and expanded size a file may have (checked from
+    its header, zip directory or Parquet footer before it is read) and its text encoding.
+    """
     path = Path(path)
     name = display_name or path.name
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        frame = _read_excel(path, name)
+        frame = _read_excel(path, name, limits)
     elif suffix == ".parquet":
-        frame = _read_parquet(path, name)
+        frame = _read_parquet(path, name, limits)
     elif suffix in (".csv", ".tsv", ".txt"):
-        frame = _read_csv(path, name)
+        frame = _read_csv(path, name, limits)
     else:
         raise InputError.single(f"unsupported file type '{suffix}': expected {', '.join(SUFFIXES)}", file=name)
+    check_columns(frame.width, name, limits)  # what the header checks could not see (a quoted line break)
     headers = [canonical(raw) for raw in frame.columns]
     seen: dict[str, str] = {}
     problems = []
@@ -132,6 +136,7 @@ def read_table(path: Path, display_name: str | None = None) -> pl.DataFrame:
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in data]))
     if frame.height == 0:
         raise InputError.single("no data rows: the file has a header but nothing under it", file=name)
+    check_cells(frame, name, limits)
     return frame
 
 
