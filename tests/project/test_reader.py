@@ -109,3 +109,21 @@ def test_dates(text, start, end):
     s, e = pl.select(reader.parse_date(pl.lit(text)), reader.parse_period_end(pl.lit(text)).alias("e")).row(0)
     assert (s.isoformat() if s else None) == start
     assert (e.isoformat() if e else None) == end
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        ([["a", "b"]], "List(String)"),
+        ([b"\xff\xfe"], "Binary"),
+        ([{"a": 1}], "Struct"),
+        ([__import__("datetime").timedelta(days=1)], "Duration"),
+    ],
+)
+def test_parquet_columns_that_are_not_cells_are_named(tmp_path, values, dtype):
+    """Found by bench/fuzz.py: these were cast to text and failed inside polars (an internal error, exit 1)."""
+    pl.DataFrame({"id": ["A1"], "odd": values}).write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(InputError) as info:
+        reader.read_table(tmp_path / "a.parquet")
+    assert str(info.value).startswith(f"a.parquet, row 1, column odd: a column of type {dtype}")
+    assert "expected text, numbers, dates or true/false" in str(info.value)

@@ -207,10 +207,10 @@ def check_xlsx(path: Path, name: str, limits: ReadLimits) -> None:
     with book:
         members = book.infolist()
         check_expanded(sum(m.file_size for m in members), "the workbook", name, limits)
-        sheet = _first_sheet(book)
         extent = [0, 0, 0]  # the first sheet's last row, last column and cells
         expanded = 0
         try:
+            sheet = _first_sheet(book)
             for member in members:
                 chunks = _inflate(path, book, member)
                 if member.filename == sheet:
@@ -218,7 +218,15 @@ def check_xlsx(path: Path, name: str, limits: ReadLimits) -> None:
                 for chunk in chunks:
                     expanded += len(chunk)
                     check_expanded(expanded, "the workbook", name, limits, at_least=True)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise InputError.single(f"the workbook is damaged: {exc}", file=name) from exc
     if sheet is None:
         return  # the workbook reader reports a workbook without sheets

@@ -208,6 +208,8 @@ def load(
         for path, name in zip(files, names, strict=True):
             check_parquet(path, name, limits, whole=False)
     schemas = [schema(p, n) for p, n in zip(files, names, strict=True)] if parquet else []
+    for cols, name in zip(schemas, names, strict=False):
+        reader.check_parquet_types(cols, name)
     if grouped is None:
         grouped = parquet and all(collapse.typed(s) for s in schemas)
     if grouped:

@@ -79,8 +79,27 @@ def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     return frame.with_columns(pl.all().cast(pl.String))
 
 
+def check_parquet_types(schema: dict[str, pl.DataType], name: str) -> None:
+    """Every column text, a number, a date or a boolean: what a cell of a table can be written as."""
+    problems = []
+    for column, dtype in schema.items():
+        if not (dtype.is_numeric() or dtype.is_temporal() and not isinstance(dtype, pl.Duration) or dtype in TEXTUAL):
+            expected = f"a column of type {dtype}: expected text, numbers, dates or true/false"
+            problems.append(Problem(name, 1, column, None, expected))
+    if problems:
+        raise InputError(problems)
+
+
+TEXTUAL = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Null)
+
+
 def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     check_parquet(path, name, limits, whole=True)
+    try:
+        schema = dict(pl.read_parquet_schema(path))
+    except Exception as exc:  # noqa: BLE001 - reported with the file name
+        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+    check_parquet_types(schema, name)
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 - reported with the file name
