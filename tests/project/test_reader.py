@@ -127,3 +127,13 @@ def test_parquet_columns_that_are_not_cells_are_named(tmp_path, values, dtype):
         reader.read_table(tmp_path / "a.parquet")
     assert str(info.value).startswith(f"a.parquet, row 1, column odd: a column of type {dtype}")
     assert "expected text, numbers, dates or true/false" in str(info.value)
+
+
+@pytest.mark.parametrize("header", ["*", "^id$", "_row"])
+def test_headers_that_polars_reads_as_patterns_are_refused(tmp_path, header):
+    """Found by bench/fuzz.py: '*' and '^…$' select columns in polars, '_row' is the row number's
+    column; each failed inside polars (an internal error, exit 1)."""
+    (tmp_path / "a.csv").write_text(f"id,{header}\nA1,1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        reader.read_table(tmp_path / "a.csv")
+    assert str(info.value).startswith(f"a.csv, row 1, column {header}: not a column name")

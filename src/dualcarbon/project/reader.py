@@ -143,6 +143,8 @@ def read_table(path: Path, display_name: str | None = None, limits: ReadLimits =
     for raw, header in zip(frame.columns, headers, strict=True):
         if not header or header.startswith("_duplicated_") or header.startswith("__unnamed"):
             problems.append(Problem(name, 1, raw, None, "an empty or repeated header"))
+        elif header == "*" or header == "_row" or header.startswith("^") and header.endswith("$"):
+            problems.append(Problem(name, 1, raw, None, "not a column name: '*', '_row' and '^…$' are reserved"))
         elif header in seen:
             problems.append(Problem(name, 1, raw, None, f"the same column as '{seen[header]}'"))
         seen.setdefault(header, raw)
