@@ -193,7 +193,7 @@ def load(
     limits = read_limits(settings, limits)
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
     for path in factor_files:
-        reader.check_header(path, str(path.relative_to(root)), limits)
+        reader.check_header(path, path.name, limits)
     if library is None:
         library = FactorLibrary.load(project_factor_files=factor_files)
     check_settings(settings, library)
