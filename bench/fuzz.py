@@ -87,7 +87,11 @@ class Fuzz:
         self.examples += 1
         try:
             call()
-        except InputError as exc:
+        except BaseException as exc:
+            if type(exc).__name__ == "PanicException":  # a BaseException: hypothesis would stop without the input
+                raise AssertionError(f"a panic in native code: {exc}") from exc
+            if not isinstance(exc, InputError):
+                raise
             assert exc.problems and str(exc), "an InputError without a message"
             self.refused += 1
             self.reasons[re.sub(r"'[^']*'|\d[\d,.]*", "…", exc.problems[0].expected)[:70]] += 1

@@ -57,24 +57,38 @@ def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     data = text.encode("utf-8")
     try:
         return pl.read_csv(data, infer_schema=False, separator=separator)
-    except pl.exceptions.PolarsError as exc:
-        width = None
+    except BaseException as exc:
+        if not (isinstance(exc, pl.exceptions.PolarsError) or _panic(exc)):
+            raise
+        why = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"  # polars quotes the text it stopped at
+        raise _ragged(text, separator, name) or InputError.single(f"cannot read the CSV: {why}", file=name) from exc
+
+
+def _ragged(text: str, separator: str, name: str) -> InputError | None:
+    """The first line with more fields than the header, when a CSV cannot be parsed."""
+    width = None
+    line_no = 0
+    field_limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(field_limit, len(text)))  # long cells are for check_cells to report
         for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
-                raise InputError.single(
-                    f"{len(fields)} fields but the header has {width}", file=name, row=line_no
-                ) from exc
-        raise InputError.single(f"cannot read the CSV: {exc}", file=name) from exc
+                return InputError.single(f"{len(fields)} fields but the header has {width}", file=name, row=line_no)
     except csv.Error as exc:
-        raise InputError.single(f"cannot read the CSV: {exc}", file=name) from exc
+        return InputError.single(f"cannot read the CSV: record {line_no + 1}: {exc}", file=name)
+    finally:
+        csv.field_size_limit(field_limit)
+    return None
 
 
 def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     check_xlsx(path, name, limits)
     try:
         frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
-    except Exception as exc:  # fastexcel raises its own error types
+    except BaseException as exc:  # fastexcel's own error types, and panics (a date cell of -1e308 days)
+        if not (isinstance(exc, Exception) or _panic(exc)):
+            raise
         raise InputError.single(f"cannot read the workbook's first sheet: {exc}", file=name) from exc
     return frame.with_columns(pl.all().cast(pl.String))
 
@@ -93,6 +107,12 @@ def check_parquet_types(schema: dict[str, pl.DataType], name: str) -> None:
 TEXTUAL = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Null)
 
 
+def _panic(exc: BaseException) -> bool:
+    """A panic of a reader written in Rust: pyo3 raises it as ``PanicException``, a BaseException
+    (so that ``except Exception`` does not swallow it) that cannot be imported by name."""
+    return type(exc).__name__ == "PanicException"
+
+
 def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     check_parquet(path, name, limits, whole=True)
     try:
@@ -102,7 +122,9 @@ def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     check_parquet_types(schema, name)
     try:
         frame = pl.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001 - reported with the file name
+    except BaseException as exc:  # reported with the file name
+        if not (isinstance(exc, Exception) or _panic(exc)):
+            raise
         raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
     return frame.with_columns(
         [
