@@ -176,6 +176,20 @@ def test_a_sparse_workbook_is_refused_from_its_cell_references(tmp_path):
     assert seconds < 3 and rss < 400, (seconds, rss)
 
 
+def test_a_sparse_sheet_is_found_when_the_workbook_does_not_say_which_is_first(tmp_path):
+    """workbook.xml points at a relationship that is not there: every sheet's grid is counted."""
+    made = minimal_xlsx(tmp_path / "made.xlsx", cells={"A1": "id", "B1": "quantity", "CV1000000": "x"})
+    path = tmp_path / "lost.xlsx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for member in source.infolist():
+            data = source.read(member)
+            book.writestr(
+                member, data.replace(b'r:id="rId1"', b'r:id="rId9"') if "workbook.xml" in member.filename else data
+            )
+    with pytest.raises(InputError, match=r"^lost.xlsx: the first sheet expands to 3,052 MiB when read"):
+        reader.read_table(path)
+
+
 def test_wide_workbook_refused_from_its_cell_references(tmp_path):
     path = minimal_xlsx(tmp_path / "wide.xlsx", cells={"A1": "id", "ZZ1": "x", "A2": "1"})
     with pytest.raises(InputError, match=r"wide.xlsx, row 1: 702 columns: at most 500 are read"):

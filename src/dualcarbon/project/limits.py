@@ -185,7 +185,7 @@ def check_parquet(path: Path, name: str, limits: ReadLimits, whole: bool = True)
 
 # --- XLSX ---------------------------------------------------------------------------------
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]+)\"")  # r:id, whatever the prefix
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})(\d{1,9})\"")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,9})\"")
 _CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
@@ -211,9 +211,11 @@ def check_xlsx(path: Path, name: str, limits: ReadLimits) -> None:
         expanded = 0
         try:
             sheet = _first_sheet(book)
+            # a workbook whose first sheet cannot be told: every sheet's grid counts
+            scanned = {sheet} if sheet else {m.filename for m in members if m.filename.startswith("xl/worksheets/")}
             for member in members:
                 chunks = _inflate(path, book, member)
-                if member.filename == sheet:
+                if member.filename in scanned:
                     chunks = _scanned(chunks, extent)
                 for chunk in chunks:
                     expanded += len(chunk)
@@ -228,8 +230,6 @@ def check_xlsx(path: Path, name: str, limits: ReadLimits) -> None:
             ValueError,
         ) as exc:
             raise InputError.single(f"the workbook is damaged: {exc}", file=name) from exc
-    if sheet is None:
-        return  # the workbook reader reports a workbook without sheets
     last_row, last_column, cells = extent
     check_columns(last_column, name, limits)
     check_rows(max(last_row - 1, 0), name, limits, about=True)
