@@ -213,4 +213,4 @@ def load_credits(
         pl.col("_status").alias("status"),
         pl.col("permanence_evidence"),
     )
-    return instruments, typed.cast(CREDIT_SCHEMA), []
+    return instruments, typed.cast(pl.Schema(CREDIT_SCHEMA)), []
