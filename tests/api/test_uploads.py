@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -65,7 +66,11 @@ def test_an_upload_gets_the_same_problems_as_the_cli(client, tmp_path, case):
         response = client.post(f"{path}/batches", data={"kind": kind}, files={"file": (name, data)}, headers=headers)
     assert response.status_code == 422, response.text
     problems = response.json()["error"]["problems"]
-    assert [p["message"] for p in problems] == expected
+    # the same, but for where a limit is set: on a server, its own (a project's [input] cannot raise them)
+    server = [
+        re.sub(r"set \[input\] \w+ in dualcarbon\.toml to change it", "a limit of this server", m) for m in expected
+    ]
+    assert [p["message"] for p in problems] == server
     for p in problems:
         assert {"file", "batch", "row", "column", "value", "expected", "message"} <= set(p) and p["batch"] is None
     assert [b["kind"] for b in client.get(f"{path}/batches", headers=headers).json()] == ["settings"]  # none kept
@@ -142,3 +147,39 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client):
     file_over = client.post(f"{path}/batches", files={"file": ("activities.csv", big)}, headers=headers)
     assert file_over.status_code == 413 and str(UPLOAD_LIMIT) in file_over.json()["error"]["message"]
     assert [b["kind"] for b in client.get(f"{path}/batches", headers=headers).json()] == ["settings"]
+
+
+def test_the_servers_read_limits_are_ceilings_a_projects_settings_lower_but_never_raise(tmp_path):
+    header = "id,facility,date,activity,quantity,unit,note\n"
+    row = "A{i},plant,2024-03-01,fuel/diesel,2,t,{note}\n"
+    with api("duckdb", tmp_path, open_signup=True, max_upload_rows=3) as client:
+        path, headers = new_project(client)
+        toml = (DAIRY / "dualcarbon.toml").read_text("utf-8")
+
+        def upload(rows: int, note: str = "") -> dict:
+            data = header + "".join(row.format(i=i, note=note) for i in range(rows))
+            sent = client.post(
+                f"{path}/batches", data={"kind": "activities"}, files={"file": ("a.csv", data)}, headers=headers
+            )
+            problems = sent.json().get("error", {}).get("problems", [])
+            return {"status": sent.status_code, "expected": [p["expected"] for p in problems]}
+
+        assert upload(3)["status"] == 201
+        refused = upload(4)
+        assert refused["status"] == 422 and "at most 3 are read (a limit of this server)" in refused["expected"][0]
+        raised = toml + "\n[input]\nmax_rows = 1000\nmax_cell_chars = 50000\n"
+        assert client.put(f"{path}/settings", json={"toml": raised}, headers=headers).status_code == 200
+        assert upload(4)["status"] == 422  # the project's 1000 rows do not lift the server's 3
+        assert (
+            "at most 10,000 are read"
+            in client.post(
+                f"{path}/batches",
+                data={"kind": "activities"},
+                files={"file": ("a.csv", header + row.format(i=0, note="x" * 10_001))},
+                headers=headers,
+            ).json()["error"]["problems"][0]["expected"]
+        )
+        lowered = toml + "\n[input]\nmax_rows = 1\n"
+        assert client.put(f"{path}/settings", json={"toml": lowered}, headers=headers).status_code == 200
+        assert upload(1)["status"] == 201
+        assert "at most 1 are read" in upload(2)["expected"][0]  # a project may lower them

@@ -3,10 +3,11 @@ project folder beside the project's current settings (and own factors), and read
 ``project.load`` — so the API reports exactly the problems ``dualcarbon validate`` would, naming
 the file as it was uploaded, its row and column.
 
-The reading happens in a worker process of the server's ``Sandbox``, under the server's memory and
-time limits and row cap: a file that is small on the wire but enormous once read (a spreadsheet
-cell of gigabytes, millions of columns, a Parquet file of 50 M rows) is refused with 413, and the
-server itself never holds it.
+The reading happens in a worker process of the server's ``Sandbox``, within the readers' limits
+(``project.limits.ReadLimits``, the server's row cap among them: checked from a file's header, zip
+directory or Parquet footer, 422) and under the server's memory and time limits (413): a file that
+is small on the wire but enormous once read (a spreadsheet cell of gigabytes, a million columns, a
+Parquet file of 50 M rows) is refused, and the server itself never holds it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dualcarbon.api.errors import ApiError, input_error, problem_record
 from dualcarbon.api.workers import Sandbox, WorkerFailed
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.project.limits import ReadLimits
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
 
@@ -35,6 +37,14 @@ class UploadLimits:
     max_rows: int = 5_000_000
     memory_bytes: int = 2048 * MiB
     seconds: float = 60.0
+
+    def read_limits(self) -> ReadLimits:
+        """The readers' limits (width, cell length, expanded size checked before a file is read; rows),
+        as ceilings that a project's ``[input]`` table may lower and never raise."""
+        # A file's expanded size is held several times over while it is read: a quarter of the
+        # worker's memory, so that a decompression bomb is refused from its zip directory at once.
+        expanded = min(ReadLimits().max_expanded_bytes, self.memory_bytes // 4)
+        return ReadLimits(max_rows=self.max_rows, max_expanded_bytes=expanded, origin="this server")
 
 
 SUFFIXES = {
@@ -63,8 +73,9 @@ def check(
 ) -> int | None:
     """Validate one upload of ``kind`` in a worker process; its number of data rows (None for settings).
 
-    Raises ApiError: 422 with the problems, 413 when reading it needs more rows, memory or time than
-    the server allows, or 409 when activities or credits come before the project has settings.
+    Raises ApiError: 422 with the problems (a file past the readers' limits among them: rows,
+    columns, cell length, expanded size), 413 when reading it needs more memory or time than the
+    server allows, or 409 when activities or credits come before the project has settings.
     """
     suffix = PurePosixPath(layout.safe_name(filename)).suffix
     if kind == "documents" and PurePosixPath(layout.safe_name(filename)).stem.lower() in RESERVED:
@@ -96,15 +107,11 @@ def check(
         root = Path(tmp)
         layout.write(root, [(path, data if batch is upload else store.blob(batch["sha256"])) for batch, path in placed])
         try:
-            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.max_rows)
+            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.read_limits())
         except WorkerFailed as failed:
             raise _refusal(filename, limits, failed) from None
     if "error" in outcome:
         raise _refusal(filename, limits, WorkerFailed("error", outcome["error"]))
-    if "too_many_rows" in outcome:
-        found = outcome["too_many_rows"]
-        expected = f"at most {limits.max_rows} rows (the server's limit for one upload): split the file"
-        raise _refused(filename, f"the file has {found} rows; the limit is {limits.max_rows}", expected, found)
     if "problems" in outcome:
         problems = [Problem(**p) for p in outcome["problems"]]
         records = [layout.problem_mapper(placed)(p) for p in problems]
@@ -124,11 +131,7 @@ def _refusal(filename: str, limits: UploadLimits, failed: WorkerFailed) -> ApiEr
         message = f"the file could not be read within the server's limit of {limits.seconds:g} s"
     else:
         message = f"reading the file needs more than the {limits.memory_bytes // MiB} MiB of memory the server allows"
-    return _refused(filename, message, "a smaller file: split it, or ask the operator to raise the limit", None)
-
-
-def _refused(filename: str, message: str, expected: str, value: int | None) -> ApiError:
-    problem = Problem(filename, None, None, None if value is None else str(value), expected)
+    problem = Problem(filename, None, None, None, "a smaller file: split it, or ask the operator to raise the limit")
     return ApiError(413, "too_large", message, [problem_record(problem)])
 
 
@@ -151,41 +154,30 @@ def warm() -> None:
     bundled_library()
 
 
-def validate(root: str, kind: str, path: str, max_rows: int) -> dict[str, Any]:
-    """In a worker: check the folder ``root`` for an upload of ``kind`` at ``path``.
+def validate(root: str, kind: str, path: str, ceiling: ReadLimits) -> dict[str, Any]:
+    """In a worker: check the folder ``root`` for an upload of ``kind`` at ``path``, its tables read
+    within ``ceiling`` (the server's limits; the project's ``[input]`` may lower them, not raise them).
 
-    Returns plain data: ``{"rows": n}``, ``{"too_many_rows": n}`` or ``{"problems": [...], "count": n}``.
+    Returns plain data: ``{"rows": n}``, ``{"problems": [...], "count": n}`` or ``{"error": text}``.
     """
-    folder = Path(root)
-    if path.endswith(".parquet"):  # its row count is in the footer: refuse before reading a row
-        import polars as pl
-
-        try:
-            rows = pl.scan_parquet(folder / path).select(pl.len()).collect().item()
-        except Exception:  # noqa: BLE001 - not Parquet: the reader reports it with the file's name
-            rows = 0
-        if rows > max_rows:
-            return {"too_many_rows": int(rows)}
     try:
-        rows = _validate(folder, kind, path, bundled_library())
+        rows = _validate(Path(root), kind, path, bundled_library(), ceiling)
     except InputError as exc:
         return {"problems": [asdict(p) for p in exc.problems[:MAX_PROBLEMS]], "count": len(exc.problems)}
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - a reader's Rust panic is a BaseException, and cannot be pickled
         return {"error": f"{exc.__class__.__name__}: {str(exc)[:500]}"}
-    if rows is not None and rows > max_rows:
-        return {"too_many_rows": rows}
     return {"rows": rows}
 
 
-def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary) -> int | None:
+def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, ceiling: ReadLimits) -> int | None:
     from dualcarbon.project import load, reader
     from dualcarbon.project.credits import load_credits
 
     factor_files = sorted(root.joinpath("factors").glob("*.csv"))
     if kind == "factors":
-        limits = load.read_limits(load.load_settings(root))
+        limits = load.read_limits(load.load_settings(root), ceiling)
         for path in factor_files:  # the width, size and encoding checks ``load`` makes
             reader.check_header(path, path.name, limits)
         return FactorLibrary.load(bundled.ureg, project_factor_files=factor_files).sets["project"].rows
@@ -194,22 +186,23 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary) -> 
     load.check_settings(settings, library)
     if kind in ("settings", "documents"):
         return None
+    limits = load.read_limits(settings, ceiling)
     path = root / path_text
     if kind == "sinks":
         from dualcarbon.project.sinks import load_sinks
 
-        stands, problems = load_sinks(root, library.ureg, settings.period.end.year)
+        stands, problems = load_sinks(root, library.ureg, settings.period.end.year, limits)
         if problems:
             raise InputError(problems)
         return stands.height
     if kind == "measures":
         from dualcarbon.project.job import read_measures
 
-        return len(read_measures(root)[0])
+        return len(read_measures(root, limits)[0])
     if kind == "credits":
-        _, _, problems = load_credits(root, library.ureg)
+        _, _, problems = load_credits(root, library.ureg, limits)
         if problems:
             raise InputError(problems)
-        return reader.read_table(path, display_name=path_text).height
-    project = load.load(root, library=library)
+        return reader.read_table(path, display_name=path_text, limits=limits).height
+    project = load.load(root, library=library, limits=ceiling)
     return int(project.activities["_n"].sum())
