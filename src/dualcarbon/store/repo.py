@@ -86,7 +86,7 @@ class Store(Accounts):
     ) -> tuple[Row, Row, str]:
         """A new organisation with its first user, an admin (who signs in with ``login`` and the
         password of ``password_hash`` when given); returns (organisation, user, token)."""
-        org = {"id": new_id("org"), "name": name, "created_at": utcnow()}
+        org: Row = {"id": new_id("org"), "name": name, "created_at": utcnow()}
         with self.db.transaction(write=True) as tx:
             tx.execute(
                 "INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",

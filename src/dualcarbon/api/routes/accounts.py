@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from dualcarbon import __version__
 from dualcarbon.api import schemas
 from dualcarbon.api.auth import Principal, admin, audit, bearer, store_of, viewer
-from dualcarbon.api.errors import ApiError, input_error, not_found
+from dualcarbon.api.errors import ApiError, found, input_error, not_found
 from dualcarbon.errors import InputError
 from dualcarbon.store.accounts import check_login, check_password, hash_password
 from dualcarbon.store.migrate import current_version
@@ -99,8 +99,8 @@ def me(request: Request, who: Principal = Depends(viewer)) -> schemas.Me:
     """The caller: their user, organisation, and the token in use (None when signed in with a session)."""
     store = store_of(request)
     return schemas.Me(
-        user=schemas.User.of(store.user(who.org_id, who.user_id)),
-        organisation=schemas.Organisation.of(store.organisation(who.org_id)),
+        user=schemas.User.of(found(store.user(who.org_id, who.user_id), "user", who.user_id)),
+        organisation=schemas.Organisation.of(found(store.organisation(who.org_id), "organisation", who.org_id)),
         token_id=who.token_id,
         via=who.via,
     )
@@ -115,7 +115,7 @@ def _own_org(who: Principal, org_id: str) -> None:
 def organisation(org_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Organisation:
     """The caller's organisation (any other id: 404)."""
     _own_org(who, org_id)
-    return schemas.Organisation.of(store_of(request).organisation(org_id))
+    return schemas.Organisation.of(found(store_of(request).organisation(org_id), "organisation", org_id))
 
 
 @router.patch("/organisations/{org_id}", response_model=schemas.Organisation, tags=["organisations"])
@@ -124,7 +124,7 @@ def rename_organisation(
 ) -> schemas.Organisation:
     """Rename the caller's organisation (admin)."""
     _own_org(who, org_id)
-    renamed = store_of(request).rename_organisation(org_id, body.name)
+    renamed = found(store_of(request).rename_organisation(org_id, body.name), "organisation", org_id)
     audit(request, who, "organisation.renamed", "organisation", org_id, {"name": body.name})
     return schemas.Organisation.of(renamed)
 
@@ -189,12 +189,11 @@ def update_user(
             raise _login_taken(login)
         store.set_login(who.org_id, user_id, login)
         audit(request, who, "user.login_set", "user", user_id, {"login": login})
-    after = store.update_user(who.org_id, user_id, body.role, body.disabled)
+    after = found(store.update_user(who.org_id, user_id, body.role, body.disabled), "user", user_id)
     if body.role is not None and body.role != before["role"]:
         audit(request, who, "user.role_changed", "user", user_id, {"from": before["role"], "to": body.role})
     if body.disabled is not None and body.disabled != bool(before["disabled"]):
         audit(request, who, "user.disabled" if body.disabled else "user.enabled", "user", user_id)
-    assert after is not None  # found above, in the caller's organisation
     return schemas.User.of(after)
 
 
@@ -243,7 +242,6 @@ def revoke_token(token_id: str, request: Request, who: Principal = Depends(viewe
     row = store.token(who.org_id, token_id)
     if row is None or (row["user_id"] != who.user_id and not who.can("admin")):
         raise not_found("token", token_id)
-    revoked = store.revoke_token(who.org_id, token_id)
+    revoked = found(store.revoke_token(who.org_id, token_id), "token", token_id)
     audit(request, who, "token.revoked", "token", token_id, {"name": row["name"], "user_id": row["user_id"]})
-    assert revoked is not None  # found above, in the caller's organisation
     return schemas.Token.of(revoked)
