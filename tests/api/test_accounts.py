@@ -312,3 +312,16 @@ def test_the_first_admins_login_and_password_are_checked_at_sign_up(client):
     error(client.post("/api/organisations", json=spaced, headers=bearer(SETUP_TOKEN)), 422, "invalid_input")
     assert client.app.state.store.count_organisations() == 0  # nothing half-made; the setup token still works
     sign_up(client, "ann")
+
+
+def test_a_user_of_an_older_store_gets_a_sign_in_name_then_a_password(client):
+    # users made before sign-in names existed (or for scripts) have none: an admin gives one
+    org, admin, token = client.app.state.store.create_organisation("old", "Olga")
+    error(client.post(f"/api/users/{admin['id']}/password-reset", headers=bearer(token)), 409, "conflict")
+    named = client.patch(f"/api/users/{admin['id']}", json={"login": "Olga"}, headers=bearer(token))
+    assert named.json()["login"] == "olga" and not named.json()["has_password"]
+    again = client.patch(f"/api/users/{admin['id']}", json={"login": "olga2"}, headers=bearer(token))
+    error(again, 409, "conflict")  # a sign-in name is given once
+    code = client.post(f"/api/users/{admin['id']}/password-reset", headers=bearer(token)).json()["code"]
+    assert client.post("/api/password", json={"code": code, "password": PASSWORD}).json() == {"login": "olga"}
+    assert sign_in(client, "olga")["answer"]["organisation"]["id"] == org["id"]
