@@ -35,7 +35,8 @@ BOMS_UTF16_32 = (b"\xff\xfe", b"\xfe\xff")
 DETECTED = {"gb18030": "GB18030 (Chinese, GBK)", "cp1252": "Windows-1252 (Western European)"}
 GB2312_SHARE = 0.75
 MAX_MESS = 0.2
-SAMPLE_CHARS = 64 * 1024  # of the lines with non-ASCII text, what the mess ratio is measured on
+SAMPLE_CHARS = 1_000_000  # of the lines with non-ASCII text, what the characters are counted on
+MESS_CHARS = 64 * 1024  # and the mess ratio measured on (it runs in Python, character by character)
 
 
 def decode(raw: bytes, name: str, encoding: str | None = None) -> str:
@@ -87,7 +88,8 @@ def _forced(raw: bytes, name: str, encoding: str) -> str:
 
 
 def _non_ascii_lines(text: str) -> str:
-    """The lines holding non-ASCII characters, up to ``SAMPLE_CHARS`` of them: what tells encodings apart."""
+    """The lines holding non-ASCII characters, up to ``SAMPLE_CHARS`` of them: what tells encodings
+    apart (a whole file of 40 MB took 2.8 s to count its distinct characters; this, 0.1 s)."""
     out: list[str] = []
     size = 0
     for line in re.finditer(r"[^\n]*[^\x00-\x7f][^\n]*", text):
@@ -99,13 +101,14 @@ def _non_ascii_lines(text: str) -> str:
 
 
 def _chinese(text: str) -> bool:
-    odd = {c for c in set(text) if ord(c) > 127}
+    sample = _non_ascii_lines(text)
+    odd = {c for c in set(sample) if ord(c) > 127}
     if any(unicodedata.category(c) in ("Co", "Cn", "Cc", "Cs") for c in odd):
         return False
     common = sum(1 for c in odd if _gb2312(c))
     if odd and common / len(odd) < GB2312_SHARE:
         return False
-    return mess_ratio(_non_ascii_lines(text), MAX_MESS) < MAX_MESS
+    return mess_ratio(sample[:MESS_CHARS], MAX_MESS) < MAX_MESS
 
 
 def _gb2312(ch: str) -> bool:
@@ -117,13 +120,14 @@ def _gb2312(ch: str) -> bool:
 
 
 def _western(text: str) -> bool:
-    if re.search(r"[^\x00-\x7f]{3}", text):
+    sample = _non_ascii_lines(text)
+    if re.search(r"[^\x00-\x7f]{3}", sample):
         return False
-    if any(unicodedata.category(c) == "Cc" for c in set(text) if ord(c) > 127):
+    if any(unicodedata.category(c) == "Cc" for c in set(sample) if ord(c) > 127):
         return False
-    if not all(pair.isalpha() for pair in set(re.findall(r"[^\x00-\x7f]{2}", text))):
+    if not all(pair.isalpha() for pair in set(re.findall(r"[^\x00-\x7f]{2}", sample))):
         return False
-    return mess_ratio(_non_ascii_lines(text), MAX_MESS) < MAX_MESS
+    return mess_ratio(sample[:MESS_CHARS], MAX_MESS) < MAX_MESS
 
 
 PLAUSIBLE: dict[str, Callable[[str], bool]] = {"gb18030": _chinese, "cp1252": _western}
