@@ -9,7 +9,7 @@ import time
 import hostile
 import pytest
 
-from dualcarbon.api.workers import Sandbox, WorkerFailed
+from dualcarbon.workers import Sandbox, WorkerFailed
 
 MiB = 1024 * 1024
 

@@ -24,9 +24,9 @@ from dualcarbon.api import errors, uploads
 from dualcarbon.api.limits import BodyLimit
 from dualcarbon.api.routes import accounts, factors, projects, runs, sessions
 from dualcarbon.api.runner import Runner
-from dualcarbon.api.workers import Sandbox
 from dualcarbon.store import Store, clean_scratch, scratch_folder
 from dualcarbon.web import mount as mount_dashboard
+from dualcarbon.workers import Sandbox
 
 if TYPE_CHECKING:
     from dualcarbon.factors.library import FactorLibrary

@@ -29,6 +29,7 @@ STATUS_CODES = {
     422: "invalid_input",
     429: "too_many_attempts",
     500: "internal",
+    503: "unavailable",
 }
 
 

@@ -20,10 +20,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
-from dualcarbon.api.workers import die_with_parent
 from dualcarbon.errors import Problem
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
+from dualcarbon.workers import die_with_parent
 
 log = logging.getLogger("dualcarbon.api.runs")
 # The main job's progress steps (``project.job.run``), then storing the outputs.

@@ -18,12 +18,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dualcarbon.api.errors import ApiError, input_error, problem_record
-from dualcarbon.api.workers import Sandbox, WorkerFailed
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
+from dualcarbon.workers import Sandbox, WorkerFailed
 
 MiB = 1024 * 1024
 # Problems sent back from the worker at most (a file of a million bad columns has a million).
@@ -125,6 +125,8 @@ def check(
 
 
 def _refusal(filename: str, limits: UploadLimits, failed: WorkerFailed) -> ApiError:
+    if failed.reason == "start":
+        return ApiError(503, "unavailable", f"the server could not check {filename} now ({failed.detail}); try again")
     if failed.reason == "error":  # the reader itself gave up (a crash in a library on a malformed file)
         return input_error(InputError.single(f"a file the reader can read (it failed: {failed.detail})", file=filename))
     if failed.reason == "time":

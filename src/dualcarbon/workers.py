@@ -1,4 +1,6 @@
 """Worker processes of the server: they die with it, and the ones that read uploads live under limits.
+A module of the package's top, importing only the standard library: a new worker imports it before
+it can ask to die with its parent, so that comes within a fraction of a second of its start.
 
 A worker is a spawned Python process (never forked from the threaded server). Its first act asks
 Linux to kill it when the server goes (``prctl(PR_SET_PDEATHSIG, SIGKILL)``), and a watchdog thread
@@ -27,7 +29,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-log = logging.getLogger("dualcarbon.api.workers")
+log = logging.getLogger("dualcarbon.workers")
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 M_ARENA_MAX = -8  # <malloc.h>
 WATCHDOG_SECONDS = 0.5
@@ -80,6 +82,7 @@ class WorkerFailed(Exception):
     def __init__(self, reason: str, detail: str):
         super().__init__(detail)
         # "memory" (out of memory, or died: most often the kernel's doing) | "time" | "error" (it raised)
+        # | "start" (no worker could be started: the server's trouble, not the call's)
         self.reason = reason
         self.detail = detail
 
@@ -219,9 +222,9 @@ class Sandbox:
                     worker.ready()
                     future = self._submit(worker, fn, args)
                 except (BrokenProcessPool, FutureTimeout):
-                    raise WorkerFailed("memory", "the worker process could not start") from exc
+                    raise WorkerFailed("start", "the worker process could not start") from exc
             except FutureTimeout:
-                raise WorkerFailed("time", f"the worker process did not start within {START_SECONDS} s") from None
+                raise WorkerFailed("start", f"the worker process did not start within {START_SECONDS} s") from None
             try:
                 result = future.result(timeout=self.seconds)
             except FutureTimeout:
