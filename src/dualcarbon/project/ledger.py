@@ -24,6 +24,9 @@ from dualcarbon.errors import InputError
 from dualcarbon.project import reader
 
 DEFAULT_BATCH_ROWS = 2_000_000
+# The emission pass widens each activity row to ~3 rows × 27 trace columns (~1 KB a row in memory):
+# it reads fewer rows at a time than the grouping passes, so that a batch stays near 0.5 GB.
+EMISSION_BATCH_ROWS = 250_000
 ID_SEED = 7
 KEEP_ROWS = 40_000_000  # rows whose facility, weight and group hash stay in memory between passes (~1.3 GB)
 
@@ -61,7 +64,7 @@ class Partition:
     exact: bool = False  # activities looked up by text (``collapse.collapse_keys``)
     kept: list[pl.DataFrame] | None = field(default=None, repr=False)
 
-    def scans(self) -> Iterator[pl.LazyFrame]:
+    def scans(self, batch_rows: int | None = None) -> Iterator[pl.LazyFrame]:
         """Conformed batches (lazy) of at most ``batch_rows`` rows: every project column, one dtype
         each, ``_file`` (filled in by ``Ledger.locate``) and the ledger-wide ``_row``.
 
@@ -69,6 +72,7 @@ class Partition:
         on its own, so that files with other column sets or types (integers here, floats there;
         dates or timestamps) mix.
         """
+        step = batch_rows or self.batch_rows
         same = len({tuple(pl.read_parquet_schema(p).items()) for p in self.paths}) == 1
         streams = [(self.paths, self.rows)] if same else [([p], rows_in(p)) for p in self.paths]
         first = self.first_row
@@ -76,8 +80,8 @@ class Partition:
             raw = pl.scan_parquet(paths, row_index_name="_row", row_index_offset=first)
             raw = raw.rename({c: reader.canonical(c) for c in raw.collect_schema().names() if c != "_row"})
             raw = raw.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
-            for offset in range(0, rows, self.batch_rows):
-                yield collapse.conform(raw.slice(offset, self.batch_rows), self.columns)
+            for offset in range(0, rows, step):
+                yield collapse.conform(raw.slice(offset, step), self.columns)
             first += rows
 
     def batch_count(self) -> int:
@@ -146,7 +150,7 @@ class Partition:
     def emission_rows(self, groups: pl.DataFrame, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
         """Per activity row × gas, batch by batch: its group's emission rows, scaled by the row's share."""
         table = groups.select(self.keys).with_row_index("_idx").lazy()
-        for batch in self.scans():
+        for batch in self.scans(min(self.batch_rows, EMISSION_BATCH_ROWS)):
             rows = (
                 collapse.collapse_keys(batch, self.linear, self.apart, self.exact)
                 .join(table, on=self.keys, how="inner", nulls_equal=True)

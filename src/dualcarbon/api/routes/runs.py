@@ -160,9 +160,10 @@ def emissions(
     source_file: str | None = None,
     who: Principal = Depends(viewer),
 ) -> schemas.EmissionPage:
-    """Rows of emissions.csv (one per activity × gas, with the trace), paged, each filter an exact match."""
+    """Rows of emissions.csv or emissions.parquet (one per activity × gas, with the trace), paged, each
+    filter an exact match."""
     store = store_of(request)
-    frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "emissions.csv", typed=True)
+    run = run_or_404(store, who, run_id)
     filters = {
         "scope": scope,
         "category": category,
@@ -174,7 +175,7 @@ def emissions(
         "month": month,
         "source_file": source_file,
     }
-    return schemas.EmissionPage(**results.emissions_page(frame, filters, offset, limit))
+    return schemas.EmissionPage(**results.emissions(store, who.org_id, run, filters, offset, limit))
 
 
 @router.get("/runs/{run_id}/inventory", response_model=schemas.Rows)
