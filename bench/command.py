@@ -7,7 +7,8 @@ The command runs as a subprocess (the ``dualcarbon`` beside the Python running t
 on PATH, else ``dualcarbon.cli.app`` run by this Python) writing to a temporary folder that is
 removed afterwards. Its memory is sampled every 20 ms from /proc: the peak of the summed resident sets of the process and all its
 descendants (Dask workers, Chromium for ``--pdf``), and, as a check, the kernel's high-water mark
-of the largest single process (``ru_maxrss`` from ``wait4``). Linux only (/proc).
+of the largest single process (``ru_maxrss`` from ``wait4``), and the CPU seconds (user + system)
+of the process tree, a steadier figure than wall time on a shared machine. Linux only (/proc).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def command(project: Path, extra: list[str] | None = None, keep: Path | None = N
             "rows": summary["activity_rows"],
             "emission_rows": summary["emission_rows"],
             "seconds": seconds,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
             "peak_rss_gib": peak / 2**30,
             "max_single_rss_gib": usage.ru_maxrss * 1024 / 2**30,
             "files_bytes": files,
@@ -108,6 +110,7 @@ def measure(project: Path, repeat: int = 1, extra: list[str] | None = None) -> d
     runs = [command(project, extra) for _ in range(repeat)]
     result = dict(runs[0])
     result["seconds"] = statistics.median(r["seconds"] for r in runs)
+    result["cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in runs)
     result["peak_rss_gib"] = max(r["peak_rss_gib"] for r in runs)
     result["max_single_rss_gib"] = max(r["max_single_rss_gib"] for r in runs)
     result["repeat"] = repeat
@@ -117,7 +120,8 @@ def measure(project: Path, repeat: int = 1, extra: list[str] | None = None) -> d
 def describe(r: dict) -> str:
     files = ", ".join(f"{name} {size / 1e6:,.1f} MB" for name, size in r["files_bytes"].items())
     return (
-        f"dualcarbon run {' '.join(r['args'])}: {r['rows']:,} rows, {r['seconds']:.1f} s, "
+        f"dualcarbon run {' '.join(r['args'])}: {r['rows']:,} rows, {r['seconds']:.1f} s "
+        f"({r['cpu_seconds']:.1f} s CPU), "
         f"peak RSS {r['peak_rss_gib']:.2f} GiB (process tree), {files}"
     )
 

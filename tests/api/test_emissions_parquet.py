@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -66,6 +65,4 @@ def test_pages_cross_row_groups(tmp_path: Path, small_row_groups: None, written)
     for filters in FILTERS:
         full = {c: filters.get(c) for c in ("scope", "gas", "scope2_method", "facility", "month")}
         for offset, limit in [(0, 20), (5, 9), (13, 1000)]:
-            assert results.parquet_page(data, full, offset, limit) == results.emissions_page(
-                frame, full, offset, limit
-            )
+            assert results.parquet_page(data, full, offset, limit) == results.emissions_page(frame, full, offset, limit)
