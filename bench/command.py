@@ -120,7 +120,7 @@ def measure(project: Path, repeat: int = 1, extra: list[str] | None = None) -> d
 def describe(r: dict) -> str:
     files = ", ".join(f"{name} {size / 1e6:,.1f} MB" for name, size in r["files_bytes"].items())
     return (
-        f"dualcarbon run {' '.join(r['args'])}: {r['rows']:,} rows, {r['seconds']:.1f} s "
+        f"{' '.join(['dualcarbon run', *r['args']])}: {r['rows']:,} rows, {r['seconds']:.1f} s "
         f"({r['cpu_seconds']:.1f} s CPU), "
         f"peak RSS {r['peak_rss_gib']:.2f} GiB (process tree), {files}"
     )
