@@ -320,7 +320,7 @@ def validate(project: Path = typer.Argument(..., help="Project folder."), lang: 
         from dualcarbon.project.job import read_measures
 
         loaded = load(project)
-        read_measures(loaded.root)
+        read_measures(loaded.root, loaded.limits)
         return loaded
 
     loaded = _guard(check, lang)

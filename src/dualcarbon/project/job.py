@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
+from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, write_outputs
 
@@ -65,15 +66,17 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
     return result, inv
 
 
-def read_measures(root: Path) -> tuple[list, str]:
-    """The project's measures (none without a measures file) and the file's name; InputError if invalid."""
+def read_measures(root: Path, limits: ReadLimits | None = None) -> tuple[list, str]:
+    """The project's measures (none without a measures file) and the file's name; InputError if invalid.
+
+    ``limits``: those the project was loaded with (``Project.limits``); None: the defaults."""
     from dualcarbon.errors import InputError
     from dualcarbon.project.measures import find, load_measures
 
     path = find(root)
     if path is None:
         return [], "measures.csv"
-    found, problems = load_measures(path)
+    found, problems = load_measures(path, limits or ReadLimits())
     if problems:
         raise InputError(problems)
     return found, path.name
@@ -181,7 +184,7 @@ def _pathway_inputs(project: Project) -> tuple[list, str]:
                 "a pathway needs [targets] (and optionally [pathway]); see docs/pathway.md",
             )
         )
-    return read_measures(project.root)
+    return read_measures(project.root, project.limits)
 
 
 def _pathway_json(plan: compute.Result, lang: str) -> str:
