@@ -86,9 +86,11 @@ function downloads(run) {
     return button(label(), `/runs/${run.id}/files/${name}`, `${name.slice(0, dot)}-${run.id}${name.slice(dot)}`, name);
   });
   const items = [
-    button(t("web.download.report"), `/runs/${run.id}/report?download=true`, `report-${run.id}.html`, "report.html"),
+    written.has("report.html") ? button(t("web.download.report"), `/runs/${run.id}/report?download=true`,
+      `report-${run.id}.html`, "report.html") : null,
     ...files,
     button(t("web.download.inputs"), `/runs/${run.id}/inputs`, `${run.id}-inputs.zip`, "inputs.zip"),
   ];
-  return h("div", {class: "downloads", "data-testid": "downloads"}, items.flatMap((item, i) => i ? [" · ", item] : [item]));
+  return h("div", {class: "downloads", "data-testid": "downloads"},
+    items.filter(Boolean).flatMap((item, i) => i ? [" · ", item] : [item]));
 }
