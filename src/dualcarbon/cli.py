@@ -82,6 +82,12 @@ def run(
         "--pdf",
         help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk).",
     ),
+    emissions: str = typer.Option(
+        "auto",
+        "--emissions",
+        help="Row-level emissions file: csv, parquet or none; auto (default): emissions.csv up to 1,048,575 rows "
+        "(a spreadsheet's limit), emissions.parquet above.",
+    ),
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
@@ -106,7 +112,12 @@ def run(
 
         def work():
             from dualcarbon.errors import InputError
+            from dualcarbon.project.outputs import EMISSIONS_FORMATS
 
+            if emissions not in EMISSIONS_FORMATS:
+                raise InputError.single(
+                    f"expected one of: {', '.join(EMISSIONS_FORMATS)}", column="--emissions", value=emissions
+                )
             if engine not in ("local", "dask"):
                 raise InputError.single(f"unknown engine {engine!r}: expected local or dask", column="--engine")
             if scheduler and engine != "dask":
@@ -115,8 +126,17 @@ def run(
                 from dualcarbon.project.distributed import dask_mapper
 
                 with dask_mapper(scheduler) as mapper:
-                    return job.run(project, out, lang, progress, batch_rows=batch_rows, mapper=mapper, pdf=pdf)
-            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf)
+                    return job.run(
+                        project,
+                        out,
+                        lang,
+                        progress,
+                        batch_rows=batch_rows,
+                        mapper=mapper,
+                        pdf=pdf,
+                        emissions=emissions,
+                    )
+            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions)
 
         result = _guard(lambda: _pdf_guard(work, lang), lang)
     lang = lang or result.project.settings.report.lang

@@ -14,7 +14,7 @@ import polars as pl
 from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
-from dualcarbon.project.outputs import write_outputs
+from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, write_outputs
 
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
@@ -93,6 +93,7 @@ def run(
     mapper: Callable | None = None,
     pathway: bool = False,
     pdf: bool = False,
+    emissions: str = "auto",
 ) -> JobResult:
     """Run the inventory of a project folder (and its neutrality assessment when configured) and
     write ``out/`` atomically.
@@ -102,7 +103,15 @@ def run(
     ``mapper``: a ``map`` that runs the per-file passes elsewhere (``distributed.dask_mapper``).
     ``pdf``: also write ``report.pdf`` (headless Chromium, ``report.pdf``); without an engine this
     fails before anything is computed or written.
+    ``emissions``: the row-level emission file, ``csv``, ``parquet``, ``none`` or ``auto`` (CSV while the
+    rows fit a spreadsheet, Parquet above: ``outputs.choose_format``).
     """
+    if emissions not in EMISSIONS_FORMATS:
+        from dualcarbon.errors import InputError
+
+        raise InputError.single(
+            f"expected one of: {', '.join(EMISSIONS_FORMATS)}", column="--emissions", value=emissions
+        )
     step = progress or (lambda _: None)
     engine_path = None
     if pdf and write:
@@ -144,7 +153,10 @@ def run(
                 "abatement.csv": plan.plan.abatement,
             }
             texts["pathway.json"] = _pathway_json(plan, lang)
-        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, tables, texts, files)
+        fmt = choose_format(emissions, int(inv.summary["emission_rows"]))
+        written = write_outputs(
+            Path(out) if out else project.root / "out", inv, rows, html, tables, texts, files, emissions_format=fmt
+        )
     return JobResult(project, inv, result.emissions, written, assessment, plan)
 
 

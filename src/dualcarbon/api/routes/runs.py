@@ -79,6 +79,8 @@ def start_run(
     options: dict[str, object] = {"lang": body.lang if body else None}
     if body and body.pathway:  # kept out of older runs' options, so their reproductions hash the same
         options["pathway"] = True
+    if body and body.emissions:  # likewise: absent means auto, as before the option existed
+        options["emissions"] = body.emissions
     return _queue(request, who, project_id, layout.layout(batches), options)
 
 
@@ -168,9 +170,10 @@ def emissions(
     source_file: str | None = None,
     who: Principal = Depends(viewer),
 ) -> schemas.EmissionPage:
-    """Rows of emissions.csv (one per activity × gas, with the trace), paged, each filter an exact match."""
+    """Rows of emissions.csv or emissions.parquet (one per activity × gas, with the trace), paged, each
+    filter an exact match."""
     store = store_of(request)
-    frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "emissions.csv", typed=True)
+    run = run_or_404(store, who, run_id)
     filters = {
         "scope": scope,
         "category": category,
@@ -182,7 +185,7 @@ def emissions(
         "month": month,
         "source_file": source_file,
     }
-    return schemas.EmissionPage(**results.emissions_page(frame, filters, offset, limit))
+    return schemas.EmissionPage(**results.emissions(store, who.org_id, run, filters, offset, limit))
 
 
 @router.get("/runs/{run_id}/inventory", response_model=schemas.Rows)
