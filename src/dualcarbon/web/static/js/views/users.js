@@ -88,8 +88,8 @@ function inviteForm(ctx) {
   };
   const message = h("div");
   const form = h("form", {class: "card narrow", "data-testid": "invite-form"},
-    field(t("web.users.name"), inputs.name), field(t("web.login.login"), inputs.login, t("web.login.login_hint")),
-    field(t("web.signup.admin_email"), inputs.email), field(t("web.users.role"), inputs.role),
+    field(t("web.users.name"), inputs.name), field(t("web.login.login"), inputs.login, t("web.users.login_hint")),
+    field(t("web.users.email"), inputs.email), field(t("web.users.role"), inputs.role),
     h("button", {type: "submit", class: "primary"}, t("web.users.invite")), message);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
