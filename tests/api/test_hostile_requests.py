@@ -61,6 +61,11 @@ def test_control_characters_are_refused_in_names(world, bad):
     refused(client.patch(f"/api/projects/{world.project['id']}", json={"name": bad}, headers=headers), "name")
     refused(client.post("/api/tokens", json={"name": bad}, headers=headers), "name")
     refused(client.post("/api/users", json={"name": bad}, headers=headers), "name")
+    refused(
+        client.post("/api/users", json={"name": "Li", "login": f"li{bad}", "role": "viewer"}, headers=headers), "login"
+    )
+    refused(client.post("/api/users", json={"name": "Li", "email": f"li{bad}@x.cn"}, headers=headers), "email")
+    refused(client.patch(f"/api/users/{world.a['user']['id']}", json={"login": bad}, headers=headers), "login")
     refused(client.patch(f"/api/organisations/{world.a['org']['id']}", json={"name": bad}, headers=headers), "name")
     assert client.get("/api/projects", headers=headers).json() == before  # nothing half-written
     assert client.get(f"/api/projects/{world.project['id']}", headers=headers).json()["name"] == "dairy"

@@ -59,8 +59,8 @@ def _time(value: dt.datetime | None) -> str | None:
 class SignUp(_Body):
     name: Name = Field(min_length=1, max_length=200, description="The organisation's name.")
     admin_name: Name = Field(min_length=1, max_length=200, description="Name of its first user, an admin.")
-    admin_email: str | None = Field(None, max_length=320)
-    admin_login: str | None = Field(
+    admin_email: Name | None = Field(None, max_length=320)
+    admin_login: Name | None = Field(
         None, max_length=200, description="The admin's sign-in name (unique on the server; an e-mail is fine)."
     )
     admin_password: str | None = Field(
@@ -89,20 +89,20 @@ class OrganisationPatch(_Body):
 
 class UserCreate(_Body):
     name: Name = Field(min_length=1, max_length=200)
-    login: str | None = Field(
+    login: Name | None = Field(
         None,
         max_length=200,
         description="A person's sign-in name: they are invited (a one-time code to set their password). "
         "Without it, a user for scripts, with a first API token.",
     )
-    email: str | None = Field(None, max_length=320)
+    email: Name | None = Field(None, max_length=320)
     role: Role = "viewer"
 
 
 class UserPatch(_Body):
     role: Role | None = None
     disabled: bool | None = Field(None, description="A disabled user's sessions and tokens stop working at once.")
-    login: str | None = Field(None, max_length=200, description="A sign-in name for a user who has none yet.")
+    login: Name | None = Field(None, max_length=200, description="A sign-in name for a user who has none yet.")
 
 
 class TokenCreate(_Body):
