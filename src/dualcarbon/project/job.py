@@ -13,7 +13,7 @@ import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon.project.load import Project, load
-from dualcarbon.project.outputs import write_outputs
+from dualcarbon.project.outputs import prepare, write_outputs
 
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
@@ -106,6 +106,10 @@ def run(
         from dualcarbon.report.pdf import find_engine
 
         engine_path = find_engine()
+    if write:  # a folder dualcarbon may not write into is refused before any work (and again when writing)
+        names = ["summary.json", "emissions.csv", "inventory.csv", "report.html"] + ["report.pdf"] * pdf
+        names += ["pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json"] * pathway
+        prepare(Path(out) if out else Path(root) / "out", legacy=out is None, names=names)
     step("load")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
@@ -141,7 +145,8 @@ def run(
                 "abatement.csv": plan.plan.abatement,
             }
             texts["pathway.json"] = _pathway_json(plan, lang)
-        written = write_outputs(Path(out) if out else project.root / "out", inv, rows, html, tables, texts, files)
+        out_dir = Path(out) if out else project.root / "out"
+        written = write_outputs(out_dir, inv, rows, html, tables, texts, files, legacy=out is None)
     return JobResult(project, inv, result.emissions, written, assessment, plan)
 
 
