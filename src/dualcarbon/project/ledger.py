@@ -185,7 +185,7 @@ class Partition:
                     .alias("parameters"),
                 )
                 .drop("_wr", "_share", "_n", "_w", "_ncv", "_ncv_unit")
-                .sort("_row", "scope2_method", "gas", nulls_last=False)
+                .sort("_row", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False)  # a total order
                 .collect()
             )
 

@@ -89,7 +89,8 @@ def emissions_table(emissions: pl.DataFrame, ordered: bool = False) -> pl.DataFr
     """Emission rows with their trace, in the documented column order (``_file``/``_row`` renamed)."""
     cols = [c for c in TRACE_COLUMNS if c in emissions.columns]
     if not ordered:
-        emissions = emissions.sort("_idx", "scope2_method", "gas", nulls_last=False)  # input order, stable output
+        # input order; an instrument's part and the rest of one activity's electricity differ by factor only
+        emissions = emissions.sort("_idx", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False)
     return emissions.select(cols).rename({"_file": "source_file", "_row": "source_row"})
 
 

@@ -44,7 +44,7 @@ RANGES = {
 def load_sinks(root: Path, ureg, period_end_year: int) -> tuple[pl.DataFrame, list[Problem]]:
     """(stands with their parameters resolved, ``sinks.resolve``; problems) from the optional
     sinks file; no file gives an empty frame."""
-    paths = [p for p in root.glob("sinks.*") if p.suffix.lower() in reader.SUFFIXES]
+    paths = [p for p in sorted(root.glob("sinks.*")) if p.suffix.lower() in reader.SUFFIXES]
     if not paths:
         return sinks.resolve(empty(STAND_SCHEMA)), []
     name = paths[0].name
