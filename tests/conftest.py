@@ -43,7 +43,7 @@ class Run:
 
 @pytest.fixture
 def run_project(tmp_path: Path, library: FactorLibrary):
-    """``run_project(rows, sets=[...], country="CN", credits=None, gwp="AR5", extra_toml="")``."""
+    """``run_project(rows, sets=[...], country="CN", credits=None, gwp="AR5", extra_toml="", year=2024)``."""
 
     def _run(
         rows: str,
@@ -54,6 +54,7 @@ def run_project(tmp_path: Path, library: FactorLibrary):
         gwp: str = "AR5",
         extra_toml: str = "",
         sector: str = "1.A.2",
+        year: int = 2024,
     ) -> Run:
         root = write_settings(
             tmp_path / f"p{len(list(tmp_path.iterdir()))}",
@@ -61,6 +62,8 @@ def run_project(tmp_path: Path, library: FactorLibrary):
             country=country,
             sector=sector,
             gwp=gwp,
+            start=f"{year}-01-01",
+            end=f"{year}-12-31",
             extra=textwrap.dedent(extra_toml).replace("'", '"'),
         )
         (root / "activities.csv").write_text(textwrap.dedent(rows).strip() + "\n", encoding="utf-8")

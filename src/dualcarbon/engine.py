@@ -8,6 +8,7 @@ gas mass is weighted with the project's GWP set.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import polars as pl
 
@@ -208,7 +209,7 @@ def _price_year(library: FactorLibrary, sets: list[str]) -> int:
     years = library.factors.filter(
         pl.col("factor_set").is_in(sets) & pl.col("denominator_dim").str.starts_with("currency:")
     )["price_year"].drop_nulls()
-    return int(years.max()) if years.len() else 2022
+    return int(cast(int, years.max())) if years.len() else 2022
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

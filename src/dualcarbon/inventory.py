@@ -218,7 +218,7 @@ def _by_month(e: pl.DataFrame) -> list[dict]:
 
 def _factor_sets(e: pl.DataFrame, library: FactorLibrary) -> list[dict]:
     """Factor sets that supplied at least one factor, with version and content hash."""
-    used = set()
+    used: set[str] = set()
     for value in e["factor_sets"].drop_nulls().unique().to_list():
         used.update(v.strip() for v in value.split(";"))
     return [

@@ -160,6 +160,10 @@ class Targets(_Strict):
     residual_max_percent: float | None = Field(default=None, ge=0, le=100)
 
 
+def _all_scopes() -> list[Literal["1", "2", "3"]]:
+    return ["1", "2", "3"]
+
+
 class Pathway(_Strict):
     """``[pathway]``: the projection and the least-cost pathway (docs/pathway.md)."""
 
@@ -169,7 +173,7 @@ class Pathway(_Strict):
     #: annual growth by selector ("default", an activity key, "category:1.stationary" ...):
     #: a rate, or {year = rate} taking effect from that year on
     growth: dict[str, float | dict[int, float]] = Field(default_factory=dict)
-    scopes: list[Literal["1", "2", "3"]] = Field(default_factory=lambda: ["1", "2", "3"])
+    scopes: list[Literal["1", "2", "3"]] = Field(default_factory=_all_scopes)
     scope2: Literal["location", "market"] = "location"
     #: removals outside measures.csv (e.g. forest sinks), t CO2e a year, or {year = t} interpolated
     removals_t: float | dict[int, float] = 0.0

@@ -287,7 +287,7 @@ def make_registry() -> pint.UnitRegistry:
     folder the definitions are parsed each time.
     """
     try:
-        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
+        ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
     except Exception:  # noqa: BLE001 - an unusable cache folder only costs time
         ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for line in _DEFINITIONS.strip().splitlines():
@@ -384,7 +384,7 @@ def suggest(text: str) -> str:
 
 def conversion_table(unit_texts: list[str], ureg: pint.UnitRegistry) -> pl.DataFrame:
     """One row per distinct unit text: ``unit``, ``dimension``, ``to_base`` and ``error``."""
-    rows = []
+    rows: list[tuple[str, str | None, float | None, str | None]] = []
     for text in unit_texts:
         try:
             dim = dimension_of(text, ureg)

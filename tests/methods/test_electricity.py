@@ -24,6 +24,18 @@ def test_location_based_falls_back_to_national(run_project):
     assert run.co2e(scope2_method="location") == pytest.approx(1000 * 0.5306, rel=1e-9)
 
 
+def test_location_based_region_before_year_tibet(run_project):
+    # Region before year (factors/resolve.py: region fallback level, then year distance). Tibet
+    # (CN-XZ) has no factor of its own; its grid, Southwest China (CN-SWCG), has factors for 2021
+    # and 2022 (MEE/NBS notices, 表2: 0.2113 and 0.2268 kg CO2/kWh) but none for 2023, when the
+    # notice gives the national average (表1: 0.5306). Tibet in 2023 takes the Southwest grid's
+    # latest earlier year, 2022, not the national 2023 factor.
+    run = run_project(f"{HEADER}\nE1,plant,2023-06-30,electricity/grid,1000,MWh,CN-XZ", sets=["cn_mee_grid"], year=2023)
+    loc = run.co2e_rows(scope2_method="location")
+    assert loc["co2e_t"].sum() == pytest.approx(1000 * 0.2268, rel=1e-9)
+    assert loc["region_used"].to_list() == ["CN-SWCG"] and loc["year_used"].to_list() == [2022]
+
+
 def test_location_based_egrid_subregion(run_project):
     # EPA GHG Emission Factors Hub 2025 Table 6 (eGRID2023 total output), CAMX:
     # 436.655 lb CO2, 0.025 lb CH4, 0.003 lb N2O per MWh; 1 lb = 0.45359237 kg.
@@ -66,3 +78,46 @@ def test_certificate_of_another_country_is_not_applied(run_project):
     run = run_project(rows, sets=["cn_mee_grid"], credits=credits)
     assert run.summary["totals"]["scope2_market"] == pytest.approx(100 * 0.6516, rel=1e-9)
     assert run.summary["warnings"]
+
+
+def test_market_based_certificates_and_ppas_before_the_supplier_factor(run_project):
+    # GHG Protocol Scope 2 Guidance Table 6.3 (market-based hierarchy): energy attribute
+    # certificates and contracts such as PPAs come before supplier-specific emission rates.
+    # 200 MWh bought (120 in March, 80 in September); a 50 MWh PPA and 100 MWh of GECs (zero
+    # emission) cover 150 MWh, the supplier's rate of 0.3 kg CO2/kWh the other 50 MWh: 15 t, and
+    # 150 of its 200 MWh are left unused. The ids sort against the hierarchy, so an order by id
+    # would put the supplier first as well.
+    rows = (
+        f"{HEADER}\nE1,plant,2024-03-31,electricity/grid,120,MWh,CN-HE"
+        "\nE2,plant,2024-09-30,electricity/grid,80,MWh,CN-HE"
+    )
+    credits = (
+        f"{CREDITS}\nA-supplier,supplier_factor,200,MWh,0.3,plant,CN,2024,retired"
+        "\nB-ppa,PPA,50,MWh,,plant,CN,2024,retired\nC-gec,GEC,100,MWh,,plant,CN,2024,retired"
+    )
+    run = run_project(rows, sets=["cn_mee_grid"], credits=credits)
+    assert run.summary["totals"]["scope2_market"] == pytest.approx(50 * 0.3, rel=1e-9)
+    assert run.co2e(scope2_method="market", factor_ids="credits:A-supplier") == pytest.approx(15.0, rel=1e-9)
+    unused = [w["message_en"] for w in run.warnings if w["code"] == "scope2_instrument_unused"]
+    assert unused == ["Scope 2 instrument A-supplier: 150.000 MWh not used (no matching consumption left)"]
+
+
+@pytest.mark.parametrize(("vintage", "applied"), [(2024, True), (2023, False), (2025, False)])
+def test_certificate_applies_only_in_its_vintage_year(run_project, vintage, applied):
+    # Scope 2 Quality Criteria (Guidance Table 7.1): instruments are issued and redeemed as close
+    # as possible to the period of the consumption they cover; the rule implemented
+    # (methods/electricity.py, ``eligible``): the vintage is a year of the reporting period. In a
+    # 2024 inventory GECs of 2023 or 2025 are not applied and the 100 MWh take Hebei's grid
+    # factor (MEE/NBS 2023 factors, 表3: 0.6516 kg CO2/kWh).
+    rows = f"{HEADER}\nE1,plant,2024-03-31,electricity/grid,100,MWh,CN-HE"
+    credits = f"{CREDITS}\nG{vintage},GEC,100,MWh,,plant,CN,{vintage},retired"
+    run = run_project(rows, sets=["cn_mee_grid"], credits=credits)
+    expected = 0.0 if applied else 100 * 0.6516
+    assert run.summary["totals"]["scope2_market"] == pytest.approx(expected, abs=1e-9)
+    not_applied = [w["message_en"] for w in run.warnings if w["code"] == "scope2_instrument_not_applied"]
+    if applied:
+        assert not_applied == []
+    else:
+        assert not_applied == [
+            f"Scope 2 instrument G{vintage} not applied: vintage {vintage} is outside the reporting period [2024]"
+        ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dualcarbon.factors.gwp import load_gwp
+
 HEADER = "id,facility,date,activity,quantity,unit,region"
 
 
@@ -66,6 +68,35 @@ def test_blend_leak_split_by_composition(run_project):
     run = run_project(f"{HEADER}\nF1,office,2024-03-31,R-410A,10,kg,CN", sets=["ipcc2006"])
     assert run.co2e() == pytest.approx(0.01 * (0.5 * 677 + 0.5 * 3170), rel=1e-9)
     assert round(run.co2e() / 0.01) == 1924
+
+
+def test_blend_gwps_are_weighted_by_mass_fraction():
+    # A blend's GWP is Σ mass fraction × component GWP, compositions from ANSI/ASHRAE 34
+    # (refrigerant_blends.csv). With AR4 GWPs these are the blend values of Regulation (EU)
+    # No 517/2014, Annex IV: R-404A 3 922, R-407A 2 107, R-407C 1 774, R-410A 2 088, R-507A 3 985,
+    # R-508B 13 396.
+    ar4 = load_gwp("AR4")
+    blends = ("R-404A", "R-407A", "R-407C", "R-410A", "R-507A", "R-508B")
+    assert {b: round(ar4[b]) for b in blends} == {
+        "R-404A": 3922,
+        "R-407A": 2107,
+        "R-407C": 1774,
+        "R-410A": 2088,
+        "R-507A": 3985,
+        "R-508B": 13396,
+    }
+    # AR6 (IPCC AR6 WGI Table 7.SM.7): R-404A = 44 % HFC-125 (3 740) + 52 % HFC-143a (5 810)
+    # + 4 % HFC-134a (1 530) = 4 728.
+    assert load_gwp("AR6")["R-404A"] == pytest.approx(0.44 * 3740 + 0.52 * 5810 + 0.04 * 1530, rel=1e-12)
+
+
+def test_blend_leak_co2e_equals_the_blends_gwp(run_project):
+    # 1 t of R-404A leaked, AR6: split into its components (ASHRAE 34 mass fractions), the CO2e
+    # is the blend's GWP, 4 728 t (the test above), and each component's mass is its fraction.
+    run = run_project(f"{HEADER}\nF1,store,2024-03-31,R-404A,1,t,CN", sets=["ipcc2006"], gwp="AR6")
+    assert run.co2e() == pytest.approx(4728.0, rel=1e-9)
+    assert run.co2e() == pytest.approx(load_gwp("AR6")["R-404A"], rel=1e-9)
+    assert run.mass("HFC-143a") == pytest.approx(0.52, rel=1e-9)
 
 
 def test_material_balance(run_project):

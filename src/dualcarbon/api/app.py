@@ -9,6 +9,7 @@ import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -23,6 +24,9 @@ from dualcarbon.api.routes import accounts, factors, projects, runs
 from dualcarbon.api.runner import Runner
 from dualcarbon.store import Store
 from dualcarbon.web import mount as mount_dashboard
+
+if TYPE_CHECKING:
+    from dualcarbon.factors.library import FactorLibrary
 
 DESCRIPTION = """dualcarbon (双碳): GHG inventories and carbon neutrality over HTTP.
 
@@ -47,10 +51,10 @@ class LibraryCache:
     """The bundled factor library, loaded once on first use (one library object per server)."""
 
     def __init__(self) -> None:
-        self._library = None
+        self._library: FactorLibrary | None = None
         self._lock = threading.Lock()
 
-    def __call__(self):
+    def __call__(self) -> FactorLibrary:
         with self._lock:
             if self._library is None:
                 from dualcarbon.factors.library import FactorLibrary

@@ -8,6 +8,7 @@ value, expected, message}]}}`` — ``problems`` only where the input had problem
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -48,6 +49,13 @@ class ApiError(Exception):
 def not_found(kind: str, ident: str) -> ApiError:
     """The same answer whether the object does not exist or belongs to another organisation."""
     return ApiError(404, "not_found", f"no {kind} {ident!r}")
+
+
+def found(row: dict[str, Any] | None, kind: str, ident: str) -> dict[str, Any]:
+    """The row a store call returned, or the 404 of ``not_found`` if it returned none."""
+    if row is None:
+        raise not_found(kind, ident)
+    return row
 
 
 def body(code: str, message: str, problems: list[dict] | None = None) -> dict:

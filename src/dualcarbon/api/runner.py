@@ -121,6 +121,7 @@ class Runner:
             return  # taken by another worker, or no longer queued
         self._notify()
         run = self.store.run_by_id(run_id)
+        assert run is not None, "a run just claimed exists (runs are never deleted)"
         inputs = self.store.run_inputs(run["org_id"], run_id)
         placed = [(row, row["path"]) for row in inputs]
         with tempfile.TemporaryDirectory(prefix="dualcarbon-run-") as tmp:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
 import polars as pl
 
@@ -299,7 +300,8 @@ class FactorLibrary:
     def region_chain(self, region: str) -> list[str]:
         """Fallback chain facility region → grid → country → GLOBAL (DESIGN.md, 'region')."""
         parents = dict(zip(self.regions["region"], self.regions["parent"], strict=True))
-        chain, current = [], region
+        chain: list[str] = []
+        current: str | None = region
         while current and current not in chain:
             chain.append(current)
             current = parents.get(current) or ("GLOBAL" if current != "GLOBAL" else None)
@@ -364,7 +366,19 @@ def _apply_mapping(frame: pl.DataFrame, mapping: pl.DataFrame, catalog_keys: set
     return pl.concat([unmapped, mapped]).sort("_src").drop("_src")
 
 
-def read_sets_table(library: FactorLibrary) -> list[dict[str, str | int]]:
+class SetRecord(TypedDict):
+    """A factor set as ``dualcarbon factors sets``, the API and ``summary.json`` show it."""
+
+    factor_set: str
+    dataset: str
+    version: str
+    sha256: str
+    rows: int
+    name_en: str
+    name_zh: str
+
+
+def read_sets_table(library: FactorLibrary) -> list[SetRecord]:
     """Factor sets as records for ``dualcarbon factors sets`` and ``summary.json``."""
     return [
         {

@@ -177,7 +177,7 @@ def assess(
 
     subject_rule = next((r for r in rule_set.checks if r.kind == "subject"), None)
     out_of_scope = subject_rule is not None and outcomes[subject_rule.id].status == NOT_APPLICABLE
-    if out_of_scope:
+    if out_of_scope and subject_rule is not None:
         why = outcomes[subject_rule.id]
         for rule in rule_set.checks:
             if rule is not subject_rule:

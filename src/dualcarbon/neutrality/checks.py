@@ -9,7 +9,9 @@ footprint, base year and plan, reductions, removals, offsetting, claim.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from typing import cast
 
 import polars as pl
 
@@ -133,7 +135,7 @@ def footprint_product(f: Facts, rule: Rule) -> Outcome:
     if n.subject != "product":
         return not_applicable("the subject is not a product", "评价对象不是产品")
     missing = [k for k in ("functional_unit", "system_boundary", "units_in_period") if getattr(n, k) is None]
-    if missing:
+    if missing or n.units_in_period is None or n.system_boundary is None:
         return failed(
             f"product footprint lacks: {', '.join(missing)}",
             f"产品碳足迹缺少：{'、'.join(missing)}",
@@ -436,6 +438,7 @@ def balance(f: Facts, rule: Rule) -> Outcome:
     """Residual emissions (emissions − removals) offset by eligible retired credits: net ≤ 0
     (ISO 14068-1 clause 10, offsetting; PAS 2060 clause 9)."""
     b = f.balance
+    assert b is not None, "the balance checks run after the balance is settled (AFTER_BALANCE)"
     tolerance = float(rule.params.get("tolerance_t", 0.001))
     if b.residual_t <= tolerance:
         return passed(
@@ -478,8 +481,9 @@ def claim(f: Facts, rule: Rule) -> Outcome:
     if day is not None and day <= f.period.end:
         en.append(f"claim_date {day} is not after the end of the period {f.period.end}")
         zh.append(f"声明日期 {day} 不晚于声明期结束 {f.period.end}")
+    assert f.balance is not None, "the claim check runs after the balance is settled (AFTER_BALANCE)"
     applied = f.credits.filter(pl.col("id").is_in(list(f.balance.applied_ids)))
-    last = applied["retired_on"].max() if applied.height else None
+    last = cast(dt.date | None, applied["retired_on"].max()) if applied.height else None
     if day is not None and last is not None and day < last:
         en.append(f"claim_date {day} is before the last retirement it rests on ({last})")
         zh.append(f"声明日期 {day} 早于所依据的最后一次注销（{last}）")
@@ -501,22 +505,23 @@ def verification(f: Facts, rule: Rule) -> Outcome:
     self-declared (ISO 14068-1 clause 13; PAS 2060 clause 10 and Annex A, with its QES)."""
     n = f.neutrality
     en, zh = [], []
-    if n.verification_type is None:
+    kind_of = n.verification_type
+    if kind_of is None:
         en.append("verification_type is not given")
         zh.append("未填写 verification_type")
     if rule.params.get("qes") and not f.evidence.documents.get("qes"):
         what = f"'{n.qes}' not found" if n.qes else "qes not given"
         en.append(f"no qualifying explanatory statement ({what})")
         zh.append(f"缺少合格解释性声明 QES（{what}）")
-    if en:
+    if en or kind_of is None:
         return failed(
             "; ".join(en),
             "；".join(zh),
             "state how the claim is substantiated (and give the QES)",
             "说明声明的证实方式（并提供 QES）",
         )
-    kind = VERIFICATION[n.verification_type]
-    if n.verification_type == "self_declared":
+    kind = VERIFICATION[kind_of]
+    if kind_of == "self_declared":
         kind = (f"{kind[0]} (the weakest substantiation)", f"{kind[1]}（证实力度最弱）")
     by_en = f" by {n.verifier}" if n.verifier else ""
     by_zh = f"（{n.verifier}）" if n.verifier else ""

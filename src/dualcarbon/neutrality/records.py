@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -199,7 +200,7 @@ class Rule:
     clause: str
     clause_status: str  # read | second-hand | unverified
     severity: str  # mandatory | advisory
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)  # TOML values: str, number, list, table
     clause_zh: str = ""
 
 

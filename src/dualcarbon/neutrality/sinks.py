@@ -151,7 +151,7 @@ def estimate(resolved: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFra
     )
 
 
-def annual_removals(resolved: pl.DataFrame, years: list[int]) -> dict[int, float]:
+def annual_removals(resolved: pl.DataFrame | None, years: list[int]) -> dict[int, float]:
     """t CO2 removed in each of ``years`` by the stands (``resolve``d), for pathways: each stand's
     annual growth A × I_V × D × BEF × (1 + R) × CF × 44/12 from the first full year after planting,
     held constant (Tier 1 assumes a constant stock growth; no future harvest is assumed)."""

@@ -38,7 +38,7 @@ def trajectory_figure(table: pl.DataFrame, t: Callable[..., str]) -> go.Figure:
             hovertemplate=hover,
         )
     )
-    if (table["removals_t"].abs().sum() + table["offsets_t"].abs().sum()) > 0:
+    if float(table["removals_t"].abs().sum()) + float(table["offsets_t"].abs().sum()) > 0:
         fig.add_trace(
             go.Scatter(
                 x=years,

@@ -123,6 +123,10 @@ def _quiet_stdout():
             os.close(fd)
 
 
+#: The rows of the programme (sparse coefficients, upper bound, kind, the cap of a cap row) and the caps.
+_Rows = tuple[list[tuple[tuple[np.ndarray, np.ndarray], float, str, Cap | None]], list[Cap]]
+
+
 class _Model:
     """Columns and rows of the programme, built with numpy, solved by HiGHS."""
 
@@ -167,7 +171,7 @@ class _Model:
         self.t_scale = max([abs(v) for v in self.bau_total.values()] + [1.0])
         self.removals_x = {y: float(inp.removals_t.get(y, 0.0)) for y in inp.years}
         self._covered: dict[str, tuple[dict[int, float], np.ndarray]] = {}
-        self._rows = None
+        self._rows: _Rows | None = None
 
     # ---- emissions as affine expressions: constant + coefficients · z -------------------------
     def _covered_expr(self, selector: str) -> tuple[dict[int, float], np.ndarray]:
@@ -208,7 +212,7 @@ class _Model:
         return self.bau_total[year], self.abate[k].copy()
 
     # ---- rows ----------------------------------------------------------------------------------
-    def rows(self) -> tuple[list[tuple[tuple[np.ndarray, np.ndarray], float, str, Cap | None]], list[Cap]]:
+    def rows(self) -> _Rows:
         """Rows as ((column indices, coefficients), upper bound, tag, cap), all of the form a·x ≤ upper."""
         if self._rows is not None:
             return self._rows
@@ -237,7 +241,7 @@ class _Model:
         # row of a year is implied by a later year's row whose shares are at least as large; only the
         # other years are written (for shares fixed in time, the last year alone).
         member = ms.membership(inp.measures, inp.sources)
-        groups = {tuple(np.flatnonzero(row)) for row in member if row.sum() >= 2}
+        groups = {tuple(np.flatnonzero(row).tolist()) for row in member if row.sum() >= 2}
         groups = {g for g in groups if not any(set(g) < set(h) for h in groups)}  # the larger set implies the smaller
         for g in sorted(groups):
             shares = self.pots.share[list(g)]  # measures × years
@@ -245,12 +249,12 @@ class _Model:
                 continue
             kept: list[np.ndarray] = []
             for k in reversed(range(len(self.years))):
-                col = shares[:, k]
-                if any((col <= later + 1e-12).all() for later in kept):
+                year_shares = shares[:, k]
+                if any((year_shares <= later + 1e-12).all() for later in kept):
                     continue
-                kept.append(col)
+                kept.append(year_shares)
                 v = np.zeros(width)
-                for i, share in zip(g, col, strict=True):
+                for i, share in zip(g, year_shares, strict=True):
                     j = self.years[k] - int(self.starts[i][0]) if len(self.starts[i]) else -1
                     if j >= 0:
                         v[self.offset[i] + j] = share
@@ -264,6 +268,7 @@ class _Model:
             if cap.reference == "base":
                 upper = cap.fraction * (cap.base_t or 0.0) - const
             elif cap.reference == "peak":
+                assert inp.peak_year is not None, "targets.caps makes a cap against the peak only with a peak year"
                 p_const, p_coef = self.emissions(inp.peak_year, cap.covers, cap.net)
                 v[: self.n_z] += cap.fraction * p_coef
                 upper = cap.fraction * p_const - const
@@ -284,7 +289,7 @@ class _Model:
         x = np.asarray(values)[: self.n_z + len(self.neutral_years)]
         found = []
         for (idx, coef), upper, tag, cap in rows:
-            if tag == "cap":
+            if tag == "cap" and cap is not None:
                 missing = float(x[idx] @ coef - upper) * self.t_scale
                 if missing > max(0.01, 1e-7 * self.t_scale):  # the solver's feasibility tolerance
                     found.append(Shortfall(cap.year, cap.kind, cap.label, missing, cap.covers))
@@ -506,7 +511,7 @@ def _plan(
     peak_row = years.index(inp.peak_year) if inp.peak_year in years else None
     peak_t = net[peak_row] if peak_row is not None else None
     target = trajectory(inp.caps, years, peak_t)
-    missing = {}
+    missing: dict[int, float] = {}
     for s in shortfalls:
         if s.covers is None:
             missing[s.year] = max(missing.get(s.year, 0.0), s.missing_t)

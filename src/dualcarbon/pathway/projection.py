@@ -55,7 +55,7 @@ def growth_key(sources: pl.DataFrame, growth: dict) -> pl.Series:
         key=lambda r: r[0],
         reverse=True,
     )
-    picks = [pl.when(term.expr()).then(pl.lit(key)) for _, key, term in ranked]
+    picks: list[pl.Expr] = [pl.when(term.expr()).then(pl.lit(key)) for _, key, term in ranked]
     if DEFAULT in growth:
         picks.append(pl.lit(DEFAULT))
     if not picks:

@@ -12,6 +12,7 @@ CO2e in the inventory year. Growth rates, measures and sector cuts name sources 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -87,7 +88,7 @@ def mask(selector: str | None) -> pl.Expr:
     return pl.any_horizontal(exprs) if len(exprs) > 1 else exprs[0]
 
 
-def base_sources(emissions: pl.DataFrame, scopes: list[str], scope2: str = "location") -> pl.DataFrame:
+def base_sources(emissions: pl.DataFrame, scopes: Sequence[str], scope2: str = "location") -> pl.DataFrame:
     """CO2e by source (key, scope, category, facility) from a run's emission rows.
 
     Counts rows as the inventory does (inventory.py): biogenic CO2 excluded, Scope 2 rows of the

@@ -223,5 +223,6 @@ def trajectory(caps_: list[Cap], years: list[int], peak_t: float | None) -> dict
         if value is None and cap.reference == "peak" and peak_t is not None:
             value = cap.fraction * peak_t
         if value is not None and cap.year in line:
-            line[cap.year] = value if line[cap.year] is None else min(line[cap.year], value)
+            current = line[cap.year]
+            line[cap.year] = value if current is None else min(current, value)
     return line

@@ -210,4 +210,4 @@ def load_credits(root: Path, ureg) -> tuple[pl.DataFrame, pl.DataFrame, list[Pro
         pl.col("_status").alias("status"),
         pl.col("permanence_evidence"),
     )
-    return instruments, typed.cast(CREDIT_SCHEMA), []
+    return instruments, typed.cast(pl.Schema(CREDIT_SCHEMA)), []

@@ -611,7 +611,7 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
         )
     # ncv: numerator energy, denominator in the row's dimension
     pairs = a.filter(pl.col("_ncv").is_not_null()).select("ncv_unit", "dimension").unique()
-    mult = {}
+    mult: dict[tuple[str | None, str | None], float | str] = {}  # a multiplier, or the error of its unit
     for row in pairs.iter_rows(named=True):
         text, dim = row["ncv_unit"], row["dimension"]
         try:
@@ -648,7 +648,7 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
         orient="row",
     )
     a = a.join(good, on=["ncv_unit", "dimension"], how="left", nulls_equal=True)
-    cc_mult = {}
+    cc_mult: dict[str | None, float | str] = {}  # a multiplier, or the error of its unit (None: tC/GJ)
     for text in a.filter(pl.col("_carbon_content").is_not_null())["carbon_content_unit"].unique().to_list():
         try:
             raw = text or "tC/GJ"

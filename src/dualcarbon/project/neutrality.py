@@ -41,6 +41,7 @@ def _summary(root: Path, key: str, text: str) -> tuple[dict | None, Problem | No
 def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Problem]]:
     """The evidence of the project folder for the assessment, and the problems found reading it."""
     n = settings.neutrality
+    assert n is not None, "called only when [neutrality] is configured"
     problems: list[Problem] = []
     if n.standard not in rules.available():
         problems.append(
@@ -54,12 +55,14 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
         )
     base = None
     if n.base_year_emissions is not None:
+        assert n.base_year is not None, "Neutrality requires base_year with base_year_emissions"
         base = BaseYear(n.base_year, n.base_year_emissions, "base_year_emissions", n.base_year_gwp)
     elif n.base_year_summary is not None:
         data, problem = _summary(root, "base_year_summary", n.base_year_summary)
         if problem:
             problems.append(problem)
         else:
+            assert data is not None, "_summary returns a record or a problem"
             year = int(str(data.get("period", {}).get("start", "0"))[:4] or 0)
             if year != n.base_year:
                 problems.append(
@@ -91,6 +94,7 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
         if problem:
             problems.append(problem)
             continue
+        assert data is not None, "_summary returns a record or a problem"
         claimed = (data.get("neutrality") or {}).get("credits")
         if claimed is None:
             problems.append(

@@ -119,7 +119,7 @@ def load_sinks(root: Path, ureg, period_end_year: int) -> tuple[pl.DataFrame, li
         pl.col("_harvest_m3").alias("harvest_m3"),
         "issued_as",
         "evidence",
-    ).cast(STAND_SCHEMA)
+    ).cast(pl.Schema(STAND_SCHEMA))
     resolved = sinks.resolve(stands)
     for p in sinks.PARAMETERS:
         for row in resolved.filter(pl.col(p).is_null()).iter_rows(named=True):

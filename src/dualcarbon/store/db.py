@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from dualcarbon.errors import DualCarbonError
 
@@ -29,8 +29,12 @@ class Tx(Protocol):
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
 
 
+#: The SQL dialects a store speaks (the API's /health names it).
+Dialect = Literal["duckdb", "postgresql"]
+
+
 class Database(Protocol):
-    dialect: str
+    dialect: Dialect
     location: str
 
     def transaction(self, write: bool = False) -> Any: ...
@@ -73,7 +77,7 @@ class DuckDB:
     take a lock, because DuckDB aborts concurrent writers that touch the same rows.
     """
 
-    dialect = "duckdb"
+    dialect: Dialect = "duckdb"
 
     def __init__(self, path: Path | str):
         import duckdb
@@ -115,7 +119,7 @@ class DuckDB:
 class PostgreSQL:
     """A PostgreSQL server, through a small pool of psycopg connections."""
 
-    dialect = "postgresql"
+    dialect: Dialect = "postgresql"
 
     def __init__(self, url: str, max_connections: int = 10):
         try:

@@ -76,7 +76,7 @@ class Store:
 
     def create_organisation(self, name: str, admin_name: str, admin_email: str | None = None) -> tuple[Row, Row, str]:
         """A new organisation with its first user, an admin; returns (organisation, user, token)."""
-        org = {"id": new_id("org"), "name": name, "created_at": utcnow()}
+        org: Row = {"id": new_id("org"), "name": name, "created_at": utcnow()}
         with self.db.transaction(write=True) as tx:
             tx.execute(
                 "INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from dualcarbon import __version__
 from dualcarbon.api import schemas
 from dualcarbon.api.auth import Principal, admin, bearer, store_of, viewer
-from dualcarbon.api.errors import ApiError, not_found
+from dualcarbon.api.errors import ApiError, found, not_found
 from dualcarbon.store.migrate import current_version
 from dualcarbon.store.repo import sha256
 
@@ -70,8 +70,8 @@ def me(request: Request, who: Principal = Depends(viewer)) -> schemas.Me:
     """The caller: their user, organisation and the id of the token in use."""
     store = store_of(request)
     return schemas.Me(
-        user=schemas.User.of(store.user(who.org_id, who.user_id)),
-        organisation=schemas.Organisation.of(store.organisation(who.org_id)),
+        user=schemas.User.of(found(store.user(who.org_id, who.user_id), "user", who.user_id)),
+        organisation=schemas.Organisation.of(found(store.organisation(who.org_id), "organisation", who.org_id)),
         token_id=who.token_id,
     )
 
@@ -85,7 +85,7 @@ def _own_org(who: Principal, org_id: str) -> None:
 def organisation(org_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Organisation:
     """The caller's organisation (any other id: 404)."""
     _own_org(who, org_id)
-    return schemas.Organisation.of(store_of(request).organisation(org_id))
+    return schemas.Organisation.of(found(store_of(request).organisation(org_id), "organisation", org_id))
 
 
 @router.patch("/organisations/{org_id}", response_model=schemas.Organisation, tags=["organisations"])
@@ -94,7 +94,9 @@ def rename_organisation(
 ) -> schemas.Organisation:
     """Rename the caller's organisation (admin)."""
     _own_org(who, org_id)
-    return schemas.Organisation.of(store_of(request).rename_organisation(org_id, body.name))
+    return schemas.Organisation.of(
+        found(store_of(request).rename_organisation(org_id, body.name), "organisation", org_id)
+    )
 
 
 @router.get("/users", response_model=list[schemas.User], tags=["users"])
@@ -128,7 +130,7 @@ def update_user(
         raise not_found("user", user_id)
     if user_id == who.user_id and (body.disabled or (body.role and body.role != "admin")):
         raise ApiError(409, "conflict", "an admin cannot demote or disable themselves: ask another admin")
-    return schemas.User.of(store.update_user(who.org_id, user_id, body.role, body.disabled))
+    return schemas.User.of(found(store.update_user(who.org_id, user_id, body.role, body.disabled), "user", user_id))
 
 
 @router.get("/tokens", response_model=list[schemas.Token], tags=["tokens"])
@@ -152,4 +154,4 @@ def revoke_token(token_id: str, request: Request, who: Principal = Depends(viewe
     row = store.token(who.org_id, token_id)
     if row is None or (row["user_id"] != who.user_id and not who.can("admin")):
         raise not_found("token", token_id)
-    return schemas.Token.of(store.revoke_token(who.org_id, token_id))
+    return schemas.Token.of(found(store.revoke_token(who.org_id, token_id), "token", token_id))

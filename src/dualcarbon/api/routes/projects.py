@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from dualcarbon.api import schemas, tomlwrite, uploads
 from dualcarbon.api.auth import Principal, editor, store_of, viewer
-from dualcarbon.api.errors import ApiError, input_error, not_found
+from dualcarbon.api.errors import ApiError, found, input_error, not_found
 from dualcarbon.errors import InputError
 from dualcarbon.model import Settings
 from dualcarbon.store import Store
@@ -74,7 +74,7 @@ def rename_project(
     """Rename a project (editor)."""
     store = store_of(request)
     project_or_404(store, who, project_id)
-    return schemas.Project.of(store.rename_project(who.org_id, project_id, body.name))
+    return schemas.Project.of(found(store.rename_project(who.org_id, project_id, body.name), "project", project_id))
 
 
 def _settings(store: Store, batch: dict) -> schemas.Settings:
@@ -102,9 +102,12 @@ def put_settings(
     dualcarbon.toml, and kept as a new settings batch (earlier ones stay, for the runs that read them)."""
     store = store_of(request)
     project_or_404(store, who, project_id)
-    if (body.toml is None) == (body.settings is None):
+    if body.toml is not None and body.settings is None:
+        text = body.toml
+    elif body.settings is not None and body.toml is None:
+        text = tomlwrite.dumps(body.settings)
+    else:
         raise input_error(InputError.single("give either `toml` (text) or `settings` (an object)", column="body"))
-    text = body.toml if body.toml is not None else tomlwrite.dumps(body.settings)
     batch = _store_batch(request, who, project_id, "settings", "dualcarbon.toml", text.encode("utf-8"))
     return _settings(store, batch)
 
@@ -172,7 +175,7 @@ def withdraw(batch_id: str, request: Request, who: Principal = Depends(editor)) 
     """Withdraw a batch (editor): later runs leave it out; it stays stored for the runs that read it."""
     store = store_of(request)
     batch_or_404(store, who, batch_id)
-    return schemas.Batch.of(store.withdraw_batch(who.org_id, batch_id, who.user_id))
+    return schemas.Batch.of(found(store.withdraw_batch(who.org_id, batch_id, who.user_id), "batch", batch_id))
 
 
 def attachment(filename: str) -> str:

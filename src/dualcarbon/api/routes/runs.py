@@ -68,7 +68,7 @@ def start_run(
     if not {"settings", "activities"} <= kinds:
         missing = " and ".join(k for k in ("settings", "activities") if k not in kinds)
         raise ApiError(409, "inputs_missing", f"project {project_id} has no {missing} to run on yet")
-    options = {"lang": body.lang if body else None}
+    options: dict[str, object] = {"lang": body.lang if body else None}
     if body and body.pathway:  # kept out of older runs' options, so their reproductions hash the same
         options["pathway"] = True
     return _queue(request, who, project_id, layout.layout(batches), options)
