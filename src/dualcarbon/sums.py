@@ -7,9 +7,12 @@ project differed. Here each value is split exactly into its integer part and its
 fraction taken to 2^-90 (about 8e-28), and each part is summed as a 128-bit integer. Integer sums
 are exact, so every order of the terms gives the same two integers, and the same float from them.
 
-The split is exact for every value (the integer part of a float is a float, and the difference
-is exact by Sterbenz's lemma) except the digits of the fraction below 2^-90, that is, for values
-above about 1e-13 to the last bit. The integer parts sum without overflow while the total stays
+The split (integer part ``floor(x)``, fraction ``x - floor(x)``) is exact for every value of 1 or
+more in magnitude and every value in [0, 1) (the difference is exact by Sterbenz's lemma), except
+the digits of the fraction below 2^-90: values above about 1e-13 are summed to the last bit. Between
+-1 and 0 the fraction ``x + 1`` is rounded to a double (an error of at most 1.1e-16 per term): the
+sum stays order-independent, as every term's two integers are still a function of the term alone
+(``floor`` alone is cheaper than a truncation on the ledger passes). The integer parts sum without overflow while the total stays
 below 1.7e38 in magnitude and the fractions for up to 2^37 terms.
 
 Partial sums that are added up later (batches of a ledger, partitions on Dask) keep both integer
@@ -25,7 +28,7 @@ _SCALE = float(2**FRACTION_BITS)
 
 
 def _integer_part(x: pl.Expr) -> pl.Expr:
-    return pl.when(x >= 0).then(x.floor()).otherwise(x.ceil())
+    return x.floor()
 
 
 def parts(x: pl.Expr, name: str) -> list[pl.Expr]:
