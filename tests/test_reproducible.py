@@ -106,3 +106,18 @@ def test_exact_sum_in_groups_and_partial_sums():
     assert merged.equals(got)
     assert sums.total(pl.Series([], dtype=pl.Float64)) == 0.0
     assert sums.total(pl.Series([None, 2.5, None])) == 2.5
+
+
+def test_the_credits_file_read_does_not_depend_on_the_folders_listing_order(tmp_path, monkeypatch):
+    """Of ``credits.csv`` and ``credits.tsv``, the first by name is read whatever order the file
+    system lists them in (the API lays a run's inputs out in a folder of its own)."""
+    from dualcarbon.project import job
+
+    root = tmp_path / "dairy"
+    assert CliRunner().invoke(app, ["init", str(root), "--example", "dairy"]).exit_code == 0
+    header = (root / "credits.csv").read_text(encoding="utf-8").splitlines()[0]
+    (root / "credits.tsv").write_text(header.replace(",", "\t") + "\n", encoding="utf-8")  # no instruments
+    listed = Path.glob
+    expected = job.run(root, write=False).inventory.summary["totals"]
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: reversed(sorted(listed(self, pattern))))
+    assert job.run(root, write=False).inventory.summary["totals"] == expected
