@@ -1,7 +1,7 @@
 """End-to-end speed of the inventory engine against a pandas baseline and a bare DuckDB floor.
 
     python bench/ledger.py ledger --rows 1_000_000      # once per size
-    python bench/speed.py ledger [--repeat 3] [--json] [--skip-ours]
+    python bench/speed.py ledger [--repeat 3] [--json] [--skip-ours] [--command]
 
 Three measurements on the same Parquet ledger, each in a fresh process (so peak RSS is its own),
 median of ``--repeat`` rounds, the engines taking turns within a round:
@@ -15,6 +15,10 @@ median of ``--repeat`` rounds, the engines taking turns within a round:
   untimed, from dualcarbon's own resolution on the distinct requests).
 * ``floor``: the same joins and aggregations as one DuckDB SQL query over the Parquet files
   (``GROUPING SETS``), with nothing else: no validation, no trace, no market-based method.
+
+``--command`` also times the whole ``dualcarbon run`` command as a user runs it, writing every
+output (``bench/command.py``: a subprocess, peak RSS of its process tree, output sizes), under the
+key ``command`` of ``--json``.
 
 The location-based total of all three must agree (relative 1e-9); market-based instruments
 are outside the baseline's shape and are not compared.
@@ -231,6 +235,11 @@ def main() -> None:
         action="store_true",
         help="no pandas baseline (it holds every row in memory: about 1.2 GB per million rows)",
     )
+    parser.add_argument(
+        "--command",
+        action="store_true",
+        help="also time the whole 'dualcarbon run' command, outputs written (bench/command.py)",
+    )
     args = parser.parse_args()
     factor_table(args.project)
     names = ([] if args.skip_pandas else ["pandas"]) + ["floor"] + ([] if args.skip_ours else ["dualcarbon"])
@@ -241,6 +250,15 @@ def main() -> None:
         r["ratio_vs_floor"] = r["seconds"] / floor["seconds"]  # our time / floor time
         r["total_agrees"] = abs(r["total_location"] - floor["total_location"]) <= 1e-9 * abs(floor["total_location"])
     results["startup"] = startup()
+    if args.command:
+        sys.path.insert(0, str(HERE))
+        from command import measure as measure_command
+
+        whole = measure_command(args.project, args.repeat)
+        whole["total_agrees"] = abs(whole["total_location"] - floor["total_location"]) <= 1e-9 * abs(
+            floor["total_location"]
+        )
+        results["command"] = whole
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -254,6 +272,11 @@ def main() -> None:
             f"{name:<11}{r['rows']:>12,}{r['seconds']:>10.2f}{r['rows_per_s']:>14,.0f}{r['peak_rss_gib']:>10.2f}"
             f"{vs_pandas}{r['ratio_vs_floor']:>9.2f}x  {'agree' if r['total_agrees'] else 'DIFFER'}"
         )
+    if "command" in results:
+        from command import describe
+
+        c = results["command"]
+        print(f"{describe(c)}; totals {'agree' if c['total_agrees'] else 'DIFFER'}")
     s = results["startup"]
     print(f"startup: dualcarbon --help {s['help_s']:.2f} s, run us-office {s['run_us_office_s']:.2f} s (medians)")
 

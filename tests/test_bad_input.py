@@ -151,6 +151,24 @@ CASES = {
         extra={"factors/own.csv": "activity_id,value\nheat/purchased,0.1\n"},
         expect=["own.csv", "parameter", "required column is missing"],
     ),
+    # Hostile and careless files (issue 13; docs/file-formats.md, "Limits" and "Encodings"): refused
+    # before they are read, on the CLI and, through tests/api/test_uploads.py, in the API alike.
+    "too many columns": dict(
+        activities=",".join(f"c{i}" for i in range(600)) + "\n" + ",".join("1" for _ in range(600)) + "\n",
+        expect=["activities.csv", "row 1", "600 columns: at most 500 are read", "[input] max_columns"],
+    ),
+    "too long a cell": dict(
+        activities=f"{HEADER},note\n{GOOD},{'注' * 10_001}\n",
+        expect=["activities.csv", "row 2", "column note", "10,001 characters: at most 10,000"],
+    ),
+    "ambiguous encoding": dict(
+        activities="id,facility,date,activity,quantity,unit\nA1,天,2024-03-31,diesel,1,t\n".encode("gb18030"),
+        expect=["activities.csv", "row 2", "the encoding is ambiguous", "'A1,天,", "'A1,Ìì,", "[input] encoding"],
+    ),
+    "wide own factor file": dict(
+        extra={"factors/own.csv": ",".join(f"c{i}" for i in range(501)) + "\n"},
+        expect=["own.csv", "row 1", "501 columns: at most 500 are read"],
+    ),
 }
 
 

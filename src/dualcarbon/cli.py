@@ -1,4 +1,4 @@
-"""Command line: ``dualcarbon run | pathway | validate | init | factors | serve | org``.
+"""Command line: ``dualcarbon run | pathway | validate | init | factors | serve | org | user``.
 
 Heavy modules (polars, pint, the engine) are imported inside the commands so that
 ``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
@@ -19,6 +19,10 @@ factors_app = typer.Typer(no_args_is_help=True, help="Search and show bundled em
 app.add_typer(factors_app, name="factors")
 org_app = typer.Typer(no_args_is_help=True, help="Organisations of the API's store (see docs/api.md).")
 app.add_typer(org_app, name="org")
+user_app = typer.Typer(
+    no_args_is_help=True, help="People of the API's store: list them, reset a password (see docs/api.md)."
+)
+app.add_typer(user_app, name="user")
 
 LangOption = typer.Option(None, "--lang", help="Language of messages and report: zh or en.")
 EXAMPLES = ["cement-plant", "dairy", "us-office", "daxing-district"]
@@ -78,6 +82,12 @@ def run(
         "--pdf",
         help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk).",
     ),
+    emissions: str = typer.Option(
+        "auto",
+        "--emissions",
+        help="Row-level emissions file: csv, parquet or none; auto (default): emissions.csv up to 1,048,575 rows "
+        "(a spreadsheet's limit), emissions.parquet above.",
+    ),
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
@@ -102,7 +112,12 @@ def run(
 
         def work():
             from dualcarbon.errors import InputError
+            from dualcarbon.project.outputs import EMISSIONS_FORMATS
 
+            if emissions not in EMISSIONS_FORMATS:
+                raise InputError.single(
+                    f"expected one of: {', '.join(EMISSIONS_FORMATS)}", column="--emissions", value=emissions
+                )
             if engine not in ("local", "dask"):
                 raise InputError.single(f"unknown engine {engine!r}: expected local or dask", column="--engine")
             if scheduler and engine != "dask":
@@ -111,8 +126,17 @@ def run(
                 from dualcarbon.project.distributed import dask_mapper
 
                 with dask_mapper(scheduler) as mapper:
-                    return job.run(project, out, lang, progress, batch_rows=batch_rows, mapper=mapper, pdf=pdf)
-            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf)
+                    return job.run(
+                        project,
+                        out,
+                        lang,
+                        progress,
+                        batch_rows=batch_rows,
+                        mapper=mapper,
+                        pdf=pdf,
+                        emissions=emissions,
+                    )
+            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions)
 
         result = _guard(lambda: _pdf_guard(work, lang), lang)
     lang = lang or result.project.settings.report.lang
@@ -296,7 +320,7 @@ def validate(project: Path = typer.Argument(..., help="Project folder."), lang: 
         from dualcarbon.project.job import read_measures
 
         loaded = load(project)
-        read_measures(loaded.root)
+        read_measures(loaded.root, loaded.limits)
         return loaded
 
     loaded = _guard(check, lang)
@@ -464,8 +488,10 @@ def serve(
         typer.echo("The store has no organisation yet. Create the first one with this one-time setup token:")
         typer.echo(
             f"  curl -X POST {url}/api/organisations -H 'Authorization: Bearer {setup_token}' "
-            '-H \'Content-Type: application/json\' -d \'{"name": "My organisation", "admin_name": "Me"}\''
+            '-H \'Content-Type: application/json\' -d \'{"name": "My organisation", "admin_name": "Me", '
+            '"admin_login": "me@example.com", "admin_password": "a long password"}\''
         )
+        typer.echo(f"  or in the dashboard: {url}/app/#/signup")
         typer.echo(f"setup token: {setup_token}")
     try:
         uvicorn.run(application, host=host, port=port, log_level="info")
@@ -479,20 +505,65 @@ def _version() -> str:
     return __version__
 
 
+PasswordStdinOption = typer.Option(
+    False, "--password-stdin", help="Read the password from the first line of standard input (for scripts)."
+)
+
+
+def _new_password(from_stdin: bool, option: str) -> str:
+    """A new password, asked twice without echo (or read from stdin); exit 2 when too short."""
+    from dualcarbon.errors import InputError
+    from dualcarbon.store.accounts import check_password
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        check_password(password, option)
+    except InputError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    return password
+
+
 @org_app.command("create")
 def org_create(
     name: str = typer.Argument(..., help="The organisation's name."),
     admin: str = typer.Option("admin", "--admin", help="Name of its first user, an admin."),
     email: str | None = typer.Option(None, "--email", help="The admin's e-mail address."),
+    login: str | None = typer.Option(
+        None, "--login", help="The admin's sign-in name for the dashboard (asks for a password, no echo)."
+    ),
+    password_stdin: bool = PasswordStdinOption,
     store: str | None = StoreOption,
 ) -> None:
-    """Create an organisation and its admin in the store; prints the admin's token (shown once)."""
+    """Create an organisation and its admin in the store; prints the admin's API token (shown once).
+    With --login, the admin also signs in to the dashboard with that name and a password."""
+    from dualcarbon.errors import InputError
+    from dualcarbon.store.accounts import check_login, hash_password
+
+    password_hash = None
+    if login is not None:
+        try:
+            login = check_login(login, "--login")
+        except InputError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        password_hash = hash_password(_new_password(password_stdin, "password"))
     opened = _open_store(store)
     try:
-        org, user, token = opened.create_organisation(name, admin, email)
+        if login is not None and opened.login_taken(login):
+            typer.echo(f"--login: the sign-in name {login!r} is taken on this server: choose another", err=True)
+            raise typer.Exit(2)
+        org, user, token = opened.create_organisation(name, admin, email, login, password_hash)
+        details = {"name": name, "admin_user_id": user["id"], "login": login, "by": "operator (CLI)"}
+        opened.audit(org["id"], None, "organisation.created", "organisation", org["id"], details)
     finally:
         opened.close()
     typer.echo(f"organisation {org['id']} ({name}), admin {user['id']} ({admin})")
+    if login is not None:
+        typer.echo(f"sign-in name: {login}")
     typer.echo(f"token: {token}")
 
 
@@ -506,6 +577,59 @@ def org_list(store: str | None = StoreOption) -> None:
         opened.close()
     for row in rows:
         typer.echo(f"{row['id']}\t{row['name']}\t{row['created_at']:%Y-%m-%d}")
+
+
+@user_app.command("list")
+def user_list(store: str | None = StoreOption) -> None:
+    """List every user of the store: organisation, sign-in name, name, role, and whether disabled."""
+    opened = _open_store(store)
+    try:
+        rows = [(org, user) for org in opened.organisations() for user in opened.users(org["id"])]
+    finally:
+        opened.close()
+    for org, user in rows:
+        state = "disabled" if user["disabled"] else ("" if user["has_password"] or not user["login"] else "no password")
+        typer.echo(f"{org['name']}\t{user['login'] or '-'}\t{user['name']}\t{user['role']}\t{state}".rstrip())
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    login: str = typer.Argument(..., help="The sign-in name of the user (see `dualcarbon user list`)."),
+    set_password: bool = typer.Option(
+        False, "--set-password", help="Set a new password here (asked twice, no echo) instead of printing a code."
+    ),
+    password_stdin: bool = PasswordStdinOption,
+    store: str | None = StoreOption,
+) -> None:
+    """The way back in for an admin who lost access, run on the server's machine: the user's password
+    stops working, their sessions end, and a one-time code (valid 7 days) to set a new one is
+    printed, or, with --set-password, the new password is set at once."""
+    from dualcarbon.store.accounts import hash_password
+
+    new_hash = hash_password(_new_password(password_stdin, "password")) if set_password else None
+    opened = _open_store(store)
+    try:
+        row = opened.password_login(login)
+        if row is None:
+            typer.echo(f"no user signs in as {login!r} in this store (see: dualcarbon user list)", err=True)
+            raise typer.Exit(2)
+        details = {"by": "operator (CLI)"}
+        if new_hash is not None:
+            opened.set_password(row["org_id"], row["user_id"], new_hash)
+            opened.audit(row["org_id"], None, "password.reset", "user", row["user_id"], {**details, "set": True})
+            typer.echo(f"the password of {row['login']} ({row['name']}) is set; their sessions have ended")
+            return
+        code_row, code = opened.reset_password(row["org_id"], row["user_id"], None)
+        opened.audit(row["org_id"], None, "password.reset", "user", row["user_id"], details)
+    finally:
+        opened.close()
+    typer.echo(f"the password of {row['login']} ({row['name']}) is reset; their sessions have ended")
+    typer.echo(
+        f"set a new one in the dashboard at /app/#/password?code={code} (until {code_row['expires_at']:%Y-%m-%d %H:%M} UTC)"
+    )
+    typer.echo(f"code: {code}")
+    if row["disabled"]:
+        typer.echo("note: this user is disabled; another admin must enable them first", err=True)
 
 
 def main() -> None:

@@ -192,6 +192,35 @@ class Pathway(_Strict):
         return self
 
 
+class InputSettings(_Strict):
+    """``[input]``: how the project's tables are read (docs/file-formats.md, 'Encodings' and 'Limits').
+
+    ``encoding`` forces the text encoding of CSV files (any name Python knows: ``cp1252``,
+    ``gb18030``, ``utf-8`` ...); unset, it is detected. The others change the limits of
+    ``project.limits.ReadLimits`` (unset: its defaults; a server's limits are ceilings)."""
+
+    encoding: str | None = None
+    max_columns: int | None = Field(default=None, ge=1)
+    max_rows: int | None = Field(default=None, ge=1)
+    max_cell_chars: int | None = Field(default=None, ge=1)
+    max_expanded_mib: float | None = Field(default=None, gt=0)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, name: str | None) -> str | None:
+        import codecs
+
+        if name is None:
+            return None
+        try:
+            info = codecs.lookup(name)
+        except LookupError:
+            raise ValueError(f"unknown encoding '{name}'; expected a name such as utf-8, gb18030 or cp1252") from None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, base64 ...: codecs, not encodings
+            raise ValueError(f"'{name}' is not a text encoding; expected a name such as utf-8, gb18030 or cp1252")
+        return info.name
+
+
 class Settings(_Strict):
     """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
 
@@ -203,6 +232,7 @@ class Settings(_Strict):
     neutrality: Neutrality | None = None
     targets: Targets | None = None
     pathway: Pathway | None = None
+    input: InputSettings = InputSettings()
 
     @field_validator("neutrality")
     @classmethod

@@ -10,10 +10,14 @@ from __future__ import annotations
 from fastapi.routing import APIRoute
 
 # Routes open without a token (no organisation's object behind them).
-PUBLIC = {("GET", "/api/health"), ("POST", "/api/organisations")}
+PUBLIC = {("GET", "/api/health"), ("POST", "/api/organisations"), ("POST", "/api/session"), ("POST", "/api/password")}
 # Routes without an object id: they may only ever show the caller's own organisation.
 OWN = {
     ("GET", "/api/me"),
+    ("POST", "/api/me/password"),
+    ("GET", "/api/session"),
+    ("DELETE", "/api/session"),
+    ("GET", "/api/audit"),
     ("GET", "/api/users"),
     ("POST", "/api/users"),
     ("GET", "/api/tokens"),
@@ -173,5 +177,9 @@ def test_lists_show_only_the_callers_organisation(world):
     assert client.get("/api/me", headers=b).json()["organisation"]["id"] == world.b["org"]["id"]
     tokens = client.get("/api/tokens", headers=b).json()
     assert _token_id(world) not in {t["id"] for t in tokens}
+    assert client.post("/api/projects", json={"name": "B's own"}, headers=b).status_code == 201  # audited
+    audit = client.get("/api/audit", params={"limit": 500}, headers=b).json()
+    assert audit["items"] and all(world.a["org"]["id"] not in str(e) for e in audit["items"])
+    assert world.project["id"] not in str(audit) and world.a["user"]["id"] not in str(audit)
     factors = client.get("/api/factors", params={"q": "天然气"}, headers=b)
     assert factors.status_code == 200 and world.a["org"]["id"] not in factors.text

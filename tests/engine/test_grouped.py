@@ -95,6 +95,10 @@ def test_grouped_equals_row_by_row(examples, tmp_path, name, files, batch_rows):
     e_a = pl.read_csv(tmp_path / "grouped" / "emissions.csv", infer_schema=False)
     e_b = pl.read_csv(tmp_path / "rows" / "emissions.csv", infer_schema=False)
     assert e_a.height == e_b.height == b["emission_rows"]
+    # in the same order, each row with its own facility (the grouped path once wrote its group's, empty
+    # for groups that span facilities)
+    order = ["id", "facility", "gas", "scope2_method", "key", "month"]
+    assert e_a.select(order).equals(e_b.select(order))
     keys = ["id", "gas", "scope2_method", "factor_ids"]
     both = e_a.select(*keys, pl.col("co2e_t").cast(pl.Float64)).join(
         e_b.select(*keys, pl.col("co2e_t").cast(pl.Float64), "source_row"), on=keys, how="full", nulls_equal=True

@@ -109,3 +109,61 @@ def test_dates(text, start, end):
     s, e = pl.select(reader.parse_date(pl.lit(text)), reader.parse_period_end(pl.lit(text)).alias("e")).row(0)
     assert (s.isoformat() if s else None) == start
     assert (e.isoformat() if e else None) == end
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        ([["a", "b"]], "List(String)"),
+        ([b"\xff\xfe"], "Binary"),
+        ([{"a": 1}], "Struct"),
+        ([__import__("datetime").timedelta(days=1)], "Duration"),
+    ],
+)
+def test_parquet_columns_that_are_not_cells_are_named(tmp_path, values, dtype):
+    """Found by bench/fuzz.py: these were cast to text and failed inside polars (an internal error, exit 1)."""
+    pl.DataFrame({"id": ["A1"], "odd": values}).write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(InputError) as info:
+        reader.read_table(tmp_path / "a.parquet")
+    assert str(info.value).startswith(f"a.parquet, row 1, column odd: a column of type {dtype}")
+    assert "expected text, numbers, dates or true/false" in str(info.value)
+
+
+@pytest.mark.parametrize("header", ["*", "^id$", "_row"])
+def test_headers_that_polars_reads_as_patterns_are_refused(tmp_path, header):
+    """Found by bench/fuzz.py: '*' and '^…$' select columns in polars, '_row' is the row number's
+    column; each failed inside polars (an internal error, exit 1)."""
+    (tmp_path / "a.csv").write_text(f"id,{header}\nA1,1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        reader.read_table(tmp_path / "a.csv")
+    assert str(info.value).startswith(f"a.csv, row 1, column {header}: not a column name")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"id,note\nA1," + b"x" * 200_000 + b"\nA2,1,2\n", "a.csv, row 3: 3 fields but the header has 2"),
+        (b'id,note\nA1,"' + b"x" * 200_000 + b"\n", "a.csv: cannot read the CSV: "),
+    ],
+)
+def test_unparsable_csv_with_a_long_field_is_named_briefly(tmp_path, content, message):
+    """The search for the ragged line stopped at the csv module's field limit (131,072 characters)
+    with an internal error; polars' own message quotes the whole field."""
+    (tmp_path / "a.csv").write_bytes(content)
+    with pytest.raises(InputError) as info:
+        reader.read_table(tmp_path / "a.csv")
+    assert str(info.value).startswith(message) and len(str(info.value)) < 500
+
+
+def test_a_date_cell_out_of_range_is_an_input_error(tmp_path):
+    """Found by bench/fuzz.py: a date-formatted cell of -1.8e308 made the workbook reader panic
+    (pyo3's PanicException, a BaseException: an internal error that not even ``except Exception`` caught)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["id", "date"])
+    book.active.append(["A1", -1.7976931348623157e308])
+    book.active["B2"].number_format = "yyyy-mm-dd h:mm:ss"
+    book.save(tmp_path / "a.xlsx")
+    with pytest.raises(InputError, match=r"^a.xlsx: cannot read the workbook's first sheet: "):
+        reader.read_table(tmp_path / "a.xlsx")

@@ -8,9 +8,10 @@ import stores
 
 from dualcarbon.store import Store, StoreError
 from dualcarbon.store.db import connect
-from dualcarbon.store.migrate import current_version, migrate, migrations
+from dualcarbon.store.migrate import Migration, current_version, migrate, migrations
 
-LATEST = migrations()[-1].version
+VERSIONS = [m.version for m in migrations()]
+LATEST = VERSIONS[-1]
 TABLES = {
     "schema_migrations",
     "organisations",
@@ -22,6 +23,11 @@ TABLES = {
     "runs",
     "run_inputs",
     "run_outputs",
+    "logins",
+    "sessions",
+    "one_time_codes",
+    "sign_in_failures",
+    "audit_log",
 }
 
 
@@ -35,19 +41,35 @@ def columns(db) -> set[tuple[str, str, str]]:
     return {(r["table_name"], r["column_name"], r["data_type"].lower()) for r in rows}
 
 
-def test_migration_files_are_numbered_from_one_without_gaps():
+def test_migration_files_are_numbered_from_one_each_number_once():
     found = migrations()
-    assert [m.version for m in found] == list(range(1, len(found) + 1))
+    assert VERSIONS[0] == 1 and VERSIONS == sorted(set(VERSIONS))
     assert LATEST >= 2  # an upgrade path exists to be tested below
     for m in found:
         assert m.statements() and all("%" not in s for s in m.statements())
+
+
+def test_a_migration_numbered_below_one_already_applied_is_applied_when_it_arrives(store_location):
+    # changes made in parallel number their migrations apart (0004 before 0003 exists): a store that
+    # applied the higher one still gets the lower one once its file ships
+    shipped = migrations()
+    late = Migration(LATEST + 1, "late_arrival", "CREATE TABLE late_arrival (id TEXT PRIMARY KEY);")
+    ahead = Migration(LATEST + 2, "ahead", "CREATE TABLE ahead (id TEXT PRIMARY KEY);")
+    db = connect(store_location)
+    try:
+        assert migrate(db, known=[*shipped, ahead]) == [*VERSIONS, LATEST + 2]
+        assert migrate(db, known=[*shipped, late, ahead]) == [LATEST + 1]
+        assert {"late_arrival", "ahead"} <= {t for t, _, _ in columns(db)}
+        assert migrate(db, known=[*shipped, late, ahead]) == []
+    finally:
+        db.close()
 
 
 def test_an_empty_database_migrates_to_the_latest_schema(store_location):
     db = connect(store_location)
     try:
         assert current_version(db) == 0
-        assert migrate(db) == list(range(1, LATEST + 1))
+        assert migrate(db) == VERSIONS
         assert current_version(db) == LATEST
         assert {t for t, _, _ in columns(db)} == TABLES
         assert migrate(db) == []  # applied once only
@@ -55,11 +77,11 @@ def test_an_empty_database_migrates_to_the_latest_schema(store_location):
         db.close()
 
 
-@pytest.mark.parametrize("previous", range(1, LATEST))
+@pytest.mark.parametrize("previous", VERSIONS[:-1])
 def test_a_previous_version_migrates_to_the_latest_and_keeps_its_data(store_location, tmp_path, previous):
     db = connect(store_location)
     try:
-        assert migrate(db, target=previous) == list(range(1, previous + 1))
+        assert migrate(db, target=previous) == [v for v in VERSIONS if v <= previous]
         old = Store(db)  # what version 1 holds: organisations, users, tokens, projects, batches
         org, user, token = old.create_organisation("某水泥有限公司", "管理员")
         project = old.create_project(org["id"], "2024 inventory", user["id"])
@@ -67,7 +89,7 @@ def test_a_previous_version_migrates_to_the_latest_and_keeps_its_data(store_loca
             org["id"], project["id"], "activities", "activities.csv", b"id,activity\n1,x\n", 1, user["id"]
         )
 
-        assert migrate(db) == list(range(previous + 1, LATEST + 1))
+        assert migrate(db) == [v for v in VERSIONS if v > previous]
         store = Store(db)
         assert store.authenticate(token)["org_id"] == org["id"]
         assert store.project(org["id"], project["id"])["name"] == "2024 inventory"

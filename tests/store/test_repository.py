@@ -88,3 +88,27 @@ def test_a_queued_run_is_claimed_once_and_finishes_with_its_outputs(store):
     assert (done["status"], done["steps_done"]) == ("succeeded", 5)
     assert store.run_output(org["id"], run["id"], "summary.json") == b"{}"
     assert store.fail_interrupted_runs() == 0
+
+
+def test_codes_and_sessions_are_kept_as_hashes_and_a_new_code_voids_the_older(store):
+    from datetime import timedelta
+
+    from dualcarbon.store.accounts import hash_password, verify_password
+
+    org, admin, _ = store.create_organisation("A", "alice", None, "Alice", hash_password("alice's password"))
+    user, _, first = store.invite_user(org["id"], "bob", "bob", None, "editor", admin["id"])
+    _, second = store.reset_password(org["id"], user["id"], admin["id"])  # a new code voids the first
+    session, secret = store.create_session(org["id"], admin["id"], timedelta(days=7), "127.0.0.1")
+    with store.db.transaction() as tx:
+        kept = repr(tx.all("SELECT * FROM one_time_codes")) + repr(tx.all("SELECT * FROM sessions"))
+    assert first not in kept and second not in kept and secret not in kept
+    assert store.redeem_code(first, hash_password("bob's password")) is None
+    assert store.redeem_code(second, hash_password("bob's password"))["login"] == "bob"
+    assert store.redeem_code(second, hash_password("another one")) is None  # used up
+    assert verify_password(store.password_login("BOB")["password_hash"], "bob's password")
+    assert store.session(secret, timedelta(hours=12))["user_id"] == admin["id"]
+    assert store.session(secret + "x", timedelta(hours=12)) is None
+    store.update_user(org["id"], admin["id"], disabled=True)  # disabling ends the sessions
+    store.update_user(org["id"], admin["id"], disabled=False)
+    assert store.session(secret, timedelta(hours=12)) is None
+    assert {u["login"] for u in store.users(org["id"])} == {"alice", "bob"}

@@ -1,5 +1,5 @@
-"""Issue 5 in a real browser: a new user creates an organisation with the setup token, logs in with
-the token it was given, uploads the dairy example's files through the page (a broken activities file
+"""Issue 5 in a real browser: a new user creates an organisation with the setup token, choosing a
+sign-in name and password, signs out and in again with them (a wrong password first), uploads the dairy example's files through the page (a broken activities file
 first, whose problems the page lists row by row), runs it, and reads on the page the totals of
 `dualcarbon run`'s summary.json; then switches to English and back. On DuckDB, and on PostgreSQL
 when DUALCARBON_TEST_POSTGRES is set (CI sets it)."""
@@ -10,7 +10,7 @@ import json
 
 import httpx
 import pytest
-from webserver import EXAMPLES, SETUP_TOKEN, cells, ready, serve, tab_ready, tonnes
+from webserver import EXAMPLES, PASSWORD, SETUP_TOKEN, cells, ready, serve, tab_ready, tonnes
 
 from dualcarbon.i18n import translator
 
@@ -34,13 +34,16 @@ def broken_activities() -> tuple[bytes, set[tuple[int, str]]]:
 
 
 def sign_up(page, url: str) -> str:
-    """The sign-up page with the setup token; returns the admin's token the page shows once."""
+    """The sign-up page with the setup token and the admin's sign-in name and password; returns the
+    admin's API token the page shows once (for scripts), and signs in."""
     page.goto(f"{url}/")
     ready(page, "login", "zh")
     page.click("[data-testid=to-signup]")
     ready(page, "signup")
     page.fill("input[name=name]", "黑土地乳业")
     page.fill("input[name=admin_name]", "王芳")
+    page.fill("input[name=admin_login]", "WangFang")
+    page.fill("input[name=admin_password]", PASSWORD)
     page.fill("input[name=setup_token]", SETUP_TOKEN)
     page.click("[data-testid=signup-form] button[type=submit]")
     token = page.inner_text("[data-testid=new-token]").strip()
@@ -69,20 +72,24 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
     with serve(store_location) as server:
         token = sign_up(page, server.url)
         assert page.inner_text("[data-testid=who]").startswith("黑土地乳业 · 王芳")
-        # the token lives in this tab's sessionStorage only: not in localStorage, not in a cookie
-        assert page.evaluate("sessionStorage.getItem('dualcarbon.token')") == token
+        # signed in as a person: the session is an HttpOnly, SameSite=Strict cookie no script reads;
+        # no token is kept in the page's storage
+        assert page.evaluate("sessionStorage.getItem('dualcarbon.token')") is None
         assert page.evaluate("Object.values(localStorage).some(v => v.includes('dct_'))") is False
-        assert page.context.cookies() == []
+        [cookie] = page.context.cookies()
+        assert (cookie["name"], cookie["httpOnly"], cookie["sameSite"]) == ("dualcarbon_session", True, "Strict")
+        assert page.evaluate("document.cookie") == ""
 
-        # log out, then log in by pasting the token (a wrong one first)
+        # log out (the session ends), then sign in with the name and password (a wrong one first)
         page.click("[data-testid=logout]")
         ready(page, "login")
-        assert page.evaluate("sessionStorage.getItem('dualcarbon.token')") is None
-        page.fill("#token", "dct_0000000000000000_not-a-token")
-        page.click("[data-testid=login-form] button[type=submit]")
-        assert page.inner_text("[data-testid=error]").startswith(zh("web.login.invalid"))
-        page.fill("#token", token)
-        page.click("[data-testid=login-form] button[type=submit]")
+        assert page.context.cookies() == []
+        page.fill("#login", "wangfang")
+        page.fill("#password", "not the password")
+        page.click("[data-testid=password-login-form] button[type=submit]")
+        assert page.inner_text("[data-testid=error]").startswith(zh("web.login.wrong"))
+        page.fill("#password", PASSWORD)
+        page.click("[data-testid=password-login-form] button[type=submit]")
         ready(page, "projects")
 
         page.fill("[data-testid=new-project] input[name=name]", "2024 年清单")

@@ -4,7 +4,7 @@ value, unit and citation; the factor sets are listed with versions and hashes.""
 from __future__ import annotations
 
 import httpx
-from webserver import log_in, ready, serve
+from webserver import log_in, log_in_with_token, person, ready, serve
 
 from dualcarbon.i18n import translator
 
@@ -12,8 +12,8 @@ from dualcarbon.i18n import translator
 def test_searching_natural_gas_shows_every_factor_with_its_citation(tmp_path, page):
     zh, en = translator("zh"), translator("en")
     with serve(str(tmp_path / "store.duckdb")) as server:
-        _, _, token = server.store.create_organisation("乳业", "王芳")
-        log_in(page, server.url, token)
+        _, _, token = person(server, "乳业", "王芳", "wangfang")
+        log_in(page, server.url, "wangfang")
         page.click("#nav a[href='#/factors']")
         ready(page, "factors")
         page.fill("input[name=q]", "天然气")
@@ -52,7 +52,7 @@ def test_a_revoked_token_brings_back_the_login_page_and_sign_up_closes_after_the
     zh = translator("zh")
     with serve(str(tmp_path / "store.duckdb")) as server:
         _, _, token = server.store.create_organisation("乳业", "王芳")
-        log_in(page, server.url, token)
+        log_in_with_token(page, server.url, token)
         with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
             token_id = api.get("/me").json()["token_id"]
             assert api.delete(f"/tokens/{token_id}").status_code == 200

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webserver import cells, log_in, ready, serve, tab_ready, tonnes
+from webserver import cells, log_in, person, ready, serve, tab_ready, tonnes
 
 from dualcarbon.i18n import translator
 
@@ -32,8 +32,8 @@ OUTPUTS = [
 
 
 def organisation(server) -> tuple[dict, dict, str]:
-    """An organisation made as `dualcarbon org create` makes one: (organisation, admin, token)."""
-    return server.store.create_organisation("冀东水泥", "李明")
+    """An organisation made as `dualcarbon org create --login liming` makes one: (organisation, admin, token)."""
+    return person(server, "冀东水泥", "李明", "liming")
 
 
 def stored_run(server, org: dict, user: dict) -> str:
@@ -55,7 +55,7 @@ def chart_data(page, chart_id: str) -> list[dict]:
 def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_tabs(tmp_path, page):
     with serve(str(tmp_path / "store.duckdb")) as server:
         _, _, token = organisation(server)
-        log_in(page, server.url, token)
+        log_in(page, server.url, "liming")
         page.fill("[data-testid=new-project] input[name=name]", "水泥 2024")
         page.select_option("[data-testid=new-project] select[name=example]", "cement-plant")
         page.click("[data-testid=new-project] button[type=submit]")
@@ -103,7 +103,7 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
     with serve(str(tmp_path / "store.duckdb")) as server:
         org, user, token = organisation(server)
         run_id = stored_run(server, org, user)
-        log_in(page, server.url, token)
+        log_in(page, server.url, "liming")
 
         # inventory: the stored summary's figures
         page.goto(f"{server.url}/app/#/runs/{run_id}")

@@ -17,10 +17,12 @@ from fastapi import FastAPI
 
 from dualcarbon.api import ServerConfig, create_app
 from dualcarbon.store import Store
+from dualcarbon.store.accounts import hash_password
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "dualcarbon" / "examples"
 SETUP_TOKEN = "dcs_web-test-setup-token"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+PASSWORD = "瓦片 tiles 2024 long"  # every person's password in the browser tests
 CO2E = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$")  # how the pages write t CO2e: 12,345.68
 
 
@@ -84,10 +86,27 @@ def tab_ready(page, tab: str, lang: str | None = None, timeout_ms: int = 60_000)
     )
 
 
-def log_in(page, url: str, token: str) -> None:
-    """Paste a token into the login page, as a user does."""
+def person(server: Served, organisation: str, name: str, login: str) -> tuple[dict, dict, str]:
+    """An organisation whose admin signs in with ``login`` and ``PASSWORD`` (as `dualcarbon org create
+    --login` makes one): (organisation, admin, the admin's API token)."""
+    return server.store.create_organisation(organisation, name, None, login, hash_password(PASSWORD))
+
+
+def log_in(page, url: str, login: str, password: str = PASSWORD) -> None:
+    """Sign in on the login page with a name and a password, as a person does."""
     page.goto(f"{url}/app/#/login")
     ready(page, "login")
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.click("[data-testid=password-login-form] button[type=submit]")
+    ready(page, "projects")
+
+
+def log_in_with_token(page, url: str, token: str) -> None:
+    """Paste an API token into the login page's second form (for scripts' users and testing)."""
+    page.goto(f"{url}/app/#/login")
+    ready(page, "login")
+    page.click("[data-testid=token-login] summary")
     page.fill("#token", token)
     page.click("[data-testid=login-form] button[type=submit]")
     ready(page, "projects")

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from dualcarbon import __version__
 from dualcarbon.api import errors
 from dualcarbon.api.limits import BodyLimit
-from dualcarbon.api.routes import accounts, factors, projects, runs
+from dualcarbon.api.routes import accounts, factors, projects, runs, sessions
 from dualcarbon.api.runner import Runner
 from dualcarbon.store import Store
 from dualcarbon.web import mount as mount_dashboard
@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 DESCRIPTION = """dualcarbon (双碳): GHG inventories and carbon neutrality over HTTP.
 
-Every route under `/api/` but `/api/health` and the sign-up takes `Authorization: Bearer dct_…`.
+Every route under `/api/` but `/api/health`, the sign-up, the sign-in and setting a password with a one-time
+code takes `Authorization: Bearer dct_…` (scripts) or the session cookie of `POST /api/session` (people; with
+the header `X-CSRF-Token` on POST, PUT, PATCH and DELETE).
 Errors share one shape: `{"error": {"code", "message", "problems"?}}`. See docs/api.md."""
 MiB = 1024 * 1024
 
@@ -106,7 +108,7 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
 
     app.state.signup_mode = signup_mode
     errors.install(app)
-    for router in (accounts.router, projects.router, runs.router, factors.router):
+    for router in (accounts.router, sessions.router, projects.router, runs.router, factors.router):
         app.include_router(router)
     _docs(app)
     mount_dashboard(app)  # the web dashboard at /app/ (docs/web.md)
@@ -115,7 +117,7 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=config.cors_origins,
             allow_methods=["*"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"],
             expose_headers=["Location"],
         )
     app.add_middleware(BodyLimit, max_bytes=config.max_upload_bytes + MiB)  # room for the multipart envelope

@@ -27,6 +27,7 @@ STATUS_CODES = {
     409: "conflict",
     413: "too_large",
     422: "invalid_input",
+    429: "too_many_attempts",
     500: "internal",
 }
 

@@ -1,11 +1,15 @@
 """What a run produced, read back from its stored output files (``summary.json``,
-``emissions.csv``, ``inventory.csv``, …) exactly as the CLI wrote them.
+``emissions.csv`` or ``emissions.parquet``, ``inventory.csv``, …) exactly as the CLI wrote them.
 
-Output files are immutable and addressed by their hash, so parsed tables are cached by hash.
+Output files are immutable and addressed by their hash, so parsed tables are cached by hash. CSV
+files are spreadsheet-safe (``project.spreadsheet``): their text is restored when parsed, so the
+JSON answers carry the values as computed. emissions.parquet is never parsed whole: a page reads
+the filter columns, then only the row groups that hold the page's rows.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import threading
@@ -14,6 +18,7 @@ from collections import OrderedDict
 import polars as pl
 
 from dualcarbon.api.errors import ApiError
+from dualcarbon.project.spreadsheet import restore
 from dualcarbon.store import Store
 
 # emissions.csv columns that are numbers; every other column is read as text.
@@ -78,9 +83,9 @@ def _parse(data: bytes, typed: bool) -> pl.DataFrame:
     if not data.strip():
         return pl.DataFrame()
     if not typed:
-        return pl.read_csv(data, infer_schema_length=10_000)
+        return restore(pl.read_csv(data, infer_schema_length=10_000))
     header = pl.read_csv(data, n_rows=0).columns
-    return pl.read_csv(data, schema_overrides={c: NUMERIC.get(c, pl.String) for c in header})
+    return restore(pl.read_csv(data, schema_overrides={c: NUMERIC.get(c, pl.String) for c in header}))
 
 
 def records(frame: pl.DataFrame) -> list[dict]:
@@ -102,3 +107,58 @@ def emissions_page(frame: pl.DataFrame, filters: dict[str, str | None], offset: 
             return {"total": 0, "offset": offset, "limit": limit, "items": []}
         frame = frame.filter(pl.col(column).cast(pl.String) == value)
     return {"total": frame.height, "offset": offset, "limit": limit, "items": records(frame.slice(offset, limit))}
+
+
+def emissions(store: Store, org_id: str, run: dict, filters: dict[str, str | None], offset: int, limit: int) -> dict:
+    """A page of the run's emission rows, from emissions.parquet when the run wrote it (large runs),
+    else from emissions.csv; 404 when it wrote neither (``dualcarbon run --emissions none``)."""
+    names = {o["name"] for o in store.run_outputs(org_id, run["id"])}
+    if "emissions.parquet" in names and "emissions.csv" not in names:
+        return parquet_page(store.blob(_digest(store, org_id, run, "emissions.parquet")), filters, offset, limit)
+    return emissions_page(table(store, org_id, run, "emissions.csv", typed=True), filters, offset, limit)
+
+
+def _as_csv_types(frame: pl.DataFrame) -> pl.DataFrame:
+    """Parquet columns typed as the API's reading of emissions.csv: ``NUMERIC`` numbers, the rest text."""
+    return frame.with_columns(
+        pl.col(c).cast(NUMERIC[c]) if c in NUMERIC else pl.col(c).cast(pl.String) for c in frame.columns
+    )
+
+
+def parquet_page(data: bytes, filters: dict[str, str | None], offset: int, limit: int) -> dict:
+    """``emissions_page`` over emissions.parquet: the filters read only their columns, row group by
+    row group; only the row groups holding the page's rows are read whole."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(pa.BufferReader(data))
+    columns = parquet.schema_arrow.names
+    active = {c: v for c, v in filters.items() if v is not None}
+    if any(c not in columns for c in active):
+        return {"total": 0, "offset": offset, "limit": limit, "items": []}
+    sizes = [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
+    starts = [sum(sizes[:g]) for g in range(len(sizes))]
+    if active:
+        hits: list[pl.Series] = []
+        for g, start in enumerate(starts):
+            part = pl.from_arrow(parquet.read_row_group(g, columns=list(active)))
+            assert isinstance(part, pl.DataFrame)
+            mask = pl.all_horizontal(pl.col(c).cast(pl.String) == v for c, v in active.items())
+            hits.append(part.with_row_index("i", offset=start).filter(mask)["i"])
+        matching = pl.concat(hits) if hits else pl.Series("i", [], pl.UInt32)
+        total = matching.len()
+        wanted = matching.slice(offset, limit).cast(pl.Int64)
+    else:
+        total = sum(sizes)
+        wanted = pl.int_range(min(offset, total), min(offset + limit, total), eager=True, dtype=pl.Int64)
+    if wanted.is_empty():
+        return {"total": total, "offset": offset, "limit": limit, "items": []}
+    at = [bisect.bisect_right(starts, i) - 1 for i in wanted.to_list()]
+    pieces = []
+    for g in sorted(set(at)):  # the row groups that hold the page, each read once
+        local = [i - starts[g] for i, h in zip(wanted.to_list(), at, strict=True) if h == g]
+        part = pl.from_arrow(parquet.read_row_group(g))
+        assert isinstance(part, pl.DataFrame)
+        pieces.append(part[local])
+    page = pl.concat(pieces)
+    return {"total": total, "offset": offset, "limit": limit, "items": records(_as_csv_types(page))}

@@ -26,6 +26,27 @@ class SignUp(_Body):
     name: str = Field(min_length=1, max_length=200, description="The organisation's name.")
     admin_name: str = Field(min_length=1, max_length=200, description="Name of its first user, an admin.")
     admin_email: str | None = Field(None, max_length=320)
+    admin_login: str | None = Field(
+        None, max_length=200, description="The admin's sign-in name (unique on the server; an e-mail is fine)."
+    )
+    admin_password: str | None = Field(
+        None, max_length=1024, description="The admin's password (at least 10 characters); with admin_login."
+    )
+
+
+class SignIn(_Body):
+    login: str = Field(min_length=1, max_length=200, description="The sign-in name (case does not matter).")
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class PasswordChange(_Body):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024, description="At least 10 characters.")
+
+
+class PasswordSet(_Body):
+    code: str = Field(min_length=1, max_length=200, description="The one-time code of an invitation or a reset.")
+    password: str = Field(min_length=1, max_length=1024, description="At least 10 characters.")
 
 
 class OrganisationPatch(_Body):
@@ -34,13 +55,20 @@ class OrganisationPatch(_Body):
 
 class UserCreate(_Body):
     name: str = Field(min_length=1, max_length=200)
+    login: str | None = Field(
+        None,
+        max_length=200,
+        description="A person's sign-in name: they are invited (a one-time code to set their password). "
+        "Without it, a user for scripts, with a first API token.",
+    )
     email: str | None = Field(None, max_length=320)
     role: Role = "viewer"
 
 
 class UserPatch(_Body):
     role: Role | None = None
-    disabled: bool | None = Field(None, description="A disabled user's tokens stop working.")
+    disabled: bool | None = Field(None, description="A disabled user's sessions and tokens stop working at once.")
+    login: str | None = Field(None, max_length=200, description="A sign-in name for a user who has none yet.")
 
 
 class TokenCreate(_Body):
@@ -93,6 +121,8 @@ class Organisation(BaseModel):
 class User(BaseModel):
     id: str
     name: str
+    login: str | None = Field(None, description="The sign-in name; None for a user of scripts (tokens only).")
+    has_password: bool = Field(False, description="Whether a password is set (False: invited, or reset).")
     email: str | None
     role: Role
     disabled: bool
@@ -103,6 +133,8 @@ class User(BaseModel):
         return cls(
             id=row["id"],
             name=row["name"],
+            login=row.get("login"),
+            has_password=bool(row.get("has_password")),
             email=row["email"],
             role=row["role"],
             disabled=bool(row["disabled"]),
@@ -139,15 +171,67 @@ class SignedUp(BaseModel):
     token: str = Field(description="The admin's bearer token. Shown this once: only its hash is kept.")
 
 
+class OneTimeCode(BaseModel):
+    code: str = Field(
+        description="Shown this once (only its hash is kept): the person sets their password with it, "
+        "in the dashboard at /app/#/password?code=CODE or with POST /api/password."
+    )
+    purpose: Literal["invitation", "reset"]
+    expires_at: str | None
+
+    @classmethod
+    def of(cls, row: dict, code: str) -> OneTimeCode:
+        return cls(code=code, purpose=row["purpose"], expires_at=_time(row["expires_at"]))
+
+
 class NewUser(BaseModel):
     user: User
-    token: str = Field(description="The user's first bearer token. Shown this once.")
+    token: str | None = Field(None, description="A user for scripts: their first bearer token. Shown this once.")
+    invitation: OneTimeCode | None = Field(None, description="A person: the invitation's one-time code.")
 
 
 class Me(BaseModel):
     user: User
     organisation: Organisation
-    token_id: str
+    token_id: str | None = Field(description="The token in use; None when signed in with a session.")
+    via: Literal["token", "session"] = "token"
+
+
+class Session(Me):
+    csrf_token: str | None = Field(
+        description="Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE made with the session cookie."
+    )
+    expires_at: str | None = Field(None, description="When the session ends at the latest.")
+
+
+class PasswordSetDone(BaseModel):
+    login: str = Field(description="The sign-in name whose password was set: sign in with it.")
+
+
+class AuditEntry(BaseModel):
+    id: str
+    at: str | None
+    user_id: str | None
+    user_name: str | None
+    action: str
+    object_kind: str | None
+    object_id: str | None
+    details: dict[str, Any]
+    client_address: str | None
+
+    @classmethod
+    def of(cls, row: dict) -> AuditEntry:
+        return cls(
+            id=row["id"],
+            at=_time(row["done_at"]),
+            user_id=row["user_id"],
+            user_name=row["user_name"],
+            action=row["action"],
+            object_kind=row["object_kind"],
+            object_id=row["object_id"],
+            details=json.loads(row["details_json"]),
+            client_address=row["client_address"],
+        )
 
 
 class Project(BaseModel):
@@ -268,6 +352,10 @@ class Page(BaseModel):
 
 class RunPage(Page):
     items: list[Run]
+
+
+class AuditPage(Page):
+    items: list[AuditEntry] = Field(description="Newest first.")
 
 
 class EmissionPage(Page):

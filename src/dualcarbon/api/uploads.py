@@ -79,6 +79,9 @@ def _validate(root: Path, kind: str, placed: list[tuple[dict[str, Any], str]], b
 
     factor_files = sorted(root.joinpath("factors").glob("*.csv"))
     if kind == "factors":
+        limits = load.read_limits(load.load_settings(root))
+        for path in factor_files:  # the width, size and encoding checks ``load`` makes
+            reader.check_header(path, path.name, limits)
         return FactorLibrary.load(bundled.ureg, project_factor_files=factor_files).sets["project"].rows
     library = FactorLibrary.load(bundled.ureg, project_factor_files=factor_files) if factor_files else bundled
     settings = load.load_settings(root)

@@ -19,6 +19,7 @@ from dualcarbon.methods.electricity import SCOPE2_TYPES
 from dualcarbon.neutrality import serials
 from dualcarbon.neutrality.records import CREDIT_SCHEMA, CREDIT_STATUS, empty
 from dualcarbon.project import reader
+from dualcarbon.project.limits import ReadLimits
 
 CREDIT_TYPES = {"CCER", "CEA", "VCS", "GS", "CDM"}
 COLUMNS = [
@@ -66,16 +67,18 @@ def _empty_instruments() -> pl.DataFrame:
     return pl.DataFrame(schema=electricity_instrument_schema())
 
 
-def load_credits(root: Path, ureg) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
+def load_credits(
+    root: Path, ureg, limits: ReadLimits = reader.DEFAULT_LIMITS
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
     """(Scope 2 instruments for the engine, every row typed as ``CREDIT_SCHEMA``, problems)
-    from the optional credits file."""
+    from the optional credits file, read within ``limits``."""
     paths = [p for p in sorted(root.glob("credits.*")) if p.suffix.lower() in (".csv", ".tsv", ".xlsx", ".parquet")]
     if not paths:
         return _empty_instruments(), empty(CREDIT_SCHEMA), []
     path = paths[0]
     name = path.name
     try:
-        c = reader.read_table(path, display_name=name)
+        c = reader.read_table(path, display_name=name, limits=limits)
     except Exception as exc:  # InputError from the reader carries its own problems
         return (
             _empty_instruments(),

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
+from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
-from dualcarbon.project.outputs import prepare, write_outputs
+from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, emissions_names, prepare, write_outputs
 
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
@@ -65,15 +66,17 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
     return result, inv
 
 
-def read_measures(root: Path) -> tuple[list, str]:
-    """The project's measures (none without a measures file) and the file's name; InputError if invalid."""
+def read_measures(root: Path, limits: ReadLimits | None = None) -> tuple[list, str]:
+    """The project's measures (none without a measures file) and the file's name; InputError if invalid.
+
+    ``limits``: those the project was loaded with (``Project.limits``); None: the defaults."""
     from dualcarbon.errors import InputError
     from dualcarbon.project.measures import find, load_measures
 
     path = find(root)
     if path is None:
         return [], "measures.csv"
-    found, problems = load_measures(path)
+    found, problems = load_measures(path, limits or ReadLimits())
     if problems:
         raise InputError(problems)
     return found, path.name
@@ -90,6 +93,7 @@ def run(
     mapper: Callable | None = None,
     pathway: bool = False,
     pdf: bool = False,
+    emissions: str = "auto",
 ) -> JobResult:
     """Run the inventory of a project folder (and its neutrality assessment when configured) and
     write ``out/`` atomically.
@@ -99,7 +103,15 @@ def run(
     ``mapper``: a ``map`` that runs the per-file passes elsewhere (``distributed.dask_mapper``).
     ``pdf``: also write ``report.pdf`` (headless Chromium, ``report.pdf``); without an engine this
     fails before anything is computed or written.
+    ``emissions``: the row-level emission file, ``csv``, ``parquet``, ``none`` or ``auto`` (CSV while the
+    rows fit a spreadsheet, Parquet above: ``outputs.choose_format``).
     """
+    if emissions not in EMISSIONS_FORMATS:
+        from dualcarbon.errors import InputError
+
+        raise InputError.single(
+            f"expected one of: {', '.join(EMISSIONS_FORMATS)}", column="--emissions", value=emissions
+        )
     step = progress or (lambda _: None)
     engine_path = None
     if pdf and write:
@@ -107,7 +119,7 @@ def run(
 
         engine_path = find_engine()
     if write:  # a folder dualcarbon may not write into is refused before any work (and again when writing)
-        names = ["summary.json", "emissions.csv", "inventory.csv", "report.html"] + ["report.pdf"] * pdf
+        names = ["summary.json", "inventory.csv", "report.html", *emissions_names(emissions)] + ["report.pdf"] * pdf
         names += ["pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json"] * pathway
         prepare(Path(out) if out else Path(root) / "out", legacy=out is None, names=names)
     step("load")
@@ -145,8 +157,11 @@ def run(
                 "abatement.csv": plan.plan.abatement,
             }
             texts["pathway.json"] = _pathway_json(plan, lang)
+        fmt = choose_format(emissions, int(inv.summary["emission_rows"]))
         out_dir = Path(out) if out else project.root / "out"
-        written = write_outputs(out_dir, inv, rows, html, tables, texts, files, legacy=out is None)
+        written = write_outputs(
+            out_dir, inv, rows, html, tables, texts, files, emissions_format=fmt, legacy=out is None
+        )
     return JobResult(project, inv, result.emissions, written, assessment, plan)
 
 
@@ -174,7 +189,7 @@ def _pathway_inputs(project: Project) -> tuple[list, str]:
                 "a pathway needs [targets] (and optionally [pathway]); see docs/pathway.md",
             )
         )
-    return read_measures(project.root)
+    return read_measures(project.root, project.limits)
 
 
 def _pathway_json(plan: compute.Result, lang: str) -> str:

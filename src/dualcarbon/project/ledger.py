@@ -24,6 +24,9 @@ from dualcarbon.errors import InputError
 from dualcarbon.project import reader
 
 DEFAULT_BATCH_ROWS = 2_000_000
+# The emission pass widens each activity row to ~3 rows × 27 trace columns (~1 KB a row in memory):
+# it reads fewer rows at a time than the grouping passes, so that a batch stays near 0.5 GB.
+EMISSION_BATCH_ROWS = 250_000
 ID_SEED = 7
 KEEP_ROWS = 40_000_000  # rows whose facility, weight and group hash stay in memory between passes (~1.3 GB)
 
@@ -61,7 +64,7 @@ class Partition:
     exact: bool = False  # activities looked up by text (``collapse.collapse_keys``)
     kept: list[pl.DataFrame] | None = field(default=None, repr=False)
 
-    def scans(self) -> Iterator[pl.LazyFrame]:
+    def scans(self, batch_rows: int | None = None) -> Iterator[pl.LazyFrame]:
         """Conformed batches (lazy) of at most ``batch_rows`` rows: every project column, one dtype
         each, ``_file`` (filled in by ``Ledger.locate``) and the ledger-wide ``_row``.
 
@@ -69,6 +72,7 @@ class Partition:
         on its own, so that files with other column sets or types (integers here, floats there;
         dates or timestamps) mix.
         """
+        step = batch_rows or self.batch_rows
         same = len({tuple(pl.read_parquet_schema(p).items()) for p in self.paths}) == 1
         streams = [(self.paths, self.rows)] if same else [([p], rows_in(p)) for p in self.paths]
         first = self.first_row
@@ -76,8 +80,8 @@ class Partition:
             raw = pl.scan_parquet(paths, row_index_name="_row", row_index_offset=first)
             raw = raw.rename({c: reader.canonical(c) for c in raw.collect_schema().names() if c != "_row"})
             raw = raw.with_columns(pl.col("_row").cast(pl.Int64), pl.lit(None, pl.String).alias("_file"))
-            for offset in range(0, rows, self.batch_rows):
-                yield collapse.conform(raw.slice(offset, self.batch_rows), self.columns)
+            for offset in range(0, rows, step):
+                yield collapse.conform(raw.slice(offset, step), self.columns)
             first += rows
 
     def batch_count(self) -> int:
@@ -144,16 +148,24 @@ class Partition:
         )
 
     def emission_rows(self, groups: pl.DataFrame, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
-        """Per activity row × gas, batch by batch: its group's emission rows, scaled by the row's share."""
+        """Per activity row × gas, batch by batch, in row order: its group's emission rows, scaled by
+        the row's share, with the row's own id, facility, date and quantity."""
         table = groups.select(self.keys).with_row_index("_idx").lazy()
-        for batch in self.scans():
+        trace = trace_table(emissions)
+        spans = (
+            trace.group_by("_idx", maintain_order=True)
+            .agg(pl.len().cast(pl.UInt32).alias("_len"))
+            .with_columns((pl.col("_len").cum_sum() - pl.col("_len")).alias("_start"))
+        )
+        for batch in self.scans(min(self.batch_rows, EMISSION_BATCH_ROWS)):
             rows = (
                 collapse.collapse_keys(batch, self.linear, self.apart, self.exact)
-                .join(table, on=self.keys, how="inner", nulls_equal=True)
+                .join(table, on=self.keys, how="inner", nulls_equal=True, maintain_order="left")
                 .select(
                     "_idx",
                     "_row",
                     "id",
+                    "facility",
                     "date",
                     "quantity",
                     collapse.weight().alias("_wr"),
@@ -165,7 +177,7 @@ class Partition:
             # mean, so each row also states its own
             own = pl.concat_str(
                 [
-                    pl.col("parameters"),
+                    pl.col("parameters").cast(pl.String),
                     pl.lit("; this row's NCV="),
                     pl.col("_ncv").cast(pl.String),
                     pl.lit(" "),
@@ -173,21 +185,53 @@ class Partition:
                     pl.lit(" (NCV above: quantity-weighted mean of the rows summed with it)"),
                 ]
             )
+            # each row × its group's emission rows as a pair of positions, ordered on integers; then one
+            # gather per side (an ordered join of the wide frames took 2-3 times longer)
+            rows_df = rows.collect()
+            pairs = (
+                rows_df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_r"), "_idx", "_row")
+                .join(spans, on="_idx")
+                .select(
+                    "_r",
+                    "_row",
+                    pl.int_ranges("_start", pl.col("_start") + pl.col("_len"), dtype=pl.UInt32).alias("_t"),
+                )
+                .explode("_t")
+                .sort("_row", "_t")
+            )
+            joined = pl.concat([rows_df.drop("_idx").gather(pairs["_r"]), trace.gather(pairs["_t"])], how="horizontal")
+            del rows_df, pairs
             yield (
-                rows.join(emissions.lazy().drop("_row", "id", "date", "_file", "quantity"), on="_idx")
+                joined.lazy()
                 .with_columns(collapse.row_share().alias("_share"))
                 .with_columns(
                     (pl.col("mass_t") * pl.col("_share")).alias("mass_t"),
                     (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
-                    pl.when(pl.col("_ncv").is_not_null() & pl.col("parameters").str.contains("NCV="))
+                    pl.when(pl.col("_ncv").is_not_null() & pl.col("_ncv_ref"))
                     .then(own)
-                    .otherwise(pl.col("parameters"))
+                    .otherwise(pl.col("parameters").cast(pl.String))
                     .alias("parameters"),
                 )
-                .drop("_wr", "_share", "_n", "_w", "_ncv", "_ncv_unit")
-                .sort("_row", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False)  # a total order
+                .drop("_wr", "_share", "_n", "_w", "_ncv", "_ncv_unit", "_ncv_ref")
                 .collect()
             )
+
+
+def trace_table(emissions: pl.DataFrame) -> pl.DataFrame:
+    """The groups' emission rows as the emission pass joins them to every activity row: in output
+    order within a group (method, then gas), without the columns each row brings itself, and with
+    the text columns categorical, so that the join copies 4-byte codes instead of strings (and the
+    Parquet writer gets them dictionary-encoded)."""
+    own = ["_row", "id", "facility", "date", "_file", "quantity"]
+    # a total order: an instrument's part and the rest of one activity's electricity differ by factor only
+    trace = emissions.drop(own, strict=False).sort(
+        "_idx", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False
+    )
+    text = [c for c, t in trace.schema.items() if t == pl.String]
+    return trace.with_columns(
+        pl.col("parameters").str.contains("NCV=").alias("_ncv_ref"),
+        *(pl.col(c).cast(pl.Categorical) for c in text),
+    )
 
 
 ID_BUCKET_ROWS = 20_000_000

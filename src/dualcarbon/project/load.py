@@ -10,7 +10,7 @@ import difflib
 import tomllib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -26,6 +26,7 @@ from dualcarbon.neutrality.records import Evidence
 from dualcarbon.project import reader
 from dualcarbon.project.credits import load_credits
 from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
+from dualcarbon.project.limits import ReadLimits, check_parquet, from_settings
 from dualcarbon.project.neutrality import load_evidence
 from dualcarbon.project.sinks import load_sinks
 
@@ -93,13 +94,14 @@ class Project:
     ledger: Ledger | None = None  # set when the activities were summed into groups (typed Parquet)
     stands: pl.DataFrame | None = None  # sinks.csv, parameters resolved (neutrality.sinks.resolve)
     evidence: Evidence | None = None  # set when [neutrality] is configured
+    limits: ReadLimits = field(default_factory=ReadLimits)  # how the tables were read (measures.csv is read later)
 
 
 def neutrality_inputs(
-    root: Path, settings: Settings, library: FactorLibrary
+    root: Path, settings: Settings, library: FactorLibrary, limits: ReadLimits | None = None
 ) -> tuple[pl.DataFrame, Evidence | None, list[Problem]]:
     """Forest stands (sinks.csv, read whenever present) and, with ``[neutrality]``, its evidence."""
-    stands, problems = load_sinks(root, library.ureg, settings.period.end.year)
+    stands, problems = load_sinks(root, library.ureg, settings.period.end.year, limits or read_limits(settings))
     if settings.neutrality is None:
         return stands, None, problems
     evidence, found = load_evidence(root, settings)
@@ -129,6 +131,12 @@ def load_settings(root: Path) -> Settings:
             value = err.get("input") if err["type"] != "missing" else None
             problems.append(Problem(SETTINGS_FILE, None, loc, None if isinstance(value, dict) else value, expected))
         raise InputError(problems) from exc
+
+
+def read_limits(settings: Settings, ceiling: ReadLimits | None = None) -> ReadLimits:
+    """How the project's tables are read: the defaults changed by ``[input]`` (the CLI), or
+    ``ceiling`` (a server's limits) lowered, never raised, by ``[input]``; its encoding in both."""
+    return from_settings(settings.input) if ceiling is None else ceiling.tightened(settings.input)
 
 
 def check_settings(settings: Settings, library: FactorLibrary) -> None:
@@ -165,8 +173,13 @@ def load(
     batch_rows: int | None = None,
     grouped: bool | None = None,
     mapper: Callable | None = None,
+    limits: ReadLimits | None = None,
 ) -> Project:
     """Read, validate and normalise a project folder; raise InputError with every problem.
+
+    ``limits``: None reads the tables with the defaults of ``ReadLimits`` changed by the
+    settings' ``[input]`` table (the CLI); a server passes its own, which ``[input]`` can only
+    lower (``read_limits``).
 
     Typed Parquet activities are summed into calculation groups batch by batch (``batch_rows``
     rows at a time; see ``collapse``); other tables are validated row by row. ``grouped``
@@ -177,7 +190,10 @@ def load(
     if not root.is_dir():
         raise InputError.single(f"project folder {root} does not exist")
     settings = load_settings(root)
+    limits = read_limits(settings, limits)
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
+    for path in factor_files:
+        reader.check_header(path, path.name, limits)
     if library is None:
         library = FactorLibrary.load(project_factor_files=factor_files)
     check_settings(settings, library)
@@ -188,40 +204,76 @@ def load(
         )
     names = [str(p.relative_to(root)) for p in files]
     parquet = all(p.suffix.lower() == ".parquet" for p in files)
+    if parquet:  # from the footers: the ledger is read in batches, so its columns and rows count, not its size
+        for path, name in zip(files, names, strict=True):
+            check_parquet(path, name, limits, whole=False)
     schemas = [schema(p, n) for p, n in zip(files, names, strict=True)] if parquet else []
+    for cols, name in zip(schemas, names, strict=False):
+        reader.check_parquet_types(cols, name)
     if grouped is None:
         grouped = parquet and all(collapse.typed(s) for s in schemas)
     if grouped:
-        instruments, credits, found = load_credits(root, library.ureg)
-        stands, evidence, more = neutrality_inputs(root, settings, library)
+        if limits.max_rows is not None:  # the cap is for the upload as a whole
+            total = sum(rows_in(p) for p in files)
+            if total > limits.max_rows:
+                raise InputError.single(
+                    f"{total:,} data rows in {len(files)} files: at most {limits.max_rows:,} are read "
+                    f"({limits.hint('max_rows')})",
+                    file=names[0] if len(names) == 1 else "activities/",
+                )
+        instruments, credits, found = load_credits(root, library.ureg, limits)
+        stands, evidence, more = neutrality_inputs(root, settings, library, limits)
         if found or more:
             raise InputError(found + more)
         activities, ledger = _load_ledger(
             files, names, schemas, settings, library, instruments, batch_rows or DEFAULT_BATCH_ROWS, mapper
         )
         return Project(
-            root, settings, activities, instruments, credits, spend_tables(settings), library, ledger, stands, evidence
+            root,
+            settings,
+            activities,
+            instruments,
+            credits,
+            spend_tables(settings),
+            library,
+            ledger,
+            stands,
+            evidence,
+            limits,
         )
     problems: list[Problem] = []
     frames = []
     for path in files:
         name = str(path.relative_to(root))
         try:
-            frames.append(reader.read_table(path, display_name=name).with_columns(pl.lit(name).alias("_file")))
+            frames.append(
+                reader.read_table(path, display_name=name, limits=limits).with_columns(pl.lit(name).alias("_file"))
+            )
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     activities, found = validate_activities(frames, settings, library)
     problems.extend(found)
-    instruments, credits, found = load_credits(root, library.ureg)
+    instruments, credits, found = load_credits(root, library.ureg, limits)
     problems.extend(found)
-    stands, evidence, found = neutrality_inputs(root, settings, library)
+    stands, evidence, found = neutrality_inputs(root, settings, library, limits)
     problems.extend(found)
     if problems:
         raise InputError(problems)
     spend = spend_tables(settings)
-    return Project(root, settings, activities, instruments, credits, spend, library, stands=stands, evidence=evidence)
+    return Project(
+        root,
+        settings,
+        activities,
+        instruments,
+        credits,
+        spend,
+        library,
+        stands=stands,
+        evidence=evidence,
+        limits=limits,
+    )
 
 
 LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste", "spend"}

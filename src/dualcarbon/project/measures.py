@@ -14,6 +14,7 @@ from dualcarbon.errors import Problem
 from dualcarbon.pathway import sources as src
 from dualcarbon.pathway.measures import Measure
 from dualcarbon.project import reader
+from dualcarbon.project.limits import ReadLimits
 
 NAME = "measures"
 COLUMNS = [
@@ -56,11 +57,11 @@ def find(root: Path) -> Path | None:
     return paths[0] if paths else None
 
 
-def load_measures(path: Path) -> tuple[list[Measure], list[Problem]]:
-    """(measures, problems) of one measures table."""
+def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tuple[list[Measure], list[Problem]]:
+    """(measures, problems) of one measures table, read within ``limits``."""
     name = path.name
     try:
-        m = reader.read_table(path, display_name=name)
+        m = reader.read_table(path, display_name=name, limits=limits)
     except Exception as exc:  # InputError from the reader carries its own problems
         return [], list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
     problems = [Problem(name, 1, col, None, "required column is missing") for col in ("id",) if col not in m.columns]

@@ -3,7 +3,9 @@
 Tables are read with every column as text (nothing guessed), a ``_row`` column giving the row
 as a spreadsheet shows it (the header is row 1; for Parquet the first record is row 2 too), and
 headers normalised (trimmed, lower case, Chinese headers mapped by ``factors/data/columns.csv``).
-CSV may be UTF-8 with or without BOM, or GB18030 (a superset of GBK and GB2312).
+CSV may be UTF-8 with or without BOM, GB18030 (a superset of GBK and GB2312) or Windows-1252,
+detected (``encoding``), or any encoding named by ``[input] encoding``. Each file is checked
+against ``limits.ReadLimits`` before its contents are read.
 Parsing is done with polars expressions, so it is vectorised over the rows.
 """
 
@@ -20,8 +22,11 @@ from pathlib import Path
 import polars as pl
 
 from dualcarbon.errors import InputError, Problem
+from dualcarbon.project import encoding
+from dualcarbon.project.limits import ReadLimits, check_cells, check_columns, check_csv, check_parquet, check_xlsx
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+DEFAULT_LIMITS = ReadLimits()
 
 
 @lru_cache(maxsize=1)
@@ -43,55 +48,83 @@ def _header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _utf8(raw: bytes, name: str) -> bytes:
-    """The file as UTF-8 bytes: UTF-8 (BOM dropped) as it is, GB18030/GBK re-encoded."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError.single("the file is UTF-16; save it as UTF-8 (CSV UTF-8) or GB18030", file=name)
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        raw.decode("utf-8")
-        return raw
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030").encode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError.single(
-            "cannot decode the file: expected UTF-8 (with or without BOM) or GB18030/GBK", file=name
-        ) from None
-
-
-def _read_csv(path: Path, name: str) -> pl.DataFrame:
-    data = _utf8(path.read_bytes(), name)
-    if not data.strip():
+def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+    text = encoding.decode(path.read_bytes(), name, limits.encoding)
+    if not text.strip():
         raise InputError.single("the file is empty: expected a header row and data rows", file=name)
     separator = "\t" if path.suffix.lower() == ".tsv" else ","
+    check_csv(text, separator, name, limits)
+    data = text.encode("utf-8")
     try:
         return pl.read_csv(data, infer_schema=False, separator=separator)
-    except pl.exceptions.PolarsError as exc:
-        width = None
-        lines = io.StringIO(data.decode("utf-8"))
-        for line_no, fields in enumerate(csv.reader(lines, delimiter=separator), start=1):
+    except BaseException as exc:
+        if not (isinstance(exc, pl.exceptions.PolarsError) or _panic(exc)):
+            raise
+        why = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"  # polars quotes the text it stopped at
+        raise _ragged(text, separator, name) or InputError.single(f"cannot read the CSV: {why}", file=name) from exc
+
+
+def _ragged(text: str, separator: str, name: str) -> InputError | None:
+    """The first line with more fields than the header, when a CSV cannot be parsed."""
+    width = None
+    line_no = 0
+    field_limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(field_limit, len(text)))  # long cells are for check_cells to report
+        for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
-                raise InputError.single(
-                    f"{len(fields)} fields but the header has {width}", file=name, row=line_no
-                ) from exc
-        raise InputError.single(f"cannot read the CSV: {exc}", file=name) from exc
+                return InputError.single(f"{len(fields)} fields but the header has {width}", file=name, row=line_no)
+    except csv.Error as exc:
+        return InputError.single(f"cannot read the CSV: record {line_no + 1}: {exc}", file=name)
+    finally:
+        csv.field_size_limit(field_limit)
+    return None
 
 
-def _read_excel(path: Path, name: str) -> pl.DataFrame:
+def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+    check_xlsx(path, name, limits)
     try:
         frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
-    except Exception as exc:  # fastexcel raises its own error types
+    except BaseException as exc:  # fastexcel's own error types, and panics (a date cell of -1e308 days)
+        if not (isinstance(exc, Exception) or _panic(exc)):
+            raise
         raise InputError.single(f"cannot read the workbook's first sheet: {exc}", file=name) from exc
     return frame.with_columns(pl.all().cast(pl.String))
 
 
-def _read_parquet(path: Path, name: str) -> pl.DataFrame:
+def check_parquet_types(schema: dict[str, pl.DataType], name: str) -> None:
+    """Every column text, a number, a date or a boolean: what a cell of a table can be written as."""
+    problems = []
+    for column, dtype in schema.items():
+        if not (dtype.is_numeric() or dtype.is_temporal() and not isinstance(dtype, pl.Duration) or dtype in TEXTUAL):
+            expected = f"a column of type {dtype}: expected text, numbers, dates or true/false"
+            problems.append(Problem(name, 1, column, None, expected))
+    if problems:
+        raise InputError(problems)
+
+
+TEXTUAL = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Null)
+
+
+def _panic(exc: BaseException) -> bool:
+    """A panic of a reader written in Rust: pyo3 raises it as ``PanicException``, a BaseException
+    (so that ``except Exception`` does not swallow it) that cannot be imported by name."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+    check_parquet(path, name, limits, whole=True)
+    try:
+        schema = dict(pl.read_parquet_schema(path))
+    except Exception as exc:  # noqa: BLE001 - reported with the file name
+        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+    check_parquet_types(schema, name)
     try:
         frame = pl.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001 - reported with the file name
+    except BaseException as exc:  # reported with the file name
+        if not (isinstance(exc, Exception) or _panic(exc)):
+            raise
         raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
     return frame.with_columns(
         [
@@ -101,25 +134,39 @@ def _read_parquet(path: Path, name: str) -> pl.DataFrame:
     )
 
 
-def read_table(path: Path, display_name: str | None = None) -> pl.DataFrame:
-    """All columns as text plus ``_row``; blank rows dropped; InputError naming the file otherwise."""
+def check_header(path: Path, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+    """The checks ``read_table`` makes before reading, for a CSV another reader parses (a
+    project's own ``factors/*.csv``): encoding, width and size."""
+    text = encoding.decode(Path(path).read_bytes(), name, limits.encoding)
+    check_csv(text, "\t" if Path(path).suffix.lower() == ".tsv" else ",", name, limits)
+
+
+def read_table(path: Path, display_name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> pl.DataFrame:
+    """All columns as text plus ``_row``; blank rows dropped; InputError naming the file otherwise.
+
+    ``limits``: the width, rows, cell length and expanded size a file may have (checked from
+    its header, zip directory or Parquet footer before it is read) and its text encoding.
+    """
     path = Path(path)
     name = display_name or path.name
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        frame = _read_excel(path, name)
+        frame = _read_excel(path, name, limits)
     elif suffix == ".parquet":
-        frame = _read_parquet(path, name)
+        frame = _read_parquet(path, name, limits)
     elif suffix in (".csv", ".tsv", ".txt"):
-        frame = _read_csv(path, name)
+        frame = _read_csv(path, name, limits)
     else:
         raise InputError.single(f"unsupported file type '{suffix}': expected {', '.join(SUFFIXES)}", file=name)
+    check_columns(frame.width, name, limits)  # what the header checks could not see (a quoted line break)
     headers = [canonical(raw) for raw in frame.columns]
     seen: dict[str, str] = {}
     problems = []
     for raw, header in zip(frame.columns, headers, strict=True):
         if not header or header.startswith("_duplicated_") or header.startswith("__unnamed"):
             problems.append(Problem(name, 1, raw, None, "an empty or repeated header"))
+        elif header == "*" or header == "_row" or header.startswith("^") and header.endswith("$"):
+            problems.append(Problem(name, 1, raw, None, "not a column name: '*', '_row' and '^…$' are reserved"))
         elif header in seen:
             problems.append(Problem(name, 1, raw, None, f"the same column as '{seen[header]}'"))
         seen.setdefault(header, raw)
@@ -132,6 +179,7 @@ def read_table(path: Path, display_name: str | None = None) -> pl.DataFrame:
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in data]))
     if frame.height == 0:
         raise InputError.single("no data rows: the file has a header but nothing under it", file=name)
+    check_cells(frame, name, limits)
     return frame
 
 

@@ -21,6 +21,7 @@ from dualcarbon.errors import Problem
 from dualcarbon.neutrality import sinks
 from dualcarbon.neutrality.records import STAND_SCHEMA, empty
 from dualcarbon.project import reader
+from dualcarbon.project.limits import ReadLimits
 
 REQUIRED = ["id", "type", "area", "unit", "species_group", "planting_year"]
 OPTIONAL = [*sinks.PARAMETERS, "harvest_m3", "issued_as", "evidence", "note"]
@@ -41,15 +42,17 @@ RANGES = {
 }
 
 
-def load_sinks(root: Path, ureg, period_end_year: int) -> tuple[pl.DataFrame, list[Problem]]:
+def load_sinks(
+    root: Path, ureg, period_end_year: int, limits: ReadLimits = reader.DEFAULT_LIMITS
+) -> tuple[pl.DataFrame, list[Problem]]:
     """(stands with their parameters resolved, ``sinks.resolve``; problems) from the optional
-    sinks file; no file gives an empty frame."""
+    sinks file, read within ``limits``; no file gives an empty frame."""
     paths = [p for p in sorted(root.glob("sinks.*")) if p.suffix.lower() in reader.SUFFIXES]
     if not paths:
         return sinks.resolve(empty(STAND_SCHEMA)), []
     name = paths[0].name
     try:
-        s = reader.read_table(paths[0], display_name=name)
+        s = reader.read_table(paths[0], display_name=name, limits=limits)
     except Exception as exc:  # InputError from the reader carries its own problems
         return empty(STAND_SCHEMA), list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
     problems = [Problem(name, 1, col, None, "required column is missing") for col in REQUIRED if col not in s.columns]

@@ -1,5 +1,9 @@
 """Versioned schema migrations: numbered SQL files (``migrations/0001_name.sql``), each applied
-once, in order, in its own transaction, and recorded in ``schema_migrations``."""
+once, in order, in its own transaction, and recorded in ``schema_migrations``.
+
+A store gets every migration it has not recorded, not only those above its highest version: changes
+made in parallel may number theirs with a gap (0004 before 0003 exists) and a store that applied
+0004 still gets 0003 when it arrives."""
 
 from __future__ import annotations
 
@@ -36,8 +40,9 @@ def migrations() -> list[Migration]:
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise StoreError(f"migrations must be numbered 1, 2, 3 … without gaps: {[m.version for m in found]}")
+    versions = [m.version for m in found]
+    if not versions or versions[0] != 1 or len(set(versions)) != len(versions):
+        raise StoreError(f"migrations must be numbered from 1, each number once: {versions}")
     return found
 
 
@@ -58,13 +63,20 @@ def _version(tx: Tx) -> int:
     return int(row["v"] or 0) if row else 0
 
 
-def migrate(db: Database, target: int | None = None) -> list[int]:
-    """Apply the migrations above the database's version, up to ``target`` (default: all).
+def _applied(tx: Tx) -> set[int]:
+    if _version(tx) == 0:
+        return set()
+    return {int(r["version"]) for r in tx.all("SELECT version FROM schema_migrations")}
+
+
+def migrate(db: Database, target: int | None = None, known: list[Migration] | None = None) -> list[int]:
+    """Apply the migrations (``known``, default: every one shipped) the database has not recorded, up
+    to ``target`` (default: all), in order of their numbers.
 
     Returns the versions applied. A database migrated by a newer dualcarbon is refused. Each
-    migration re-reads the version under a lock, so servers starting together apply it once.
+    migration re-reads what was applied under a lock, so servers starting together apply it once.
     """
-    known = migrations()
+    known = migrations() if known is None else known
     target = known[-1].version if target is None else target
     applied = []
     for migration in [None, *known]:
@@ -84,7 +96,7 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
                         "name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
                     )
                 continue
-            if not version < migration.version <= target:
+            if migration.version > target or migration.version in _applied(tx):
                 continue
             for statement in migration.statements():
                 tx.execute(statement)

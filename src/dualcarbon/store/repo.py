@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dualcarbon import __version__
+from dualcarbon.store.accounts import Accounts
 from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
 
@@ -49,8 +50,9 @@ def parse_token(token: str) -> tuple[str, str] | None:
     return f"tok_{ident}", secret
 
 
-class Store:
-    """The repository over one database (DuckDB or PostgreSQL), migrated to the latest schema."""
+class Store(Accounts):
+    """The repository over one database (DuckDB or PostgreSQL), migrated to the latest schema.
+    People's accounts (sign-in names, sessions, one-time codes, the audit log) are in store/accounts.py."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -74,8 +76,16 @@ class Store:
         with self.db.transaction() as tx:
             return int(tx.one("SELECT count(*) AS n FROM organisations")["n"])
 
-    def create_organisation(self, name: str, admin_name: str, admin_email: str | None = None) -> tuple[Row, Row, str]:
-        """A new organisation with its first user, an admin; returns (organisation, user, token)."""
+    def create_organisation(
+        self,
+        name: str,
+        admin_name: str,
+        admin_email: str | None = None,
+        login: str | None = None,
+        password_hash: str | None = None,
+    ) -> tuple[Row, Row, str]:
+        """A new organisation with its first user, an admin (who signs in with ``login`` and the
+        password of ``password_hash`` when given); returns (organisation, user, token)."""
         org: Row = {"id": new_id("org"), "name": name, "created_at": utcnow()}
         with self.db.transaction(write=True) as tx:
             tx.execute(
@@ -83,7 +93,10 @@ class Store:
                 [org["id"], org["name"], org["created_at"]],
             )
             user = self._insert_user(tx, org["id"], admin_name, admin_email, "admin")
+            if login is not None:
+                self._insert_login(tx, org["id"], user["id"], login, password_hash)
             _, token = self._insert_token(tx, org["id"], user["id"], "first admin token")
+        user["login"], user["has_password"] = login, password_hash is not None
         return org, user, token
 
     def organisations(self) -> list[Row]:
@@ -123,25 +136,32 @@ class Store:
             _, token = self._insert_token(tx, org_id, user["id"], "first token")
         return user, token
 
-    _USER = "SELECT id, org_id, name, email, role, disabled, created_at FROM users"
+    _USER = (
+        "SELECT u.id, u.org_id, u.name, u.email, u.role, u.disabled, u.created_at, l.login, "
+        "l.password_hash IS NOT NULL AS has_password FROM users u LEFT JOIN logins l ON l.user_id = u.id"
+    )
 
     def users(self, org_id: str) -> list[Row]:
         with self.db.transaction() as tx:
-            return tx.all(f"{self._USER} WHERE org_id = ? ORDER BY created_at, id", [org_id])
+            return tx.all(f"{self._USER} WHERE u.org_id = ? ORDER BY u.created_at, u.id", [org_id])
 
     def user(self, org_id: str, user_id: str) -> Row | None:
         with self.db.transaction() as tx:
-            return tx.one(f"{self._USER} WHERE org_id = ? AND id = ?", [org_id, user_id])
+            return tx.one(f"{self._USER} WHERE u.org_id = ? AND u.id = ?", [org_id, user_id])
 
     def update_user(
         self, org_id: str, user_id: str, role: str | None = None, disabled: bool | None = None
     ) -> Row | None:
+        """Change a user's role or disable them; disabling ends their sessions (their tokens stop
+        working too: ``authenticate`` refuses a disabled user's)."""
         with self.db.transaction(write=True) as tx:
             if role is not None:
                 tx.execute("UPDATE users SET role = ? WHERE org_id = ? AND id = ?", [role, org_id, user_id])
             if disabled is not None:
                 tx.execute("UPDATE users SET disabled = ? WHERE org_id = ? AND id = ?", [disabled, org_id, user_id])
-            return tx.one(f"{self._USER} WHERE org_id = ? AND id = ?", [org_id, user_id])
+                if disabled:
+                    self._end_sessions(tx, user_id, None)
+            return tx.one(f"{self._USER} WHERE u.org_id = ? AND u.id = ?", [org_id, user_id])
 
     def _insert_token(self, tx: Tx, org_id: str, user_id: str, name: str) -> tuple[Row, str]:
         ident, secret = secrets.token_hex(8), secrets.token_urlsafe(32)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from dualcarbon.api import schemas, tomlwrite, uploads
-from dualcarbon.api.auth import Principal, editor, store_of, viewer
+from dualcarbon.api.auth import Principal, audit, editor, store_of, viewer
 from dualcarbon.api.errors import ApiError, found, input_error, not_found
 from dualcarbon.errors import InputError
 from dualcarbon.model import Settings
@@ -43,7 +43,10 @@ def _store_batch(request: Request, who: Principal, project_id: str, kind: str, f
     """Validate an upload like the CLI, then keep it."""
     store = store_of(request)
     rows = uploads.check(store, request.app.state.library(), who.org_id, project_id, kind, filename, data)
-    return store.add_batch(who.org_id, project_id, kind, filename, data, rows, who.user_id)
+    batch = store.add_batch(who.org_id, project_id, kind, filename, data, rows, who.user_id)
+    action = "settings.changed" if kind == "settings" else "batch.uploaded"
+    audit(request, who, action, "batch", batch["id"], {"project_id": project_id, "kind": kind, "filename": filename})
+    return batch
 
 
 @router.get("/projects", response_model=list[schemas.Project])
@@ -56,6 +59,7 @@ def projects(request: Request, who: Principal = Depends(viewer)) -> list[schemas
 def create_project(body: schemas.ProjectCreate, request: Request, who: Principal = Depends(editor)) -> schemas.Project:
     """A new project (editor); with ``example``, the example's files become its first batches."""
     row = store_of(request).create_project(who.org_id, body.name, who.user_id)
+    audit(request, who, "project.created", "project", row["id"], {"name": body.name, "example": body.example})
     if body.example:
         for kind, name, data in example_files(body.example):
             _store_batch(request, who, row["id"], kind, name, data)
@@ -175,7 +179,9 @@ def withdraw(batch_id: str, request: Request, who: Principal = Depends(editor)) 
     """Withdraw a batch (editor): later runs leave it out; it stays stored for the runs that read it."""
     store = store_of(request)
     batch_or_404(store, who, batch_id)
-    return schemas.Batch.of(found(store.withdraw_batch(who.org_id, batch_id, who.user_id), "batch", batch_id))
+    withdrawn = found(store.withdraw_batch(who.org_id, batch_id, who.user_id), "batch", batch_id)
+    audit(request, who, "batch.withdrawn", "batch", batch_id)
+    return schemas.Batch.of(withdrawn)
 
 
 def attachment(filename: str) -> str:

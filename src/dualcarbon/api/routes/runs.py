@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from dualcarbon.api import results, schemas
-from dualcarbon.api.auth import Principal, editor, store_of, viewer
+from dualcarbon.api.auth import Principal, audit, editor, store_of, viewer
 from dualcarbon.api.errors import ApiError, not_found
 from dualcarbon.api.routes.projects import attachment, project_or_404
 from dualcarbon.api.runner import STEPS, TERMINAL
@@ -51,6 +51,14 @@ def _queue(
     steps = len(STEPS) if options.get("pathway") else len(STEPS) - 1  # "optimize" only with a pathway
     run = store.create_run(who.org_id, project_id, kind, options, inputs, who.user_id, steps, reproduces)
     request.app.state.runner.submit(run["id"])
+    audit(
+        request,
+        who,
+        "run.started",
+        "run",
+        run["id"],
+        {"project_id": project_id, "kind": kind, "reproduces": reproduces},
+    )
     body = schemas.Run.of(run).model_dump(mode="json")
     return JSONResponse(body, status_code=202, headers={"Location": f"/api/runs/{run['id']}"})
 
@@ -160,9 +168,10 @@ def emissions(
     source_file: str | None = None,
     who: Principal = Depends(viewer),
 ) -> schemas.EmissionPage:
-    """Rows of emissions.csv (one per activity × gas, with the trace), paged, each filter an exact match."""
+    """Rows of emissions.csv or emissions.parquet (one per activity × gas, with the trace), paged, each
+    filter an exact match."""
     store = store_of(request)
-    frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "emissions.csv", typed=True)
+    run = run_or_404(store, who, run_id)
     filters = {
         "scope": scope,
         "category": category,
@@ -174,7 +183,7 @@ def emissions(
         "month": month,
         "source_file": source_file,
     }
-    return schemas.EmissionPage(**results.emissions_page(frame, filters, offset, limit))
+    return schemas.EmissionPage(**results.emissions(store, who.org_id, run, filters, offset, limit))
 
 
 @router.get("/runs/{run_id}/inventory", response_model=schemas.Rows)

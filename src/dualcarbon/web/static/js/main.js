@@ -1,21 +1,29 @@
 // The dashboard: a hash router (#/projects, #/runs/ID, ...), the header with the language switch,
 // and the views. Every view draws from the API's answers only.
 
+import * as account from "./views/account.js";
 import * as api from "./api.js";
+import * as audit from "./views/audit.js";
 import {append, clear, h} from "./dom.js";
 import {initialLang, lang, languages, setLang, t} from "./i18n.js";
 import * as factors from "./views/factors.js";
 import * as login from "./views/login.js";
+import * as password from "./views/password.js";
 import * as project from "./views/project.js";
 import * as projects from "./views/projects.js";
 import * as run from "./views/run.js";
 import * as signup from "./views/signup.js";
+import * as users from "./views/users.js";
 import {errorBox} from "./views/common.js";
 
 // [pattern of the hash's path, view name (the page's data-view), render, open without a token]
 const ROUTES = [
   [/^\/login$/, "login", login.render, true],
   [/^\/signup$/, "signup", signup.render, true],
+  [/^\/password$/, "password", password.render, true],
+  [/^\/account$/, "account", account.render, false],
+  [/^\/users$/, "users", users.render, false],
+  [/^\/audit$/, "audit", audit.render, false],
   [/^\/projects$/, "projects", projects.render, false],
   [/^\/projects\/([\w-]+)$/, "project", project.render, false],
   [/^\/runs\/([\w-]+)$/, "run", (ctx) => run.render(ctx, "inventory"), false],
@@ -31,10 +39,22 @@ function go(hash) {
   else location.hash = hash;
 }
 
-function logOut() {
-  api.forgetToken();
-  session.me = null;
+async function logOut() {
+  if (session.me && session.me.via === "session") {
+    try {
+      await api.request("/session", {method: "DELETE", bearer: null});
+    } catch {
+      // the session has ended already
+    }
+  }
+  forget();
   go("#/login");
+}
+
+function forget() {
+  api.forgetToken();
+  api.setCsrf(null);
+  session.me = null;
 }
 
 function header() {
@@ -42,6 +62,11 @@ function header() {
   const who = clear(document.getElementById("who"));
   if (session.me) {
     append(nav, h("a", {href: "#/projects"}, t("web.nav.projects")), h("a", {href: "#/factors"}, t("web.nav.factors")));
+    if (session.me.user.role === "admin") {
+      append(nav, h("a", {href: "#/users", "data-testid": "nav-users"}, t("web.nav.users")),
+        h("a", {href: "#/audit", "data-testid": "nav-audit"}, t("web.nav.audit")));
+    }
+    append(nav, h("a", {href: "#/account", "data-testid": "nav-account"}, t("web.nav.account")));
     append(who,
       h("span", {"data-testid": "who"}, `${session.me.organisation.name} · ${session.me.user.name} (${t(`web.role.${session.me.user.role}`)})`),
       h("button", {type: "button", class: "link", "data-testid": "logout", onclick: logOut}, t("web.nav.logout")));
@@ -71,12 +96,11 @@ async function route() {
   }
   const [found, name, render, open] = match;
   if (!open && !session.me) {
-    if (!api.token()) {
-      go("#/login");
-      return;
-    }
     try {
-      session.me = await api.request("/me");
+      // signed in with a token: /me; else the session cookie, if any: /session (with its CSRF token)
+      const me = await api.request(api.token() ? "/me" : "/session");
+      api.setCsrf(me.csrf_token);
+      session.me = me;
     } catch (error) {
       if (error.status !== 401) append(view, errorBox(error));
       return;
@@ -90,7 +114,10 @@ async function route() {
   const ctx = {
     root, me: session.me, params: found.slice(1), query: new URLSearchParams(query), go,
     live: () => mine === generation && root.isConnected,
-    signedIn: (me) => { session.me = me; },
+    signedIn: (me) => {
+      session.me = me;
+      api.setCsrf(me.csrf_token);
+    },
   };
   try {
     await render(ctx);
@@ -101,9 +128,9 @@ async function route() {
 }
 
 api.whenUnauthorized(() => {
-  api.forgetToken();
-  session.me = null;
-  go("#/login?expired=1");
+  const had = Boolean(session.me);
+  forget();
+  go(had ? "#/login?expired=1" : "#/login");
 });
 window.addEventListener("hashchange", route);
 await setLang(initialLang());
