@@ -242,6 +242,42 @@ def test_a_run_needs_settings_and_activities(world):
     error(client.post(f"/api/projects/{project['id']}/runs", headers=extra["headers"]), 409, "inputs_missing")
 
 
+def test_a_run_writes_the_emission_rows_in_the_format_asked(world):
+    """``emissions`` as `dualcarbon run --emissions`: parquet is read back by the paged endpoint with the same
+    rows as the CSV of the same inputs; none writes no row file; absent stays out of the options (auto)."""
+    client, extra = world.client, world.org("formats")
+    project = client.post("/api/projects", json={"name": "p", "example": "dairy"}, headers=extra["headers"]).json()
+    path = f"/api/projects/{project['id']}/runs"
+    error(client.post(path, json={"emissions": "xlsx"}, headers=extra["headers"]), 422, "invalid_input")
+    runs = {
+        fmt: world.wait(client.post(path, json=body, headers=extra["headers"]).json()["id"], extra["headers"])
+        for fmt, body in {"auto": {}, "parquet": {"emissions": "parquet"}, "none": {"emissions": "none"}}.items()
+    }
+    assert {fmt: run["status"] for fmt, run in runs.items()} == dict.fromkeys(runs, "succeeded")
+    assert runs["auto"]["options"] == {"lang": None}
+    assert runs["parquet"]["options"] == {"lang": None, "emissions": "parquet"}
+    names = {fmt: {o["name"] for o in run["outputs"]} for fmt, run in runs.items()}
+    assert "emissions.csv" in names["auto"] and "emissions.parquet" not in names["auto"]
+    assert names["parquet"] == names["auto"] - {"emissions.csv"} | {"emissions.parquet"}
+    assert names["none"] == names["auto"] - {"emissions.csv"}
+    parquet = client.get(f"/api/runs/{runs['parquet']['id']}/files/emissions.parquet", headers=extra["headers"])
+    assert parquet.status_code == 200 and parquet.content[:4] == b"PAR1"
+    assert parquet.headers["content-type"] == "application/octet-stream"
+    rows = {
+        fmt: client.get(f"/api/runs/{runs[fmt]['id']}/emissions", params={"limit": 1000}, headers=extra["headers"])
+        for fmt in ("auto", "parquet")
+    }
+    assert rows["parquet"].json() == rows["auto"].json() and rows["auto"].json()["total"] > 100
+    assert runs["parquet"]["totals"] == runs["auto"]["totals"] == runs["none"]["totals"]
+    again = world.wait(
+        client.post(f"/api/runs/{runs['parquet']['id']}/reproduce", headers=extra["headers"]).json()["id"],
+        extra["headers"],
+    )
+    assert {o["name"]: o["sha256"] for o in again["outputs"]} == {
+        o["name"]: o["sha256"] for o in runs["parquet"]["outputs"]
+    }
+
+
 def test_factor_search_and_sets_match_the_cli(world, library):
     client, headers = world.client, bearer(world.b["viewer"])
     found = client.get("/api/factors", params={"q": "天然气", "limit": 20}, headers=headers).json()["items"]

@@ -110,6 +110,12 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         tab_ready(page, "inventory")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
         assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=0.005)
+        # the downloads are the files stored (no report, no emission rows here), then the inputs
+        offered = page.eval_on_selector_all("[data-testid=downloads] button", "bs => bs.map((b) => b.dataset.file)")
+        assert offered == [*(n for n in OUTPUTS if n != "pathway.json"), "inputs.zip"]
+        with page.expect_download() as download:
+            page.click("[data-testid=downloads] button[data-file='neutrality.csv']")
+        assert download.value.path().read_bytes() == (ASSESSED / "neutrality.csv").read_bytes()
 
         # neutrality
         page.click("a[data-tab=neutrality]")

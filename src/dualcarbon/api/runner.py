@@ -30,8 +30,9 @@ STEPS = ("load", "compute", "optimize", "report", "write", "store")  # "optimize
 TERMINAL = ("succeeded", "failed")
 
 
-def execute(root: str, lang: str | None, pathway: bool = False) -> dict:
+def execute(root: str, lang: str | None, pathway: bool = False, emissions: str = "auto") -> dict:
     """In a worker process: the main job on a project folder; outputs go to ``root/out``.
+    ``emissions``: the row-level emission file's format (``job.run``).
 
     Returns plain data (exceptions do not cross processes intact): ``{"ok": True}``, or the
     input problems, or an internal error's text.
@@ -47,7 +48,7 @@ def execute(root: str, lang: str | None, pathway: bool = False) -> dict:
         os.replace(tmp, progress_file)
 
     try:
-        job.run(root, Path(root) / "out", lang, progress, pathway=pathway)
+        job.run(root, Path(root) / "out", lang, progress, pathway=pathway, emissions=emissions)
     except InputError as exc:
         return {"ok": False, "problems": [asdict(p) for p in exc.problems]}
     except Exception as exc:  # noqa: BLE001 - reported on the run, with the traceback in the log
@@ -128,7 +129,9 @@ class Runner:
             root = Path(tmp) / "project"
             layout.write(root, ((row["path"], self.store.blob(row["sha256"])) for row in inputs))
             options = _options(run)
-            future = self._submit(str(root), options.get("lang"), bool(options.get("pathway")))
+            future = self._submit(
+                str(root), options.get("lang"), bool(options.get("pathway")), options.get("emissions") or "auto"
+            )
             step = None
             while True:
                 try:
@@ -165,10 +168,10 @@ class Runner:
                 log.error("run %s failed: %s", run_id, outcome["traceback"])
                 self.store.finish_run(run_id, None, None, {"code": "internal", "message": outcome["internal"]})
 
-    def _submit(self, root: str, lang: str | None, pathway: bool = False) -> Future:
+    def _submit(self, root: str, lang: str | None, pathway: bool = False, emissions: str = "auto") -> Future:
         with self._pool_lock:
             assert self._pool is not None, "the runner is not started"
-            return self._pool.submit(execute, root, lang, pathway)
+            return self._pool.submit(execute, root, lang, pathway, emissions)
 
     def _renew_pool(self) -> None:
         with self._pool_lock:

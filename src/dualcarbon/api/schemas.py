@@ -105,6 +105,11 @@ class RunCreate(_Body):
         description="Also the least-cost pathway to the settings' [targets] "
         "(as `dualcarbon pathway`): pathway.csv, measures_plan.csv, abatement.csv, pathway.json.",
     )
+    emissions: Literal["auto", "csv", "parquet", "none"] | None = Field(
+        None,
+        description="The row-level emission file (as `dualcarbon run --emissions`): csv, parquet or none; "
+        "auto (default): emissions.csv up to 1,048,575 rows, emissions.parquet above.",
+    )
 
 
 # -- responses ------------------------------------------------------------------------------------------

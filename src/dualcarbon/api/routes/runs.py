@@ -79,6 +79,8 @@ def start_run(
     options: dict[str, object] = {"lang": body.lang if body else None}
     if body and body.pathway:  # kept out of older runs' options, so their reproductions hash the same
         options["pathway"] = True
+    if body and body.emissions:  # likewise: absent means auto, as before the option existed
+        options["emissions"] = body.emissions
     return _queue(request, who, project_id, layout.layout(batches), options)
 
 

@@ -33,7 +33,7 @@ export async function render(ctx, tab) {
       h("strong", {}, error.message), error.problems ? problemsTable(error.problems) : null));
     return;
   }
-  append(ctx.root, tabs(runId, tab), downloads(runId));
+  append(ctx.root, tabs(runId, tab), downloads(run));
   const body = h("div", {class: "tab-body", "data-tab": tab});
   append(ctx.root, body);
   await TABS[tab].render({...ctx, root: body}, run);
@@ -58,17 +58,39 @@ function tabs(runId, active) {
       "aria-current": name === active ? "page" : null}, t(`web.tab.${name}`))));
 }
 
-function downloads(runId) {
-  const button = (text, path, filename) => h("button", {type: "button", class: "link", onclick: async (event) => {
-    try {
-      await api.download(path, filename);
-    } catch (error) {
-      event.target.after(errorBox(error));
-    }
-  }}, text);
-  return h("div", {class: "downloads"},
-    button(t("web.download.report"), `/runs/${runId}/report?download=true`, `report-${runId}.html`), " · ",
-    button("summary.json", `/runs/${runId}/files/summary.json`, `summary-${runId}.json`), " · ",
-    button("emissions.csv", `/runs/${runId}/files/emissions.csv`, `emissions-${runId}.csv`), " · ",
-    button(t("web.download.inputs"), `/runs/${runId}/inputs`, `${runId}-inputs.zip`));
+// The output files worth a download, in this order, each offered only when the run wrote it: the
+// row-level emissions are emissions.csv or emissions.parquet (or neither), as the run chose.
+const FILES = [
+  ["summary.json", () => t("web.download.summary")],
+  ["emissions.csv", () => t("web.download.emissions_csv")],
+  ["emissions.parquet", () => t("web.download.emissions_parquet")],
+  ["inventory.csv", () => t("web.download.inventory")],
+  ["neutrality.csv", () => t("web.download.neutrality")],
+  ["pathway.csv", () => t("web.download.pathway")],
+  ["measures_plan.csv", () => t("web.download.measures_plan")],
+  ["abatement.csv", () => t("web.download.abatement")],
+];
+
+function downloads(run) {
+  const button = (text, path, filename, file) => h("button", {type: "button", class: "link", "data-file": file,
+    title: file, onclick: async (event) => {
+      try {
+        await api.download(path, filename);
+      } catch (error) {
+        event.target.after(errorBox(error));
+      }
+    }}, text);
+  const written = new Set((run.outputs || []).map((output) => output.name));
+  const files = FILES.filter(([name]) => written.has(name)).map(([name, label]) => {
+    const dot = name.lastIndexOf(".");
+    return button(label(), `/runs/${run.id}/files/${name}`, `${name.slice(0, dot)}-${run.id}${name.slice(dot)}`, name);
+  });
+  const items = [
+    written.has("report.html") ? button(t("web.download.report"), `/runs/${run.id}/report?download=true`,
+      `report-${run.id}.html`, "report.html") : null,
+    ...files,
+    button(t("web.download.inputs"), `/runs/${run.id}/inputs`, `${run.id}-inputs.zip`, "inputs.zip"),
+  ];
+  return h("div", {class: "downloads", "data-testid": "downloads"},
+    items.filter(Boolean).flatMap((item, i) => i ? [" · ", item] : [item]));
 }
