@@ -20,7 +20,9 @@ from functools import reduce
 
 import polars as pl
 
+from dualcarbon import sums
 from dualcarbon.model import BALANCE_COLUMNS, FRACTION_COLUMNS
+from dualcarbon.sums import exact_sum
 
 NOT_KEYS = {"id", "quantity", "date", "evidence", "note", "facility", "ncv"}
 NUMBER_COLUMNS = ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE_COLUMNS]
@@ -74,18 +76,22 @@ def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
     missing id, a negative NCV): their groups are read again and validated row by row (one count
     instead of four minima and null counts: 0.05 s less at 10 M rows). Ids are not kept (a string
     gather per group cost 0.13 s): repeats are found from their hashes (``ledger.repeated``).
+
+    Sums of floats are kept as two 128-bit integers each (``sums.parts``), and a group's row number
+    is its first row's (the least): partial groups then combine to the same groups, digit for
+    digit, whatever the threads, batches and partitions that made them.
     """
     quantity = pl.col("quantity")
     bad = quantity.is_null() | (quantity < 0) | pl.col("id").is_null() | (pl.col("ncv") < 0)
     return [
         (pl.len().cast(pl.Int64).alias("_n"), pl.col("_n").sum()),
-        (quantity.sum().alias("_qsum"), pl.col("_qsum").sum()),
-        (pl.col("_wr").sum().alias("_wsum"), pl.col("_wsum").sum()),
-        (pl.col("ncv").sum().alias("_ncvsum"), pl.col("_ncvsum").sum()),
+        *zip(sums.parts(quantity, "_qsum"), sums.merge("_qsum"), strict=True),
+        *zip(sums.parts(pl.col("_wr"), "_wsum"), sums.merge("_wsum"), strict=True),
+        *zip(sums.parts(pl.col("ncv"), "_ncvsum"), sums.merge("_ncvsum"), strict=True),
         (pl.col("date").min().alias("_dmin"), pl.col("_dmin").min()),
         (pl.col("date").max().alias("_dmax"), pl.col("_dmax").max()),
         (bad.sum().cast(pl.Int64).alias("_bad"), pl.col("_bad").sum()),
-        (pl.col("_row").first(), pl.col("_row").first()),
+        (pl.col("_row").min(), pl.col("_row").min()),
     ]
 
 
@@ -110,10 +116,11 @@ def collapse(
 
 
 def combine(parts: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
-    """Merge partial groups (of batches or partitions) into the groups of the whole ledger."""
-    if len(parts) == 1:
-        return parts[0]
-    return pl.concat(parts).group_by(keys, maintain_order=True).agg([merge for _, merge in _partials()])
+    """Merge partial groups (of batches or partitions) into the groups of the whole ledger, in the
+    order of their first rows (the order of the partials varies with the threads that made them)."""
+    if len(parts) > 1:
+        parts = [pl.concat(parts).group_by(keys).agg([merge for _, merge in _partials()])]
+    return parts[0].sort("_row")
 
 
 def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
@@ -122,6 +129,7 @@ def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
     ``_bad`` rows, read again. ``id`` stands for the group's ids: its first file and row (distinct
     per group, so the validator finds no repeats among groups; ``ledger.repeated`` finds those of
     the rows)."""
+    groups = groups.with_columns(sums.value("_qsum"), sums.value("_wsum"), sums.value("_ncvsum"))
     return groups.with_columns(
         pl.col("_fac").alias("facility"),
         pl.col("_qsum").alias("quantity"),
@@ -137,7 +145,16 @@ def as_rows(groups: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_wsum") / pl.col("_qsum"))
         .otherwise(pl.col("_ncvsum") / pl.col("_n"))
         .alias("ncv"),
-    ).drop("_month", "_fac", "_solo", "_has_ncv", "_dmin", "_dmax", "_bad", "_qsum", "_wsum", "_ncvsum")
+    ).drop(
+        "_month",
+        "_fac",
+        "_solo",
+        "_has_ncv",
+        "_dmin",
+        "_dmax",
+        "_bad",
+        *[f"{name}{part}" for name in ("_qsum", "_wsum", "_ncvsum") for part in ("", "_i", "_f")],
+    )
 
 
 METHODS = {"none": None, "location": "location", "market": "market"}
@@ -150,16 +167,16 @@ def group_rates(emissions: pl.DataFrame) -> pl.DataFrame:
     Standard Ch. 9) and not counted."""
     e = emissions.filter(~pl.col("biogenic"))
     method = pl.col("scope2_method")
-    sums = []
+    aggregations = []
     for name, value in METHODS.items():
         rows = method.is_null() if value is None else method == value
-        sums.append(pl.col("co2e_t").filter(rows).sum().alias(f"co2e_{name}"))
-        sums.append(rows.sum().alias(f"n_{name}"))
+        aggregations.append(exact_sum(pl.col("co2e_t").filter(rows)).alias(f"co2e_{name}"))
+        aggregations.append(rows.sum().alias(f"n_{name}"))
     basis = pl.col("_w")
     by_count = basis.is_null() | (basis == 0)
     return (
         e.group_by("_idx", "scope", "category", "iso_category")
-        .agg(*sums, pl.col("_w").first(), pl.col("_n").first())
+        .agg(*aggregations, pl.col("_w").first(), pl.col("_n").first())
         .with_columns(
             [pl.when(by_count).then(0.0).otherwise(pl.col(f"co2e_{m}") / basis).alias(f"rate_{m}") for m in METHODS]
             + [
@@ -230,14 +247,14 @@ def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFram
     else:  # a 64-bit collision among the groups' hashes: join on the keys themselves
         joined = tagged.join(table.lazy().drop("_h"), on=keys, how="inner", nulls_equal=True)
     wide = joined.group_by("facility", "_line").agg(
-        *[(pl.col("_wr") * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}")).sum().alias(m) for m in METHODS],
+        *[e for m in METHODS for e in sums.parts(pl.col("_wr") * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}"), m)],
         *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in METHODS],
     )
     line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}
     return wide.join(lines.lazy(), on="_line").select(
         pl.col("facility").fill_null(""),
         *[pl.col(a).alias(c) for c, a in line.items()],
-        *METHODS,
+        *[f"{m}{part}" for m in METHODS for part in ("_i", "_f")],
         *[f"has_{m}" for m in METHODS],
     )
 
@@ -251,7 +268,7 @@ def add_wide(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return (
         pl.concat(parts)
         .group_by(WIDE_KEYS)
-        .agg(*[pl.col(m).sum() for m in METHODS], *[pl.col(f"has_{m}").any() for m in METHODS])
+        .agg(*[e for m in METHODS for e in sums.merge(m)], *[pl.col(f"has_{m}").any() for m in METHODS])
     )
 
 
@@ -261,7 +278,7 @@ def sum_facility_lines(wide: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(
         [
             total.filter(pl.col(f"has_{m}")).select(
-                *WIDE_KEYS, pl.lit(value, pl.String).alias("scope2_method"), pl.col(m).alias("co2e_t")
+                *WIDE_KEYS, pl.lit(value, pl.String).alias("scope2_method"), sums.value(m).alias("co2e_t")
             )
             for m, value in METHODS.items()
         ]

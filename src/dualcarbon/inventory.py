@@ -15,6 +15,7 @@ import polars as pl
 from dualcarbon import __version__, units
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.model import Settings
+from dualcarbon.sums import exact_sum, total
 
 SCHEMA = "dualcarbon.summary/1"
 
@@ -33,7 +34,7 @@ def _counted(method: str) -> pl.Expr:
 
 
 def _sum(frame: pl.DataFrame, expr: pl.Expr) -> float:
-    return float(frame.filter(expr)["co2e_t"].sum() or 0.0)
+    return total(frame.filter(expr)["co2e_t"])
 
 
 def facility_lines(emissions: pl.DataFrame) -> pl.DataFrame:
@@ -41,7 +42,7 @@ def facility_lines(emissions: pl.DataFrame) -> pl.DataFrame:
     return (
         emissions.filter(~pl.col("biogenic"))
         .group_by(pl.col("facility").fill_null(""), "scope", "category", "iso_category", "scope2_method")
-        .agg(pl.col("co2e_t").sum())
+        .agg(exact_sum("co2e_t"))
     )
 
 
@@ -84,7 +85,7 @@ def summarize(
         "scope2_location": _sum(e, loc & (scope == "2")),
         "scope2_market": _sum(e, mkt & (scope == "2")),
         "scope3": _sum(e, loc & (scope == "3")),
-        "biogenic_co2": float(e.filter(pl.col("biogenic"))["mass_t"].sum() or 0.0),
+        "biogenic_co2": total(e.filter(pl.col("biogenic"))["mass_t"]),
     }
     totals["total_location"] = totals["scope1"] + totals["scope2_location"] + totals["scope3"]
     totals["total_market"] = totals["scope1"] + totals["scope2_market"] + totals["scope3"]
@@ -92,18 +93,22 @@ def summarize(
     totals = {k: totals[k] for k in order}
 
     located = e.filter(loc)
-    by_gas = located.group_by("gas").agg(pl.col("mass_t").sum(), pl.col("co2e_t").sum()).sort("co2e_t", descending=True)
+    by_gas = (
+        located.group_by("gas")
+        .agg(exact_sum("mass_t"), exact_sum("co2e_t"))
+        .sort("co2e_t", "gas", descending=[True, False])
+    )
     by_category = (
         e.filter(~pl.col("biogenic"))
         .group_by("scope", "category", "scope2_method")
-        .agg(pl.col("co2e_t").sum())
+        .agg(exact_sum("co2e_t"))
         .sort("scope", "category", "scope2_method", nulls_last=False)
     )
-    by_iso = located.group_by("iso_category").agg(pl.col("co2e_t").sum()).sort("iso_category")
+    by_iso = located.group_by("iso_category").agg(exact_sum("co2e_t")).sort("iso_category")
     if lines is None:
         lines = facility_lines(e)
     inventory = lines.select("scope", "category", "iso_category", "facility", "scope2_method", "co2e_t").sort(
-        "scope", "category", "facility", "scope2_method", nulls_last=False
+        "scope", "category", "facility", "scope2_method", "iso_category", nulls_last=False
     )
     summary = {
         "schema": SCHEMA,
@@ -163,12 +168,21 @@ def methods_used(emissions: pl.DataFrame) -> list[dict]:
     out = (
         emissions.group_by(keys)
         .agg(
-            pl.col("co2e_t").filter(~pl.col("biogenic")).sum(),
+            exact_sum(pl.col("co2e_t").filter(~pl.col("biogenic"))),
             n.filter(first).sum().alias("records"),
             pl.col("gas").unique().sort().alias("gases"),
             pl.col("factor_ids").drop_nulls().unique(),
         )
-        .sort("scope", "category", "scope2_method", "co2e_t", descending=[False, False, False, True], nulls_last=False)
+        .sort(
+            "scope",
+            "category",
+            "scope2_method",
+            "co2e_t",
+            "kind",
+            "formula",
+            descending=[False, False, False, True, False, False],
+            nulls_last=False,
+        )
     )
     methods = out.to_dicts()  # a few rows per category: the trace's "a; b+c" id lists split here
     for m in methods:
@@ -190,10 +204,10 @@ def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:
     loc, mkt = _counted("location"), _counted("market")
     scope = pl.col("scope")
     out = frame.group_by(by).agg(
-        pl.col("co2e_t").filter(loc & (scope == "1")).sum().alias("scope1"),
-        pl.col("co2e_t").filter(loc & (scope == "2")).sum().alias("scope2_location"),
-        pl.col("co2e_t").filter(mkt & (scope == "2")).sum().alias("scope2_market"),
-        pl.col("co2e_t").filter(loc & (scope == "3")).sum().alias("scope3"),
+        exact_sum(pl.col("co2e_t").filter(loc & (scope == "1"))).alias("scope1"),
+        exact_sum(pl.col("co2e_t").filter(loc & (scope == "2"))).alias("scope2_location"),
+        exact_sum(pl.col("co2e_t").filter(mkt & (scope == "2"))).alias("scope2_market"),
+        exact_sum(pl.col("co2e_t").filter(loc & (scope == "3"))).alias("scope3"),
     )
     return out.sort(by).to_dicts()
 
@@ -226,17 +240,17 @@ def _by_source(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
         e.select("_idx", "key", "quantity_base", "dimension")
         .unique(subset=["_idx"])
         .group_by("key")
-        .agg(pl.col("quantity_base").sum().alias("quantity"), pl.col("dimension").first())
+        .agg(exact_sum("quantity_base").alias("quantity"), pl.col("dimension").first())
         .with_columns(pl.col("dimension").replace_strict(units.BASE_UNITS, default=None).alias("unit"))
         .drop("dimension")
     )
     return (
         located.group_by("key", "scope", "category")
-        .agg(pl.col("co2e_t").sum())
+        .agg(exact_sum("co2e_t"))
         .join(qty, on="key", how="left")
         .rename({"key": "activity"})
         .join(names, on="activity", how="left")
-        .sort("co2e_t", descending=True)
+        .sort("co2e_t", "activity", "scope", "category", descending=[True, False, False, False])
     )
 
 
@@ -261,4 +275,4 @@ def _factor_sources(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
         "year",
         "factor_id",
         "mapping_note",
-    ).sort("activity", "gas")
+    ).sort("activity", "gas", "factor_id")

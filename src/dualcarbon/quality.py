@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from dualcarbon.sums import exact_sum, total
+
 MWH_PER_GJ = 1 / 3.6
 TIER1_SETS = ["ipcc2006"]
 MEASURED_IDS = ["row:carbon_content", "row:measured"]  # an EF computed from the row's own analysis
@@ -60,8 +62,8 @@ def _by(rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     first = pl.col("_idx").is_first_distinct()  # an activity's gases count as one record
     return (
         rows.group_by(keys, maintain_order=True)
-        .agg(pl.col("co2e_t").sum(), n.filter(first).sum().cast(pl.Int64).alias("records"))
-        .sort("co2e_t", "key", descending=[True, False])
+        .agg(exact_sum("co2e_t"), n.filter(first).sum().cast(pl.Int64).alias("records"))
+        .sort(["co2e_t", *keys], descending=[True] + [False] * len(keys), nulls_last=False)
     )
 
 
@@ -107,7 +109,7 @@ def factor_years(rows: pl.DataFrame, total_t: float) -> list[dict]:
 
 def tier_shares(rows: pl.DataFrame, total_t: float) -> list[dict]:
     """CO2e and its share of the location-based total by data tier, every tier listed."""
-    by = rows.with_columns(tier().alias("tier")).group_by("tier", maintain_order=True).agg(pl.col("co2e_t").sum())
+    by = rows.with_columns(tier().alias("tier")).group_by("tier", maintain_order=True).agg(exact_sum("co2e_t"))
     co2e = dict(by.iter_rows())
     return [{"tier": t, "co2e_t": co2e.get(t, 0.0), "share": _share(co2e.get(t, 0.0), total_t)} for t in TIERS]
 
@@ -118,7 +120,7 @@ def evidence_gaps(rows: pl.DataFrame, evidence: pl.DataFrame, total_t: float) ->
     ``evidence``: the activities' ``_idx``, ``evidence`` (and ``_n`` for calculation groups)."""
     blank = pl.col("evidence").is_null() | (pl.col("evidence").str.strip_chars() == "")
     missing = evidence.filter(blank)
-    co2e_t = float(rows.join(missing.select("_idx"), on="_idx", how="semi")["co2e_t"].sum() or 0.0)
+    co2e_t = total(rows.join(missing.select("_idx"), on="_idx", how="semi")["co2e_t"])
     total_records = int(evidence.select(_records(evidence)).item())
     records = int(missing.select(_records(missing)).item())
     return {"records": records, "total_records": total_records, "co2e_t": co2e_t, "share": _share(co2e_t, total_t)}
@@ -133,8 +135,7 @@ def scope2_coverage(emissions: pl.DataFrame) -> dict | None:
     if elec.is_empty():
         return None
     mwh = float(
-        elec.unique(subset=["_idx"], maintain_order=True).select(pl.col("quantity_base").sum() * MWH_PER_GJ).item()
-        or 0.0
+        elec.unique(subset=["_idx"], maintain_order=True).select(exact_sum("quantity_base") * MWH_PER_GJ).item() or 0.0
     )
     contractual = emissions.filter(pl.col("factor_ids").fill_null("").str.starts_with("credits:"))
     by_instrument = (
@@ -143,10 +144,10 @@ def scope2_coverage(emissions: pl.DataFrame) -> dict | None:
             pl.col("parameters").str.extract(r"MWh=([0-9.eE+-]+)", 1).cast(pl.Float64).alias("mwh"),
         )
         .group_by("id", pl.col("factor_sets").alias("type"), maintain_order=True)
-        .agg(pl.col("mwh").sum().round(3))
+        .agg(exact_sum("mwh").round(3))
         .sort("id")
     )  # (the trace states each row's MWh to 1e-6: sums are given to the kWh)
-    covered = float(by_instrument["mwh"].sum() or 0.0)
+    covered = total(by_instrument["mwh"])
     return {
         "mwh": mwh,
         "covered_mwh": covered,
@@ -180,7 +181,7 @@ def assess(emissions: pl.DataFrame, evidence: pl.DataFrame | None) -> dict:
     ]
     emissions = emissions.select([c for c in narrow if c in emissions.columns])  # filters copy no other text
     rows = counted(emissions)
-    total_t = float(rows["co2e_t"].sum() or 0.0)
+    total_t = total(rows["co2e_t"])
     return {
         "total_location_t": total_t,
         "region_fallbacks": region_fallbacks(rows, total_t),

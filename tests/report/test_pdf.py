@@ -52,7 +52,15 @@ def printed(tmp_path_factory) -> tuple[Path, object]:
 def test_pdf_is_written_with_the_other_outputs(printed):
     path, document = printed
     names = {p.name for p in path.parent.iterdir()}
-    assert names == {"summary.json", "emissions.csv", "inventory.csv", "neutrality.csv", "report.html", "report.pdf"}
+    assert names == {
+        "summary.json",
+        "emissions.csv",
+        "inventory.csv",
+        "neutrality.csv",
+        "report.html",
+        "report.pdf",
+        "dualcarbon-manifest.json",
+    }
     assert path.read_bytes().startswith(b"%PDF")
     assert len(document) >= 5
     width, height = document[0].get_size()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dualcarbon.pathway import sources as src
+from dualcarbon.sums import exact_sum
 
 DEFAULT = "default"
 
@@ -84,7 +85,7 @@ def project(sources: pl.DataFrame, growth: dict, inventory_year: int, end_year: 
 def totals(bau: pl.DataFrame, sources: pl.DataFrame, selector: str | None = None) -> dict[int, float]:
     """BAU per year of the sources a selector names (all when None)."""
     named = sources.filter(src.mask(selector)).select("source")
-    per_year = bau.join(named, on="source").group_by("year").agg(pl.col("bau_t").sum())
+    per_year = bau.join(named, on="source").group_by("year").agg(exact_sum("bau_t"))
     years = bau["year"].unique().sort().to_list()
     found = dict(per_year.iter_rows())
     return {y: float(found.get(y, 0.0)) for y in years}

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dualcarbon.sums import exact_sum
+
 COLUMNS = ["key", "scope", "category", "facility"]
 PREFIXES = {"category": "category", "scope": "scope", "facility": "facility"}
 _KEY = re.compile(r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*(/\*?)?$")
@@ -99,7 +101,7 @@ def base_sources(emissions: pl.DataFrame, scopes: Sequence[str], scope2: str = "
     return (
         e.filter(counted & pl.col("scope").is_in(scopes))
         .group_by(pl.col("key"), pl.col("scope"), pl.col("category"), pl.col("facility").fill_null(""))
-        .agg(pl.col("co2e_t").sum())
+        .agg(exact_sum("co2e_t"))  # the same BAU digit for digit in every run
         .filter(pl.col("co2e_t") != 0)
         .sort(COLUMNS)
         .with_row_index("source")

@@ -72,7 +72,7 @@ def load_credits(
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
     """(Scope 2 instruments for the engine, every row typed as ``CREDIT_SCHEMA``, problems)
     from the optional credits file, read within ``limits``."""
-    paths = [p for p in root.glob("credits.*") if p.suffix.lower() in (".csv", ".tsv", ".xlsx", ".parquet")]
+    paths = [p for p in sorted(root.glob("credits.*")) if p.suffix.lower() in (".csv", ".tsv", ".xlsx", ".parquet")]
     if not paths:
         return _empty_instruments(), empty(CREDIT_SCHEMA), []
     path = paths[0]

@@ -14,7 +14,7 @@ import polars as pl
 from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
-from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, write_outputs
+from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, emissions_names, prepare, write_outputs
 
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
@@ -118,6 +118,10 @@ def run(
         from dualcarbon.report.pdf import find_engine
 
         engine_path = find_engine()
+    if write:  # a folder dualcarbon may not write into is refused before any work (and again when writing)
+        names = ["summary.json", "inventory.csv", "report.html", *emissions_names(emissions)] + ["report.pdf"] * pdf
+        names += ["pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json"] * pathway
+        prepare(Path(out) if out else Path(root) / "out", legacy=out is None, names=names)
     step("load")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
@@ -154,8 +158,9 @@ def run(
             }
             texts["pathway.json"] = _pathway_json(plan, lang)
         fmt = choose_format(emissions, int(inv.summary["emission_rows"]))
+        out_dir = Path(out) if out else project.root / "out"
         written = write_outputs(
-            Path(out) if out else project.root / "out", inv, rows, html, tables, texts, files, emissions_format=fmt
+            out_dir, inv, rows, html, tables, texts, files, emissions_format=fmt, legacy=out is None
         )
     return JobResult(project, inv, result.emissions, written, assessment, plan)
 

@@ -223,7 +223,10 @@ def trace_table(emissions: pl.DataFrame) -> pl.DataFrame:
     the text columns categorical, so that the join copies 4-byte codes instead of strings (and the
     Parquet writer gets them dictionary-encoded)."""
     own = ["_row", "id", "facility", "date", "_file", "quantity"]
-    trace = emissions.drop(own, strict=False).sort("_idx", "scope2_method", "gas", nulls_last=False)
+    # a total order: an instrument's part and the rest of one activity's electricity differ by factor only
+    trace = emissions.drop(own, strict=False).sort(
+        "_idx", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False
+    )
     text = [c for c, t in trace.schema.items() if t == pl.String]
     return trace.with_columns(
         pl.col("parameters").str.contains("NCV=").alias("_ncv_ref"),

@@ -1,19 +1,60 @@
-"""Write a run's outputs atomically: everything goes to a temporary folder beside ``out/``, which
-replaces ``out/`` only when every file is complete. A failure leaves the previous ``out/`` intact."""
+"""Write a run's outputs into an output folder, never touching what dualcarbon did not write.
+
+Every file is first written in full to a temporary folder beside the output folder
+(``.out.tmp-<host>-<pid>-<start>-<random>``), so a failure leaves the previous outputs as they
+were. A new output folder is then that temporary folder, renamed (atomic). An existing one is
+updated file by file: each output replaces its namesake with one rename (a reader never sees a
+half-written file), outputs of the previous run that this run does not write are removed, and the
+manifest ``dualcarbon-manifest.json`` (every file dualcarbon wrote there, with its size and
+sha256) is written last. Files that are not in the manifest are the user's: they are never moved,
+replaced or removed, and a non-empty folder without a manifest is refused (``InputError``), so
+``--out`` pointed at a project folder or at a home folder deletes nothing. Before the update the
+folder's manifest names the old and the new outputs together, so a run killed halfway through the
+renames leaves a folder whose every output file the next run recognises as its own.
+
+The default ``PROJECT/out`` may have been written by a version without manifests: there, files
+that bear the name of a dualcarbon output (``LEGACY_OUTPUTS``) are taken as dualcarbon's, others
+are kept. Temporary folders left by killed runs are removed at the next run, those of processes
+that are no longer alive only: the name carries the writer's host, pid and process start time.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
-import tempfile
+import socket
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polars as pl
 
+from dualcarbon.errors import InputError
 from dualcarbon.inventory import Inventory
 from dualcarbon.project.spreadsheet import neutralise
+
+MANIFEST = "dualcarbon-manifest.json"
+MANIFEST_SCHEMA = "dualcarbon.manifest/1"
+# What dualcarbon wrote into out/ before output folders had a manifest.
+LEGACY_OUTPUTS = frozenset(
+    {
+        "summary.json",
+        "emissions.csv",
+        "emissions.parquet",
+        "inventory.csv",
+        "report.html",
+        "report.pdf",
+        "neutrality.csv",
+        "pathway.csv",
+        "measures_plan.csv",
+        "abatement.csv",
+        "pathway.json",
+    }
+)
+SUMMARY_SCHEMA = "dualcarbon.summary/1"
 
 EMISSIONS_FORMATS = ("auto", "csv", "parquet", "none")
 # Row-level emissions go to CSV while they fit one spreadsheet (Excel's 1,048,576 rows with the header),
@@ -58,7 +99,8 @@ def emissions_table(emissions: pl.DataFrame, ordered: bool = False) -> pl.DataFr
     """Emission rows with their trace, in the documented column order (``_file``/``_row`` renamed)."""
     cols = [c for c in TRACE_COLUMNS if c in emissions.columns]
     if not ordered:
-        emissions = emissions.sort("_idx", "scope2_method", "gas", nulls_last=False)  # input order, stable output
+        # input order; an instrument's part and the rest of one activity's electricity differ by factor only
+        emissions = emissions.sort("_idx", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False)
     return emissions.select(cols).rename({"_file": "source_file", "_row": "source_row"})
 
 
@@ -71,8 +113,10 @@ def write_outputs(
     extra_text: dict[str, str] | None = None,
     files: dict[str, bytes] | None = None,
     emissions_format: str = "csv",
+    legacy: bool = False,
 ) -> list[Path]:
-    """Write summary.json, emissions.csv, inventory.csv, report.html (and extras) atomically.
+    """Write summary.json, emissions.csv, inventory.csv, report.html (and extras) and the manifest
+    into ``out_dir`` (see the module docstring); the paths written, in name order.
 
     ``extra``: more tables written as CSV; ``extra_text``: more text files (UTF-8), by file name;
     ``files``: more documents (``report.pdf``) as bytes, by file name.
@@ -83,10 +127,17 @@ def write_outputs(
 
     Every CSV is spreadsheet-safe (``spreadsheet.neutralise``: text cells that a spreadsheet would read
     as a formula get a leading apostrophe); summary.json and emissions.parquet keep every value as it is.
+
+    ``legacy``: ``out_dir`` is the project's default ``out/``, which older versions wrote without a
+    manifest. InputError, before anything is written, if ``out_dir`` holds files dualcarbon did not
+    write and has no manifest, or a file of the user's that an output would replace.
     """
     out_dir = Path(out_dir)
+    names = ["summary.json", "inventory.csv", *(extra or {}), *(extra_text or {})] + emissions_names(emissions_format)
+    names += ["report.html"] * (report_html is not None) + list(files or {})
+    owned = prepare(out_dir, legacy, names)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    tmp = _make_tmp(out_dir)
     try:
         (tmp / "summary.json").write_text(
             json.dumps(inventory.summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
@@ -101,11 +152,19 @@ def write_outputs(
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
         for name, data in (files or {}).items():
             (tmp / name).write_bytes(data)
-        _replace_dir(tmp, out_dir)
+        _write_manifest(tmp / MANIFEST, _entries(tmp, names))
+        _move_in(tmp, out_dir, sorted(names), owned)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return sorted(out_dir.iterdir())
+    return sorted(out_dir / name for name in [*names, MANIFEST])
+
+
+def emissions_names(emissions_format: str) -> list[str]:
+    """The file the row-level emission table goes to in a format (none for ``none``; ``auto`` is either)."""
+    if emissions_format == "auto":
+        return ["emissions.csv", "emissions.parquet"]
+    return [] if emissions_format == "none" else [f"emissions.{emissions_format}"]
 
 
 def choose_format(requested: str, emission_rows: int) -> str:
@@ -173,12 +232,204 @@ def write_emissions(folder: Path, emissions: pl.DataFrame | Iterable[pl.DataFram
     return path
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap ``new`` into place of ``target`` with renames (atomic on one filesystem)."""
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-        os.replace(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, target)
+def prepare(out_dir: Path, legacy: bool = False, names: Iterable[str] = ()) -> set[str]:
+    """Check that ``out_dir`` may receive outputs named ``names``, after removing the temporary
+    folders of dead runs beside it; the names of the files in it that dualcarbon wrote (which a
+    new run replaces or removes). InputError naming the folder, and why, if it may not."""
+    out_dir = Path(out_dir)
+    remove_leftovers(out_dir)
+    owned = owned_files(out_dir, legacy)
+    if out_dir.is_dir():
+        for name in names:
+            path = out_dir / name
+            if name not in owned and (path.exists() or path.is_symlink()):
+                raise InputError.single(
+                    f"the folder holds a file {name!r} that dualcarbon did not write (it is not in {MANIFEST}), "
+                    "and an output of this run has its name: dualcarbon never replaces a file it did not write; "
+                    "move the file away or choose another --out",
+                    file=str(out_dir),
+                    column="--out",
+                )
+    return owned
+
+
+def owned_files(out_dir: Path, legacy: bool = False) -> set[str]:
+    """Names of the files in ``out_dir`` that dualcarbon wrote: those of its manifest; without a
+    manifest, none in an empty (or absent) folder and, in a folder of an older version (``legacy``,
+    or a ``summary.json`` of dualcarbon), the files named as its outputs. InputError for a folder
+    that is none of these: dualcarbon would write among files it does not know."""
+    out_dir = Path(out_dir)
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return set()
+    if not out_dir.is_dir():
+        raise InputError.single(
+            "this is a file, not a folder: expected a folder for the outputs (new, empty, or written by dualcarbon)",
+            file=str(out_dir),
+            column="--out",
+        )
+    manifest = out_dir / MANIFEST
+    if manifest.exists() or manifest.is_symlink():
+        return _manifest_names(manifest)
+    present = {entry.name for entry in out_dir.iterdir()}
+    if not present:
+        return set()
+    if legacy or _older_output_folder(out_dir):
+        return {name for name in present & LEGACY_OUTPUTS if (out_dir / name).is_file()}
+    raise InputError.single(
+        f"the folder is not empty and has no {MANIFEST}, so it is not an output folder of dualcarbon, "
+        "which never deletes or replaces files it did not write: expected a new or empty folder, "
+        "or one that dualcarbon wrote",
+        file=str(out_dir),
+        column="--out",
+    )
+
+
+def _manifest_names(manifest: Path) -> set[str]:
+    """The file names a manifest lists; InputError if it is not one of dualcarbon's."""
+    try:
+        record = json.loads(manifest.read_text(encoding="utf-8"))
+        if record.get("schema") != MANIFEST_SCHEMA:
+            raise ValueError(f"schema {record.get('schema')!r}")
+        names = {str(entry["name"]) for entry in record["files"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError.single(
+            f"{MANIFEST} is not a manifest of dualcarbon ({exc}): expected a JSON record of schema "
+            f"{MANIFEST_SCHEMA}; without it, dualcarbon cannot tell its files from yours",
+            file=str(manifest.parent),
+            column="--out",
+        ) from exc
+    bad = sorted(n for n in names if not _plain_name(n))
+    if bad:
+        raise InputError.single(
+            f"{MANIFEST} lists {bad[0]!r}: expected plain file names of the folder",
+            file=str(manifest.parent),
+            column="--out",
+        )
+    return {n for n in names if (manifest.parent / n).is_file() and not (manifest.parent / n).is_symlink()}
+
+
+def _plain_name(name: str) -> bool:
+    return name not in ("", ".", "..", MANIFEST) and "/" not in name and "\\" not in name
+
+
+def _older_output_folder(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds the ``summary.json`` of a dualcarbon run (a version without manifests)."""
+    try:
+        with open(out_dir / "summary.json", encoding="utf-8") as fh:
+            return json.loads(fh.read()).get("schema") == SUMMARY_SCHEMA
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _entries(folder: Path, names: Iterable[str]) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = []
+    for name in sorted(names):
+        with open(folder / name, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        entries.append({"name": name, "bytes": (folder / name).stat().st_size, "sha256": digest})
+    return entries
+
+
+def _write_manifest(path: Path, entries: list[dict[str, object]]) -> None:
+    record = {"schema": MANIFEST_SCHEMA, "files": entries}
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _move_in(tmp: Path, out_dir: Path, names: list[str], owned: set[str]) -> None:
+    """Move the outputs written in ``tmp`` into ``out_dir`` (see the module docstring)."""
+    if not out_dir.exists():
+        os.replace(tmp, out_dir)
+        return
+    new = json.loads((tmp / MANIFEST).read_text(encoding="utf-8"))["files"]
+    stale = sorted(owned - set(names))
+    # while files are moved, the manifest names old and new outputs: a run killed now leaves
+    # no output of dualcarbon that the next run would take for the user's
+    _write_manifest(tmp / ".manifest-during", new + [{"name": n, "bytes": None, "sha256": None} for n in stale])
+    os.replace(tmp / ".manifest-during", out_dir / MANIFEST)
+    for name in names:
+        os.replace(tmp / name, out_dir / name)
+    for name in stale:
+        (out_dir / name).unlink(missing_ok=True)
+    os.replace(tmp / MANIFEST, out_dir / MANIFEST)
+    tmp.rmdir()
+
+
+# -- temporary folders of runs killed before they finished ---------------------------------------
+def _host_tag() -> str:
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _make_tmp(out_dir: Path) -> Path:
+    """A new temporary folder beside ``out_dir``, named after this process (``remove_leftovers``);
+    made with the usual permissions, so that the output folder it becomes has them too."""
+    prefix = f".{out_dir.name}.tmp-{_host_tag()}-{os.getpid()}-{_started(os.getpid()) or 0}-"
+    while True:
+        path = out_dir.parent / (prefix + secrets.token_hex(4))
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def _started(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot on Linux; None if there is no such
+    process or the platform cannot tell): with the pid, it tells a process from a later one of
+    the same pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return int(stat[stat.rindex(b")") + 2 :].split()[19])  # field 22, starttime
+    except FileNotFoundError:
+        if os.path.isdir("/proc/self"):
+            return None  # Linux, and no such process
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        import psutil
+    except ImportError:
+        return None
+    try:
+        return int(psutil.Process(pid).create_time() * 100)
+    except psutil.Error:
+        return None
+
+
+def _alive(pid: int, start: int) -> bool:
+    """Whether the process that wrote a temporary folder may still be running."""
+    started = _started(pid)
+    if started is not None:
+        return start == 0 or started == start
+    if os.path.isdir("/proc/self"):
+        return False  # Linux tells: no such process
+    if os.name != "posix":
+        return True  # cannot tell: keep the folder
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the temporary folders of ``out_dir`` left by runs on this host that are no longer
+    running (killed while writing); the folders removed. A running run's folder is never removed."""
+    out_dir = Path(out_dir)
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.tmp-{_host_tag()}-(\d+)-(\d+)-[0-9a-f]{{8}}")
+    removed: list[Path] = []
+    try:
+        entries = list(out_dir.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        found = pattern.fullmatch(entry.name)
+        if found is None or entry.is_symlink() or not entry.is_dir():
+            continue
+        pid, start = int(found[1]), int(found[2])
+        if pid == os.getpid() or _alive(pid, start):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed

@@ -47,7 +47,7 @@ def load_sinks(
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """(stands with their parameters resolved, ``sinks.resolve``; problems) from the optional
     sinks file, read within ``limits``; no file gives an empty frame."""
-    paths = [p for p in root.glob("sinks.*") if p.suffix.lower() in reader.SUFFIXES]
+    paths = [p for p in sorted(root.glob("sinks.*")) if p.suffix.lower() in reader.SUFFIXES]
     if not paths:
         return sinks.resolve(empty(STAND_SCHEMA)), []
     name = paths[0].name

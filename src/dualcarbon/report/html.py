@@ -33,6 +33,7 @@ from markupsafe import Markup
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
 from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
+from dualcarbon.sums import exact_sum
 
 if TYPE_CHECKING:  # the pathway (and its solver) is imported only when a report has a pathway
     from dualcarbon.pathway.compute import Result as PathwayResult
@@ -202,7 +203,7 @@ def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: 
             pl.col("scope") == scope, True if methods is None else method.is_null() | method.is_in(methods)
         )
         .group_by("category")
-        .agg(pl.col("co2e_t").sum())
+        .agg(exact_sum("co2e_t"))
         .with_columns(bar=pl.lit(t(key)))
         for key, scope, methods in BARS
     ]
