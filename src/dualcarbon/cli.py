@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -91,24 +93,11 @@ def run(
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from dualcarbon.project import job
 
     console, err = _console()
     steps = ["load", "compute", "summarize", "report", "write"]
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("dualcarbon", total=len(steps))
-
-        def progress(step: str) -> None:
-            bar.update(task, description=step, completed=steps.index(step))
+    with _steps(err, steps) as progress:
 
         def work():
             from dualcarbon.errors import InputError
@@ -241,31 +230,28 @@ def pathway(
 ) -> None:
     """Inventory, projection and least-cost pathway to the targets: writes the run's files plus pathway.csv,
     measures_plan.csv, abatement.csv, pathway.json and a report with the pathway section."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from dualcarbon.project import job
 
     console, err = _console()
     steps = ["load", "compute", "optimize", "report", "write"]
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("dualcarbon", total=len(steps))
-
-        def progress(step: str) -> None:
-            bar.update(task, description=step, completed=steps.index(step))
-
+    with _steps(err, steps) as progress:
         result = _guard(lambda: job.pathway(project, out, lang, progress), lang)
     lang = lang or result.project.settings.report.lang
     _print_pathway(console, err, result.pathway, lang)
     t = _t(lang)
     for path in result.written:
         console.print(t("cli.wrote", path=str(path)), highlight=False)
+
+
+@contextmanager
+def _steps(err, steps: list[str]) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr naming the job's current step (only on a terminal); yields the callback."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("dualcarbon", total=len(steps))
+        yield lambda step: bar.update(task, description=step, completed=steps.index(step))
 
 
 def _print_pathway(console, err, result, lang: str) -> None:
