@@ -5,9 +5,9 @@ of any size (issue 13, item 8: float sums in varying order changed the last digi
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -87,9 +87,12 @@ def test_batches_of_any_size_give_the_same_summary_digit_for_digit(ledger):
 def test_exact_sum_does_not_depend_on_the_order_of_the_terms():
     # float addition is not associative: (1e16 + 1) - 1e16 == 0, (1e16 - 1e16) + 1 == 1
     values = [1e16, 1.0, -1e16, 0.1, 0.2, 0.3, 123456.789, -2.5e-7, 3.0e-12]
-    naive = {sum(p) for p in itertools.permutations(values)}
+    # 2,000 of the 362,880 orders (all of them took ~110 s through polars), drawn with a fixed seed
+    shuffle = random.Random(13)
+    orders = [shuffle.sample(values, len(values)) for _ in range(2000)]
+    naive = {sum(p) for p in orders}
     assert len(naive) > 1
-    exact = {sums.total(pl.Series(p)) for p in itertools.permutations(values)}
+    exact = {sums.total(pl.Series(p)) for p in orders}
     assert exact == {math.fsum(values)}  # math.fsum: the correctly rounded sum
 
 
