@@ -87,7 +87,7 @@ def input_error(exc: InputError, records: list[dict] | None = None) -> ApiError:
 
 
 def _text(value: str) -> str:
-    """``value`` as UTF-8 can hold it: a lone surrogate (which JSON may escape) shown as ``\\udXXX``."""
+    """``value`` as UTF-8 can hold it: a lone surrogate (which JSON may escape) shown as its escape (``\\udc80`` for U+DC80)."""
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
