@@ -141,6 +141,17 @@ def compute(
         (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
         (pl.col("biogenic").fill_null(False) & (pl.col("gas") == "CO2")).alias("biogenic"),
     )
+    if "year" in emissions.columns and emissions["period_year"].null_count() < emissions.height:
+        # emissions of an earlier deposit fall in the year the method says (no month of their own)
+        later = pl.col("period_year").is_not_null()
+        emissions = emissions.with_columns(
+            pl.coalesce(pl.col("period_year"), pl.col("year")).alias("year"),
+            *(
+                [pl.when(later).then(None).otherwise(pl.col("month")).alias("month")]
+                if "month" in emissions.columns
+                else []
+            ),
+        )
     return EngineResult(emissions, warnings)
 
 

@@ -20,12 +20,64 @@ class _Strict(BaseModel):
 
 
 class Organization(_Strict):
+    """``[organization]``: the reporting subject. ``kind = "territory"`` is a district, city or
+    province reported by GPC and IPCC sectors (DESIGN.md, 'Territories'), with ``boundary =
+    "administrative"`` and a ``[territory]`` table."""
+
     name: str
-    boundary: Literal["operational_control", "financial_control", "equity_share"] = "operational_control"
+    kind: Literal["organization", "territory", "portfolio"] = "organization"
+    boundary: Literal["operational_control", "financial_control", "equity_share", "administrative"] = (
+        "operational_control"
+    )
     country: str = "CN"
     region: str | None = None
     sector: str = "1.A.2"
     name_en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _territory_boundary(cls, data):
+        if isinstance(data, dict) and data.get("kind") == "territory" and "boundary" not in data:
+            return {**data, "boundary": "administrative"}
+        return data
+
+    @model_validator(mode="after")
+    def _boundary_fits_kind(self):
+        if (self.kind == "territory") != (self.boundary == "administrative"):
+            raise ValueError(
+                f'boundary "{self.boundary}" does not fit kind "{self.kind}": a territory is reported within its '
+                'administrative boundary (boundary = "administrative"), an organisation by control or equity share'
+            )
+        return self
+
+
+GDP_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "CNY": 1.0, "USD": 1.0, "EUR": 1.0, "GBP": 1.0}
+
+
+class Territory(_Strict):
+    """``[territory]``: the district, city or province (DESIGN.md, 'Territories').
+
+    Population and GDP here are those of the period's last year; several years come from
+    ``indicators.csv`` (indicators ``population`` and ``gdp``)."""
+
+    admin_code: str | None = Field(default=None, description="GB/T 2260 administrative division code")
+    population: float | None = Field(default=None, gt=0, description="permanent residents (常住人口)")
+    gdp: float | None = Field(default=None, gt=0, description="regional GDP in gdp_unit at gdp_price_year prices")
+    gdp_unit: str = "亿元"
+    gdp_price_year: int | None = None
+    area_km2: float | None = Field(default=None, gt=0)
+
+    @field_validator("gdp_unit")
+    @classmethod
+    def _known_gdp_unit(cls, unit: str) -> str:
+        if unit not in GDP_UNITS:
+            raise ValueError(f"gdp_unit must be one of {', '.join(GDP_UNITS)}")
+        return unit
+
+    @property
+    def gdp_currency_units(self) -> float | None:
+        """GDP in single currency units (元), or None when not given."""
+        return None if self.gdp is None else self.gdp * GDP_UNITS[self.gdp_unit]
 
 
 class Period(_Strict):
@@ -50,6 +102,19 @@ class Method(_Strict):
     #: Regions whose factors stand in when a row's own fallback chain has none (disclosed as a
     #: warning and in the trace's ``region_used``), e.g. ["GB"] for road freight in China.
     proxy_regions: list[str] = Field(default_factory=list)
+    #: solid waste disposal (IPCC 2006 Vol. 5 Ch. 3): first-order decay over the deposit history, or
+    #: the methane-commitment default method where no history exists. None: FOD for a territory; an
+    #: organisation's landfill rows keep the waste factors of GHG Protocol Scope 3 category 5.
+    waste: Literal["fod", "methane_commitment"] | None = None
+    #: edition of the IPCC defaults for agriculture and waste: the 2006 Guidelines or the 2019 Refinement
+    ipcc_edition: Literal["2006", "2019"] = "2006"
+    #: IPCC climate zone of the sites (IPCC 2006 Vol. 5 Table 3.3, Vol. 4 Table 10.15):
+    #: boreal_temperate_dry | boreal_temperate_wet | tropical_dry | tropical_moist_wet
+    climate_zone: (
+        Literal["boreal_temperate_dry", "boreal_temperate_wet", "tropical_dry", "tropical_moist_wet"] | None
+    ) = None
+    #: mean annual temperature (°C) of the sites, for manure CH4 (IPCC 2006 Vol. 4 Table 10.14)
+    mean_temperature_c: float | None = Field(default=None, ge=-30, le=40)
 
 
 class Report(_Strict):
@@ -225,6 +290,7 @@ class Settings(_Strict):
     """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
 
     organization: Organization
+    territory: Territory | None = None
     period: Period
     method: Method = Method()
     report: Report = Report()
@@ -248,6 +314,24 @@ class Settings(_Strict):
         if n.base_year is not None and n.base_year > period.end.year:
             raise ValueError(f"neutrality.base_year {n.base_year} is after the period {period.start} to {period.end}")
         return n
+
+    @model_validator(mode="after")
+    def _territory_table(self):
+        is_territory = self.organization.kind == "territory"
+        if is_territory and self.territory is None:
+            raise ValueError('organization.kind = "territory" needs a [territory] table (population, gdp, ...)')
+        if not is_territory and self.territory is not None:
+            raise ValueError('[territory] is given but organization.kind is not "territory"')
+        return self
+
+    @property
+    def is_territory(self) -> bool:
+        return self.organization.kind == "territory"
+
+    @property
+    def waste_method(self) -> str | None:
+        """Solid waste disposal method: FOD by default for a territory (``[method] waste``)."""
+        return self.method.waste or ("fod" if self.is_territory else None)
 
     @field_validator("method")
     @classmethod

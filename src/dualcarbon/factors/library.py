@@ -45,7 +45,12 @@ FACTOR_COLUMNS = [
     "upper",
     "source_ref",
     "notes",
+    "condition",
+    "check",
 ]
+#: Columns only some files have (IPCC agriculture and waste defaults): the condition that is part of
+#: the key (climate zone, temperature, system) and how far the value was checked (SOURCES.md §7).
+OPTIONAL_COLUMNS = ["condition", "check"]
 REQUIRED_COLUMNS = ["parameter", "activity_id", "value", "unit_numerator"]
 
 # Parameters whose numerator is the mass of a gas (emission factors).
@@ -202,7 +207,8 @@ class FactorLibrary:
         normaliser = UnitNormaliser(ureg, gwp_ar5)
         manifest = _read_data_csv("factor_sets.csv")
         mapping = _read_data_csv("mapping.csv")
-        frames, sets, cache = [], {}, {}
+        frames, cache = [], {}
+        sets: dict[str, FactorSet] = {}
         for spec in manifest.iter_rows(named=True):
             path = DATA.joinpath(spec["file"])
             if not path.is_file():
@@ -215,7 +221,7 @@ class FactorLibrary:
             if spec["table_pattern"]:
                 frame = frame.filter(pl.col("table").str.contains(spec["table_pattern"]))
             version = frame["version"].drop_nulls().unique().sort().to_list()
-            sets[spec["factor_set"]] = FactorSet(
+            one = FactorSet(
                 spec["factor_set"],
                 spec["file"],
                 spec["dataset"] or frame["dataset"][0],
@@ -225,9 +231,19 @@ class FactorLibrary:
                 spec["name_en"],
                 spec["name_zh"],
             )
-            frames.append(frame.with_columns(pl.lit(spec["factor_set"]).alias("factor_set")))
+            sets[spec["factor_set"]] = _merge_set(sets.get(spec["factor_set"]), one)
+            for column in OPTIONAL_COLUMNS:
+                if column not in frame.columns:
+                    frame = frame.with_columns(pl.lit(None, pl.String).alias(column))
+            # Factor ids are "set:line"; a set's later files tag their lines ("ipcc2006:waste.12").
+            frames.append(
+                frame.with_columns(
+                    pl.lit(spec["factor_set"]).alias("factor_set"),
+                    (pl.lit(spec["id_tag"] or "") + pl.col("_line").cast(pl.String)).alias("_line"),
+                )
+            )
         for path in project_factor_files or []:
-            frames.append(cls._project_frame(path))
+            frames.append(cls._project_frame(path).with_columns(pl.col("_line").cast(pl.String)))
             raw = path.read_bytes()
             sets.setdefault(
                 PROJECT_SET,
@@ -337,6 +353,24 @@ class FactorLibrary:
                 .drop("_dy")
             )
         return rows
+
+
+def _merge_set(earlier: FactorSet | None, more: FactorSet) -> FactorSet:
+    """A set spread over several files (IPCC 2006: energy/IPPU, AFOLU, waste) is one set: its files,
+    versions and row counts joined, its hash the hash of the files' hashes in manifest order."""
+    if earlier is None:
+        return more
+    versions = list(dict.fromkeys([*earlier.version.split("; "), *more.version.split("; ")]))
+    return FactorSet(
+        earlier.factor_set,
+        f"{earlier.file}; {more.file}",
+        earlier.dataset,
+        "; ".join(v for v in versions if v),
+        _sha256((earlier.sha256 + more.sha256).encode()),
+        earlier.rows + more.rows,
+        earlier.name_en,
+        earlier.name_zh,
+    )
 
 
 def _apply_mapping(frame: pl.DataFrame, mapping: pl.DataFrame, catalog_keys: set[str]) -> pl.DataFrame:

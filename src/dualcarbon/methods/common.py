@@ -20,6 +20,12 @@ EMISSION_COLUMNS = {
     "year_used": pl.Int32,
     "formula": pl.String,
     "parameters": pl.String,
+    # Set by methods whose emissions fall in another year than the activity's (first-order decay of
+    # waste deposited earlier: the year the CH4 is emitted), else null.
+    "period_year": pl.Int32,
+    # Set by methods whose gases fall in another IPCC category than the row's sector (indirect N2O of
+    # manure management, 3.C.6), else null; a territory reports by this code.
+    "ipcc_category": pl.String,
 }
 
 KG_PER_T = 1000.0
