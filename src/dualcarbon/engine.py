@@ -44,6 +44,8 @@ ACTIVITY_ATTRS = [
     "region",
     "_n",
     "_w",
+    "gpc",
+    "gpc_given",
 ]
 
 
@@ -141,6 +143,8 @@ def compute(
         (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
         (pl.col("biogenic").fill_null(False) & (pl.col("gas") == "CO2")).alias("biogenic"),
     )
+    if settings.is_territory:  # a gas in another IPCC category than its row reports under that code
+        emissions = emissions.with_columns(pl.coalesce(pl.col("ipcc_category"), pl.col("category")).alias("category"))
     if "year" in emissions.columns and emissions["period_year"].null_count() < emissions.height:
         # emissions of an earlier deposit fall in the year the method says (no month of their own)
         later = pl.col("period_year").is_not_null()

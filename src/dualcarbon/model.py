@@ -51,6 +51,15 @@ class Organization(_Strict):
         return self
 
 
+class Notation(_Strict):
+    """A GPC notation key for a reporting line without a figure (GPC v1.1 Ch. 4): NO not occurring,
+    NE not estimated, IE included elsewhere, C confidential; with the reason (``reason_en`` optional)."""
+
+    key: Literal["NO", "NE", "IE", "C"]
+    reason: str = Field(min_length=1)
+    reason_en: str | None = None
+
+
 GDP_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "CNY": 1.0, "USD": 1.0, "EUR": 1.0, "GBP": 1.0}
 
 
@@ -66,6 +75,8 @@ class Territory(_Strict):
     gdp_unit: str = "亿元"
     gdp_price_year: int | None = None
     area_km2: float | None = Field(default=None, gt=0)
+    #: notation keys of GPC lines without emission rows, by reference number ("I.4.4") or sub-sector ("V.1")
+    notation: dict[str, Notation] = Field(default_factory=dict)
 
     @field_validator("gdp_unit")
     @classmethod

@@ -26,6 +26,9 @@ EMISSION_COLUMNS = {
     # Set by methods whose gases fall in another IPCC category than the row's sector (indirect N2O of
     # manure management, 3.C.6), else null; a territory reports by this code.
     "ipcc_category": pl.String,
+    # Energy of the fuel burnt (GJ, on the CO2 row of a combustion record only), for a territory's
+    # energy consumption in tce; null elsewhere.
+    "energy_gj": pl.Float64,
 }
 
 KG_PER_T = 1000.0

@@ -29,6 +29,8 @@ from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repea
 from dualcarbon.project.limits import ReadLimits, check_parquet, from_settings
 from dualcarbon.project.neutrality import load_evidence
 from dualcarbon.project.sinks import load_sinks
+from dualcarbon.territory import gpc
+from dualcarbon.territory.summary import check_notation
 
 SETTINGS_FILE = "dualcarbon.toml"
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
@@ -46,6 +48,7 @@ KNOWN_COLUMNS = {
     "sector",
     "scope",
     "category",
+    "gpc",
     "ncv",
     "ncv_unit",
     "carbon_content",
@@ -190,6 +193,9 @@ def load(
     if not root.is_dir():
         raise InputError.single(f"project folder {root} does not exist")
     settings = load_settings(root)
+    notation_problems = check_notation(settings)
+    if notation_problems:
+        raise InputError(notation_problems)
     limits = read_limits(settings, limits)
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
     for path in factor_files:
@@ -558,7 +564,18 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += found
     if problems:
         return None, problems
+    if not settings.is_territory:
+        problems += _problems_where(
+            a,
+            pl.col("gpc").is_not_null(),
+            "gpc",
+            'a GPC line is for a territory (organization.kind = "territory"); leave the column empty',
+        )
+        if problems:
+            return None, problems
     country_default = settings.default_region
+    # a territory's row without a sector takes the IPCC category of its activity key (catalogue), if any
+    sector_default = [pl.col("_ipcc_default")] if settings.is_territory and "_ipcc_default" in a.columns else []
     a = a.with_columns(
         pl.col("_qtotal").alias("quantity"),
         (pl.col("_qtotal") * pl.col("to_base")).alias("quantity_base"),
@@ -567,7 +584,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.col("_start").dt.year().cast(pl.Int32).alias("year"),
         pl.col("_start").dt.strftime("%Y-%m").alias("month"),
         pl.coalesce(pl.col("region"), pl.lit(country_default)).alias("region"),
-        pl.coalesce(pl.col("sector"), pl.lit(settings.organization.sector)).alias("sector"),
+        pl.coalesce(pl.col("sector"), *sector_default, pl.lit(settings.organization.sector)).alias("sector"),
         pl.coalesce(pl.col("scope"), pl.col("default_scope")).alias("scope"),
         pl.coalesce(pl.col("category"), pl.col("default_category")).alias("category"),
         pl.col("facility").fill_null(""),
@@ -576,17 +593,26 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
     if "_w" not in a.columns:
         a = a.with_columns(pl.lit(None, pl.Float64).alias("_w"))
-    cols = [c for c in ACTIVITY_SCHEMA] + [
-        "iso_category",
-        "biogenic",
-        "supplier",
-        "instrument",
-        "evidence",
-        "note",
-        "_n",
-        "_w",
-    ]
-    return a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols]), []
+    cols = (
+        [c for c in ACTIVITY_SCHEMA]
+        + [
+            "iso_category",
+            "biogenic",
+            "supplier",
+            "instrument",
+            "evidence",
+            "note",
+            "_n",
+            "_w",
+        ]
+        + ["gpc"] * settings.is_territory
+    )
+    a = a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols])
+    if settings.is_territory:
+        a, problems = gpc.classify(a)
+        if problems:
+            return None, problems
+    return a, []
 
 
 def _pattern(key: pl.Expr) -> pl.Expr:
@@ -633,6 +659,7 @@ def _wildcard_key(activity: pl.Expr, library: FactorLibrary) -> pl.Expr:
 
 
 def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
+    ipcc = [pl.col("ipcc_category").alias("_ipcc_default")] if "ipcc_category" in library.catalog.columns else []
     return library.catalog.select(
         pl.col("key").alias("_pattern"),
         "kind",
@@ -640,6 +667,7 @@ def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
         pl.col("category").alias("default_category"),
         "iso_category",
         "biogenic",
+        *ipcc,
     )
 
 
