@@ -102,3 +102,18 @@ def test_gpc_override_forms(text, expected):
 @pytest.mark.parametrize("text", ["II.9", "IV.1:3", "II.5:3", "X.1", "I.4.4:2", "residential"])
 def test_bad_gpc_override(text):
     assert gpc.parse_override(text)[2]
+
+
+def test_a_gas_in_another_category_moves_to_its_line():
+    """Indirect N2O of manure management (3.C.6, IPCC 2006 Vol. 4 Eq. 10.28) reports under V.3, not
+    under its row's V.1, unless the row's gpc column fixed the line."""
+    emissions = pl.DataFrame(
+        {
+            "category": ["3.A.2", "3.C.6", "3.C.6"],
+            "ipcc_category": [None, "3.C.6", "3.C.6"],
+            "scope": ["1", "1", "1"],
+            "gpc": ["V.1", "V.1", "V.1"],
+            "gpc_given": [False, False, True],
+        }
+    )
+    assert gpc.emission_lines(emissions)["gpc"].to_list() == ["V.1", "V.3", "V.1"]

@@ -4,7 +4,9 @@ and bad input. Every expected figure is worked out by hand from the project's ow
 
 from __future__ import annotations
 
+import copy
 import json
+from types import SimpleNamespace
 
 import polars as pl
 import pytest
@@ -194,18 +196,23 @@ def test_neutrality_claims_the_last_year_against_the_base_year_in_by_year(three_
 
 def test_indicators_feed_other_years(three_years):
     """Population and GDP of other years (from indicators.csv, as a frame on the project) give their intensities."""
-    project = three_years.project
-    project.indicators = pl.DataFrame(  # type: ignore[attr-defined]
+    project = copy.copy(three_years.project)
+    project.indicators = pl.DataFrame(
         {
-            "indicator": ["population", "gdp", "gdp"],
-            "year": [2022, 2022, 2023],
-            "value": [900.0, 15000.0, 1.8],
-            "unit": ["人", "万元", "亿元"],
+            "indicator": ["population", "population", "gdp", "gdp"],
+            "year": [2022, 2023, 2022, 2023],
+            "value": [900.0, 0.095, 15000.0, 1.8],
+            "unit": ["人", "万人", "万元", "亿元"],
         }
     )
     population, gdp = job.territory_inputs(project)
-    assert population == {2022: 900.0, 2024: 1000.0}
+    assert population == pytest.approx({2022: 900.0, 2023: 950.0, 2024: 1000.0})  # 2024 from [territory]
     assert gdp == pytest.approx({2022: 1.5, 2023: 1.8, 2024: 2.0})  # in [territory] gdp_unit, 亿元
+    inv = SimpleNamespace(summary=copy.deepcopy(three_years.inventory.summary))
+    job.territory_figures(project, inv, three_years.emissions)
+    first = inv.summary["by_year"][0]["territory"]
+    assert first["per_capita_t"] == pytest.approx(first["gpc"]["basic"] / 900, rel=1e-12)
+    assert first["per_gdp_t_per_10k_cny"] == pytest.approx(first["gpc"]["basic"] / (15000.0), rel=1e-12)
 
 
 def test_cli_prints_basic_and_intensities(tmp_path):
@@ -247,3 +254,24 @@ def test_gpc_column_of_an_organisation_is_an_input_error(tmp_path):
 def test_bad_notation_key_is_an_input_error(tmp_path):
     root = territory_project.write(tmp_path / "n", notation='notation = { "I.9" = { key = "NO", reason = "x" } }')
     assert_input_error(root, ["dualcarbon.toml", "territory.notation.I.9", "GPC reference number"])
+
+
+def test_grouped_ledger_equals_rows(tmp_path):
+    """Typed Parquet activities summed into calculation groups give the same territory figures."""
+    figures = []
+    for grouped in (False, True):
+        root = territory_project.write(tmp_path / f"p{grouped}", start=2023, end=2024, scale={2023: 0.5})
+        rows = pl.read_csv(root / "activities.csv", infer_schema=False).with_columns(
+            pl.col("quantity").cast(pl.Float64), pl.col("date").str.to_date()
+        )
+        (root / "activities.csv").unlink()
+        rows.write_parquet(root / "activities.parquet")
+        result = job.run(root, out=tmp_path / f"out{grouped}", grouped=grouped)
+        assert (result.project.ledger is not None) == grouped
+        figures.append((result.inventory.summary["territory"], result.inventory.summary["by_year"]))
+    (rows_t, rows_y), (grouped_t, grouped_y) = figures
+    assert grouped_t["gpc"]["basic"] == pytest.approx(rows_t["gpc"]["basic"], rel=1e-12)
+    assert grouped_t["gpc"]["basic_plus"] == pytest.approx(rows_t["gpc"]["basic_plus"], rel=1e-12)
+    assert grouped_t["energy_tce"] == pytest.approx(rows_t["energy_tce"], rel=1e-12)
+    assert [y["total_location"] for y in grouped_y] == pytest.approx([y["total_location"] for y in rows_y])
+    assert rows_y[0]["total_location"] == pytest.approx(rows_y[1]["total_location"] / 2, rel=1e-12)
