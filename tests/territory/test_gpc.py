@@ -117,3 +117,45 @@ def test_a_gas_in_another_category_moves_to_its_line():
         }
     )
     assert gpc.emission_lines(emissions)["gpc"].to_list() == ["V.1", "V.3", "V.1"]
+
+
+def test_classify_rows():
+    """Scope 2 for grid energy, VI.1 for spend-based rows, 1 otherwise; the gpc column wins (GPC Ch. 3-4)."""
+    rows = pl.DataFrame(
+        {
+            "_file": ["a.csv"] * 6,
+            "_row": [2, 3, 4, 5, 6, 7],
+            "sector": ["1.A.4.b", "1.A.4.a", "1.A.1.a", "1.A.3.a", "1.A.2", "4.A"],
+            "kind": ["combustion", "electricity", "combustion", "travel", "spend", "waste"],
+            "scope": ["1", "2", "1", "3", "3", "3"],
+            "category": ["1.stationary", "2.electricity", "1.stationary", "3.6", "3.1", "3.5"],
+            "gpc": [None, None, None, "II.4:3", None, "III.1.3"],
+        }
+    )
+    out, problems = gpc.classify(rows)
+    assert problems == []
+    assert out["gpc"].to_list() == ["I.1.1", "I.2.2", "I.4.4", "II.4.3", "VI.1", "III.1.3"]
+    assert out["scope"].to_list() == ["1", "2", "1", "3", "3", "1"]
+    assert out["category"].to_list() == out["sector"].to_list()
+    assert out["gpc_given"].to_list() == [False, False, False, True, False, True]
+
+
+def test_classify_problems_name_file_row_and_column():
+    rows = pl.DataFrame(
+        {
+            "_file": ["a.csv"] * 4,
+            "_row": [2, 3, 4, 5],
+            "sector": ["1.A.4.b", "2.A.1", "9.Z", "1.A.2"],
+            "kind": ["combustion", "electricity", "combustion", "combustion"],
+            "scope": ["1", "2", "1", "1"],
+            "category": ["1.stationary"] * 4,
+            "gpc": ["II.9", None, None, "II.5:3"],
+        }
+    )
+    _, problems = gpc.classify(rows)
+    found = {(p.file, p.row, p.column, p.value) for p in problems}
+    assert found == {("a.csv", 2, "gpc", "II.9"), ("a.csv", 4, "sector", "9.Z"), ("a.csv", 5, "gpc", "II.5:3")}
+    # once those are right, grid electricity of a cement plant (2.A.1, IV.1) has no scope 2 line
+    _, problems = gpc.classify(rows.filter(pl.col("_row") == 3))
+    assert [(p.row, p.column, p.value) for p in problems] == [(3, "sector", "2.A.1")]
+    assert "I.3.2" in problems[0].expected

@@ -21,6 +21,8 @@ from dualcarbon.factors.library import DATA
 
 #: kinds whose rows are grid-supplied energy (GPC scope 2)
 GRID_KINDS = ("electricity", "heat")
+#: the line of spend-based rows without a gpc column: other scope 3 (GPC Ch. 4)
+SUPPLY_CHAIN_LINE = "VI.1"
 IPCC_CODE = re.compile(r"^[1-5](\.[A-H](\.[0-9]{1,2}(\.[a-z](\.[ivx]+)?)?)?)?$")
 # the gpc column: a reference number (I.4.4, IV.1), a sub-sector (II.4) or a sub-sector with a scope (II.4:3)
 GPC_FORM = re.compile(r"^(?P<code>(?:I|II|III|IV|V|VI)\.[1-8](?:\.[1-4])?)(?::(?P<scope>[123]))?$")
@@ -40,12 +42,17 @@ def mapping() -> pl.DataFrame:
         return pl.read_csv(fh.read(), infer_schema=False)
 
 
+@cache
+def _mapping_rows() -> dict[str, dict]:
+    return {r["ipcc_category"]: r for r in mapping().iter_rows(named=True)}
+
+
 def subsector_of(code: str | None) -> dict | None:
     """The mapping row of an IPCC code: the longest ``ipcc_category`` that is the code or a prefix of it
     at a dot (``1.A.4.b.i`` → ``1.A.4.b``), or None."""
     if not code:
         return None
-    rows = {r["ipcc_category"]: r for r in mapping().iter_rows(named=True)}
+    rows = _mapping_rows()
     parts = code.split(".")
     for n in range(len(parts), 0, -1):
         row = rows.get(".".join(parts[:n]))
@@ -97,8 +104,9 @@ def classify(activities: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     = the GPC city scope and ``gpc`` = the GPC reference number of its line; ``gpc_given`` marks rows
     whose line the ``gpc`` column fixed (their gases stay on it whatever their own IPCC category).
 
-    Scope: grid-supplied electricity and heat 2, everything else 1, unless the ``gpc`` column says
-    otherwise (GPC Ch. 3). Problems name the file, row and column (``sector`` or ``gpc``)."""
+    Scope: grid-supplied electricity and heat 2, spend-based (supply-chain) rows 3 on line VI.1,
+    everything else 1, unless the ``gpc`` column says otherwise (GPC Ch. 3). Problems name the file,
+    row and column (``sector`` or ``gpc``)."""
     problems: list[Problem] = []
     a = activities
     if "gpc" not in a.columns:
@@ -131,8 +139,12 @@ def classify(activities: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     given_ref = {t: v[0] for t, v in overrides.items() if v[0]}
     given_sub = {t: v[1] for t, v in overrides.items() if v[1]}
     grid = pl.col("kind").is_in(list(GRID_KINDS))
+    # spend-based (EEIO) factors are supply-chain emissions outside the boundary: other scope 3 (VI.1)
     a = a.with_columns(
-        pl.col("gpc").replace_strict(given_ref, default=None, return_dtype=pl.String).alias("_ref"),
+        pl.coalesce(
+            pl.col("gpc").replace_strict(given_ref, default=None, return_dtype=pl.String),
+            pl.when(pl.col("kind") == "spend").then(pl.lit(SUPPLY_CHAIN_LINE)),
+        ).alias("_ref"),
         pl.coalesce(
             pl.col("gpc").replace_strict(given_sub, default=None, return_dtype=pl.String),
             pl.col("sector").replace_strict(sub_of_code, default=None, return_dtype=pl.String),
@@ -154,23 +166,18 @@ def classify(activities: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     }
     missing = {k for k, v in found.items() if v is None}
     if missing:
-        for row in (
-            a.filter(
-                pl.struct("_sub", "scope", "sector").map_elements(
-                    lambda s: (s["_sub"], s["scope"], s["sector"]) in missing, return_dtype=pl.Boolean
-                )
-            )
-            .head(500)
-            .iter_rows(named=True)
-        ):
+        lacking = pl.DataFrame(
+            list(missing), schema={"_sub": pl.String, "scope": pl.String, "sector": pl.String}, orient="row"
+        )
+        for row in a.join(lacking, on=["_sub", "scope", "sector"], how="semi").head(500).iter_rows(named=True):
             problems.append(
                 Problem(
                     row["_file"],
                     row["_row"],
-                    "gpc",
+                    "gpc" if row["gpc"] else "sector",
                     row["gpc"] or row["sector"],
                     f"GPC sub-sector {row['_sub']} has no scope {row['scope']} line; give the line in the gpc "
-                    "column (e.g. II.4:3 or I.4.4)",
+                    "column (e.g. I.3.2 for electricity used by industry, II.4:3)",
                 )
             )
         return a, problems
