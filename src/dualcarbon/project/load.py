@@ -293,9 +293,15 @@ LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste
 def linear_activities(library: FactorLibrary) -> dict[str, str]:
     """Activity texts (keys and aliases as written in the catalogue) → kind, for those whose rows
     may be summed across facilities: every kind except cement and refrigerants, whose results
-    depend on other rows of the same facility or are not proportional to a quantity."""
+    depend on other rows of the same facility or are not proportional to a quantity, and landfilled
+    waste (its methane recovery is per site)."""
     kinds = dict(library.catalog.select("key", "kind").iter_rows())
-    return {a: kinds[key] for a, key in sorted(library.aliases.items()) if kinds.get(key) in LINEAR_KINDS}
+    return {
+        a: kinds[key]
+        for a, key in sorted(library.aliases.items())
+        # landfill rows: first-order decay subtracts each site's recovered CH4 from its own deposits
+        if kinds.get(key) in LINEAR_KINDS and not key.startswith("waste/landfill/")
+    }
 
 
 def _load_ledger(
