@@ -53,9 +53,13 @@ class WasteRun:
         return float(self.rows(**where)["mass_t"].sum())
 
 
-def run_waste(root: Path, library: FactorLibrary, rows: str, **kwargs) -> WasteRun:
+def run_waste(root: Path, library: FactorLibrary, rows: str, own_factors: str | None = None, **kwargs) -> WasteRun:
+    """Run the project; ``own_factors``: the text of a ``factors/own.csv`` (then the library is loaded anew)."""
     write_waste_project(root, rows, **kwargs)
-    project = load(root, library)
+    if own_factors:
+        (root / "factors").mkdir()
+        (root / "factors" / "own.csv").write_text(textwrap.dedent(own_factors).strip() + "\n", encoding="utf-8")
+    project = load(root, None if own_factors else library)
     result = engine.compute(project.activities, project.library, project.settings, project.instruments, project.spend)
     inv = inventory.summarize(
         result.emissions, project.settings, project.library, result.warnings, project.activities.height

@@ -183,3 +183,28 @@ def test_sludge_without_doc_is_an_input_error(tmp_path):
     rows = "id,date,activity,quantity,unit\ns1,2022-06-30,污泥填埋,100,t"
     root = write_waste_project(tmp_path / "p", rows, method=FOD)
     assert_input_error(root, ["activities.csv, row 2, column doc", "Table 2.5"])
+
+
+def test_fod_over_many_years_adds_up_to_the_methane_commitment(tmp_path, library):
+    # First-order decay releases, over time, all the CH4 that the methane commitment books at once:
+    # Σ_n≥1 e^(−k(n−1)) × (1 − e^(−k)) = 1, so Σ FOD = W × DOC × DOCf × MCF × F × 16/12 = 1000 × 0.15 × 0.5 × 1.0
+    # × 0.5 × 16/12 = 50 t CH4 (what is left after 200 years at k = 0.06 is e^(−12) = 6e-6 of it).
+    rows = f"{HEADER}\nd2000,site A,2000-06-30,waste/landfill/food,1000,t,managed_anaerobic,"
+    fod = run_waste(tmp_path / "fod", library, rows, start=2001, end=2200)
+    assert fod.mass(gas="CH4") == pytest.approx(50 * (1 - math.exp(-0.06 * 200)), rel=1e-9)
+    rows = f"{HEADER}\nd2001,site A,2001-06-30,waste/landfill/food,1000,t,managed_anaerobic,"
+    commitment = run_waste(tmp_path / "mc", library, rows, start=2001, end=2001, method='waste = "methane_commitment"')
+    assert commitment.mass(gas="CH4") == pytest.approx(50.0, rel=1e-12)
+
+
+def test_a_project_k_wins_over_table_3_3_and_is_traced(tmp_path, library):
+    own = """\
+        dataset,parameter,activity_id,region,gas,value,unit_numerator,unit_denominator,source_ref
+        site study,k,waste/k/food_waste_sewage_sludge,GLOBAL,CH4,0.1,1,year,measured decay rate (illustrative)
+    """
+    rows = f"{HEADER}\nd2020,site A,2020-06-30,waste/landfill/food,1000,t,managed_anaerobic,"
+    run = run_waste(tmp_path / "p", library, rows, own_factors=own, start=2021, end=2021)
+    assert run.mass(gas="CH4") == pytest.approx(75 * (1 - math.exp(-0.1)) * 0.5 * CH4_PER_C, rel=1e-12)
+    row = run.rows().row(0, named=True)
+    assert "k=0.1 1/year (project factors, food)" in row["parameters"]
+    assert "project:" in row["factor_ids"] and "project" in row["factor_sets"].split(";")
