@@ -208,3 +208,24 @@ def test_a_project_k_wins_over_table_3_3_and_is_traced(tmp_path, library):
     row = run.rows().row(0, named=True)
     assert "k=0.1 1/year (project factors, food)" in row["parameters"]
     assert "project:" in row["factor_ids"] and "project" in row["factor_sets"].split(";")
+
+
+def test_bad_numbers_in_the_waste_columns_name_row_and_column(tmp_path):
+    rows = (
+        "id,facility,date,activity,quantity,unit,doc,k\n"
+        "a,site A,2022-06-30,waste/landfill/food,1000,t,150%,\n"
+        "b,site A,2022-06-30,waste/landfill/food,1000,t,,fast\n"
+        "c,site A,2022-06-30,waste/landfill/food,1000,t,,0"
+    )
+    root = write_waste_project(tmp_path / "p", rows)
+    assert_input_error(
+        root,
+        [
+            "activities.csv, row 2, column doc",
+            "expected a fraction between 0 and 1",
+            "activities.csv, row 3, column k",
+            "expected a number",
+            "activities.csv, row 4, column k",
+            "k > 0",
+        ],
+    )
