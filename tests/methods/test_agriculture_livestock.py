@@ -162,3 +162,52 @@ def test_head_units_parse(library):
         assert units.dimension_of(text, library.ureg) == "count"
     assert units.convert(1, "万头", "count", library.ureg) == pytest.approx(1e4)
     assert units.convert(1, "t N", "kg", library.ureg) == pytest.approx(1000)
+
+
+def test_dairy_example_cows_are_the_largest_source(tmp_path):
+    """The bundled dairy example end to end: its herd by hand, and agriculture its largest category."""
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+
+    from dualcarbon.cli import app
+
+    root = tmp_path / "dairy"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(root), "--example", "dairy"]).exit_code == 0
+    result = runner.invoke(app, ["run", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
+    rows = list(csv.DictReader((root / "activities.csv").open(encoding="utf-8")))
+    head = {r["id"]: float(r["quantity"]) for r in rows if r["unit"] == "头"}
+    tam = {r["id"]: float(r["animal_mass_kg"]) for r in rows if r["animal_mass_kg"]}
+    n_applied_kg = sum(float(r["quantity"]) for r in rows if r["unit"] == "t N") * 1000
+    ch4, n2o = 28, 265  # AR5 GWP100 (IPCC AR5 WG1 Table 8.A.1)
+    # enteric: Table 10.11 Asia 68 / 47; manure CH4: Table 10.14 Asia, 4 °C (≤10 column) 9 / 1
+    enteric = (head["DY-0076"] * 68 + head["DY-0077"] * 47) / 1000 * ch4
+    manure_ch4 = ((head["DY-0078"] + head["DY-0079"]) * 9 + head["DY-0080"] * 1) / 1000 * ch4
+    # manure N2O: Nex = Nrate (Table 10.19 Asia: dairy 0.47, other cattle 0.34) × TAM/1000 × 365
+    n_ex = {
+        i: head[i] * nrate * tam[i] / 1000 * 365
+        for i, nrate in (("DY-0078", 0.47), ("DY-0079", 0.47), ("DY-0080", 0.34))
+    }
+    # EF3 (Table 10.21): liquid/slurry without crust 0, solid storage 0.005; FracGasMS (Table 10.22): dairy
+    # liquid/slurry 40 %, dairy solid storage 30 %, other cattle solid storage 45 %; EF4 0.01
+    manure_n2o = (
+        (
+            (n_ex["DY-0079"] + n_ex["DY-0080"]) * 0.005
+            + (n_ex["DY-0078"] * 0.40 + n_ex["DY-0079"] * 0.30 + n_ex["DY-0080"] * 0.45) * 0.01
+        )
+        * 44
+        / 28
+        / 1000
+        * n2o
+    )
+    # synthetic N: EF1 0.01 + FracGASF 0.10 × EF4 0.01 + FracLEACH 0.30 × EF5 0.0075 (Tables 11.1, 11.3)
+    soils = n_applied_kg * (0.01 + 0.10 * 0.01 + 0.30 * 0.0075) * 44 / 28 / 1000 * n2o
+    by_category = {(c["scope"], c["category"]): c["co2e_t"] for c in summary["by_category"]}
+    assert by_category[("1", "1.agriculture")] == pytest.approx(enteric + manure_ch4 + manure_n2o + soils, rel=1e-9)
+    # the cows' enteric fermentation alone outweighs any other category, electricity included
+    others = [v for k, v in by_category.items() if k != ("1", "1.agriculture")]
+    assert enteric > max(others)
