@@ -406,7 +406,24 @@ ACTIVITY_SCHEMA = {
     "fossil_carbon_fraction": pl.Float64,
     "bod_g_per_person_day": pl.Float64,
     "protein_kg_per_person_yr": pl.Float64,
+    # agriculture (IPCC 2006 Vol. 4): per-row parameters, validated in project.load
+    "manure_system": pl.String,
+    "animal_mass_kg": pl.Float64,
+    "productivity": pl.String,
+    "mean_temperature_c": pl.Float64,
+    "season_days": pl.Float64,
+    "flooded_rice": pl.Boolean,
 }
+
+# Optional per-row columns of agriculture rows (livestock, managed soils, rice); docs/file-formats.md.
+AGRICULTURE_COLUMNS = [
+    "manure_system",
+    "animal_mass_kg",
+    "productivity",
+    "mean_temperature_c",
+    "season_days",
+    "flooded_rice",
+]
 
 # Refrigerant material-balance columns (GHG Protocol HFC/PFC tool; IPCC 2006 Vol. 3 Ch. 7 Eq. 7.10).
 BALANCE_COLUMNS = ["inventory_start", "inventory_end", "purchased", "disposed", "capacity_retired", "capacity_new"]
