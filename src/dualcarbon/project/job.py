@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
+from dualcarbon.project import indicators
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, emissions_names, prepare, write_outputs
@@ -127,6 +128,7 @@ def run(
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
     step("compute")
     result, inv = calculate(project, mapper or map)
+    inv.summary["indicators"] = indicators.records(project.indicators)
     data_quality(project, inv, result.emissions)
     assessment = assess(project, inv, result.emissions)
     plan = None
