@@ -22,7 +22,7 @@ import polars as pl
 
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.i18n import catalogue
-from dualcarbon.model import GDP_UNITS
+from dualcarbon.model import GDP_UNITS, Settings
 from dualcarbon.project import reader
 from dualcarbon.project.limits import ReadLimits
 
@@ -339,3 +339,19 @@ def records(frame: pl.DataFrame) -> list[dict]:
             }
         )
     return out
+
+
+def by_year(frame: pl.DataFrame, settings: Settings) -> dict[str, dict[int, float]]:
+    """GDP (in currency units, 元, at the territory's constant prices) and population (persons) by
+    year, as intensity targets divide by them: ``indicators.csv``'s ``gdp`` and ``population``, and
+    ``[territory]``'s values for the period's last year where the file has none."""
+    gdp = series(frame, "gdp", "元")
+    people = series(frame, "population", "人")
+    last = settings.period.end.year
+    territory = settings.territory
+    if territory is not None:
+        if territory.gdp_currency_units is not None:
+            gdp.setdefault(last, territory.gdp_currency_units)
+        if territory.population is not None:
+            people.setdefault(last, float(territory.population))
+    return {"gdp": dict(sorted(gdp.items())), "capita": dict(sorted(people.items()))}

@@ -139,7 +139,14 @@ def run(
         step("optimize")
         years = list(range(project.settings.period.start.year, 2201))
         stands = annual_removals(project.stands, years)
-        plan = pathway_compute.compute(result.emissions, project.settings, measures, measures_file, stands)
+        plan = pathway_compute.compute(
+            result.emissions,
+            project.settings,
+            measures,
+            measures_file,
+            stands,
+            indicators.by_year(project.indicators, project.settings),
+        )
     written: list[Path] = []
     if write:
         lang = lang or project.settings.report.lang
