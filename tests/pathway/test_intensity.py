@@ -229,3 +229,71 @@ def test_the_same_targets_twice_are_one_set_and_different_ones_are_refused():
     # counted from different base years: two different references, not compared
     apart = {**other, "base_year": 2020}
     assert settings("2024-01-01", "2024-12-31", cuts, {}, neutrality=apart).neutrality.reduction_targets[0].year == 2035
+
+
+TERRITORY_TOML = """\
+[organization]
+name = "某区（示例）"
+kind = "territory"
+country = "CN"
+sector = "1.A.4.b"
+
+[territory]
+admin_code = "110115"
+population = 2000000
+gdp = 1100.0
+gdp_unit = "亿元"
+gdp_price_year = 2020
+
+[period]
+start = 2020-01-01
+end = 2021-12-31
+
+[method]
+factor_sets = ["gbt32150", "ipcc2006"]
+
+[targets]
+base_year = 2020
+intensity = [{ year = 2025, percent = 18, per = "gdp" }]
+
+[pathway]
+end_year = 2026
+discount_rate = 0.0
+gdp_growth = 0.05
+"""
+
+
+def test_end_to_end_a_territory_with_an_intensity_target(tmp_path):
+    import json
+
+    from dualcarbon.project import job
+
+    root = tmp_path / "district"
+    root.mkdir()
+    (root / "dualcarbon.toml").write_text(TERRITORY_TOML, encoding="utf-8")
+    (root / "activities.csv").write_text(
+        "id,date,activity,quantity,unit\nA1,2020-06-30,原煤,1000,t\nA2,2021-06-30,原煤,1100,t\n", encoding="utf-8"
+    )
+    (root / "indicators.csv").write_text("indicator,year,value,unit\ngdp,2020,1000,亿元\n", encoding="utf-8")
+    (root / "measures.csv").write_text(
+        "id,name_zh,name_en,applies_to,share,cost_per_t\nCOAL,煤改气,Coal to gas,fuel/raw_coal,40%,50\n",
+        encoding="utf-8",
+    )
+    result = job.pathway(root, tmp_path / "out", lang="en")
+    plan = result.pathway
+    # GDP 1000 亿元 (2020, indicators.csv), 1100 (2021, [territory]), +5 %/yr; E(2020) from the inventory's 2020 rows;
+    # 2025: E ≤ 0.82 · E(2020) · 1100 · 1.05^4 / 1000, BAU flat at E(2021) = 1.1 · E(2020)
+    e2020, e2021 = result.pathway.known_t[2020], result.pathway.known_t[2021]
+    assert e2021 == pytest.approx(1.1 * e2020)
+    cap = 0.82 * e2020 * 1.1 * 1.05**4
+    row = plan.plan.table.filter(pl.col("year") == 2025).to_dicts()[0]
+    assert row["target_t"] == pytest.approx(cap) and row["bau_t"] == pytest.approx(e2021)
+    assert row["emissions_t"] <= cap * (1 + 1e-9) and row["abatement_t"] > 0
+    record = json.loads((tmp_path / "out" / "pathway.json").read_text(encoding="utf-8"))
+    assert record["targets"]["intensity"][0]["target"] == pytest.approx(0.82 * e2020 / 1000e4)
+    names = [trace["name"] for trace in record["charts"]["intensity"]["data"]]
+    assert names == ["Business as usual", "Emissions with the measures", "Intensity target"]
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Emission intensity against the target" in html and "CO2e per unit of GDP 18 % below 2020" in html
+    csv = pl.read_csv(tmp_path / "out" / "pathway.csv")
+    assert {"gdp_10k", "intensity_t_per_10k", "intensity_target_t_per_10k"} <= set(csv.columns)

@@ -212,6 +212,10 @@ def _pathway_json(plan: compute.Result, lang: str) -> str:
         "trajectory": json.loads(charts.trajectory_figure(plan.plan.table, t).to_json()),
         "macc": json.loads(charts.macc_figure(plan.plan.macc, t, lang, plan.settings.currency).to_json()),
     }
+    for name, per in (("intensity", "gdp"), ("per_capita", "capita")):
+        figure = charts.intensity_figure(plan.plan.table, t, per)
+        if figure is not None:
+            record["charts"][name] = json.loads(figure.to_json())
     return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
