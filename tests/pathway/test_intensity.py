@@ -297,3 +297,20 @@ def test_end_to_end_a_territory_with_an_intensity_target(tmp_path):
     assert "Emission intensity against the target" in html and "CO2e per unit of GDP 18 % below 2020" in html
     csv = pl.read_csv(tmp_path / "out" / "pathway.csv")
     assert {"gdp_10k", "intensity_t_per_10k", "intensity_target_t_per_10k"} <= set(csv.columns)
+
+
+def test_regression_a_period_of_several_years_is_not_summed_into_one_base_year():
+    # Before: a period of 2020-2021 was projected from 2020 with the two years' emissions summed
+    # (1000 + 1100 = 2100 t a year of BAU). Now: from 2021, 1100 t; a cut of 10 % vs 2021 in 2022 caps
+    # 990 t (before: 1890 t).
+    s = Settings.model_validate(
+        {
+            "organization": {"name": "区"},
+            "period": {"start": dt.date(2020, 1, 1), "end": dt.date(2021, 12, 31)},
+            "targets": {"base_year": 2021, "cuts": [{"year": 2022, "percent": 10}]},
+            "pathway": {"end_year": 2022, "discount_rate": 0.0},
+        }
+    )
+    plan = compute.compute(emission_rows({2020: 1000.0, 2021: 1100.0}), s, [CHEAP]).plan
+    row = plan.table.filter(pl.col("year") == 2022).to_dicts()[0]
+    assert row["bau_t"] == pytest.approx(1100.0) and row["target_t"] == pytest.approx(990.0)
