@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 Role = Literal["viewer", "editor", "admin"]
-Kind = Literal["settings", "activities", "credits", "factors", "sinks", "measures", "documents"]
+Kind = Literal["settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents"]
 Status = Literal["queued", "running", "succeeded", "failed"]
 # The largest offset a page may start at: the stores' OFFSET is a signed 64-bit integer.
 MAX_OFFSET = 2**63 - 1
