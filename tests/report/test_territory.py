@@ -64,18 +64,30 @@ def en() -> str:
 
 def test_gpc_table_groups_subsectors_by_sector_with_subtotals():
     table = gpc_table(TERRITORY["territory"])
-    assert [s["sector"] for s in table["sectors"]] == ["I", "II", "III", "IV", "V"]
+    assert [s["sector"] for s in table["sectors"]] == ["I", "II", "III", "IV", "V", "VI"]
     first = table["sectors"][0]
-    assert [s["sector"] for s in first["subsectors"]] == ["I.1", "I.2", "I.3", "I.4.4"]
+    # I.4.4 (energy supplied to the grid) is a line of sub-sector I.4 in scope 1, like I.4.1, but
+    # reported apart from BASIC and BASIC+ (GPC Ch. 4): a row of its own, not in the subtotal
+    assert [s["sector"] for s in first["subsectors"]] == ["I.1", "I.2", "I.3", "I.4", "I.4.4"]
+    assert [s["apart"] for s in first["subsectors"]] == [False, False, False, False, True]
     assert first["co2e_t"] == {"1": 1_500_000.0, "2": 1_700_000.0, "3": None}
     assert first["total_t"] == 3_200_000.0
     # a notation key is no figure: I.1 Scope 3 (NE) adds nothing, IV.1 (NO) leaves the sector empty
     assert first["subsectors"][0]["co2e_t"] == 800_000.0
     assert table["sectors"][3]["total_t"] is None
+    # III.1.3 (waste from outside the city, 8,000 t) is shown but not in sector III's subtotal
+    waste = table["sectors"][2]
+    assert [(s["sector"], s["co2e_t"], s["apart"]) for s in waste["subsectors"]][:2] == [
+        ("III.1", 120_000.0, False),
+        ("III.1.3", 8_000.0, True),
+    ]
+    assert waste["total_t"] == 170_000.0
     assert [(n["sector"], n["scope"], n["notation"]) for n in table["notations"]] == [
         ("I.1", "3", "NE"),
+        ("I.4", "1", "NO"),
         ("I.4.4", "1", "IE"),
         ("IV.1", "1", "NO"),
+        ("VI.1", "3", "NO"),
     ]
     assert (table["basic_t"], table["basic_plus_t"]) == (4_270_000.0, 4_340_000.0)
 
@@ -113,10 +125,14 @@ def test_gpc_rows_in_10k_tonnes_with_notation_keys_and_basic_totals(zh):
     assert cells(zh, "subsector", "I.1", "gpc") == ["I.1 居民建筑", "30.00", "50.00", "NE", "80.00"]
     assert cells(zh, "subsector", "II.4", "gpc") == ["II.4 航空", "", "", "5.00", "5.00"]
     assert cells(zh, "subsector", "IV.1", "gpc") == ["IV.1 工业生产过程", "NO", "", "", "—"]
+    assert cells(zh, "subsector", "III.1.3", "gpc") == ["III.1.3 城市外产生、在城市内处置 †", "0.80", "", "", "0.80"]
+    assert cells(zh, "subsector", "VI.1", "gpc") == ["VI.1 其他范围三 †", "", "", "NO", "—"]
     assert cells(zh, "total", "basic", "gpc") == ["BASIC 口径", "", "427.00"]
     assert cells(zh, "total", "basic_plus", "gpc") == ["BASIC+ 口径", "", "434.00"]
     sector_i = re.search(r'data-sector="I">.*?</tbody>', zh, re.S).group(0)
     assert re.search(r"小计</td>\s*<td class=\"num\">150.00</td><td class=\"num\">170.00</td>", sector_i)
+    sector_iii = re.search(r'data-sector="III">.*?</tbody>', zh, re.S).group(0)
+    assert re.search(r"小计</td>\s*<td class=\"num\">17.00</td>", sector_iii)
     assert "万吨二氧化碳当量" in zh
     # the notation keys with their reasons, in the page's language
     assert cells(zh, "subsector", "IV.1", "notations") == [

@@ -71,6 +71,10 @@ def test_a_territory_run_shows_gpc_ipcc_years_and_indicators(tmp_path, page):
             "[data-testid=gpc] tbody[data-sector=I] tr.total", "row => [...row.children].map((c) => c.textContent)"
         )
         assert subtotal == ["小计", "150.00", "170.00", "—", "320.00"]
+        # a line reported apart (III.1.3, waste from outside the district) is shown, not in the subtotal
+        assert page.get_attribute("[data-testid=gpc] tr[data-subsector='III.1.3']", "class") == "apart"
+        assert row_texts(page, "[data-testid=gpc] tr[data-subsector='III.1.3']")[-1] == "0.80"
+        assert row_texts(page, "[data-testid=gpc] tbody[data-sector=III] tr.total")[-1] == "17.00"
         assert row_texts(page, "[data-testid=notations] tr[data-subsector='I.4.4']")[2:] == [
             "IE（已计入其他部分）",
             "区内热电厂供电的排放已计入电网调入电力",

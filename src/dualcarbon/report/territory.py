@@ -28,38 +28,65 @@ _ROMAN = {numeral: i for i, numeral in enumerate(GPC_SECTORS)}
 def _subsector_key(code: str) -> tuple:
     """Sort "I.4.4" after "I.4" and "II.1" after "I.8": the sector's numeral, then each number."""
     head, *rest = code.split(".")
-    return (_ROMAN.get(head, len(_ROMAN)), head, *(int(p) if p.isdigit() else 0 for p in rest), code)
+    return (_ROMAN.get(head, len(_ROMAN)), head, tuple(int(p) if p.isdigit() else 0 for p in rest), code)
 
 
 def _ipcc_key(code: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"\.", code))
 
 
+def _row_key(row: dict) -> str:
+    """The table row of a GPC line: its sub-sector (``I.1``), except a line reported apart from BASIC
+    and BASIC+ under a reference number of its own (``I.4.4`` energy supplied to the grid, ``III.1.3``
+    waste from outside the city), which would otherwise share a cell with the sub-sector's own line."""
+    ref = row.get("ref") or row["sector"]
+    apart = not row.get("in_basic") and not row.get("in_basic_plus")
+    return ref if apart and ref.count(".") >= 2 else row["sector"]
+
+
 def gpc_table(block: dict) -> dict:
-    """The GPC table: per sector (I stationary energy … V AFOLU) its sub-sectors, each with a cell per
-    city scope (CO2e or a notation key with its reason) and the sub-sector's total, then the sector's
-    subtotal; BASIC and BASIC+ as the summary gives them (GPC v1.1 Ch. 3, Table 3.1 / 4.x)."""
+    """The GPC table: per sector (I stationary energy … VI other Scope 3) its sub-sectors, each with a
+    cell per city scope (CO2e, or a notation key with its reason) and the sub-sector's total, then the
+    sector's subtotal of the lines counted in BASIC or BASIC+ (lines reported apart, such as I.4.4, have
+    rows of their own, marked ``apart``); BASIC and BASIC+ as the summary gives them (GPC v1.1 Ch. 4)."""
     gpc = block.get("gpc") or {}
-    cells: dict[str, dict[str, dict]] = {}
-    for row in gpc.get("by_subsector") or []:
-        cells.setdefault(row["sector"], {})[str(row["scope"])] = {
-            "co2e_t": row.get("co2e_t"),
-            "notation": row.get("notation"),
-            "reason_zh": row.get("notation_reason_zh"),
-            "reason_en": row.get("notation_reason_en"),
-            "in_basic": row.get("in_basic"),
-            "in_basic_plus": row.get("in_basic_plus"),
+    rows: dict[str, dict] = {}
+    for line in gpc.get("by_subsector") or []:
+        key = _row_key(line)
+        row = rows.setdefault(
+            key,
+            {"sector": key, "cells": {s: None for s in GPC_SCOPES}, "apart": True, "name_zh": None, "name_en": None},
+        )
+        row["name_zh"] = row["name_zh"] or line.get("name_zh")
+        row["name_en"] = row["name_en"] or line.get("name_en")
+        counted = bool(line.get("in_basic") or line.get("in_basic_plus"))
+        row["apart"] = row["apart"] and not counted
+        scope = str(line["scope"])
+        cell = {
+            "ref": line.get("ref") or line["sector"],
+            "co2e_t": None if line.get("notation") else line.get("co2e_t"),
+            "notation": line.get("notation"),
+            "reason_zh": line.get("notation_reason_zh"),
+            "reason_en": line.get("notation_reason_en"),
+            "counted": counted,
         }
+        old = row["cells"].get(scope)
+        if old and not old["notation"] and cell["notation"]:
+            continue  # a figure stays over a notation key of another line in the same cell
+        if old and not old["notation"] and not cell["notation"]:
+            cell["co2e_t"] = (old["co2e_t"] or 0.0) + (cell["co2e_t"] or 0.0)
+        row["cells"][scope] = cell
     sectors: dict[str, dict] = {}
     notations: list[dict] = []
-    for code in sorted(cells, key=_subsector_key):
+    for code in sorted(rows, key=_subsector_key):
+        row = rows[code]
         head = code.split(".")[0]
         sector = sectors.setdefault(head, {"sector": head, "subsectors": [], "co2e_t": {s: None for s in GPC_SCOPES}})
-        row_cells = {scope: cells[code].get(scope) for scope in GPC_SCOPES}
-        figures = [c["co2e_t"] for c in row_cells.values() if c and c.get("co2e_t") is not None and not c["notation"]]
-        sector["subsectors"].append({"sector": code, "cells": row_cells, "co2e_t": sum(figures) if figures else None})
-        for scope, cell in row_cells.items():
-            if cell and cell.get("co2e_t") is not None and not cell["notation"]:
+        figures = [c["co2e_t"] for c in row["cells"].values() if c and c["co2e_t"] is not None]
+        row["co2e_t"] = sum(figures) if figures else None
+        sector["subsectors"].append(row)
+        for scope, cell in row["cells"].items():
+            if cell and cell["co2e_t"] is not None and cell["counted"]:
                 sector["co2e_t"][scope] = (sector["co2e_t"][scope] or 0.0) + cell["co2e_t"]
             if cell and cell["notation"]:
                 notations.append({"sector": code, "scope": scope} | cell)
@@ -111,6 +138,7 @@ def territory_view(summary: dict) -> dict | None:
         "gdp_unit": block.get("gdp_unit"),
         "gdp_price_year": block.get("gdp_price_year"),
         "area_km2": block.get("area_km2"),
+        "intensity_basis": block.get("intensity_basis") or "basic",
         "intensity": {
             key: block.get(key)
             for key in ("per_capita_t", "per_gdp_t_per_10k_cny", "energy_tce", "energy_intensity_tce_per_10k_cny")

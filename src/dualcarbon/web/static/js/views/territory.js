@@ -56,7 +56,8 @@ export function territorySections(tv) {
         h("dd", {}, tv.population === null ? t("territory.not_given") : `${fixed(tv.population, 0)} ${t("territory.population_unit")}`),
         h("dt", {}, t("territory.gdp")), h("dd", {}, gdp(tv.gdp, tv.gdp_unit)))),
     section(t("section.gpc"), h("p", {class: "muted"}, t("report.unit_note", {unit})), gpcTable(tv.gpc),
-      h("p", {class: "muted"}, t("gpc.note")), h("p", {class: "muted"}, t("gpc.basic_note")), notations(tv.gpc.notations)),
+      h("p", {class: "muted"}, t("gpc.note")), h("p", {class: "muted"}, t("gpc.basic_note")),
+      h("p", {class: "muted"}, `† ${t("gpc.apart_note")}`), notations(tv.gpc.notations)),
     section(t("section.ipcc"), h("p", {class: "muted"}, t("report.unit_note", {unit})), ipccTable(tv.ipcc),
       h("p", {class: "muted"}, t("ipcc.note"))),
     section(t("section.intensity"), table([
@@ -65,7 +66,7 @@ export function territorySections(tv) {
       {label: t("col.unit"), cell: ([key]) => t(`territory.${key}_unit`)},
     ], [["per_capita", tv.intensity.per_capita_t, 3], ["per_gdp", tv.intensity.per_gdp_t_per_10k_cny, 3],
       ["energy", tv.intensity.energy_tce, 2], ["energy_intensity", tv.intensity.energy_intensity_tce_per_10k_cny, 3]],
-    {testid: "intensity", rowAttrs: ([key]) => ({"data-figure": key})}), h("p", {class: "muted"}, t("territory.intensity_note")),
+    {testid: "intensity", rowAttrs: ([key]) => ({"data-figure": key})}), h("p", {class: "muted"}, t("territory.intensity_note", {basis: t(`territory.${tv.intensity_basis}`)})),
     h("p", {"data-testid": "removals"}, t("report.label_value", {label: t("territory.removals"), value: `${mass(tv.removals_t)} ${unit}`})),
     h("p", {class: "muted"}, t("territory.removals_note"))),
   ];
@@ -82,8 +83,8 @@ function gpcTable(gpc) {
     GPC_SCOPES.map((s) => h("th", {class: "num"}, t(`gpc.col.scope${s}`))), h("th", {class: "num"}, t("gpc.col.total"))));
   const bodies = gpc.sectors.map((sector) => h("tbody", {"data-sector": sector.sector},
     h("tr", {class: "sector"}, h("th", {colspan: GPC_SCOPES.length + 2}, t(`gpc.sector.${sector.sector}`))),
-    sector.subsectors.map((sub) => h("tr", {"data-subsector": sub.sector},
-      h("td", {}, h("code", {}, sub.sector), " ", label("gpc.sub", sub.sector) === sub.sector ? "" : label("gpc.sub", sub.sector)),
+    sector.subsectors.map((sub) => h("tr", {"data-subsector": sub.sector, class: sub.apart ? "apart" : null},
+      h("td", {}, h("code", {}, sub.sector), " ", subsectorName(sub), sub.apart ? " †" : ""),
       GPC_SCOPES.map((s) => cell(sub.cells[s], s)), h("td", {class: "num"}, mass(sub.co2e_t)))),
     h("tr", {class: "total"}, h("td", {}, t("gpc.subtotal")),
       GPC_SCOPES.map((s) => h("td", {class: "num"}, mass(sector.co2e_t[s]))), h("td", {class: "num"}, mass(sector.total_t)))));
@@ -91,6 +92,12 @@ function gpcTable(gpc) {
     h("tr", {class: "total grand", "data-total": key}, h("td", {}, t(`territory.${key}`)),
       h("td", {colspan: GPC_SCOPES.length}), h("td", {class: "num"}, mass(value)))));
   return h("table", {class: "gpc", "data-testid": "gpc"}, head, bodies, totals);
+}
+
+/** A sub-sector's name from the catalogue, else the one the summary gives. */
+function subsectorName(row) {
+  const name = label("gpc.sub", row.sector);
+  return name === row.sector ? row[`name_${lang()}`] || "" : name;
 }
 
 function notations(rows) {
