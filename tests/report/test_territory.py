@@ -43,7 +43,7 @@ def cells(html: str, attr: str, value: str, within: str | None = None) -> list[s
     row = re.search(rf'<tr[^>]*data-{attr}="{re.escape(value)}"[^>]*>(.*?)</tr>', html, re.S)
     assert row, f"no row data-{attr}={value}"
     return [
-        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", c))).strip()
+        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", c))).strip()
         for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(1), re.S)
     ]
 
@@ -82,6 +82,12 @@ def test_gpc_table_groups_subsectors_by_sector_with_subtotals():
         ("III.1.3", 8_000.0, True),
     ]
     assert waste["total_t"] == 170_000.0
+    assert [(g["notation"], len(g["cells"])) for g in table["notation_groups"]] == [
+        ("NE", 1),
+        ("NO", 2),
+        ("IE", 1),
+        ("NO", 1),
+    ]
     assert [(n["sector"], n["scope"], n["notation"]) for n in table["notations"]] == [
         ("I.1", "3", "NE"),
         ("I.4", "1", "NO"),
@@ -134,17 +140,19 @@ def test_gpc_rows_in_10k_tonnes_with_notation_keys_and_basic_totals(zh):
     sector_iii = re.search(r'data-sector="III">.*?</tbody>', zh, re.S).group(0)
     assert re.search(r"小计</td>\s*<td class=\"num\">17.00</td>", sector_iii)
     assert "万吨二氧化碳当量" in zh
-    # the notation keys with their reasons, in the page's language
-    assert cells(zh, "subsector", "IV.1", "notations") == [
-        "IV.1 工业生产过程",
-        "范围一",
-        "NO（未发生）",
-        "区内无水泥、钢铁等工业过程",
-    ]
-    assert cells(zh, "subsector", "I.4.4", "notations")[2:] == [
+    # the notation keys with their reasons, in the page's language, grouped by key and reason
+    assert cells(zh, "notation", "IE", "notations") == [
         "IE（已计入其他部分）",
         "区内热电厂供电的排放已计入电网调入电力",
+        "I.4.4 范围一",
     ]
+    assert cells(zh, "notation", "NO", "notations") == [
+        "NO（未发生）",
+        "本行无活动数据（不发生）",
+        "I.4 范围一；VI.1 范围三",
+    ]
+    notations = re.search(r'data-testid="notations".*?</table>', zh, re.S).group(0)
+    assert "区内无水泥、钢铁等工业过程" in notations and notations.count('data-notation="NO"') == 2
 
 
 def test_english_keeps_tonnes_and_english_reasons(en):
@@ -156,9 +164,10 @@ def test_english_keeps_tonnes_and_english_reasons(en):
         "800,000.00",
     ]
     assert cells(en, "total", "basic_plus", "gpc")[-1] == "4,340,000.00"
-    assert cells(en, "subsector", "IV.1", "notations")[2:] == [
-        "NO (not occurring)",
-        "No cement, steel or other process industry",
+    assert cells(en, "notation", "NE", "notations") == [
+        "NE (not estimated)",
+        "Transmission and distribution losses not estimated",
+        "I.1 Scope 3",
     ]
     assert cells(en, "sector", "1", "ipcc") == ["Energy", "2,400,000.00"]
 

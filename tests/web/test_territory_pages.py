@@ -75,10 +75,12 @@ def test_a_territory_run_shows_gpc_ipcc_years_and_indicators(tmp_path, page):
         assert page.get_attribute("[data-testid=gpc] tr[data-subsector='III.1.3']", "class") == "apart"
         assert row_texts(page, "[data-testid=gpc] tr[data-subsector='III.1.3']")[-1] == "0.80"
         assert row_texts(page, "[data-testid=gpc] tbody[data-sector=III] tr.total")[-1] == "17.00"
-        assert row_texts(page, "[data-testid=notations] tr[data-subsector='I.4.4']")[2:] == [
+        assert row_texts(page, "[data-testid=notations] tr[data-notation=IE]") == [
             "IE（已计入其他部分）",
             "区内热电厂供电的排放已计入电网调入电力",
+            "I.4.4 范围一",
         ]
+        assert row_texts(page, "[data-testid=notations] tr[data-notation=NO]")[2] == "I.4 范围一；VI.1 范围三"
         # IPCC sectors (provincial-guideline view), removals and electricity imports apart
         assert row_texts(page, "[data-testid=ipcc] tr[data-sector='1']") == ["能源活动", "240.00"]
         assert row_texts(page, "[data-testid=ipcc] tr[data-sector=total]")[1] == "259.00"

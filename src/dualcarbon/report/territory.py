@@ -98,7 +98,21 @@ def gpc_table(block: dict) -> dict:
         "basic_t": gpc.get("basic"),
         "basic_plus_t": gpc.get("basic_plus"),
         "notations": notations,
+        "notation_groups": notation_groups(notations),
     }
+
+
+def notation_groups(notations: list[dict]) -> list[dict]:
+    """The notation keys grouped by key and reason, each with the cells (sub-sector, scope) it marks:
+    a territory without waste imports has a dozen "NO" cells of one reason, listed once."""
+    groups: dict[tuple, dict] = {}
+    for n in notations:
+        group = groups.setdefault(
+            (n["notation"], n.get("reason_zh"), n.get("reason_en")),
+            {"notation": n["notation"], "reason_zh": n.get("reason_zh"), "reason_en": n.get("reason_en"), "cells": []},
+        )
+        group["cells"].append({"sector": n["sector"], "scope": n["scope"]})
+    return list(groups.values())
 
 
 def ipcc_table(block: dict) -> dict:

@@ -57,7 +57,7 @@ export function territorySections(tv) {
         h("dt", {}, t("territory.gdp")), h("dd", {}, gdp(tv.gdp, tv.gdp_unit)))),
     section(t("section.gpc"), h("p", {class: "muted"}, t("report.unit_note", {unit})), gpcTable(tv.gpc),
       h("p", {class: "muted"}, t("gpc.note")), h("p", {class: "muted"}, t("gpc.basic_note")),
-      h("p", {class: "muted"}, `† ${t("gpc.apart_note")}`), notations(tv.gpc.notations)),
+      h("p", {class: "muted"}, `† ${t("gpc.apart_note")}`), notations(tv.gpc.notation_groups)),
     section(t("section.ipcc"), h("p", {class: "muted"}, t("report.unit_note", {unit})), ipccTable(tv.ipcc),
       h("p", {class: "muted"}, t("ipcc.note"))),
     section(t("section.intensity"), table([
@@ -100,14 +100,15 @@ function subsectorName(row) {
   return name === row.sector ? row[`name_${lang()}`] || "" : name;
 }
 
-function notations(rows) {
-  if (!rows.length) return null;
+/** The notation keys, grouped by key and reason, each with the cells it marks (as the report lists them). */
+function notations(groups) {
+  if (!groups.length) return null;
+  const cellsText = (g) => g.cells.map((c) => `${c.sector} ${t(`scope.${c.scope}`)}`).join(t("gpc.cell_separator"));
   return [h("h3", {}, t("gpc.notation_title")), table([
-    {label: t("gpc.col.subsector"), cell: (n) => `${n.sector} ${label("gpc.sub", n.sector) === n.sector ? "" : label("gpc.sub", n.sector)}`},
-    {label: t("col.scope"), cell: (n) => t(`scope.${n.scope}`)},
-    {label: t("col.type"), cell: (n) => label("gpc.notation", n.notation), key: "notation"},
-    {label: t("col.reason"), cell: (n) => n[`reason_${lang()}`] || n.reason_en || n.reason_zh || "", key: "reason"},
-  ], rows, {testid: "notations", rowAttrs: (n) => ({"data-subsector": n.sector, "data-scope": n.scope})})];
+    {label: t("col.type"), cell: (g) => label("gpc.notation", g.notation), key: "notation"},
+    {label: t("col.reason"), cell: (g) => g[`reason_${lang()}`] || g.reason_en || g.reason_zh || "", key: "reason"},
+    {label: t("gpc.col.cells"), cell: cellsText, key: "cells"},
+  ], groups, {testid: "notations", rowAttrs: (g) => ({"data-notation": g.notation})})];
 }
 
 function ipccTable(ipcc) {
