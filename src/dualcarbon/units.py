@@ -225,6 +225,14 @@ _ALIASES: dict[str, str] = {
     "piece": "count",
     "pieces": "count",
     "pcs": "count",
+    # people served (domestic wastewater, IPCC 2006 Vol. 5 Eq. 6.3): a count
+    "人": "count",
+    "人口": "count",
+    "person": "count",
+    "persons": "count",
+    "people": "count",
+    "capita": "count",
+    "万人": "1e4 * count",
     # animals (average annual population, IPCC 2006 Vol. 4 Eq. 10.19/10.22)
     "头": "count",
     "只": "count",

@@ -22,14 +22,25 @@ from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import blend_components, gas_aliases
 from dualcarbon.factors.library import DATA, FactorLibrary
 from dualcarbon.methods.agri_params import manure_system_aliases
-from dualcarbon.model import ACTIVITY_SCHEMA, AGRICULTURE_COLUMNS, BALANCE_COLUMNS, FRACTION_COLUMNS, Settings
+from dualcarbon.model import (
+    ACTIVITY_SCHEMA,
+    AGRICULTURE_COLUMNS,
+    BALANCE_COLUMNS,
+    FRACTION_COLUMNS,
+    NUMBER_COLUMNS,
+    SWDS_TYPES,
+    Settings,
+)
 from dualcarbon.neutrality.records import Evidence
+from dualcarbon.project import indicators as indicators_table
 from dualcarbon.project import reader
 from dualcarbon.project.credits import load_credits
 from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
 from dualcarbon.project.limits import ReadLimits, check_parquet, from_settings
 from dualcarbon.project.neutrality import load_evidence
 from dualcarbon.project.sinks import load_sinks
+from dualcarbon.territory import gpc
+from dualcarbon.territory.summary import check_notation
 
 SETTINGS_FILE = "dualcarbon.toml"
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
@@ -47,6 +58,7 @@ KNOWN_COLUMNS = {
     "sector",
     "scope",
     "category",
+    "gpc",
     "ncv",
     "ncv_unit",
     "carbon_content",
@@ -57,6 +69,9 @@ KNOWN_COLUMNS = {
     "evidence",
     "note",
     *FRACTION_COLUMNS,
+    *NUMBER_COLUMNS,
+    "swds_type",
+    "treatment",
     "inventory_start",
     "inventory_end",
     "purchased",
@@ -73,6 +88,7 @@ KIND_DIMENSIONS = {
     "freight": ("freight", "distance"),
     "travel": ("passenger_distance", "distance"),
     "waste": ("mass",),
+    "wastewater": ("count", "mass"),
     "fugitive": ("mass",),
     "cement_clinker": ("mass",),
     "cement_raw_meal": ("mass",),
@@ -101,6 +117,8 @@ class Project:
     stands: pl.DataFrame | None = None  # sinks.csv, parameters resolved (neutrality.sinks.resolve)
     evidence: Evidence | None = None  # set when [neutrality] is configured
     limits: ReadLimits = field(default_factory=ReadLimits)  # how the tables were read (measures.csv is read later)
+    #: indicators.csv, one row per indicator and year (``project.indicators.SCHEMA``; empty when absent)
+    indicators: pl.DataFrame = field(default_factory=indicators_table.empty)
 
 
 def neutrality_inputs(
@@ -196,6 +214,9 @@ def load(
     if not root.is_dir():
         raise InputError.single(f"project folder {root} does not exist")
     settings = load_settings(root)
+    notation_problems = check_notation(settings)
+    if notation_problems:
+        raise InputError(notation_problems)
     limits = read_limits(settings, limits)
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
     for path in factor_files:
@@ -229,8 +250,9 @@ def load(
                 )
         instruments, credits, found = load_credits(root, library.ureg, limits)
         stands, evidence, more = neutrality_inputs(root, settings, library, limits)
-        if found or more:
-            raise InputError(found + more)
+        indicators, other = indicators_table.load_indicators(root, settings.report.lang, limits)
+        if found or more or other:
+            raise InputError(found + more + other)
         activities, ledger = _load_ledger(
             files, names, schemas, settings, library, instruments, batch_rows or DEFAULT_BATCH_ROWS, mapper
         )
@@ -246,6 +268,7 @@ def load(
             stands,
             evidence,
             limits,
+            indicators,
         )
     problems: list[Problem] = []
     frames = []
@@ -265,6 +288,8 @@ def load(
     problems.extend(found)
     stands, evidence, found = neutrality_inputs(root, settings, library, limits)
     problems.extend(found)
+    indicators, found = indicators_table.load_indicators(root, settings.report.lang, limits)
+    problems.extend(found)
     if problems:
         raise InputError(problems)
     spend = spend_tables(settings)
@@ -279,6 +304,7 @@ def load(
         stands=stands,
         evidence=evidence,
         limits=limits,
+        indicators=indicators,
     )
 
 
@@ -288,9 +314,15 @@ LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste
 def linear_activities(library: FactorLibrary) -> dict[str, str]:
     """Activity texts (keys and aliases as written in the catalogue) → kind, for those whose rows
     may be summed across facilities: every kind except cement and refrigerants, whose results
-    depend on other rows of the same facility or are not proportional to a quantity."""
+    depend on other rows of the same facility or are not proportional to a quantity, and landfilled
+    waste (its methane recovery is per site)."""
     kinds = dict(library.catalog.select("key", "kind").iter_rows())
-    return {a: kinds[key] for a, key in sorted(library.aliases.items()) if kinds.get(key) in LINEAR_KINDS}
+    return {
+        a: kinds[key]
+        for a, key in sorted(library.aliases.items())
+        # landfill rows: first-order decay subtracts each site's recovered CH4 from its own deposits
+        if kinds.get(key) in LINEAR_KINDS and not key.startswith("waste/landfill/")
+    }
 
 
 def _load_ledger(
@@ -427,7 +459,8 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     a = a.with_columns(pl.col("activity").str.to_lowercase().replace_strict(library.aliases, default=None).alias("key"))
     a = a.with_columns(pl.coalesce(pl.col("key"), _wildcard_key(pl.col("activity"), library)).alias("key"))
     catalog = _catalog_frame(library)
-    a = a.with_columns(_pattern(pl.col("key")).alias("_pattern")).join(catalog, on="_pattern", how="left")
+    exact = [k for k in catalog["_pattern"].to_list() if "*" not in k]
+    a = a.with_columns(_pattern(pl.col("key"), exact).alias("_pattern")).join(catalog, on="_pattern", how="left")
     aliases = sorted(library.aliases)
     problems += _problems_where(a, pl.col("activity").is_null(), "activity", "an activity key or name is required")
     problems += _problems_where(
@@ -523,12 +556,25 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += _problems_where(
         a, pl.col("_end") < pl.col("_start"), "period_end", "period_end is before the start date"
     )
+    # Rows of landfilled waste dated before the period are the deposit history of first-order decay.
+    deposit = pl.col("key").is_in(list(DEPOSIT_KEYS))
+    history = deposit & (pl.col("_end") < period.start) if settings.waste_method else pl.lit(False)
     outside = (pl.col("_start") < period.start) | (pl.col("_start") > period.end) | (pl.col("_end") > period.end)
+    date_column = "date" if "date" in a.columns else "period_start"
     problems += _problems_where(
         a,
-        pl.col("_start").is_not_null() & outside,
-        "date" if "date" in a.columns else "period_start",
-        f"outside the reporting period {period.start} to {period.end}",
+        pl.col("_start").is_not_null() & outside & ~history,
+        date_column,
+        lambda r: (
+            f"outside the reporting period {period.start} to {period.end}"
+            + (
+                '; rows before the period (deposit history) are read only with [method] waste = "fod"'
+                if r["key"] in DEPOSIT_KEYS and r["_start"] is not None and r["_start"] < period.start
+                else "; only waste/landfill/* deposit rows may be dated before the period (deposit history)"
+                if r["_start"] is not None and r["_start"] < period.start
+                else ""
+            )
+        ),
         value="date",
     )
 
@@ -560,13 +606,26 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     # Tier 2/3 parameters and other numeric columns
     a, found = _parameters(a, library)
     problems += found
+    a, found = _waste_columns(a)
+    problems += found
     a, found = _fugitive(a, library)
     problems += found
     a, found = _agriculture(a)
     problems += found
     if problems:
         return None, problems
+    if not settings.is_territory:
+        problems += _problems_where(
+            a,
+            pl.col("gpc").is_not_null(),
+            "gpc",
+            'a GPC line is for a territory (organization.kind = "territory"); leave the column empty',
+        )
+        if problems:
+            return None, problems
     country_default = settings.default_region
+    # a territory's row without a sector takes the IPCC category of its activity key (catalogue), if any
+    sector_default = [pl.col("_ipcc_default")] if settings.is_territory and "_ipcc_default" in a.columns else []
     a = a.with_columns(
         pl.col("_qtotal").alias("quantity"),
         (pl.col("_qtotal") * pl.col("to_base")).alias("quantity_base"),
@@ -575,7 +634,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.col("_start").dt.year().cast(pl.Int32).alias("year"),
         pl.col("_start").dt.strftime("%Y-%m").alias("month"),
         pl.coalesce(pl.col("region"), pl.lit(country_default)).alias("region"),
-        pl.coalesce(pl.col("sector"), pl.lit(settings.organization.sector)).alias("sector"),
+        pl.coalesce(pl.col("sector"), *sector_default, pl.lit(settings.organization.sector)).alias("sector"),
         pl.coalesce(pl.col("scope"), pl.col("default_scope")).alias("scope"),
         pl.coalesce(pl.col("category"), pl.col("default_category")).alias("category"),
         pl.col("facility").fill_null(""),
@@ -584,37 +643,36 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
     if "_w" not in a.columns:
         a = a.with_columns(pl.lit(None, pl.Float64).alias("_w"))
-    cols = [c for c in ACTIVITY_SCHEMA] + [
-        "iso_category",
-        "biogenic",
-        "supplier",
-        "instrument",
-        "evidence",
-        "note",
-        "_n",
-        "_w",
-    ]
-    return a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols]), []
+    cols = (
+        [c for c in ACTIVITY_SCHEMA]
+        + [
+            "iso_category",
+            "biogenic",
+            "supplier",
+            "instrument",
+            "evidence",
+            "note",
+            "_n",
+            "_w",
+        ]
+        + ["gpc"] * settings.is_territory
+    )
+    a = a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols])
+    if settings.is_territory:
+        a, problems = gpc.classify(a)
+        if problems:
+            return None, problems
+    return a, []
 
 
-def _pattern(key: pl.Expr) -> pl.Expr:
+def _pattern(key: pl.Expr, exact: list[str]) -> pl.Expr:
     """Catalogue pattern of a key: exact keys, or ``prefix/*`` for open families (spend/naics/*)."""
     return (
         pl.when(key.str.starts_with("spend/naics/"))
         .then(pl.lit("spend/naics/*"))
         .when(key.str.starts_with("refrigerant/"))
         .then(pl.lit("refrigerant/*"))
-        .when(
-            key.str.starts_with("waste/")
-            & ~key.is_in(
-                [
-                    "waste/landfill/msw",
-                    "waste/incineration/msw",
-                    "waste/recycling/mixed_recyclables",
-                    "waste/composting/food_waste",
-                ]
-            )
-        )
+        .when(key.str.starts_with("waste/") & ~key.is_in(exact))
         .then(pl.lit("waste/*"))
         .otherwise(key)
     )
@@ -641,6 +699,7 @@ def _wildcard_key(activity: pl.Expr, library: FactorLibrary) -> pl.Expr:
 
 
 def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
+    ipcc = [pl.col("ipcc_category").alias("_ipcc_default")] if "ipcc_category" in library.catalog.columns else []
     return library.catalog.select(
         pl.col("key").alias("_pattern"),
         "kind",
@@ -648,6 +707,7 @@ def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
         pl.col("category").alias("default_category"),
         "iso_category",
         "biogenic",
+        *ipcc,
     )
 
 
@@ -659,7 +719,7 @@ def _suggest(value: str, choices: list[str]) -> str:
 def _parameters(a: pl.DataFrame, library: FactorLibrary):
     """Tier 2/3 overrides converted to GJ per base unit, t C per GJ and fractions."""
     problems: list[Problem] = []
-    for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE]:
+    for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *NUMBER_COLUMNS, *BALANCE]:
         a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
         problems += _problems_where(
             a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, "expected a number"
@@ -730,7 +790,7 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
             pl.col("_carbon_content")
             * pl.col("carbon_content_unit").replace_strict(good_cc, default=None, return_dtype=pl.Float64)
         ).alias("carbon_content_t_per_gj"),
-        *[pl.col(f"_{c}").alias(c) for c in FRACTION_COLUMNS],
+        *[pl.col(f"_{c}").alias(c) for c in [*FRACTION_COLUMNS, *NUMBER_COLUMNS]],
     )
     if None in good_cc:
         a = a.with_columns(
@@ -739,6 +799,40 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
             .otherwise(pl.col("carbon_content_t_per_gj"))
             .alias("carbon_content_t_per_gj")
         )
+    return a, problems
+
+
+#: Keys whose rows are waste deposited in a landfill (the activity data of first-order decay).
+DEPOSIT_KEYS = frozenset(
+    {
+        "waste/landfill/msw",
+        "waste/landfill/food",
+        "waste/landfill/garden",
+        "waste/landfill/paper",
+        "waste/landfill/wood",
+        "waste/landfill/textiles",
+        "waste/landfill/sludge",
+        "waste/landfill/industrial",
+    }
+)
+
+
+def _waste_columns(a: pl.DataFrame):
+    """Text parameters of waste rows: the site type (IPCC 2006 Vol. 5 Table 3.1) and a decay rate > 0."""
+    a = a.with_columns(
+        pl.col("swds_type").str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("swds_type"),
+        pl.col("treatment").str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("treatment"),
+        pl.col("ox").alias("swds_ox"),
+    )
+    problems = _problems_where(
+        a,
+        pl.col("swds_type").is_not_null() & ~pl.col("swds_type").is_in(SWDS_TYPES),
+        "swds_type",
+        f"expected a site type of IPCC 2006 Vol. 5 Table 3.1: {', '.join(SWDS_TYPES)}",
+    )
+    problems += _problems_where(
+        a, pl.col("k") == 0, "k", "expected a decay rate constant k > 0 (per year, IPCC 2006 Vol. 5 Table 3.3)"
+    )
     return a, problems
 
 
