@@ -282,3 +282,29 @@ def test_subject_sections_are_language_neutral_and_json():
     assert [r["year"] for r in sections["trend"]] == [2023, 2024]
     assert trend_rows({"by_year": None}) == []
     assert subject_sections(SUMMARY) == {"territory": None, "trend": [], "indicators": []}
+
+
+def test_a_territory_run_by_the_cli_reports_its_own_summary(tmp_path):
+    """End to end on the territory core's hand-made district (tests/territory/territory_project.py), two
+    years: the report's BASIC, BASIC+ and IPCC energy figures are those of the run's summary.json, in
+    万吨; one GPC row per sub-sector (and per line reported apart); one trend row per year."""
+    from territory import territory_project
+    from typer.testing import CliRunner
+
+    from dualcarbon.cli import app
+
+    root = territory_project.write(tmp_path / "district", start=2023, end=2024, scale={2023: 1.1})
+    result = CliRunner().invoke(app, ["run", str(root), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    block, scale = summary["territory"], Scale(translator("zh"))
+    assert cells(html, "total", "basic", "gpc")[-1] == scale.co2e(block["gpc"]["basic"])
+    assert cells(html, "total", "basic_plus", "gpc")[-1] == scale.co2e(block["gpc"]["basic_plus"])
+    energy = next(r["co2e_t"] for r in block["ipcc"]["by_sector"] if r["sector"] == "1")
+    assert cells(html, "sector", "1", "ipcc") == ["能源活动", scale.co2e(energy)]
+    lines = block["gpc"]["by_subsector"]
+    rows = set(re.findall(r'<tr data-subsector="([^"]+)"', re.search(r'data-testid="gpc".*?</table>', html, re.S)[0]))
+    assert {r["sector"] for r in lines} <= rows and "I.4.4" in rows
+    assert [int(y) for y in re.findall(r'<tr data-year="(\d+)"', html)[:2]] == [2023, 2024]
+    assert "key-figures" not in section_ids(html) and "gpc" in section_ids(html)

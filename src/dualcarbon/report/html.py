@@ -167,8 +167,11 @@ def _quantity(value: float | None) -> str:
 
 
 def _ratio(value: float | None) -> str:
-    """An intensity (t CO2e per person, per 10,000 CNY; tce per 10,000 CNY): 3 decimals."""
-    return "—" if value is None or value != value else f"{value:,.3f}"
+    """An intensity (t CO2e per person, per 10,000 CNY; tce per 10,000 CNY): 3 decimals, or 3
+    significant digits below 0.1 (a small district's 0.000707 t per 10,000 CNY is not "0.001")."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:.3g}" if 0 < abs(value) < 0.1 else f"{value:,.3f}"
 
 
 def _amount(value: float | None) -> str:

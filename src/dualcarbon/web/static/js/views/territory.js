@@ -21,7 +21,12 @@ function massValue(tonnes) {
   return tonnes === null || tonnes === undefined ? null : tonnes / Number(t("territory.unit.co2e_scale"));
 }
 
-const ratio = (value) => fixed(value, 3);
+/** An intensity as the report writes it: 3 decimals, or 3 significant digits below 0.1. */
+function ratio(value) {
+  const number = Number(value);
+  if (value === null || value === undefined || !Number.isFinite(number)) return "—";
+  return number !== 0 && Math.abs(number) < 0.1 ? String(Number(number.toPrecision(3))) : fixed(number, 3);
+}
 const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
 
 /** A GDP in 亿元 on Chinese pages when it is in yuan, else as given. */
