@@ -430,6 +430,10 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
     names = {m.id: m.name(lang) for m in result.measures}
     chosen = plan.measures.filter(pl.col("chosen")).sort("start_year", "id")
     charts = {"pathway_trajectory": _figure_html(pathway_charts.trajectory_figure(plan.table, t), "chart-pathway", 420)}
+    for name, per in (("pathway_intensity", "gdp"), ("pathway_per_capita", "capita")):
+        figure = pathway_charts.intensity_figure(plan.table, t, per)
+        if figure is not None:
+            charts[name] = _figure_html(figure, f"chart-{name.replace('_', '-')}", 380)
     if plan.macc.filter(pl.col("cost_per_t").is_not_null()).height:
         charts["pathway_macc"] = _figure_html(
             pathway_charts.macc_figure(plan.macc, t, lang, result.settings.currency), "chart-macc", 420
