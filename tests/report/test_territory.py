@@ -21,7 +21,7 @@ import pytest
 
 from dualcarbon.i18n import translator
 from dualcarbon.report import render_report
-from dualcarbon.report.territory import Scale, gpc_table, ipcc_table, subject_sections, trend_rows
+from dualcarbon.report.territory import Scale, gpc_table, ipcc_name, ipcc_table, subject_sections, trend_rows
 
 from .test_html import BY_SOURCE, FACTORS, INVENTORY, SUMMARY
 
@@ -105,6 +105,14 @@ def test_ipcc_table_keeps_removals_and_electricity_imports_apart():
     assert table["lulucf_t"] == -60_000.0
     assert table["indirect_electricity_t"] == 1_700_000.0
     assert [r["category"] for r in table["categories"]][:4] == ["1.A.2", "1.A.3.b", "1.A.4.a", "1.A.4.b"]
+
+
+def test_ipcc_category_names_from_the_catalogue_or_the_mapping_table_or_the_parent():
+    zh = translator("zh")
+    assert ipcc_name("1.A.4.b", "zh", zh) == "居民生活"  # catalogue
+    assert ipcc_name("1.B.1", "en", translator("en")) == "Fugitive emissions: solid fuels"  # gpc_mapping.csv
+    assert ipcc_name("2.F.1", "zh", zh) == ipcc_name("2.F", "zh", zh) != ""  # nearest parent
+    assert ipcc_name("9.Z", "zh", zh) == ""
 
 
 def test_scale_shows_10k_tonnes_and_100_million_yuan_in_chinese_and_tonnes_in_english():

@@ -33,7 +33,15 @@ from markupsafe import Markup
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
 from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
-from dualcarbon.report.territory import GPC_SCOPES, IPCC_SECTORS, Scale, indicator_rows, territory_view, trend_rows
+from dualcarbon.report.territory import (
+    GPC_SCOPES,
+    IPCC_SECTORS,
+    Scale,
+    indicator_rows,
+    ipcc_name,
+    territory_view,
+    trend_rows,
+)
 from dualcarbon.sums import exact_sum
 
 if TYPE_CHECKING:  # the pathway (and its solver) is imported only when a report has a pathway
@@ -124,7 +132,7 @@ def render_report(
         "gpc_scopes": GPC_SCOPES,
         "ipcc_sectors": IPCC_SECTORS,
         "gpc_name": lambda code: _label(t, f"gpc.sub.{code}", ""),
-        "ipcc_name": lambda code: _label(t, f"ipcc.category.{code}", ""),
+        "ipcc_name": lambda code: ipcc_name(code, lang, t),
     }
     context["toc"] = table_of_contents(context, t)
     return _environment().get_template("report.html.j2").render(context)

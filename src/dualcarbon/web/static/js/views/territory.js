@@ -64,7 +64,11 @@ export function territorySections(tv) {
       h("p", {class: "muted"}, t("gpc.note")), h("p", {class: "muted"}, t("gpc.basic_note")),
       h("p", {class: "muted"}, `† ${t("gpc.apart_note")}`), notations(tv.gpc.notation_groups)),
     section(t("section.ipcc"), h("p", {class: "muted"}, t("report.unit_note", {unit})), ipccTable(tv.ipcc),
-      h("p", {class: "muted"}, t("ipcc.note"))),
+      h("p", {class: "muted"}, t("ipcc.note")), h("h3", {}, t("ipcc.categories_title")), table([
+        {label: t("col.code"), cell: (r) => h("code", {}, r.category)},
+        {label: t("ipcc.col.category"), cell: (r) => ipccName(r.category)},
+        {label: unit, cell: (r) => mass(r.co2e_t), num: true, key: "co2e"},
+      ], tv.ipcc.categories, {testid: "ipcc-categories", rowAttrs: (r) => ({"data-category": r.category})})),
     section(t("section.intensity"), table([
       {label: t("web.item"), cell: ([key]) => t(`territory.${key}`)},
       {label: t("col.value"), cell: ([, value, digits]) => fixed(value, digits), num: true, key: "value"},
@@ -114,6 +118,17 @@ function notations(groups) {
     {label: t("col.reason"), cell: (g) => g[`reason_${lang()}`] || g.reason_en || g.reason_zh || "", key: "reason"},
     {label: t("gpc.col.cells"), cell: cellsText, key: "cells"},
   ], groups, {testid: "notations", rowAttrs: (g) => ({"data-notation": g.notation})})];
+}
+
+/** An IPCC category's name, else its nearest parent's ("2.F.1" → "2.F"), as the report names it. */
+function ipccName(code) {
+  const parts = String(code).split(".");
+  while (parts.length) {
+    const text = label("ipcc.category", parts.join("."));
+    if (text !== parts.join(".")) return text;
+    parts.pop();
+  }
+  return "";
 }
 
 function ipccTable(ipcc) {
