@@ -130,6 +130,8 @@ def run(
         result = _guard(lambda: _pdf_guard(work, lang), lang)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
+    if result.inventory.summary.get("territory"):
+        _print_territory(console, result.inventory.summary["territory"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
     t = _t(lang)
@@ -182,6 +184,35 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     console.print(table)
     for warning in summary.get("warnings", []):
         console.print(f"[yellow]! {warning['message_zh' if lang == 'zh' else 'message_en']}[/]", highlight=False)
+
+
+def _print_territory(console, territory: dict, lang: str) -> None:
+    """A territory's headline figures: GPC BASIC and BASIC+, indirect electricity, removals, intensities
+    (docs/territory.md); in Chinese the totals in 万吨 CO2e."""
+    from rich.table import Table
+
+    t = _t(lang)
+    table = Table(title=t("cli.territory.title", year=territory["year"]))
+    table.add_column(t("cli.item"))
+    table.add_column(t("cli.territory.value"), justify="right")
+    table.add_column(t("cli.territory.unit"))
+    scale = 1e4 if lang == "zh" else 1.0  # 万吨
+
+    def row(key: str, value: float | None, unit: str, divide: float = 1.0, digits: int = 2) -> None:
+        text = "—" if value is None else f"{value / divide:,.{digits}f}"
+        table.add_row(t(f"cli.territory.{key}"), text, t(f"cli.territory.unit_{unit}"))
+
+    row("basic", territory["gpc"]["basic"], "total", scale)
+    row("basic_plus", territory["gpc"]["basic_plus"], "total", scale)
+    row("indirect_electricity", territory["ipcc"]["indirect_electricity_t"], "total", scale)
+    row("removals", territory["removals_t"], "total", scale)
+    row("per_capita", territory["per_capita_t"], "per_capita", digits=3)
+    row("per_gdp", territory["per_gdp_t_per_10k_cny"], "per_gdp", digits=4)
+    row("energy", territory["energy_tce"], "energy", scale)
+    row("energy_intensity", territory["energy_intensity_tce_per_10k_cny"], "energy_intensity", digits=4)
+    console.print(table)
+    if territory["per_capita_t"] is None or territory["per_gdp_t_per_10k_cny"] is None:
+        console.print(f"[yellow]! {t('cli.territory.no_intensity', year=territory['year'])}[/]", highlight=False)
 
 
 def _print_neutrality(console, n: dict, lang: str) -> None:

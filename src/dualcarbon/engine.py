@@ -24,16 +24,20 @@ from dualcarbon.methods import (
     electricity,
     fugitive,
     incineration,
+    livestock,
     scope3,
+    soils,
     solid_waste,
     wastewater,
 )
+from dualcarbon.methods.agri_params import AgriParameters
 from dualcarbon.methods.common import REQUEST_KEYS, empty_emissions
 from dualcarbon.methods.waste_params import WasteDefaults
 from dualcarbon.model import Settings
 
 DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
 CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
+AGRICULTURE_KINDS = ["enteric", "manure", "soils", "rice"]
 ACTIVITY_ATTRS = [
     "_idx",
     "_file",
@@ -57,6 +61,8 @@ ACTIVITY_ATTRS = [
     "region",
     "_n",
     "_w",
+    "gpc",
+    "gpc_given",
 ]
 
 
@@ -138,6 +144,15 @@ def compute(
     acts = by_kind(*CEMENT_KINDS)
     if acts.height:
         run(cement.compute(acts, library, sets))
+    agri = by_kind(*AGRICULTURE_KINDS)
+    if agri.height:  # IPCC 2006 Vol. 4 (livestock, managed soils, rice)
+        params = AgriParameters(library, settings)
+        acts = agri.filter(pl.col("kind").is_in(["enteric", "manure"]))
+        if acts.height:
+            run(livestock.compute(acts, params, settings.method.mean_temperature_c))
+        acts = agri.filter(pl.col("kind").is_in(["soils", "rice"]))
+        if acts.height:
+            run(soils.compute(acts, params))
     if problems:
         raise InputError(_dedupe(problems))
 
@@ -173,6 +188,8 @@ def compute(
         )
         .drop("_biogenic_row")
     )
+    if settings.is_territory:  # a gas in another IPCC category than its row reports under that code
+        emissions = emissions.with_columns(pl.coalesce(pl.col("ipcc_category"), pl.col("category")).alias("category"))
     if "year" in emissions.columns and emissions["period_year"].null_count() < emissions.height:
         # emissions of an earlier deposit fall in the year the method says (no month of their own)
         later = pl.col("period_year").is_not_null()

@@ -70,6 +70,7 @@ def summarize(
         "iso_category",
         "facility",
         "month",
+        "year",
         "scope2_method",
         "biogenic",
         "mass_t",
@@ -78,19 +79,8 @@ def summarize(
         "dimension",
     ]
     e = emissions.select([c for c in narrow if c in emissions.columns])
-    loc, mkt = _counted("location"), _counted("market")
-    scope = pl.col("scope")
-    totals = {
-        "scope1": _sum(e, loc & (scope == "1")),
-        "scope2_location": _sum(e, loc & (scope == "2")),
-        "scope2_market": _sum(e, mkt & (scope == "2")),
-        "scope3": _sum(e, loc & (scope == "3")),
-        "biogenic_co2": total(e.filter(pl.col("biogenic"))["mass_t"]),
-    }
-    totals["total_location"] = totals["scope1"] + totals["scope2_location"] + totals["scope3"]
-    totals["total_market"] = totals["scope1"] + totals["scope2_market"] + totals["scope3"]
-    order = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"]
-    totals = {k: totals[k] for k in order}
+    loc = _counted("location")
+    totals = totals_of(e)
 
     located = e.filter(loc)
     by_gas = (
@@ -140,9 +130,47 @@ def summarize(
         "warnings": warnings,
         "activity_rows": activity_rows,
         "emission_rows": int(e["_n"].sum()) if "_n" in e.columns else e.height,
+        "by_year": by_year(e, settings),
+        "territory": None,
         "neutrality": None,
     }
     return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library))
+
+
+TOTAL_KEYS = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"]
+
+
+def totals_of(e: pl.DataFrame) -> dict[str, float]:
+    """Scope 1, Scope 2 (location- and market-based), Scope 3, the two totals and biogenic CO2 (outside
+    the scopes) of emission rows (GHG Protocol Corporate Standard Ch. 9; Scope 2 Guidance §7.1)."""
+    loc, mkt = _counted("location"), _counted("market")
+    scope = pl.col("scope")
+    totals = {
+        "scope1": _sum(e, loc & (scope == "1")),
+        "scope2_location": _sum(e, loc & (scope == "2")),
+        "scope2_market": _sum(e, mkt & (scope == "2")),
+        "scope3": _sum(e, loc & (scope == "3")),
+        "biogenic_co2": total(e.filter(pl.col("biogenic"))["mass_t"]),
+    }
+    totals["total_location"] = totals["scope1"] + totals["scope2_location"] + totals["scope3"]
+    totals["total_market"] = totals["scope1"] + totals["scope2_market"] + totals["scope3"]
+    return {k: totals[k] for k in TOTAL_KEYS}
+
+
+def years_of(e: pl.DataFrame, settings: Settings) -> list[int]:
+    """The period's calendar years, and any other year an emission falls in."""
+    found = {int(y) for y in e["year"].drop_nulls().unique().to_list()} if "year" in e.columns else set()
+    return sorted(set(settings.period.years) | found)
+
+
+def by_year(e: pl.DataFrame, settings: Settings) -> list[dict]:
+    """``summary.json`` ``by_year``: the totals of each calendar year, by the year an emission occurs
+    (the methane of waste deposited earlier falls in the year the method says); ``territory`` is
+    filled for a territory (``territory.summary``)."""
+    if "year" not in e.columns:  # rows without their year (hand-made frames): only a one-year period is known
+        years = settings.period.years
+        return [{"year": years[0], **totals_of(e), "territory": None}] if len(years) == 1 else []
+    return [{"year": y, **totals_of(e.filter(pl.col("year") == y)), "territory": None} for y in years_of(e, settings)]
 
 
 def _category_record(row: dict) -> dict:

@@ -51,6 +51,15 @@ class Organization(_Strict):
         return self
 
 
+class Notation(_Strict):
+    """A GPC notation key for a reporting line without a figure (GPC v1.1 Ch. 4): NO not occurring,
+    NE not estimated, IE included elsewhere, C confidential; with the reason (``reason_en`` optional)."""
+
+    key: Literal["NO", "NE", "IE", "C"]
+    reason: str = Field(min_length=1)
+    reason_en: str | None = None
+
+
 GDP_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "CNY": 1.0, "USD": 1.0, "EUR": 1.0, "GBP": 1.0}
 
 
@@ -66,6 +75,8 @@ class Territory(_Strict):
     gdp_unit: str = "亿元"
     gdp_price_year: int | None = None
     area_km2: float | None = Field(default=None, gt=0)
+    #: notation keys of GPC lines without emission rows, by reference number ("I.4.4") or sub-sector ("V.1")
+    notation: dict[str, Notation] = Field(default_factory=dict)
 
     @field_validator("gdp_unit")
     @classmethod
@@ -395,7 +406,24 @@ ACTIVITY_SCHEMA = {
     "fossil_carbon_fraction": pl.Float64,
     "bod_g_per_person_day": pl.Float64,
     "protein_kg_per_person_yr": pl.Float64,
+    # agriculture (IPCC 2006 Vol. 4): per-row parameters, validated in project.load
+    "manure_system": pl.String,
+    "animal_mass_kg": pl.Float64,
+    "productivity": pl.String,
+    "mean_temperature_c": pl.Float64,
+    "season_days": pl.Float64,
+    "flooded_rice": pl.Boolean,
 }
+
+# Optional per-row columns of agriculture rows (livestock, managed soils, rice); docs/file-formats.md.
+AGRICULTURE_COLUMNS = [
+    "manure_system",
+    "animal_mass_kg",
+    "productivity",
+    "mean_temperature_c",
+    "season_days",
+    "flooded_rice",
+]
 
 # Refrigerant material-balance columns (GHG Protocol HFC/PFC tool; IPCC 2006 Vol. 3 Ch. 7 Eq. 7.10).
 BALANCE_COLUMNS = ["inventory_start", "inventory_end", "purchased", "disposed", "capacity_retired", "capacity_new"]

@@ -177,6 +177,7 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
     )
     out = rows.with_columns(
         (mass_kg / KG_PER_T).alias("mass_t"),
+        pl.when(pl.col("gas") == "CO2").then(energy_gj).alias("energy_gj"),
         pl.concat_str(
             [ncv_id, pl.when(by_carbon).then(cc_id).otherwise(pl.col("factor_id"))], separator="; ", ignore_nulls=True
         ).alias("factor_ids"),

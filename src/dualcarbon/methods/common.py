@@ -26,6 +26,9 @@ EMISSION_COLUMNS = {
     # Set by methods whose gases fall in another IPCC category than the row's sector (indirect N2O of
     # manure management, 3.C.6), else null; a territory reports by this code.
     "ipcc_category": pl.String,
+    # Energy of the fuel burnt (GJ, on the CO2 row of a combustion record only), for a territory's
+    # energy consumption in tce; null elsewhere.
+    "energy_gj": pl.Float64,
     # Set by methods that split one activity's CO2 into fossil and biogenic parts (waste incineration,
     # IPCC 2006 Vol. 5 Eq. 5.1), else null: the activity's catalogue flag decides.
     "biogenic": pl.Boolean,

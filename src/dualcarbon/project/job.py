@@ -3,15 +3,18 @@ assessment → (with ``pathway``) the least-cost pathway → outputs, written at
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
+from dualcarbon.model import GDP_UNITS, Period, Settings
+from dualcarbon.neutrality.records import BaseYear, Evidence
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, emissions_names, prepare, write_outputs
@@ -37,14 +40,97 @@ def applied_instruments(emissions: pl.DataFrame) -> list[str]:
 
 
 def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) -> neutrality.Assessment | None:
-    """The neutrality assessment of ``[neutrality]`` over the inventory; it fills ``summary["neutrality"]``."""
+    """The neutrality assessment of ``[neutrality]`` over the inventory; it fills ``summary["neutrality"]``.
+
+    Over a period of several years the claim is for the last one (``claim_year``)."""
     if project.settings.neutrality is None:
         return None
+    summary, settings, evidence = inv.summary, project.settings, project.evidence
+    if len(settings.period.years) > 1:
+        summary, settings, evidence = claim_year(project, inv, emissions)
     result = neutrality.assess(
-        inv.summary, project.settings, project.credits, project.stands, project.evidence, applied_instruments(emissions)
+        summary, settings, project.credits, project.stands, evidence, applied_instruments(emissions)
     )
     inv.summary["neutrality"] = result.as_dict()
     return result
+
+
+def claim_year(
+    project: Project, inv: inventory.Inventory, emissions: pl.DataFrame
+) -> tuple[dict, Settings, Evidence | None]:
+    """A multi-year project's claim: the inventory of the period's last calendar year (the claim
+    period: its removals, credit vintages and dates are checked against it), and, when ``[neutrality]
+    base_year`` is a year of the period and neither ``base_year_emissions`` nor ``base_year_summary`` is
+    given, the base year's footprint taken from ``by_year`` (on the claim's Scope 2 basis)."""
+    settings = project.settings
+    n = settings.neutrality
+    assert n is not None
+    last = settings.period.end.year
+    period = Period(start=max(settings.period.start, dt.date(last, 1, 1)), end=settings.period.end)
+    claim_settings = settings.model_copy(update={"period": period, "neutrality": n.model_copy(update={"period": None})})
+    rows = emissions.filter(pl.col("year") == last)
+    summary = inventory.summarize(
+        rows, claim_settings, project.library, inv.summary["warnings"], int(project.activities["_n"].sum())
+    ).summary
+    evidence = project.evidence
+    own = n.base_year_emissions is None and n.base_year_summary is None
+    if own and n.base_year in settings.period.years:
+        year = next(y for y in inv.summary["by_year"] if y["year"] == n.base_year)
+        base = BaseYear(n.base_year, year[f"total_{n.scope2_basis}"], "by_year", settings.method.gwp)
+        evidence = replace(evidence or Evidence(), base=base)
+    return summary, claim_settings, evidence
+
+
+#: units of the population indicator, in persons
+PERSONS = {"人": 1.0, "person": 1.0, "persons": 1.0, "万人": 1e4}
+
+
+def territory_inputs(project: Project) -> tuple[dict[int, float], dict[int, float]]:
+    """Population (persons) and GDP (in ``[territory] gdp_unit``) by year: the indicators ``population``
+    and ``gdp`` of ``indicators.csv`` (``Project.indicators``: indicator, year, value, unit), and
+    ``[territory]``'s values for the period's last year where the file has none."""
+    from dualcarbon.errors import InputError, Problem
+
+    t = project.settings.territory
+    assert t is not None
+    population: dict[int, float] = {}
+    gdp: dict[int, float] = {}
+    problems = []
+    indicators = getattr(project, "indicators", None)
+    if isinstance(indicators, pl.DataFrame) and indicators.height:
+        for row in indicators.filter(pl.col("indicator").is_in(["population", "gdp"])).iter_rows(named=True):
+            if row["value"] is None or row["year"] is None:
+                continue
+            scales = PERSONS if row["indicator"] == "population" else GDP_UNITS
+            unit = row.get("unit") or ("人" if row["indicator"] == "population" else t.gdp_unit)
+            if unit not in scales:
+                problems.append(
+                    Problem("indicators.csv", row.get("_row"), "unit", unit, f"expected one of {', '.join(scales)}")
+                )
+                continue
+            if row["indicator"] == "population":
+                population[int(row["year"])] = float(row["value"]) * PERSONS[unit]
+            else:
+                gdp[int(row["year"])] = float(row["value"]) * GDP_UNITS[unit] / GDP_UNITS[t.gdp_unit]
+    if problems:
+        raise InputError(problems)
+    last = project.settings.period.end.year
+    if t.population is not None:
+        population.setdefault(last, t.population)
+    if t.gdp is not None:
+        gdp.setdefault(last, t.gdp)
+    return population, gdp
+
+
+def territory_figures(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) -> None:
+    """A territory's ``summary["territory"]`` and each ``by_year`` entry's ``territory`` (docs/territory.md)."""
+    from dualcarbon.territory import summary as territory_summary
+
+    population, gdp = territory_inputs(project)
+    block, per_year = territory_summary.summarize(emissions, project.settings, project.stands, population, gdp)
+    inv.summary["territory"] = block
+    for entry in inv.summary["by_year"]:
+        entry["territory"] = per_year.get(entry["year"])
 
 
 def data_quality(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) -> dict:
@@ -63,6 +149,8 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
         lines = project.ledger.facility_lines(collapse.group_rates(result.emissions), mapper)
     rows = int(project.activities["_n"].sum())
     inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings, rows, lines)
+    if project.settings.is_territory:
+        territory_figures(project, inv, result.emissions)
     return result, inv
 
 

@@ -21,8 +21,10 @@ from dualcarbon.engine import SpendTables
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import blend_components, gas_aliases
 from dualcarbon.factors.library import DATA, FactorLibrary
+from dualcarbon.methods.agri_params import manure_system_aliases
 from dualcarbon.model import (
     ACTIVITY_SCHEMA,
+    AGRICULTURE_COLUMNS,
     BALANCE_COLUMNS,
     FRACTION_COLUMNS,
     NUMBER_COLUMNS,
@@ -36,6 +38,8 @@ from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repea
 from dualcarbon.project.limits import ReadLimits, check_parquet, from_settings
 from dualcarbon.project.neutrality import load_evidence
 from dualcarbon.project.sinks import load_sinks
+from dualcarbon.territory import gpc
+from dualcarbon.territory.summary import check_notation
 
 SETTINGS_FILE = "dualcarbon.toml"
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
@@ -53,6 +57,7 @@ KNOWN_COLUMNS = {
     "sector",
     "scope",
     "category",
+    "gpc",
     "ncv",
     "ncv_unit",
     "carbon_content",
@@ -72,6 +77,7 @@ KNOWN_COLUMNS = {
     "disposed",
     "capacity_retired",
     "capacity_new",
+    *AGRICULTURE_COLUMNS,
 }
 BALANCE = BALANCE_COLUMNS
 KIND_DIMENSIONS = {
@@ -87,6 +93,10 @@ KIND_DIMENSIONS = {
     "cement_raw_meal": ("mass",),
     "cement_kiln_dust": ("mass",),
     "cement_organic_carbon": ("mass",),
+    "enteric": ("count",),
+    "manure": ("count",),
+    "soils": ("mass",),
+    "rice": ("area",),
 }
 
 
@@ -201,6 +211,9 @@ def load(
     if not root.is_dir():
         raise InputError.single(f"project folder {root} does not exist")
     settings = load_settings(root)
+    notation_problems = check_notation(settings)
+    if notation_problems:
+        raise InputError(notation_problems)
     limits = read_limits(settings, limits)
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
     for path in factor_files:
@@ -589,9 +602,22 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += found
     a, found = _fugitive(a, library)
     problems += found
+    a, found = _agriculture(a)
+    problems += found
     if problems:
         return None, problems
+    if not settings.is_territory:
+        problems += _problems_where(
+            a,
+            pl.col("gpc").is_not_null(),
+            "gpc",
+            'a GPC line is for a territory (organization.kind = "territory"); leave the column empty',
+        )
+        if problems:
+            return None, problems
     country_default = settings.default_region
+    # a territory's row without a sector takes the IPCC category of its activity key (catalogue), if any
+    sector_default = [pl.col("_ipcc_default")] if settings.is_territory and "_ipcc_default" in a.columns else []
     a = a.with_columns(
         pl.col("_qtotal").alias("quantity"),
         (pl.col("_qtotal") * pl.col("to_base")).alias("quantity_base"),
@@ -600,7 +626,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.col("_start").dt.year().cast(pl.Int32).alias("year"),
         pl.col("_start").dt.strftime("%Y-%m").alias("month"),
         pl.coalesce(pl.col("region"), pl.lit(country_default)).alias("region"),
-        pl.coalesce(pl.col("sector"), pl.lit(settings.organization.sector)).alias("sector"),
+        pl.coalesce(pl.col("sector"), *sector_default, pl.lit(settings.organization.sector)).alias("sector"),
         pl.coalesce(pl.col("scope"), pl.col("default_scope")).alias("scope"),
         pl.coalesce(pl.col("category"), pl.col("default_category")).alias("category"),
         pl.col("facility").fill_null(""),
@@ -609,17 +635,26 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
     if "_w" not in a.columns:
         a = a.with_columns(pl.lit(None, pl.Float64).alias("_w"))
-    cols = [c for c in ACTIVITY_SCHEMA] + [
-        "iso_category",
-        "biogenic",
-        "supplier",
-        "instrument",
-        "evidence",
-        "note",
-        "_n",
-        "_w",
-    ]
-    return a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols]), []
+    cols = (
+        [c for c in ACTIVITY_SCHEMA]
+        + [
+            "iso_category",
+            "biogenic",
+            "supplier",
+            "instrument",
+            "evidence",
+            "note",
+            "_n",
+            "_w",
+        ]
+        + ["gpc"] * settings.is_territory
+    )
+    a = a.select([pl.col(c).cast(ACTIVITY_SCHEMA[c]) if c in ACTIVITY_SCHEMA else pl.col(c) for c in cols])
+    if settings.is_territory:
+        a, problems = gpc.classify(a)
+        if problems:
+            return None, problems
+    return a, []
 
 
 def _pattern(key: pl.Expr, exact: list[str]) -> pl.Expr:
@@ -656,6 +691,7 @@ def _wildcard_key(activity: pl.Expr, library: FactorLibrary) -> pl.Expr:
 
 
 def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
+    ipcc = [pl.col("ipcc_category").alias("_ipcc_default")] if "ipcc_category" in library.catalog.columns else []
     return library.catalog.select(
         pl.col("key").alias("_pattern"),
         "kind",
@@ -663,6 +699,7 @@ def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
         pl.col("category").alias("default_category"),
         "iso_category",
         "biogenic",
+        *ipcc,
     )
 
 
@@ -831,6 +868,98 @@ def _fugitive(a: pl.DataFrame, library: FactorLibrary):
         is_fug & (pl.col("leak_t") < 0),
         "inventory_end",
         "the material balance gives a negative emission: check the stock figures",
+    )
+    return a, problems
+
+
+PRODUCTIVITY = {"high": "high", "low": "low", "高": "high", "低": "low", "高生产力": "high", "低生产力": "low"}
+TRUE_TEXT = {"true", "yes", "y", "1", "是", "淹水"}
+FALSE_TEXT = {"false", "no", "n", "0", "否", "不淹水"}
+
+
+def _agriculture(a: pl.DataFrame):
+    """Per-row parameters of livestock, soils and rice rows (IPCC 2006 Vol. 4), parsed and checked."""
+    problems: list[Problem] = []
+    ranges = {"animal_mass_kg": (0.0, 2000.0), "mean_temperature_c": (-30.0, 40.0), "season_days": (0.0, 366.0)}
+    for column, (low, high) in ranges.items():
+        a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
+        problems += _problems_where(
+            a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, "expected a number"
+        )
+        problems += _problems_where(
+            a,
+            (pl.col(f"_{column}") <= low) | (pl.col(f"_{column}") > high)
+            if column != "mean_temperature_c"
+            else (pl.col(f"_{column}") < low) | (pl.col(f"_{column}") > high),
+            column,
+            f"expected a number {'from' if column == 'mean_temperature_c' else 'above'} {low:g} to {high:g}",
+        )
+    systems = manure_system_aliases()
+    choices = ", ".join(sorted(set(systems.values())))
+    text = pl.col("manure_system").cast(pl.String).str.strip_chars().str.to_lowercase()
+    a = a.with_columns(
+        text.replace_strict(systems, default=None).alias("_manure_system"),
+        pl.col("productivity")
+        .cast(pl.String)
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(PRODUCTIVITY, default=None)
+        .alias("_productivity"),
+    )
+    problems += _problems_where(
+        a,
+        pl.col("manure_system").is_not_null() & pl.col("_manure_system").is_null(),
+        "manure_system",
+        f"unknown manure management system; expected one of {choices} (IPCC 2006 Vol. 4 Table 10.21) "
+        "or their Chinese names (固体储存, 液体/浆状储存, 厌氧消化 …)",
+    )
+    problems += _problems_where(
+        a,
+        pl.col("productivity").is_not_null() & pl.col("_productivity").is_null(),
+        "productivity",
+        "expected high or low (高/低): the productivity class of the 2019 Refinement Tables 10.10/10.11",
+    )
+    flooded = pl.col("flooded_rice").cast(pl.String).str.strip_chars().str.to_lowercase()
+    a = a.with_columns(
+        pl.when(flooded.is_in(list(TRUE_TEXT)))
+        .then(True)
+        .when(flooded.is_in(list(FALSE_TEXT)))
+        .then(False)
+        .otherwise(None)
+        .alias("_flooded_rice")
+    )
+    problems += _problems_where(
+        a,
+        pl.col("flooded_rice").is_not_null() & pl.col("_flooded_rice").is_null(),
+        "flooded_rice",
+        "expected yes or no (是/否): whether the N was applied to flooded rice (EF1FR, IPCC 2006 Table 11.1)",
+    )
+    manure = pl.col("kind") == "manure"
+    problems += _problems_where(
+        a,
+        manure & pl.col("manure_system").is_null(),
+        "manure_system",
+        f"the manure management system is required for manure rows (EF3 and FracGasMS depend on it); "
+        f"expected one of {choices}",
+    )
+    problems += _problems_where(
+        a,
+        manure & pl.col("animal_mass_kg").is_null(),
+        "animal_mass_kg",
+        "the typical animal mass TAM (kg per head) is required for manure N2O: Nex = Nrate × TAM/1000 × 365 "
+        "(IPCC 2006 Vol. 4 Eq. 10.30); the IPCC Annex 10A defaults are not bundled",
+    )
+    problems += _problems_where(
+        a,
+        (pl.col("kind") == "rice") & pl.col("season_days").is_null(),
+        "season_days",
+        "the cultivation period (days) is required for rice rows: CH4 = EF × t × A (IPCC 2006 Vol. 4 Eq. 5.1)",
+    )
+    a = a.with_columns(
+        pl.col("_manure_system").alias("manure_system"),
+        pl.col("_productivity").alias("productivity"),
+        pl.col("_flooded_rice").alias("flooded_rice"),
+        *[pl.col(f"_{c}").alias(c) for c in ranges],
     )
     return a, problems
 
