@@ -227,6 +227,9 @@ def test_cli_prints_basic_and_intensities(tmp_path):
             assert word in result.output, (lang, word)
     summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["territory"]["gpc"]["basic_plus"] > summary["territory"]["gpc"]["basic"]
+    rows = pl.read_csv(root / "out" / "emissions.csv", infer_schema=False)  # each emission row names its line
+    lines = dict(rows.select("id", "gpc").unique().iter_rows())
+    assert lines["flights-2024"] == "II.4.3" and lines["gas-plant-2024"] == "I.4.4" and lines["hfc-2024"] == "IV.2"
 
 
 def test_bad_sector_is_an_input_error(tmp_path):

@@ -181,10 +181,11 @@ def summarize(
     """The ``territory`` block (the period's last year) and each year's block without ``by_subsector``.
 
     ``population_by_year`` and ``gdp_by_year`` (GDP in ``[territory] gdp_unit``): a year missing from
-    them has null intensities. Emission rows must carry ``gpc`` (``gpc.classify``)."""
+    them has null intensities. Emission rows must carry ``gpc`` (``gpc.classify`` on the activities,
+    ``gpc.emission_lines`` in the engine)."""
     if settings.territory is None:
         raise ValueError("settings have no [territory] table")
-    e = gpc.emission_lines(emissions)
+    e = emissions
     unknown = e.filter(pl.col("gpc").is_null())
     if unknown.height:
         raise InputError(
