@@ -22,10 +22,11 @@ import polars as pl
 
 from dualcarbon import sums
 from dualcarbon.model import BALANCE_COLUMNS, FRACTION_COLUMNS
+from dualcarbon.model import NUMBER_COLUMNS as WASTE_NUMBERS
 from dualcarbon.sums import exact_sum
 
 NOT_KEYS = {"id", "quantity", "date", "evidence", "note", "facility", "ncv"}
-NUMBER_COLUMNS = ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE_COLUMNS]
+NUMBER_COLUMNS = ["ncv", "carbon_content", *FRACTION_COLUMNS, *WASTE_NUMBERS, *BALANCE_COLUMNS]
 DATE_COLUMNS = ["period_start", "period_end"]
 EXTRA_KEYS = ["_month", "_fac", "_solo", "_has_ncv"]
 

@@ -14,14 +14,31 @@ import polars as pl
 
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import AR6_SF6_NOTE, blend_components
+from dualcarbon.factors.ipcc_params import IpccParameters
 from dualcarbon.factors.library import FactorLibrary
-from dualcarbon.methods import cement, combustion, direct, electricity, fugitive, scope3
+from dualcarbon.methods import (
+    biological,
+    cement,
+    combustion,
+    direct,
+    electricity,
+    fugitive,
+    incineration,
+    livestock,
+    scope3,
+    soils,
+    solid_waste,
+    wastewater,
+)
+from dualcarbon.methods.agri_params import AgriParameters
 from dualcarbon.methods.common import REQUEST_KEYS, empty_emissions
+from dualcarbon.methods.waste_params import WasteDefaults
 from dualcarbon.model import Settings
 from dualcarbon.territory import gpc
 
 DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
 CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
+AGRICULTURE_KINDS = ["enteric", "manure", "soils", "rice"]
 ACTIVITY_ATTRS = [
     "_idx",
     "_file",
@@ -74,9 +91,12 @@ def compute(
     parts: list[pl.DataFrame] = []
     problems: list[Problem] = []
     warnings: list[dict] = []
+    ipcc_waste, others = _ipcc_waste_rows(activities, settings)
+    problems += _needs_waste_method(others)
+    others = others.filter(~pl.col("key").is_in(list(IPCC_ONLY_KEYS)))
 
     def by_kind(*kinds: str) -> pl.DataFrame:
-        return activities.filter(pl.col("kind").is_in(list(kinds)))
+        return others.filter(pl.col("kind").is_in(list(kinds)))
 
     def run(result):
         rows, found = result
@@ -96,6 +116,11 @@ def compute(
         chains = {r: library.region_chain(r) for r in elec["region"].unique().to_list()}
         market, notes = electricity.compute(elec, location, inst, settings.period.years, chains)
         parts.append(market)
+        warnings.extend(notes)
+    if ipcc_waste.height:
+        rows, found, notes = _waste(ipcc_waste, library, settings)
+        parts.append(rows)
+        problems.extend(found)
         warnings.extend(notes)
     for kind in DIRECT_KINDS:
         acts = by_kind(kind)
@@ -120,6 +145,15 @@ def compute(
     acts = by_kind(*CEMENT_KINDS)
     if acts.height:
         run(cement.compute(acts, library, sets))
+    agri = by_kind(*AGRICULTURE_KINDS)
+    if agri.height:  # IPCC 2006 Vol. 4 (livestock, managed soils, rice)
+        params = AgriParameters(library, settings)
+        acts = agri.filter(pl.col("kind").is_in(["enteric", "manure"]))
+        if acts.height:
+            run(livestock.compute(acts, params, settings.method.mean_temperature_c))
+        acts = agri.filter(pl.col("kind").is_in(["soils", "rice"]))
+        if acts.height:
+            run(soils.compute(acts, params))
     if problems:
         raise InputError(_dedupe(problems))
 
@@ -140,9 +174,20 @@ def compute(
             }
         )
     attrs = activities.select([c for c in ACTIVITY_ATTRS if c in activities.columns])
-    emissions = emissions.join(attrs, on="_idx", how="left").with_columns(
-        (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
-        (pl.col("biogenic").fill_null(False) & (pl.col("gas") == "CO2")).alias("biogenic"),
+    emissions = (
+        emissions.rename({"biogenic": "_biogenic_row"})
+        .join(attrs, on="_idx", how="left")
+        .with_columns(
+            (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
+            (
+                pl.coalesce(
+                    pl.col("_biogenic_row"),
+                    pl.col("biogenic") if "biogenic" in attrs.columns else pl.lit(None, pl.Boolean),
+                ).fill_null(False)
+                & (pl.col("gas") == "CO2")
+            ).alias("biogenic"),
+        )
+        .drop("_biogenic_row")
     )
     if settings.is_territory:  # a gas in another IPCC category than its row reports under that code and its line
         emissions = emissions.with_columns(pl.coalesce(pl.col("ipcc_category"), pl.col("category")).alias("category"))
@@ -159,6 +204,92 @@ def compute(
             ),
         )
     return EngineResult(emissions, warnings)
+
+
+#: Key prefixes of waste rows that the IPCC 2006 Vol. 5 methods compute when ``[method] waste`` is set
+#: (a territory always); an organisation without it keeps the waste factors (Scope 3 category 5).
+IPCC_WASTE_PREFIXES = {
+    "waste/landfill/": "solid_waste",
+    "waste/incineration/": "incineration",
+    "waste/composting/": "biological",
+    "waste/anaerobic_digestion/": "biological",
+}
+#: Keys that only the IPCC methods can compute (no waste factor exists for them).
+IPCC_ONLY_KEYS = {
+    "waste/landfill/food",
+    "waste/landfill/garden",
+    "waste/landfill/paper",
+    "waste/landfill/wood",
+    "waste/landfill/textiles",
+    "waste/landfill/sludge",
+    "waste/landfill/industrial",
+    "waste/landfill/methane_recovered",
+    "waste/composting/organic",
+    "waste/anaerobic_digestion/organic",
+}
+
+
+def _waste_method_of(key: pl.Expr) -> pl.Expr:
+    out = pl.lit(None, pl.String)
+    for prefix, method in IPCC_WASTE_PREFIXES.items():
+        out = pl.when(key.str.starts_with(prefix)).then(pl.lit(method)).otherwise(out)
+    return out
+
+
+def _ipcc_waste_rows(activities: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows the IPCC waste methods compute (wastewater always) and the others."""
+    by_ipcc = pl.col("kind") == "wastewater"
+    if settings.waste_method:
+        by_ipcc = by_ipcc | ((pl.col("kind") == "waste") & _waste_method_of(pl.col("key")).is_not_null())
+    ipcc = activities.filter(by_ipcc)
+    return ipcc, activities.filter(~by_ipcc) if ipcc.height else activities
+
+
+def _needs_waste_method(activities: pl.DataFrame) -> list[Problem]:
+    """Rows of keys that only the IPCC waste methods compute, in a project that did not choose one."""
+    rows = activities.filter(pl.col("key").is_in(list(IPCC_ONLY_KEYS)))
+    return [
+        Problem(
+            r["_file"],
+            r["_row"],
+            "activity",
+            r["activity"],
+            f'{r["key"]} is computed by the IPCC 2006 Vol. 5 waste methods: set [method] waste = "fod" '
+            '(first-order decay) or "methane_commitment" in dualcarbon.toml',
+        )
+        for r in rows.head(200).iter_rows(named=True)
+    ]
+
+
+def _waste(acts: pl.DataFrame, library: FactorLibrary, settings: Settings) -> tuple[pl.DataFrame, list[Problem], list]:
+    """IPCC 2006 Vol. 5 methods: solid waste disposal, biological treatment, incineration, wastewater."""
+    country = settings.organization.country
+    sets, edition, region = settings.factor_sets(), settings.method.ipcc_edition, settings.default_region
+    params = IpccParameters(library, sets, edition, country, [region])
+    defaults = WasteDefaults(params, IpccParameters(library, sets, edition, country, [region, "IPCC:Japan"]))
+    acts = acts.with_columns(
+        pl.when(pl.col("kind") == "wastewater")
+        .then(pl.lit("wastewater"))
+        .otherwise(_waste_method_of(pl.col("key")))
+        .alias("_method")
+    )
+    parts, problems, warnings = [], [], []
+    for method, part in acts.partition_by("_method", as_dict=True).items():
+        name = method[0]
+        if name == "solid_waste":
+            rows, found, notes = solid_waste.compute(
+                part, defaults, settings.waste_method or "fod", settings.method.climate_zone, settings.period.years
+            )
+        elif name == "biological":
+            rows, found, notes = biological.compute(part, defaults)
+        elif name == "incineration":
+            rows, found, notes = incineration.compute(part, defaults)
+        else:
+            rows, found, notes = wastewater.compute(part, defaults)
+        parts.append(rows)
+        problems += found
+        warnings += notes
+    return (pl.concat(parts) if parts else empty_emissions()), problems, warnings
 
 
 def electricity_instrument_schema() -> dict:

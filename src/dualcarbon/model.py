@@ -395,7 +395,35 @@ ACTIVITY_SCHEMA = {
     "gas_or_blend": pl.String,
     "leak_t": pl.Float64,
     "balance_used": pl.Boolean,
+    # waste and wastewater (IPCC 2006 Vol. 5): per-row parameters that override the defaults
+    "swds_type": pl.String,
+    "treatment": pl.String,
+    "doc": pl.Float64,
+    "docf": pl.Float64,
+    "mcf": pl.Float64,
+    "k": pl.Float64,
+    "swds_ox": pl.Float64,  # the `ox` column (oxidation in a landfill cover; named apart from combustion's)
+    "fossil_carbon_fraction": pl.Float64,
+    "bod_g_per_person_day": pl.Float64,
+    "protein_kg_per_person_yr": pl.Float64,
+    # agriculture (IPCC 2006 Vol. 4): per-row parameters, validated in project.load
+    "manure_system": pl.String,
+    "animal_mass_kg": pl.Float64,
+    "productivity": pl.String,
+    "mean_temperature_c": pl.Float64,
+    "season_days": pl.Float64,
+    "flooded_rice": pl.Boolean,
 }
+
+# Optional per-row columns of agriculture rows (livestock, managed soils, rice); docs/file-formats.md.
+AGRICULTURE_COLUMNS = [
+    "manure_system",
+    "animal_mass_kg",
+    "productivity",
+    "mean_temperature_c",
+    "season_days",
+    "flooded_rice",
+]
 
 # Refrigerant material-balance columns (GHG Protocol HFC/PFC tool; IPCC 2006 Vol. 3 Ch. 7 Eq. 7.10).
 BALANCE_COLUMNS = ["inventory_start", "inventory_end", "purchased", "disposed", "capacity_retired", "capacity_new"]
@@ -409,4 +437,16 @@ FRACTION_COLUMNS = [
     "noncarbonate_mgo",
     "ckd_calcination",
     "toc",
+    # waste (IPCC 2006 Vol. 5): DOC, DOCf, MCF, OX of a landfill row; fossil carbon share of incinerated waste
+    "doc",
+    "docf",
+    "mcf",
+    "ox",
+    "fossil_carbon_fraction",
 ]
+
+# Optional numeric columns that are not fractions (waste: decay rate per year, BOD and protein per person).
+NUMBER_COLUMNS = ["k", "bod_g_per_person_day", "protein_kg_per_person_yr"]
+
+# Solid waste disposal site types (IPCC 2006 Vol. 5 Table 3.1), the values of the ``swds_type`` column.
+SWDS_TYPES = ["managed_anaerobic", "managed_semi_aerobic", "unmanaged_deep", "unmanaged_shallow", "uncategorised"]

@@ -225,6 +225,30 @@ _ALIASES: dict[str, str] = {
     "piece": "count",
     "pieces": "count",
     "pcs": "count",
+    # people served (domestic wastewater, IPCC 2006 Vol. 5 Eq. 6.3): a count
+    "人": "count",
+    "人口": "count",
+    "person": "count",
+    "persons": "count",
+    "people": "count",
+    "capita": "count",
+    "万人": "1e4 * count",
+    # animals (average annual population, IPCC 2006 Vol. 4 Eq. 10.19/10.22)
+    "头": "count",
+    "只": "count",
+    "羽": "count",
+    "head": "count",
+    "heads": "count",
+    "万头": "1e4 * count",
+    "万只": "1e4 * count",
+    "万羽": "1e4 * count",
+    # nitrogen applied to soils, as N (IPCC 2006 Vol. 4 Eq. 11.1): a mass
+    "kg n": "kg",
+    "t n": "t",
+    "千克氮": "kg",
+    "公斤氮": "kg",
+    "吨氮": "t",
+    "纯氮吨": "t",
 }
 
 # Currency texts → (ISO code, multiplier).

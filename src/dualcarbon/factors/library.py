@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -301,7 +302,8 @@ class FactorLibrary:
                 continue
             out[row["key"].lower()] = row["key"]
             for alias in filter(None, (row["aliases"] or "").split("|")):
-                out[alias.strip().lower()] = row["key"]
+                # as the reader normalises cells (NFKC): '：' and '（）' are matched as ':' and '()'
+                out[unicodedata.normalize("NFKC", alias).strip().lower()] = row["key"]
         return out
 
     @cached_property

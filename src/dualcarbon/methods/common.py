@@ -29,6 +29,9 @@ EMISSION_COLUMNS = {
     # Energy of the fuel burnt (GJ, on the CO2 row of a combustion record only), for a territory's
     # energy consumption in tce; null elsewhere.
     "energy_gj": pl.Float64,
+    # Set by methods that split one activity's CO2 into fossil and biogenic parts (waste incineration,
+    # IPCC 2006 Vol. 5 Eq. 5.1), else null: the activity's catalogue flag decides.
+    "biogenic": pl.Boolean,
 }
 
 KG_PER_T = 1000.0

@@ -21,7 +21,16 @@ from dualcarbon.engine import SpendTables
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import blend_components, gas_aliases
 from dualcarbon.factors.library import DATA, FactorLibrary
-from dualcarbon.model import ACTIVITY_SCHEMA, BALANCE_COLUMNS, FRACTION_COLUMNS, Settings
+from dualcarbon.methods.agri_params import manure_system_aliases
+from dualcarbon.model import (
+    ACTIVITY_SCHEMA,
+    AGRICULTURE_COLUMNS,
+    BALANCE_COLUMNS,
+    FRACTION_COLUMNS,
+    NUMBER_COLUMNS,
+    SWDS_TYPES,
+    Settings,
+)
 from dualcarbon.neutrality.records import Evidence
 from dualcarbon.project import reader
 from dualcarbon.project.credits import load_credits
@@ -59,12 +68,16 @@ KNOWN_COLUMNS = {
     "evidence",
     "note",
     *FRACTION_COLUMNS,
+    *NUMBER_COLUMNS,
+    "swds_type",
+    "treatment",
     "inventory_start",
     "inventory_end",
     "purchased",
     "disposed",
     "capacity_retired",
     "capacity_new",
+    *AGRICULTURE_COLUMNS,
 }
 BALANCE = BALANCE_COLUMNS
 KIND_DIMENSIONS = {
@@ -74,11 +87,16 @@ KIND_DIMENSIONS = {
     "freight": ("freight", "distance"),
     "travel": ("passenger_distance", "distance"),
     "waste": ("mass",),
+    "wastewater": ("count", "mass"),
     "fugitive": ("mass",),
     "cement_clinker": ("mass",),
     "cement_raw_meal": ("mass",),
     "cement_kiln_dust": ("mass",),
     "cement_organic_carbon": ("mass",),
+    "enteric": ("count",),
+    "manure": ("count",),
+    "soils": ("mass",),
+    "rice": ("area",),
 }
 
 
@@ -288,9 +306,15 @@ LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste
 def linear_activities(library: FactorLibrary) -> dict[str, str]:
     """Activity texts (keys and aliases as written in the catalogue) → kind, for those whose rows
     may be summed across facilities: every kind except cement and refrigerants, whose results
-    depend on other rows of the same facility or are not proportional to a quantity."""
+    depend on other rows of the same facility or are not proportional to a quantity, and landfilled
+    waste (its methane recovery is per site)."""
     kinds = dict(library.catalog.select("key", "kind").iter_rows())
-    return {a: kinds[key] for a, key in sorted(library.aliases.items()) if kinds.get(key) in LINEAR_KINDS}
+    return {
+        a: kinds[key]
+        for a, key in sorted(library.aliases.items())
+        # landfill rows: first-order decay subtracts each site's recovered CH4 from its own deposits
+        if kinds.get(key) in LINEAR_KINDS and not key.startswith("waste/landfill/")
+    }
 
 
 def _load_ledger(
@@ -427,7 +451,8 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     a = a.with_columns(pl.col("activity").str.to_lowercase().replace_strict(library.aliases, default=None).alias("key"))
     a = a.with_columns(pl.coalesce(pl.col("key"), _wildcard_key(pl.col("activity"), library)).alias("key"))
     catalog = _catalog_frame(library)
-    a = a.with_columns(_pattern(pl.col("key")).alias("_pattern")).join(catalog, on="_pattern", how="left")
+    exact = [k for k in catalog["_pattern"].to_list() if "*" not in k]
+    a = a.with_columns(_pattern(pl.col("key"), exact).alias("_pattern")).join(catalog, on="_pattern", how="left")
     aliases = sorted(library.aliases)
     problems += _problems_where(a, pl.col("activity").is_null(), "activity", "an activity key or name is required")
     problems += _problems_where(
@@ -523,12 +548,25 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += _problems_where(
         a, pl.col("_end") < pl.col("_start"), "period_end", "period_end is before the start date"
     )
+    # Rows of landfilled waste dated before the period are the deposit history of first-order decay.
+    deposit = pl.col("key").is_in(list(DEPOSIT_KEYS))
+    history = deposit & (pl.col("_end") < period.start) if settings.waste_method else pl.lit(False)
     outside = (pl.col("_start") < period.start) | (pl.col("_start") > period.end) | (pl.col("_end") > period.end)
+    date_column = "date" if "date" in a.columns else "period_start"
     problems += _problems_where(
         a,
-        pl.col("_start").is_not_null() & outside,
-        "date" if "date" in a.columns else "period_start",
-        f"outside the reporting period {period.start} to {period.end}",
+        pl.col("_start").is_not_null() & outside & ~history,
+        date_column,
+        lambda r: (
+            f"outside the reporting period {period.start} to {period.end}"
+            + (
+                '; rows before the period (deposit history) are read only with [method] waste = "fod"'
+                if r["key"] in DEPOSIT_KEYS and r["_start"] is not None and r["_start"] < period.start
+                else "; only waste/landfill/* deposit rows may be dated before the period (deposit history)"
+                if r["_start"] is not None and r["_start"] < period.start
+                else ""
+            )
+        ),
         value="date",
     )
 
@@ -560,7 +598,11 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     # Tier 2/3 parameters and other numeric columns
     a, found = _parameters(a, library)
     problems += found
+    a, found = _waste_columns(a)
+    problems += found
     a, found = _fugitive(a, library)
+    problems += found
+    a, found = _agriculture(a)
     problems += found
     if problems:
         return None, problems
@@ -615,24 +657,14 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     return a, []
 
 
-def _pattern(key: pl.Expr) -> pl.Expr:
+def _pattern(key: pl.Expr, exact: list[str]) -> pl.Expr:
     """Catalogue pattern of a key: exact keys, or ``prefix/*`` for open families (spend/naics/*)."""
     return (
         pl.when(key.str.starts_with("spend/naics/"))
         .then(pl.lit("spend/naics/*"))
         .when(key.str.starts_with("refrigerant/"))
         .then(pl.lit("refrigerant/*"))
-        .when(
-            key.str.starts_with("waste/")
-            & ~key.is_in(
-                [
-                    "waste/landfill/msw",
-                    "waste/incineration/msw",
-                    "waste/recycling/mixed_recyclables",
-                    "waste/composting/food_waste",
-                ]
-            )
-        )
+        .when(key.str.starts_with("waste/") & ~key.is_in(exact))
         .then(pl.lit("waste/*"))
         .otherwise(key)
     )
@@ -679,7 +711,7 @@ def _suggest(value: str, choices: list[str]) -> str:
 def _parameters(a: pl.DataFrame, library: FactorLibrary):
     """Tier 2/3 overrides converted to GJ per base unit, t C per GJ and fractions."""
     problems: list[Problem] = []
-    for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *BALANCE]:
+    for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *NUMBER_COLUMNS, *BALANCE]:
         a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
         problems += _problems_where(
             a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, "expected a number"
@@ -750,7 +782,7 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
             pl.col("_carbon_content")
             * pl.col("carbon_content_unit").replace_strict(good_cc, default=None, return_dtype=pl.Float64)
         ).alias("carbon_content_t_per_gj"),
-        *[pl.col(f"_{c}").alias(c) for c in FRACTION_COLUMNS],
+        *[pl.col(f"_{c}").alias(c) for c in [*FRACTION_COLUMNS, *NUMBER_COLUMNS]],
     )
     if None in good_cc:
         a = a.with_columns(
@@ -759,6 +791,40 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
             .otherwise(pl.col("carbon_content_t_per_gj"))
             .alias("carbon_content_t_per_gj")
         )
+    return a, problems
+
+
+#: Keys whose rows are waste deposited in a landfill (the activity data of first-order decay).
+DEPOSIT_KEYS = frozenset(
+    {
+        "waste/landfill/msw",
+        "waste/landfill/food",
+        "waste/landfill/garden",
+        "waste/landfill/paper",
+        "waste/landfill/wood",
+        "waste/landfill/textiles",
+        "waste/landfill/sludge",
+        "waste/landfill/industrial",
+    }
+)
+
+
+def _waste_columns(a: pl.DataFrame):
+    """Text parameters of waste rows: the site type (IPCC 2006 Vol. 5 Table 3.1) and a decay rate > 0."""
+    a = a.with_columns(
+        pl.col("swds_type").str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("swds_type"),
+        pl.col("treatment").str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("treatment"),
+        pl.col("ox").alias("swds_ox"),
+    )
+    problems = _problems_where(
+        a,
+        pl.col("swds_type").is_not_null() & ~pl.col("swds_type").is_in(SWDS_TYPES),
+        "swds_type",
+        f"expected a site type of IPCC 2006 Vol. 5 Table 3.1: {', '.join(SWDS_TYPES)}",
+    )
+    problems += _problems_where(
+        a, pl.col("k") == 0, "k", "expected a decay rate constant k > 0 (per year, IPCC 2006 Vol. 5 Table 3.3)"
+    )
     return a, problems
 
 
@@ -802,6 +868,98 @@ def _fugitive(a: pl.DataFrame, library: FactorLibrary):
         is_fug & (pl.col("leak_t") < 0),
         "inventory_end",
         "the material balance gives a negative emission: check the stock figures",
+    )
+    return a, problems
+
+
+PRODUCTIVITY = {"high": "high", "low": "low", "高": "high", "低": "low", "高生产力": "high", "低生产力": "low"}
+TRUE_TEXT = {"true", "yes", "y", "1", "是", "淹水"}
+FALSE_TEXT = {"false", "no", "n", "0", "否", "不淹水"}
+
+
+def _agriculture(a: pl.DataFrame):
+    """Per-row parameters of livestock, soils and rice rows (IPCC 2006 Vol. 4), parsed and checked."""
+    problems: list[Problem] = []
+    ranges = {"animal_mass_kg": (0.0, 2000.0), "mean_temperature_c": (-30.0, 40.0), "season_days": (0.0, 366.0)}
+    for column, (low, high) in ranges.items():
+        a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
+        problems += _problems_where(
+            a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, "expected a number"
+        )
+        problems += _problems_where(
+            a,
+            (pl.col(f"_{column}") <= low) | (pl.col(f"_{column}") > high)
+            if column != "mean_temperature_c"
+            else (pl.col(f"_{column}") < low) | (pl.col(f"_{column}") > high),
+            column,
+            f"expected a number {'from' if column == 'mean_temperature_c' else 'above'} {low:g} to {high:g}",
+        )
+    systems = manure_system_aliases()
+    choices = ", ".join(sorted(set(systems.values())))
+    text = pl.col("manure_system").cast(pl.String).str.strip_chars().str.to_lowercase()
+    a = a.with_columns(
+        text.replace_strict(systems, default=None).alias("_manure_system"),
+        pl.col("productivity")
+        .cast(pl.String)
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(PRODUCTIVITY, default=None)
+        .alias("_productivity"),
+    )
+    problems += _problems_where(
+        a,
+        pl.col("manure_system").is_not_null() & pl.col("_manure_system").is_null(),
+        "manure_system",
+        f"unknown manure management system; expected one of {choices} (IPCC 2006 Vol. 4 Table 10.21) "
+        "or their Chinese names (固体储存, 液体/浆状储存, 厌氧消化 …)",
+    )
+    problems += _problems_where(
+        a,
+        pl.col("productivity").is_not_null() & pl.col("_productivity").is_null(),
+        "productivity",
+        "expected high or low (高/低): the productivity class of the 2019 Refinement Tables 10.10/10.11",
+    )
+    flooded = pl.col("flooded_rice").cast(pl.String).str.strip_chars().str.to_lowercase()
+    a = a.with_columns(
+        pl.when(flooded.is_in(list(TRUE_TEXT)))
+        .then(True)
+        .when(flooded.is_in(list(FALSE_TEXT)))
+        .then(False)
+        .otherwise(None)
+        .alias("_flooded_rice")
+    )
+    problems += _problems_where(
+        a,
+        pl.col("flooded_rice").is_not_null() & pl.col("_flooded_rice").is_null(),
+        "flooded_rice",
+        "expected yes or no (是/否): whether the N was applied to flooded rice (EF1FR, IPCC 2006 Table 11.1)",
+    )
+    manure = pl.col("kind") == "manure"
+    problems += _problems_where(
+        a,
+        manure & pl.col("manure_system").is_null(),
+        "manure_system",
+        f"the manure management system is required for manure rows (EF3 and FracGasMS depend on it); "
+        f"expected one of {choices}",
+    )
+    problems += _problems_where(
+        a,
+        manure & pl.col("animal_mass_kg").is_null(),
+        "animal_mass_kg",
+        "the typical animal mass TAM (kg per head) is required for manure N2O: Nex = Nrate × TAM/1000 × 365 "
+        "(IPCC 2006 Vol. 4 Eq. 10.30); the IPCC Annex 10A defaults are not bundled",
+    )
+    problems += _problems_where(
+        a,
+        (pl.col("kind") == "rice") & pl.col("season_days").is_null(),
+        "season_days",
+        "the cultivation period (days) is required for rice rows: CH4 = EF × t × A (IPCC 2006 Vol. 4 Eq. 5.1)",
+    )
+    a = a.with_columns(
+        pl.col("_manure_system").alias("manure_system"),
+        pl.col("_productivity").alias("productivity"),
+        pl.col("_flooded_rice").alias("flooded_rice"),
+        *[pl.col(f"_{c}").alias(c) for c in ranges],
     )
     return a, problems
 
