@@ -218,6 +218,32 @@ class Cut(_Strict):
     covers: str | None = None
 
 
+class IntensityTarget(_Strict):
+    """Emissions per unit of GDP (at constant prices) or per person in ``year`` at least ``percent``
+    below ``base_year``'s, and in every later year (docs/pathway.md, "Intensity targets")."""
+
+    year: int
+    percent: float = Field(gt=0, lt=100)
+    #: default: ``[targets] base_year`` (else the inventory year)
+    base_year: int | None = None
+    per: Literal["gdp", "capita"] = "gdp"
+    #: which emissions count (a selector, docs/pathway.md); None = all covered emissions
+    covers: str | None = None
+
+    @model_validator(mode="after")
+    def _after_base(self):
+        if self.base_year is not None and self.year <= self.base_year:
+            raise ValueError(f"the intensity target of {self.year} is not after its base year {self.base_year}")
+        return self
+
+
+class EmissionsCap(_Strict):
+    """An absolute cap: covered emissions in ``year`` (and every later year) at most ``t`` t CO2e."""
+
+    year: int
+    t: float = Field(ge=0)
+
+
 class Targets(_Strict):
     """``[targets]``: a template (``pathway/data/targets.toml``) and the project's own overrides."""
 
@@ -234,6 +260,10 @@ class Targets(_Strict):
     offsets: bool | None = None
     #: largest residual (before removals and offsets) allowed in the neutral years, % of base
     residual_max_percent: float | None = Field(default=None, ge=0, le=100)
+    #: intensity targets: CO2e per unit GDP (constant prices) or per person below a base year's
+    intensity: list[IntensityTarget] = Field(default_factory=list)
+    #: absolute caps on covered emissions, t CO2e
+    caps: list[EmissionsCap] = Field(default_factory=list)
 
 
 def _all_scopes() -> list[Literal["1", "2", "3"]]:
@@ -253,6 +283,11 @@ class Pathway(_Strict):
     scope2: Literal["location", "market"] = "location"
     #: removals outside measures.csv (e.g. forest sinks), t CO2e a year, or {year = t} interpolated
     removals_t: float | dict[int, float] = 0.0
+    #: real GDP growth a year after the last year with a GDP (for intensity targets): a rate, or
+    #: {year = rate} taking effect from that year on
+    gdp_growth: float | dict[int, float] | None = None
+    #: population growth a year after the last year with a population (per-capita targets), likewise
+    population_growth: float | dict[int, float] | None = None
     currency: str = "CNY"
     #: price of a purchased offset credit (currency per t CO2e), when [targets] offsets = true
     offset_price: float | None = Field(default=None, ge=0)
@@ -325,6 +360,46 @@ class Settings(_Strict):
         if n.base_year is not None and n.base_year > period.end.year:
             raise ValueError(f"neutrality.base_year {n.base_year} is after the period {period.start} to {period.end}")
         return n
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plan_takes_the_cuts(cls, data):
+        """One set of reduction targets per subject (docs/pathway.md, "One set of targets"): with the
+        same base year in ``[neutrality]`` and ``[targets]`` and no ``reduction_targets``, the neutrality
+        plan takes the ``[targets]`` cuts against the base year on all emissions."""
+        if not isinstance(data, dict):
+            return data
+        neutrality, targets = data.get("neutrality"), data.get("targets")
+        if not isinstance(neutrality, dict) or not isinstance(targets, dict) or neutrality.get("reduction_targets"):
+            return data
+        raw = targets.get("cuts")
+        if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
+            return data
+        b_n, b_t = neutrality.get("base_year"), targets.get("base_year")
+        cuts = [c for c in raw if c.get("against", "base") == "base" and c.get("covers") is None]
+        if not cuts or b_n is None or b_n != b_t:
+            return data
+        plan = [{"year": c.get("year"), "reduction_percent": c.get("percent")} for c in cuts]
+        return {**data, "neutrality": {**neutrality, "reduction_targets": plan}}
+
+    @model_validator(mode="after")
+    def _one_set_of_targets(self):
+        """The neutrality plan's ``reduction_targets`` and the ``[targets]`` cuts counted from the same
+        base year must be the same list."""
+        n, t = self.neutrality, self.targets
+        if n is None or t is None or n.base_year is None or n.base_year != t.base_year:
+            return self
+        own = sorted((c.year, c.percent) for c in t.cuts if c.against == "base" and c.covers is None)
+        plan = sorted((r.year, r.reduction_percent) for r in n.reduction_targets)
+        if own and plan != own:
+            text = ", ".join(f"{y}: -{p:g} %" for y, p in plan)
+            cuts = ", ".join(f"{y}: -{p:g} %" for y, p in own)
+            raise ValueError(
+                f"neutrality.reduction_targets ({text}) and targets.cuts ({cuts}), both from base year {n.base_year}, "
+                "disagree: one set of targets per subject; give them in [targets] cuts only (the neutrality plan "
+                "takes them) or make them equal"
+            )
+        return self
 
     @model_validator(mode="after")
     def _territory_table(self):

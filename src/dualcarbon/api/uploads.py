@@ -54,10 +54,11 @@ SUFFIXES = {
     "factors": (".csv",),
     "sinks": (".csv", ".tsv", ".xlsx", ".parquet"),
     "measures": (".csv", ".tsv", ".xlsx", ".parquet"),
+    "indicators": (".csv", ".tsv", ".xlsx", ".parquet"),
     "documents": (".md", ".txt", ".pdf"),
 }
 # Names a document may not take: the project folder's own files.
-RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "factors", "out")
+RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "indicators", "factors", "out")
 
 
 def check(
@@ -197,6 +198,13 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         if problems:
             raise InputError(problems)
         return stands.height
+    if kind == "indicators":
+        from dualcarbon.project.indicators import load_indicators
+
+        frame, problems = load_indicators(root, settings.report.lang, limits)
+        if problems:
+            raise InputError(problems)
+        return frame.height
     if kind == "measures":
         from dualcarbon.project.job import read_measures
 

@@ -115,3 +115,57 @@ def macc_figure(macc: pl.DataFrame, t: Callable[..., str], lang: str, currency: 
         bargap=0,
     )
     return fig
+
+
+#: pathway.csv's columns of each intensity: (denominator, pathway's intensity, target), and the unit's catalogue key
+INTENSITY_COLUMNS = {
+    "gdp": ("gdp_10k", "intensity_t_per_10k", "intensity_target_t_per_10k", "pathway.unit.intensity_gdp"),
+    "capita": ("population", "per_capita_t", "per_capita_target_t", "pathway.unit.intensity_capita"),
+}
+
+
+def intensity_figure(table: pl.DataFrame, t: Callable[..., str], per: str = "gdp") -> go.Figure | None:
+    """Emissions per unit of GDP (or per person) by year, business as usual and with the measures,
+    against the intensity target; None when the pathway has no intensity target of that kind."""
+    denominator, value, target_col, unit_key = INTENSITY_COLUMNS[per]
+    if target_col not in table.columns:
+        return None
+    unit = t(unit_key)
+    years = table["year"].to_list()
+    hover = f"%{{x}}: %{{y:,.4g}} {unit}<extra>%{{fullData.name}}</extra>"
+    bau = table.select((pl.col("bau_t") / pl.col(denominator)).alias("bau"))["bau"].to_list()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=bau,
+            name=t("pathway.series.bau"),
+            mode="lines",
+            line={"dash": "dash", "color": "#7b8794"},
+            hovertemplate=hover,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=table[value].to_list(),
+            name=t("pathway.series.emissions"),
+            mode="lines",
+            line={"color": "#17694b"},
+            hovertemplate=hover,
+        )
+    )
+    target = table.filter(pl.col(target_col).is_not_null())
+    fig.add_trace(
+        go.Scatter(
+            x=target["year"].to_list(),
+            y=target[target_col].to_list(),
+            name=t("pathway.series.intensity_target"),
+            mode="lines+markers",
+            line={"color": "#b42318", "shape": "hv"},
+            marker={"symbol": "line-ew-open", "size": 10},
+            hovertemplate=hover,
+        )
+    )
+    fig.update_layout(yaxis_title=unit, yaxis_rangemode="tozero", xaxis_dtick=5)
+    return fig

@@ -108,3 +108,26 @@ def peak(series: dict[int, float]) -> Peak:
     tol = 1e-9 * max(abs(top), 1.0)
     year = next(y for y in years if series[y] >= top - tol)
     return Peak(year, series[year], reached=year < years[-1] or len(years) == 1)
+
+
+def extend(known: dict[int, float], growth: float | dict[int, float] | None, years: list[int]) -> dict[int, float]:
+    """A series such as GDP at constant prices over ``years``: the known values; between two known
+    years, constant growth (log-linear interpolation); after the last known year, compounded
+    ``growth`` (a rate or a step schedule, as ``[pathway] growth``). Years before the first known one,
+    or after the last without ``growth``, are left out."""
+    points = sorted((y, v) for y, v in known.items() if v is not None and v > 0)
+    if not points:
+        return {}
+    out: dict[int, float] = {}
+    last_year, last_value = points[-1]
+    value = last_value
+    for y in range(points[0][0], max([*years, last_year]) + 1):
+        if y in known:
+            out[y] = float(known[y])
+        elif y < last_year:
+            (y0, v0), (y1, v1) = next((a, b) for a, b in zip(points, points[1:], strict=False) if a[0] < y < b[0])
+            out[y] = v0 * (v1 / v0) ** ((y - y0) / (y1 - y0))
+        elif growth is not None:
+            value *= 1 + _rate_in(growth, y)
+            out[y] = value
+    return {y: v for y, v in out.items() if y in set(years)}

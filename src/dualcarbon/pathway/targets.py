@@ -12,7 +12,13 @@ turns into constraints and the report into the target trajectory:
 - ``peak``: E(y) ≤ E(peak_year) for every y after the peak year (emissions peak no later than it);
 - ``neutral``: net = E(y) − removals − offsets ≤ 0 from the neutral year on (ISO 14068-1 balance,
   standards digest §7.6 item 10); ``residual``: E(y) ≤ residual_max_percent · E_base in those years
-  (SBTi: residual at most about 10 %).
+  (SBTi: residual at most about 10 %);
+- ``intensity``: E(y) / D(y) ≤ (1 − p) · E(b) / D(b), D the GDP at constant prices (or the
+  population), b the target's base year, in its year and every later one: linear in E(y) because
+  D(y) is a projection, not a variable, so E(y) ≤ (1 − p) · E(b) · D(y) / D(b) (the form of China's
+  carbon-intensity targets, e.g. CO2 per unit GDP −18 % over the 14th Five-Year Plan); gross
+  emissions (removals do not lower an intensity);
+- ``cap``: E(y) ≤ t, an absolute cap, in its year and every later one.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from typing import Literal
 from dualcarbon.model import Targets
 
 TEMPLATES = resources.files("dualcarbon.pathway").joinpath("data", "targets.toml")
-CapKind = Literal["cut", "annual", "peak", "neutral", "residual"]
+CapKind = Literal["cut", "annual", "peak", "neutral", "residual", "intensity", "cap"]
+Per = Literal["gdp", "capita"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,21 @@ class CutSpec:
     percent: float
     against: Literal["base", "peak"] = "base"
     covers: str | None = None
+
+
+@dataclass(frozen=True)
+class IntensitySpec:
+    year: int
+    percent: float
+    base_year: int
+    per: Per = "gdp"
+    covers: str | None = None
+
+
+@dataclass(frozen=True)
+class CapSpec:
+    year: int
+    t: float
 
 
 @dataclass(frozen=True)
@@ -56,10 +78,13 @@ class Goal:
     offsets: bool
     residual_max_percent: float | None
     removals_count: bool
+    intensity: tuple[IntensitySpec, ...] = ()
+    caps: tuple[CapSpec, ...] = ()
 
     def years(self) -> list[int]:
         """Every year a goal names (base year excluded)."""
-        named = [c.year for c in self.cuts] + [y for y in (self.peak_year, self.neutral_year) if y]
+        named = [c.year for c in self.cuts] + [i.year for i in self.intensity] + [c.year for c in self.caps]
+        named += [y for y in (self.peak_year, self.neutral_year) if y]
         return sorted(set(named))
 
 
@@ -79,6 +104,9 @@ class Cap:
     base_t: float | None = None
     net: bool = True
     label: str = field(default="", compare=False)
+    #: an intensity cap's denominator (gdp | capita) and its target: t CO2e per unit of it
+    per: Per | None = None
+    intensity: float | None = field(default=None, compare=False)
 
     @property
     def cap_t(self) -> float | None:
@@ -99,11 +127,13 @@ def templates() -> dict[str, dict]:
     return data
 
 
-def resolve(settings: Targets, inventory_year: int) -> Goal:
+def resolve(settings: Targets, inventory_year: int, first_year: int | None = None) -> Goal:
     """Merge the template with ``[targets]``: the project's values win; its cuts add to the template's.
 
-    Raises ValueError (with the key) when something needed is missing.
+    ``first_year``: the first year whose emissions the inventory knows (a period of several years;
+    default ``inventory_year``). Raises ValueError (with the key) when something needed is missing.
     """
+    first_year = inventory_year if first_year is None else first_year
     t = templates()[settings.template]
     base_year = settings.base_year or t.get("base_year") or inventory_year
     cuts = [CutSpec(**c) for c in t.get("cuts", [])]
@@ -114,11 +144,17 @@ def resolve(settings: Targets, inventory_year: int) -> Goal:
     for c in cuts:
         if c.year <= base_year:
             raise ValueError(f"targets.cuts: the cut of {c.year} is not after the base year {base_year}")
-    if settings.base_emissions_t is None and base_year < inventory_year:
+    if settings.base_emissions_t is None and base_year < first_year:
         raise ValueError(
             f"targets.base_emissions_t: the base year {base_year} is before the inventory year "
-            f"{inventory_year}; give the base-year emissions (t CO2e)"
+            f"{first_year}; give the base-year emissions (t CO2e)"
         )
+    intensity = [
+        IntensitySpec(i.year, i.percent, i.base_year or int(base_year), i.per, i.covers) for i in settings.intensity
+    ]
+    for i in intensity:
+        if i.year <= i.base_year:
+            raise ValueError(f"targets.intensity: the target of {i.year} is not after its base year {i.base_year}")
     return Goal(
         template=settings.template,
         name_zh=t["name_zh"],
@@ -139,14 +175,26 @@ def resolve(settings: Targets, inventory_year: int) -> Goal:
             else t.get("residual_max_percent")
         ),
         removals_count=bool(t.get("removals_count", True)),
+        intensity=tuple(sorted(intensity, key=lambda i: (i.year, i.per))),
+        caps=tuple(sorted((CapSpec(c.year, c.t) for c in settings.caps), key=lambda c: c.year)),
     )
 
 
-def caps(goal: Goal, years: list[int], base_t: float, covered_base_t: dict[str, float | None]) -> list[Cap]:
+def caps(
+    goal: Goal,
+    years: list[int],
+    base_t: float,
+    covered_base_t: dict[str, float | None],
+    denominators: dict[str, dict[int, float]] | None = None,
+    intensity_base_t: dict[tuple[int, str | None], float] | None = None,
+) -> list[Cap]:
     """The caps of ``goal`` in the pathway's ``years``.
 
     ``base_t``: base-year emissions of everything covered; ``covered_base_t``: base-year emissions
     of each cut's ``covers`` selector (None when unknown, e.g. a base year before the inventory).
+    ``denominators``: for intensity targets, {"gdp" | "capita": {year: GDP at constant prices or
+    population}} over their base years and the pathway's years; ``intensity_base_t``: the emissions
+    of each intensity target's (base year, covers).
     """
     out: list[Cap] = []
     inside = set(years)
@@ -169,6 +217,24 @@ def caps(goal: Goal, years: list[int], base_t: float, covered_base_t: dict[str, 
                 out.append(
                     Cap(y, "cut", fraction, "base", c.covers, ref or 0.0, net, f"-{c.percent:g} % vs {goal.base_year}")
                 )
+    for i in goal.intensity:
+        series = (denominators or {}).get(i.per, {})
+        base_e = (intensity_base_t or {}).get((i.base_year, i.covers))
+        if base_e is None:
+            raise ValueError(f"targets.intensity: the emissions of the base year {i.base_year} are unknown")
+        missing = [y for y in [i.base_year, *(y for y in years if y >= i.year)] if series.get(y) is None]
+        if missing:
+            what = "GDP" if i.per == "gdp" else "population"
+            raise ValueError(f"targets.intensity: no {what} for {', '.join(map(str, missing[:5]))}")
+        rate = (1 - i.percent / 100) * base_e / series[i.base_year]  # t CO2e per unit of GDP (or per person)
+        per = "GDP" if i.per == "gdp" else "capita"
+        for y in (y for y in years if y >= i.year):
+            fraction = (1 - i.percent / 100) * series[y] / series[i.base_year]
+            label = f"-{i.percent:g} % CO2e/{per} vs {i.base_year}"
+            out.append(Cap(y, "intensity", fraction, "base", i.covers, base_e, False, label, i.per, rate))
+    for limit in goal.caps:
+        for y in (y for y in years if y >= limit.year):
+            out.append(Cap(y, "cap", 1.0, "base", None, limit.t, goal.removals_count, f"≤ {limit.t:,.0f} t"))
     if goal.annual_rate:
         floor = 1 - goal.annual_until_percent / 100
         for y in years:
@@ -225,4 +291,17 @@ def trajectory(caps_: list[Cap], years: list[int], peak_t: float | None) -> dict
         if value is not None and cap.year in line:
             current = line[cap.year]
             line[cap.year] = value if current is None else min(current, value)
+    return line
+
+
+def intensity_line(caps_: list[Cap], years: list[int], per: str) -> dict[int, float | None]:
+    """The intensity target by year: the tightest intensity cap on all emissions, in t CO2e per unit of
+    GDP (or per person); None where there is none."""
+    line: dict[int, float | None] = {y: None for y in years}
+    for cap in caps_:
+        if cap.kind == "intensity" and cap.per == per and cap.covers is None and cap.year in line:
+            current = line[cap.year]
+            value = cap.intensity
+            if value is not None:
+                line[cap.year] = value if current is None else min(current, value)
     return line

@@ -15,6 +15,7 @@ import polars as pl
 from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon.model import GDP_UNITS, Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
+from dualcarbon.project import indicators
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, emissions_names, prepare, write_outputs
@@ -215,6 +216,7 @@ def run(
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
     step("compute")
     result, inv = calculate(project, mapper or map)
+    inv.summary["indicators"] = indicators.records(project.indicators)
     data_quality(project, inv, result.emissions)
     assessment = assess(project, inv, result.emissions)
     plan = None
@@ -225,7 +227,14 @@ def run(
         step("optimize")
         years = list(range(project.settings.period.start.year, 2201))
         stands = annual_removals(project.stands, years)
-        plan = pathway_compute.compute(result.emissions, project.settings, measures, measures_file, stands)
+        plan = pathway_compute.compute(
+            result.emissions,
+            project.settings,
+            measures,
+            measures_file,
+            stands,
+            indicators.by_year(project.indicators, project.settings),
+        )
     written: list[Path] = []
     if write:
         lang = lang or project.settings.report.lang
@@ -291,6 +300,10 @@ def _pathway_json(plan: compute.Result, lang: str) -> str:
         "trajectory": json.loads(charts.trajectory_figure(plan.plan.table, t).to_json()),
         "macc": json.loads(charts.macc_figure(plan.plan.macc, t, lang, plan.settings.currency).to_json()),
     }
+    for name, per in (("intensity", "gdp"), ("per_capita", "capita")):
+        figure = charts.intensity_figure(plan.plan.table, t, per)
+        if figure is not None:
+            record["charts"][name] = json.loads(figure.to_json())
     return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
 
 

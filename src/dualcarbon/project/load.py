@@ -32,6 +32,7 @@ from dualcarbon.model import (
     Settings,
 )
 from dualcarbon.neutrality.records import Evidence
+from dualcarbon.project import indicators as indicators_table
 from dualcarbon.project import reader
 from dualcarbon.project.credits import load_credits
 from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
@@ -116,6 +117,8 @@ class Project:
     stands: pl.DataFrame | None = None  # sinks.csv, parameters resolved (neutrality.sinks.resolve)
     evidence: Evidence | None = None  # set when [neutrality] is configured
     limits: ReadLimits = field(default_factory=ReadLimits)  # how the tables were read (measures.csv is read later)
+    #: indicators.csv, one row per indicator and year (``project.indicators.SCHEMA``; empty when absent)
+    indicators: pl.DataFrame = field(default_factory=indicators_table.empty)
 
 
 def neutrality_inputs(
@@ -247,8 +250,9 @@ def load(
                 )
         instruments, credits, found = load_credits(root, library.ureg, limits)
         stands, evidence, more = neutrality_inputs(root, settings, library, limits)
-        if found or more:
-            raise InputError(found + more)
+        indicators, other = indicators_table.load_indicators(root, settings.report.lang, limits)
+        if found or more or other:
+            raise InputError(found + more + other)
         activities, ledger = _load_ledger(
             files, names, schemas, settings, library, instruments, batch_rows or DEFAULT_BATCH_ROWS, mapper
         )
@@ -264,6 +268,7 @@ def load(
             stands,
             evidence,
             limits,
+            indicators,
         )
     problems: list[Problem] = []
     frames = []
@@ -283,6 +288,8 @@ def load(
     problems.extend(found)
     stands, evidence, found = neutrality_inputs(root, settings, library, limits)
     problems.extend(found)
+    indicators, found = indicators_table.load_indicators(root, settings.report.lang, limits)
+    problems.extend(found)
     if problems:
         raise InputError(problems)
     spend = spend_tables(settings)
@@ -297,6 +304,7 @@ def load(
         stands=stands,
         evidence=evidence,
         limits=limits,
+        indicators=indicators,
     )
 
 

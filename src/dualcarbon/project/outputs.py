@@ -71,6 +71,7 @@ TRACE_COLUMNS = [
     "facility",
     "date",
     "month",
+    "year",  # the year the emission occurs (FOD: a later year than the deposit's date)
     "activity",
     "key",
     "kind",

@@ -1,7 +1,7 @@
 """Stored batches laid out as a project folder (DESIGN.md, "Project folder"), so that a run reads
 exactly what ``dualcarbon run`` reads, and a verifier can download the same folder.
 
-``dualcarbon.toml``, ``credits.<ext>``, ``sinks.<ext>`` and ``measures.<ext>`` from the latest batch
+``dualcarbon.toml``, ``credits.<ext>``, ``sinks.<ext>``, ``measures.<ext>`` and ``indicators.<ext>`` from the latest batch
 of their kind; every activities batch as ``activities/<batch id>-<its file name>``; own factors as
 ``factors/<batch id>-<name>.csv``; documents (the neutrality plan, a QES) under their own name.
 """
@@ -37,7 +37,7 @@ def path_of(batch: Row) -> str:
     suffix = PurePosixPath(name).suffix
     if kind == "settings":
         return "dualcarbon.toml"
-    if kind in ("credits", "sinks", "measures"):
+    if kind in ("credits", "sinks", "measures", "indicators"):
         return f"{kind}{suffix}"
     if kind == "documents":  # where dualcarbon.toml names them ([neutrality] plan, qes): the folder's top
         return name

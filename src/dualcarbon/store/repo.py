@@ -22,9 +22,9 @@ from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
 
 ROLES = ("viewer", "editor", "admin")
-KINDS = ("settings", "activities", "credits", "factors", "sinks", "measures", "documents")
+KINDS = ("settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents")
 # Kinds of which a run reads only the latest batch (the project folder holds one such file).
-SINGLE_KINDS = ("settings", "credits", "sinks", "measures")
+SINGLE_KINDS = ("settings", "credits", "sinks", "measures", "indicators")
 TOKEN_PREFIX = "dct"
 Row = dict[str, Any]
 
@@ -319,7 +319,7 @@ class Store(Accounts):
             return tx.one(f"{self._BATCH} WHERE b.org_id = ? AND b.id = ?", [org_id, batch_id])
 
     def current_inputs(self, org_id: str, project_id: str) -> list[Row]:
-        """The batches a new run reads: the latest settings, credits, sinks and measures, the latest
+        """The batches a new run reads: the latest settings, credits, sinks, measures and indicators, the latest
         document of each file name, every activities and factors batch; withdrawn ones left out.
         In upload order."""
         live = [b for b in self.batches(org_id, project_id) if b["withdrawn_at"] is None]

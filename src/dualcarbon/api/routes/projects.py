@@ -22,6 +22,7 @@ EXAMPLE_KINDS = {
     "credits": "credits",
     "sinks": "sinks",
     "measures": "measures",
+    "indicators": "indicators",
 }  # by file stem; other files (.md plans) are documents
 
 
@@ -136,7 +137,7 @@ def upload(
     who: Principal = Depends(editor),
 ) -> schemas.Batch:
     """Upload a file (editor) as multipart/form-data: ``file``, and ``kind`` (activities, credits,
-    factors, settings, sinks, measures, or documents such as the neutrality plan). It is validated exactly as `dualcarbon validate` does (422 with every
+    factors, settings, sinks, measures, indicators, or documents such as the neutrality plan). It is validated exactly as `dualcarbon validate` does (422 with every
     problem's file, row and column) and, if valid, kept unchanged with its SHA-256."""
     store = store_of(request)
     project_or_404(store, who, project_id)

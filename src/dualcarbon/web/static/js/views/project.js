@@ -8,7 +8,7 @@ import {label, lang, languages, t} from "../i18n.js";
 import {badge, crumbs, errorBox, facts, field, problemsTable} from "./common.js";
 
 // the order a set of files is uploaded in: settings first, documents before the settings' checks need them
-const KINDS = ["settings", "factors", "documents", "activities", "credits", "sinks", "measures"];
+const KINDS = ["settings", "factors", "documents", "activities", "credits", "sinks", "measures", "indicators"];
 
 /** The kind a file most likely is, from its name: dualcarbon.toml, credits.csv, factors/*.csv ... */
 export function guessKind(name) {
@@ -19,6 +19,7 @@ export function guessKind(name) {
   if (lower.includes("factor")) return "factors";
   if (lower.includes("sink")) return "sinks";
   if (lower.includes("measure")) return "measures";
+  if (lower.includes("indicator") || name.includes("指标")) return "indicators";
   return "activities";
 }
 
