@@ -80,6 +80,7 @@ TRACE_COLUMNS = [
     "region",
     "scope",
     "category",
+    "gpc",  # a territory's GPC line (docs/territory.md); absent for an organisation
     "iso_category",
     "scope2_method",
     "gas",
