@@ -291,6 +291,12 @@ def test_end_to_end_a_territory_with_an_intensity_target(tmp_path):
     assert row["emissions_t"] <= cap * (1 + 1e-9) and row["abatement_t"] > 0
     record = json.loads((tmp_path / "out" / "pathway.json").read_text(encoding="utf-8"))
     assert record["targets"]["intensity"][0]["target"] == pytest.approx(0.82 * e2020 / 1000e4)
+    assert record["inventory_by_year"] == [
+        {"year": 2020, "emissions_t": pytest.approx(e2020)},
+        {"year": 2021, "emissions_t": pytest.approx(e2021)},
+    ]
+    history = record["charts"]["trajectory"]["data"][0]
+    assert (history["name"], history["x"]) == ("Inventory", [2020, 2021])
     names = [trace["name"] for trace in record["charts"]["intensity"]["data"]]
     assert names == ["Business as usual", "Emissions with the measures", "Intensity target"]
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

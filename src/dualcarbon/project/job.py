@@ -272,7 +272,7 @@ def _pathway_json(plan: compute.Result, lang: str) -> str:
     t = translator(lang)
     record = plan.summary()
     record["charts"] = {
-        "trajectory": json.loads(charts.trajectory_figure(plan.plan.table, t).to_json()),
+        "trajectory": json.loads(charts.trajectory_figure(plan.plan.table, t, plan.known_t).to_json()),
         "macc": json.loads(charts.macc_figure(plan.plan.macc, t, lang, plan.settings.currency).to_json()),
     }
     for name, per in (("intensity", "gdp"), ("per_capita", "capita")):
