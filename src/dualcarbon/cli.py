@@ -14,6 +14,8 @@ from pathlib import Path
 
 import typer
 
+from dualcarbon.project.examples import names as bundled_examples
+
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="dualcarbon (双碳): carbon accounting and neutrality."
 )
@@ -27,7 +29,7 @@ user_app = typer.Typer(
 app.add_typer(user_app, name="user")
 
 LangOption = typer.Option(None, "--lang", help="Language of messages and report: zh or en.")
-EXAMPLES = ["cement-plant", "dairy", "us-office", "daxing-district"]
+EXAMPLES = list(bundled_examples())  # every folder of src/dualcarbon/examples
 
 
 def _console():

@@ -122,3 +122,44 @@ def test_render_error_names_the_exit_code(tmp_path):
     fake.chmod(0o755)
     with pytest.raises(pdf.PdfRenderError, match="exit code 3.*cannot open display"):
         pdf.html_to_pdf("<html></html>", engine=str(fake))
+
+
+def test_a_territory_prints_its_sections_within_the_page(tmp_path):
+    """The territory's sections (tests/report/data/territory_summary.json) print on A4: every heading
+    and the figures in 万吨 in the text layer, no table wider than the page (the text's right edge
+    stays inside the printable width: A4's 595 pt less the 14 mm margin), and the indicators' charts."""
+    engine_or_skip()
+    pdfium = pytest.importorskip("pypdfium2")
+    import json
+
+    import polars as pl
+
+    from dualcarbon.report import render_report
+
+    from .test_html import BY_SOURCE, INVENTORY
+
+    summary = json.loads((Path(__file__).parent / "data" / "territory_summary.json").read_text(encoding="utf-8"))
+    html = render_report(
+        summary, INVENTORY.clear(), BY_SOURCE.clear(), pl.DataFrame(schema={"factor_id": pl.String}), "zh", None, True
+    )
+    path = tmp_path / "territory.pdf"
+    path.write_bytes(pdf.html_to_pdf(html))
+    document = pdfium.PdfDocument(path)
+    pages = [document[i].get_textpage() for i in range(len(document))]
+    text = "\n".join(p.get_text_range() for p in pages)
+    for heading in (
+        "区域排放概况",
+        "城市温室气体核算国际标准（GPC）",
+        "省级温室气体清单编制指南口径",
+        "排放强度",
+        "碳汇（清除量）",
+    ):
+        assert heading in text, heading
+    for heading in ("逐年趋势", "指标与目标", "进展符合预期"):
+        assert heading in text, heading
+    assert "434.00" in text and "427.00" in text and "万吨二氧化碳当量" in text
+    right_margin_pt = 595 - 14 / 25.4 * 72
+    for page in pages:
+        # line ends (\r\n) get a box at the edge; only printed characters count
+        boxes = [page.get_charbox(i) for i in range(page.count_chars()) if page.get_text_range(i, 1).strip()]
+        assert max((right for _, _, right, _ in boxes), default=0) <= right_margin_pt + 1

@@ -17,6 +17,7 @@ with warnings.catch_warnings():  # starlette's TestClient announces a move to ht
 
 from dualcarbon.api import ServerConfig, create_app
 from dualcarbon.i18n import catalogue, languages
+from dualcarbon.project import examples
 from dualcarbon.web import assets
 
 URL = re.compile(r"https?://", re.IGNORECASE)
@@ -105,7 +106,7 @@ def test_both_languages_have_every_string_the_scripts_use(client):
             "role": ["viewer", "editor", "admin"],
             "tab": ["inventory", "neutrality", "pathway"],
             "lang": languages(),
-            "example": ["cement-plant", "dairy", "us-office"],
+            "example": examples.names(),
             "scope2": ["location", "market", "both"],
             "severity": ["mandatory", "advisory"],
         }.items()
@@ -118,5 +119,29 @@ def test_both_languages_have_every_string_the_scripts_use(client):
             messages["category.ghgp_scope3.3.1"] == {"zh": "外购商品和服务", "en": "Purchased goods and services"}[lang]
         )
         assert messages["gas.CH4"] == {"zh": "甲烷", "en": "Methane"}[lang]
-        assert all(messages[k] == catalogue(lang)[k] for k in messages if k.startswith("web."))
+        assert all(messages[k] == catalogue(lang)[k] for k in messages if k.startswith("web.") and k in catalogue(lang))
+        # every bundled example is named, from the catalogue or from its own dualcarbon.toml
+        assert {k.removeprefix("web.example.") for k in messages if k.startswith("web.example.")} == set(
+            examples.names()
+        )
+        assert (
+            messages["web.example.daxing-district"]
+            == {"zh": "大兴区（北京，区域清单）", "en": "Daxing District (Beijing, territory)"}[lang]
+        )
     assert client.get(f"/app/i18n/{version}/fr.json").status_code == 404
+
+
+def test_the_page_offers_every_bundled_example(client):
+    """The examples list is the package's example folders, so a new example appears without code changes."""
+    from importlib import resources
+
+    from dualcarbon.api.schemas import ProjectCreate
+
+    folder = resources.files("dualcarbon").joinpath("examples")
+    on_disk = sorted(f.name for f in folder.iterdir() if f.is_dir() and f.joinpath("dualcarbon.toml").is_file())
+    assert "daxing-district" in on_disk
+    offered = re.search(r'data-examples="([^"]*)"', client.get("/app/").text).group(1).split(",")
+    assert offered == on_disk
+    assert ProjectCreate(name="d", example="daxing-district").example == "daxing-district"
+    with pytest.raises(ValueError, match="expected a bundled example, one of: cement-plant, dairy, daxing-district"):
+        ProjectCreate(name="d", example="no-such-example")

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from dualcarbon.project import examples
+
 Role = Literal["viewer", "editor", "admin"]
 Kind = Literal["settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents"]
 Status = Literal["queued", "running", "succeeded", "failed"]
@@ -39,6 +41,12 @@ def _printable(name: str) -> str:
 
 
 Name = Annotated[str, AfterValidator(_printable)]
+
+
+def _bundled_example(name: str) -> str:
+    if name not in examples.names():
+        raise ValueError(f"expected a bundled example, one of: {', '.join(examples.names())}")
+    return name
 
 
 class _Body(BaseModel):
@@ -111,7 +119,7 @@ class TokenCreate(_Body):
 
 class ProjectCreate(_Body):
     name: Name = Field(min_length=1, max_length=200)
-    example: Literal["cement-plant", "dairy", "us-office", "daxing-district"] | None = Field(
+    example: Annotated[str, AfterValidator(_bundled_example)] | None = Field(
         None,
         description="Start from a bundled example: every file of it (dualcarbon.toml, activities, credits, "
         "sinks, measures, plan documents) becomes "

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
 from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
+from dualcarbon.report.territory import GPC_SCOPES, IPCC_SECTORS, Scale, indicator_rows, territory_view, trend_rows
 from dualcarbon.sums import exact_sum
 
 if TYPE_CHECKING:  # the pathway (and its solver) is imported only when a report has a pathway
@@ -69,10 +70,16 @@ def render_report(
     names = _category_names(lang)
     category_name = {code: name for (scheme, code), name in names.items() if scheme.startswith("ghgp_")}
     neutrality = summary.get("neutrality")
+    territory = territory_view(summary)
+    trend = trend_rows(summary)
+    indicators = indicator_rows(summary)
+    scale = Scale(t)
     charts = {
-        "breakdown": _breakdown_chart(inventory, category_name, t),
+        "breakdown": None if territory else _breakdown_chart(inventory, category_name, t),
         "monthly": _monthly_chart(summary.get("by_month") or [], t),
         "waterfall": _waterfall_chart(neutrality.get("balance") or {}, t) if neutrality else None,
+        "trend": _trend_chart(trend, bool(territory), scale, t) if len(trend) > 1 else None,
+        "indicators": [_indicator_chart(ind, i, lang, t) for i, ind in enumerate(indicators)],
     }
     section = _pathway_section(pathway, t, lang) if pathway is not None else None
     if section:
@@ -84,7 +91,7 @@ def render_report(
         "s": summary,
         "generator": summary.get("generator") or f"dualcarbon {__version__}",
         "font_family": Markup(FONT_FAMILY),
-        "plotly_js": Markup(plotly.offline.get_plotlyjs()) if any(charts.values()) else None,
+        "plotly_js": Markup(plotly.offline.get_plotlyjs()) if any(map(any, _chart_lists(charts))) else None,
         "charts": charts,
         "category_name": lambda code: category_name.get(code, ""),
         "scope3": _scope3_rows(summary.get("by_category") or [], names),
@@ -108,6 +115,16 @@ def render_report(
         "quality": quality_view(summary.get("data_quality"), t),
         "pathway": section,
         "print_layout": print_layout,
+        "territory": territory,
+        "trend": trend,
+        "indicators": indicators,
+        # a territory of several years shows its years (trend), not 12 months of each
+        "monthly_hidden": bool(territory) and len(trend) > 1,
+        "sc": scale,
+        "gpc_scopes": GPC_SCOPES,
+        "ipcc_sectors": IPCC_SECTORS,
+        "gpc_name": lambda code: _label(t, f"gpc.sub.{code}", ""),
+        "ipcc_name": lambda code: _label(t, f"ipcc.category.{code}", ""),
     }
     context["toc"] = table_of_contents(context, t)
     return _environment().get_template("report.html.j2").render(context)
@@ -129,7 +146,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(co2e=_co2e, qty=_quantity, factor=_factor_value, percent=percent, cell=_cell)
+    env.filters.update(
+        co2e=_co2e, qty=_quantity, factor=_factor_value, percent=percent, cell=_cell, ratio=_ratio, amount=_amount
+    )
     return env
 
 
@@ -145,6 +164,22 @@ def _quantity(value: float | None) -> str:
     if value is not None and 0 < abs(value) < 1:
         return f"{value:.4g}"
     return _co2e(value)
+
+
+def _ratio(value: float | None) -> str:
+    """An intensity (t CO2e per person, per 10,000 CNY; tce per 10,000 CNY): 3 decimals."""
+    return "—" if value is None or value != value else f"{value:,.3f}"
+
+
+def _amount(value: float | None) -> str:
+    """An indicator's value: whole numbers without decimals, others with up to 2."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _chart_lists(charts: dict) -> list[list]:
+    return [v if isinstance(v, list) else [v] for v in charts.values()]
 
 
 def _factor_value(value: float | None) -> str:
@@ -252,6 +287,93 @@ def _monthly_chart(by_month: list[dict], t: Callable[..., str]) -> Markup | None
         )
     fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", xaxis_type="category")
     return _figure_html(fig, "chart-monthly", 360)
+
+
+def _trend_chart(trend: list[dict], territory: bool, scale: Scale, t: Callable[..., str]) -> Markup:
+    """The years of the period. A territory: its IPCC sectors and the indirect emissions of electricity
+    imports stacked, the removals below zero (never netted), BASIC and BASIC+ as lines, in the page's
+    unit; an organisation: one line per reported figure, in tonnes."""
+    years = [str(r["year"]) for r in trend]
+    fig = go.Figure()
+    if territory:
+        unit = scale.co2e_unit
+        hover = f"%{{x}} %{{fullData.name}}: %{{y:,.2f}} {unit}<extra></extra>"
+        blocks = [r["territory"] or {} for r in trend]
+        for code in IPCC_SECTORS:
+            values = [scale.co2e_value((b.get("ipcc") or {}).get(code)) for b in blocks]
+            if any(values):
+                fig.add_trace(go.Bar(name=t(f"ipcc.sector.{code}"), x=years, y=values, hovertemplate=hover))
+        indirect = [scale.co2e_value(b.get("indirect_electricity_t")) for b in blocks]
+        if any(indirect):
+            fig.add_trace(go.Bar(name=t("ipcc.indirect_electricity"), x=years, y=indirect, hovertemplate=hover))
+        removals = [scale.co2e_value(-b["removals_t"]) if b.get("removals_t") else None for b in blocks]
+        if any(removals):
+            fig.add_trace(
+                go.Bar(name=t("trend.chart_removals"), x=years, y=removals, marker_color="#17694b", hovertemplate=hover)
+            )
+        for key, name, dash in (
+            ("basic_plus_t", "trend.chart_basic_plus", "solid"),
+            ("basic_t", "trend.chart_basic", "dot"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    mode="lines+markers",
+                    name=t(name),
+                    x=years,
+                    y=[scale.co2e_value(b.get(key)) for b in blocks],
+                    line={"color": "#1f2933", "dash": dash},
+                    hovertemplate=hover,
+                )
+            )
+        fig.update_layout(barmode="relative", yaxis_title=unit, yaxis_tickformat=",")
+    else:
+        for series in [*SERIES, "total_location"]:
+            fig.add_trace(
+                go.Scatter(
+                    mode="lines+markers",
+                    name=t(f"totals.{series}"),
+                    x=years,
+                    y=[r.get(series) or 0.0 for r in trend],
+                    hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
+                )
+            )
+        fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",")
+    fig.update_layout(xaxis_type="category")
+    return _figure_html(fig, "chart-trend", 400)
+
+
+def _indicator_chart(indicator: dict, index: int, lang: str, t: Callable[..., str]) -> Markup | None:
+    """One indicator's series, and its target as a dashed level ending in a marker at the target year."""
+    series = [p for p in indicator.get("series") or [] if p.get("value") is not None]
+    if not series:
+        return None
+    name = indicator.get(f"name_{lang}") or indicator["indicator"]
+    fig = go.Figure(
+        go.Scatter(
+            mode="lines+markers",
+            name=name,
+            x=[p["year"] for p in series],
+            y=[p["value"] for p in series],
+            line={"color": "#17694b"},
+            hovertemplate="%{x}: %{y:,}<extra></extra>",
+        )
+    )
+    target, target_year = indicator.get("target"), indicator.get("target_year")
+    if target is not None:
+        end = target_year or series[-1]["year"]
+        fig.add_trace(
+            go.Scatter(
+                mode="lines+markers",
+                name=t("report.indicator.target_label"),
+                x=[series[0]["year"], end],
+                y=[target, target],
+                line={"color": "#b42318", "dash": "dash"},
+                marker={"symbol": ["line-ew", "star"], "size": [1, 12]},
+                hovertemplate=f"{t('report.indicator.target_label')} %{{x}}: %{{y:,}}<extra></extra>",
+            )
+        )
+    fig.update_layout(showlegend=False, xaxis={"dtick": 1, "tickformat": "d"}, yaxis_title=indicator.get("unit") or "")
+    return _figure_html(fig, f"chart-indicator-{index}", 220)
 
 
 def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:

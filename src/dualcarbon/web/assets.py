@@ -16,6 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import PurePosixPath
 
 from dualcarbon.i18n import catalogue, languages
+from dualcarbon.project import examples
 
 STATIC = resources.files("dualcarbon.web").joinpath("static")
 DATA = resources.files("dualcarbon.factors").joinpath("data")
@@ -42,6 +43,13 @@ SHARED_PREFIXES = (
     "header.",
     "locale.",
     "methods.",
+    "territory.",
+    "gpc.",
+    "ipcc.",
+    "trend.",
+    "report.indicator.",
+    "report.unit_note",
+    "report.label_value",
 )
 
 
@@ -94,7 +102,8 @@ def plotly_js() -> tuple[str, Asset]:
 def messages(lang: str) -> Asset:
     """The pages' strings in ``lang`` as JSON: the catalogue's keys the dashboard uses, plus the names
     of emission categories (``category.<scheme>.<code>``) and gases (``gas.<id>``) from the bundled
-    data files, so a page names a category exactly as the report does."""
+    data files, so a page names a category exactly as the report does, and of every bundled example
+    (``web.example.<name>``, ``project.examples.title``)."""
     fallback = catalogue("en")
     chosen = catalogue(lang)
     texts = {k: chosen.get(k) or v for k, v in fallback.items() if k.startswith(SHARED_PREFIXES)}
@@ -104,6 +113,8 @@ def messages(lang: str) -> Asset:
     with DATA.joinpath("gases.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             texts[f"gas.{row['gas']}"] = row[f"name_{lang}"] or row["name_en"]
+    for name in examples.names():
+        texts[f"web.example.{name}"] = examples.title(name, lang)
     body = json.dumps({"lang": lang, "messages": texts}, ensure_ascii=False, sort_keys=True)
     return _asset(body.encode("utf-8"), MEDIA_TYPES[".json"])
 

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from dualcarbon import __version__
 from dualcarbon.i18n import languages
+from dualcarbon.project import examples
 from dualcarbon.web import assets
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -75,6 +76,7 @@ def page(request: Request) -> HTMLResponse:
         i18n=f"{root}/app/i18n/{version}/",
         plotly=f"{root}/app/vendor/plotly-{plotly_version}.min.js",
         languages=languages(),
+        examples=examples.names(),
         version=__version__,
     )
     return HTMLResponse(html, headers=PAGE_HEADERS)

@@ -14,6 +14,7 @@ from dualcarbon.api.auth import Principal, audit, editor, store_of, viewer
 from dualcarbon.api.errors import ApiError, not_found
 from dualcarbon.api.routes.projects import attachment, project_or_404
 from dualcarbon.api.runner import STEPS, TERMINAL
+from dualcarbon.report.territory import subject_sections
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
 
@@ -151,6 +152,16 @@ def summary(run_id: str, request: Request, who: Principal = Depends(viewer)) -> 
     """summary.json of a succeeded run (schema dualcarbon.summary/1)."""
     store = store_of(request)
     return results.summary(store, who.org_id, run_or_404(store, who, run_id))
+
+
+@router.get("/runs/{run_id}/sections", response_model=dict)
+def sections(run_id: str, request: Request, who: Principal = Depends(viewer)) -> dict:
+    """What report.html shows of a territory, of the years and of the indicators, as data
+    (``dualcarbon.report.territory.subject_sections`` of the run's summary.json): ``territory`` (GPC table
+    with sector subtotals and notation keys, IPCC sectors, intensities, removals; null for an
+    organisation), ``trend`` (by_year) and ``indicators``. Exact tonnes; codes, not names."""
+    store = store_of(request)
+    return subject_sections(results.summary(store, who.org_id, run_or_404(store, who, run_id)))
 
 
 @router.get("/runs/{run_id}/emissions", response_model=schemas.EmissionPage)

@@ -1,6 +1,8 @@
 // The inventory of a run, all from its summary.json: totals, the breakdown by scope and category,
-// the 15 Scope 3 categories, facilities, the monthly trend and the gases. Tonnes are shown rounded to
-// 2 decimals, exactly the summary's values otherwise.
+// the 15 Scope 3 categories, facilities, the monthly trend and the gases; for a territory its GPC and
+// IPCC tables, intensities and removals instead of the corporate totals; the years and the indicators
+// (the report's section data: territory.js). Tonnes are shown rounded to 2 decimals, exactly the
+// summary's values otherwise.
 
 import * as api from "../api.js";
 import * as charts from "../charts.js";
@@ -8,17 +10,21 @@ import {append, h, section, table} from "../dom.js";
 import {co2e, percent, qty} from "../format.js";
 import {categoryName, label, lang, t} from "../i18n.js";
 import {facts} from "./common.js";
+import {indicatorChart, indicatorsSection, territorySections, trendChart, trendSection} from "./territory.js";
 
 const TOTALS = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"];
 const SCOPE3 = Array.from({length: 15}, (_, i) => `3.${i + 1}`);
 
 export async function render(ctx, run) {
-  const summary = await api.request(`/runs/${run.id}/summary`);
+  const [summary, sections] = await Promise.all([
+    api.request(`/runs/${run.id}/summary`), api.request(`/runs/${run.id}/sections`)]);
   if (!ctx.live()) return;
+  const territory = sections.territory;
+  const years = sections.trend || [];
+  const indicators = sections.indicators || [];
   const org = summary.organization || {};
-  const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
   const total = summary.totals.total_location;
-  append(ctx.root, 
+  append(ctx.root,
     facts([
       [t("header.organization"), (lang() === "en" && org.name_en) || org.name || ""],
       [t("header.boundary"), label("boundary", org.boundary ?? "")],
@@ -27,15 +33,12 @@ export async function render(ctx, run) {
       [t("header.records"), t("header.records_value", {activity_rows: summary.activity_rows ?? "—", emission_rows: summary.emission_rows ?? "—"})],
     ], "inventory-header"),
     h("p", {class: "muted", "data-testid": "rounding"}, t("web.inventory.rounding", {unit: t("unit.t_co2e")})),
-    section(t("section.key_figures"), table([
-      {label: t("web.item"), cell: ([key]) => t(`totals.${key}`)},
-      {label: t("unit.t_co2e"), cell: ([, value]) => co2e(value), num: true, key: "value"},
-    ], TOTALS.map((key) => [key, summary.totals[key]]), {testid: "totals", rowAttrs: ([key]) => ({"data-total": key})}),
-    h("p", {class: "muted"}, t("note.dual_reporting")), h("p", {class: "muted"}, t("note.biogenic"))),
-    section(t("section.breakdown"), chart("chart-breakdown"), categoriesTable(summary.by_category || [])),
-    section(t("section.scope3"), scope3Table(summary.by_category || []), h("p", {class: "muted"}, t("note.scope3_not_included"))),
+    territory ? territorySections(territory) : corporate(summary),
     section(t("section.facilities"), facilitiesTable(summary.by_facility || [])),
-    section(t("section.monthly"), chart("chart-monthly"), monthlyTable(summary.by_month || [])),
+    territory && years.length > 1 ? null
+      : section(t("section.monthly"), chart("chart-monthly"), monthlyTable(summary.by_month || [])),
+    trendSection(years, Boolean(territory)),
+    indicatorsSection(indicators),
     section(t("section.by_gas"), chart("chart-gases"), gasTable(summary.by_gas || [], total)),
     warnings(summary.warnings || []),
     section(t("methods.factor_sets"), table([
@@ -44,13 +47,33 @@ export async function render(ctx, run) {
       {label: t("col.version"), cell: (f) => f.version},
       {label: t("col.sha256"), cell: (f) => h("code", {title: f.sha256}, (f.sha256 || "").slice(0, 16))},
     ], summary.factor_sets || [], {testid: "factor-sets"})));
+  const draw = (id, spec) => {
+    const div = ctx.root.querySelector(`#${id}`);
+    return div ? charts.draw(div, ...spec) : null;
+  };
   await Promise.all([
-    charts.draw(ctx.root.querySelector("#chart-breakdown"), ...charts.breakdown(summary.by_category || [])),
-    (summary.by_month || []).length > 1
-      ? charts.draw(ctx.root.querySelector("#chart-monthly"), ...charts.monthly(summary.by_month)) : null,
-    charts.draw(ctx.root.querySelector("#chart-gases"), ...charts.gases(summary.by_gas || [])),
+    territory ? null : draw("chart-breakdown", charts.breakdown(summary.by_category || [])),
+    (summary.by_month || []).length > 1 ? draw("chart-monthly", charts.monthly(summary.by_month)) : null,
+    years.length > 1 ? draw("chart-trend", trendChart(years, Boolean(territory))) : null,
+    ...indicators.map((ind, i) => draw(`chart-indicator-${i}`, indicatorChart(ind))),
+    draw("chart-gases", charts.gases(summary.by_gas || [])),
   ]);
 }
+
+/** An organisation's totals, its breakdown by scope and category and the 15 Scope 3 categories. */
+function corporate(summary) {
+  return [
+    section(t("section.key_figures"), table([
+      {label: t("web.item"), cell: ([key]) => t(`totals.${key}`)},
+      {label: t("unit.t_co2e"), cell: ([, value]) => co2e(value), num: true, key: "value"},
+    ], TOTALS.map((key) => [key, summary.totals[key]]), {testid: "totals", rowAttrs: ([key]) => ({"data-total": key})}),
+    h("p", {class: "muted"}, t("note.dual_reporting")), h("p", {class: "muted"}, t("note.biogenic"))),
+    section(t("section.breakdown"), chart("chart-breakdown"), categoriesTable(summary.by_category || [])),
+    section(t("section.scope3"), scope3Table(summary.by_category || []), h("p", {class: "muted"}, t("note.scope3_not_included"))),
+  ];
+}
+
+const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
 
 function categoriesTable(rows) {
   return table([

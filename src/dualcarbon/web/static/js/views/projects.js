@@ -6,7 +6,8 @@ import {t} from "../i18n.js";
 import {when} from "../format.js";
 import {errorBox, field} from "./common.js";
 
-const EXAMPLES = ["cement-plant", "dairy", "us-office"];
+// The bundled examples, as the server found them in the package (the page's data-examples).
+const EXAMPLES = () => (document.body.dataset.examples || "").split(",").filter(Boolean);
 
 export async function render(ctx) {
   const projects = await api.request("/projects");
@@ -23,7 +24,7 @@ export async function render(ctx) {
 function createForm(ctx) {
   const name = h("input", {name: "name", required: true, maxlength: 200});
   const example = h("select", {name: "example"}, h("option", {value: ""}, t("web.projects.example_none")),
-    EXAMPLES.map((e) => h("option", {value: e}, t(`web.example.${e}`))));
+    EXAMPLES().map((e) => h("option", {value: e}, t(`web.example.${e}`))));
   const message = h("div");
   const form = h("form", {class: "card", "data-testid": "new-project"},
     field(t("web.projects.name"), name), field(t("web.projects.example"), example, t("web.projects.example_hint")),
