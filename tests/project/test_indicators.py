@@ -204,3 +204,20 @@ def test_regression_english_default_units_feed_the_territory(tmp_path):
     result = job.run(root, write=False)
     first = result.inventory.summary["by_year"][0]
     assert first["territory"]["per_capita_t"] == pytest.approx(first["territory"]["gpc"]["basic"] / 1_500_000.0)
+
+
+def test_gb18030_csv_and_xlsx_read_alike(tmp_path):
+    from openpyxl import Workbook
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "indicators.csv").write_bytes(GOOD.encode("gb18030"))
+    book = Workbook()
+    sheet = book.active
+    for line in GOOD.splitlines():
+        sheet.append([cell or None for cell in line.split(",")])
+    (tmp_path / "b").mkdir()
+    book.save(tmp_path / "b" / "indicators.xlsx")
+    a, problems_a = ind.load_indicators(tmp_path / "a")
+    b, problems_b = ind.load_indicators(tmp_path / "b")
+    assert problems_a == problems_b == []
+    assert a.equals(b) and a.height == 8
