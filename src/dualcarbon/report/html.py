@@ -437,7 +437,11 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
     summary = result.summary()
     names = {m.id: m.name(lang) for m in result.measures}
     chosen = plan.measures.filter(pl.col("chosen")).sort("start_year", "id")
-    charts = {"pathway_trajectory": _figure_html(pathway_charts.trajectory_figure(plan.table, t), "chart-pathway", 420)}
+    charts = {
+        "pathway_trajectory": _figure_html(
+            pathway_charts.trajectory_figure(plan.table, t, result.known_t), "chart-pathway", 420
+        )
+    }
     for name, per in (("pathway_intensity", "gdp"), ("pathway_per_capita", "capita")):
         figure = pathway_charts.intensity_figure(plan.table, t, per)
         if figure is not None:
