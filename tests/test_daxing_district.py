@@ -45,11 +45,12 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def _location_by_year(root: Path) -> dict[int, float]:
-    """t CO2e by year from emissions.csv (location-based Scope 2: market rows left out)."""
+    """t CO2e by year from emissions.csv (location-based Scope 2: market rows and biogenic CO2 left out;
+    the year the emission occurs, which for landfilled waste is later than the deposit's date)."""
     out: dict[int, float] = defaultdict(float)
     for r in _rows(root / "out" / "emissions.csv"):
-        if r["scope2_method"] != "market":
-            out[int(r["date"][:4])] += float(r["co2e_t"])
+        if r["scope2_method"] != "market" and r["biogenic"] != "true":
+            out[int(r["year"])] += float(r["co2e_t"])
     return dict(out)
 
 
