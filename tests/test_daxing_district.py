@@ -129,10 +129,6 @@ def test_report_has_neutrality_and_pathway_sections(district, lang, words):
 GWP_CH4, GWP_N2O = 28, 265  # IPCC AR5 WG1 Table 8.A.1 (the example's gwp = "AR5")
 
 
-def _last_year(rows: list[dict[str, str]], activity: str) -> float:
-    return sum(float(r["quantity"]) for r in rows if r["activity"] == activity and r["date"].startswith("2024"))
-
-
 def test_territory_block_for_2024(district):
     """GPC BASIC ≤ BASIC+; per capita and per 万元 GDP = the year's BASIC over population and GDP."""
     t = _summary(district)["territory"]
@@ -224,13 +220,32 @@ def test_composting_by_hand(district):
     assert inside * per_t == pytest.approx(30_730.0, abs=1e-6) and outside * per_t == pytest.approx(878.0, abs=1e-6)
 
 
-def test_enteric_fermentation_by_hand(district):
-    """IPCC 2006 Vol. 4 Ch. 10 Eq. 10.19/10.20 Tier 1: dairy cattle, Asia, 68 kg CH4/head/yr (Table 10.11);
-    swine, developing countries, 1 kg CH4/head/yr (Table 10.10)."""
-    rows = _rows(district / "activities.csv")
-    dairy, swine = _last_year(rows, "livestock/enteric/dairy_cattle"), _last_year(rows, "livestock/enteric/swine")
-    assert (dairy, swine) == (5_600, 55_000)
-    expected = (dairy * 68 + swine * 1) / 1000 * GWP_CH4
-    categories = {c["category"]: c["co2e_t"] for c in _summary(district)["territory"]["ipcc"]["by_category"]}
-    assert categories["3.A.1"] == pytest.approx(expected, rel=1e-9)
-    assert expected == pytest.approx(12_202.4, abs=1e-6)
+def test_livestock_and_fertiliser_by_hand(district):
+    """2024's agriculture (IPCC 2006 Vol. 4 Tier 1, Beijing at 12 °C) from the example's own rows."""
+    rows = [r for r in _rows(district / "activities.csv") if r["id"].startswith("AG-") and r["date"][:4] == "2024"]
+    q = {r["id"].removesuffix("-2024"): float(r["quantity"]) for r in rows}
+    tam = {r["id"].removesuffix("-2024"): float(r["animal_mass_kg"]) for r in rows if r["animal_mass_kg"]}
+    ch4, n2o = 28, 265  # AR5 GWP100
+    # 3.A.1: Table 10.11 Asia dairy 68, other cattle 47; Table 10.10 developing countries swine 1 kg CH4/head/yr
+    enteric = (q["AG-DAIRY-ENT"] * 68 + q["AG-YOUNG-ENT"] * 47 + q["AG-PIG-ENT"] * 1) / 1000 * ch4
+    # 3.A.2: Table 10.14 Asia at 12 °C (dairy 10, other cattle 1, swine 2) and direct N2O, Nex = Nrate (Table
+    # 10.19 Asia: 0.47, 0.34, market swine 0.42) × TAM/1000 × 365, EF3 (Table 10.21) solid storage 0.005,
+    # liquid/slurry without crust 0
+    nex = {
+        k: q[k] * rate * tam[k] / 1000 * 365
+        for k, rate in [("AG-DAIRY-MM", 0.47), ("AG-YOUNG-MM", 0.34), ("AG-PIG-MM", 0.42)]
+    }
+    manure = (q["AG-DAIRY-MM"] * 10 + q["AG-YOUNG-MM"] * 1 + q["AG-PIG-MM"] * 2) / 1000 * ch4
+    manure += (nex["AG-DAIRY-MM"] + nex["AG-YOUNG-MM"]) * 0.005 * 44 / 28 / 1000 * n2o
+    # 3.C.6: FracGasMS (Table 10.22) dairy solid 30 %, other cattle solid 45 %, swine liquid/slurry 48 %; EF4 0.01
+    indirect = (
+        (nex["AG-DAIRY-MM"] * 0.30 + nex["AG-YOUNG-MM"] * 0.45 + nex["AG-PIG-MM"] * 0.48) * 0.01 * 44 / 28 / 1000 * n2o
+    )
+    # 3.C.4 / 3.C.5: EF1 0.01; FracGASF 0.10 × EF4 0.01 + FracLEACH 0.30 × EF5 0.0075 (Tables 11.1, 11.3)
+    n_kg = q["AG-N"] * 1000
+    by = {c["category"]: c["co2e_t"] for c in _summary(district)["territory"]["ipcc"]["by_category"]}
+    assert by["3.A.1"] == pytest.approx(enteric, rel=1e-9)
+    assert by["3.A.2"] == pytest.approx(manure, rel=1e-9)
+    assert by["3.C.6"] == pytest.approx(indirect, rel=1e-9)
+    assert by["3.C.4"] == pytest.approx(n_kg * 0.01 * 44 / 28 / 1000 * n2o, rel=1e-9)
+    assert by["3.C.5"] == pytest.approx(n_kg * (0.10 * 0.01 + 0.30 * 0.0075) * 44 / 28 / 1000 * n2o, rel=1e-9)

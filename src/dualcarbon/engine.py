@@ -34,6 +34,7 @@ from dualcarbon.methods.agri_params import AgriParameters
 from dualcarbon.methods.common import REQUEST_KEYS, empty_emissions
 from dualcarbon.methods.waste_params import WasteDefaults
 from dualcarbon.model import Settings
+from dualcarbon.territory import gpc
 
 DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
 CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
@@ -188,8 +189,9 @@ def compute(
         )
         .drop("_biogenic_row")
     )
-    if settings.is_territory:  # a gas in another IPCC category than its row reports under that code
+    if settings.is_territory:  # a gas in another IPCC category than its row reports under that code and its line
         emissions = emissions.with_columns(pl.coalesce(pl.col("ipcc_category"), pl.col("category")).alias("category"))
+        emissions = gpc.emission_lines(emissions)
     if "year" in emissions.columns and emissions["period_year"].null_count() < emissions.height:
         # emissions of an earlier deposit fall in the year the method says (no month of their own)
         later = pl.col("period_year").is_not_null()

@@ -60,3 +60,12 @@ def test_industrial_wastewater_needs_a_treatment(tmp_path):
     rows = f"{HEADER}\nb1,2022-06-30,啤酒和麦芽废水,1000,t,,,\nb2,2022-06-30,啤酒和麦芽废水,1000,t,lagoon,,"
     root = write_waste_project(tmp_path / "p", rows)
     assert_input_error(root, ["row 2, column treatment", "row 3, column treatment", "anaerobic_reactor"])
+
+
+def test_domestic_wastewater_outside_table_6_5_needs_a_treatment(tmp_path):
+    # Table 6.5 has no pathways for the United States in the bundled data: the row must name its system.
+    rows = f"{HEADER}\nw1,2022-06-30,wastewater/domestic,10000,person,,25,"
+    root = write_waste_project(tmp_path / "p", rows)
+    toml = (root / "dualcarbon.toml").read_text(encoding="utf-8").replace('country = "CN"', 'country = "US"')
+    (root / "dualcarbon.toml").write_text(toml, encoding="utf-8")
+    assert_input_error(root, ["activities.csv, row 2, column activity", "Table 6.5", "name the row's treatment"])

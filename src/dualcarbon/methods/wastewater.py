@@ -94,7 +94,8 @@ def compute(acts: pl.DataFrame, defaults: WasteDefaults) -> tuple[pl.DataFrame, 
         if industrial.height:
             parts.append(_industrial(industrial, defaults, mcf))
     except LookupError as exc:
-        row = acts.row(0, named=True)
+        unnamed = domestic.filter(pl.col("treatment").is_null() & pl.col("mcf").is_null())
+        row = (unnamed if unnamed.height else acts).row(0, named=True)
         return shape(pl.DataFrame()), [Problem(row["_file"], row["_row"], "activity", row["key"], str(exc))], []
     return shape(pl.concat([shape(p) for p in parts])), [], []
 
@@ -163,7 +164,12 @@ def _domestic(acts: pl.DataFrame, defaults: WasteDefaults, mcf: pl.DataFrame) ->
     bod = defaults.value("BOD", "waste/bod/bod5", unit="g/person/day")
     acts = acts.join(mcf, on="treatment", how="left")
     needs_mix = acts.filter(pl.col("treatment").is_null() & pl.col("mcf").is_null()).height > 0
-    mix_mcf_i, mix_i, mix_text, mix_ids = _pathways(defaults, mcf) if needs_mix else (0.0, 1.0, "", "")
+    try:
+        mix_mcf_i, mix_i, mix_text, mix_ids = _pathways(defaults, mcf) if needs_mix else (0.0, 1.0, "", "")
+    except LookupError as exc:
+        raise LookupError(
+            f"{exc}; without the IPCC 2006 Vol. 5 Table 6.5 pathways of the country, name the row's treatment"
+        ) from exc
     bod_used = pl.coalesce(pl.col("bod_g_per_person_day"), pl.lit(bod.value))
     bod_text = (
         pl.when(pl.col("bod_g_per_person_day").is_not_null())

@@ -71,6 +71,7 @@ TRACE_COLUMNS = [
     "facility",
     "date",
     "month",
+    "year",  # the year the emission occurs (FOD: a later year than the deposit's date)
     "activity",
     "key",
     "kind",
@@ -79,6 +80,7 @@ TRACE_COLUMNS = [
     "region",
     "scope",
     "category",
+    "gpc",  # a territory's GPC line (docs/territory.md); absent for an organisation
     "iso_category",
     "scope2_method",
     "gas",

@@ -9,6 +9,7 @@ electricity brought in reported apart as the Chinese provincial inventory guidel
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import polars as pl
@@ -29,10 +30,10 @@ GJ_PER_KWH = 0.0036
 #: GDP units in yuan, for t CO2e per 万元
 CNY_UNITS = {"元", "万元", "亿元", "CNY"}
 IPCC_SECTORS = ["1", "2", "3", "4"]
-NOTATION_KEYS = ("NO", "NE", "IE", "C")
 
 
 def _counted(method: str) -> pl.Expr:
+    """Rows counted under one Scope 2 method, biogenic CO2 apart (as ``inventory`` counts them)."""
     return ~pl.col("biogenic") & (pl.col("scope2_method").is_null() | (pl.col("scope2_method") == method))
 
 
@@ -131,8 +132,8 @@ def year_block(
             key, zh, en = _notation(settings, ref, line["subsector"])
             record |= {"notation": key, "notation_reason_zh": zh, "notation_reason_en": en}
         rows.append(record)
-    basic = sum(r["co2e_t"] for r in rows if r["in_basic"])
-    basic_plus = sum(r["co2e_t"] for r in rows if r["in_basic_plus"])
+    basic = math.fsum(r["co2e_t"] for r in rows if r["in_basic"])
+    basic_plus = math.fsum(r["co2e_t"] for r in rows if r["in_basic_plus"])
     inside = located.filter(pl.col("scope") == "1")
     by_category = inside.group_by("category").agg(exact_sum("co2e_t")).sort("category")
     sector_sums = {
@@ -181,10 +182,11 @@ def summarize(
     """The ``territory`` block (the period's last year) and each year's block without ``by_subsector``.
 
     ``population_by_year`` and ``gdp_by_year`` (GDP in ``[territory] gdp_unit``): a year missing from
-    them has null intensities. Emission rows must carry ``gpc`` (``gpc.classify``)."""
+    them has null intensities. Emission rows must carry ``gpc`` (``gpc.classify`` on the activities,
+    ``gpc.emission_lines`` in the engine)."""
     if settings.territory is None:
         raise ValueError("settings have no [territory] table")
-    e = gpc.emission_lines(emissions)
+    e = emissions
     unknown = e.filter(pl.col("gpc").is_null())
     if unknown.height:
         raise InputError(
