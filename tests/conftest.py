@@ -43,7 +43,8 @@ class Run:
 
 @pytest.fixture
 def run_project(tmp_path: Path, library: FactorLibrary):
-    """``run_project(rows, sets=[...], country="CN", credits=None, gwp="AR5", extra_toml="", year=2024)``."""
+    """``run_project(rows, sets=[...], country="CN", credits=None, gwp="AR5", extra_toml="", year=2024,
+    end_year=None)``: the period is ``year`` (to ``end_year`` when given)."""
 
     def _run(
         rows: str,
@@ -55,6 +56,7 @@ def run_project(tmp_path: Path, library: FactorLibrary):
         extra_toml: str = "",
         sector: str = "1.A.2",
         year: int = 2024,
+        end_year: int | None = None,
     ) -> Run:
         root = write_settings(
             tmp_path / f"p{len(list(tmp_path.iterdir()))}",
@@ -63,7 +65,7 @@ def run_project(tmp_path: Path, library: FactorLibrary):
             sector=sector,
             gwp=gwp,
             start=f"{year}-01-01",
-            end=f"{year}-12-31",
+            end=f"{end_year or year}-12-31",
             extra=textwrap.dedent(extra_toml).replace("'", '"'),
         )
         (root / "activities.csv").write_text(textwrap.dedent(rows).strip() + "\n", encoding="utf-8")

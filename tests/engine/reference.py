@@ -64,7 +64,9 @@ def electricity(rows: list[dict], certificates: list[dict], library, sets: list[
     """Location- and market-based t CO2e in total and per facility.
 
     ``rows``: facility, region, month (1-12), year, mwh. ``certificates``: facility (or None), mwh,
-    all retired GECs of the reporting period whose market covers the facility.
+    vintage, all retired GECs of the reporting period whose market covers the facility. The period
+    spans several years, so a certificate covers consumption of its vintage year only (Scope 2
+    Quality Criteria, Table 7.1): the facility's own certificates first, then the organisation-wide ones.
     """
     factors = grid_factors(library, sets)
     for r in rows:
@@ -89,8 +91,12 @@ def electricity(rows: list[dict], certificates: list[dict], library, sets: list[
         by_facility[r["facility"]].append(r)
     for facility, certs in _group(certificates).items():
         if facility is not None:
-            lay(by_facility.get(facility, []), certs)
-    lay(rows, _group(certificates).get(None, []))
+            for year in sorted({c["vintage"] for c in certs}):
+                of_year = [c for c in certs if c["vintage"] == year]
+                lay([r for r in by_facility.get(facility, []) if r["year"] == year], of_year)
+    pooled = _group(certificates).get(None, [])
+    for year in sorted({c["vintage"] for c in pooled}):
+        lay([r for r in rows if r["year"] == year], [c for c in pooled if c["vintage"] == year])
     total_loc = total_mkt = 0.0
     per_facility: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for r in rows:

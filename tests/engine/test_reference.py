@@ -2,8 +2,8 @@
 
 Random ledgers of purchased electricity over regions with and without their own grid factor
 (so the fallback chain province → grid → country is used), several years (so the year rule is
-used), units kWh / 万千瓦时 / MWh, and random certificates per facility or organisation-wide (so
-the market-based allocation is used), read in small batches.
+used), units kWh / 万千瓦时 / MWh, and random certificates per facility or organisation-wide with a
+vintage in the period (so the market-based allocation by vintage year is used), read in small batches.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ certificate = st.fixed_dictionaries(
     {
         "facility": st.sampled_from([*FACILITIES, None]),
         "mwh": st.floats(1, 3000, allow_nan=False).map(lambda q: round(q, 1)),
+        "vintage": st.sampled_from([2022, 2023, 2024]),
     }
 )
 
@@ -73,7 +74,7 @@ def write(root: Path, rows: list[dict], certs: list[dict], library) -> list[dict
                 "quantity": [c["mwh"] for c in certs],
                 "unit": ["MWh"] * len(certs),
                 "facility": [c["facility"] for c in certs],
-                "vintage": ["2023"] * len(certs),
+                "vintage": [str(c["vintage"]) for c in certs],
                 "status": ["retired"] * len(certs),
             }
         ).write_csv(root / "credits.csv")

@@ -121,3 +121,20 @@ def test_certificate_applies_only_in_its_vintage_year(run_project, vintage, appl
         assert not_applied == [
             f"Scope 2 instrument G{vintage} not applied: vintage {vintage} is outside the reporting period [2024]"
         ]
+
+
+def test_certificates_cover_the_consumption_of_their_vintage_year_in_a_period_of_several_years(run_project):
+    # Scope 2 Quality Criteria (Guidance Table 7.1): an instrument covers consumption of its own
+    # vintage. In a 2020-2024 inventory (a territory's five years) GECs of 2024 cover the 2024 MWh,
+    # not the period's first months; the 2020 MWh keep Hebei's grid factor (MEE/NBS 2021 factors,
+    # 表3: 0.7901 kg CO2/kWh, the nearest later year for 2020).
+    rows = f"{HEADER}\nE2020,plant,2020-06-30,electricity/grid,100,MWh,CN-HE\nE2024,plant,2024-06-30,electricity/grid,100,MWh,CN-HE"
+    credits = f"{CREDITS}\nG2024,GEC,100,MWh,,plant,CN,2024,retired"
+    run = run_project(rows, sets=["cn_mee_grid"], credits=credits, year=2020, end_year=2024)
+    market = run.co2e_rows(scope2_method="market")
+    by_row = {r["id"]: 0.0 for r in market.iter_rows(named=True)}
+    for r in market.iter_rows(named=True):
+        by_row[r["id"]] += r["co2e_t"]
+    assert by_row["E2024"] == pytest.approx(0.0, abs=1e-9)
+    assert by_row["E2020"] == pytest.approx(100 * 0.7901, rel=1e-9)
+    assert [w for w in run.warnings if w["code"] == "scope2_instrument_unused"] == []

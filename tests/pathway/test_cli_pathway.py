@@ -15,6 +15,7 @@ PATHWAY_COLUMNS = [
     "year",
     "bau_t",
     "target_t",
+    "target_kind",
     "abatement_t",
     "emissions_t",
     "removals_t",

@@ -83,6 +83,7 @@ def test_intensity_capped_pathway_solved_by_hand():
     assert plan.cost_discounted == pytest.approx(17_490.0)
     table = {r["year"]: r for r in plan.table.to_dicts()}
     assert table[2025]["target_t"] == pytest.approx(816.0) and table[2026]["target_t"] == pytest.approx(832.32)
+    assert table[2025]["target_kind"] == table[2026]["target_kind"] == "intensity"
     assert table[2025]["emissions_t"] == pytest.approx(770.0) and table[2026]["emissions_t"] == pytest.approx(726.0)
     # the intensity columns: GDP in 万元 (102 亿元 = 1,020,000 万元), t CO2e per 万元 and the target,
     # 0.8 · 1000 t / 1,000,000 万元 = 0.0008 t/万元
@@ -118,6 +119,7 @@ def test_absolute_cap_and_per_capita_target():
     assert dict(plan.measures.filter(pl.col("chosen")).select("id", "start_year").rows()) == {"cheap": 2026}
     assert plan.cost_discounted == pytest.approx(7_260.0)
     assert plan.table.filter(pl.col("year") == 2026)["target_t"].item() == pytest.approx(900.0)
+    assert plan.table["target_kind"].to_list() == [None, "cap"]
     s = settings(
         "2024-01-01",
         "2024-12-31",
@@ -291,6 +293,12 @@ def test_end_to_end_a_territory_with_an_intensity_target(tmp_path):
     assert row["emissions_t"] <= cap * (1 + 1e-9) and row["abatement_t"] > 0
     record = json.loads((tmp_path / "out" / "pathway.json").read_text(encoding="utf-8"))
     assert record["targets"]["intensity"][0]["target"] == pytest.approx(0.82 * e2020 / 1000e4)
+    assert record["inventory_by_year"] == [
+        {"year": 2020, "emissions_t": pytest.approx(e2020)},
+        {"year": 2021, "emissions_t": pytest.approx(e2021)},
+    ]
+    history = record["charts"]["trajectory"]["data"][0]
+    assert (history["name"], history["x"]) == ("Inventory", [2020, 2021])
     names = [trace["name"] for trace in record["charts"]["intensity"]["data"]]
     assert names == ["Business as usual", "Emissions with the measures", "Intensity target"]
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

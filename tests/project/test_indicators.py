@@ -178,3 +178,46 @@ def test_summary_has_indicators_and_bad_rows_stop_the_run(tmp_path):
         job.run(root, tmp_path / "out2")
     assert "indicators.csv, row 2, column value" in str(info.value)
     assert not (tmp_path / "out2").exists()
+
+
+def test_regression_english_default_units_feed_the_territory(tmp_path):
+    # With [report] lang = "en", population and GDP written without a unit take the English catalogue's
+    # "10,000 persons" and "100 million CNY"; the territory figures read them through series(), where
+    # before a table of its own knew only 人/万人 and 元/万元/亿元 and refused the run (indicators.csv,
+    # column unit). 2023: 150 万人 = 1,500,000 persons; GDP 80 亿元 (= [territory] gdp_unit).
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "dualcarbon.toml").write_text(
+        '[organization]\nname = "T"\nkind = "territory"\n\n[territory]\npopulation = 1600000\ngdp = 90.0\n'
+        'gdp_unit = "亿元"\n\n[period]\nstart = 2023-01-01\nend = 2024-12-31\n\n[report]\nlang = "en"\n',
+        encoding="utf-8",
+    )
+    (root / "activities.csv").write_text(
+        "id,date,activity,quantity,unit,sector\n"
+        "a,2023-06-30,fuel/natural_gas,1000,m3,1.A.4.b\nb,2024-06-30,fuel/natural_gas,1000,m3,1.A.4.b\n",
+        encoding="utf-8",
+    )
+    (root / "indicators.csv").write_text("indicator,year,value\npopulation,2023,150\ngdp,2023,80\n", encoding="utf-8")
+    population, gdp = job.territory_inputs(load(root))
+    assert population == {2023: pytest.approx(1_500_000.0), 2024: 1_600_000}
+    assert gdp == {2023: pytest.approx(80.0), 2024: 90.0}
+    result = job.run(root, write=False)
+    first = result.inventory.summary["by_year"][0]
+    assert first["territory"]["per_capita_t"] == pytest.approx(first["territory"]["gpc"]["basic"] / 1_500_000.0)
+
+
+def test_gb18030_csv_and_xlsx_read_alike(tmp_path):
+    from openpyxl import Workbook
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "indicators.csv").write_bytes(GOOD.encode("gb18030"))
+    book = Workbook()
+    sheet = book.active
+    for line in GOOD.splitlines():
+        sheet.append([cell or None for cell in line.split(",")])
+    (tmp_path / "b").mkdir()
+    book.save(tmp_path / "b" / "indicators.xlsx")
+    a, problems_a = ind.load_indicators(tmp_path / "a")
+    b, problems_b = ind.load_indicators(tmp_path / "b")
+    assert problems_a == problems_b == []
+    assert a.equals(b) and a.height == 8

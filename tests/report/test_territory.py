@@ -21,7 +21,7 @@ import pytest
 
 from dualcarbon.i18n import translator
 from dualcarbon.report import render_report
-from dualcarbon.report.territory import Scale, gpc_table, ipcc_table, subject_sections, trend_rows
+from dualcarbon.report.territory import Scale, gpc_table, ipcc_name, ipcc_table, subject_sections, trend_rows
 
 from .test_html import BY_SOURCE, FACTORS, INVENTORY, SUMMARY
 
@@ -105,6 +105,14 @@ def test_ipcc_table_keeps_removals_and_electricity_imports_apart():
     assert table["lulucf_t"] == -60_000.0
     assert table["indirect_electricity_t"] == 1_700_000.0
     assert [r["category"] for r in table["categories"]][:4] == ["1.A.2", "1.A.3.b", "1.A.4.a", "1.A.4.b"]
+
+
+def test_ipcc_category_names_from_the_catalogue_or_the_mapping_table_or_the_parent():
+    zh = translator("zh")
+    assert ipcc_name("1.A.4.b", "zh", zh) == "居民生活"  # catalogue
+    assert ipcc_name("1.B.1", "en", translator("en")) == "Fugitive emissions: solid fuels"  # gpc_mapping.csv
+    assert ipcc_name("2.F.1", "zh", zh) == ipcc_name("2.F", "zh", zh) != ""  # nearest parent
+    assert ipcc_name("9.Z", "zh", zh) == ""
 
 
 def test_scale_shows_10k_tonnes_and_100_million_yuan_in_chinese_and_tonnes_in_english():
@@ -282,3 +290,29 @@ def test_subject_sections_are_language_neutral_and_json():
     assert [r["year"] for r in sections["trend"]] == [2023, 2024]
     assert trend_rows({"by_year": None}) == []
     assert subject_sections(SUMMARY) == {"territory": None, "trend": [], "indicators": []}
+
+
+def test_a_territory_run_by_the_cli_reports_its_own_summary(tmp_path):
+    """End to end on the territory core's hand-made district (tests/territory/territory_project.py), two
+    years: the report's BASIC, BASIC+ and IPCC energy figures are those of the run's summary.json, in
+    万吨; one GPC row per sub-sector (and per line reported apart); one trend row per year."""
+    from territory import territory_project
+    from typer.testing import CliRunner
+
+    from dualcarbon.cli import app
+
+    root = territory_project.write(tmp_path / "district", start=2023, end=2024, scale={2023: 1.1})
+    result = CliRunner().invoke(app, ["run", str(root), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    block, scale = summary["territory"], Scale(translator("zh"))
+    assert cells(html, "total", "basic", "gpc")[-1] == scale.co2e(block["gpc"]["basic"])
+    assert cells(html, "total", "basic_plus", "gpc")[-1] == scale.co2e(block["gpc"]["basic_plus"])
+    energy = next(r["co2e_t"] for r in block["ipcc"]["by_sector"] if r["sector"] == "1")
+    assert cells(html, "sector", "1", "ipcc") == ["能源活动", scale.co2e(energy)]
+    lines = block["gpc"]["by_subsector"]
+    rows = set(re.findall(r'<tr data-subsector="([^"]+)"', re.search(r'data-testid="gpc".*?</table>', html, re.S)[0]))
+    assert {r["sector"] for r in lines} <= rows and "I.4.4" in rows
+    assert [int(y) for y in re.findall(r'<tr data-year="(\d+)"', html)[:2]] == [2023, 2024]
+    assert "key-figures" not in section_ids(html) and "gpc" in section_ids(html)

@@ -87,6 +87,11 @@ def test_a_territory_run_shows_gpc_ipcc_years_and_indicators(tmp_path, page):
         assert row_texts(page, "[data-testid=ipcc] tr[data-sector=lulucf]")[1] == "-6.00"
         assert row_texts(page, "[data-testid=ipcc] tr[data-sector=indirect_electricity]")[1] == "170.00"
         assert row_texts(page, "[data-testid=intensity] tr[data-figure=per_capita]")[1] == "2.170"
+        assert row_texts(page, "[data-testid=ipcc-categories] tr[data-category='1.A.4.b']") == [
+            "1.A.4.b",
+            "居民生活",
+            "30.00",
+        ]
         # no corporate Scope 1/2/3 totals or Scope 3 table for a territory; the years instead of months
         assert page.query_selector("[data-testid=totals]") is None
         assert page.query_selector("[data-testid=scope3]") is None

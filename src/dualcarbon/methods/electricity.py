@@ -6,7 +6,8 @@ supplier-specific emission rates → residual mix → grid average. Each MWh of 
 used once: instruments are laid end to end per facility (then organisation-wide for those
 naming no facility) against the facility's monthly consumption in calendar order, and the rows
 of a month share its overlap pro rata (the Guidance prescribes no order; this one makes the
-result independent of how consumption is split into rows). Scope 2 Quality Criteria (Table 7.1): an instrument is applied only if it
+result independent of how consumption is split into rows); in a period of several years an
+instrument with a vintage covers that year's consumption only. Scope 2 Quality Criteria (Table 7.1): an instrument is applied only if it
 is retired/cancelled, its vintage falls in the reporting period and its market (region) covers
 the facility; otherwise it is reported in the warnings and not applied. No residual mix is
 bundled, so uncovered consumption takes the location-based grid factor (flagged, §6.11.3).
@@ -23,6 +24,11 @@ HIERARCHY = {"PPA": 0, "GEC": 1, "I-REC": 1, "REC": 1, "GO": 1, "supplier_factor
 SCOPE2_TYPES = set(HIERARCHY)
 ZERO_EMISSION = {"GEC", "I-REC", "REC", "GO"}
 ACCEPTED_STATUS = {None, "", "retired", "cancelled", "redeemed", "已注销", "已核销"}
+
+
+def _key(where: pl.Expr, year: pl.Expr | None) -> pl.Expr:
+    """The pool an instrument is laid over: a facility (or ``*``, organisation-wide), and its year."""
+    return (pl.concat_str([where, pl.lit("|"), year.cast(pl.String)]) if year is not None else where).alias("_key")
 
 
 def _overlap(rows: pl.DataFrame, instruments: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -117,24 +123,34 @@ def compute(
     ).join(fac_region, on="facility", how="left")
     inst, warnings = eligible(inst, period_years, chains)
 
-    covered = []
-    rows = rows.with_columns(pl.col("mwh").alias("open_mwh"))
+    # In a period of several years a certificate of a vintage covers that year's consumption only
+    # (Scope 2 Quality Criteria, Table 7.1); instruments without a vintage, and every instrument of
+    # a one-year period, are laid over the whole period as before.
+    by_vintage = len(period_years) > 1
+    rows = rows.with_columns(pl.col("month").str.slice(0, 4).cast(pl.Int32, strict=False).alias("_year"))
     own = inst.filter(pl.col("facility").is_not_null())
-    if own.height:
-        covered.append(_overlap(rows, own, "facility"))
     pooled = inst.filter(pl.col("facility").is_null())
-    if pooled.height:
+    passes = []
+    for group, pool in ((own, False), (pooled, True)):
+        dated = group.filter(pl.col("vintage").is_not_null()) if by_vintage else group.clear()
+        undated = group.filter(pl.col("vintage").is_null()) if by_vintage else group
+        passes += [(dated, pool, True), (undated, pool, False)]
+    covered: list[pl.DataFrame] = []
+    for instruments_of_pass, pool, dated in passes:
+        if instruments_of_pass.height == 0:
+            continue
         used = pl.concat(covered).group_by("_idx").agg(pl.col("covered_mwh").sum()) if covered else None
-        open_rows = rows
+        open_rows = rows.with_columns(pl.col("mwh").alias("open_mwh"))
         if used is not None:
-            open_rows = rows.join(used, on="_idx", how="left").with_columns(
+            open_rows = open_rows.join(used, on="_idx", how="left").with_columns(
                 (pl.col("mwh") - pl.col("covered_mwh").fill_null(0)).alias("open_mwh")
             )
+        where = pl.lit("*") if pool else pl.col("facility")
         covered.append(
             _overlap(
-                open_rows.with_columns(pl.lit("*").alias("pool")),
-                pooled.with_columns(pl.lit("*").alias("pool")),
-                "pool",
+                open_rows.with_columns(_key(where, pl.col("_year") if dated else None)),
+                instruments_of_pass.with_columns(_key(where, pl.col("vintage") if dated else None)),
+                "_key",
             )
         )
     cover = (

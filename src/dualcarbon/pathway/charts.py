@@ -12,12 +12,24 @@ import plotly.graph_objects as go
 import polars as pl
 
 
-def trajectory_figure(table: pl.DataFrame, t: Callable[..., str]) -> go.Figure:
-    """Lines by year: business as usual, emissions after the measures, net emissions, and the target."""
+def trajectory_figure(table: pl.DataFrame, t: Callable[..., str], history: dict[int, float] | None = None) -> go.Figure:
+    """Lines by year: business as usual, emissions after the measures, net emissions, and the target;
+    with ``history`` (the inventory's own years, when its period spans several), those years' emissions."""
     unit = t("unit.t_co2e")
     years = table["year"].to_list()
     hover = f"%{{x}}: %{{y:,.0f}} {unit}<extra>%{{fullData.name}}</extra>"
     fig = go.Figure()
+    if history and len(history) > 1:
+        fig.add_trace(
+            go.Scatter(
+                x=sorted(history),
+                y=[history[y] for y in sorted(history)],
+                name=t("pathway.series.inventory"),
+                mode="lines+markers",
+                line={"color": "#52606d"},
+                hovertemplate=hover,
+            )
+        )
     fig.add_trace(
         go.Scatter(
             x=years,

@@ -45,6 +45,7 @@ class Result:
             "unit": "t CO2e",
             "currency": self.settings.currency,
             "inventory_year": self.inventory_year,
+            "inventory_by_year": [{"year": y, "emissions_t": t} for y, t in sorted(self.known_t.items())],
             "years": [p.years[0], p.years[-1]],
             "targets": {
                 "template": g.template,

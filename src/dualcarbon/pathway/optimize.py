@@ -36,7 +36,7 @@ import polars as pl
 from dualcarbon.pathway import measures as ms
 from dualcarbon.pathway import projection
 from dualcarbon.pathway import sources as src
-from dualcarbon.pathway.targets import Cap, trajectory
+from dualcarbon.pathway.targets import Cap, binding
 
 COST_SCALE = 1e-6  # the objective in millions: keeps HiGHS's numbers near 1
 # HiGHS's defaults spend most of bench/pathway.py's time at the root: after each of up to a dozen
@@ -510,7 +510,8 @@ def _plan(
     yearly_cost += offset_cost
     peak_row = years.index(inp.peak_year) if inp.peak_year in years else None
     peak_t = net[peak_row] if peak_row is not None else None
-    target = trajectory(inp.caps, years, peak_t)
+    tightest = binding(inp.caps, years, peak_t)
+    target = {y: value for y, (value, _) in tightest.items()}
     missing: dict[int, float] = {}
     for s in shortfalls:
         if s.covers is None:
@@ -520,6 +521,7 @@ def _plan(
             "year": years,
             "bau_t": bau,
             "target_t": [target[y] for y in years],
+            "target_kind": [tightest[y][1] for y in years],
             "abatement_t": abatement,
             "emissions_t": emissions,
             "removals_t": removals,
@@ -530,7 +532,7 @@ def _plan(
             "cost": yearly_cost,
             "cost_discounted": yearly_cost * model.df,
         },
-        schema_overrides={"target_t": pl.Float64, "gap_t": pl.Float64, "year": pl.Int64},
+        schema_overrides={"target_t": pl.Float64, "target_kind": pl.String, "gap_t": pl.Float64, "year": pl.Int64},
     )
     macc_year = inp.macc_year if inp.macc_year in years else years[-1]
     macc = ms.macc(inp.measures, model.pots, inp.discount_rate, years[0], macc_year)

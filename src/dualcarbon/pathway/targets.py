@@ -281,7 +281,12 @@ def trajectory(caps_: list[Cap], years: list[int], peak_t: float | None) -> dict
 
     ``peak_t``: emissions in the peak year, for caps relative to the peak (the pathway's own value).
     """
-    line: dict[int, float | None] = {y: None for y in years}
+    return {y: value for y, (value, _) in binding(caps_, years, peak_t).items()}
+
+
+def binding(caps_: list[Cap], years: list[int], peak_t: float | None) -> dict[int, tuple[float | None, str | None]]:
+    """Each year's tightest cap on all covered emissions: (t CO2e, its kind), or (None, None)."""
+    line: dict[int, tuple[float | None, str | None]] = {y: (None, None) for y in years}
     for cap in caps_:
         if cap.covers is not None or cap.kind == "residual":
             continue
@@ -289,8 +294,9 @@ def trajectory(caps_: list[Cap], years: list[int], peak_t: float | None) -> dict
         if value is None and cap.reference == "peak" and peak_t is not None:
             value = cap.fraction * peak_t
         if value is not None and cap.year in line:
-            current = line[cap.year]
-            line[cap.year] = value if current is None else min(current, value)
+            current = line[cap.year][0]
+            if current is None or value < current:
+                line[cap.year] = (value, cap.kind)
     return line
 
 

@@ -270,18 +270,19 @@ def series(frame: pl.DataFrame, indicator: str, unit: str | None = None) -> dict
     """{year: value} of one indicator (empty when absent), in its own unit or converted to ``unit``.
 
     Conversions are between scales of one quantity only: persons (人, 万人) and money (元, 万元, 亿元 …),
-    e.g. ``series(frame, "population", "人")``. ValueError when the units are not of one quantity."""
+    e.g. ``series(frame, "population", "人")``; each row by its own unit (a row without one is taken to be
+    in ``unit``). ValueError when a unit is not of the same quantity."""
     rows = frame.filter(pl.col("indicator") == indicator).sort("year")
-    if rows.height == 0:
-        return {}
-    factor = 1.0
-    own = rows["unit"][0]
-    if unit is not None and unit != own:
-        scales = next((s for s in (PERSONS, MONEY) if own in s and unit in s), None)
-        if scales is None:
-            raise ValueError(f"indicator {indicator} is in {own!r}, which cannot be converted to {unit!r}")
-        factor = scales[own] / scales[unit]
-    return {int(y): float(v) * factor for y, v in rows.select("year", "value").iter_rows()}
+    out = {}
+    for year, value, own in rows.select("year", "value", "unit").iter_rows():
+        factor = 1.0
+        if unit is not None and own is not None and own != unit:
+            scales = next((s for s in (PERSONS, MONEY) if own in s and unit in s), None)
+            if scales is None:
+                raise ValueError(f"indicator {indicator} is in {own!r}, which cannot be converted to {unit!r}")
+            factor = scales[own] / scales[unit]
+        out[int(year)] = float(value) * factor
+    return out
 
 
 def status(

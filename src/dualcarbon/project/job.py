@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
-from dualcarbon.model import GDP_UNITS, Period, Settings
+from dualcarbon.model import Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
 from dualcarbon.project import indicators
 from dualcarbon.project.limits import ReadLimits
@@ -82,39 +82,14 @@ def claim_year(
     return summary, claim_settings, evidence
 
 
-#: units of the population indicator, in persons
-PERSONS = {"人": 1.0, "person": 1.0, "persons": 1.0, "万人": 1e4}
-
-
 def territory_inputs(project: Project) -> tuple[dict[int, float], dict[int, float]]:
     """Population (persons) and GDP (in ``[territory] gdp_unit``) by year: the indicators ``population``
-    and ``gdp`` of ``indicators.csv`` (``Project.indicators``: indicator, year, value, unit), and
+    and ``gdp`` of ``indicators.csv`` (``Project.indicators``, converted by ``indicators.series``), and
     ``[territory]``'s values for the period's last year where the file has none."""
-    from dualcarbon.errors import InputError, Problem
-
     t = project.settings.territory
     assert t is not None
-    population: dict[int, float] = {}
-    gdp: dict[int, float] = {}
-    problems = []
-    indicators = getattr(project, "indicators", None)
-    if isinstance(indicators, pl.DataFrame) and indicators.height:
-        for row in indicators.filter(pl.col("indicator").is_in(["population", "gdp"])).iter_rows(named=True):
-            if row["value"] is None or row["year"] is None:
-                continue
-            scales = PERSONS if row["indicator"] == "population" else GDP_UNITS
-            unit = row.get("unit") or ("人" if row["indicator"] == "population" else t.gdp_unit)
-            if unit not in scales:
-                problems.append(
-                    Problem("indicators.csv", row.get("_row"), "unit", unit, f"expected one of {', '.join(scales)}")
-                )
-                continue
-            if row["indicator"] == "population":
-                population[int(row["year"])] = float(row["value"]) * PERSONS[unit]
-            else:
-                gdp[int(row["year"])] = float(row["value"]) * GDP_UNITS[unit] / GDP_UNITS[t.gdp_unit]
-    if problems:
-        raise InputError(problems)
+    population = indicators.series(project.indicators, "population", "人")
+    gdp = indicators.series(project.indicators, "gdp", t.gdp_unit)
     last = project.settings.period.end.year
     if t.population is not None:
         population.setdefault(last, t.population)
@@ -297,7 +272,7 @@ def _pathway_json(plan: compute.Result, lang: str) -> str:
     t = translator(lang)
     record = plan.summary()
     record["charts"] = {
-        "trajectory": json.loads(charts.trajectory_figure(plan.plan.table, t).to_json()),
+        "trajectory": json.loads(charts.trajectory_figure(plan.plan.table, t, plan.known_t).to_json()),
         "macc": json.loads(charts.macc_figure(plan.plan.macc, t, lang, plan.settings.currency).to_json()),
     }
     for name, per in (("intensity", "gdp"), ("per_capita", "capita")):

@@ -33,7 +33,15 @@ from markupsafe import Markup
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
 from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
-from dualcarbon.report.territory import GPC_SCOPES, IPCC_SECTORS, Scale, indicator_rows, territory_view, trend_rows
+from dualcarbon.report.territory import (
+    GPC_SCOPES,
+    IPCC_SECTORS,
+    Scale,
+    indicator_rows,
+    ipcc_name,
+    territory_view,
+    trend_rows,
+)
 from dualcarbon.sums import exact_sum
 
 if TYPE_CHECKING:  # the pathway (and its solver) is imported only when a report has a pathway
@@ -124,7 +132,7 @@ def render_report(
         "gpc_scopes": GPC_SCOPES,
         "ipcc_sectors": IPCC_SECTORS,
         "gpc_name": lambda code: _label(t, f"gpc.sub.{code}", ""),
-        "ipcc_name": lambda code: _label(t, f"ipcc.category.{code}", ""),
+        "ipcc_name": lambda code: ipcc_name(code, lang, t),
     }
     context["toc"] = table_of_contents(context, t)
     return _environment().get_template("report.html.j2").render(context)
@@ -167,8 +175,11 @@ def _quantity(value: float | None) -> str:
 
 
 def _ratio(value: float | None) -> str:
-    """An intensity (t CO2e per person, per 10,000 CNY; tce per 10,000 CNY): 3 decimals."""
-    return "—" if value is None or value != value else f"{value:,.3f}"
+    """An intensity (t CO2e per person, per 10,000 CNY; tce per 10,000 CNY): 3 decimals, or 3
+    significant digits below 0.1 (a small district's 0.000707 t per 10,000 CNY is not "0.001")."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:.3g}" if 0 < abs(value) < 0.1 else f"{value:,.3f}"
 
 
 def _amount(value: float | None) -> str:
@@ -426,7 +437,11 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
     summary = result.summary()
     names = {m.id: m.name(lang) for m in result.measures}
     chosen = plan.measures.filter(pl.col("chosen")).sort("start_year", "id")
-    charts = {"pathway_trajectory": _figure_html(pathway_charts.trajectory_figure(plan.table, t), "chart-pathway", 420)}
+    charts = {
+        "pathway_trajectory": _figure_html(
+            pathway_charts.trajectory_figure(plan.table, t, result.known_t), "chart-pathway", 420
+        )
+    }
     for name, per in (("pathway_intensity", "gdp"), ("pathway_per_capita", "capita")):
         figure = pathway_charts.intensity_figure(plan.table, t, per)
         if figure is not None:

@@ -10,8 +10,11 @@ sums of figures the summary gives are formed here (a GPC sector's subtotal, the 
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib import resources
 
 from dualcarbon.model import GDP_UNITS
 
@@ -23,6 +26,32 @@ GPC_SCOPES = ["1", "2", "3"]
 IPCC_SECTORS = ["1", "2", "3", "4"]
 CNY_UNITS = {"元", "万元", "亿元", "CNY"}
 _ROMAN = {numeral: i for i, numeral in enumerate(GPC_SECTORS)}
+GPC_MAPPING = resources.files("dualcarbon.factors").joinpath("data", "gpc_mapping.csv")
+
+
+@cache
+def ipcc_names(lang: str) -> dict[str, str]:
+    """IPCC 2006 category names of the bundled mapping table (``factors/data/gpc_mapping.csv``)."""
+    if not GPC_MAPPING.is_file():
+        return {}
+    with GPC_MAPPING.open(encoding="utf-8") as fh:
+        return {r["ipcc_category"]: r.get(f"ipcc_name_{lang}") or r["ipcc_name_en"] for r in csv.DictReader(fh)}
+
+
+def ipcc_name(code: str, lang: str, t: Callable[..., str]) -> str:
+    """The name of an IPCC category: the catalogue's (``ipcc.category.<code>``), else the mapping
+    table's, else its nearest parent's in either ("2.F.1" → "2.F"); "" when none has one."""
+    names = ipcc_names(lang)
+    parts = code.split(".")
+    while parts:
+        key = ".".join(parts)
+        text = t(f"ipcc.category.{key}")
+        if text != f"ipcc.category.{key}":
+            return text
+        if key in names:
+            return names[key]
+        parts.pop()
+    return ""
 
 
 def _subsector_key(code: str) -> tuple:

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from dualcarbon.i18n import catalogue, languages
 from dualcarbon.project import examples
+from dualcarbon.report.territory import ipcc_names
 
 STATIC = resources.files("dualcarbon.web").joinpath("static")
 DATA = resources.files("dualcarbon.factors").joinpath("data")
@@ -113,6 +114,8 @@ def messages(lang: str) -> Asset:
     with DATA.joinpath("gases.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             texts[f"gas.{row['gas']}"] = row[f"name_{lang}"] or row["name_en"]
+    for code, name in ipcc_names(lang).items():
+        texts.setdefault(f"ipcc.category.{code}", name)
     for name in examples.names():
         texts[f"web.example.{name}"] = examples.title(name, lang)
     body = json.dumps({"lang": lang, "messages": texts}, ensure_ascii=False, sort_keys=True)

@@ -21,7 +21,12 @@ function massValue(tonnes) {
   return tonnes === null || tonnes === undefined ? null : tonnes / Number(t("territory.unit.co2e_scale"));
 }
 
-const ratio = (value) => fixed(value, 3);
+/** An intensity as the report writes it: 3 decimals, or 3 significant digits below 0.1. */
+function ratio(value) {
+  const number = Number(value);
+  if (value === null || value === undefined || !Number.isFinite(number)) return "—";
+  return number !== 0 && Math.abs(number) < 0.1 ? String(Number(number.toPrecision(3))) : fixed(number, 3);
+}
 const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
 
 /** A GDP in 亿元 on Chinese pages when it is in yuan, else as given. */
@@ -59,7 +64,11 @@ export function territorySections(tv) {
       h("p", {class: "muted"}, t("gpc.note")), h("p", {class: "muted"}, t("gpc.basic_note")),
       h("p", {class: "muted"}, `† ${t("gpc.apart_note")}`), notations(tv.gpc.notation_groups)),
     section(t("section.ipcc"), h("p", {class: "muted"}, t("report.unit_note", {unit})), ipccTable(tv.ipcc),
-      h("p", {class: "muted"}, t("ipcc.note"))),
+      h("p", {class: "muted"}, t("ipcc.note")), h("h3", {}, t("ipcc.categories_title")), table([
+        {label: t("col.code"), cell: (r) => h("code", {}, r.category)},
+        {label: t("ipcc.col.category"), cell: (r) => ipccName(r.category)},
+        {label: unit, cell: (r) => mass(r.co2e_t), num: true, key: "co2e"},
+      ], tv.ipcc.categories, {testid: "ipcc-categories", rowAttrs: (r) => ({"data-category": r.category})})),
     section(t("section.intensity"), table([
       {label: t("web.item"), cell: ([key]) => t(`territory.${key}`)},
       {label: t("col.value"), cell: ([, value, digits]) => fixed(value, digits), num: true, key: "value"},
@@ -109,6 +118,17 @@ function notations(groups) {
     {label: t("col.reason"), cell: (g) => g[`reason_${lang()}`] || g.reason_en || g.reason_zh || "", key: "reason"},
     {label: t("gpc.col.cells"), cell: cellsText, key: "cells"},
   ], groups, {testid: "notations", rowAttrs: (g) => ({"data-notation": g.notation})})];
+}
+
+/** An IPCC category's name, else its nearest parent's ("2.F.1" → "2.F"), as the report names it. */
+function ipccName(code) {
+  const parts = String(code).split(".");
+  while (parts.length) {
+    const text = label("ipcc.category", parts.join("."));
+    if (text !== parts.join(".")) return text;
+    parts.pop();
+  }
+  return "";
 }
 
 function ipccTable(ipcc) {
