@@ -60,13 +60,46 @@ def test_five_years_of_every_sector(district):
     assert {int(r["date"][:4]) for r in in_period} == set(YEARS)
     sectors = {r["sector"] for r in in_period}
     # IPCC 2006 codes: energy industries (district heating), manufacturing, road, rail, commercial,
-    # residential, agriculture/forestry/fishing fuel, refrigerants (IPPU), solid waste, incineration
+    # residential, agriculture/forestry/fishing fuel, refrigerants (IPPU), livestock (enteric fermentation,
+    # manure management), N fertiliser on managed soils, solid waste, incineration
     assert {"1.A.1.a", "1.A.2", "1.A.3.b", "1.A.3.c", "1.A.4.a", "1.A.4.b", "1.A.4.c", "2.F.1", "4.A", "4.C"} <= sectors
+    assert {"3.A.1", "3.A.2", "3.C.4"} <= sectors
     by_year = _location_by_year(district)
     assert sorted(by_year) == YEARS
     assert sum(by_year.values()) == pytest.approx(_summary(district)["totals"]["total_location"], rel=1e-9)
     # believable for a district of about 2 million people: 8-12 Mt CO2e a year
     assert all(8e6 < t < 12e6 for t in by_year.values()), by_year
+
+
+def test_livestock_and_fertiliser_by_hand(district):
+    """2024's agriculture (IPCC 2006 Vol. 4 Tier 1, Beijing at 12 °C) from the example's own rows."""
+    rows = [r for r in _rows(district / "activities.csv") if r["id"].startswith("AG-") and r["date"][:4] == "2024"]
+    q = {r["id"].removesuffix("-2024"): float(r["quantity"]) for r in rows}
+    tam = {r["id"].removesuffix("-2024"): float(r["animal_mass_kg"]) for r in rows if r["animal_mass_kg"]}
+    ch4, n2o = 28, 265  # AR5 GWP100
+    # 3.A.1: Table 10.11 Asia dairy 68, other cattle 47; Table 10.10 developing countries swine 1 kg CH4/head/yr
+    enteric = (q["AG-DAIRY-ENT"] * 68 + q["AG-YOUNG-ENT"] * 47 + q["AG-PIG-ENT"] * 1) / 1000 * ch4
+    # 3.A.2: Table 10.14 Asia at 12 °C (dairy 10, other cattle 1, swine 2) and direct N2O, Nex = Nrate (Table
+    # 10.19 Asia: 0.47, 0.34, market swine 0.42) × TAM/1000 × 365, EF3 (Table 10.21) solid storage 0.005,
+    # liquid/slurry without crust 0
+    nex = {
+        k: q[k] * rate * tam[k] / 1000 * 365
+        for k, rate in [("AG-DAIRY-MM", 0.47), ("AG-YOUNG-MM", 0.34), ("AG-PIG-MM", 0.42)]
+    }
+    manure = (q["AG-DAIRY-MM"] * 10 + q["AG-YOUNG-MM"] * 1 + q["AG-PIG-MM"] * 2) / 1000 * ch4
+    manure += (nex["AG-DAIRY-MM"] + nex["AG-YOUNG-MM"]) * 0.005 * 44 / 28 / 1000 * n2o
+    # 3.C.6: FracGasMS (Table 10.22) dairy solid 30 %, other cattle solid 45 %, swine liquid/slurry 48 %; EF4 0.01
+    indirect = (
+        (nex["AG-DAIRY-MM"] * 0.30 + nex["AG-YOUNG-MM"] * 0.45 + nex["AG-PIG-MM"] * 0.48) * 0.01 * 44 / 28 / 1000 * n2o
+    )
+    # 3.C.4 / 3.C.5: EF1 0.01; FracGASF 0.10 × EF4 0.01 + FracLEACH 0.30 × EF5 0.0075 (Tables 11.1, 11.3)
+    n_kg = q["AG-N"] * 1000
+    by = {c["category"]: c["co2e_t"] for c in _summary(district)["territory"]["ipcc"]["by_category"]}
+    assert by["3.A.1"] == pytest.approx(enteric, rel=1e-9)
+    assert by["3.A.2"] == pytest.approx(manure, rel=1e-9)
+    assert by["3.C.6"] == pytest.approx(indirect, rel=1e-9)
+    assert by["3.C.4"] == pytest.approx(n_kg * 0.01 * 44 / 28 / 1000 * n2o, rel=1e-9)
+    assert by["3.C.5"] == pytest.approx(n_kg * (0.10 * 0.01 + 0.30 * 0.0075) * 44 / 28 / 1000 * n2o, rel=1e-9)
 
 
 def test_grid_electricity_by_hand(district):

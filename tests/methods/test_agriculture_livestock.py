@@ -211,3 +211,18 @@ def test_dairy_example_cows_are_the_largest_source(tmp_path):
     # the cows' enteric fermentation alone outweighs any other category, electricity included
     others = [v for k, v in by_category.items() if k != ("1", "1.agriculture")]
     assert enteric > max(others)
+
+
+def test_market_swine_fall_back_to_swine_where_the_region_has_no_rows(run_project):
+    # Table 10.14 lists market/breeding swine for developed regions only; Asia has "swine" (12 °C: 2)
+    rows = f"{HEADER}\nP1,,2024-12-31,育肥猪粪便管理,1000,头,pit_storage,60\n"
+    run = run_project(rows, sets=["ipcc2006"], extra_toml=T12)
+    assert run.mass("CH4", id="P1") == pytest.approx(1000 * 2 / 1000)
+    trace = run.co2e_rows(id="P1", gas="CH4")["parameters"][0]
+    assert "IPCC:Asia" in trace and "annual_avg_temp_C=12" in trace
+
+
+def test_bad_productivity_names_row_and_column(tmp_path):
+    root = write_settings(tmp_path / "p", sets=["ipcc2006"], extra=T12)
+    (root / "activities.csv").write_text(f"{HEADER},productivity\nE1,,2024-12-31,奶牛肠道发酵,10,头,,,medium\n")
+    assert_input_error(root, ["row 2", "productivity", "medium", "high or low"])

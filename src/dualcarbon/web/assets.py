@@ -49,6 +49,9 @@ SHARED_PREFIXES = (
     "ipcc.",
     "trend.",
     "report.indicator.",
+    "pathway.chart.",
+    "pathway.series.",
+    "pathway.unit.intensity_",
     "report.unit_note",
     "report.label_value",
 )

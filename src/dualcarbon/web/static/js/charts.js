@@ -130,6 +130,29 @@ export function trajectory(rows) {
 }
 
 /**
+ * Emissions per unit of GDP (or per person) by year: business as usual, with the measures, and the
+ * intensity target (pathway.csv's intensity columns, docs/pathway.md); ``per`` is "gdp" or "capita".
+ */
+export function intensity(rows, per = "gdp") {
+  const [denominator, value, target] = per === "gdp"
+    ? ["gdp_10k", "intensity_t_per_10k", "intensity_target_t_per_10k"]
+    : ["population", "per_capita_t", "per_capita_target_t"];
+  const years = rows.map((r) => r.year);
+  const unit = t(per === "gdp" ? "pathway.unit.intensity_gdp" : "pathway.unit.intensity_capita");
+  const hover = `%{x}: %{y:,.4g} ${unit}<extra>%{fullData.name}</extra>`;
+  const ratio = (r, field) => (r[field] === null || !r[denominator] ? null : r[field] / r[denominator]);
+  const targets = rows.filter((r) => r[target] !== null && r[target] !== undefined);
+  return [[
+    {type: "scatter", mode: "lines", name: t("web.pathway.bau"), x: years, y: rows.map((r) => ratio(r, "bau_t")),
+      line: {color: "#7b8794", dash: "dash"}, hovertemplate: hover},
+    {type: "scatter", mode: "lines", name: t("web.pathway.emissions"), x: years, y: rows.map((r) => r[value]),
+      line: {color: COLOURS[1]}, hovertemplate: hover},
+    {type: "scatter", mode: "lines+markers", name: t("pathway.series.intensity_target"), x: targets.map((r) => r.year),
+      y: targets.map((r) => r[target]), line: {color: "#b5523b", shape: "hv"}, hovertemplate: hover},
+  ], {height: 340, xaxis: axis(t("col.year")), yaxis: axis(unit, {rangemode: "tozero"})}];
+}
+
+/**
  * The marginal abatement cost curve: one bar per measure, as wide as its yearly potential and as
  * high as its cost per tonne, cheapest first.
  */

@@ -8,6 +8,12 @@ import {co2e, fixed} from "../format.js";
 import {label, localized, t} from "../i18n.js";
 import {facts} from "./common.js";
 
+// intensity targets: (per, the chart's title, the pathway.csv column that says there is one)
+const INTENSITIES = [
+  ["gdp", "pathway.chart.intensity", "intensity_target_t_per_10k"],
+  ["capita", "pathway.chart.per_capita", "per_capita_target_t"],
+];
+
 export async function render(ctx, run) {
   let answer;
   try {
@@ -34,6 +40,8 @@ export async function render(ctx, run) {
     ], "pathway-header"),
     shortfalls(p.shortfalls || []),
     section(t("web.pathway.trajectory"), h("div", {class: "chart", id: "chart-trajectory", "data-testid": "chart-trajectory"})),
+    ...INTENSITIES.filter(([, , column]) => years.length && column in years[0]).map(([per, title]) =>
+      section(t(title), h("div", {class: "chart", id: `chart-intensity-${per}`, "data-testid": `chart-intensity-${per}`}))),
     section(t("web.pathway.macc"), h("div", {class: "chart", id: "chart-macc", "data-testid": "chart-macc"})),
     section(t("web.pathway.measures"), table([
       {label: "ID", cell: (m) => h("code", {}, m.id), key: "id"},
@@ -52,6 +60,8 @@ export async function render(ctx, run) {
   await Promise.all([
     charts.draw(ctx.root.querySelector("#chart-trajectory"), ...charts.trajectory(years)),
     charts.draw(ctx.root.querySelector("#chart-macc"), ...charts.macc(measures, p.currency ?? "")),
+    ...INTENSITIES.filter(([, , column]) => years.length && column in years[0]).map(([per]) =>
+      charts.draw(ctx.root.querySelector(`#chart-intensity-${per}`), ...charts.intensity(years, per))),
   ]);
 }
 
