@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from dualcarbon.cli import app
+from dualcarbon.neutrality.sinks import parameter_table
 
 YEARS = [2020, 2021, 2022, 2023, 2024]
 # MEE/NBS 公告2025年第47号 (and the 2021/2022 editions) 表3 省级电力平均二氧化碳排放因子, Beijing, kg CO2/kWh;
@@ -44,62 +44,25 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _location_by_year(root: Path) -> dict[int, float]:
-    """t CO2e by year from emissions.csv (location-based Scope 2: market rows and biogenic CO2 left out;
-    the year the emission occurs, which for landfilled waste is later than the deposit's date)."""
-    out: dict[int, float] = defaultdict(float)
-    for r in _rows(root / "out" / "emissions.csv"):
-        if r["scope2_method"] != "market" and r["biogenic"] != "true":
-            out[int(r["year"])] += float(r["co2e_t"])
-    return dict(out)
-
-
 def test_five_years_of_every_sector(district):
     rows = _rows(district / "activities.csv")
     in_period = [r for r in rows if r["date"][:4] in {str(y) for y in YEARS}]
     assert {int(r["date"][:4]) for r in in_period} == set(YEARS)
     sectors = {r["sector"] for r in in_period}
     # IPCC 2006 codes: energy industries (district heating), manufacturing, road, rail, commercial,
-    # residential, agriculture/forestry/fishing fuel, refrigerants (IPPU), livestock (enteric fermentation,
-    # manure management), N fertiliser on managed soils, solid waste, incineration
-    assert {"1.A.1.a", "1.A.2", "1.A.3.b", "1.A.3.c", "1.A.4.a", "1.A.4.b", "1.A.4.c", "2.F.1", "4.A", "4.C"} <= sectors
-    assert {"3.A.1", "3.A.2", "3.C.4"} <= sectors
-    by_year = _location_by_year(district)
-    assert sorted(by_year) == YEARS
-    assert sum(by_year.values()) == pytest.approx(_summary(district)["totals"]["total_location"], rel=1e-9)
+    # residential, agriculture/forestry/fishing fuel, refrigerants (IPPU), enteric fermentation, manure
+    # management, managed soils, solid waste, composting, incineration, wastewater
+    assert {"1.A.1.a", "1.A.2", "1.A.3.b", "1.A.3.c", "1.A.4.a", "1.A.4.b", "1.A.4.c", "2.F.1"} <= sectors
+    assert {"3.A.1", "3.A.2", "3.C.4", "4.A", "4.B", "4.C", "4.D"} <= sectors
+    # the landfill's deposit history, one row a year since 2005, dated before the period
+    history = sorted(int(r["date"][:4]) for r in rows if r["date"] < "2020")
+    assert history == list(range(2005, 2020))
+    summary = _summary(district)
+    by_year = summary["by_year"]
+    assert [y["year"] for y in by_year] == YEARS
+    assert sum(y["total_location"] for y in by_year) == pytest.approx(summary["totals"]["total_location"], rel=1e-9)
     # believable for a district of about 2 million people: 8-12 Mt CO2e a year
-    assert all(8e6 < t < 12e6 for t in by_year.values()), by_year
-
-
-def test_livestock_and_fertiliser_by_hand(district):
-    """2024's agriculture (IPCC 2006 Vol. 4 Tier 1, Beijing at 12 °C) from the example's own rows."""
-    rows = [r for r in _rows(district / "activities.csv") if r["id"].startswith("AG-") and r["date"][:4] == "2024"]
-    q = {r["id"].removesuffix("-2024"): float(r["quantity"]) for r in rows}
-    tam = {r["id"].removesuffix("-2024"): float(r["animal_mass_kg"]) for r in rows if r["animal_mass_kg"]}
-    ch4, n2o = 28, 265  # AR5 GWP100
-    # 3.A.1: Table 10.11 Asia dairy 68, other cattle 47; Table 10.10 developing countries swine 1 kg CH4/head/yr
-    enteric = (q["AG-DAIRY-ENT"] * 68 + q["AG-YOUNG-ENT"] * 47 + q["AG-PIG-ENT"] * 1) / 1000 * ch4
-    # 3.A.2: Table 10.14 Asia at 12 °C (dairy 10, other cattle 1, swine 2) and direct N2O, Nex = Nrate (Table
-    # 10.19 Asia: 0.47, 0.34, market swine 0.42) × TAM/1000 × 365, EF3 (Table 10.21) solid storage 0.005,
-    # liquid/slurry without crust 0
-    nex = {
-        k: q[k] * rate * tam[k] / 1000 * 365
-        for k, rate in [("AG-DAIRY-MM", 0.47), ("AG-YOUNG-MM", 0.34), ("AG-PIG-MM", 0.42)]
-    }
-    manure = (q["AG-DAIRY-MM"] * 10 + q["AG-YOUNG-MM"] * 1 + q["AG-PIG-MM"] * 2) / 1000 * ch4
-    manure += (nex["AG-DAIRY-MM"] + nex["AG-YOUNG-MM"]) * 0.005 * 44 / 28 / 1000 * n2o
-    # 3.C.6: FracGasMS (Table 10.22) dairy solid 30 %, other cattle solid 45 %, swine liquid/slurry 48 %; EF4 0.01
-    indirect = (
-        (nex["AG-DAIRY-MM"] * 0.30 + nex["AG-YOUNG-MM"] * 0.45 + nex["AG-PIG-MM"] * 0.48) * 0.01 * 44 / 28 / 1000 * n2o
-    )
-    # 3.C.4 / 3.C.5: EF1 0.01; FracGASF 0.10 × EF4 0.01 + FracLEACH 0.30 × EF5 0.0075 (Tables 11.1, 11.3)
-    n_kg = q["AG-N"] * 1000
-    by = {c["category"]: c["co2e_t"] for c in _summary(district)["territory"]["ipcc"]["by_category"]}
-    assert by["3.A.1"] == pytest.approx(enteric, rel=1e-9)
-    assert by["3.A.2"] == pytest.approx(manure, rel=1e-9)
-    assert by["3.C.6"] == pytest.approx(indirect, rel=1e-9)
-    assert by["3.C.4"] == pytest.approx(n_kg * 0.01 * 44 / 28 / 1000 * n2o, rel=1e-9)
-    assert by["3.C.5"] == pytest.approx(n_kg * (0.10 * 0.01 + 0.30 * 0.0075) * 44 / 28 / 1000 * n2o, rel=1e-9)
+    assert all(8e6 < y["total_location"] < 12e6 for y in by_year), by_year
 
 
 def test_grid_electricity_by_hand(district):
@@ -123,6 +86,13 @@ def test_pas2060_assessment_of_a_territory(district):
     assert n["status"] == "not achieved"  # nothing offset yet: the pathway is the answer
     failed = {c["id"] for c in n["checks"] if c["status"] == "failed"}
     assert failed == {"PAS-BAL-01", "PAS-DECL-01"}
+    # the claim is for the period's last year; the base year 2020 is read from by_year
+    by_year = {y["year"]: y for y in _summary(district)["by_year"]}
+    balance = n["balance"]
+    assert balance["emissions"] == pytest.approx(by_year[2024]["total_market"], rel=1e-12)
+    assert balance["base_year"] == 2020
+    assert balance["base_year_emissions"] == pytest.approx(by_year[2020]["total_market"], rel=1e-12)
+    assert balance["net"] == pytest.approx(balance["emissions"] - balance["removals"], rel=1e-12)
 
 
 def test_least_cost_pathway_meets_every_target(district):
@@ -137,6 +107,12 @@ def test_least_cost_pathway_meets_every_target(district):
     assert float(rows[2060]["net_t"]) <= 1.0  # neutral in 2060 (offsets within the residual cap)
     plan = _rows(out / "measures_plan.csv")
     assert {"PV", "EV"} <= {m["id"] for m in plan if m["chosen"] == "true"}
+    # the 14th five-year plan's intensity target: 2025 CO2e per 万元 at least 18 % below 2020's, where
+    # 2020 = that year's covered emissions over its GDP (indicators.csv: 1,000 亿元 = 1e7 万元)
+    base = next(y for y in _summary(district)["by_year"] if y["year"] == 2020)
+    (target,) = [t for t in record["targets"]["intensity"] if t["year"] == 2025]
+    assert target["target"] == pytest.approx(0.82 * base["total_location"] / 1e7, rel=1e-9)
+    assert float(rows[2025]["intensity_t_per_10k"]) <= target["target"] * (1 + 1e-9)
 
 
 @pytest.mark.parametrize(
@@ -148,3 +124,113 @@ def test_report_has_neutrality_and_pathway_sections(district, lang, words):
     html = (district / f"out-{lang}" / "report.html").read_text(encoding="utf-8")
     assert all(w in html for w in words)
     assert "chart-waterfall" in html and "chart-pathway" in html and "chart-macc" in html
+
+
+GWP_CH4, GWP_N2O = 28, 265  # IPCC AR5 WG1 Table 8.A.1 (the example's gwp = "AR5")
+
+
+def _last_year(rows: list[dict[str, str]], activity: str) -> float:
+    return sum(float(r["quantity"]) for r in rows if r["activity"] == activity and r["date"].startswith("2024"))
+
+
+def test_territory_block_for_2024(district):
+    """GPC BASIC ≤ BASIC+; per capita and per 万元 GDP = the year's BASIC over population and GDP."""
+    t = _summary(district)["territory"]
+    assert t["year"] == 2024 and t["framework"] == ["GPC", "IPCC"] and t["admin_code"] == "110115"
+    gpc = t["gpc"]
+    assert 0 < gpc["basic"] <= gpc["basic_plus"]
+    assert 8e6 < gpc["basic"] < 12e6  # a district of about 2 million people
+    assert t["per_capita_t"] == pytest.approx(gpc["basic"] / 2_005_000, rel=1e-9)  # indicators.csv, 2024
+    assert t["per_gdp_t_per_10k_cny"] == pytest.approx(gpc["basic"] / (1215.0 * 1e4), rel=1e-9)  # 亿元 → 万元
+    assert 4 < t["per_capita_t"] < 6 and 0.6 < t["per_gdp_t_per_10k_cny"] < 1.2
+    categories = {c["category"]: c["co2e_t"] for c in t["ipcc"]["by_category"]}
+    lines = gpc["by_subsector"]
+    # the heating plants' gas (1.A.1.a) is GPC line I.4.4, energy supplied to a grid: outside BASIC and BASIC+
+    plants = next(r for r in lines if r["ref"] == "I.4.4")
+    assert plants["co2e_t"] == pytest.approx(categories["1.A.1.a"], rel=1e-12) and plants["co2e_t"] > 0
+    assert not plants["in_basic"] and not plants["in_basic_plus"]
+    basic = sum(r["co2e_t"] for r in lines if r["in_basic"])
+    assert basic == pytest.approx(gpc["basic"], rel=1e-9)
+    # aviation: included elsewhere (the municipal inventory), with the reason in both languages
+    aviation = [r for r in lines if r["sector"] == "II.4"]
+    assert {r["notation"] for r in aviation} == {"IE"} and all(r["co2e_t"] == 0 for r in aviation)
+    assert "大兴国际机场" in aviation[0]["notation_reason_zh"] and "Daxing" in aviation[0]["notation_reason_en"]
+    sectors = {s["sector"]: s["co2e_t"] for s in t["ipcc"]["by_sector"]}
+    assert set(sectors) == {"1", "2", "3", "4"}
+    assert t["ipcc"]["indirect_electricity_t"] > 0
+
+
+def test_forest_removals_by_hand(district):
+    """100,000 mu = 6,666.67 ha planted 2019-2022; 2024 growth of each stand, by hand:
+    A × I_V × D × BEF × (1 + R) × CF × 44/12 with the stand's own I_V and D where given
+    (CCER-14-001-V01 Tier 1, docs/neutrality.md), reported apart (never netted into AFOLU)."""
+    table = parameter_table()
+
+    def default(group: str, parameter: str) -> float:
+        row = table.filter((table["species_group"] == group) & (table["parameter"] == parameter))
+        return float(row["value"][0])
+
+    def growth(mu: float, group: str, iv: float | None = None, d: float | None = None) -> float:
+        iv = iv if iv is not None else default(group, "volume_growth_m3_per_ha_yr")
+        d = d if d is not None else default(group, "wood_density_t_per_m3")
+        bef, r, cf = default(group, "bef"), default(group, "root_shoot"), default(group, "carbon_fraction")
+        return mu / 15 * iv * d * bef * (1 + r) * cf * 44 / 12
+
+    expected = (
+        growth(40_000, "populus")
+        + growth(25_000, "robinia", 4.0, 0.62)
+        + growth(20_000, "pinus_tabuliformis", 3.0, 0.36)
+        + growth(15_000, "populus")
+    )
+    assert sum(float(r["area"]) for r in _rows(district / "sinks.csv")) == 100_000  # 亩
+    summary = _summary(district)
+    assert summary["territory"]["removals_t"] == pytest.approx(expected, rel=1e-9)
+    assert summary["neutrality"]["balance"]["removals"] == pytest.approx(expected, rel=1e-9)
+    assert expected == pytest.approx(99_111.50, abs=0.01)
+
+
+def test_five_years_by_year(district):
+    by_year = _summary(district)["by_year"]
+    assert [y["year"] for y in by_year] == YEARS
+    assert all(y["territory"] is not None for y in by_year)
+    for y in by_year:
+        assert y["total_location"] == pytest.approx(y["scope1"] + y["scope2_location"] + y["scope3"], rel=1e-12)
+
+
+def test_indicators_with_targets(district):
+    indicators = {i["indicator"]: i for i in _summary(district)["indicators"]}
+    assert {"population", "gdp", "forest_cover", "pm25", "heavy_pollution_days", "good_air_days"} <= set(indicators)
+    assert {"renewable_share", "nev_share"} <= set(indicators)
+    pm25 = indicators["pm25"]
+    assert pm25["better"] == "lower" and pm25["target"] == 35 and pm25["target_year"] == 2025
+    assert pm25["latest"] == 32.5 and pm25["status"] == "met"
+    assert indicators["forest_cover"]["series"][0] == {"year": 2018, "value": 27.0}
+
+
+def test_composting_by_hand(district):
+    """IPCC 2006 Vol. 5 Ch. 4 Eq. 4.1/4.2, Table 4.1 (composting, wet weight): CH4 4 g/kg, N2O 0.24 g/kg.
+    In the district (IPCC 4.B, GPC III.2.1) and, for the share sent out of it, GPC III.2.2 (scope 3)."""
+    rows = _rows(district / "activities.csv")
+    per_t = 4e-3 * GWP_CH4 + 0.24e-3 * GWP_N2O  # t CO2e per t of wet waste
+    inside = sum(float(r["quantity"]) for r in rows if r["id"].startswith("COMP-2024"))
+    outside = sum(float(r["quantity"]) for r in rows if r["id"].startswith("COMP-OUT-2024"))
+    assert (inside, outside) == (175_000, 5_000)
+    t = _summary(district)["territory"]
+    categories = {c["category"]: c["co2e_t"] for c in t["ipcc"]["by_category"]}
+    assert categories["4.B"] == pytest.approx(inside * per_t, rel=1e-9)  # IPCC sectors: in-boundary only
+    lines = {r["ref"]: r for r in t["gpc"]["by_subsector"]}
+    assert lines["III.2.1"]["co2e_t"] == pytest.approx(inside * per_t, rel=1e-9)
+    assert lines["III.2.2"]["co2e_t"] == pytest.approx(outside * per_t, rel=1e-9) and lines["III.2.2"]["in_basic"]
+    assert inside * per_t == pytest.approx(30_730.0, abs=1e-6) and outside * per_t == pytest.approx(878.0, abs=1e-6)
+
+
+def test_enteric_fermentation_by_hand(district):
+    """IPCC 2006 Vol. 4 Ch. 10 Eq. 10.19/10.20 Tier 1: dairy cattle, Asia, 68 kg CH4/head/yr (Table 10.11);
+    swine, developing countries, 1 kg CH4/head/yr (Table 10.10)."""
+    rows = _rows(district / "activities.csv")
+    dairy, swine = _last_year(rows, "livestock/enteric/dairy_cattle"), _last_year(rows, "livestock/enteric/swine")
+    assert (dairy, swine) == (5_600, 55_000)
+    expected = (dairy * 68 + swine * 1) / 1000 * GWP_CH4
+    categories = {c["category"]: c["co2e_t"] for c in _summary(district)["territory"]["ipcc"]["by_category"]}
+    assert categories["3.A.1"] == pytest.approx(expected, rel=1e-9)
+    assert expected == pytest.approx(12_202.4, abs=1e-6)

@@ -42,6 +42,7 @@ def test_district_example_with_pathway_equals_the_cli(backend, tmp_path):
             "credits.csv": "credits",
             "sinks.csv": "sinks",
             "measures.csv": "measures",
+            "indicators.csv": "indicators",
             "碳达峰碳中和实施方案.md": "documents",
         }
         started = client.post(

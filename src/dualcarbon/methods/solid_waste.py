@@ -29,6 +29,7 @@ import polars as pl
 from dualcarbon.errors import Problem
 from dualcarbon.methods.common import fmt, shape
 from dualcarbon.methods.waste_params import Value, WasteDefaults
+from dualcarbon.sums import exact_sum
 
 CH4_PER_C = 16.0 / 12.0
 RECOVERED_KEY = "waste/landfill/methane_recovered"
@@ -156,8 +157,9 @@ def compute(
             )
             .with_columns((pl.col("_decomposed") * pl.col("_f") * CH4_PER_C).alias("_gen"))
         )
+    # exact sums: the components' and the sites' generation add up the same in every order (sums.py)
     out = per_year.group_by("_idx", "_T").agg(
-        pl.col("_gen").sum(),
+        exact_sum("_gen").alias("_gen"),
         pl.col("facility").first(),
         pl.col("year").first(),
         pl.col("quantity_base").first().alias("_mass_t"),
@@ -402,10 +404,10 @@ def _recovery(out: pl.DataFrame, recovered: pl.DataFrame) -> tuple[pl.DataFrame,
     """Share of each deposit's generation kept after the site's recovery of that year (Eq. 3.1's R_T)."""
     rec = (
         recovered.group_by(pl.col("facility"), pl.col("year").alias("_T"))
-        .agg(pl.col("quantity_base").sum().alias("_r"))
+        .agg(exact_sum("quantity_base").alias("_r"))
         .with_columns(pl.col("_T").cast(pl.Int32))
     )
-    gen = out.group_by("facility", "_T").agg(pl.col("_gen").sum().alias("_site_gen"))
+    gen = out.group_by("facility", "_T").agg(exact_sum("_gen").alias("_site_gen"))
     sites = gen.join(rec, on=["facility", "_T"], how="full", coalesce=True).with_columns(
         pl.col("_site_gen").fill_null(0.0), pl.col("_r").fill_null(0.0)
     )
