@@ -277,3 +277,25 @@ def test_grouped_ledger_equals_rows(tmp_path):
     assert grouped_t["energy_tce"] == pytest.approx(rows_t["energy_tce"], rel=1e-12)
     assert [y["total_location"] for y in grouped_y] == pytest.approx([y["total_location"] for y in rows_y])
     assert rows_y[0]["total_location"] == pytest.approx(rows_y[1]["total_location"] / 2, rel=1e-12)
+
+
+def test_row_without_sector_takes_its_activity_default(tmp_path):
+    """A refrigerant, a flight or a cement process row without a sector takes the catalogue's IPCC
+    category (2.F.1, 1.A.3.a), not the organisation's (1.A.4.b here)."""
+    rows = [
+        ("hfc", "refrigerant/HFC-134a", "0.1", "t", "", ""),
+        ("flights", "travel/air/long_haul", "10000", "passenger*km", "", "II.4:3"),
+        ("gas-home", "fuel/natural_gas", "1000", "m3", "", ""),
+    ]
+    result = job.run(territory_project.write(tmp_path / "d", rows=rows), write=False)
+    e = result.emissions.select("id", "category", "gpc").unique()
+    assert dict(e.select("id", "category").iter_rows()) == {
+        "hfc-2024": "2.F.1",
+        "flights-2024": "1.A.3.a",
+        "gas-home-2024": "1.A.4.b",  # a fuel has no default: the organisation's sector
+    }
+    assert dict(e.select("id", "gpc").iter_rows()) == {
+        "hfc-2024": "IV.2",
+        "flights-2024": "II.4.3",
+        "gas-home-2024": "I.1.1",
+    }
