@@ -203,7 +203,7 @@ def test_regression_english_default_units_feed_the_territory(tmp_path):
     assert gdp == {2023: pytest.approx(80.0), 2024: 90.0}
     result = job.run(root, write=False)
     first = result.inventory.summary["by_year"][0]
-    assert first["territory"]["per_capita_t"] == pytest.approx(first["territory"]["gpc"]["basic"] / 1_500_000.0)
+    assert first["territory"]["per_capita_t"] == pytest.approx(first["territory"]["gpc"]["basic_plus"] / 1_500_000.0)
 
 
 def test_gb18030_csv_and_xlsx_read_alike(tmp_path):

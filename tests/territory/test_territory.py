@@ -110,11 +110,11 @@ def test_notation_keys(one_year):
 
 def test_intensities_by_hand(one_year):
     t = one_year.inventory.summary["territory"]
-    basic = t["gpc"]["basic"]
     assert t["population"] == 1000 and t["gdp"] == 2.0 and t["gdp_unit"] == "亿元"
-    assert t["per_capita_t"] == pytest.approx(basic / 1000, rel=1e-12)
+    assert t["intensity_basis"] == "basic_plus"
+    assert t["per_capita_t"] == pytest.approx(t["gpc"]["basic_plus"] / 1000, rel=1e-12)
     gdp_10k_cny = 2.0 * 1e8 / 1e4  # 2 亿元 = 20,000 万元
-    assert t["per_gdp_t_per_10k_cny"] == pytest.approx(basic / gdp_10k_cny, rel=1e-12)
+    assert t["per_gdp_t_per_10k_cny"] == pytest.approx(t["gpc"]["basic_plus"] / gdp_10k_cny, rel=1e-12)
     # fuel burnt in the boundary except the heat plant (I.4.4): gas 1000 m3 × 0.04 GJ/m3, diesel 1000 L ×
     # 0.036 GJ/L; grid electricity 10,000 kWh at 0.1229 kgce/kWh; the T&D losses (scope 3) are not consumption
     energy = (1000 * 0.04 + 1000 * 0.036) / GJ_PER_TCE + 10000 * KGCE_PER_KWH / 1000
@@ -174,7 +174,7 @@ def test_several_years_by_year(three_years):
     for key in ("scope1", "scope2_location", "scope3", "total_location"):
         assert summary["totals"][key] == pytest.approx(sum(y[key] for y in years), rel=1e-12)
     # [territory] gives the last year's population and GDP: other years have no intensity
-    assert years[-1]["territory"]["per_capita_t"] == pytest.approx(years[-1]["territory"]["gpc"]["basic"] / 1000)
+    assert years[-1]["territory"]["per_capita_t"] == pytest.approx(years[-1]["territory"]["gpc"]["basic_plus"] / 1000)
     assert years[0]["territory"]["per_capita_t"] is None
     assert years[0]["territory"]["per_gdp_t_per_10k_cny"] is None
     assert summary["territory"]["year"] == 2024
@@ -213,8 +213,8 @@ def test_indicators_feed_other_years(three_years):
     inv = SimpleNamespace(summary=copy.deepcopy(three_years.inventory.summary))
     job.territory_figures(project, inv, three_years.emissions)
     first = inv.summary["by_year"][0]["territory"]
-    assert first["per_capita_t"] == pytest.approx(first["gpc"]["basic"] / 900, rel=1e-12)
-    assert first["per_gdp_t_per_10k_cny"] == pytest.approx(first["gpc"]["basic"] / (15000.0), rel=1e-12)
+    assert first["per_capita_t"] == pytest.approx(first["gpc"]["basic_plus"] / 900, rel=1e-12)
+    assert first["per_gdp_t_per_10k_cny"] == pytest.approx(first["gpc"]["basic_plus"] / (15000.0), rel=1e-12)
 
 
 def test_cli_prints_basic_and_intensities(tmp_path):

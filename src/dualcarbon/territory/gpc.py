@@ -35,6 +35,14 @@ def lines() -> pl.DataFrame:
         return pl.read_csv(fh.read(), schema_overrides={"scope": pl.String})
 
 
+INTENSITY_BASIS = "basic_plus"  # a territory's intensities and pathway count the GPC BASIC+ lines
+
+
+def basis_lines(basis: str = INTENSITY_BASIS) -> list[str]:
+    """The GPC lines a total counts: ``basic`` or ``basic_plus`` (GPC v1.1 Ch. 4, reporting levels)."""
+    return lines().filter(pl.col(f"in_{basis}"))["ref"].to_list()
+
+
 @cache
 def mapping() -> pl.DataFrame:
     """IPCC 2006 category code → GPC sub-sector and Chinese guideline sector (``gpc_mapping.csv``)."""

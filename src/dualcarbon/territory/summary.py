@@ -134,6 +134,7 @@ def year_block(
         rows.append(record)
     basic = math.fsum(r["co2e_t"] for r in rows if r["in_basic"])
     basic_plus = math.fsum(r["co2e_t"] for r in rows if r["in_basic_plus"])
+    counted = {"basic": basic, "basic_plus": basic_plus}[gpc.INTENSITY_BASIS]  # intensities' numerator
     inside = located.filter(pl.col("scope") == "1")
     by_category = inside.group_by("category").agg(exact_sum("co2e_t")).sort("category")
     sector_sums = {
@@ -157,9 +158,9 @@ def year_block(
         "gdp_unit": t.gdp_unit,
         "gdp_price_year": t.gdp_price_year,
         "area_km2": t.area_km2,
-        "intensity_basis": "basic",
-        "per_capita_t": _per(basic, population),
-        "per_gdp_t_per_10k_cny": _per(basic, gdp_10k),
+        "intensity_basis": gpc.INTENSITY_BASIS,
+        "per_capita_t": _per(counted, population),
+        "per_gdp_t_per_10k_cny": _per(counted, gdp_10k),
         "energy_tce": energy,
         "energy_intensity_tce_per_10k_cny": _per(energy, gdp_10k),
         "removals_t": removals_t,
