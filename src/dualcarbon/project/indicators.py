@@ -41,6 +41,7 @@ WELL_KNOWN: dict[str, Literal["lower", "higher"] | None] = {
     "heavy_pollution_days": "lower",
     "renewable_share": "higher",
     "nev_share": "higher",
+    "fuel_cell_vehicles": "higher",
 }
 BETTER = ("lower", "higher")
 STATUSES = ("met", "on_track", "off_track", "no_target")
