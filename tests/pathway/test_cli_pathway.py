@@ -190,3 +190,14 @@ def test_annual_removals_start_the_first_full_year_after_planting():
     )
     by_year = annual_removals(stand, [2025, 2026, 2027, 2040])
     assert by_year == {2025: 0.0, 2026: 0.0, 2027: pytest.approx(13.75), 2040: pytest.approx(13.75)}
+
+
+def test_regression_pathway_without_measures_writes_its_report(tmp_path):
+    # Before: a project with [targets] and no measures.csv (so no MACC) stopped with
+    # "internal error: UndefinedError: 'dict object' has no attribute 'pathway_macc'", exit 1.
+    root = init(tmp_path)
+    (root / "measures.csv").unlink()
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Marginal abatement cost curve" not in html and (root / "out" / "pathway.json").exists()
