@@ -322,3 +322,33 @@ def test_regression_a_period_of_several_years_is_not_summed_into_one_base_year()
     plan = compute.compute(emission_rows({2020: 1000.0, 2021: 1100.0}), s, [CHEAP]).plan
     row = plan.table.filter(pl.col("year") == 2022).to_dicts()[0]
     assert row["bau_t"] == pytest.approx(1100.0) and row["target_t"] == pytest.approx(990.0)
+
+
+def test_regression_an_intensity_target_without_measures_reports_its_shortfall(tmp_path):
+    # Before: with no measures.csv and no neutral year the model has no columns; HiGHS answered
+    # "model empty" and the pathway printed "Pathway 2022-2026: modelempty" with no shortfall, though
+    # BAU (flat at E(2021) = 1.1 · E(2020)) misses the cap 0.82 · E(2020) · 1.1 · 1.05^4 = 1.0964 · E(2020) in
+    # 2025 (in 2026 the cap, 1.1512 · E(2020), is above BAU).
+    import json
+
+    from dualcarbon.project import job
+
+    root = tmp_path / "district"
+    root.mkdir()
+    (root / "dualcarbon.toml").write_text(TERRITORY_TOML, encoding="utf-8")
+    (root / "activities.csv").write_text(
+        "id,date,activity,quantity,unit\nA1,2020-06-30,原煤,1000,t\nA2,2021-06-30,原煤,1100,t\n", encoding="utf-8"
+    )
+    (root / "indicators.csv").write_text("indicator,year,value,unit\ngdp,2020,1000,亿元\n", encoding="utf-8")
+    job.pathway(root, tmp_path / "out", lang="en")
+    record = json.loads((tmp_path / "out" / "pathway.json").read_text(encoding="utf-8"))
+    assert record["status"] == "infeasible"
+    assert [s["year"] for s in record["shortfalls"]] == [2025]
+    e2020 = record["inventory_by_year"][0]["emissions_t"]
+    assert record["shortfalls"][0]["missing_t"] == pytest.approx(1.1 * e2020 - 0.82 * e2020 * 1.1 * 1.05**4)
+    # and with a lax target the empty model is simply met
+    lax = TERRITORY_TOML.replace("percent = 18", "percent = 1")
+    (root / "dualcarbon.toml").write_text(lax, encoding="utf-8")
+    job.pathway(root, tmp_path / "out2", lang="en")
+    record = json.loads((tmp_path / "out2" / "pathway.json").read_text(encoding="utf-8"))
+    assert (record["status"], record["shortfalls"]) == ("optimal", [])

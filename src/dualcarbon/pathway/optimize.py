@@ -442,6 +442,10 @@ def solve(inp: Inputs) -> Plan:
             shortfalls = model.shortfalls(values)
     elif status == ok.kTimeLimit and values is not None:
         label = "time_limit"
+    elif status == ok.kModelEmpty:  # no measure and no offsets to decide on: the plan is BAU
+        values = np.zeros(model.n_z + len(model.neutral_years))
+        shortfalls = model.shortfalls(values)
+        label = "infeasible" if shortfalls else "optimal"
     else:
         label = h_status(status)
     if values is None:
