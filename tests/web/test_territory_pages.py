@@ -109,6 +109,16 @@ def test_a_territory_run_shows_gpc_ipcc_years_and_indicators(tmp_path, page):
             "进展符合预期",
         ]
         assert row_texts(page, "[data-testid=indicators] tr[data-indicator=pm25]")[4] == "已达成"
+        # direction and status stay on one line in a narrow window (before: 越/高/越/好, one character a line)
+        page.set_viewport_size({"width": 520, "height": 900})
+        lines = page.eval_on_selector_all(
+            "[data-testid=indicators] td[data-key=better], [data-testid=indicators] td[data-key=status]",
+            "cells => cells.filter((c) => c.textContent.trim()).map((c) => {"
+            " const r = document.createRange(); r.selectNodeContents(c);"
+            " return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size; })",
+        )
+        assert lines and set(lines) == {1}, lines
+        page.set_viewport_size({"width": 1280, "height": 900})
         for i, indicator in enumerate(sections["indicators"]):
             page.wait_for_selector(f"#chart-indicator-{i}[data-drawn=true]")
             drawn = page.evaluate(f"JSON.parse(JSON.stringify(document.getElementById('chart-indicator-{i}').data))")

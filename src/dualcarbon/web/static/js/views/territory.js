@@ -205,8 +205,8 @@ export function indicatorsSection(indicators) {
     {label: t("report.indicator.col.latest"), cell: (i) => amount(i.latest), num: true, key: "latest"},
     {label: t("report.indicator.col.target"), cell: (i) => (i.target === null || i.target === undefined ? "—"
       : t("report.indicator.target_value", {target: amount(i.target), year: i.target_year ?? ""})), num: true, key: "target"},
-    {label: t("report.indicator.col.better"), cell: (i) => (i.better ? label("report.indicator.better", i.better) : ""), key: "better"},
-    {label: t("report.indicator.col.status"), cell: status, key: "status"},
+    {label: t("report.indicator.col.better"), cell: (i) => (i.better ? label("report.indicator.better", i.better) : ""), key: "better", nowrap: true},
+    {label: t("report.indicator.col.status"), cell: status, key: "status", nowrap: true},
     {label: t("report.indicator.col.source"), cell: (i) => i.source || ""},
   ], indicators, {testid: "indicators", rowAttrs: (i) => ({"data-indicator": i.indicator})}),
   h("p", {class: "muted"}, t("report.indicator.note")),
