@@ -7,6 +7,7 @@ they cannot pass unnoticed there; the missing-engine test runs everywhere.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from importlib import resources
@@ -163,3 +164,21 @@ def test_a_territory_prints_its_sections_within_the_page(tmp_path):
         # line ends (\r\n) get a box at the edge; only printed characters count
         boxes = [page.get_charbox(i) for i in range(page.count_chars()) if page.get_text_range(i, 1).strip()]
         assert max((right for _, _, right, _ in boxes), default=0) <= right_margin_pt + 1
+
+
+def test_regression_check_ids_and_statuses_are_not_broken_one_character_a_line(printed):
+    # Before: in the neutrality checks table the status column was so narrow that 符合 / 不适用 printed one
+    # character a line, and ids such as PAS-SUBJ-01 / ISO-… broke at their hyphens.
+    path, document = printed
+    summary = json.loads((path.parent / "summary.json").read_text(encoding="utf-8"))
+    lines = {
+        line.strip()
+        for i in range(len(document))
+        for line in document[i].get_textpage().get_text_range().replace("\r", "").split("\n")
+    }
+    text = "\n".join(lines)
+    checks = summary["neutrality"]["checks"]
+    assert checks
+    for check in checks:
+        assert check["id"] in text, check["id"]
+    assert not {"符", "合", "不", "适", "用"} & lines
