@@ -261,6 +261,7 @@ def _by_source(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
         pl.col("key").alias("activity"),
         pl.col("name_en").alias("activity_name_en"),
         pl.col("name_zh").alias("activity_name_zh"),
+        pl.col("kind").alias("activity_kind"),
     )
     located = e.filter(_counted("location"))
     # quantities in the base unit of their dimension, so kWh and 万千瓦时 add up correctly

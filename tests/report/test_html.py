@@ -388,3 +388,30 @@ def test_neutrality_claim_or_what_is_missing():
     en, zh = render("en", neutrality=missing), render("zh", neutrality=missing)
     assert "No carbon-neutrality claim may be made" in en and "retire 5 t more" in en
     assert "不得作出碳中和声明" in zh and "再注销 5 吨" in zh
+
+
+def test_regression_head_counts_and_persons_are_named_in_the_sources_table(tmp_path):
+    # Before: the sources table showed the base unit's internal name, "count", for animals (头 in the file)
+    # and for persons served by wastewater treatment, in Chinese and in English alike.
+    from typer.testing import CliRunner
+
+    from dualcarbon.cli import app
+
+    root = tmp_path / "dairy"
+    assert CliRunner().invoke(app, ["init", str(root), "--example", "dairy"]).exit_code == 0
+    path = root / "activities.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    columns = lines[0].split(",") + ["protein_kg_per_person_yr"]
+    row = dict.fromkeys(columns, "")
+    row.update(id="WW-1", facility="牧场", date="2024-12-31", activity="生活污水", quantity="800", unit="人")
+    row["protein_kg_per_person_yr"] = "30"
+    lines = [",".join(columns)] + [line + "," for line in lines[1:]] + [",".join(row[c] for c in columns)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for lang, head, persons in (("zh", "头", "人"), ("en", "head", "persons")):
+        result = CliRunner().invoke(app, ["run", str(root), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        html = (root / "out" / "report.html").read_text(encoding="utf-8")
+        sources = html[html.index('<section id="sources">') :]
+        sources = sources[: sources.index("</section>")]
+        assert "<td>count</td>" not in sources
+        assert f"<td>{head}</td>" in sources and f"<td>{persons}</td>" in sources

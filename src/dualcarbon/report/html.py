@@ -110,9 +110,12 @@ def render_report(
         "facilities": summary.get("by_facility") or [],
         "categories": category_rows(summary.get("by_category") or [], category_name),
         "months": sorted((r for r in summary.get("by_month") or [] if r.get("month")), key=lambda r: r["month"]),
-        "sources": emissions_by_source.with_columns(
-            pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")
-        ).to_dicts(),
+        "sources": [
+            dict(row, unit=_source_unit(row, t))
+            for row in emissions_by_source.with_columns(
+                pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")
+            ).to_dicts()
+        ],
         "factors": factor_sources.to_dicts(),
         "warnings": [
             w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "") for w in summary.get("warnings") or []
@@ -427,6 +430,19 @@ def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
     )
     fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", showlegend=False)
     return _figure_html(fig, "chart-waterfall", 420)
+
+
+def _source_unit(row: dict, t: Callable[..., str]) -> str | None:
+    """The unit of a source's summed quantity as a reader names it: the base unit of counts ("count") is
+    head for animals, persons for wastewater (persons served) and units otherwise."""
+    if row.get("unit") != "count":
+        return row.get("unit")
+    kind = row.get("activity_kind")
+    if kind in ("enteric", "manure"):
+        return t("unit.count_head")
+    if kind == "wastewater":
+        return t("unit.count_person")
+    return t("unit.count")
 
 
 def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) -> dict:
