@@ -574,3 +574,12 @@ def test_self_declaration_passes_with_a_warning():
 def test_base_fixture_is_consistent():
     # The helper's base year is the one every default case compares against.
     assert BASE.emissions_t == 1200.0 and check("ISO-BASE-01").reason_en.startswith("base year 2020")
+
+
+def test_regression_the_chinese_reason_for_a_missing_qes_is_chinese():
+    # Before: daxing's zh report read "缺少合格解释性声明 QES（qes not given）".
+    out = check("PAS-DECL-01", PAS, neutrality=claim(qes=None), documents={"plan": True, "qes": False})
+    assert out.status == "failed" and "qes not given" in out.reason_en
+    assert "not" not in out.reason_zh and "[neutrality] qes" in out.reason_zh
+    out = check("PAS-DECL-01", PAS, neutrality=claim(qes="qes.pdf"), documents={"plan": True, "qes": False})
+    assert "not found" not in out.reason_zh and "qes.pdf" in out.reason_zh

@@ -511,8 +511,9 @@ def verification(f: Facts, rule: Rule) -> Outcome:
         zh.append("未填写 verification_type")
     if rule.params.get("qes") and not f.evidence.documents.get("qes"):
         what = f"'{n.qes}' not found" if n.qes else "qes not given"
+        what_zh = f"未找到文件“{n.qes}”" if n.qes else "未填写 [neutrality] qes"
         en.append(f"no qualifying explanatory statement ({what})")
-        zh.append(f"缺少合格解释性声明 QES（{what}）")
+        zh.append(f"缺少合格解释性声明 QES（{what_zh}）")
     if en or kind_of is None:
         return failed(
             "; ".join(en),
