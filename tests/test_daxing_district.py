@@ -251,3 +251,18 @@ def test_livestock_and_fertiliser_by_hand(district):
     assert by["3.C.6"] == pytest.approx(indirect, rel=1e-9)
     assert by["3.C.4"] == pytest.approx(n_kg * 0.01 * 44 / 28 / 1000 * n2o, rel=1e-9)
     assert by["3.C.5"] == pytest.approx(n_kg * (0.10 * 0.01 + 0.30 * 0.0075) * 44 / 28 / 1000 * n2o, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "lang, title",
+    [
+        ("zh", "北京市大兴区（示例）温室气体排放清单（2020-01-01 至 2024-12-31）"),
+        ("en", "Inventory of Daxing District, Beijing (illustrative), 2020-01-01 to 2024-12-31"),
+    ],
+)
+def test_regression_the_inventory_title_is_printed_on_one_line(district, lang, title):
+    # Before: the title wrapped at the width of the two-column table, in the middle of the date
+    # ("…（2020-01-0" / "1 至 2024-12-31）").
+    result = CliRunner().invoke(app, ["run", str(district), "--lang", lang, "--out", str(district / f"out-t-{lang}")])
+    assert result.exit_code == 0, result.output
+    assert title in [line.strip() for line in result.output.splitlines()]

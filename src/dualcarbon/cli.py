@@ -169,7 +169,11 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     t = _t(lang)
     org, period = summary["organization"], summary["period"]
     name = (org.get("name_en") or org["name"]) if lang == "en" else org["name"]
-    table = Table(title=t("cli.title", org=name, start=period["start"], end=period["end"]))
+    from rich.cells import cell_len
+
+    title = t("cli.title", org=name, start=period["start"], end=period["end"])
+    # as wide as the title (within the console), so that the title does not wrap in the middle of a date
+    table = Table(title=title, min_width=min(cell_len(title), console.width))
     table.add_column(t("cli.item"))
     table.add_column(t("cli.unit_t_co2e"), justify="right")
     labels = {
