@@ -316,3 +316,22 @@ def test_a_territory_run_by_the_cli_reports_its_own_summary(tmp_path):
     assert {r["sector"] for r in lines} <= rows and "I.4.4" in rows
     assert [int(y) for y in re.findall(r'<tr data-year="(\d+)"', html)[:2]] == [2023, 2024]
     assert "key-figures" not in section_ids(html) and "gpc" in section_ids(html)
+
+
+@pytest.mark.parametrize(
+    "lang, note",
+    [
+        ("zh", "报告期（2023-01-01 至 2024-12-31）合计，单位：吨二氧化碳当量；区域指标（上文）为最后一年。"),
+        ("en", "Totals of the whole period (2023-01-01 to 2024-12-31), in t CO2e; the territory figures above"),
+    ],
+)
+def test_regression_facilities_of_a_territory_say_they_are_the_whole_period_in_tonnes(lang, note):
+    # Before: between the last year's figures in 万吨 the facilities table gave the whole period's sums in
+    # tonnes with only "单位：吨二氧化碳当量" (daxing: 交通 9,538,612.03 next to BASIC+ 907.25 万吨 for 2024).
+    summary = dict(
+        TERRITORY,
+        by_facility=[{"facility": "交通", "scope1": 1.0, "scope2_location": 2.0, "scope2_market": 2.0, "scope3": 0.0}],
+    )
+    html = render(summary, lang)
+    facilities = html[html.index('<section id="facilities">') :]
+    assert note in facilities[: facilities.index("</section>")]

@@ -92,6 +92,8 @@ def test_a_territory_run_shows_gpc_ipcc_years_and_indicators(tmp_path, page):
             "居民生活",
             "30.00",
         ]
+        # the facilities are the whole period's, in tonnes (before: no word said so between 万吨 of the last year)
+        assert page.inner_text("[data-testid=facilities-note]").startswith("报告期（2023-01-01 至 2024-12-31）合计")
         # no corporate Scope 1/2/3 totals or Scope 3 table for a territory; the years instead of months
         assert page.query_selector("[data-testid=totals]") is None
         assert page.query_selector("[data-testid=scope3]") is None

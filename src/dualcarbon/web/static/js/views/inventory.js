@@ -34,7 +34,9 @@ export async function render(ctx, run) {
     ], "inventory-header"),
     h("p", {class: "muted", "data-testid": "rounding"}, t("web.inventory.rounding", {unit: t("unit.t_co2e")})),
     territory ? territorySections(territory) : corporate(summary),
-    section(t("section.facilities"), facilitiesTable(summary.by_facility || [])),
+    section(t("section.facilities"), territory ? h("p", {class: "muted", "data-testid": "facilities-note"},
+      t("note.facilities_period", {start: summary.period.start, end: summary.period.end, unit: t("unit.t_co2e")})) : null,
+    facilitiesTable(summary.by_facility || [])),
     territory && years.length > 1 ? null
       : section(t("section.monthly"), chart("chart-monthly"), monthlyTable(summary.by_month || [])),
     trendSection(years, Boolean(territory)),
