@@ -215,15 +215,8 @@ IPCC_WASTE_PREFIXES = {
     "waste/anaerobic_digestion/": "biological",
 }
 #: Keys that only the IPCC methods can compute (no waste factor exists for them).
-IPCC_ONLY_KEYS = {
-    "waste/landfill/food",
-    "waste/landfill/garden",
-    "waste/landfill/paper",
-    "waste/landfill/wood",
-    "waste/landfill/textiles",
-    "waste/landfill/sludge",
-    "waste/landfill/industrial",
-    "waste/landfill/methane_recovered",
+IPCC_ONLY_KEYS = (solid_waste.DEPOSIT_KEYS - {"waste/landfill/msw"}) | {
+    solid_waste.RECOVERED_KEY,
     "waste/composting/organic",
     "waste/anaerobic_digestion/organic",
 }

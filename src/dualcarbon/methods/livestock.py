@@ -83,13 +83,7 @@ def _enteric(rows: pl.DataFrame, params: AgriParameters, animals: dict[str, dict
             )
         if not _unit_is(p, "kg CH4", "head/yr"):
             return f"{p.factor_id}: unit {p.unit}, expected kg CH4/head/yr"
-        return {
-            "_ef": p.value,
-            "factor_ids": p.factor_id,
-            "factor_sets": p.factor_set,
-            "region_used": p.region,
-            "parameters": cite("EF", p),
-        }
+        return _ef_record(p)
 
     looked = lookup(rows.select("region", "_animal", "productivity").unique(), solve)
     rows = rows.join(looked, on=["region", "_animal", "productivity"], how="left", nulls_equal=True)
@@ -143,13 +137,7 @@ def _manure(rows: pl.DataFrame, params: AgriParameters, animals: dict[str, dict]
             return f"no manure management CH4 EF (IPCC 2006 Tables 10.14–10.16) for {req['_animal']} in region {req['region']}"
         if not _unit_is(p, "kg CH4", "head/yr"):
             return f"{p.factor_id}: unit {p.unit}, expected kg CH4/head/yr"
-        return {
-            "_ef": p.value,
-            "factor_ids": p.factor_id,
-            "factor_sets": p.factor_set,
-            "region_used": p.region,
-            "parameters": cite("EF", p),
-        }
+        return _ef_record(p)
 
     looked = lookup(rows.select("region", "_animal", "_temp").unique(), solve_ch4)
     ch4 = rows.join(looked, on=["region", "_animal", "_temp"], how="left", nulls_equal=True)
@@ -300,3 +288,14 @@ def _unit_is(param: Param, numerator: str, denominator: str) -> bool:
     if param.edition == "project" and not param.unit_numerator:
         return True
     return param.unit_numerator.lower() == numerator.lower() and param.unit_denominator.lower() == denominator.lower()
+
+
+def _ef_record(p: Param) -> dict:
+    """An emission factor's value and trace fields (factor id, set, region used, citation)."""
+    return {
+        "_ef": p.value,
+        "factor_ids": p.factor_id,
+        "factor_sets": p.factor_set,
+        "region_used": p.region,
+        "parameters": cite("EF", p),
+    }

@@ -49,6 +49,10 @@ COMPONENTS: dict[str, tuple[str | None, str]] = {
     "industrial": (None, "bulk"),
     "bulk": (None, "bulk"),
 }
+#: Keys whose rows are waste deposited in a landfill (the activity data of first-order decay): mixed
+#: MSW and each waste type of ``COMPONENTS``.
+DEPOSIT_KEYS = frozenset({"waste/landfill/msw", *(f"waste/landfill/{c}" for c in COMPONENTS if c != "bulk")})
+
 #: Mixed MSW: the degradable components of Vol. 5 Table 2.3 (% of wet weight) that the FOD model decays.
 #: Plastics, metal, glass and "other" hold no DOC; rubber and leather are not decayed either (the IPCC
 #: FOD spreadsheet model has no rubber component, and its Table 2.4 DOC row disagrees between sources).

@@ -22,6 +22,7 @@ from dualcarbon.errors import InputError, Problem
 from dualcarbon.factors.gwp import blend_components, gas_aliases
 from dualcarbon.factors.library import DATA, FactorLibrary
 from dualcarbon.methods.agri_params import manure_system_aliases
+from dualcarbon.methods.solid_waste import DEPOSIT_KEYS
 from dualcarbon.model import (
     ACTIVITY_SCHEMA,
     AGRICULTURE_COLUMNS,
@@ -800,21 +801,6 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
             .alias("carbon_content_t_per_gj")
         )
     return a, problems
-
-
-#: Keys whose rows are waste deposited in a landfill (the activity data of first-order decay).
-DEPOSIT_KEYS = frozenset(
-    {
-        "waste/landfill/msw",
-        "waste/landfill/food",
-        "waste/landfill/garden",
-        "waste/landfill/paper",
-        "waste/landfill/wood",
-        "waste/landfill/textiles",
-        "waste/landfill/sludge",
-        "waste/landfill/industrial",
-    }
-)
 
 
 def _waste_columns(a: pl.DataFrame):
