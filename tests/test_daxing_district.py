@@ -266,3 +266,10 @@ def test_regression_the_inventory_title_is_printed_on_one_line(district, lang, t
     result = CliRunner().invoke(app, ["run", str(district), "--lang", lang, "--out", str(district / f"out-t-{lang}")])
     assert result.exit_code == 0, result.output
     assert title in [line.strip() for line in result.output.splitlines()]
+
+
+def test_regression_square_brackets_in_a_check_reason_are_printed(district):
+    # Before: rich read "[neutrality]" in a reason as a style tag and dropped it ("QES（未填写  qes）").
+    result = CliRunner().invoke(app, ["run", str(district), "--lang", "zh", "--out", str(district / "out-brackets")])
+    assert result.exit_code == 0, result.output
+    assert "未填写[neutrality]qes" in "".join(result.output.replace("│", "").split())

@@ -164,6 +164,7 @@ def _pdf_guard(work, lang: str | None):
 
 
 def _print_summary(console, summary: dict, lang: str) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     t = _t(lang)
@@ -189,7 +190,8 @@ def _print_summary(console, summary: dict, lang: str) -> None:
         table.add_row(t(label), f"{summary['totals'][key]:,.2f}")
     console.print(table)
     for warning in summary.get("warnings", []):
-        console.print(f"[yellow]! {warning['message_zh' if lang == 'zh' else 'message_en']}[/]", highlight=False)
+        message = escape(warning["message_zh" if lang == "zh" else "message_en"])
+        console.print(f"[yellow]! {message}[/]", highlight=False)
 
 
 def _print_territory(console, territory: dict, lang: str) -> None:
@@ -223,6 +225,7 @@ def _print_territory(console, territory: dict, lang: str) -> None:
 
 def _print_neutrality(console, n: dict, lang: str) -> None:
     """The assessment: standard, status, balance, every check with its reason, the claim or what is missing."""
+    from rich.markup import escape
     from rich.table import Table
 
     t = _t(lang)
@@ -244,7 +247,7 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
     for c in n["checks"]:
         mark = {"passed": "green", "failed": "red"}.get(c["status"], "dim")
         label = t(f"check.status.{c['status'].replace(' ', '_')}")
-        checks.add_row(c["id"], f"[{mark}]{label}[/]", c[f"reason_{lang}"])
+        checks.add_row(escape(c["id"]), f"[{mark}]{label}[/]", escape(c[f"reason_{lang}"]))
     console.print(checks)
     counts = n["counts"]
     console.print(
@@ -254,7 +257,8 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
     if n.get("claim"):
         console.print(f"{t('neutrality.claim.title')}: {n['claim'][lang]}", highlight=False, markup=False)
     for item in n.get("missing") or []:
-        console.print(f"[red]✗[/] {item['check']}: {item[f'remedy_{lang}'] or item[f'reason_{lang}']}", highlight=False)
+        text = escape(f"{item['check']}: {item[f'remedy_{lang}'] or item[f'reason_{lang}']}")
+        console.print(f"[red]✗[/] {text}", highlight=False)
 
 
 @app.command()
