@@ -43,11 +43,12 @@ def applied_instruments(emissions: pl.DataFrame) -> list[str]:
 def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) -> neutrality.Assessment | None:
     """The neutrality assessment of ``[neutrality]`` over the inventory; it fills ``summary["neutrality"]``.
 
-    Over a period of several years the claim is for the last one (``claim_year``)."""
+    Over a period of several years the claim is for the last one (``claim_year``); a territory's claim
+    counts the GPC lines of its totals (``claim_rows``)."""
     if project.settings.neutrality is None:
         return None
     summary, settings, evidence = inv.summary, project.settings, project.evidence
-    if len(settings.period.years) > 1:
+    if len(settings.period.years) > 1 or settings.is_territory:
         summary, settings, evidence = claim_year(project, inv, emissions)
     result = neutrality.assess(
         summary, settings, project.credits, project.stands, evidence, applied_instruments(emissions)
@@ -62,24 +63,42 @@ def claim_year(
     """A multi-year project's claim: the inventory of the period's last calendar year (the claim
     period: its removals, credit vintages and dates are checked against it), and, when ``[neutrality]
     base_year`` is a year of the period and neither ``base_year_emissions`` nor ``base_year_summary`` is
-    given, the base year's footprint taken from ``by_year`` (on the claim's Scope 2 basis)."""
+    given, the base year's footprint taken from the same project's rows of that year (on the claim's
+    Scope 2 basis)."""
     settings = project.settings
     n = settings.neutrality
     assert n is not None
     last = settings.period.end.year
     period = Period(start=max(settings.period.start, dt.date(last, 1, 1)), end=settings.period.end)
     claim_settings = settings.model_copy(update={"period": period, "neutrality": n.model_copy(update={"period": None})})
-    rows = emissions.filter(pl.col("year") == last)
-    summary = inventory.summarize(
-        rows, claim_settings, project.library, inv.summary["warnings"], int(project.activities["_n"].sum())
-    ).summary
+    counted = claim_rows(project, emissions)
+
+    def of_year(year: int) -> dict:
+        rows = counted.filter(pl.col("year") == year)
+        activity_rows = int(project.activities["_n"].sum())
+        return inventory.summarize(
+            rows, claim_settings, project.library, inv.summary["warnings"], activity_rows
+        ).summary
+
+    summary = of_year(last)
     evidence = project.evidence
     own = n.base_year_emissions is None and n.base_year_summary is None
-    if own and n.base_year in settings.period.years:
-        year = next(y for y in inv.summary["by_year"] if y["year"] == n.base_year)
-        base = BaseYear(n.base_year, year[f"total_{n.scope2_basis}"], "by_year", settings.method.gwp)
+    if own and n.base_year in settings.period.years and len(settings.period.years) > 1:
+        footprint = of_year(n.base_year)["totals"][f"total_{n.scope2_basis}"]
+        base = BaseYear(n.base_year, footprint, "by_year", settings.method.gwp)
         evidence = replace(evidence or Evidence(), base=base)
     return summary, claim_settings, evidence
+
+
+def claim_rows(project: Project, emissions: pl.DataFrame) -> pl.DataFrame:
+    """The emission rows a claim counts: a territory's GPC lines of its totals (BASIC+, as its
+    intensities and pathway: energy generation supplied to the grid, I.4.4, counts where the energy is
+    used, not twice; docs/territory.md); an organisation's rows as they are."""
+    if project.settings.is_territory and "gpc" in emissions.columns:
+        from dualcarbon.territory.gpc import basis_lines
+
+        return emissions.filter(pl.col("gpc").is_in(basis_lines()))
+    return emissions
 
 
 def territory_inputs(project: Project) -> tuple[dict[int, float], dict[int, float]]:
