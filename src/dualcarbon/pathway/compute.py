@@ -225,11 +225,9 @@ def compute(
         raise InputError(problems)
 
     if settings.is_territory and "gpc" in emissions.columns:
-        # a territory's pathway counts the lines its intensities count (GPC BASIC+): energy generation
-        # supplied to the grid (I.4.4) is counted where the energy is used, never twice
-        from dualcarbon.territory.gpc import basis_lines
+        from dualcarbon.territory.gpc import counted_rows
 
-        emissions = emissions.filter(pl.col("gpc").is_in(basis_lines()))
+        emissions = counted_rows(emissions)
     every_year = emissions
     if len(known_years) > 1:
         emissions = emissions.filter(pl.col("year") == inventory_year)

@@ -19,6 +19,7 @@ from dualcarbon.project import indicators
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
 from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, emissions_names, prepare, write_outputs
+from dualcarbon.territory import gpc
 
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
@@ -91,13 +92,10 @@ def claim_year(
 
 
 def claim_rows(project: Project, emissions: pl.DataFrame) -> pl.DataFrame:
-    """The emission rows a claim counts: a territory's GPC lines of its totals (BASIC+, as its
-    intensities and pathway: energy generation supplied to the grid, I.4.4, counts where the energy is
-    used, not twice; docs/territory.md); an organisation's rows as they are."""
+    """The emission rows a claim counts: a territory's BASIC+ lines (``gpc.counted_rows``, as its
+    intensities and pathway; docs/territory.md); an organisation's rows as they are."""
     if project.settings.is_territory and "gpc" in emissions.columns:
-        from dualcarbon.territory.gpc import basis_lines
-
-        return emissions.filter(pl.col("gpc").is_in(basis_lines()))
+        return gpc.counted_rows(emissions)
     return emissions
 
 

@@ -43,6 +43,12 @@ def basis_lines(basis: str = INTENSITY_BASIS) -> list[str]:
     return lines().filter(pl.col(f"in_{basis}"))["ref"].to_list()
 
 
+def counted_rows(emissions: pl.DataFrame) -> pl.DataFrame:
+    """A territory's emission rows on the lines its intensities, pathway and claim count (BASIC+):
+    energy generation supplied to the grid (I.4.4) counts where the energy is used, not twice."""
+    return emissions.filter(pl.col("gpc").is_in(basis_lines()))
+
+
 @cache
 def mapping() -> pl.DataFrame:
     """IPCC 2006 category code → GPC sub-sector and Chinese guideline sector (``gpc_mapping.csv``)."""
