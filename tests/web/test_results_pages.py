@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webserver import cells, log_in, person, ready, serve, tab_ready, tonnes
+from webserver import ROUNDING_T, cells, log_in, person, ready, serve, tab_ready, tonnes
 
+from dualcarbon import figures
 from dualcarbon.i18n import translator
 
 ASSESSED = Path(__file__).parent / "data" / "cement-assessed"
@@ -78,7 +79,7 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
             neutrality = api.get(f"/runs/{run_id}/neutrality")
             pathway = api.get(f"/runs/{run_id}/pathway")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
-        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=0.005)
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=ROUNDING_T)
 
         page.click("a[data-tab=neutrality]")
         tab_ready(page, "neutrality")
@@ -109,7 +110,7 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         page.goto(f"{server.url}/app/#/runs/{run_id}")
         tab_ready(page, "inventory")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
-        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=0.005)
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=ROUNDING_T)
         # the downloads are the files stored (no report, no emission rows here), then the inputs
         offered = page.eval_on_selector_all("[data-testid=downloads] button", "bs => bs.map((b) => b.dataset.file)")
         assert offered == [*(n for n in OUTPUTS if n != "pathway.json"), "inputs.zip"]
@@ -139,7 +140,7 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         assert waterfall["x"][0] == zh("web.neutrality.base_year", year=balance["base_year"])
         table = cells(page, "[data-testid=balance] tr[data-balance]", "data-balance", "value")
         assert list(table) == ["base_year_emissions", "reductions", "emissions", "removals", "credits", "net"]
-        assert {k: tonnes(v) for k, v in table.items()} == pytest.approx({k: balance[k] for k in table}, abs=0.005)
+        assert {k: tonnes(v) for k, v in table.items()} == pytest.approx({k: balance[k] for k in table}, abs=ROUNDING_T)
 
         rows = page.eval_on_selector_all(
             "[data-testid=checks] tbody tr",
@@ -197,10 +198,14 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         assert {m["id"] for m in measures if m["chosen"] == "true"} == {c["id"] for c in pathway["chosen"]}
         header = page.inner_text("[data-testid=pathway-header]")
         assert pathway["targets"]["name_en"] in header
-        assert f"{pathway['pathway_peak']['year']}: {pathway['pathway_peak']['emissions_t']:,.2f}" in header
+        peak = pathway["pathway_peak"]
+        assert f"{peak['year']}: {figures.co2e(peak['emissions_t'], 'en')}" in header  # "2025: 1,386,100 t CO2e"
 
         page.click("[data-lang=zh]")
         tab_ready(page, "pathway", "zh")
-        assert pathway["targets"]["name_zh"] in page.inner_text("[data-testid=pathway-header]")
+        header = page.inner_text("[data-testid=pathway-header]")
+        assert pathway["targets"]["name_zh"] in header
+        assert f"{peak['year']}：{figures.co2e(peak['emissions_t'], 'zh')}" in header  # "2025：138.61 万吨 CO2e"
+        assert figures.money(pathway["cost_discounted"], "zh", pathway["currency"]) in header  # "-1.72 亿元"
         page.wait_for_selector("#chart-macc[data-drawn=true]")
         assert chart_data(page, "chart-macc")[0]["customdata"] == [m["name_zh"] for m in by_cost]

@@ -23,22 +23,22 @@ export async function render(ctx) {
     append(ctx.root, section(t("web.factors.results", {n: found.items.length, q}), table([
       {label: t("col.activity_key"), cell: (f) => h("code", {}, f.key ?? ""), key: "key"},
       {label: t("web.factors.name"), cell: (f) => f.name ?? ""},
-      {label: t("col.factor_set"), cell: (f) => f.factor_set},
+      {label: t("col.factor_set"), cell: (f) => h("code", {translate: "no"}, f.factor_set)},
       {label: t("web.factors.parameter"), cell: (f) => f.parameter ?? ""},
       {label: t("col.gas"), cell: (f) => f.gas ?? ""},
       {label: t("col.value"), cell: (f) => factor(f.value), num: true, key: "value"},
       {label: t("col.unit"), cell: (f) => [f.unit_numerator, f.unit_denominator].filter(Boolean).join("/") + (f.basis ? ` (${f.basis})` : "")},
       {label: t("col.region"), cell: (f) => f.region ?? ""},
       {label: t("col.year"), cell: (f) => f.year ?? ""},
-      {label: t("col.citation"), cell: (f) => h("span", {class: "citation"}, f.citation ?? "", f.notes ? h("small", {}, f.notes) : null), key: "citation"},
+      {label: t("col.citation"), cell: (f) => h("span", {class: "citation", translate: "no"}, f.citation ?? "", f.notes ? h("small", {}, f.notes) : null), key: "citation"},
     ], found.items, {testid: "factors", empty: t("web.factors.none", {q}), rowAttrs: (f) => ({"data-factor": f.factor_id})})));
   }
   const sets = await api.request("/factors/sets");
   if (!ctx.live()) return;
   append(ctx.root, section(t("web.factors.sets"), table([
-    {label: t("col.factor_set"), cell: (s) => h("code", {}, s.factor_set)},
+    {label: t("col.factor_set"), cell: (s) => h("code", {translate: "no"}, s.factor_set)},
     {label: t("web.factors.name"), cell: (s) => (lang() === "zh" ? s.name_zh : s.name_en)},
-    {label: t("col.version"), cell: (s) => s.version},
+    {label: t("col.version"), cell: (s) => h("span", {translate: "no"}, s.version)},
     {label: t("web.batches.rows"), cell: (s) => s.rows, num: true},
     {label: t("col.sha256"), cell: (s) => h("code", {title: s.sha256}, s.sha256.slice(0, 16))},
   ], sets, {testid: "factor-set-list"})));
