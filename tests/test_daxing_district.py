@@ -87,13 +87,32 @@ def test_pas2060_assessment_of_a_territory(district):
     failed = {c["id"] for c in n["checks"] if c["status"] == "failed"}
     assert failed == {"PAS-BAL-01", "PAS-DECL-01"}
     # the claim is for the period's last year, on the GPC BASIC+ lines (the heating plants' gas, I.4.4,
-    # counts where the heat is used, not twice): 2024's BASIC+ less what the GECs took off Scope 2; the
-    # base year 2020 on the same lines (no certificates then: its BASIC+)
+    # counts where the heat is used, not twice): 2024's BASIC+ with Scope 2 market-based (the GECs at zero,
+    # the uncovered MWh at the MEE/NBS national factor excluding market-traded non-fossil electricity,
+    # 2023 notice 表4, 0.6096 kg CO2/kWh, above Beijing's grid average); the base year 2020 on the same
+    # lines (no certificates then, and no such factor for 2020: its BASIC+)
     by_year = {y["year"]: y for y in _summary(district)["by_year"]}
     balance = n["balance"]
-    gecs = by_year[2024]["total_location"] - by_year[2024]["total_market"]
-    assert gecs > 0
-    assert balance["emissions"] == pytest.approx(by_year[2024]["territory"]["gpc"]["basic_plus"] - gecs, rel=1e-12)
+    market_shift = by_year[2024]["total_market"] - by_year[2024]["total_location"]
+    rows_2024 = [r for r in _rows(district / "out" / "emissions.csv") if r["year"] == "2024"]
+    gec_mwh = sum(
+        float(r["parameters"].split("MWh=")[1].split(";")[0])
+        for r in rows_2024
+        if r["factor_ids"].startswith("credits:")
+    )
+    grid_mwh = sum(
+        float(r["quantity"]) * (10 if r["unit"] == "万千瓦时" else 1)
+        for r in rows_2024
+        if r["key"] == "electricity/grid" and r["scope2_method"] == "location"
+    )
+    location_t = sum(
+        float(r["co2e_t"]) for r in rows_2024 if r["key"] == "electricity/grid" and r["scope2_method"] == "location"
+    )
+    assert gec_mwh > 0 and grid_mwh > gec_mwh
+    assert market_shift == pytest.approx((grid_mwh - gec_mwh) * 0.6096 - location_t, rel=1e-9)
+    assert balance["emissions"] == pytest.approx(
+        by_year[2024]["territory"]["gpc"]["basic_plus"] + market_shift, rel=1e-12
+    )
     assert balance["base_year"] == 2020
     assert balance["base_year_emissions"] == pytest.approx(by_year[2020]["territory"]["gpc"]["basic_plus"], rel=1e-12)
     assert balance["net"] == pytest.approx(balance["emissions"] - balance["removals"], rel=1e-12)

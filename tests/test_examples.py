@@ -53,7 +53,13 @@ def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
     assert math.isclose(t["total_location"], t["scope1"] + t["scope2_location"] + t["scope3"], rel_tol=1e-12)
     assert math.isclose(t["total_market"], t["scope1"] + t["scope2_market"] + t["scope3"], rel_tol=1e-12)
     assert all(t[k] > 0 for k in ("scope1", "scope2_location", "scope3"))
-    assert t["scope2_market"] < t["scope2_location"]  # every example retires certificates
+    # every example retires certificates: the market-based rows hold the instruments (at their own factor)
+    market_rows = [
+        r
+        for r in csv.DictReader((root / "out" / "emissions.csv").open(encoding="utf-8"))
+        if r["scope2_method"] == "market"
+    ]
+    assert any(r["factor_ids"].startswith("credits:") for r in market_rows)
     by_gas = sum(g["co2e_t"] for g in summary["by_gas"])
     # by_gas lists the gases of the location-based total; biogenic CO2 is reported apart (inventory.py)
     assert math.isclose(by_gas, t["total_location"], rel_tol=1e-9)
@@ -111,12 +117,13 @@ def test_cement_example_by_hand(tmp_path):
     diesel_t = sum(_f(r["quantity"]) for r in by("柴油"))
     diesel = diesel_t * 42.652 * 0.0202 * 0.98 * 44 / 12 + diesel_t * 43.0 * (3e-6 * gwp_ch4 + 0.6e-6 * gwp_n2o)
 
-    # Electricity: Hebei 2023 0.6516 kg CO2/kWh (MEE/NBS 公告2025年第47号 表3); 20 000 MWh of GECs.
+    # Electricity: Hebei 2023 0.6516 kg CO2/kWh (MEE/NBS 公告2025年第47号 表3); 20 000 MWh of GECs, the rest
+    # market-based at the national factor excluding market-traded non-fossil electricity (same notice, 表4: 0.6096).
     mwh = sum(_f(r["quantity"]) * 10 for r in by("外购电力"))  # 万千瓦时 → MWh
     t = summary["totals"]
     assert t["scope1"] == pytest.approx(process + coal + diesel, rel=1e-9)
     assert t["scope2_location"] == pytest.approx(mwh * 0.6516, rel=1e-9)
-    assert t["scope2_market"] == pytest.approx((mwh - 20000) * 0.6516, rel=1e-9)
+    assert t["scope2_market"] == pytest.approx((mwh - 20000) * 0.6096, rel=1e-9)
     process_row = next(c for c in summary["by_category"] if c["category"] == "1.process")
     assert process_row["co2e_t"] == pytest.approx(process, rel=1e-9)
 

@@ -114,7 +114,8 @@ def compute(
         if inst is None or inst.height == 0:
             inst = pl.DataFrame(schema=electricity_instrument_schema())
         chains = {r: library.region_chain(r) for r in elec["region"].unique().to_list()}
-        market, notes = electricity.compute(elec, location, inst, settings.period.years, chains)
+        residual = electricity.residual_factors(elec, library, sets)
+        market, notes = electricity.compute(elec, location, inst, settings.period.years, chains, residual)
         parts.append(market)
         warnings.extend(notes)
     if ipcc_waste.height:
@@ -138,7 +139,12 @@ def compute(
         proxies = list(dict.fromkeys([*settings.method.proxy_regions, EEIO_ECONOMY]))
         acts, notes = _with_proxies(acts.filter(pl.col("quantity_base").is_not_null()), library, sets, proxies, "spend")
         warnings.extend(notes)
-        run(direct.compute(acts, library, sets, "spend"))
+        rows, found = direct.compute(acts, library, sets, "spend")
+        problems.extend(found)
+        if settings.method.gwp == scope3.PUBLISHED_CO2E_GWP:
+            rows, notes = scope3.published_co2e_scale(rows, acts, library, sets, library.gwp(scope3.PUBLISHED_CO2E_GWP))
+            warnings.extend(notes)
+        parts.append(rows)
     acts = by_kind("fugitive")
     if acts.height:
         run(fugitive.compute(acts, blend_components()))
@@ -157,7 +163,9 @@ def compute(
     if problems:
         raise InputError(_dedupe(problems))
 
-    emissions = pl.concat(parts) if parts else empty_emissions()
+    emissions = pl.concat(parts, how="diagonal_relaxed") if parts else empty_emissions()
+    if "co2e_scale" not in emissions.columns:
+        emissions = emissions.with_columns(pl.lit(None, pl.Float64).alias("co2e_scale"))
     gwp = library.gwp(settings.method.gwp)
     gwp_frame = pl.DataFrame({"gas": list(gwp.values), "gwp": list(gwp.values.values())})
     emissions = emissions.join(gwp_frame, on="gas", how="left")
@@ -178,7 +186,8 @@ def compute(
         emissions.rename({"biogenic": "_biogenic_row"})
         .join(attrs, on="_idx", how="left")
         .with_columns(
-            (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
+            # spend rows: CO2e scaled to the published CO2e factor (methods/scope3.py); others × GWP
+            (pl.col("mass_t") * pl.col("gwp") * pl.col("co2e_scale").fill_null(1.0)).alias("co2e_t"),
             (
                 pl.coalesce(
                     pl.col("_biogenic_row"),
@@ -187,7 +196,7 @@ def compute(
                 & (pl.col("gas") == "CO2")
             ).alias("biogenic"),
         )
-        .drop("_biogenic_row")
+        .drop("_biogenic_row", "co2e_scale")
     )
     if settings.is_territory:  # a gas in another IPCC category than its row reports under that code and its line
         emissions = emissions.with_columns(pl.coalesce(pl.col("ipcc_category"), pl.col("category")).alias("category"))

@@ -129,6 +129,32 @@ def test_spend_based_currency_and_price_year(run_project):
     assert run.summary["by_category"][0]["category"] == "3.1"
 
 
+@pytest.mark.parametrize(("naics", "published", "co2_kg"), [("327310", 3.924, 3.86), ("541511", 0.084, 6.95e-02)])
+def test_spend_based_co2e_is_epas_published_co2e_factor(run_project, naics, published, co2_kg):
+    # US EPA Supply Chain GHG Emission Factors v1.3.0 by NAICS-6, 2022 USD, file
+    # SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv, "Supply Chain Emission Factors with
+    # Margins": 327310 Cement Manufacturing 3.924, 541511 Custom Computer Programming Services 0.084 kg
+    # CO2e/USD (AR5 GWP100). Re-weighting the by-gas file (rounded to three digits) gives 3.928 and
+    # 0.0844 (+0.11 % and +0.45 %): the CO2e is the published factor, the gases keep their masses.
+    run = run_project(f"{HEADER}\nS1,hq,2024-03-31,spend/naics/{naics},1000000,USD,US", sets=["useeio"], country="US")
+    usd2022 = 1_000_000 * 292.655 / 313.689  # US CPI-U 2022 / 2024 (price_index.csv)
+    assert run.co2e() == pytest.approx(usd2022 * published / 1000, rel=1e-9)
+    assert run.mass("CO2") == pytest.approx(usd2022 * co2_kg / 1000, rel=1e-9)
+    rows = run.co2e_rows(gas="CO2")
+    assert "kg CO2e/base" in rows["parameters"][0] and "useeio:co2e." in rows["factor_ids"][0]
+    assert any(w["code"] == "spend_published_co2e" for w in run.warnings)
+
+
+def test_spend_based_co2e_under_another_gwp_set_is_re_weighted(run_project):
+    # EPA publishes CO2e with AR5 only: an AR6 project weights the by-gas masses with AR6 GWPs.
+    run = run_project(
+        f"{HEADER}\nS1,hq,2024-03-31,spend/naics/327310,1000000,USD,US", sets=["useeio"], country="US", gwp="AR6"
+    )
+    e = run.emissions
+    assert e["co2e_t"].sum() == pytest.approx((e["mass_t"] * e["gwp"]).sum(), rel=1e-12)
+    assert not any(w["code"] == "spend_published_co2e" for w in run.warnings)
+
+
 def test_freight_per_short_ton_mile(run_project):
     # Cat. 4 distance-based; EPA Hub 2025 Table 8: medium- and heavy-duty truck 0.186 kg CO2
     # per short ton-mile; 1 t·km = 1/(0.90718474 × 1.609344) short ton-miles.
