@@ -61,8 +61,11 @@ def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
     ]
     assert any(r["factor_ids"].startswith("credits:") for r in market_rows)
     by_gas = sum(g["co2e_t"] for g in summary["by_gas"])
-    # by_gas lists the gases of the location-based total; biogenic CO2 is reported apart (inventory.py)
-    assert math.isclose(by_gas, t["total_location"], rel_tol=1e-9)
+    # by_gas lists the gases of the location-based total, factors published only as CO2e apart
+    # (co2e_only_t); biogenic CO2 is reported apart (inventory.py)
+    assert math.isclose(by_gas + summary["co2e_only_t"], t["total_location"], rel_tol=1e-9)
+    assert math.isclose(sum(g["co2e_t"] for g in summary["by_gas_group"]), t["total_location"], rel_tol=1e-9)
+    assert "CO2e" not in {g["gas"] for g in summary["by_gas"]}
     by_category = sum(c["co2e_t"] for c in summary["by_category"] if c.get("scope2_method") != "market")
     assert math.isclose(by_category, t["total_location"], rel_tol=1e-9)
     for s in summary["factor_sets"]:

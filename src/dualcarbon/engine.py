@@ -36,7 +36,7 @@ from dualcarbon.methods.waste_params import WasteDefaults
 from dualcarbon.model import Settings
 from dualcarbon.territory import gpc
 
-DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
+DIRECT_KINDS = ["heat", "freight", "travel", "vehicle", "waste"]
 CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
 AGRICULTURE_KINDS = ["enteric", "manure", "soils", "rice"]
 ACTIVITY_ATTRS = [
@@ -106,7 +106,10 @@ def compute(
 
     acts = by_kind("combustion")
     if acts.height:
-        run(combustion.compute(acts, library, sets))
+        rows, found, mobile_rows = combustion.compute(acts, library, sets)
+        run((rows, found))
+        if mobile_rows:
+            warnings.append(_mobile_note(mobile_rows, by_kind("vehicle").height > 0))
     elec = by_kind("electricity")
     if elec.height:
         location = run(direct.compute(elec, library, sets, "electricity"))
@@ -308,7 +311,14 @@ def electricity_instrument_schema() -> dict:
 
 
 EEIO_ECONOMY = "US"  # USEEIO models the US economy (SOURCES.md#useeio)
-KIND_ZH = {"heat": "外购热力", "freight": "货运", "travel": "差旅", "waste": "废弃物", "spend": "支出"}
+KIND_ZH = {
+    "heat": "外购热力",
+    "freight": "货运",
+    "travel": "差旅",
+    "vehicle": "移动源",
+    "waste": "废弃物",
+    "spend": "支出",
+}
 
 
 def _with_proxies(
@@ -353,6 +363,28 @@ def _with_proxies(
         .drop("_proxy")
     )
     return acts, notes
+
+
+def _mobile_note(rows: int, has_vehicle_rows: bool) -> dict:
+    """Mobile fuel rows with the EPA Hub's mobile CO2: where their CH4 and N2O come from."""
+    en = (
+        f"{rows} mobile fuel rows take CO2 from the US EPA GHG Emission Factors Hub, Table 2 (mobile combustion). "
+        "The Hub gives mobile CH4 and N2O per vehicle-mile by vehicle type, fuel and model year (Tables 3-4, "
+        "activities vehicle/...) or per gallon for non-road equipment (Table 5, activities nonroad/...), not per "
+        "gallon of road fuel: "
+    )
+    zh = (
+        f"{rows} 条移动源燃料数据的 CO2 取自美国环保署温室气体排放因子中心表2（移动源燃烧）。该数据源的移动源 CH4、N2O "
+        "按车型、燃料和车型年份以车辆英里计（表3、表4，活动 vehicle/…），非道路机械按加仑计（表5，活动 nonroad/…），"
+        "不按道路燃料的加仑计："
+    )
+    if has_vehicle_rows:
+        en += "they are counted on those rows."
+        zh += "已在这些数据行中计算。"
+    else:
+        en += "no such rows were given, so the CH4 and N2O of these vehicles are not counted."
+        zh += "未提供此类数据行，这些车辆的 CH4 和 N2O 未计入。"
+    return {"code": "mobile_ch4_n2o", "message_en": en, "message_zh": zh}
 
 
 def _price_year(library: FactorLibrary, sets: list[str]) -> int:

@@ -202,3 +202,25 @@ def test_waste_landfill_per_short_ton(run_project):
         f"{HEADER}\nW1,hq,2024-03-31,waste/landfill/msw,100,short ton,US", sets=["us_epa_hub"], country="US"
     )
     assert run.co2e() == pytest.approx(58.0, rel=1e-9)
+
+
+def test_co2e_only_factors_are_not_a_gas_and_trace_gases_are_grouped(run_project):
+    # USEEIO v1.3.0 by-gas table: 17 species plus "HFCs and PFCs, unspecified", published in kg CO2e
+    # (no gas). The latter is reported as co2e_only, not as a gas "CO2e" in by_gas; by_gas_group names
+    # CO2, CH4, N2O (and any gas at >= 0.1 % of the total) and groups the trace gases (NF3, PFC-318 at
+    # micrograms per dollar) as "other"; by_gas keeps every real gas.
+    run = run_project(f"{HEADER}\nS1,plant,2024-03-31,spend/naics/327310,1000000,USD,US", sets=["useeio"], country="US")
+    s = run.summary
+    gases = [g["gas"] for g in s["by_gas"]]
+    assert "CO2e" not in gases and {"NF3", "PFC-318", "CO2", "CH4", "N2O"} <= set(gases)
+    assert s["co2e_only_t"] == pytest.approx(run.co2e(gas="CO2e"), rel=1e-12) and s["co2e_only_t"] > 0
+    groups = {g["group"]: g for g in s["by_gas_group"]}
+    assert {"CO2", "CH4", "N2O", "other", "co2e_only"} <= set(groups)
+    assert {"NF3", "PFC-318"} <= set(groups["other"]["gases"]) and groups["other"]["mass_t"] is None
+    assert len(s["by_gas_group"]) < len(gases)
+    total = s["totals"]["total_location"]
+    assert sum(g["co2e_t"] for g in s["by_gas_group"]) == pytest.approx(total, rel=1e-12)
+    assert sum(g["co2e_t"] for g in s["by_gas"]) + s["co2e_only_t"] == pytest.approx(total, rel=1e-12)
+    for g in s["by_gas_group"]:
+        if g["group"] not in ("CO2", "CH4", "N2O", "other", "co2e_only"):
+            assert g["co2e_t"] >= 0.001 * total

@@ -41,7 +41,7 @@ export async function render(ctx, run) {
       : section(t("section.monthly"), chart("chart-monthly"), monthlyTable(summary.by_month || [])),
     trendSection(years, Boolean(territory)),
     indicatorsSection(indicators),
-    section(t("section.by_gas"), chart("chart-gases"), gasTable(summary.by_gas || [], total)),
+    section(t("section.by_gas"), chart("chart-gases"), gasTable(gasRows(summary), total)),
     warnings(summary.warnings || []),
     section(t("methods.factor_sets"), table([
       {label: t("col.factor_set"), cell: (f) => f.factor_set ?? f.dataset},
@@ -58,7 +58,7 @@ export async function render(ctx, run) {
     (summary.by_month || []).length > 1 ? draw("chart-monthly", charts.monthly(summary.by_month)) : null,
     years.length > 1 ? draw("chart-trend", trendChart(years, Boolean(territory))) : null,
     ...indicators.map((ind, i) => draw(`chart-indicator-${i}`, indicatorChart(ind))),
-    draw("chart-gases", charts.gases(summary.by_gas || [])),
+    draw("chart-gases", charts.gases(gasRows(summary).map((r) => ({...r, gas: r.label})))),
   ]);
 }
 
@@ -117,10 +117,25 @@ function monthlyTable(rows) {
   ], months, {testid: "months"}));
 }
 
+/**
+ * Gases as grouped in summary.json by_gas_group (the main gases named, trace gases as "other", factors
+ * published only as CO2e apart); summaries written before it list by_gas.
+ */
+function gasRows(summary) {
+  if (!summary.by_gas_group) return (summary.by_gas || []).map((r) => ({...r, label: r.gas}));
+  return summary.by_gas_group.map((g) => {
+    if (g.group === "other") {
+      return {...g, gas: "other", label: t("fx.gas_group.other", {count: g.gases.length, gases: g.gases.join(", ")})};
+    }
+    if (g.group === "co2e_only") return {...g, gas: "co2e_only", label: t("fx.gas_group.co2e_only")};
+    return {...g, gas: g.group, label: gasName(g.group)};
+  });
+}
+
 function gasTable(rows, total) {
   return table([
-    {label: t("col.gas"), cell: (r) => gasName(r.gas), key: "gas"},
-    {label: t("col.mass_t"), cell: (r) => qty(r.mass_t), num: true, key: "mass_t"},
+    {label: t("col.gas"), cell: (r) => r.label, key: "gas"},
+    {label: t("col.mass_t"), cell: (r) => (r.mass_t === null || r.mass_t === undefined ? "" : qty(r.mass_t)), num: true, key: "mass_t"},
     {label: t("col.co2e_t"), cell: (r) => co2e(r.co2e_t), num: true, key: "co2e_t"},
     {label: t("web.inventory.share"), cell: (r) => percent(r.co2e_t, total), num: true},
   ], rows, {testid: "gases", rowAttrs: (r) => ({"data-gas": r.gas})});
