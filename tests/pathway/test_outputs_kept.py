@@ -65,8 +65,15 @@ def test_pathway_after_run_pdf_keeps_and_reprints_the_pdf(tmp_path):
     before = manifest(out)["report.pdf"]
     invoke("pathway", str(root), "--lang", "en")
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
-    # printed again from the report that now has its pathway section
+    # printed again from the report that now has its pathway section, charts included
     assert manifest(out)["report.pdf"] != before
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(out / "report.pdf")
+    text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    for words in ("Carbon neutrality", "Targets and least-cost pathway", "Marginal abatement cost curve"):
+        assert words in text, words
+    # the MACC's legend and the measures' names are text of the page
+    assert "chosen in the pathway" in text and "not chosen" in text and "On-site solar PV" in text
 
 
 def test_a_kept_pdf_without_an_engine_stops_before_writing(tmp_path, monkeypatch):
