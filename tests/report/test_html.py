@@ -7,7 +7,6 @@ scope1 + scope2_location + scope3 and total_market likewise.
 from __future__ import annotations
 
 import copy
-import json
 import re
 
 import polars as pl
