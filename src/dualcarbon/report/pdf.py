@@ -88,6 +88,15 @@ def find_engine() -> str:
     raise PdfEngineMissing(EXECUTABLES)
 
 
+def engine_available() -> bool:
+    """Whether report.pdf can be printed here: a Chromium executable is found (``find_engine``)."""
+    try:
+        find_engine()
+    except PdfEngineMissing:
+        return False
+    return True
+
+
 def cjk_font_installed() -> bool | None:
     """Whether fontconfig knows a font for Chinese (None when ``fc-list`` itself is not installed)."""
     fc_list = shutil.which("fc-list")
