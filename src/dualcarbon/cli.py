@@ -81,10 +81,17 @@ def run(
     batch_rows: int | None = typer.Option(
         None, "--batch-rows", min=1000, help="Rows read at a time from Parquet ledgers (bounds memory)."
     ),
-    pdf: bool = typer.Option(
-        False,
-        "--pdf",
-        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk).",
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk); "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
+    with_pathway: bool | None = typer.Option(
+        None,
+        "--pathway/--no-pathway",
+        help="Also compute the least-cost pathway (as `dualcarbon pathway`); default: as the output folder has it "
+        "(a pathway written there by `dualcarbon pathway` is computed again, not removed).",
     ),
     emissions: str = typer.Option(
         "auto",
@@ -98,7 +105,7 @@ def run(
     from dualcarbon.project import job
 
     console, err = _console()
-    steps = ["load", "compute", "summarize", "report", "write"]
+    steps = ["load", "compute", "summarize", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
 
         def work():
@@ -126,8 +133,18 @@ def run(
                         mapper=mapper,
                         pdf=pdf,
                         emissions=emissions,
+                        pathway=with_pathway,
                     )
-            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions)
+            return job.run(
+                project,
+                out,
+                lang,
+                progress,
+                batch_rows=batch_rows,
+                pdf=pdf,
+                emissions=emissions,
+                pathway=with_pathway,
+            )
 
         result = _guard(lambda: _pdf_guard(work, lang), lang)
     lang = lang or result.project.settings.report.lang
@@ -136,10 +153,17 @@ def run(
         _print_territory(console, result.inventory.summary["territory"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
+    if result.pathway is not None:
+        _print_pathway(console, err, result.pathway, lang)
+    _print_written(console, err, result.written, lang)
+
+
+def _print_written(console, err, written: list[Path], lang: str) -> None:
+    """The files written, and a warning when a Chinese report.pdf was printed without a Chinese font."""
     t = _t(lang)
-    for path in result.written:
+    for path in written:
         console.print(t("cli.wrote", path=str(path)), highlight=False)
-    if pdf and lang == "zh":
+    if lang == "zh" and any(path.name == "report.pdf" for path in written):
         from dualcarbon.report.pdf import cjk_font_installed
 
         if cjk_font_installed() is False:
@@ -268,20 +292,25 @@ def pathway(
     ),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
     lang: str | None = LangOption,
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf, the whole report (inventory, neutrality, pathway) printed by Chromium; "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
 ) -> None:
-    """Inventory, projection and least-cost pathway to the targets: writes the run's files plus pathway.csv,
-    measures_plan.csv, abatement.csv, pathway.json and a report with the pathway section."""
+    """Inventory, neutrality assessment, projection and least-cost pathway to the targets: writes the run's
+    files plus pathway.csv, measures_plan.csv, abatement.csv, pathway.json, and one report holding them all
+    (and report.pdf with --pdf)."""
     from dualcarbon.project import job
 
     console, err = _console()
     steps = ["load", "compute", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
-        result = _guard(lambda: job.pathway(project, out, lang, progress), lang)
+        result = _guard(lambda: _pdf_guard(lambda: job.pathway(project, out, lang, progress, pdf=pdf), lang), lang)
     lang = lang or result.project.settings.report.lang
     _print_pathway(console, err, result.pathway, lang)
-    t = _t(lang)
-    for path in result.written:
-        console.print(t("cli.wrote", path=str(path)), highlight=False)
+    _print_written(console, err, result.written, lang)
 
 
 @contextmanager

@@ -82,6 +82,7 @@ def test_pathway_on_the_cement_example(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="pathway"' in html and "chart-macc" in html and "Marginal abatement cost curve" in html
     assert "https://" not in html.split("<main>")[1]  # self-contained
+    assert len(html.encode()) < 512 * 1024 and "<script" not in html  # light enough to e-mail (before: 4.95 MB)
 
 
 def test_pathway_report_in_chinese(tmp_path):

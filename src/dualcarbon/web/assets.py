@@ -54,6 +54,8 @@ SHARED_PREFIXES = (
     "pathway.unit.intensity_",
     "report.unit_note",
     "report.label_value",
+    "chart.",  # the charts' legends (q-report)
+    "report2.",  # report.pdf offered on the run pages (q-report)
 )
 
 
