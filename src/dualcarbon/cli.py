@@ -333,9 +333,14 @@ def _print_pathway(console, err, result, lang: str) -> None:
             ),
             highlight=False,
         )
-    console.print(
-        t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=result.settings.currency), highlight=False
-    )
+    currency = result.settings.currency
+    console.print(t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=currency), highlight=False)
+    if plan.cost_discounted < 0:  # a negative cost is a saving: say so in words
+        saving = f"{-plan.cost_discounted:,.0f}"
+        console.print(
+            "  " + t("plan.net_saving", value=saving, currency=currency, start=plan.years[0], end=plan.years[-1]),
+            highlight=False,
+        )
 
 
 @app.command()

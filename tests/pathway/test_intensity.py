@@ -352,3 +352,13 @@ def test_regression_an_intensity_target_without_measures_reports_its_shortfall(t
     job.pathway(root, tmp_path / "out2", lang="en")
     record = json.loads((tmp_path / "out2" / "pathway.json").read_text(encoding="utf-8"))
     assert (record["status"], record["shortfalls"]) == ("optimal", [])
+
+
+def test_regression_the_pathway_peak_is_the_base_year_when_emissions_only_fall_after_it():
+    # 2024 (inventory and base year): 100 t, then -10 % a year: 90 t (2025), 81 t (2026). The peak is
+    # 2024 at 100 t. Before the fix pathway.json said 2025 at 90 t (the pathway's years only).
+    s = settings("2024-01-01", "2024-12-31", {"base_year": 2024}, {"end_year": 2026, "growth": {"default": -0.1}})
+    result = compute.compute(emission_rows({2024: 100.0}), s, [])
+    peak = result.summary()["pathway_peak"]
+    assert (peak["year"], peak["emissions_t"], peak["reached"]) == (2024, pytest.approx(100.0), True)
+    assert result.summary()["bau_peak"]["year"] == 2024

@@ -221,3 +221,22 @@ def test_dive_start_is_a_feasible_plan_no_better_than_the_optimum(monkeypatch):
         assert start[idx] @ coef <= upper + 1e-6
     optimum = plan.cost_discounted * optimize.COST_SCALE
     assert cost @ start >= optimum - inputs.mip_gap * abs(optimum) - 1e-6
+
+
+def test_regression_the_pathway_peak_counts_the_years_before_the_pathway():
+    # Coal 100 t in the inventory year 2024, falling 10 % a year: 90 (2025), 81 (2026). Emissions
+    # only fall after the base year, so both peaks are the base year 2024 at 100 t; a base year
+    # before the inventory with 120 t (2020) is the peak of both series instead.
+    # Before the fix, the pathway's peak was searched in 2025-2026 only: 2025, 90 t.
+    src = sources(("fuel/coal", 100))
+    plan = solve(src, [], [], [2025, 2026], growth={"default": -0.1}, history_t={2024: 100.0})
+    assert (plan.pathway_peak.year, plan.pathway_peak.emissions_t) == (2024, pytest.approx(100.0))
+    assert (plan.bau_peak.year, plan.bau_peak.emissions_t) == (2024, pytest.approx(100.0))
+    assert plan.pathway_peak.reached and plan.bau_peak.reached
+    # removals of a year before the pathway count as in the pathway's years (net emissions)
+    plan = solve(
+        src, [], [], [2025, 2026], growth={"default": -0.1}, history_t={2020: 120.0, 2024: 100.0},
+        removals_t={2020: 30.0, 2024: 0.0, 2025: 0.0, 2026: 0.0},
+    )
+    assert (plan.pathway_peak.year, plan.pathway_peak.emissions_t) == (2024, pytest.approx(100.0))
+    assert (plan.bau_peak.year, plan.bau_peak.emissions_t) == (2020, pytest.approx(120.0))

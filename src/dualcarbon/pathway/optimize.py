@@ -69,6 +69,9 @@ class Inputs:
     macc_year: int | None = None
     time_limit_s: float = 60.0
     mip_gap: float = 1e-4
+    #: covered emissions (gross, t CO2e) of known years before the pathway: the inventory's years and a base
+    #: year before them; both peaks are searched over them too (a peak may be the base year)
+    history_t: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -569,8 +572,10 @@ def _plan(
         rows, schema={"year": pl.Int64, "measure": pl.String, "kind": pl.String, "abatement_t": pl.Float64}
     )
     bau_series = {y: float(b) for y, b in zip(years, bau, strict=True)}
-    inventory_years = sorted(model.bau_total)
-    bau_all = {y: model.bau_total[y] for y in inventory_years}
+    bau_all = {**inp.history_t, **model.bau_total} or bau_series
+    # the years before the pathway count: if emissions only fall after the base year, the base year is the peak
+    before = {y: t - float(inp.removals_t.get(y, 0.0)) for y, t in inp.history_t.items() if y < years[0]}
+    net_all = {**before, **{y: float(v) for y, v in zip(years, net, strict=True)}}
     return Plan(
         status=status,
         years=years,
@@ -582,6 +587,6 @@ def _plan(
         cost_discounted=float((yearly_cost * model.df).sum()),
         mip_gap=gap,
         solve_s=seconds,
-        bau_peak=projection.peak(bau_all or bau_series),
-        pathway_peak=projection.peak({y: float(v) for y, v in zip(years, net, strict=True)}),
+        bau_peak=projection.peak(bau_all),
+        pathway_peak=projection.peak(net_all),
     )

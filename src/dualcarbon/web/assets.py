@@ -54,6 +54,8 @@ SHARED_PREFIXES = (
     "pathway.unit.intensity_",
     "report.unit_note",
     "report.label_value",
+    "plan.",
+    "intensity.",
 )
 
 
