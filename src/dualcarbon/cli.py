@@ -319,7 +319,8 @@ def _print_pathway(console, err, result, lang: str) -> None:
     for row in rows:
         if row["year"] % 5 == 0 or row is rows[0] or row is rows[-1] or row["shortfall_t"] > 0:
             target = "" if row["target_t"] is None else f"{row['target_t']:,.0f}"
-            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{row['net_t']:,.0f}")
+            net = round(row["net_t"]) or 0  # no "-0" for a net balance within a tonne of zero
+            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{net:,}")
     console.print(table)
     names = {m.id: m.name(lang) for m in result.measures}
     for m in plan.measures.filter(plan.measures["chosen"]).sort("start_year").to_dicts():

@@ -332,6 +332,20 @@ class InputSettings(_Strict):
         return info.name
 
 
+class _TargetsView:
+    """``[targets]`` as the pathway resolves it (pathway.targets.resolve): the base year (its own, the
+    template's, else the inventory year) and the neutral year (its own, else the template's)."""
+
+    def __init__(self, targets: Targets, period: Period):
+        from dualcarbon.pathway.targets import templates
+
+        template = templates().get(targets.template, {})
+        whole = period.start == dt.date(period.start.year, 1, 1) and period.end == dt.date(period.end.year, 12, 31)
+        inventory_year = period.end.year if whole else period.start.year
+        self.base_year: int = int(targets.base_year or template.get("base_year") or inventory_year)
+        self.neutral_year: int | None = targets.neutral_year or template.get("neutral_year")
+
+
 class Settings(_Strict):
     """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
 
@@ -364,30 +378,59 @@ class Settings(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _plan_takes_the_cuts(cls, data):
-        """One set of reduction targets per subject (docs/pathway.md, "One set of targets"): with the
-        same base year in ``[neutrality]`` and ``[targets]`` and no ``reduction_targets``, the neutrality
-        plan takes the ``[targets]`` cuts against the base year on all emissions."""
+        """One set of targets per subject (docs/pathway.md, "One set of targets"): with the same base year
+        in ``[neutrality]`` and ``[targets]``, the targets given on one side only are taken by the other:
+        the neutrality plan takes the ``[targets]`` cuts against the base year on all emissions as its
+        ``reduction_targets``, the pathway takes the plan's ``reduction_targets`` as cuts, and its neutral
+        year from ``net_zero_year`` when neither ``[targets]`` nor its template gives one."""
         if not isinstance(data, dict):
             return data
         neutrality, targets = data.get("neutrality"), data.get("targets")
-        if not isinstance(neutrality, dict) or not isinstance(targets, dict) or neutrality.get("reduction_targets"):
+        if not isinstance(neutrality, dict) or not isinstance(targets, dict):
             return data
-        raw = targets.get("cuts")
+        try:
+            goals = _TargetsView(Targets.model_validate(targets), Period.model_validate(data.get("period")))
+        except (ValueError, TypeError):
+            return data  # reported by the validation of the fields themselves
+        raw = targets.get("cuts", [])
+        plan = neutrality.get("reduction_targets")
         if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
             return data
-        b_n, b_t = neutrality.get("base_year"), targets.get("base_year")
-        cuts = [c for c in raw if c.get("against", "base") == "base" and c.get("covers") is None]
-        if not cuts or b_n is None or b_n != b_t:
-            return data
-        plan = [{"year": c.get("year"), "reduction_percent": c.get("percent")} for c in cuts]
-        return {**data, "neutrality": {**neutrality, "reduction_targets": plan}}
+        if neutrality.get("net_zero_year") is not None and goals.neutral_year is None:
+            targets = {**targets, "neutral_year": neutrality["net_zero_year"]}
+        if neutrality.get("base_year") is not None and neutrality.get("base_year") == goals.base_year:
+            cuts = [c for c in raw if c.get("against", "base") == "base" and c.get("covers") is None]
+            if cuts and not plan:
+                own = [{"year": c.get("year"), "reduction_percent": c.get("percent")} for c in cuts]
+                neutrality = {**neutrality, "reduction_targets": own}
+            elif plan and not cuts and isinstance(plan, list) and all(isinstance(r, dict) for r in plan):
+                taken = [{"year": r.get("year"), "percent": r.get("reduction_percent")} for r in plan]
+                targets = {**targets, "cuts": [*raw, *taken]}
+        return {**data, "neutrality": neutrality, "targets": targets}
 
     @model_validator(mode="after")
     def _one_set_of_targets(self):
-        """The neutrality plan's ``reduction_targets`` and the ``[targets]`` cuts counted from the same
-        base year must be the same list."""
+        """The neutrality plan and the pathway hold one set of targets: the same base year when both give
+        targets, the same reduction targets from it, the same net-zero year."""
         n, t = self.neutrality, self.targets
-        if n is None or t is None or n.base_year is None or n.base_year != t.base_year:
+        if n is None or t is None:
+            return self
+        goals = _TargetsView(t, self.period)
+        if n.reduction_targets and n.base_year is not None and n.base_year != goals.base_year:
+            text = ", ".join(f"{r.year}: -{r.reduction_percent:g} %" for r in n.reduction_targets)
+            raise ValueError(
+                f"neutrality.base_year {n.base_year} (of neutrality.reduction_targets {text}) and targets.base_year "
+                f"{goals.base_year} (the pathway's) differ: one set of targets per subject counts from one base year; "
+                f"set [targets] base_year = {n.base_year} (with base_emissions_t when it is before the inventory) so "
+                "that the pathway takes the plan's reduction_targets as its cuts"
+            )
+        if n.net_zero_year is not None and goals.neutral_year is not None and n.net_zero_year != goals.neutral_year:
+            raise ValueError(
+                f"neutrality.net_zero_year {n.net_zero_year} and targets.neutral_year {goals.neutral_year}"
+                f"{' (template ' + t.template + ')' if t.neutral_year is None else ''} differ: one set of targets per "
+                "subject; make them equal (or leave targets.neutral_year out when the template has none)"
+            )
+        if n.base_year is None or n.base_year != goals.base_year:
             return self
         own = sorted((c.year, c.percent) for c in t.cuts if c.against == "base" and c.covers is None)
         plan = sorted((r.year, r.reduction_percent) for r in n.reduction_targets)

@@ -233,6 +233,18 @@ class _Model:
             for j in range(len(self.starts[i]) - 1):
                 col = self.offset[i] + j
                 out.append(((np.array([col, col + 1]), np.array([1.0, -1.0])), 0.0, "once", None))
+        # latest start: nothing more in place after it, x[m, t] − x[m, t − 1] ≤ 0 for t > latest (x[m, t] ≤ 0 when
+        # t is its first column); build-out: at most b more a year, x[m, t] − x[m, t − 1] ≤ b
+        for i, m in enumerate(inp.measures):
+            for j, year in enumerate(self.starts[i]):
+                col = self.offset[i] + j
+                cols, coefs = (
+                    (np.array([col]), np.array([1.0])) if j == 0 else (np.array([col, col - 1]), np.array([1.0, -1.0]))
+                )
+                if m.latest_start_year is not None and year > m.latest_start_year:
+                    out.append(((cols, coefs), 0.0, "latest", None))
+                elif m.max_build_per_year is not None and m.max_build_per_year < 1:
+                    out.append(((cols, coefs), float(m.max_build_per_year), "build", None))
         # mutual exclusions: what is in place at the end of the two adds up to at most one measure
         index = {m.id: i for i, m in enumerate(inp.measures)}
         pairs = {tuple(sorted((m.id, other))) for m in inp.measures for other in m.excludes if other in index}
@@ -492,9 +504,17 @@ def _plan(
         yearly_cost += costs
         adopted = float(xi[-1]) if len(xi) else 0.0
         chosen = adopted > 1e-6
-        for y, t in zip(years, per_year, strict=True):
+        for y, t, share_in_place in zip(years, per_year, in_place, strict=True):
             if chosen and t > 0:
-                rows.append({"year": y, "measure": m.id, "kind": m.kind, "abatement_t": float(t)})
+                rows.append(
+                    {
+                        "year": y,
+                        "measure": m.id,
+                        "kind": m.kind,
+                        "abatement_t": float(t),
+                        "in_place": float(share_in_place),
+                    }
+                )
         first = int(model.starts[i][np.flatnonzero(xi > 1e-6)[0]]) if chosen else None
         plan_rows.append(
             {
@@ -569,7 +589,14 @@ def _plan(
         how="left",
     )
     long = pl.DataFrame(
-        rows, schema={"year": pl.Int64, "measure": pl.String, "kind": pl.String, "abatement_t": pl.Float64}
+        rows,
+        schema={
+            "year": pl.Int64,
+            "measure": pl.String,
+            "kind": pl.String,
+            "abatement_t": pl.Float64,
+            "in_place": pl.Float64,  # the share of the measure in place by the year (cumulative)
+        },
     )
     bau_series = {y: float(b) for y, b in zip(years, bau, strict=True)}
     bau_all = {**inp.history_t, **model.bau_total} or bau_series
