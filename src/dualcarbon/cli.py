@@ -134,6 +134,8 @@ def run(
     _print_summary(console, result.inventory.summary, lang)
     if result.inventory.summary.get("territory"):
         _print_territory(console, result.inventory.summary["territory"], lang)
+    if result.inventory.summary.get("intensity"):
+        _print_intensity(console, result.inventory.summary["intensity"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
     t = _t(lang)
@@ -221,6 +223,26 @@ def _print_territory(console, territory: dict, lang: str) -> None:
     console.print(table)
     if territory["per_capita_t"] is None or territory["per_gdp_t_per_10k_cny"] is None:
         console.print(f"[yellow]! {t('cli.territory.no_intensity', year=territory['year'])}[/]", highlight=False)
+
+
+def _print_intensity(console, block: dict, lang: str) -> None:
+    """Intensity per unit of product ([output]): the year's and the base year's, t CO2e per unit."""
+    from rich.table import Table
+
+    from dualcarbon.report.intensity import rows
+
+    t = _t(lang)
+    table = Table(title=t("intensity.cli_title", year=block["year"]))
+    table.add_column(t("intensity.col.product"))
+    table.add_column(t("intensity.col.quantity", year=block["year"]), justify="right")
+    table.add_column(t("intensity.col.intensity", year=block["year"]), justify="right")
+    compare = block.get("base_year") and block["base_year"] != block["year"]
+    if compare:
+        table.add_column(t("intensity.cli_base", year=block["base_year"]), justify="right")
+        table.add_column(t("intensity.col.change"), justify="right")
+    for r in rows(block, t, lang):
+        table.add_row(r["name"], r["quantity"], r["intensity"], *([r["base"] or "–", r["change"]] if compare else []))
+    console.print(table)
 
 
 def _print_neutrality(console, n: dict, lang: str) -> None:

@@ -332,6 +332,65 @@ class InputSettings(_Strict):
         return info.name
 
 
+class OutputProduct(_Strict):
+    """One product of ``[output]``: what the plant made and which emissions its intensity divides
+    (docs/file-formats.md, "[output]"): t CO2e per unit of it, e.g. per t clinker, t cement, MWh, t milk."""
+
+    id: str = Field(min_length=1)
+    name_zh: str | None = None
+    name_en: str | None = None
+    #: the unit of the quantity, as written ("t", "MWh", "t 熟料" ...)
+    unit: str = Field(min_length=1)
+    #: quantity made in the period (a number), or {year = quantity} (the period's years and the base year)
+    quantity: float | dict[int, float]
+    #: a selector of the emissions counted (docs/pathway.md, "Selectors"); default: all in ``scopes``
+    covers: str | None = None
+    scopes: list[Literal["1", "2", "3"]] = Field(default_factory=lambda: ["1", "2"])
+    scope2: Literal["location", "market"] = "location"
+    #: emissions of ``covers`` in years the inventory does not hold (the base year), t CO2e
+    emissions_t: dict[int, float] = Field(default_factory=dict)
+
+    @field_validator("quantity")
+    @classmethod
+    def _positive(cls, q):
+        values = q.values() if isinstance(q, dict) else [q]
+        if any(v <= 0 for v in values):
+            raise ValueError("expected a quantity above 0 (or {year = quantity} with quantities above 0)")
+        return q
+
+    @field_validator("emissions_t")
+    @classmethod
+    def _not_negative(cls, e):
+        if any(v < 0 for v in e.values()):
+            raise ValueError("expected t CO2e of 0 or more")
+        return e
+
+    @field_validator("covers")
+    @classmethod
+    def _selector(cls, covers):
+        if covers is not None:
+            from dualcarbon.pathway.sources import parse
+
+            parse(covers)  # a ValueError saying what a selector looks like
+        return covers
+
+
+class Output(_Strict):
+    """``[output]``: what the subject produced, for intensities per unit of product (summary.json
+    ``intensity``); ``base_year`` the year they are compared with (default: ``[neutrality]`` or
+    ``[targets]`` base year)."""
+
+    base_year: int | None = None
+    products: list[OutputProduct] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [p.id for p in self.products]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"output.products: the same id twice among {', '.join(ids)}")
+        return self
+
+
 class _TargetsView:
     """``[targets]`` as the pathway resolves it (pathway.targets.resolve): the base year (its own, the
     template's, else the inventory year) and the neutral year (its own, else the template's)."""
@@ -358,6 +417,7 @@ class Settings(_Strict):
     neutrality: Neutrality | None = None
     targets: Targets | None = None
     pathway: Pathway | None = None
+    output: Output | None = None
     input: InputSettings = InputSettings()
 
     @field_validator("neutrality")
