@@ -111,7 +111,7 @@ def test_the_cement_and_dairy_examples_report_their_intensity(tmp_path):
         block = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))["intensity"]
         rows = list(csv.DictReader((root / "out" / "emissions.csv").open(encoding="utf-8")))
 
-        def counted(facility: str | None, scopes: set[str]) -> float:
+        def counted(facility: str | None, scopes: set[str], rows: list[dict] = rows) -> float:
             """CO2e of the emission rows a product counts, summed by hand (Scope 2 location-based)."""
             return sum(
                 float(r["co2e_t"])

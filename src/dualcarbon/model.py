@@ -332,6 +332,10 @@ class InputSettings(_Strict):
         return info.name
 
 
+def _scopes_1_2() -> list[Literal["1", "2", "3"]]:
+    return ["1", "2"]
+
+
 class OutputProduct(_Strict):
     """One product of ``[output]``: what the plant made and which emissions its intensity divides
     (docs/file-formats.md, "[output]"): t CO2e per unit of it, e.g. per t clinker, t cement, MWh, t milk."""
@@ -345,7 +349,7 @@ class OutputProduct(_Strict):
     quantity: float | dict[int, float]
     #: a selector of the emissions counted (docs/pathway.md, "Selectors"); default: all in ``scopes``
     covers: str | None = None
-    scopes: list[Literal["1", "2", "3"]] = Field(default_factory=lambda: ["1", "2"])
+    scopes: list[Literal["1", "2", "3"]] = Field(default_factory=_scopes_1_2)
     scope2: Literal["location", "market"] = "location"
     #: emissions of ``covers`` in years the inventory does not hold (the base year), t CO2e
     emissions_t: dict[int, float] = Field(default_factory=dict)
