@@ -151,6 +151,8 @@ def run(
     _print_summary(console, result.inventory.summary, lang)
     if result.inventory.summary.get("territory"):
         _print_territory(console, result.inventory.summary["territory"], lang)
+    if result.inventory.summary.get("intensity"):
+        _print_intensity(console, result.inventory.summary["intensity"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
     if result.pathway is not None:
@@ -245,6 +247,26 @@ def _print_territory(console, territory: dict, lang: str) -> None:
     console.print(table)
     if territory["per_capita_t"] is None or territory["per_gdp_t_per_10k_cny"] is None:
         console.print(f"[yellow]! {t('cli.territory.no_intensity', year=territory['year'])}[/]", highlight=False)
+
+
+def _print_intensity(console, block: dict, lang: str) -> None:
+    """Intensity per unit of product ([output]): the year's and the base year's, t CO2e per unit."""
+    from rich.table import Table
+
+    from dualcarbon.report.intensity import rows
+
+    t = _t(lang)
+    table = Table(title=t("intensity.cli_title", year=block["year"]))
+    table.add_column(t("intensity.col.product"))
+    table.add_column(t("intensity.col.quantity", year=block["year"]), justify="right")
+    table.add_column(t("intensity.col.intensity", year=block["year"]), justify="right")
+    compare = block.get("base_year") and block["base_year"] != block["year"]
+    if compare:
+        table.add_column(t("intensity.cli_base", year=block["base_year"]), justify="right")
+        table.add_column(t("intensity.col.change"), justify="right")
+    for r in rows(block, t, lang):
+        table.add_row(r["name"], r["quantity"], r["intensity"], *([r["base"] or "–", r["change"]] if compare else []))
+    console.print(table)
 
 
 def _print_neutrality(console, n: dict, lang: str) -> None:
@@ -348,7 +370,8 @@ def _print_pathway(console, err, result, lang: str) -> None:
     for row in rows:
         if row["year"] % 5 == 0 or row is rows[0] or row is rows[-1] or row["shortfall_t"] > 0:
             target = "" if row["target_t"] is None else f"{row['target_t']:,.0f}"
-            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{row['net_t']:,.0f}")
+            net = round(row["net_t"]) or 0  # no "-0" for a net balance within a tonne of zero
+            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{net:,}")
     console.print(table)
     names = {m.id: m.name(lang) for m in result.measures}
     for m in plan.measures.filter(plan.measures["chosen"]).sort("start_year").to_dicts():
@@ -362,9 +385,14 @@ def _print_pathway(console, err, result, lang: str) -> None:
             ),
             highlight=False,
         )
-    console.print(
-        t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=result.settings.currency), highlight=False
-    )
+    currency = result.settings.currency
+    console.print(t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=currency), highlight=False)
+    if plan.cost_discounted < 0:  # a negative cost is a saving: say so in words
+        saving = f"{-plan.cost_discounted:,.0f}"
+        console.print(
+            "  " + t("plan.net_saving", value=saving, currency=currency, start=plan.years[0], end=plan.years[-1]),
+            highlight=False,
+        )
 
 
 @app.command()

@@ -146,6 +146,7 @@ def summarize(
         "emission_rows": int(e["_n"].sum()) if "_n" in e.columns else e.height,
         "by_year": by_year(e, settings),
         "territory": None,
+        "intensity": None,  # per unit of product, from [output] (project.job; intensity.summarize)
         "neutrality": None,
     }
     return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library))

@@ -79,11 +79,21 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
         tab_ready(page, "inventory")
         run_id = page.evaluate("location.hash").split("/")[2]
         with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
-            totals = api.get(f"/runs/{run_id}/summary").json()["totals"]
+            summary = api.get(f"/runs/{run_id}/summary").json()
+            totals = summary["totals"]
             neutrality = api.get(f"/runs/{run_id}/neutrality")
             pathway = api.get(f"/runs/{run_id}/pathway")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
         assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=0.005)
+        # intensity per unit of product ([output]): t CO2e per t clinker and per t cement, 2024 and base year 2020
+        products = {p["id"]: p for p in summary["intensity"]["products"]}
+        for key, field in (("intensity", "intensity_t"), ("base", None)):
+            shown = cells(page, "[data-testid=plant-intensity] tr[data-product]", "data-product", key)
+            assert set(shown) == {"clinker", "cement"}
+            for product, text in shown.items():
+                value = products[product][field] if field else products[product]["base"]["intensity_t"]
+                assert text == f"{value:.4f} t CO2e/t", (key, text)
+        assert "熟料" in page.inner_text("[data-testid=plant-intensity]")
 
         page.click("a[data-tab=neutrality]")
         tab_ready(page, "neutrality")
@@ -99,6 +109,8 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
         assert pathway.status_code == 200 and pathway.json()["pathway"]["status"] == "optimal"  # asked for by default
         page.wait_for_selector("#chart-trajectory[data-drawn=true]")
         page.wait_for_selector("#chart-macc[data-drawn=true]")
+        header = page.inner_text("[data-testid=pathway-header]")  # the pathway's peak counts the base year 2020
+        assert pathway.json()["pathway"]["pathway_peak"]["year"] == 2020 and "2020" in header
 
 
 def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tmp_path, page):
@@ -230,10 +242,14 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         header = page.inner_text("[data-testid=pathway-header]")
         assert pathway["targets"]["name_en"] in header
         assert f"{pathway['pathway_peak']['year']}: {pathway['pathway_peak']['emissions_t']:,.2f}" in header
+        # the stored pathway's discounted cost is negative (CNY -172,254,983): it is said to be a net saving
+        saving = page.inner_text("[data-testid=net-saving]")
+        assert saving == en("plan.net_saving", value="172,254,983", currency="CNY", start=2025, end=2060)
 
         page.click("[data-lang=zh]")
         tab_ready(page, "pathway", "zh")
         assert pathway["targets"]["name_zh"] in page.inner_text("[data-testid=pathway-header]")
+        assert page.inner_text("[data-testid=net-saving]").startswith("净节省 172,254,983 CNY")
         page.wait_for_selector("#chart-macc[data-drawn=true]")
         zh_macc = {trace["name"]: trace for trace in chart_data(page, "chart-macc")}
         assert zh_macc[zh("chart.macc.chosen")]["text"] == [m["name_zh"] for m in by_cost if m["chosen"] == "true"]

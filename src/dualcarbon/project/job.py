@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
+from dualcarbon import intensity as plant_intensity
 from dualcarbon.model import Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
 from dualcarbon.project import indicators
@@ -151,6 +152,7 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
     inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings, rows, lines)
     if project.settings.is_territory:
         territory_figures(project, inv, result.emissions)
+    inv.summary["intensity"] = plant_intensity.summarize(result.emissions, project.settings)
     return result, inv
 
 

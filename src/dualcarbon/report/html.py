@@ -30,6 +30,7 @@ from markupsafe import Markup
 from dualcarbon import __version__
 from dualcarbon.i18n import translator
 from dualcarbon.report import svg
+from dualcarbon.report.intensity import rows as intensity_rows
 from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
 from dualcarbon.report.territory import (
     GPC_SCOPES,
@@ -121,6 +122,7 @@ def render_report(
             summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t
         ),
         "quality": quality_view(summary.get("data_quality"), t),
+        "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
         "pathway": section,
         "print_layout": print_layout,
         "territory": territory,

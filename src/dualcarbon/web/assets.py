@@ -56,6 +56,8 @@ SHARED_PREFIXES = (
     "report.label_value",
     "chart.",  # the charts' legends (q-report)
     "report2.",  # report.pdf offered on the run pages (q-report)
+    "plan.",
+    "intensity.",
 )
 
 

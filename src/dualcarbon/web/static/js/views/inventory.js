@@ -7,8 +7,8 @@
 import * as api from "../api.js";
 import * as charts from "../charts.js";
 import {append, h, section, table} from "../dom.js";
-import {co2e, percent, qty} from "../format.js";
-import {categoryName, label, lang, t} from "../i18n.js";
+import {co2e, fixed, percent, qty} from "../format.js";
+import {categoryName, label, lang, localized, t} from "../i18n.js";
 import {facts} from "./common.js";
 import {indicatorChart, indicatorsSection, territorySections, trendChart, trendSection} from "./territory.js";
 
@@ -34,6 +34,7 @@ export async function render(ctx, run) {
     ], "inventory-header"),
     h("p", {class: "muted", "data-testid": "rounding"}, t("web.inventory.rounding", {unit: t("unit.t_co2e")})),
     territory ? territorySections(territory) : corporate(summary),
+    plantIntensity(summary.intensity),
     section(t("section.facilities"), territory ? h("p", {class: "muted", "data-testid": "facilities-note"},
       t("note.facilities_period", {start: summary.period.start, end: summary.period.end, unit: t("unit.t_co2e")})) : null,
     facilitiesTable(summary.by_facility || [])),
@@ -73,6 +74,37 @@ function corporate(summary) {
     section(t("section.breakdown"), chart("chart-breakdown"), categoriesTable(summary.by_category || [])),
     section(t("section.scope3"), scope3Table(summary.by_category || []), h("p", {class: "muted"}, t("note.scope3_not_included"))),
   ];
+}
+
+/**
+ * Intensity per unit of product ([output]; summary.json intensity): each product's output, the
+ * emissions counted and t CO2e per unit, beside the base year's (as the report's table).
+ */
+function plantIntensity(block) {
+  if (!block || !(block.products || []).length) return null;
+  const compare = block.base_year && block.base_year !== block.year;
+  const value = (v, unit) => (v === null || v === undefined ? "–" : t("intensity.value", {value: fixed(v, 4), unit}));
+  const counts = (p) => {
+    const scopes = p.scopes.join("+") + (p.scopes.includes("2") ? t(`intensity.scope2_${p.scope2}`) : "");
+    return p.covers ? t("intensity.counts_covers", {scopes, covers: p.covers}) : t("intensity.counts", {scopes});
+  };
+  const columns = [
+    {label: t("intensity.col.product"), cell: (p) => localized(p, "name") || p.id, key: "product"},
+    {label: t("intensity.col.counts"), cell: counts},
+    {label: t("intensity.col.quantity", {year: block.year}), cell: (p) => `${fixed(p.quantity, 0)} ${p.unit}`, num: true},
+    {label: t("intensity.col.emissions", {year: block.year}), cell: (p) => co2e(p.emissions_t), num: true},
+    {label: t("intensity.col.intensity", {year: block.year}), cell: (p) => value(p.intensity_t, p.unit), num: true, key: "intensity"},
+  ];
+  if (compare) {
+    columns.push(
+      {label: t("intensity.col.base", {year: block.base_year}), num: true, key: "base",
+        cell: (p) => (p.base && p.base.intensity_t !== null ? value(p.base.intensity_t, p.unit) : t("intensity.unknown", {year: block.base_year}))},
+      {label: t("intensity.col.change"), num: true, key: "change",
+        cell: (p) => (p.change_percent === null || p.change_percent === undefined ? "–" : `${p.change_percent > 0 ? "+" : ""}${fixed(p.change_percent, 1)} %`)});
+  }
+  return section(t("intensity.section"),
+    table(columns, block.products, {testid: "plant-intensity", rowAttrs: (p) => ({"data-product": p.id})}),
+    h("p", {class: "muted"}, t("intensity.note")));
 }
 
 const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
