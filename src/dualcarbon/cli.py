@@ -434,28 +434,63 @@ def init(
 
 @factors_app.command("search")
 def factors_search(
-    text: str = typer.Argument(..., help="Text in a key, alias or source name (天然气, diesel, 327310)."),
+    text: str = typer.Argument(
+        "", help="Text in a key, alias or name (天然气, diesel, 327310); may be empty with a filter."
+    ),
+    project: Path | None = typer.Option(None, "--project", help="Rank for this project: its country, region and sets."),
+    lang: str | None = LangOption,
+    factor_set: list[str] = typer.Option([], "--set", help="Only this factor set (repeat for several)."),
+    region: str | None = typer.Option(None, "--region", help="Only this region and the regions within it (CN, US)."),
+    gas: str | None = typer.Option(None, "--gas", help="Only this gas (CO2, CH4, N2O, CO2e, ...)."),
+    year: int | None = typer.Option(None, "--year", help="Only factors of this year (undated defaults have none)."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Rows to show."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Rows to skip (the next page)."),
 ):
-    """List factors whose key, alias or source name matches TEXT."""
+    """List factors matching TEXT and the filters, what fits first: the project's country (else the
+    language's home: zh → CN), then the language, then the set precedence."""
     from rich.table import Table
 
+    from dualcarbon.errors import InputError
+    from dualcarbon.factors import search
     from dualcarbon.factors.library import FactorLibrary
+    from dualcarbon.project.load import load_settings
 
     lib = FactorLibrary.load()
-    rows = lib.search(text)
+
+    def find():
+        filters = search.Filters(text, tuple(factor_set), region, gas, year)
+        if filters.empty():
+            raise InputError.single("text to search for, or a filter (--set, --region, --gas, --year)", column="TEXT")
+        unknown = [s for s in factor_set if s not in lib.sets]
+        if unknown:
+            raise InputError.single(f"a factor set: one of {', '.join(lib.sets)}", column="--set", value=unknown[0])
+        settings = load_settings(project) if project else None
+        chosen = lang or (settings.report.lang if settings else None)
+        return chosen, search.search(lib, filters, search.Fit.of(settings, chosen), offset, limit)
+
+    chosen, found = _guard(find, lang)
+    t = _t(chosen)
     console, _ = _console()
-    if rows.height == 0:
-        console.print(f"no factor matches {text!r}")
+    if found.total == 0:
+        console.print(t("fsearch.cli.none", q=text), markup=False, highlight=False)
         raise typer.Exit(1)
-    table = Table(caption="dualcarbon factors show KEY --region R --year Y: values with their citations")
-    for col in ("key", "set", "parameter", "gas", "value", "region", "year"):
+    table = Table(caption=t("fsearch.cli.caption", first=offset + 1, last=offset + found.rows.height, n=found.total))
+    name_column = "name_zh" if chosen == "zh" else "name_en"
+    for col in ("key", "name", "set", "parameter", "gas", "value", "region", "year"):
         # keys and sets are what users copy: never truncated
-        table.add_column(col, overflow="fold", no_wrap=col in ("key", "set", "region"))
-    for r in rows.iter_rows(named=True):
+        table.add_column(t(f"fsearch.col.{col}"), overflow="fold", no_wrap=col in ("key", "set", "region"))
+    for r in found.rows.iter_rows(named=True):
         unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
         value = f"{r['value']:g} {unit}" if r["value"] is not None else ""
         table.add_row(
-            r["key"], r["factor_set"], r["parameter"], r["gas"] or "", value, r["region"], str(r["year"] or "")
+            r["key"],
+            r[name_column] or r["name"] or "",
+            r["factor_set"],
+            r["parameter"],
+            r["gas"] or "",
+            value,
+            r["region"],
+            str(r["year"] or ""),
         )
     console.print(table)
 

@@ -414,6 +414,11 @@ class EmissionPage(Page):
     items: list[dict[str, Any]] = Field(description="Rows of emissions.csv: one per activity × gas, with the trace.")
 
 
+class FactorPage(Page):
+    fit: dict[str, Any] = Field(description="What was ranked first: country, region, lang and the set precedence.")
+    items: list[dict[str, Any]] = Field(description="Factors, what fits first, with Chinese and English names.")
+
+
 class Rows(BaseModel):
     items: list[dict[str, Any]]
 

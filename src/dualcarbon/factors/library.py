@@ -330,15 +330,11 @@ class FactorLibrary:
 
     # -- look-ups for people ----------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> pl.DataFrame:
-        """Factors whose key, source name or alias contains ``text`` (case-insensitive)."""
-        needle = text.strip().lower()
-        keys = {v for k, v in self.aliases.items() if needle in k}
-        hit = (
-            pl.col("key").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("name").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("key").is_in(list(keys))
-        )
-        return self.factors.filter(hit).head(limit)
+        """Factors whose key, name or alias contains ``text`` (case-insensitive); ``factors.search``
+        ranks, filters and pages them for people."""
+        from dualcarbon.factors import search
+
+        return search.search(self, search.Filters(text), limit=limit).rows
 
     def show(self, key: str, region: str | None = None, year: int | None = None) -> pl.DataFrame:
         """Every factor for a key (or alias), nearest region of the fallback chain first."""

@@ -37,7 +37,7 @@ export async function render(ctx) {
       api.request(`/projects/${projectId}/settings`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
     ]);
     if (!ctx.live()) return;
-    parts.settings.replaceChildren(settingsSection(settings));
+    parts.settings.replaceChildren(settingsSection(settings, editor ? projectId : null));
     parts.batches.replaceChildren(batchesSection(batches, editor, refresh));
     parts.run.replaceChildren(editor ? runSection(ctx, projectId, batches) : "");
     parts.runs.replaceChildren(runsSection(runs.items));
@@ -52,8 +52,9 @@ export async function render(ctx) {
   await refresh();
 }
 
-function settingsSection(settings) {
-  if (!settings) return section(t("web.settings.title"), h("p", {class: "notice", "data-testid": "no-settings"}, t("web.settings.none")));
+function settingsSection(settings, editable) {
+  const edit = editable ? h("p", {}, h("a", {href: `#/projects/${editable}/settings`, "data-testid": "edit-settings"}, t("settings_editor.edit"))) : null;
+  if (!settings) return section(t("web.settings.title"), h("p", {class: "notice", "data-testid": "no-settings"}, t("web.settings.none")), edit);
   const s = settings.settings;
   return section(t("web.settings.title"), facts([
     [t("header.organization"), s.organization?.name ?? ""],
@@ -61,7 +62,7 @@ function settingsSection(settings) {
     [t("header.period"), t("header.period_value", {start: s.period?.start ?? "", end: s.period?.end ?? ""})],
     [t("header.gwp"), s.method?.gwp ?? ""],
     [t("web.settings.factor_sets"), (s.method?.factor_sets ?? []).join(", ")],
-  ], "settings"), h("details", {}, h("summary", {}, "dualcarbon.toml"), h("pre", {class: "code"}, settings.toml)));
+  ], "settings"), h("details", {}, h("summary", {}, "dualcarbon.toml"), h("pre", {class: "code"}, settings.toml)), edit);
 }
 
 function uploadSection(projectId, refresh) {

@@ -9,8 +9,10 @@ import {badge, crumbs, errorBox, facts, problemsTable} from "./common.js";
 import * as inventory from "./inventory.js";
 import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
+import * as rows from "./rows.js";
 
-const TABS = {inventory, neutrality, pathway};
+const TABS = {inventory, neutrality, pathway, rows};
+const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway", rows: "rows.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
@@ -55,7 +57,7 @@ function statusFacts(run) {
 function tabs(runId, active) {
   return h("nav", {class: "tabs", "aria-label": "results"}, Object.keys(TABS).map((name) =>
     h("a", {href: name === "inventory" ? `#/runs/${runId}` : `#/runs/${runId}/${name}`, "data-tab": name,
-      "aria-current": name === active ? "page" : null}, t(`web.tab.${name}`))));
+      "aria-current": name === active ? "page" : null}, t(TAB_LABELS[name]))));
 }
 
 // The output files worth a download, in this order, each offered only when the run wrote it: the
