@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.inventory import SCHEMA
 from dualcarbon.model import Settings
 from dualcarbon.neutrality import rules

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.project import encoding
 from dualcarbon.project.limits import ReadLimits, check_cells, check_columns, check_csv, check_parquet, check_xlsx
 
@@ -51,7 +51,7 @@ def _header(text: str) -> str:
 def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     text = encoding.decode(path.read_bytes(), name, limits.encoding)
     if not text.strip():
-        raise InputError.single("the file is empty: expected a header row and data rows", file=name)
+        raise InputError.single(msg("problem.file_empty"), file=name)
     separator = "\t" if path.suffix.lower() == ".tsv" else ","
     check_csv(text, separator, name, limits)
     data = text.encode("utf-8")
@@ -61,7 +61,7 @@ def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
         if not (isinstance(exc, pl.exceptions.PolarsError) or _panic(exc)):
             raise
         why = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"  # polars quotes the text it stopped at
-        raise _ragged(text, separator, name) or InputError.single(f"cannot read the CSV: {why}", file=name) from exc
+        raise _ragged(text, separator, name) or InputError.single(msg("problem.csv_unreadable", why=why), file=name) from exc
 
 
 def _ragged(text: str, separator: str, name: str) -> InputError | None:
@@ -74,9 +74,11 @@ def _ragged(text: str, separator: str, name: str) -> InputError | None:
         for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
-                return InputError.single(f"{len(fields)} fields but the header has {width}", file=name, row=line_no)
+                return InputError.single(
+                    msg("problem.too_many_fields", n=len(fields), width=width), file=name, row=line_no
+                )
     except csv.Error as exc:
-        return InputError.single(f"cannot read the CSV: record {line_no + 1}: {exc}", file=name)
+        return InputError.single(msg("problem.csv_record", record=line_no + 1, why=str(exc)), file=name)
     finally:
         csv.field_size_limit(field_limit)
     return None
@@ -89,7 +91,7 @@ def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     except BaseException as exc:  # fastexcel's own error types, and panics (a date cell of -1e308 days)
         if not (isinstance(exc, Exception) or _panic(exc)):
             raise
-        raise InputError.single(f"cannot read the workbook's first sheet: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.xlsx_unreadable", why=str(exc)), file=name) from exc
     return frame.with_columns(pl.all().cast(pl.String))
 
 
@@ -98,7 +100,7 @@ def check_parquet_types(schema: dict[str, pl.DataType], name: str) -> None:
     problems = []
     for column, dtype in schema.items():
         if not (dtype.is_numeric() or dtype.is_temporal() and not isinstance(dtype, pl.Duration) or dtype in TEXTUAL):
-            expected = f"a column of type {dtype}: expected text, numbers, dates or true/false"
+            expected = msg("problem.parquet_type", dtype=str(dtype))
             problems.append(Problem(name, 1, column, None, expected))
     if problems:
         raise InputError(problems)
@@ -118,14 +120,14 @@ def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     try:
         schema = dict(pl.read_parquet_schema(path))
     except Exception as exc:  # noqa: BLE001 - reported with the file name
-        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.parquet_unreadable", why=str(exc)), file=name) from exc
     check_parquet_types(schema, name)
     try:
         frame = pl.read_parquet(path)
     except BaseException as exc:  # reported with the file name
         if not (isinstance(exc, Exception) or _panic(exc)):
             raise
-        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.parquet_unreadable", why=str(exc)), file=name) from exc
     return frame.with_columns(
         [
             pl.col(c).dt.strftime("%Y-%m-%d") if dt in (pl.Date, pl.Datetime) else pl.col(c).cast(pl.String)
@@ -157,18 +159,20 @@ def read_table(path: Path, display_name: str | None = None, limits: ReadLimits =
     elif suffix in (".csv", ".tsv", ".txt"):
         frame = _read_csv(path, name, limits)
     else:
-        raise InputError.single(f"unsupported file type '{suffix}': expected {', '.join(SUFFIXES)}", file=name)
+        raise InputError.single(
+            msg("problem.unsupported_type", suffix=suffix, expected=", ".join(SUFFIXES)), file=name
+        )
     check_columns(frame.width, name, limits)  # what the header checks could not see (a quoted line break)
     headers = [canonical(raw) for raw in frame.columns]
     seen: dict[str, str] = {}
     problems = []
     for raw, header in zip(frame.columns, headers, strict=True):
         if not header or header.startswith("_duplicated_") or header.startswith("__unnamed"):
-            problems.append(Problem(name, 1, raw, None, "an empty or repeated header"))
+            problems.append(Problem(name, 1, raw, None, msg("problem.header_empty")))
         elif header == "*" or header == "_row" or header.startswith("^") and header.endswith("$"):
-            problems.append(Problem(name, 1, raw, None, "not a column name: '*', '_row' and '^…$' are reserved"))
+            problems.append(Problem(name, 1, raw, None, msg("problem.header_reserved")))
         elif header in seen:
-            problems.append(Problem(name, 1, raw, None, f"the same column as '{seen[header]}'"))
+            problems.append(Problem(name, 1, raw, None, msg("problem.header_same", other=seen[header])))
         seen.setdefault(header, raw)
     if problems:
         raise InputError(problems)
@@ -178,7 +182,7 @@ def read_table(path: Path, display_name: str | None = None, limits: ReadLimits =
     frame = frame.with_columns([normalize_text(pl.col(c)).alias(c) for c in data])
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in data]))
     if frame.height == 0:
-        raise InputError.single("no data rows: the file has a header but nothing under it", file=name)
+        raise InputError.single(msg("problem.no_rows"), file=name)
     check_cells(frame, name, limits)
     return frame
 
