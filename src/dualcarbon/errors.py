@@ -26,7 +26,7 @@ class Msg(str):
         self.key, self.fields = key, fields
         return self
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self):
         return (Msg, (self.key, self.fields))
 
     def render(self, lang: str = "en") -> str:
@@ -58,9 +58,11 @@ def render(key: str, fields: Mapping[str, Any] | None, lang: str = "en") -> str:
         elif _is_msg(value):
             value = render(value["key"], value["fields"], lang)
         elif isinstance(value, (list, tuple)):  # a list of messages, joined
-            sep_key = str(fields.get("_sep", "problem.list_sep"))
+            sep_key = str((fields or {}).get("_sep", "problem.list_sep"))
             sep = messages.get(sep_key) or catalogue(FALLBACK).get(sep_key, "; ")
-            value = sep.join(v.render(lang) if isinstance(v, Msg) else render(v["key"], v["fields"], lang) for v in value)
+            value = sep.join(
+                v.render(lang) if isinstance(v, Msg) else render(v["key"], v["fields"], lang) for v in value
+            )
         filled[name] = value
     template = messages.get(key) or catalogue(FALLBACK).get(key)
     return key if template is None else template.format(**filled)
@@ -119,7 +121,9 @@ class Problem:
             found = f"{self.value!r}: " if self.value not in (None, "") else ""
             return f"{place}: {found}{text}" if place else f"{found}{text}"
         colon = render("problem.place.colon", {}, lang)
-        found = render("problem.place.value", {"value": self.value}, lang) + colon if self.value not in (None, "") else ""
+        found = (
+            render("problem.place.value", {"value": self.value}, lang) + colon if self.value not in (None, "") else ""
+        )
         return f"{place}{colon}{found}{text}" if place else f"{found}{text}"
 
     def record(self, lang: str = "en", web: bool = True) -> dict[str, Any]:

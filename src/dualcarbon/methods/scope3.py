@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 
 
 def to_factor_dollars(
@@ -34,14 +34,14 @@ def to_factor_dollars(
     for row in (
         joined.filter(pl.col("usd_per_unit").is_null() | pl.col("index_year").is_null()).head(100).iter_rows(named=True)
     ):
-        missing = "exchange rate" if row["usd_per_unit"] is None else "price index"
+        missing = msg("problem.what.exchange_rate" if row["usd_per_unit"] is None else "problem.what.price_index")
         problems.append(
             Problem(
                 row["_file"],
                 row["_row"],
                 "unit",
                 row["unit"],
-                f"no {missing} for {row['currency']} in {row['year']}: add it under [spend] in dualcarbon.toml",
+                msg("problem.no_spend_table", missing=missing, currency=row["currency"], year=row["year"]),
             )
         )
     out = joined.with_columns(

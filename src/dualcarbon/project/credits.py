@@ -77,20 +77,21 @@ def load_credits(
         return _empty_instruments(), empty(CREDIT_SCHEMA), []
     path = paths[0]
     name = path.name
+    ragged: list[Problem] = []  # rows with more fields than the header: reported, the others checked
     try:
-        c = reader.read_table(path, display_name=name, limits=limits)
+        c = reader.read_table(path, display_name=name, limits=limits, problems=ragged)
     except Exception as exc:  # InputError from the reader carries its own problems
         return (
             _empty_instruments(),
             empty(CREDIT_SCHEMA),
             list(getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])),
         )
-    problems = [
+    problems = ragged + [
         Problem(name, 1, col, None, msg("problem.required_column"))
         for col in ("id", "type", "quantity", "unit")
         if col not in c.columns
     ]
-    if problems:
+    if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return _empty_instruments(), empty(CREDIT_SCHEMA), problems
     for col in COLUMNS:
         if col not in c.columns:

@@ -188,10 +188,10 @@ def run(
     rows fit a spreadsheet, Parquet above: ``outputs.choose_format``).
     """
     if emissions not in EMISSIONS_FORMATS:
-        from dualcarbon.errors import InputError
+        from dualcarbon.errors import InputError, msg
 
         raise InputError.single(
-            f"expected one of: {', '.join(EMISSIONS_FORMATS)}", column="--emissions", value=emissions
+            msg("problem.one_of", choices=", ".join(EMISSIONS_FORMATS)), column="--emissions", value=emissions
         )
     step = progress or (lambda _: None)
     engine_path = None
@@ -266,7 +266,7 @@ def pathway(
 
 
 def _pathway_inputs(project: Project) -> tuple[list, str]:
-    from dualcarbon.errors import InputError, Problem
+    from dualcarbon.errors import InputError, Problem, msg
 
     if project.settings.targets is None and project.settings.pathway is None:
         raise InputError(
@@ -275,7 +275,7 @@ def _pathway_inputs(project: Project) -> tuple[list, str]:
                 None,
                 "targets",
                 None,
-                "a pathway needs [targets] (and optionally [pathway]); see docs/pathway.md",
+                msg("problem.targets_required"),
             )
         )
     return read_measures(project.root, project.limits)

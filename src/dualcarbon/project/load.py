@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from pydantic import ValidationError
@@ -194,6 +195,7 @@ def load(
     grouped: bool | None = None,
     mapper: Callable | None = None,
     limits: ReadLimits | None = None,
+    measures: bool = False,
 ) -> Project:
     """Read, validate and normalise a project folder; raise InputError with every problem.
 
@@ -204,7 +206,11 @@ def load(
     Typed Parquet activities are summed into calculation groups batch by batch (``batch_rows``
     rows at a time; see ``collapse``); other tables are validated row by row. ``grouped``
     forces one way or the other (tests compare them). ``mapper`` (a ``map``, e.g. on Dask) runs
-    the per-file passes, one partition per file.
+    the per-file passes, one partition per file. ``measures``: check measures.csv too (``validate``).
+
+    One pass: once the settings are read, a file that cannot be read (its encoding, a row with more
+    fields than the header, a missing column) does not stop the others being checked; every
+    problem found is raised together.
     """
     root = Path(root)
     if not root.is_dir():
@@ -214,17 +220,41 @@ def load(
     if notation_problems:
         raise InputError(notation_problems)
     limits = read_limits(settings, limits)
+    problems: list[Problem] = []
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
+    readable = []
     for path in factor_files:
-        reader.check_header(path, path.name, limits)
+        try:
+            reader.check_header(path, path.name, limits)
+            readable.append(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if library is None:
-        library = FactorLibrary.load(project_factor_files=factor_files)
-    check_settings(settings, library)
+        try:
+            library = FactorLibrary.load(project_factor_files=readable)
+        except InputError as exc:  # an own factor file without its columns: the others are still checked
+            problems.extend(exc.problems)
+            library = FactorLibrary.load()
+    try:
+        check_settings(settings, library)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if measures:
+        from dualcarbon.project import measures as measures_table
+
+        table = measures_table.find(root)
+        if table is not None:
+            problems.extend(measures_table.load_measures(table, limits)[1])
     files = activity_files(root)
     if not files:
-        raise InputError.single(
-            msg("problem.no_activities"), file="activities.csv"
-        )
+        problems.append(Problem("activities.csv", None, None, None, msg("problem.no_activities")))
+        for found in (
+            load_credits(root, library.ureg, limits)[2],
+            neutrality_inputs(root, settings, library, limits)[2],
+            indicators_table.load_indicators(root, settings.report.lang, limits)[1],
+        ):
+            problems.extend(found)
+        raise InputError(problems)
     names = [str(p.relative_to(root)) for p in files]
     parquet = all(p.suffix.lower() == ".parquet" for p in files)
     if parquet:  # from the footers: the ledger is read in batches, so its columns and rows count, not its size
@@ -236,6 +266,8 @@ def load(
     if grouped is None:
         grouped = parquet and all(collapse.typed(s) for s in schemas)
     if grouped:
+        if problems:
+            raise InputError(problems)
         if limits.max_rows is not None:  # the cap is for the upload as a whole
             total = sum(rows_in(p) for p in files)
             if total > limits.max_rows:
@@ -271,27 +303,28 @@ def load(
             limits,
             indicators,
         )
-    problems: list[Problem] = []
     frames = []
+    activities = None  # type: ignore[assignment]  # set below when a file could be read
     for path in files:
         name = str(path.relative_to(root))
         try:
             frames.append(
-                reader.read_table(path, display_name=name, limits=limits).with_columns(pl.lit(name).alias("_file"))
+                reader.read_table(path, display_name=name, limits=limits, problems=problems).with_columns(
+                    pl.lit(name).alias("_file")
+                )
             )
         except InputError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    activities, found = validate_activities(frames, settings, library)
-    problems.extend(found)
+    if frames:
+        activities, found = validate_activities(frames, settings, library)
+        problems.extend(found)
     instruments, credits, found = load_credits(root, library.ureg, limits)
     problems.extend(found)
     stands, evidence, found = neutrality_inputs(root, settings, library, limits)
     problems.extend(found)
     indicators, found = indicators_table.load_indicators(root, settings.report.lang, limits)
     problems.extend(found)
-    if problems:
+    if problems or activities is None:
         raise InputError(problems)
     spend = spend_tables(settings)
     return Project(
@@ -410,9 +443,7 @@ def check_columns(name: str, columns: list[str]) -> list[Problem]:
         if column not in columns:
             problems.append(Problem(name, 1, column, None, msg("problem.required_column")))
     if "date" not in columns and not {"period_start", "period_end"} <= set(columns):
-        problems.append(
-            Problem(name, 1, "date", None, msg("problem.required_date_column"))
-        )
+        problems.append(Problem(name, 1, "date", None, msg("problem.required_date_column")))
     for column in columns:
         if not column.startswith("_") and column not in KNOWN_COLUMNS:
             close = difflib.get_close_matches(column, sorted(KNOWN_COLUMNS), n=1)
@@ -430,11 +461,18 @@ def _typed(a: pl.DataFrame, column: str, parse) -> pl.Expr:
 
 
 def validate_activities(frames: list[pl.DataFrame], settings: Settings, library: FactorLibrary):
-    """Validate activity rows (or groups of rows, see ``collapse.as_rows``) and normalise them."""
+    """Validate activity rows (or groups of rows, see ``collapse.as_rows``) and normalise them.
+
+    A table whose header has a problem is left out; the rows of the others are still checked."""
     problems: list[Problem] = []
+    good = []
     for frame in frames:
-        problems += check_columns(frame["_file"][0], frame.columns)
-    if problems:
+        found = check_columns(frame["_file"][0], frame.columns)
+        problems += found
+        if not found or all(p.key == "problem.unknown_column" for p in found):
+            good.append(frame)
+    frames = good
+    if not frames:
         return None, problems
     a = pl.concat(frames, how="diagonal_relaxed")
     for column in KNOWN_COLUMNS:
@@ -482,9 +520,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += _problems_where(
         a, pl.col("quantity").is_not_null() & pl.col("_q").is_null(), "quantity", msg("problem.number")
     )
-    problems += _problems_where(
-        a, pl.col("_q") < 0, "quantity", msg("problem.quantity_negative")
-    )
+    problems += _problems_where(a, pl.col("_q") < 0, "quantity", msg("problem.quantity_negative"))
 
     # unit → dimension and base multiplier (one pint call per distinct unit)
     conv = units.conversion_table(a["unit"].drop_nulls().unique().to_list(), library.ureg)
@@ -562,9 +598,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         "period_end",
         msg("problem.date_end"),
     )
-    problems += _problems_where(
-        a, pl.col("_end") < pl.col("_start"), "period_end", msg("problem.end_before_start")
-    )
+    problems += _problems_where(a, pl.col("_end") < pl.col("_start"), "period_end", msg("problem.end_before_start"))
     # Rows of landfilled waste dated before the period are the deposit history of first-order decay.
     deposit = pl.col("key").is_in(list(DEPOSIT_KEYS))
     history = deposit & (pl.col("_end") < period.start) if settings.waste_method else pl.lit(False)
@@ -729,7 +763,7 @@ def dimension_msg(dimension: str | None) -> Msg | str:
     return msg(f"problem.dim.{dimension}") if dimension in DIMENSIONS else str(dimension)
 
 
-def settings_message(err: dict) -> Msg:
+def settings_message(err: Any) -> Msg:
     """What a pydantic error on dualcarbon.toml means, as a catalogue message (its own text where the
     settings' validators wrote one; pydantic's error types otherwise)."""
     kind = err["type"]
@@ -740,10 +774,9 @@ def settings_message(err: dict) -> Msg:
         return msg("problem.settings.required_key")
     if kind == "value_error":
         error = ctx.get("error")
-        if isinstance(error, Msg):
-            return error
-        if isinstance(getattr(error, "args", None), tuple) and error.args and isinstance(error.args[0], Msg):
-            return error.args[0]
+        first = error.args[0] if isinstance(error, Exception) and error.args else error
+        if isinstance(first, Msg):
+            return first
         return msg("problem.settings.invalid", why=err["msg"].removeprefix("Value error, "))
     if kind in ("literal_error", "enum"):
         return msg("problem.settings.one_of", choices=str(ctx.get("expected", "")))
@@ -789,9 +822,7 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
         )
         problems += _problems_where(a, pl.col(f"_{column}") < 0, column, msg("problem.non_negative"))
     for column in FRACTION_COLUMNS:
-        problems += _problems_where(
-            a, pl.col(f"_{column}") > 1, column, msg("problem.fraction")
-        )
+        problems += _problems_where(a, pl.col(f"_{column}") > 1, column, msg("problem.fraction"))
     # ncv: numerator energy, denominator in the row's dimension
     pairs = a.filter(pl.col("_ncv").is_not_null()).select("ncv_unit", "dimension").unique()
     mult: dict[tuple[str | None, str | None], float | Msg] = {}  # a multiplier, or the error of its unit
@@ -883,9 +914,7 @@ def _waste_columns(a: pl.DataFrame):
         "swds_type",
         msg("problem.swds_type", choices=", ".join(SWDS_TYPES)),
     )
-    problems += _problems_where(
-        a, pl.col("k") == 0, "k", msg("problem.decay_rate")
-    )
+    problems += _problems_where(a, pl.col("k") == 0, "k", msg("problem.decay_rate"))
     return a, problems
 
 

@@ -60,16 +60,23 @@ def find(root: Path) -> Path | None:
 def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tuple[list[Measure], list[Problem]]:
     """(measures, problems) of one measures table, read within ``limits``."""
     name = path.name
+    ragged: list[Problem] = []  # rows with more fields than the header: reported, the others checked
     try:
-        m = reader.read_table(path, display_name=name, limits=limits)
+        m = reader.read_table(path, display_name=name, limits=limits, problems=ragged)
     except Exception as exc:  # InputError from the reader carries its own problems
-        return [], list(getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))]))
-    problems = [Problem(name, 1, col, None, msg("problem.required_column")) for col in ("id",) if col not in m.columns]
+        return [], list(
+            getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])
+        )
+    problems = ragged + [
+        Problem(name, 1, col, None, msg("problem.required_column")) for col in ("id",) if col not in m.columns
+    ]
     if not {"share", "potential_t"} & set(m.columns):
         problems.append(Problem(name, 1, "share", None, msg("problem.share_column")))
     unknown = [c for c in m.columns if not c.startswith("_") and c not in COLUMNS]
-    problems += [Problem(name, 1, c, None, msg("problem.unknown_column_of", choices=", ".join(COLUMNS))) for c in unknown]
-    if problems:
+    problems += [
+        Problem(name, 1, c, None, msg("problem.unknown_column_of", choices=", ".join(COLUMNS))) for c in unknown
+    ]
+    if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return [], problems
     for col in COLUMNS:
         if col not in m.columns:
@@ -87,9 +94,7 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
     removal = pl.col("_kind") == "removal"
     where(pl.col("id").is_null(), "id", msg("problem.id_required"))
     where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id", msg("problem.measure_twice"))
-    where(
-        pl.col("name_zh").is_null() & pl.col("name_en").is_null(), "name_en", msg("problem.name_required")
-    )
+    where(pl.col("name_zh").is_null() & pl.col("name_en").is_null(), "name_en", msg("problem.name_required"))
     where(~pl.col("_kind").is_in(["abatement", "removal"]), "kind", msg("problem.measure_kind"))
     for col in NUMBERS:
         where(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null(), col, msg("problem.number"))
@@ -108,9 +113,7 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
         "potential_t",
         msg("problem.share_and_potential"),
     )
-    where(
-        removal & pl.col("_potential_t").is_null(), "potential_t", msg("problem.removal_potential")
-    )
+    where(removal & pl.col("_potential_t").is_null(), "potential_t", msg("problem.removal_potential"))
     where(removal & pl.col("_share").is_not_null(), "share", msg("problem.removal_share"))
     where(
         (pl.col("_share") <= 0) | (pl.col("_share") > 1),
@@ -121,9 +124,7 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
     for col in ("capex", "savings"):
         where(pl.col(f"_{col}") < 0, col, msg("problem.cost_negative"))
     for col, low in (("lifetime_years", 1), ("ramp_up_years", 1)):
-        where(
-            (pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, msg("problem.whole_years", low=low)
-        )
+        where((pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, msg("problem.whole_years", low=low))
     where(
         (pl.col("_start_year") < 1900) | (pl.col("_start_year") > 2200) | (pl.col("_start_year") % 1 != 0),
         "start_year",
@@ -143,13 +144,9 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
     for row in m.filter(pl.col("excludes").is_not_null()).iter_rows(named=True):
         for other in _split(row["excludes"]):
             if other == row["id"]:
-                problems.append(
-                    Problem(name, row["_row"], "excludes", row["excludes"], msg("problem.exclude_self"))
-                )
+                problems.append(Problem(name, row["_row"], "excludes", row["excludes"], msg("problem.exclude_self")))
             elif other not in ids:
-                problems.append(
-                    Problem(name, row["_row"], "excludes", other, msg("problem.exclude_unknown"))
-                )
+                problems.append(Problem(name, row["_row"], "excludes", other, msg("problem.exclude_unknown")))
     if problems:
         return [], sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
     out = []

@@ -48,7 +48,11 @@ def _header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+def _read_csv(path: Path, name: str, limits: ReadLimits, ragged: list[Problem] | None) -> pl.DataFrame:
+    """The CSV as text columns. A row with more fields than the header cannot be read as the file's
+    columns: with ``ragged`` (a list), each such row is a problem appended to it and the row is left
+    out (``_ragged`` column true), so that the other rows are still checked; without, the first one
+    is raised."""
     text = encoding.decode(path.read_bytes(), name, limits.encoding)
     if not text.strip():
         raise InputError.single(msg("problem.file_empty"), file=name)
@@ -61,27 +65,43 @@ def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
         if not (isinstance(exc, pl.exceptions.PolarsError) or _panic(exc)):
             raise
         why = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"  # polars quotes the text it stopped at
-        raise _ragged(text, separator, name) or InputError.single(msg("problem.csv_unreadable", why=why), file=name) from exc
+        long = _ragged(text, separator, name)
+        if not long:
+            raise InputError.single(msg("problem.csv_unreadable", why=why), file=name) from exc
+        if ragged is None:
+            raise InputError(long[0]) from exc
+    try:
+        frame = pl.read_csv(data, infer_schema=False, separator=separator, truncate_ragged_lines=True)
+    except BaseException as exc:
+        if not (isinstance(exc, pl.exceptions.PolarsError) or _panic(exc)):
+            raise
+        raise InputError(long[0]) from exc
+    ragged.extend(long)
+    bad = [p.row for p in long]
+    return frame.with_columns(pl.int_range(2, frame.height + 2).is_in(bad).alias("__ragged"))
 
 
-def _ragged(text: str, separator: str, name: str) -> InputError | None:
-    """The first line with more fields than the header, when a CSV cannot be parsed."""
+def _ragged(text: str, separator: str, name: str) -> list[Problem]:
+    """The lines with more fields than the header (up to 200), when a CSV cannot be parsed."""
     width = None
     line_no = 0
+    found: list[Problem] = []
     field_limit = csv.field_size_limit()
     try:
         csv.field_size_limit(max(field_limit, len(text)))  # long cells are for check_cells to report
         for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
-                return InputError.single(
-                    msg("problem.too_many_fields", n=len(fields), width=width), file=name, row=line_no
+                found.append(
+                    Problem(name, line_no, None, None, msg("problem.too_many_fields", n=len(fields), width=width))
                 )
+                if len(found) >= 200:
+                    break
     except csv.Error as exc:
-        return InputError.single(msg("problem.csv_record", record=line_no + 1, why=str(exc)), file=name)
+        raise InputError.single(msg("problem.csv_record", record=line_no + 1, why=str(exc)), file=name) from None
     finally:
         csv.field_size_limit(field_limit)
-    return None
+    return found
 
 
 def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
@@ -143,11 +163,19 @@ def check_header(path: Path, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> 
     check_csv(text, "\t" if Path(path).suffix.lower() == ".tsv" else ",", name, limits)
 
 
-def read_table(path: Path, display_name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> pl.DataFrame:
+def read_table(
+    path: Path,
+    display_name: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    problems: list[Problem] | None = None,
+) -> pl.DataFrame:
     """All columns as text plus ``_row``; blank rows dropped; InputError naming the file otherwise.
 
     ``limits``: the width, rows, cell length and expanded size a file may have (checked from
     its header, zip directory or Parquet footer before it is read) and its text encoding.
+    ``problems``: where the problems of rows that cannot be read as the file's columns (more
+    fields than the header) go, those rows left out, so that the rest is checked in the same pass;
+    None: they are raised.
     """
     path = Path(path)
     name = display_name or path.name
@@ -157,11 +185,11 @@ def read_table(path: Path, display_name: str | None = None, limits: ReadLimits =
     elif suffix == ".parquet":
         frame = _read_parquet(path, name, limits)
     elif suffix in (".csv", ".tsv", ".txt"):
-        frame = _read_csv(path, name, limits)
+        frame = _read_csv(path, name, limits, problems)
     else:
-        raise InputError.single(
-            msg("problem.unsupported_type", suffix=suffix, expected=", ".join(SUFFIXES)), file=name
-        )
+        raise InputError.single(msg("problem.unsupported_type", suffix=suffix, expected=", ".join(SUFFIXES)), file=name)
+    ragged = frame.get_column("__ragged") if "__ragged" in frame.columns else None
+    frame = frame.drop("__ragged") if ragged is not None else frame
     check_columns(frame.width, name, limits)  # what the header checks could not see (a quoted line break)
     headers = [canonical(raw) for raw in frame.columns]
     seen: dict[str, str] = {}
@@ -178,6 +206,8 @@ def read_table(path: Path, display_name: str | None = None, limits: ReadLimits =
         raise InputError(problems)
     frame = frame.rename(dict(zip(frame.columns, headers, strict=True)))
     frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    if ragged is not None:
+        frame = frame.filter(~ragged)
     data = [c for c in frame.columns if c != "_row"]
     frame = frame.with_columns([normalize_text(pl.col(c)).alias(c) for c in data])
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in data]))

@@ -51,18 +51,25 @@ def load_sinks(
     if not paths:
         return sinks.resolve(empty(STAND_SCHEMA)), []
     name = paths[0].name
+    ragged: list[Problem] = []  # rows with more fields than the header: reported, the others checked
     try:
-        s = reader.read_table(paths[0], display_name=name, limits=limits)
+        s = reader.read_table(paths[0], display_name=name, limits=limits, problems=ragged)
     except Exception as exc:  # InputError from the reader carries its own problems
-        return empty(STAND_SCHEMA), list(getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))]))
-    problems = [Problem(name, 1, col, None, msg("problem.required_column")) for col in REQUIRED if col not in s.columns]
+        return empty(STAND_SCHEMA), list(
+            getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])
+        )
+    problems = ragged + [
+        Problem(name, 1, col, None, msg("problem.required_column")) for col in REQUIRED if col not in s.columns
+    ]
     for col in s.columns:
         if not col.startswith("_") and col not in REQUIRED + OPTIONAL:
             close = difflib.get_close_matches(col, REQUIRED + OPTIONAL, n=1)
             problems.append(
-                Problem(name, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None)))
+                Problem(
+                    name, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
+                )
             )
-    if problems:
+    if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return empty(STAND_SCHEMA), problems
     s = s.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in s.columns])
 
@@ -95,7 +102,7 @@ def load_sinks(
         "species_group",
         msg("problem.species_group", choices=", ".join(groups)),
     )
-    for p, (low, high, what) in RANGES.items():
+    for p, (low, high, _what) in RANGES.items():
         where(pl.col(p).is_not_null() & pl.col(f"_{p}").is_null(), p, msg("problem.number"))
         where(
             (pl.col(f"_{p}") <= low) | (pl.col(f"_{p}") > high)
@@ -104,7 +111,11 @@ def load_sinks(
             p,
             msg(f"problem.sink_range.{p}"),
         )
-    where(pl.col("harvest_m3").is_not_null() & pl.col("_harvest_m3").is_null(), "harvest_m3", msg("problem.harvest_number"))
+    where(
+        pl.col("harvest_m3").is_not_null() & pl.col("_harvest_m3").is_null(),
+        "harvest_m3",
+        msg("problem.harvest_number"),
+    )
     where(pl.col("_harvest_m3") < 0, "harvest_m3", msg("problem.harvest_negative"))
     conv = units.conversion_table(s["unit"].drop_nulls().unique().to_list(), ureg)
     s = s.join(conv, on="unit", how="left")
