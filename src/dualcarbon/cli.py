@@ -386,6 +386,36 @@ def validate(
 
 
 @app.command()
+def template(
+    kind: str = typer.Argument(..., help="activities, credits, sinks, measures or indicators."),
+    lang: str | None = LangOption,
+    output: Path | None = typer.Option(None, "--output", "-o", help="Workbook to write (default: KIND.xlsx here)."),
+) -> None:
+    """Write an Excel template of an input table: headers in zh or en, drop-down lists for enumerated columns.
+    Filled in, it is read as it is by validate and run (and the dashboard's upload)."""
+    from dualcarbon.errors import InputError, msg
+    from dualcarbon.project import templates
+
+    chosen = lang or "en"
+
+    def write():
+        if kind not in templates.KINDS:
+            raise InputError.single(
+                msg("problem.one_of", choices=", ".join(templates.KINDS)), column="KIND", value=kind
+            )
+        path = output or Path(templates.TEMPLATES[kind].file)
+        if path.suffix.lower() != ".xlsx":
+            raise InputError.single(msg("problem.xlsx_expected"), column="--output", value=str(path))
+        if path.exists():
+            raise InputError.single(msg("problem.template_exists"), column="--output", value=str(path))
+        return templates.write(kind, chosen, path)
+
+    path = _guard(write, lang)
+    console, _ = _console()
+    console.print(_t(chosen)("template.written", path=str(path)), markup=False, highlight=False)
+
+
+@app.command()
 def init(
     directory: Path = typer.Argument(..., help="New project folder to create."),
     example: str = typer.Option("cement-plant", "--example", help=f"One of: {', '.join(EXAMPLES)}."),
