@@ -44,27 +44,49 @@ def _t(lang: str | None):
     return translator(lang if lang in languages() else "en")
 
 
-def _fail_input(exc, lang: str | None) -> None:
+def _project_lang(project: Path | None, lang: str | None) -> str:
+    """The language of messages: --lang, else the project's [report] lang, else English."""
+    import tomllib
+
+    from dualcarbon.i18n import languages
+
+    if lang in languages():
+        return str(lang)
+    try:
+        data = tomllib.loads((Path(project) / "dualcarbon.toml").read_text(encoding="utf-8-sig")) if project else {}
+        chosen = data.get("report", {}).get("lang")
+    except (OSError, ValueError, AttributeError):
+        chosen = None
+    return chosen if chosen in languages() else "en"
+
+
+def _fail_input(exc, lang: str | None, problems_file: Path | None = None) -> None:
     _, err = _console()
+    lang = lang or "en"
     t = _t(lang)
     err.print(f"[bold red]{t('cli.problems_found', n=len(exc.problems))}[/]")
     for problem in exc.problems:
-        err.print(f"  • {problem.message()}", markup=False, highlight=False)
+        err.print(f"  • {problem.message(lang)}", markup=False, highlight=False)
+    if problems_file is not None:
+        from dualcarbon.project.problems_book import write_problems
+
+        write_problems(exc.problems, problems_file, lang)
+        err.print(t("validate.problems_written", path=str(problems_file)), markup=False, highlight=False)
     raise typer.Exit(2)
 
 
-def _guard(fn, lang):
-    from dualcarbon.errors import InputError
+def _guard(fn, lang, project: Path | None = None, problems_file: Path | None = None):
+    from dualcarbon.errors import InputError, msg
     from dualcarbon.i18n import languages
 
     try:
         if lang is not None and lang not in languages():
             raise InputError.single(
-                f"expected a language, one of: {', '.join(languages())}", column="--lang", value=lang
+                msg("problem.language", choices=", ".join(languages())), column="--lang", value=lang
             )
         return fn()
     except InputError as exc:
-        _fail_input(exc, lang)
+        _fail_input(exc, _project_lang(project, lang), problems_file)
 
 
 @app.command()
@@ -146,7 +168,7 @@ def run(
                 pathway=with_pathway,
             )
 
-        result = _guard(lambda: _pdf_guard(work, lang), lang)
+        result = _guard(lambda: _pdf_guard(work, lang), lang, project)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
     if result.inventory.summary.get("territory"):
@@ -329,7 +351,9 @@ def pathway(
     console, err = _console()
     steps = ["load", "compute", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
-        result = _guard(lambda: _pdf_guard(lambda: job.pathway(project, out, lang, progress, pdf=pdf), lang), lang)
+        result = _guard(
+            lambda: _pdf_guard(lambda: job.pathway(project, out, lang, progress, pdf=pdf), lang), lang, project
+        )
     lang = lang or result.project.settings.report.lang
     _print_pathway(console, err, result.pathway, lang)
     _print_written(console, err, result.written, lang)
@@ -396,20 +420,58 @@ def _print_pathway(console, err, result, lang: str) -> None:
 
 
 @app.command()
-def validate(project: Path = typer.Argument(..., help="Project folder."), lang: str | None = LangOption) -> None:
+def validate(
+    project: Path = typer.Argument(..., help="Project folder."),
+    lang: str | None = LangOption,
+    problems: Path | None = typer.Option(
+        None,
+        "--problems",
+        help="Also write the problems to this workbook (.xlsx): file, row, column, value, what is expected.",
+    ),
+) -> None:
     """Check PROJECT's files without computing; report every problem (exit 2 if any)."""
     from dualcarbon.project.load import load
 
     def check():
-        from dualcarbon.project.job import read_measures
+        from dualcarbon.errors import InputError, msg
 
-        loaded = load(project)
-        read_measures(loaded.root, loaded.limits)
-        return loaded
+        if problems is not None and problems.suffix.lower() != ".xlsx":
+            raise InputError.single(msg("problem.xlsx_expected"), column="--problems", value=str(problems))
+        return load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
 
-    loaded = _guard(check, lang)
+    loaded = _guard(check, lang, project, problems)
     console, _ = _console()
     console.print(_t(lang or loaded.settings.report.lang)("cli.valid", n=loaded.activities.height))
+
+
+@app.command()
+def template(
+    kind: str = typer.Argument(..., help="activities, credits, sinks, measures or indicators."),
+    lang: str | None = LangOption,
+    output: Path | None = typer.Option(None, "--output", "-o", help="Workbook to write (default: KIND.xlsx here)."),
+) -> None:
+    """Write an Excel template of an input table: headers in zh or en, drop-down lists for enumerated columns.
+    Filled in, it is read as it is by validate and run (and the dashboard's upload)."""
+    from dualcarbon.errors import InputError, msg
+    from dualcarbon.project import templates
+
+    chosen = lang or "en"
+
+    def write():
+        if kind not in templates.KINDS:
+            raise InputError.single(
+                msg("problem.one_of", choices=", ".join(templates.KINDS)), column="KIND", value=kind
+            )
+        path = output or Path(templates.TEMPLATES[kind].file)
+        if path.suffix.lower() != ".xlsx":
+            raise InputError.single(msg("problem.xlsx_expected"), column="--output", value=str(path))
+        if path.exists():
+            raise InputError.single(msg("problem.template_exists"), column="--output", value=str(path))
+        return templates.write(kind, chosen, path)
+
+    path = _guard(write, lang)
+    console, _ = _console()
+    console.print(_t(chosen)("template.written", path=str(path)), markup=False, highlight=False)
 
 
 @app.command()

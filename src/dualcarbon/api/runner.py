@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
+from dualcarbon.api.errors import problems_message
 from dualcarbon.errors import Problem
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
@@ -163,14 +164,12 @@ class Runner:
                 summary = _summary(outputs)
                 self.store.finish_run(run_id, outputs, summary.get("factor_sets"), None)
             elif "problems" in outcome:
-                record = layout.problem_mapper(placed)
+                lang = str(options.get("lang") or "en")
+                record = layout.problem_mapper(placed, lang)
                 problems = [record(Problem(**p)) for p in outcome["problems"]]
-                noun = "problem" if len(problems) == 1 else "problems"
+                message = problems_message(len(problems), lang)
                 self.store.finish_run(
-                    run_id,
-                    None,
-                    None,
-                    {"code": "invalid_input", "message": f"{len(problems)} {noun} in the input", "problems": problems},
+                    run_id, None, None, {"code": "invalid_input", "message": message, "problems": problems}
                 )
             else:
                 log.error("run %s failed: %s", run_id, outcome["traceback"])

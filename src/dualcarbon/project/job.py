@@ -201,10 +201,10 @@ def run(
     rows fit a spreadsheet, Parquet above: ``outputs.choose_format``).
     """
     if emissions not in EMISSIONS_FORMATS:
-        from dualcarbon.errors import InputError
+        from dualcarbon.errors import InputError, msg
 
         raise InputError.single(
-            f"expected one of: {', '.join(EMISSIONS_FORMATS)}", column="--emissions", value=emissions
+            msg("problem.one_of", choices=", ".join(EMISSIONS_FORMATS)), column="--emissions", value=emissions
         )
     step = progress or (lambda _: None)
     out_dir = Path(out) if out else Path(root) / "out"
@@ -309,7 +309,7 @@ def kept_parts(out_dir: Path, legacy: bool = False) -> set[str]:
 
 
 def _pathway_inputs(project: Project) -> tuple[list, str]:
-    from dualcarbon.errors import InputError, Problem
+    from dualcarbon.errors import InputError, Problem, msg
 
     if project.settings.targets is None and project.settings.pathway is None:
         raise InputError(
@@ -318,7 +318,7 @@ def _pathway_inputs(project: Project) -> tuple[list, str]:
                 None,
                 "targets",
                 None,
-                "a pathway needs [targets] (and optionally [pathway]); see docs/pathway.md",
+                msg("problem.targets_required"),
             )
         )
     return read_measures(project.root, project.limits)
