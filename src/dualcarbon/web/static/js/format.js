@@ -50,15 +50,21 @@ export function currencyName(currency = "CNY") {
 
 /** Money in whole units (no fen or cents): "-1.72 亿元", "35.00 万元", "8,000 元"; "CNY 172,254,983" in English. */
 export function money(value, currency = "CNY") {
-  if (missing(value)) return "—";
+  const [number, unit] = moneyParts(value, currency);
+  if (number === "—") return number;
+  return lang() === "zh" ? `${number} ${unit}` : `${unit} ${number}`;
+}
+
+/** [figure, unit] of an amount of money (figures.money_parts): ["-1.72", "亿元"], ["172,254,983", "CNY"]. */
+export function moneyParts(value, currency = "CNY") {
   const name = currencyName(currency);
+  if (missing(value)) return ["—", name];
   const number = Number(value);
   if (lang() === "zh") {
-    if (Math.abs(number) >= YI - 0.5) return `${fixed(number / YI, 2)} ${t("fig.yi", {unit: name})}`;
-    if (Math.abs(number) >= WAN - 0.5) return `${fixed(number / WAN, 2)} ${t("fig.wan", {unit: name})}`;
-    return `${fixed(number, 0)} ${name}`;
+    if (Math.abs(number) >= YI - 0.5) return [fixed(number / YI, 2), t("fig.yi", {unit: name})];
+    if (Math.abs(number) >= WAN - 0.5) return [fixed(number / WAN, 2), t("fig.wan", {unit: name})];
   }
-  return `${name} ${fixed(number, 0)}`;
+  return [fixed(number, 0), name];
 }
 
 /** Masses and activity data: like co2e, but quantities below 1 keep 4 significant digits. */

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import * as charts from "../charts.js";
 import {append, h, section, table} from "../dom.js";
-import {co2e, co2eText, currencyName, fixed, money} from "../format.js";
+import {co2e, co2eText, currencyName, fixed, money, moneyParts} from "../format.js";
 import {label, localized, t} from "../i18n.js";
 import {facts} from "./common.js";
 
@@ -36,7 +36,7 @@ export async function render(ctx, run) {
       [t("web.pathway.base"), t("web.pathway.base_value", {year: targets.base_year ?? "—", value: co2eText(targets.base_emissions_t)})],
       [t("web.pathway.bau_peak"), peak(p.bau_peak)],
       [t("web.pathway.pathway_peak"), peak(p.pathway_peak)],
-      [t("web.pathway.cost"), money(p.cost_discounted, p.currency ?? "CNY"), "cost"],
+      [t("web.pathway.cost"), cost(p), "cost"],
     ], "pathway-header"),
     shortfalls(p.shortfalls || []),
     section(t("web.pathway.trajectory"), h("div", {class: "chart", id: "chart-trajectory", "data-testid": "chart-trajectory"})),
@@ -63,6 +63,16 @@ export async function render(ctx, run) {
     ...INTENSITIES.filter(([, , column]) => years.length && column in years[0]).map(([per]) =>
       charts.draw(ctx.root.querySelector(`#chart-intensity-${per}`), ...charts.intensity(years, per))),
   ]);
+}
+
+// the total discounted cost; a negative one is a net saving and is said so in words
+function cost(p) {
+  const total = money(p.cost_discounted, p.currency ?? "CNY");
+  if (!(p.cost_discounted < 0)) return total;
+  const years = p.years || [];
+  const [saving, unit] = moneyParts(-p.cost_discounted, p.currency ?? "CNY");
+  return [total, h("br"), h("span", {class: "small", "data-testid": "net-saving"}, t("plan.net_saving",
+    {value: saving, currency: unit, start: years[0] ?? "", end: years[1] ?? ""}))];
 }
 
 function shortfalls(rows) {
