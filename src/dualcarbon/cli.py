@@ -408,10 +408,12 @@ def factors_show(
     key: str = typer.Argument(..., help="Activity key or alias, e.g. fuel/natural_gas or 天然气."),
     region: str | None = typer.Option(None, "--region", help="Region for the fallback chain, e.g. CN-NCG."),
     year: int | None = typer.Option(None, "--year", help="Reporting year (nearest factor year first)."),
+    lang: str | None = LangOption,
 ):
-    """Show every factor for KEY with value, unit and full citation."""
+    """Show every factor for KEY with value, unit, citation and how far the value was checked."""
     from dualcarbon.factors.library import FactorLibrary
 
+    t = _t(lang)
     lib = FactorLibrary.load()
     rows = lib.show(key, region, year)
     console, _ = _console()
@@ -425,7 +427,10 @@ def factors_show(
             f"  [dim]({r['factor_set']}, region {r['region']}, year {r['year'] or '-'}, basis {r['basis'] or '-'})[/]",
             highlight=False,
         )
-        console.print(f"    source: {r['dataset']} {r['version']}; {r['citation']}", highlight=False, markup=False)
+        console.print(f"    source: {r['citation'] or r['dataset']}", highlight=False, markup=False)
+        if r["check"]:
+            label = t("report.label_value", label=t("cite.check_label"), value=t("cite.check." + r["check"]))
+            console.print(f"    {label}", highlight=False, markup=False)
         if r["mapping_note"]:
             console.print(f"    mapping: {r['mapping_note']}", highlight=False, markup=False)
         if r["notes"]:

@@ -331,6 +331,8 @@ def test_factor_search_and_sets_match_the_cli(world, library):
     found = client.get("/api/factors", params={"q": "天然气", "limit": 20}, headers=headers).json()["items"]
     assert [r["factor_id"] for r in found] == library.search("天然气", 20)["factor_id"].to_list()
     assert found and "fuel/natural_gas" in {r["key"] for r in found}
+    # issue 15: each factor says how far it was checked, beside (not inside) its citation
+    assert all(r["check"] and r["check"] not in r["citation"] for r in found)
     sets = client.get("/api/factors/sets", headers=headers).json()
     assert {s["factor_set"]: s["sha256"] for s in sets} == {k: s.sha256 for k, s in library.sets.items()}
     error(client.get("/api/factors", headers=headers), 422, "invalid_input")

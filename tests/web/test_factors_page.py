@@ -28,6 +28,12 @@ def test_searching_natural_gas_shows_every_factor_with_its_citation(tmp_path, pa
             "rows => rows.map(r => [r.dataset.factor, r.querySelector('[data-key=key]').textContent, "
             "r.querySelector('[data-key=value]').textContent, r.querySelector('[data-key=citation]').textContent])",
         )
+        checks = page.eval_on_selector_all(
+            "[data-testid=factors] tbody tr", "rows => rows.map(r => r.querySelector('[data-key=check]').textContent)"
+        )
+        # issue 15: how far each value was checked, beside its citation, in the page's language
+        assert checks == [zh(f"cite.check.{f['check']}") for f in found]
+        assert all(not c.startswith("cite.") for c in checks)
         assert len(rows) == len(found) > 0
         assert {key for _, key, _, _ in rows} >= {"fuel/natural_gas"}
         for (factor_id, key, value, citation), expected in zip(rows, found, strict=True):

@@ -25,6 +25,7 @@ COLUMNS = [
     "year",
     "name",
     "citation",
+    "check",
     "notes",
 ]
 

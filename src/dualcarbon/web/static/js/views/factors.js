@@ -31,6 +31,7 @@ export async function render(ctx) {
       {label: t("col.region"), cell: (f) => f.region ?? ""},
       {label: t("col.year"), cell: (f) => f.year ?? ""},
       {label: t("col.citation"), cell: (f) => h("span", {class: "citation"}, f.citation ?? "", f.notes ? h("small", {}, f.notes) : null), key: "citation"},
+      {label: t("cite.check_label"), cell: (f) => (f.check ? h("small", {class: "check", "data-check": f.check}, t(`cite.check.${f.check}`)) : ""), key: "check"},
     ], found.items, {testid: "factors", empty: t("web.factors.none", {q}), rowAttrs: (f) => ({"data-factor": f.factor_id})})));
   }
   const sets = await api.request("/factors/sets");
