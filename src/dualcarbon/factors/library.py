@@ -22,7 +22,7 @@ from typing import TypedDict
 import polars as pl
 
 from dualcarbon import units
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.factors.gwp import GwpTable, gas_aliases, load_gwp
 
 DATA = resources.files("dualcarbon.factors").joinpath("data")
@@ -300,10 +300,10 @@ class FactorLibrary:
         try:
             frame = pl.read_csv(path, infer_schema=False)
         except Exception as exc:
-            raise InputError.single(f"cannot read factor file: {exc}", file=str(path)) from exc
+            raise InputError.single(msg("problem.factor_file", why=str(exc)), file=str(path)) from exc
         missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
         if missing:
-            raise InputError([Problem(path.name, None, c, None, "required column is missing") for c in missing])
+            raise InputError([Problem(path.name, None, c, None, msg("problem.required_column")) for c in missing])
         for column in FACTOR_COLUMNS:
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, pl.String).alias(column))
@@ -356,15 +356,11 @@ class FactorLibrary:
 
     # -- look-ups for people ----------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> pl.DataFrame:
-        """Factors whose key, source name or alias contains ``text`` (case-insensitive)."""
-        needle = text.strip().lower()
-        keys = {v for k, v in self.aliases.items() if needle in k}
-        hit = (
-            pl.col("key").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("name").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("key").is_in(list(keys))
-        )
-        return self.factors.filter(hit).head(limit)
+        """Factors whose key, name or alias contains ``text`` (case-insensitive); ``factors.search``
+        ranks, filters and pages them for people."""
+        from dualcarbon.factors import search
+
+        return search.search(self, search.Filters(text), limit=limit).rows
 
     def show(self, key: str, region: str | None = None, year: int | None = None) -> pl.DataFrame:
         """Every factor for a key (or alias), nearest region of the fallback chain first."""

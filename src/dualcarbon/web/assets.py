@@ -54,7 +54,15 @@ SHARED_PREFIXES = (
     "pathway.series.",
     "pathway.unit.intensity_",
     "report.unit_note",
+    "fsearch.",
+    "settings_editor.",
+    "rows.",
+    "org.scope2_value.",
     "report.label_value",
+    "chart.",  # the charts' legends (q-report)
+    "report2.",  # report.pdf offered on the run pages (q-report)
+    "plan.",
+    "intensity.",
 )
 
 

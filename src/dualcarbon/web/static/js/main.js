@@ -12,6 +12,7 @@ import * as password from "./views/password.js";
 import * as project from "./views/project.js";
 import * as projects from "./views/projects.js";
 import * as run from "./views/run.js";
+import * as settings from "./views/settings.js";
 import * as signup from "./views/signup.js";
 import * as users from "./views/users.js";
 import {errorBox} from "./views/common.js";
@@ -26,9 +27,11 @@ const ROUTES = [
   [/^\/audit$/, "audit", audit.render, false],
   [/^\/projects$/, "projects", projects.render, false],
   [/^\/projects\/([\w-]+)$/, "project", project.render, false],
+  [/^\/projects\/([\w-]+)\/settings$/, "settings", settings.render, false],
   [/^\/runs\/([\w-]+)$/, "run", (ctx) => run.render(ctx, "inventory"), false],
   [/^\/runs\/([\w-]+)\/neutrality$/, "run", (ctx) => run.render(ctx, "neutrality"), false],
   [/^\/runs\/([\w-]+)\/pathway$/, "run", (ctx) => run.render(ctx, "pathway"), false],
+  [/^\/runs\/([\w-]+)\/rows$/, "run", (ctx) => run.render(ctx, "rows"), false],
   [/^\/factors$/, "factors", factors.render, false],
 ];
 const session = {me: null};
@@ -130,6 +133,8 @@ async function route() {
 api.whenUnauthorized(() => {
   const had = Boolean(session.me);
   forget();
+  // a page's second call refused at the same time finds the login page already shown: keep its notice
+  if (!had && location.hash.startsWith("#/login")) return;
   go(had ? "#/login?expired=1" : "#/login");
 });
 window.addEventListener("hashchange", route);
