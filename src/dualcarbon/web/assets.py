@@ -59,6 +59,8 @@ SHARED_PREFIXES = (
     "rows.",
     "org.scope2_value.",
     "report.label_value",
+    "term.",
+    "fig.",
     "chart.",  # the charts' legends (q-report)
     "report2.",  # report.pdf offered on the run pages (q-report)
     "plan.",
