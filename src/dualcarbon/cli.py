@@ -44,27 +44,49 @@ def _t(lang: str | None):
     return translator(lang if lang in languages() else "en")
 
 
-def _fail_input(exc, lang: str | None) -> None:
+def _project_lang(project: Path | None, lang: str | None) -> str:
+    """The language of messages: --lang, else the project's [report] lang, else English."""
+    import tomllib
+
+    from dualcarbon.i18n import languages
+
+    if lang in languages():
+        return str(lang)
+    try:
+        data = tomllib.loads((Path(project) / "dualcarbon.toml").read_text(encoding="utf-8-sig")) if project else {}
+        chosen = data.get("report", {}).get("lang")
+    except (OSError, ValueError, AttributeError):
+        chosen = None
+    return chosen if chosen in languages() else "en"
+
+
+def _fail_input(exc, lang: str | None, problems_file: Path | None = None) -> None:
     _, err = _console()
+    lang = lang or "en"
     t = _t(lang)
     err.print(f"[bold red]{t('cli.problems_found', n=len(exc.problems))}[/]")
     for problem in exc.problems:
-        err.print(f"  • {problem.message()}", markup=False, highlight=False)
+        err.print(f"  • {problem.message(lang)}", markup=False, highlight=False)
+    if problems_file is not None:
+        from dualcarbon.project.problems_book import write_problems
+
+        write_problems(exc.problems, problems_file, lang)
+        err.print(t("validate.problems_written", path=str(problems_file)), markup=False, highlight=False)
     raise typer.Exit(2)
 
 
-def _guard(fn, lang):
-    from dualcarbon.errors import InputError
+def _guard(fn, lang, project: Path | None = None, problems_file: Path | None = None):
+    from dualcarbon.errors import InputError, msg
     from dualcarbon.i18n import languages
 
     try:
         if lang is not None and lang not in languages():
             raise InputError.single(
-                f"expected a language, one of: {', '.join(languages())}", column="--lang", value=lang
+                msg("problem.language", choices=", ".join(languages())), column="--lang", value=lang
             )
         return fn()
     except InputError as exc:
-        _fail_input(exc, lang)
+        _fail_input(exc, _project_lang(project, lang), problems_file)
 
 
 @app.command()
@@ -81,10 +103,17 @@ def run(
     batch_rows: int | None = typer.Option(
         None, "--batch-rows", min=1000, help="Rows read at a time from Parquet ledgers (bounds memory)."
     ),
-    pdf: bool = typer.Option(
-        False,
-        "--pdf",
-        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk).",
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk); "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
+    with_pathway: bool | None = typer.Option(
+        None,
+        "--pathway/--no-pathway",
+        help="Also compute the least-cost pathway (as `dualcarbon pathway`); default: as the output folder has it "
+        "(a pathway written there by `dualcarbon pathway` is computed again, not removed).",
     ),
     emissions: str = typer.Option(
         "auto",
@@ -98,7 +127,7 @@ def run(
     from dualcarbon.project import job
 
     console, err = _console()
-    steps = ["load", "compute", "summarize", "report", "write"]
+    steps = ["load", "compute", "summarize", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
 
         def work():
@@ -126,20 +155,39 @@ def run(
                         mapper=mapper,
                         pdf=pdf,
                         emissions=emissions,
+                        pathway=with_pathway,
                     )
-            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions)
+            return job.run(
+                project,
+                out,
+                lang,
+                progress,
+                batch_rows=batch_rows,
+                pdf=pdf,
+                emissions=emissions,
+                pathway=with_pathway,
+            )
 
-        result = _guard(lambda: _pdf_guard(work, lang), lang)
+        result = _guard(lambda: _pdf_guard(work, lang), lang, project)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
     if result.inventory.summary.get("territory"):
         _print_territory(console, result.inventory.summary["territory"], lang)
+    if result.inventory.summary.get("intensity"):
+        _print_intensity(console, result.inventory.summary["intensity"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
+    if result.pathway is not None:
+        _print_pathway(console, err, result.pathway, lang)
+    _print_written(console, err, result.written, lang)
+
+
+def _print_written(console, err, written: list[Path], lang: str) -> None:
+    """The files written, and a warning when a Chinese report.pdf was printed without a Chinese font."""
     t = _t(lang)
-    for path in result.written:
+    for path in written:
         console.print(t("cli.wrote", path=str(path)), highlight=False)
-    if pdf and lang == "zh":
+    if lang == "zh" and any(path.name == "report.pdf" for path in written):
         from dualcarbon.report.pdf import cjk_font_installed
 
         if cjk_font_installed() is False:
@@ -223,6 +271,26 @@ def _print_territory(console, territory: dict, lang: str) -> None:
         console.print(f"[yellow]! {t('cli.territory.no_intensity', year=territory['year'])}[/]", highlight=False)
 
 
+def _print_intensity(console, block: dict, lang: str) -> None:
+    """Intensity per unit of product ([output]): the year's and the base year's, t CO2e per unit."""
+    from rich.table import Table
+
+    from dualcarbon.report.intensity import rows
+
+    t = _t(lang)
+    table = Table(title=t("intensity.cli_title", year=block["year"]))
+    table.add_column(t("intensity.col.product"))
+    table.add_column(t("intensity.col.quantity", year=block["year"]), justify="right")
+    table.add_column(t("intensity.col.intensity", year=block["year"]), justify="right")
+    compare = block.get("base_year") and block["base_year"] != block["year"]
+    if compare:
+        table.add_column(t("intensity.cli_base", year=block["base_year"]), justify="right")
+        table.add_column(t("intensity.col.change"), justify="right")
+    for r in rows(block, t, lang):
+        table.add_row(r["name"], r["quantity"], r["intensity"], *([r["base"] or "–", r["change"]] if compare else []))
+    console.print(table)
+
+
 def _print_neutrality(console, n: dict, lang: str) -> None:
     """The assessment: standard, status, balance, every check with its reason, the claim or what is missing."""
     from rich.markup import escape
@@ -268,20 +336,27 @@ def pathway(
     ),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
     lang: str | None = LangOption,
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf, the whole report (inventory, neutrality, pathway) printed by Chromium; "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
 ) -> None:
-    """Inventory, projection and least-cost pathway to the targets: writes the run's files plus pathway.csv,
-    measures_plan.csv, abatement.csv, pathway.json and a report with the pathway section."""
+    """Inventory, neutrality assessment, projection and least-cost pathway to the targets: writes the run's
+    files plus pathway.csv, measures_plan.csv, abatement.csv, pathway.json, and one report holding them all
+    (and report.pdf with --pdf)."""
     from dualcarbon.project import job
 
     console, err = _console()
     steps = ["load", "compute", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
-        result = _guard(lambda: job.pathway(project, out, lang, progress), lang)
+        result = _guard(
+            lambda: _pdf_guard(lambda: job.pathway(project, out, lang, progress, pdf=pdf), lang), lang, project
+        )
     lang = lang or result.project.settings.report.lang
     _print_pathway(console, err, result.pathway, lang)
-    t = _t(lang)
-    for path in result.written:
-        console.print(t("cli.wrote", path=str(path)), highlight=False)
+    _print_written(console, err, result.written, lang)
 
 
 @contextmanager
@@ -319,7 +394,8 @@ def _print_pathway(console, err, result, lang: str) -> None:
     for row in rows:
         if row["year"] % 5 == 0 or row is rows[0] or row is rows[-1] or row["shortfall_t"] > 0:
             target = "" if row["target_t"] is None else f"{row['target_t']:,.0f}"
-            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{row['net_t']:,.0f}")
+            net = round(row["net_t"]) or 0  # no "-0" for a net balance within a tonne of zero
+            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{net:,}")
     console.print(table)
     names = {m.id: m.name(lang) for m in result.measures}
     for m in plan.measures.filter(plan.measures["chosen"]).sort("start_year").to_dicts():
@@ -333,26 +409,69 @@ def _print_pathway(console, err, result, lang: str) -> None:
             ),
             highlight=False,
         )
-    console.print(
-        t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=result.settings.currency), highlight=False
-    )
+    currency = result.settings.currency
+    console.print(t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=currency), highlight=False)
+    if plan.cost_discounted < 0:  # a negative cost is a saving: say so in words
+        saving = f"{-plan.cost_discounted:,.0f}"
+        console.print(
+            "  " + t("plan.net_saving", value=saving, currency=currency, start=plan.years[0], end=plan.years[-1]),
+            highlight=False,
+        )
 
 
 @app.command()
-def validate(project: Path = typer.Argument(..., help="Project folder."), lang: str | None = LangOption) -> None:
+def validate(
+    project: Path = typer.Argument(..., help="Project folder."),
+    lang: str | None = LangOption,
+    problems: Path | None = typer.Option(
+        None,
+        "--problems",
+        help="Also write the problems to this workbook (.xlsx): file, row, column, value, what is expected.",
+    ),
+) -> None:
     """Check PROJECT's files without computing; report every problem (exit 2 if any)."""
     from dualcarbon.project.load import load
 
     def check():
-        from dualcarbon.project.job import read_measures
+        from dualcarbon.errors import InputError, msg
 
-        loaded = load(project)
-        read_measures(loaded.root, loaded.limits)
-        return loaded
+        if problems is not None and problems.suffix.lower() != ".xlsx":
+            raise InputError.single(msg("problem.xlsx_expected"), column="--problems", value=str(problems))
+        return load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
 
-    loaded = _guard(check, lang)
+    loaded = _guard(check, lang, project, problems)
     console, _ = _console()
     console.print(_t(lang or loaded.settings.report.lang)("cli.valid", n=loaded.activities.height))
+
+
+@app.command()
+def template(
+    kind: str = typer.Argument(..., help="activities, credits, sinks, measures or indicators."),
+    lang: str | None = LangOption,
+    output: Path | None = typer.Option(None, "--output", "-o", help="Workbook to write (default: KIND.xlsx here)."),
+) -> None:
+    """Write an Excel template of an input table: headers in zh or en, drop-down lists for enumerated columns.
+    Filled in, it is read as it is by validate and run (and the dashboard's upload)."""
+    from dualcarbon.errors import InputError, msg
+    from dualcarbon.project import templates
+
+    chosen = lang or "en"
+
+    def write():
+        if kind not in templates.KINDS:
+            raise InputError.single(
+                msg("problem.one_of", choices=", ".join(templates.KINDS)), column="KIND", value=kind
+            )
+        path = output or Path(templates.TEMPLATES[kind].file)
+        if path.suffix.lower() != ".xlsx":
+            raise InputError.single(msg("problem.xlsx_expected"), column="--output", value=str(path))
+        if path.exists():
+            raise InputError.single(msg("problem.template_exists"), column="--output", value=str(path))
+        return templates.write(kind, chosen, path)
+
+    path = _guard(write, lang)
+    console, _ = _console()
+    console.print(_t(chosen)("template.written", path=str(path)), markup=False, highlight=False)
 
 
 @app.command()

@@ -152,6 +152,11 @@ class RunCreate(_Body):
         description="The row-level emission file (as `dualcarbon run --emissions`): csv, parquet or none; "
         "auto (default): emissions.csv up to 1,048,575 rows, emissions.parquet above.",
     )
+    pdf: bool = Field(
+        False,
+        description="Also report.pdf (as `dualcarbon run --pdf`), printed by headless Chromium on the server; "
+        "409 pdf_unavailable when the server has none (GET /api/health says: pdf).",
+    )
 
 
 # -- responses ------------------------------------------------------------------------------------------
@@ -434,6 +439,7 @@ class Health(BaseModel):
     store: Literal["duckdb", "postgresql"]
     schema_version: int
     signup: Literal["open", "setup_token", "closed"]
+    pdf: bool = Field(False, description="Whether runs can print report.pdf (Chromium found on the server).")
 
 
 class FactorSet(BaseModel):

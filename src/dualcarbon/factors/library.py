@@ -22,7 +22,7 @@ from typing import TypedDict
 import polars as pl
 
 from dualcarbon import units
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.factors.gwp import GwpTable, gas_aliases, load_gwp
 
 DATA = resources.files("dualcarbon.factors").joinpath("data")
@@ -274,10 +274,10 @@ class FactorLibrary:
         try:
             frame = pl.read_csv(path, infer_schema=False)
         except Exception as exc:
-            raise InputError.single(f"cannot read factor file: {exc}", file=str(path)) from exc
+            raise InputError.single(msg("problem.factor_file", why=str(exc)), file=str(path)) from exc
         missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
         if missing:
-            raise InputError([Problem(path.name, None, c, None, "required column is missing") for c in missing])
+            raise InputError([Problem(path.name, None, c, None, msg("problem.required_column")) for c in missing])
         for column in FACTOR_COLUMNS:
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, pl.String).alias(column))

@@ -15,6 +15,7 @@ from typing import cast
 
 import polars as pl
 
+from dualcarbon.gas_groups import shown_gases
 from dualcarbon.neutrality import credit_checks
 from dualcarbon.neutrality.credit_checks import add_months, failed, listing, not_applicable, passed, tonnes
 from dualcarbon.neutrality.records import Facts, Outcome, Rule
@@ -66,10 +67,14 @@ def gases(f: Facts, rule: Rule) -> Outcome:
             f"为每种气体提供 {f.gwp_set} GWP 值",
         )
     names = [g["gas"] for g in f.by_gas]
+    named, other = shown_gases(list(f.by_gas))  # trace gases of spend-based factors grouped (gas_groups.py)
+    rest_en = f" and {len(other)} other gases below 0.1 % each" if other else ""
+    rest_zh = f"及其他 {len(other)} 种各占不足 0.1% 的气体" if other else ""
     return passed(
-        f"the balance is in CO2e over all {len(names)} gases of the inventory ({listing(names, 6)}), "
+        f"the balance is in CO2e over all {len(names)} gases of the inventory ({listing(named, 6)}{rest_en}), "
         f"IPCC {f.gwp_set} 100-year GWP",
-        f"平衡以二氧化碳当量计，涵盖清单中全部 {len(names)} 种气体（{listing(names, 6)}），采用 IPCC {f.gwp_set} 100 年 GWP",
+        f"平衡以二氧化碳当量计，涵盖清单中全部 {len(names)} 种气体（{listing(named, 6)}{rest_zh}），"
+        f"采用 IPCC {f.gwp_set} 100 年 GWP",
     )
 
 

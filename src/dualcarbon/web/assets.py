@@ -58,6 +58,10 @@ SHARED_PREFIXES = (
     "rows.",
     "org.scope2_value.",
     "report.label_value",
+    "chart.",  # the charts' legends (q-report)
+    "report2.",  # report.pdf offered on the run pages (q-report)
+    "plan.",
+    "intensity.",
 )
 
 

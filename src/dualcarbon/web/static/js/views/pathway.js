@@ -36,7 +36,7 @@ export async function render(ctx, run) {
       [t("web.pathway.base"), t("web.pathway.base_value", {year: targets.base_year ?? "—", t: co2e(targets.base_emissions_t)})],
       [t("web.pathway.bau_peak"), peak(p.bau_peak)],
       [t("web.pathway.pathway_peak"), peak(p.pathway_peak)],
-      [t("web.pathway.cost"), `${fixed(p.cost_discounted, 0)} ${p.currency ?? ""}`, "cost"],
+      [t("web.pathway.cost"), cost(p), "cost"],
     ], "pathway-header"),
     shortfalls(p.shortfalls || []),
     section(t("web.pathway.trajectory"), h("div", {class: "chart", id: "chart-trajectory", "data-testid": "chart-trajectory"})),
@@ -63,6 +63,15 @@ export async function render(ctx, run) {
     ...INTENSITIES.filter(([, , column]) => years.length && column in years[0]).map(([per]) =>
       charts.draw(ctx.root.querySelector(`#chart-intensity-${per}`), ...charts.intensity(years, per))),
   ]);
+}
+
+// the total discounted cost; a negative one is a net saving and is said so in words
+function cost(p) {
+  const total = `${fixed(p.cost_discounted, 0)} ${p.currency ?? ""}`;
+  if (!(p.cost_discounted < 0)) return total;
+  const years = p.years || [];
+  return [total, h("br"), h("span", {class: "small", "data-testid": "net-saving"}, t("plan.net_saving",
+    {value: fixed(-p.cost_discounted, 0), currency: p.currency ?? "", start: years[0] ?? "", end: years[1] ?? ""}))];
 }
 
 function shortfalls(rows) {

@@ -135,14 +135,18 @@ function runSection(ctx, projectId, batches) {
   const reportLang = h("select", {name: "lang"}, languages().map((l) => h("option", {value: l, selected: l === lang()}, t(`web.lang.${l}`))));
   // with measures, the run may also compute the least-cost pathway (dualcarbon pathway)
   const pathway = h("input", {type: "checkbox", name: "pathway", checked: live.includes("measures"), "data-testid": "run-pathway"});
+  // report.pdf is printed by Chromium on the server: offered where the server has it, else the page says why
+  const printable = document.body.dataset.pdf === "true";
+  const pdf = h("input", {type: "checkbox", name: "pdf", disabled: !printable, "data-testid": "run-pdf"});
   const message = h("div");
   const button = h("button", {type: "submit", class: "primary", disabled: !ready, "data-testid": "run"}, t("web.run.start"));
   const form = h("form", {class: "card"}, ready ? null : h("p", {class: "notice"}, t("web.run.not_ready")),
-    field(t("web.run.report_lang"), reportLang), field(t("web.run.pathway"), pathway, t("web.run.pathway_hint")), button, message);
+    field(t("web.run.report_lang"), reportLang), field(t("web.run.pathway"), pathway, t("web.run.pathway_hint")),
+    field(t("report2.run_pdf"), pdf, t(printable ? "report2.run_pdf_hint" : "report2.pdf_unavailable")), button, message);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const queued = await api.request(`/projects/${projectId}/runs`, {method: "POST", json: {lang: reportLang.value, pathway: pathway.checked}});
+      const queued = await api.request(`/projects/${projectId}/runs`, {method: "POST", json: {lang: reportLang.value, pathway: pathway.checked, pdf: pdf.checked}});
       ctx.go(`#/runs/${queued.id}`);
     } catch (error) {
       append(message, errorBox(error));

@@ -87,9 +87,17 @@ function downloads(run) {
     const dot = name.lastIndexOf(".");
     return button(label(), `/runs/${run.id}/files/${name}`, `${name.slice(0, dot)}-${run.id}${name.slice(dot)}`, name);
   });
+  // report.pdf where the run printed one; else, beside the HTML report, why there is none
+  const pdf = written.has("report.pdf")
+    ? button(t("report2.download_pdf"), `/runs/${run.id}/files/report.pdf`, `report-${run.id}.pdf`, "report.pdf")
+    : written.has("report.html")
+      ? h("small", {class: "muted", "data-testid": "no-pdf"},
+        t(document.body.dataset.pdf === "true" ? "report2.no_pdf_run" : "report2.pdf_unavailable"))
+      : null;
   const items = [
     written.has("report.html") ? button(t("web.download.report"), `/runs/${run.id}/report?download=true`,
       `report-${run.id}.html`, "report.html") : null,
+    pdf,
     ...files,
     button(t("web.download.inputs"), `/runs/${run.id}/inputs`, `${run.id}-inputs.zip`, "inputs.zip"),
   ];
