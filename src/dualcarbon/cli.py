@@ -532,7 +532,7 @@ def factors_search(
     language's home: zh → CN), then the language, then the set precedence."""
     from rich.table import Table
 
-    from dualcarbon.errors import InputError
+    from dualcarbon.errors import InputError, msg
     from dualcarbon.factors import search
     from dualcarbon.factors.library import FactorLibrary
     from dualcarbon.project.load import load_settings
@@ -542,10 +542,12 @@ def factors_search(
     def find():
         filters = search.Filters(text, tuple(factor_set), region, gas, year)
         if filters.empty():
-            raise InputError.single("text to search for, or a filter (--set, --region, --gas, --year)", column="TEXT")
+            raise InputError.single(msg("fsearch.problem.search_for_cli"), column="TEXT")
         unknown = [s for s in factor_set if s not in lib.sets]
         if unknown:
-            raise InputError.single(f"a factor set: one of {', '.join(lib.sets)}", column="--set", value=unknown[0])
+            raise InputError.single(
+                msg("fsearch.problem.unknown_set", sets=", ".join(lib.sets)), column="--set", value=unknown[0]
+            )
         settings = load_settings(project) if project else None
         chosen = lang or (settings.report.lang if settings else None)
         return chosen, search.search(lib, filters, search.Fit.of(settings, chosen), offset, limit)

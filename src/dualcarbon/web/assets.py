@@ -54,6 +54,7 @@ SHARED_PREFIXES = (
     "pathway.series.",
     "pathway.unit.intensity_",
     "report.unit_note",
+    "fx.gas_group.",
     "fsearch.",
     "settings_editor.",
     "rows.",
