@@ -43,7 +43,8 @@ def test_factor_search_ranks_names_folds_filters_and_pages_and_the_english_page_
             assert name == expected["name_zh"] and float(value) == float(f"{expected['value']:.6g}")
             assert not opened and cited == expected["citation"]  # folded, whole inside
         checks = page.eval_on_selector_all(
-            "[data-testid=factors] tbody tr", "rows => rows.map(r => r.querySelector('details.citation .check').textContent)"
+            "[data-testid=factors] tbody tr",
+            "rows => rows.map(r => r.querySelector('details.citation .check').textContent)",
         )
         # issue 15: how far each value was checked, beside its citation, in the page's language
         assert checks == [zh("fsearch.check") + "：" + zh(f"cite.check.{f['check']}") for f in found["items"]]
