@@ -185,7 +185,7 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
         "A3,plant,2024-03-31,柴油,10,kWh,CN-HL\n"
     )
     root = project(tmp_path, activities=rows)
-    result = CliRunner().invoke(app, ["run", str(root)])
+    result = CliRunner().invoke(app, ["run", str(root), "--lang", "en"])
     assert result.exit_code == 2
     for row in ("row 2", "row 3", "row 4"):
         assert row in result.output

@@ -140,6 +140,31 @@ def test_least_cost_pathway_meets_every_target(district):
     assert float(rows[2025]["intensity_t_per_10k"]) <= target["target"] * (1 + 1e-9)
 
 
+def test_pathway_meets_each_milestone_and_respects_build_out_and_latest_start(district):
+    # the plan's milestones (one set of targets: [targets] cuts = [neutrality] reduction_targets): 2035 at
+    # most 75 % and 2050 at most 20 % of 2020's covered emissions (the base year, known from the inventory)
+    out = district / "out"
+    record = json.loads((out / "pathway.json").read_text(encoding="utf-8"))
+    base_t = record["targets"]["base_emissions_t"]
+    assert base_t == pytest.approx(next(y["emissions_t"] for y in record["inventory_by_year"] if y["year"] == 2020))
+    rows = {int(r["year"]): float(r["net_t"]) for r in _rows(out / "pathway.csv")}
+    for year, share in ((2035, 0.75), (2050, 0.20)):
+        assert all(rows[y] <= share * base_t + 1.0 for y in rows if y >= year), year
+    # measures.csv: PV 20 %, RETRO and HP 10 % of the measure a year at most; WTE started by 2030
+    built: dict[str, dict[int, float]] = {}
+    for r in _rows(out / "abatement.csv"):
+        built.setdefault(r["measure"], {})[int(r["year"])] = float(r["in_place"])
+    for measure, limit in (("PV", 0.20), ("RETRO", 0.10), ("HP", 0.10)):
+        shares = built.get(measure, {})
+        steps = [shares[y] - shares.get(y - 1, 0.0) for y in sorted(shares)]
+        assert not steps or max(steps) <= limit + 1e-6, (measure, steps)
+    # retrofits in full need ten years at 10 % a year: not before 2034 when started in 2025
+    assert built["RETRO"][2025] == pytest.approx(0.1)
+    assert min(y for y, v in built["RETRO"].items() if v >= 1 - 1e-6) >= 2034
+    plan = {m["id"]: m for m in _rows(out / "measures_plan.csv")}
+    assert plan["WTE"]["chosen"] == "false" or int(plan["WTE"]["start_year"]) <= 2030
+
+
 @pytest.mark.parametrize(
     "lang, words", [("zh", ["碳中和评价", "减排目标与最低成本路径"]), ("en", ["Carbon neutrality", "Pathway"])]
 )

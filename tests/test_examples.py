@@ -20,6 +20,22 @@ from dualcarbon.cli import app
 TOTAL_KEYS = {"scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"}
 
 
+#: report.html must stay light enough to e-mail. Before, each embedded plotly.js: 4.88-5.13 MB per example
+#: (4,912,437 bytes for the cement plant). With static SVG charts the largest, daxing-district's 11 charts and
+#: GPC tables, is 355 kB; 512 kB leaves room for larger inventories and is still a tenth of plotly.js alone.
+REPORT_MAX_BYTES = 512 * 1024
+
+
+def assert_light_report(path: Path) -> None:
+    """report.html under ``REPORT_MAX_BYTES``, no script, every chart an inline SVG whose words are text."""
+    html = path.read_text(encoding="utf-8")
+    assert path.stat().st_size < REPORT_MAX_BYTES, path.stat().st_size
+    assert "<script" not in html
+    charts = re.findall(r'<figure class="chart" id="chart-[\w-]+"><svg .*?</svg></figure>', html, re.S)
+    assert charts, "the report draws its charts"
+    assert all(re.search(r"<text[^>]*>[^<]+</text>", chart) for chart in charts)
+
+
 def run_example(tmp_path: Path, name: str, lang: str = "en") -> tuple[Path, dict]:
     root = tmp_path / name
     runner = CliRunner()
@@ -36,6 +52,7 @@ def run_example(tmp_path: Path, name: str, lang: str = "en") -> tuple[Path, dict
 def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
     root, summary = run_example(tmp_path, name)
     assert summary["schema"] == "dualcarbon.summary/1"
+    assert_light_report(root / "out" / "report.html")
     assert {
         "organization",
         "period",

@@ -12,7 +12,7 @@ from typing import cast
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.factors.gwp import AR6_SF6_NOTE, blend_components
 from dualcarbon.factors.ipcc_params import IpccParameters
 from dualcarbon.factors.library import FactorLibrary
@@ -175,7 +175,7 @@ def compute(
     missing_gwp = emissions.filter(pl.col("gwp").is_null())
     if missing_gwp.height:
         gases = ", ".join(sorted(missing_gwp["gas"].unique().to_list()))
-        raise InputError.single(f"no {settings.method.gwp} GWP for gas(es) {gases}")
+        raise InputError.single(msg("problem.no_gwp", gwp=settings.method.gwp, gases=str(gases)))
     if settings.method.gwp == "AR6" and emissions.filter(pl.col("gas") == "SF6").height:
         warnings.append(
             {
@@ -259,8 +259,7 @@ def _needs_waste_method(activities: pl.DataFrame) -> list[Problem]:
             r["_row"],
             "activity",
             r["activity"],
-            f'{r["key"]} is computed by the IPCC 2006 Vol. 5 waste methods: set [method] waste = "fod" '
-            '(first-order decay) or "methane_commitment" in dualcarbon.toml',
+            msg("problem.waste_method", key=r["key"]),
         )
         for r in rows.head(200).iter_rows(named=True)
     ]

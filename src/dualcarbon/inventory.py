@@ -146,6 +146,7 @@ def summarize(
         "emission_rows": int(e["_n"].sum()) if "_n" in e.columns else e.height,
         "by_year": by_year(e, settings),
         "territory": None,
+        "intensity": None,  # per unit of product, from [output] (project.job; intensity.summarize)
         "neutrality": None,
     }
     return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library))
@@ -312,6 +313,7 @@ def _factor_sources(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
         "version",
         "table",
         "citation",
+        "check",
         "value",
         pl.concat_str(["unit_numerator", "unit_denominator"], separator=" / ", ignore_nulls=True).alias("unit"),
         "region",

@@ -399,11 +399,17 @@ def known_unit_texts() -> tuple[str, ...]:
 
 def suggest(text: str) -> str:
     """'; did you mean …?' for a mistyped unit, or ''."""
+    close = suggestion(text)
+    return f"; did you mean '{close}'?" if close else ""
+
+
+def suggestion(text: str) -> str | None:
+    """The known unit a mistyped one was probably meant to be, or None."""
     cleaned = _clean(text).lower()
     # A Chinese energy unit missing 时 ('万千瓦' for '万千瓦时') is a common slip: prefer prefixes.
     starts = [u for u in known_unit_texts() if u.startswith(cleaned) and len(u) <= len(cleaned) + 2]
     close = starts or difflib.get_close_matches(cleaned, known_unit_texts(), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
 
 
 def conversion_table(unit_texts: list[str], ureg: pint.UnitRegistry) -> pl.DataFrame:

@@ -1,8 +1,10 @@
 """The API's error responses, one shape for all of them:
 
 ``{"error": {"code": "invalid_input", "message": "...", "problems": [{file, batch, row, column,
-value, expected, message}]}}`` — ``problems`` only where the input had problems (the same facts
-``dualcarbon validate`` prints).
+value, expected, message, expected_key, fields}]}}`` — ``problems`` only where the input had problems
+(the same facts ``dualcarbon validate`` prints). ``expected`` and ``message`` are in the request's
+language (``request_lang``); ``expected_key`` and ``fields`` are the catalogue message they were
+rendered from (``problem.*`` of ``locales/*.toml``), for programs that render their own text.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualcarbon.errors import InputError, Problem
+from dualcarbon.i18n import FALLBACK, languages, translator
 
 log = logging.getLogger("dualcarbon.api")
 STATUS_CODES = {
@@ -67,23 +70,34 @@ def body(code: str, message: str, problems: list[dict] | None = None) -> dict:
     return {"error": error}
 
 
-def problem_record(problem: Problem) -> dict:
+def request_lang(request: Request | None) -> str:
+    """The language of a request's messages: its ``lang`` parameter, else the first language of its
+    ``Accept-Language`` header that has a catalogue (the dashboard sends the page's), else English."""
+    if request is None:
+        return FALLBACK
+    known = languages()
+    asked = request.query_params.get("lang")
+    if asked in known:
+        return str(asked)
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower().split("-")[0]
+        if tag in known:
+            return tag
+    return FALLBACK
+
+
+def problem_record(problem: Problem, lang: str = FALLBACK) -> dict:
     """A problem as JSON, for inputs that are not stored files (request fields, settings)."""
-    return {
-        "file": problem.file,
-        "batch": None,
-        "row": problem.row,
-        "column": problem.column,
-        "value": problem.value,
-        "expected": problem.expected,
-        "message": problem.message(),
-    }
+    return {"batch": None, **problem.record(lang, web=True)}
 
 
-def input_error(exc: InputError, records: list[dict] | None = None) -> ApiError:
-    problems = records if records is not None else [problem_record(p) for p in exc.problems]
-    noun = "problem" if len(problems) == 1 else "problems"
-    return ApiError(422, "invalid_input", f"{len(problems)} {noun} in the input", problems)
+def problems_message(n: int, lang: str = FALLBACK) -> str:
+    return translator(lang)("validate.n_problems", n=n) if n != 1 else translator(lang)("validate.one_problem")
+
+
+def input_error(exc: InputError, records: list[dict] | None = None, lang: str = FALLBACK) -> ApiError:
+    problems = records if records is not None else [problem_record(p, lang) for p in exc.problems]
+    return ApiError(422, "invalid_input", problems_message(len(problems), lang), problems)
 
 
 def _text(value: str) -> str:
@@ -100,8 +114,8 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body(exc.code, exc.message, exc.problems), exc.status, headers=exc.headers)
 
     @app.exception_handler(InputError)
-    async def _input_error(_: Request, exc: InputError) -> JSONResponse:
-        err = input_error(exc)
+    async def _input_error(request: Request, exc: InputError) -> JSONResponse:
+        err = input_error(exc, lang=request_lang(request))
         return JSONResponse(body(err.code, err.message, err.problems), err.status)
 
     @app.exception_handler(RequestValidationError)

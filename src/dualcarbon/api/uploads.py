@@ -18,8 +18,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dualcarbon.api.errors import ApiError, input_error, problem_record
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.i18n import translator
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
@@ -71,6 +72,7 @@ def check(
     kind: str,
     filename: str,
     data: bytes,
+    lang: str = "en",
 ) -> int | None:
     """Validate one upload of ``kind`` in a worker process; its number of data rows (None for settings).
 
@@ -81,15 +83,16 @@ def check(
     suffix = PurePosixPath(layout.safe_name(filename)).suffix
     if kind == "documents" and PurePosixPath(layout.safe_name(filename)).stem.lower() in RESERVED:
         raise input_error(
-            InputError.single(
-                f"a document may not be named like the project's own files ({', '.join(RESERVED)})", file=filename
-            )
+            InputError.single(msg("problem.document_name", names=", ".join(RESERVED)), file=filename),
+            lang=lang,
         )
     if suffix not in SUFFIXES[kind]:
         raise input_error(
             InputError.single(
-                f"unsupported file type '{suffix}' for {kind}: expected {', '.join(SUFFIXES[kind])}", file=filename
-            )
+                msg("problem.upload_type", suffix=suffix, kind=kind, expected=", ".join(SUFFIXES[kind])),
+                file=filename,
+            ),
+            lang=lang,
         )
     current = [b for b in store.current_inputs(org_id, project_id) if b["kind"] in ("settings", "factors")]
     if kind != "settings" and not any(b["kind"] == "settings" for b in current):
@@ -110,32 +113,34 @@ def check(
         try:
             outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.read_limits())
         except WorkerFailed as failed:
-            raise _refusal(filename, limits, failed) from None
+            raise _refusal(filename, limits, failed, lang) from None
     if "error" in outcome:
-        raise _refusal(filename, limits, WorkerFailed("error", outcome["error"]))
+        raise _refusal(filename, limits, WorkerFailed("error", outcome["error"]), lang)
     if "problems" in outcome:
         problems = [Problem(**p) for p in outcome["problems"]]
-        records = [layout.problem_mapper(placed)(p) for p in problems]
+        records = [layout.problem_mapper(placed, lang)(p) for p in problems]
         for rec in records:  # the upload is not a batch yet
             rec["batch"] = None if rec["batch"] == upload["id"] else rec["batch"]
-        err = input_error(InputError(problems), records)
+        err = input_error(InputError(problems), records, lang)
         if outcome["count"] > len(records):
-            err.message = f"{outcome['count']} problems in the input (the first {len(records)} shown)"
+            err.message = translator(lang)("validate.first_shown", n=outcome["count"], shown=len(records))
         raise err
     return outcome["rows"]
 
 
-def _refusal(filename: str, limits: UploadLimits, failed: WorkerFailed) -> ApiError:
+def _refusal(filename: str, limits: UploadLimits, failed: WorkerFailed, lang: str = "en") -> ApiError:
+    t = translator(lang)
     if failed.reason == "start":
-        return ApiError(503, "unavailable", f"the server could not check {filename} now ({failed.detail}); try again")
+        return ApiError(503, "unavailable", t("validate.server_busy", file=filename, why=failed.detail))
     if failed.reason == "error":  # the reader itself gave up (a crash in a library on a malformed file)
-        return input_error(InputError.single(f"a file the reader can read (it failed: {failed.detail})", file=filename))
+        expected = msg("problem.reader_failed", why=failed.detail)
+        return input_error(InputError.single(expected, file=filename), lang=lang)
     if failed.reason == "time":
-        message = f"the file could not be read within the server's limit of {limits.seconds:g} s"
+        message = t("validate.too_slow", seconds=f"{limits.seconds:g}")
     else:
-        message = f"reading the file needs more than the {limits.memory_bytes // MiB} MiB of memory the server allows"
-    problem = Problem(filename, None, None, None, "a smaller file: split it, or ask the operator to raise the limit")
-    return ApiError(413, "too_large", message, [problem_record(problem)])
+        message = t("validate.too_big", mib=limits.memory_bytes // MiB)
+    problem = Problem(filename, None, None, None, msg("problem.smaller_file"))
+    return ApiError(413, "too_large", message, [problem_record(problem, lang)])
 
 
 # -- in the worker process ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 
 REQUEST_KEYS = ["key", "region", "year", "sector", "dimension"]
 
@@ -64,6 +64,13 @@ def fmt(expr: pl.Expr, digits: int = 6) -> pl.Expr:
     return expr.round_sig_figs(digits).cast(pl.String)
 
 
+WHAT = {  # what was not found → problem.what.<key>
+    "emission factor": "factor",
+    "CO2 emission factor or carbon content": "co2",
+    "clinker emission factor or oxide analysis (clinker_cao)": "clinker",
+}
+
+
 def unresolved_problems(
     acts: pl.DataFrame, resolved_idx: pl.Series, what: str, factor_sets: list[str]
 ) -> list[Problem]:
@@ -79,9 +86,15 @@ def unresolved_problems(
                 row["_row"],
                 "activity",
                 row["activity"],
-                f"no {what} for {row['key']} in region {row['region']} ({row['year']}, unit {row['unit']}) "
-                f"in factor sets {', '.join(factor_sets)}; add a project factor in factors/*.csv "
-                "or the Tier 2 parameters",
+                msg(
+                    "problem.no_factor",
+                    what=msg(f"problem.what.{WHAT.get(what, 'factor')}"),
+                    key=row["key"],
+                    region=row["region"],
+                    year=row["year"],
+                    unit=row["unit"],
+                    sets=", ".join(factor_sets),
+                ),
             )
         )
     return problems

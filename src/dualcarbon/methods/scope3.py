@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.factors.gwp import GwpTable
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.factors.resolve import candidates, first_per
@@ -47,14 +47,14 @@ def to_factor_dollars(
     for row in (
         joined.filter(pl.col("usd_per_unit").is_null() | pl.col("index_year").is_null()).head(100).iter_rows(named=True)
     ):
-        missing = "exchange rate" if row["usd_per_unit"] is None else "price index"
+        missing = msg("problem.what.exchange_rate" if row["usd_per_unit"] is None else "problem.what.price_index")
         problems.append(
             Problem(
                 row["_file"],
                 row["_row"],
                 "unit",
                 row["unit"],
-                f"no {missing} for {row['currency']} in {row['year']}: add it under [spend] in dualcarbon.toml",
+                msg("problem.no_spend_table", missing=missing, currency=row["currency"], year=row["year"]),
             )
         )
     out = joined.with_columns(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.methods.common import fmt, shape
 from dualcarbon.methods.waste_params import Value, WasteDefaults
 from dualcarbon.sums import exact_sum
@@ -240,8 +240,7 @@ def _row_problems(deposits: pl.DataFrame, method: str, climate_zone: str | None)
                 r["_row"],
                 "doc",
                 None,
-                f"{r['key']} needs the row's doc (degradable organic carbon, fraction of wet weight): "
-                "the IPCC 2006 Vol. 5 Table 2.5 values of sludge and industrial waste are not bundled",
+                msg("problem.doc_required", key=r["key"]),
             )
         )
     shallow = deposits.filter((pl.col("_swds") == "unmanaged_shallow") & pl.col("mcf").is_null())
@@ -252,8 +251,7 @@ def _row_problems(deposits: pl.DataFrame, method: str, climate_zone: str | None)
                 r["_row"],
                 "mcf",
                 None,
-                "swds_type unmanaged_shallow needs the row's mcf: its IPCC 2006 Vol. 5 Table 3.1 value is not in "
-                "the bundled data (SOURCES.md §6a); state the value you use",
+                msg("problem.mcf_required"),
             )
         )
     if method == "fod" and climate_zone is None:
@@ -266,9 +264,7 @@ def _row_problems(deposits: pl.DataFrame, method: str, climate_zone: str | None)
                     None,
                     "method.climate_zone",
                     None,
-                    "first-order decay needs [method] climate_zone (boreal_temperate_dry, boreal_temperate_wet, "
-                    "tropical_dry or tropical_moist_wet) for the decay rates k of IPCC 2006 Vol. 5 Table 3.3 "
-                    f"(first row without k: {r['_file']} row {r['_row']}, {r['key']}), or a k on every landfill row",
+                    msg("problem.climate_zone_required", file=r["_file"], row=r["_row"], key=r["key"]),
                 )
             )
     return problems

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.factors.library import DATA
 from dualcarbon.methods.common import KG_PER_T, fmt, shape
 from dualcarbon.methods.waste_params import Value, WasteDefaults
@@ -54,15 +54,19 @@ def compute(acts: pl.DataFrame, defaults: WasteDefaults) -> tuple[pl.DataFrame, 
     for r in acts.filter(pl.col("treatment").is_not_null() & ~pl.col("treatment").is_in(known)).iter_rows(named=True):
         problems.append(
             Problem(
-                r["_file"], r["_row"], "treatment", r["treatment"], f"expected a wastewater system: {', '.join(known)}"
+                r["_file"],
+                r["_row"],
+                "treatment",
+                r["treatment"],
+                msg("problem.wastewater_system", choices=", ".join(known)),
             )
         )
     domestic = acts.filter(pl.col("key") == DOMESTIC)
     industrial = acts.filter(pl.col("key") != DOMESTIC)
     for r in domestic.filter(pl.col("dimension") != "count").iter_rows(named=True):
-        problems.append(Problem(r["_file"], r["_row"], "unit", r["unit"], "expected persons served (人, person)"))
+        problems.append(Problem(r["_file"], r["_row"], "unit", r["unit"], msg("problem.persons_unit")))
     for r in industrial.filter(pl.col("dimension") != "mass").iter_rows(named=True):
-        problems.append(Problem(r["_file"], r["_row"], "unit", r["unit"], "expected the mass of product (t)"))
+        problems.append(Problem(r["_file"], r["_row"], "unit", r["unit"], msg("problem.product_mass_unit")))
     for r in domestic.filter(pl.col("protein_kg_per_person_yr").is_null()).head(200).iter_rows(named=True):
         problems.append(
             Problem(
@@ -70,8 +74,7 @@ def compute(acts: pl.DataFrame, defaults: WasteDefaults) -> tuple[pl.DataFrame, 
                 r["_row"],
                 "protein_kg_per_person_yr",
                 None,
-                "domestic wastewater needs the annual protein consumption per person (kg/person/yr, e.g. from FAO "
-                "food balance sheets) for the N2O of IPCC 2006 Vol. 5 Eq. 6.7",
+                msg("problem.protein_required"),
             )
         )
     for r in industrial.filter(pl.col("treatment").is_null() & pl.col("mcf").is_null()).iter_rows(named=True):
@@ -81,7 +84,7 @@ def compute(acts: pl.DataFrame, defaults: WasteDefaults) -> tuple[pl.DataFrame, 
                 r["_row"],
                 "treatment",
                 None,
-                f"industrial wastewater needs its treatment ({', '.join(known)}) or the row's mcf",
+                msg("problem.treatment_required", choices=", ".join(known)),
             )
         )
     if problems:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dualcarbon.errors import msg
 from dualcarbon.sums import exact_sum
 
 COLUMNS = ["key", "scope", "category", "facility"]
@@ -59,11 +60,9 @@ def parse(selector: str) -> list[Term]:
         elif ":" in part:
             column, value = (s.strip() for s in part.split(":", 1))
             if column not in PREFIXES or not value:
-                raise ValueError(
-                    f"'{part}': expected category:CODE, scope:1|2|3, facility:NAME, an activity key or all"
-                )
+                raise ValueError(msg("problem.selector_prefix", part=part))
             if column == "scope" and value not in ("1", "2", "3"):
-                raise ValueError(f"'{part}': expected scope:1, scope:2 or scope:3")
+                raise ValueError(msg("problem.selector_scope", part=part))
             terms.append(Term(PREFIXES[column], value))
         elif _KEY.match(part):
             if part.endswith("/*") or part.endswith("/"):
@@ -71,12 +70,9 @@ def parse(selector: str) -> list[Term]:
             else:
                 terms.append(Term("key", part))
         else:
-            raise ValueError(
-                f"'{part}': expected an activity key (fuel/raw_coal), a family (fuel/*), "
-                "category:CODE, scope:N, facility:NAME or all"
-            )
+            raise ValueError(msg("problem.selector", part=part))
     if not terms:
-        raise ValueError("an empty selector: expected an activity key, category:CODE, scope:N, facility:NAME or all")
+        raise ValueError(msg("problem.selector_empty"))
     return terms
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from dualcarbon import units
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.methods.electricity import SCOPE2_TYPES
 from dualcarbon.neutrality import serials
 from dualcarbon.neutrality.records import CREDIT_SCHEMA, CREDIT_STATUS, empty
@@ -77,20 +77,21 @@ def load_credits(
         return _empty_instruments(), empty(CREDIT_SCHEMA), []
     path = paths[0]
     name = path.name
+    ragged: list[Problem] = []  # rows with more fields than the header: reported, the others checked
     try:
-        c = reader.read_table(path, display_name=name, limits=limits)
+        c = reader.read_table(path, display_name=name, limits=limits, problems=ragged)
     except Exception as exc:  # InputError from the reader carries its own problems
         return (
             _empty_instruments(),
             empty(CREDIT_SCHEMA),
-            list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))])),
+            list(getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])),
         )
-    problems = [
-        Problem(name, 1, col, None, "required column is missing")
+    problems = ragged + [
+        Problem(name, 1, col, None, msg("problem.required_column"))
         for col in ("id", "type", "quantity", "unit")
         if col not in c.columns
     ]
-    if problems:
+    if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return _empty_instruments(), empty(CREDIT_SCHEMA), problems
     for col in COLUMNS:
         if col not in c.columns:
@@ -108,43 +109,43 @@ def load_credits(
         pl.col("status").str.to_lowercase().alias("_status"),
     )
 
-    def where(mask: pl.Expr, column: str, expected: str) -> None:
+    def where(mask: pl.Expr, column: str, expected: str) -> None:  # a msg(...)
         for row in c.filter(mask).head(200).iter_rows(named=True):
             problems.append(Problem(name, row["_row"], column, row.get(column), expected))
 
     types = SCOPE2_TYPES | CREDIT_TYPES
-    where(pl.col("id").is_null(), "id", "an id is required")
+    where(pl.col("id").is_null(), "id", msg("problem.id_required"))
     where(
         pl.col("id").is_duplicated() & pl.col("id").is_not_null(),
         "id",
-        "the same instrument or credit is listed twice (an instrument may be used once)",
+        msg("problem.credit_twice"),
     )
-    where(~pl.col("type").is_in(list(types)), "type", f"expected one of {', '.join(sorted(types))}")
-    where(pl.col("_q").is_null(), "quantity", "expected a number")
-    where(pl.col("_q") <= 0, "quantity", "expected a quantity > 0")
-    where(pl.col("vintage").is_not_null() & pl.col("_vintage").is_null(), "vintage", "expected a year such as 2024")
+    where(~pl.col("type").is_in(list(types)), "type", msg("problem.one_of", choices=", ".join(sorted(types))))
+    where(pl.col("_q").is_null(), "quantity", msg("problem.number"))
+    where(pl.col("_q") <= 0, "quantity", msg("problem.positive_quantity"))
+    where(pl.col("vintage").is_not_null() & pl.col("_vintage").is_null(), "vintage", msg("problem.year"))
     where(
         (pl.col("type") == "supplier_factor") & pl.col("_factor").is_null(),
         "factor",
-        "a supplier-specific emission factor (kg CO2e/kWh) is required",
+        msg("problem.supplier_factor_required"),
     )
-    where(pl.col("factor").is_not_null() & pl.col("_factor").is_null(), "factor", "expected a number (kg CO2e/kWh)")
+    where(pl.col("factor").is_not_null() & pl.col("_factor").is_null(), "factor", msg("problem.factor_number"))
 
     credit = pl.col("type").is_in(list(CREDIT_TYPES))
     where(
         credit & pl.col("retired_on").is_not_null() & pl.col("_retired_on").is_null(),
         "retired_on",
-        "expected a date such as 2025-03-31",
+        msg("problem.date_retired"),
     )
     where(
         credit & pl.col("removal").is_not_null() & pl.col("_removal").is_null(),
         "removal",
-        "expected true (a removal credit) or false (avoidance/reduction)",
+        msg("problem.removal"),
     )
     where(
         credit & pl.col("_status").is_not_null() & ~pl.col("_status").is_in(list(CREDIT_STATUS)),
         "status",
-        f"expected a status such as retired, cancelled, issued or forward ({', '.join(sorted(CREDIT_STATUS))})",
+        msg("problem.credit_status", choices=", ".join(sorted(CREDIT_STATUS))),
     )
 
     # Scope 2 certificates: overlapping serial ranges in one registry = the same MWh used twice
@@ -157,7 +158,7 @@ def load_credits(
                     row["_row_b"],
                     "serial_start",
                     row["serial_start_b"],
-                    f"serial range overlaps row {row['_row']} ({row['id']}): the same certificates used twice",
+                    msg("problem.serial_overlap", row=row["_row"], id=row["id"]),
                 )
             )
 
@@ -167,7 +168,7 @@ def load_credits(
     where(
         scope2 & (pl.col("dimension") != "energy"),
         "unit",
-        "expected an energy unit such as MWh for a Scope 2 instrument",
+        msg("problem.instrument_unit"),
     )
     where(
         ~scope2
@@ -177,7 +178,7 @@ def load_credits(
         .str.replace_all(r"[\s·.]", "")
         .is_in(["tco2e", "tco2", "tonneco2e", "tco2eq", "吨二氧化碳当量", "吨"]),
         "unit",
-        "expected t CO2e for a carbon credit",
+        msg("problem.credit_unit"),
     )
     if problems:
         return _empty_instruments(), empty(CREDIT_SCHEMA), problems

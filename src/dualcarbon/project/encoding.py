@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from charset_normalizer.md import mess_ratio
 
-from dualcarbon.errors import InputError
+from dualcarbon.errors import InputError, msg
 
 BOMS_UTF16_32 = (b"\xff\xfe", b"\xfe\xff")
 DETECTED = {"gb18030": "GB18030 (Chinese, GBK)", "cp1252": "Windows-1252 (Western European)"}
@@ -44,10 +44,7 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> str:
     if encoding is not None:
         return _forced(raw, name, encoding)
     if raw.startswith(BOMS_UTF16_32):
-        raise InputError.single(
-            'the file is UTF-16; save it as UTF-8 (CSV UTF-8) or GB18030, or set [input] encoding = "utf-16"',
-            file=name,
-        )
+        raise InputError.single(msg("problem.utf16"), file=name)
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         return raw.decode("utf-8")
@@ -60,11 +57,7 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError:
             continue
     if not readings:
-        raise InputError.single(
-            "cannot decode the file: expected UTF-8 (with or without BOM), GB18030/GBK or Windows-1252; "
-            'for another encoding set [input] encoding (e.g. encoding = "cp1250") in dualcarbon.toml',
-            file=name,
-        )
+        raise InputError.single(msg("problem.undecodable"), file=name)
     plausible = [codec for codec, text in readings.items() if PLAUSIBLE[codec](text)]
     if len(plausible) == 1:
         return readings[plausible[0]]
@@ -81,7 +74,7 @@ def _forced(raw: bytes, name: str, encoding: str) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         bad = raw[exc.start : exc.end].hex(" ")
         raise InputError.single(
-            f"{bad} (at byte {exc.start:,}) cannot be read as {codec}, the encoding set by [input] encoding",
+            msg("problem.forced_encoding", bad=bad, at=f"{exc.start:,}", codec=codec),
             file=name,
             row=line,
         ) from None
@@ -141,17 +134,18 @@ def _ambiguous(readings: dict[str, str], name: str, plausible: list[str]) -> Inp
         (i for i in range(len(first)) if len({ls[i] if i < len(ls) else "" for ls in lines.values()}) > 1),
         next((i for i, line in enumerate(first) if not line.isascii()), 0),
     )
-    samples = "; ".join(
-        f"as {DETECTED[codec]} it reads {_excerpt(ls[row] if row < len(ls) else '')!r}" for codec, ls in lines.items()
-    )
-    if len(plausible) > 1:
-        why = "the encoding is ambiguous: the file is not UTF-8 and reads as GB18030 and as Windows-1252"
-    else:
-        why = "cannot decode the file: it is not UTF-8, and GB18030 and Windows-1252 do not give plausible text"
-    names = " or ".join(f'"{codec}"' for codec in readings)
+    samples = [
+        msg(
+            "problem.encoding_sample",
+            encoding=msg(f"problem.codec.{codec}"),
+            text=repr(_excerpt(ls[row] if row < len(ls) else "")),
+        )
+        for codec, ls in lines.items()
+    ]
+    why = "problem.encoding_ambiguous" if len(plausible) > 1 else "problem.encoding_implausible"
+    names = [msg("problem.quoted", text=codec) for codec in readings]
     return InputError.single(
-        f"{why}: {samples}; "
-        f"set [input] encoding = {names} (or the file's own encoding) in dualcarbon.toml, or save the file as UTF-8",
+        msg(why, samples=samples, names=msg("problem.either", choices=names, _sep="problem.or_sep")),
         file=name,
         row=row + 1,
     )

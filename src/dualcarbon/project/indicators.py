@@ -15,12 +15,13 @@ indicator stands against its target; both are pure functions of the frame.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, did_you_mean, msg
 from dualcarbon.i18n import catalogue
 from dualcarbon.model import GDP_UNITS, Settings
 from dualcarbon.project import reader
@@ -103,23 +104,27 @@ def load_indicators(
     if path is None:
         return empty(), []
     file = path.name
+    ragged: list[Problem] = []  # rows with more fields than the header: reported, the others checked
     try:
-        raw = reader.read_table(path, display_name=file, limits=limits)
+        raw = reader.read_table(path, display_name=file, limits=limits, problems=ragged)
     except InputError as exc:
         return empty(), exc.problems
-    return parse(raw, file, lang)
+    frame, problems = parse(raw, file, lang)
+    return (empty(), ragged + problems) if ragged else (frame, problems)
 
 
 def parse(raw: pl.DataFrame, file: str = "indicators.csv", lang: str = "zh") -> tuple[pl.DataFrame, list[Problem]]:
     """Validate a table read by ``reader.read_table`` (text columns and ``_row``) into ``SCHEMA``."""
     raw = raw.rename({k: v for k, v in LOCAL_ALIASES.items() if k in raw.columns and v not in raw.columns})
     known = REQUIRED + OPTIONAL
-    problems = [Problem(file, 1, c, None, "required column is missing") for c in REQUIRED if c not in raw.columns]
+    problems = [Problem(file, 1, c, None, msg("problem.required_column")) for c in REQUIRED if c not in raw.columns]
     for col in raw.columns:
         if not col.startswith("_") and col not in known:
             close = difflib.get_close_matches(col, known, n=1)
             problems.append(
-                Problem(file, 1, col, None, "unknown column" + (f"; did you mean '{close[0]}'?" if close else ""))
+                Problem(
+                    file, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
+                )
             )
     if problems:
         return empty(), problems
@@ -149,42 +154,40 @@ def parse(raw: pl.DataFrame, file: str = "indicators.csv", lang: str = "zh") -> 
         for row in t.filter(mask).head(200).iter_rows(named=True):
             problems.append(Problem(file, row["_row"], column, row.get(column), expected))
 
-    where(pl.col("indicator").is_null(), "indicator", "an indicator id is required, e.g. pm25 or forest_cover")
-    where(pl.col("year").is_null(), "year", "a year is required, e.g. 2024")
-    where(pl.col("year").is_not_null() & pl.col("_year").is_null(), "year", "expected a year such as 2024")
-    where((pl.col("_year") < 1900) | (pl.col("_year") > 2200), "year", "expected a year between 1900 and 2200")
-    where(pl.col("value").is_null(), "value", "a value is required")
-    where(pl.col("value").is_not_null() & pl.col("_value").is_null(), "value", "expected a number")
-    where(
-        percent & pl.col("unit").is_not_null() & (pl.col("unit") != "%"), "unit", "the value is in % (written with %)"
-    )
-    where(pl.col("target").is_not_null() & pl.col("_target").is_null(), "target", "expected a number")
+    where(pl.col("indicator").is_null(), "indicator", msg("problem.indicator_required"))
+    where(pl.col("year").is_null(), "year", msg("problem.year_required"))
+    where(pl.col("year").is_not_null() & pl.col("_year").is_null(), "year", msg("problem.year"))
+    where((pl.col("_year") < 1900) | (pl.col("_year") > 2200), "year", msg("problem.year_range"))
+    where(pl.col("value").is_null(), "value", msg("problem.value_required"))
+    where(pl.col("value").is_not_null() & pl.col("_value").is_null(), "value", msg("problem.number"))
+    where(percent & pl.col("unit").is_not_null() & (pl.col("unit") != "%"), "unit", msg("problem.value_percent"))
+    where(pl.col("target").is_not_null() & pl.col("_target").is_null(), "target", msg("problem.number"))
     where(
         pl.col("target_year").is_not_null() & pl.col("_target_year").is_null(),
         "target_year",
-        "expected a year such as 2025",
+        msg("problem.year_target"),
     )
     where(
         (pl.col("_target_year") < 1900) | (pl.col("_target_year") > 2200),
         "target_year",
-        "expected a year between 1900 and 2200",
+        msg("problem.year_range"),
     )
-    where(pl.col("better").is_not_null() & ~pl.col("_better").is_in(BETTER), "better", "expected lower or higher")
+    where(pl.col("better").is_not_null() & ~pl.col("_better").is_in(BETTER), "better", msg("problem.better"))
     where(
         pl.col("_target").is_not_null() & pl.col("target_year").is_null(),
         "target_year",
-        "a target needs the year it is for (target_year)",
+        msg("problem.target_year_required"),
     )
     where(
         pl.col("target").is_null() & pl.col("_target_year").is_not_null(),
         "target",
-        "target_year is given: expected the target value",
+        msg("problem.target_required"),
     )
     keyed = pl.col("_id").is_not_null() & pl.col("_year").is_not_null()
     where(
         keyed & pl.struct("_id", "_year").is_duplicated(),
         "year",
-        "the same indicator and year are on another row too: one value per indicator and year",
+        msg("problem.indicator_year_twice"),
     )
     # the indicator's target, target_year, better and unit: one value for all its rows
     for column, col in (
@@ -203,7 +206,7 @@ def parse(raw: pl.DataFrame, file: str = "indicators.csv", lang: str = "zh") -> 
                     row["_row"],
                     column,
                     row[column],
-                    f"indicator {row['_id']} has {column} {row['_first']} on an earlier row: one {column} per indicator",
+                    msg("problem.indicator_clash", id=row["_id"], column=column, first=str(row["_first"])),
                 )
             )
     if problems:
@@ -233,7 +236,7 @@ def parse(raw: pl.DataFrame, file: str = "indicators.csv", lang: str = "zh") -> 
                 row["_first_row"],
                 "better",
                 None,
-                f"indicator {row['_id']} has a target: expected lower or higher",
+                msg("problem.indicator_better", id=row["_id"]),
             )
         )
     for ind, units in SCALED_UNITS.items():
@@ -241,7 +244,13 @@ def parse(raw: pl.DataFrame, file: str = "indicators.csv", lang: str = "zh") -> 
             named=True
         ):
             problems.append(
-                Problem(file, row["_first_row"], "unit", row["_unit"], f"expected one of {', '.join(units)} for {ind}")
+                Problem(
+                    file,
+                    row["_first_row"],
+                    "unit",
+                    row["_unit"],
+                    msg("problem.indicator_unit", choices=", ".join(units), indicator=ind),
+                )
             )
     if problems:
         return empty(), problems
@@ -334,7 +343,10 @@ def records(frame: pl.DataFrame) -> list[dict]:
                 "better": first["better"],
                 "target": first["target"],
                 "target_year": first["target_year"],
-                "source": "; ".join(sources) if sources else None,
+                # sources in Chinese are joined as Chinese text is (；), others with "; "
+                "source": ("；" if any(re.search("[\u4e00-\u9fff]", s) for s in sources) else "; ").join(sources)
+                if sources
+                else None,
                 "series": [{"year": y, "value": v} for y, v in values.items()],
                 "latest": values[max(values)],
                 "status": status(values, first["target"], first["target_year"], first["better"]),

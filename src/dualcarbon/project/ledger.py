@@ -20,7 +20,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from dualcarbon import collapse
-from dualcarbon.errors import InputError
+from dualcarbon.errors import InputError, msg
 from dualcarbon.project import reader
 
 DEFAULT_BATCH_ROWS = 2_000_000
@@ -36,7 +36,7 @@ def schema(path: Path, name: str) -> dict[str, pl.DataType]:
     try:
         raw = pl.read_parquet_schema(path)
     except Exception as exc:  # noqa: BLE001 - reported with the file name
-        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.parquet_unreadable", why=str(exc)), file=name) from exc
     return {reader.canonical(c): t for c, t in raw.items()}
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 import pyarrow.parquet as pq
 
-from dualcarbon.errors import InputError
+from dualcarbon.errors import InputError, Msg, msg
 
 if TYPE_CHECKING:
     from dualcarbon.model import InputSettings
@@ -55,9 +55,14 @@ class ReadLimits:
     origin: str = "dualcarbon.toml"
 
     def hint(self, key: str) -> str:
+        return str(self.hint_msg(key))
+
+    def hint_msg(self, key: str) -> Msg:
         if self.origin == "dualcarbon.toml":
-            return f"set [input] {key} in dualcarbon.toml to change it"
-        return f"a limit of {self.origin}"
+            return msg("problem.limit_settings", key=key)
+        if self.origin == "this server":
+            return msg("problem.limit_server")
+        return msg("problem.limit_of", origin=self.origin)
 
     def tightened(self, project: InputSettings | None) -> ReadLimits:
         """These limits as ceilings, lowered (never raised) by a project's ``[input]``; its
@@ -100,7 +105,12 @@ def _mib(n: int) -> str:
 def check_columns(width: int, name: str, limits: ReadLimits) -> None:
     if width > limits.max_columns:
         raise InputError.single(
-            f"{width:,} columns: at most {limits.max_columns:,} are read ({limits.hint('max_columns')})",
+            msg(
+                "problem.too_many_columns",
+                width=f"{width:,}",
+                most=f"{limits.max_columns:,}",
+                hint=limits.hint_msg("max_columns"),
+            ),
             file=name,
             row=1,
         )
@@ -108,9 +118,13 @@ def check_columns(width: int, name: str, limits: ReadLimits) -> None:
 
 def check_rows(rows: int, name: str, limits: ReadLimits, about: bool = False) -> None:
     if limits.max_rows is not None and rows > limits.max_rows:
-        count = f"{'about ' if about else ''}{rows:,} data rows"
         raise InputError.single(
-            f"{count}: at most {limits.max_rows:,} are read ({limits.hint('max_rows')})",
+            msg(
+                "problem.too_many_rows_about" if about else "problem.too_many_rows",
+                rows=f"{rows:,}",
+                most=f"{limits.max_rows:,}",
+                hint=limits.hint_msg("max_rows"),
+            ),
             file=name,
         )
 
@@ -119,12 +133,16 @@ def check_expanded(expanded: int, what: str, name: str, limits: ReadLimits, at_l
     """``at_least``: ``expanded`` is a running count, stopped as soon as it passed the limit."""
     if expanded > limits.max_expanded_bytes:
         size, limit = _mib(expanded), _mib(limits.max_expanded_bytes)
-        if at_least:
-            size = f"more than {limit}"
-        elif size == limit:  # just above the limit: in bytes, or the message would read "2,048 MiB: at most 2,048 MiB"
+        if size == limit and not at_least:  # just above: in bytes, or it would read "2,048 MiB: at most 2,048 MiB"
             size, limit = f"{expanded:,} bytes", f"{limits.max_expanded_bytes:,} bytes"
         raise InputError.single(
-            f"{what} expands to {size} when read: at most {limit} is read ({limits.hint('max_expanded_mib')})",
+            msg(
+                "problem.expands_more" if at_least else "problem.expands",
+                what=msg(f"problem.what.{what.replace(' ', '_')}"),
+                size=size,
+                limit=limit,
+                hint=limits.hint_msg("max_expanded_mib"),
+            ),
             file=name,
         )
 
@@ -169,7 +187,7 @@ def check_parquet(path: Path, name: str, limits: ReadLimits, whole: bool = True)
     try:
         meta = pq.ParquetFile(path).metadata
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types; reported with the file name
-        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.parquet_unreadable", why=str(exc)), file=name) from exc
     check_columns(meta.num_columns, name, limits)
     groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
     rows = max(meta.num_rows, sum(g.num_rows for g in groups))
@@ -203,7 +221,7 @@ def check_xlsx(path: Path, name: str, limits: ReadLimits) -> None:
     try:
         book = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError.single(f"not an .xlsx workbook (a zip file): {exc}", file=name) from exc
+        raise InputError.single(msg("problem.not_xlsx", why=str(exc)), file=name) from exc
     with book:
         members = book.infolist()
         check_expanded(sum(m.file_size for m in members), "the workbook", name, limits)
@@ -229,7 +247,7 @@ def check_xlsx(path: Path, name: str, limits: ReadLimits) -> None:
             RuntimeError,
             ValueError,
         ) as exc:
-            raise InputError.single(f"the workbook is damaged: {exc}", file=name) from exc
+            raise InputError.single(msg("problem.xlsx_damaged", why=str(exc)), file=name) from exc
     last_row, last_column, cells = extent
     check_columns(last_column, name, limits)
     check_rows(max(last_row - 1, 0), name, limits, about=True)
@@ -347,8 +365,12 @@ def check_cells(frame: pl.DataFrame, name: str, limits: ReadLimits) -> None:
             at = frame[column].str.len_chars().arg_max()
             row = frame["_row"][at] if "_row" in frame.columns and at is not None else None
             raise InputError.single(
-                f"a cell of {chars:,} characters: at most {limits.max_cell_chars:,} are read "
-                f"({limits.hint('max_cell_chars')})",
+                msg(
+                    "problem.cell_too_long",
+                    chars=f"{chars:,}",
+                    most=f"{limits.max_cell_chars:,}",
+                    hint=limits.hint_msg("max_cell_chars"),
+                ),
                 file=name,
                 row=None if row is None else int(row),
                 column=column,

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from pydantic import ValidationError
 
 from dualcarbon import collapse, units
 from dualcarbon.engine import SpendTables
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Msg, Problem, did_you_mean, msg
 from dualcarbon.factors.gwp import blend_components, gas_aliases
 from dualcarbon.factors.library import DATA, FactorLibrary
 from dualcarbon.methods.agri_params import manure_system_aliases
@@ -137,23 +138,18 @@ def neutrality_inputs(
 def load_settings(root: Path) -> Settings:
     path = root / SETTINGS_FILE
     if not path.is_file():
-        raise InputError.single(f"{SETTINGS_FILE} not found in {root}", file=SETTINGS_FILE)
+        raise InputError.single(msg("problem.settings_missing", root=str(root)), file=SETTINGS_FILE)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.single(f"not valid TOML: {exc}", file=SETTINGS_FILE) from exc
+        raise InputError.single(msg("problem.toml_invalid", why=str(exc)), file=SETTINGS_FILE) from exc
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
-            if err["type"] == "extra_forbidden":
-                expected = "unknown key (a typo?); see docs/file-formats.md for the keys"
-            elif err["type"] == "missing":
-                expected = "required key is missing"
-            else:
-                expected = err["msg"].removeprefix("Value error, ")
+            expected = settings_message(err)
             value = err.get("input") if err["type"] != "missing" else None
             problems.append(Problem(SETTINGS_FILE, None, loc, None if isinstance(value, dict) else value, expected))
         raise InputError(problems) from exc
@@ -170,7 +166,7 @@ def check_settings(settings: Settings, library: FactorLibrary) -> None:
     unknown_sets = [s for s in settings.factor_sets() if s not in library.sets and s != "project"]
     if unknown_sets:
         raise InputError.single(
-            f"unknown factor set(s) {', '.join(unknown_sets)}; expected some of {', '.join(library.sets)}",
+            msg("problem.unknown_factor_sets", sets=", ".join(unknown_sets), known=", ".join(library.sets)),
             file=SETTINGS_FILE,
             column="method.factor_sets",
         )
@@ -178,7 +174,7 @@ def check_settings(settings: Settings, library: FactorLibrary) -> None:
     unknown_proxies = [r for r in settings.method.proxy_regions if r not in known]
     if unknown_proxies:
         raise InputError.single(
-            f"unknown proxy region(s) {', '.join(unknown_proxies)}; expected region codes such as GB, US, CN",
+            msg("problem.unknown_proxy_regions", regions=", ".join(unknown_proxies)),
             file=SETTINGS_FILE,
             column="method.proxy_regions",
         )
@@ -200,6 +196,7 @@ def load(
     grouped: bool | None = None,
     mapper: Callable | None = None,
     limits: ReadLimits | None = None,
+    measures: bool = False,
 ) -> Project:
     """Read, validate and normalise a project folder; raise InputError with every problem.
 
@@ -210,27 +207,55 @@ def load(
     Typed Parquet activities are summed into calculation groups batch by batch (``batch_rows``
     rows at a time; see ``collapse``); other tables are validated row by row. ``grouped``
     forces one way or the other (tests compare them). ``mapper`` (a ``map``, e.g. on Dask) runs
-    the per-file passes, one partition per file.
+    the per-file passes, one partition per file. ``measures``: check measures.csv too (``validate``).
+
+    One pass: once the settings are read, a file that cannot be read (its encoding, a row with more
+    fields than the header, a missing column) does not stop the others being checked; every
+    problem found is raised together.
     """
     root = Path(root)
     if not root.is_dir():
-        raise InputError.single(f"project folder {root} does not exist")
+        raise InputError.single(msg("problem.folder_missing", root=str(root)))
     settings = load_settings(root)
     notation_problems = check_notation(settings)
     if notation_problems:
         raise InputError(notation_problems)
     limits = read_limits(settings, limits)
+    problems: list[Problem] = []
     factor_files = sorted((root / "factors").glob("*.csv")) if (root / "factors").is_dir() else []
+    readable = []
     for path in factor_files:
-        reader.check_header(path, path.name, limits)
+        try:
+            reader.check_header(path, path.name, limits)
+            readable.append(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if library is None:
-        library = FactorLibrary.load(project_factor_files=factor_files)
-    check_settings(settings, library)
+        try:
+            library = FactorLibrary.load(project_factor_files=readable)
+        except InputError as exc:  # an own factor file without its columns: the others are still checked
+            problems.extend(exc.problems)
+            library = FactorLibrary.load()
+    try:
+        check_settings(settings, library)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if measures:
+        from dualcarbon.project import measures as measures_table
+
+        table = measures_table.find(root)
+        if table is not None:
+            problems.extend(measures_table.load_measures(table, limits)[1])
     files = activity_files(root)
     if not files:
-        raise InputError.single(
-            "no activities file (activities.csv, .xlsx or .parquet) in the project folder", file="activities.csv"
-        )
+        problems.append(Problem("activities.csv", None, None, None, msg("problem.no_activities")))
+        for found in (
+            load_credits(root, library.ureg, limits)[2],
+            neutrality_inputs(root, settings, library, limits)[2],
+            indicators_table.load_indicators(root, settings.report.lang, limits)[1],
+        ):
+            problems.extend(found)
+        raise InputError(problems)
     names = [str(p.relative_to(root)) for p in files]
     parquet = all(p.suffix.lower() == ".parquet" for p in files)
     if parquet:  # from the footers: the ledger is read in batches, so its columns and rows count, not its size
@@ -242,12 +267,19 @@ def load(
     if grouped is None:
         grouped = parquet and all(collapse.typed(s) for s in schemas)
     if grouped:
+        if problems:
+            raise InputError(problems)
         if limits.max_rows is not None:  # the cap is for the upload as a whole
             total = sum(rows_in(p) for p in files)
             if total > limits.max_rows:
                 raise InputError.single(
-                    f"{total:,} data rows in {len(files)} files: at most {limits.max_rows:,} are read "
-                    f"({limits.hint('max_rows')})",
+                    msg(
+                        "problem.too_many_rows_files",
+                        total=f"{total:,}",
+                        files=len(files),
+                        most=f"{limits.max_rows:,}",
+                        hint=limits.hint_msg("max_rows"),
+                    ),
                     file=names[0] if len(names) == 1 else "activities/",
                 )
         instruments, credits, found = load_credits(root, library.ureg, limits)
@@ -272,27 +304,28 @@ def load(
             limits,
             indicators,
         )
-    problems: list[Problem] = []
     frames = []
+    activities = None  # type: ignore[assignment]  # set below when a file could be read
     for path in files:
         name = str(path.relative_to(root))
         try:
             frames.append(
-                reader.read_table(path, display_name=name, limits=limits).with_columns(pl.lit(name).alias("_file"))
+                reader.read_table(path, display_name=name, limits=limits, problems=problems).with_columns(
+                    pl.lit(name).alias("_file")
+                )
             )
         except InputError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    activities, found = validate_activities(frames, settings, library)
-    problems.extend(found)
+    if frames:
+        activities, found = validate_activities(frames, settings, library)
+        problems.extend(found)
     instruments, credits, found = load_credits(root, library.ureg, limits)
     problems.extend(found)
     stands, evidence, found = neutrality_inputs(root, settings, library, limits)
     problems.extend(found)
     indicators, found = indicators_table.load_indicators(root, settings.report.lang, limits)
     problems.extend(found)
-    if problems:
+    if problems or activities is None:
         raise InputError(problems)
     spend = spend_tables(settings)
     return Project(
@@ -344,7 +377,7 @@ def _load_ledger(
         problems += check_columns(name, list(cols))
     for path, name in zip(files, names, strict=True):
         if not problems and rows_in(path) == 0:
-            problems.append(Problem(name, None, None, None, "no data rows: the file has a header but nothing under it"))
+            problems.append(Problem(name, None, None, None, msg("problem.no_rows")))
     if problems:
         raise InputError(problems)
     columns = sorted(
@@ -393,9 +426,9 @@ def _load_ledger(
 
 
 def _problems_where(
-    frame: pl.DataFrame, mask: pl.Expr, column: str, expected, value: str | None = None
+    frame: pl.DataFrame, mask: pl.Expr, column: str, expected: str | Msg | Callable, value: str | None = None
 ) -> list[Problem]:
-    """Problems for the rows matching ``mask``; ``expected`` is text or a row → text function."""
+    """Problems for the rows matching ``mask``; ``expected`` is a message or a row → message function."""
     rows = frame.filter(mask)
     out = []
     for row in rows.head(500).iter_rows(named=True):  # only offending rows, capped
@@ -409,16 +442,14 @@ def check_columns(name: str, columns: list[str]) -> list[Problem]:
     problems = []
     for column in REQUIRED:
         if column not in columns:
-            problems.append(Problem(name, 1, column, None, "required column is missing"))
+            problems.append(Problem(name, 1, column, None, msg("problem.required_column")))
     if "date" not in columns and not {"period_start", "period_end"} <= set(columns):
-        problems.append(
-            Problem(name, 1, "date", None, "required column 'date' (or 'period_start' and 'period_end') is missing")
-        )
+        problems.append(Problem(name, 1, "date", None, msg("problem.required_date_column")))
     for column in columns:
         if not column.startswith("_") and column not in KNOWN_COLUMNS:
             close = difflib.get_close_matches(column, sorted(KNOWN_COLUMNS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(Problem(name, 1, column, None, f"unknown column{hint}"))
+            hint = did_you_mean(close[0] if close else None)
+            problems.append(Problem(name, 1, column, None, msg("problem.unknown_column", hint=hint)))
     return problems
 
 
@@ -431,11 +462,18 @@ def _typed(a: pl.DataFrame, column: str, parse) -> pl.Expr:
 
 
 def validate_activities(frames: list[pl.DataFrame], settings: Settings, library: FactorLibrary):
-    """Validate activity rows (or groups of rows, see ``collapse.as_rows``) and normalise them."""
+    """Validate activity rows (or groups of rows, see ``collapse.as_rows``) and normalise them.
+
+    A table whose header has a problem is left out; the rows of the others are still checked."""
     problems: list[Problem] = []
+    good = []
     for frame in frames:
-        problems += check_columns(frame["_file"][0], frame.columns)
-    if problems:
+        found = check_columns(frame["_file"][0], frame.columns)
+        problems += found
+        if not found or all(p.key == "problem.unknown_column" for p in found):
+            good.append(frame)
+    frames = good
+    if not frames:
         return None, problems
     a = pl.concat(frames, how="diagonal_relaxed")
     for column in KNOWN_COLUMNS:
@@ -444,17 +482,17 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     a = a.with_row_index("_idx")  # text is already normalised by the reader
 
     # ids: present and unique across all files
-    problems += _problems_where(a, pl.col("id").is_null(), "id", "an id is required")
+    problems += _problems_where(a, pl.col("id").is_null(), "id", msg("problem.id_required"))
     dup = a.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated())
     if dup.height:
         first = dup.group_by("id").agg(pl.col("_file").first(), pl.col("_row").first())
-        firsts = {r["id"]: f"{r['_file']} row {r['_row']}" for r in first.iter_rows(named=True)}
+        firsts = {r["id"]: (r["_file"], r["_row"]) for r in first.iter_rows(named=True)}
         problems += _problems_where(
             a,
             pl.col("id").is_in(dup["id"].implode())
             & ~pl.col("_idx").is_in(dup.group_by("id").agg(pl.col("_idx").first())["_idx"].implode()),
             "id",
-            lambda r: f"duplicate id (first used at {firsts[r['id']]})",
+            lambda r: msg("problem.duplicate_id", file=firsts[r["id"]][0], row=firsts[r["id"]][1]),
         )
 
     # activity → key, kind, default scope/category
@@ -464,12 +502,12 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     exact = [k for k in catalog["_pattern"].to_list() if "*" not in k]
     a = a.with_columns(_pattern(pl.col("key"), exact).alias("_pattern")).join(catalog, on="_pattern", how="left")
     aliases = sorted(library.aliases)
-    problems += _problems_where(a, pl.col("activity").is_null(), "activity", "an activity key or name is required")
+    problems += _problems_where(a, pl.col("activity").is_null(), "activity", msg("problem.activity_required"))
     problems += _problems_where(
         a,
         pl.col("activity").is_not_null() & pl.col("kind").is_null(),
         "activity",
-        lambda r: "unknown activity" + _suggest(r["activity"], aliases) + "; see `dualcarbon factors search`",
+        lambda r: msg("problem.unknown_activity", hint=_suggest(r["activity"], aliases)),
     )
 
     # quantity
@@ -479,19 +517,22 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         if "_qtotal" in a.columns
         else pl.col("_q").alias("_qtotal")
     )
-    problems += _problems_where(a, pl.col("quantity").is_null(), "quantity", "a quantity is required")
+    problems += _problems_where(a, pl.col("quantity").is_null(), "quantity", msg("problem.quantity_required"))
     problems += _problems_where(
-        a, pl.col("quantity").is_not_null() & pl.col("_q").is_null(), "quantity", "expected a number"
+        a, pl.col("quantity").is_not_null() & pl.col("_q").is_null(), "quantity", msg("problem.number")
     )
-    problems += _problems_where(
-        a, pl.col("_q") < 0, "quantity", "expected a quantity >= 0 (report removals and corrections in their own files)"
-    )
+    problems += _problems_where(a, pl.col("_q") < 0, "quantity", msg("problem.quantity_negative"))
 
     # unit → dimension and base multiplier (one pint call per distinct unit)
     conv = units.conversion_table(a["unit"].drop_nulls().unique().to_list(), library.ureg)
     a = a.join(conv.rename({"error": "_unit_error"}), on="unit", how="left")
-    problems += _problems_where(a, pl.col("unit").is_null(), "unit", "a unit is required")
-    problems += _problems_where(a, pl.col("_unit_error").is_not_null(), "unit", lambda r: r["_unit_error"])
+    problems += _problems_where(a, pl.col("unit").is_null(), "unit", msg("problem.unit_required"))
+    problems += _problems_where(
+        a,
+        pl.col("_unit_error").is_not_null(),
+        "unit",
+        lambda r: msg("problem.unknown_unit", unit=r["unit"], hint=did_you_mean(units.suggestion(r["unit"]))),
+    )
     allowed = pl.col("kind").replace_strict({k: "|".join(v) for k, v in KIND_DIMENSIONS.items()}, default=None)
     bad_dim = (
         pl.col("dimension").is_not_null()
@@ -511,15 +552,18 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a.with_columns(allowed.alias("_allowed")),
         bad_dim,
         "unit",
-        lambda r: (
-            f"'{r['unit']}' is {r['dimension']} but {r['key']} needs "
-            + (
-                "a currency"
-                if r["kind"] == "spend"
-                else "mass or volume (or heat units such as GJ, MMBtu, therm, tce)"
-                if r["kind"] == "combustion"
-                else " or ".join(r["_allowed"].split("|"))
-            )
+        lambda r: msg(
+            "problem.unit_dimension",
+            unit=r["unit"],
+            dimension=dimension_msg(r["dimension"]),
+            key=r["key"],
+            needs=msg("problem.needs_currency")
+            if r["kind"] == "spend"
+            else msg("problem.needs_fuel")
+            if r["kind"] == "combustion"
+            else msg(
+                "problem.either", choices=[dimension_msg(d) for d in r["_allowed"].split("|")], _sep="problem.or_sep"
+            ),
         ),
     )
 
@@ -535,29 +579,27 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a,
         pl.col("date").is_null() & pl.col("period_start").is_null(),
         "date",
-        "a date (or period_start/period_end) is required",
+        msg("problem.date_required"),
     )
     problems += _problems_where(
         a,
         pl.col("date").is_not_null() & pl.col("_date").is_null(),
         "date",
-        "expected a date such as 2024-03-31 or 2024年3月31日",
+        msg("problem.date"),
     )
     problems += _problems_where(
         a,
         pl.col("period_start").is_not_null() & _typed(a, "period_start", reader.parse_date).is_null(),
         "period_start",
-        "expected a date such as 2024-03-01",
+        msg("problem.date_start"),
     )
     problems += _problems_where(
         a,
         pl.col("period_end").is_not_null() & pl.col("_end").is_null(),
         "period_end",
-        "expected a date such as 2024-03-31",
+        msg("problem.date_end"),
     )
-    problems += _problems_where(
-        a, pl.col("_end") < pl.col("_start"), "period_end", "period_end is before the start date"
-    )
+    problems += _problems_where(a, pl.col("_end") < pl.col("_start"), "period_end", msg("problem.end_before_start"))
     # Rows of landfilled waste dated before the period are the deposit history of first-order decay.
     deposit = pl.col("key").is_in(list(DEPOSIT_KEYS))
     history = deposit & (pl.col("_end") < period.start) if settings.waste_method else pl.lit(False)
@@ -567,15 +609,15 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a,
         pl.col("_start").is_not_null() & outside & ~history,
         date_column,
-        lambda r: (
-            f"outside the reporting period {period.start} to {period.end}"
-            + (
-                '; rows before the period (deposit history) are read only with [method] waste = "fod"'
-                if r["key"] in DEPOSIT_KEYS and r["_start"] is not None and r["_start"] < period.start
-                else "; only waste/landfill/* deposit rows may be dated before the period (deposit history)"
-                if r["_start"] is not None and r["_start"] < period.start
-                else ""
-            )
+        lambda r: msg(
+            "problem.outside_period",
+            start=str(period.start),
+            end=str(period.end),
+            hint=msg("problem.history_needs_fod")
+            if r["key"] in DEPOSIT_KEYS and r["_start"] is not None and r["_start"] < period.start
+            else msg("problem.history_only_landfill")
+            if r["_start"] is not None and r["_start"] < period.start
+            else "",
         ),
         value="date",
     )
@@ -587,22 +629,18 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         a,
         pl.col("region").is_not_null() & ~pl.col("region").is_in(list(known_regions)),
         "region",
-        lambda r: (
-            "unknown region"
-            + _suggest(r["region"], sorted(known_regions))
-            + " (ISO 3166 codes, CN-NCG-style grid codes, US-<eGRID subregion>)"
-        ),
+        lambda r: msg("problem.unknown_region", hint=_suggest(r["region"], sorted(known_regions))),
     )
     # scope / category overrides
     problems += _problems_where(
-        a, pl.col("scope").is_not_null() & ~pl.col("scope").is_in(["1", "2", "3"]), "scope", "expected 1, 2 or 3"
+        a, pl.col("scope").is_not_null() & ~pl.col("scope").is_in(["1", "2", "3"]), "scope", msg("problem.scope")
     )
     problems += _problems_where(
         a,
         pl.col("category").is_not_null()
         & ~pl.col("category").str.contains(r"^(1\.[a-z_]+|2\.[a-z_]+|3\.(1[0-5]|[1-9]))$"),
         "category",
-        "expected a category code such as 3.1 … 3.15, 1.stationary or 2.electricity",
+        msg("problem.category"),
     )
 
     # Tier 2/3 parameters and other numeric columns
@@ -621,7 +659,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
             a,
             pl.col("gpc").is_not_null(),
             "gpc",
-            'a GPC line is for a territory (organization.kind = "territory"); leave the column empty',
+            msg("problem.gpc_not_territory"),
         )
         if problems:
             return None, problems
@@ -719,9 +757,66 @@ def _catalog_frame(library: FactorLibrary) -> pl.DataFrame:
     )
 
 
-def _suggest(value: str, choices: list[str]) -> str:
+def _suggest(value: str, choices: list[str]) -> Msg | str:
     close = difflib.get_close_matches((value or "").lower(), choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(close[0] if close else None)
+
+
+DIMENSIONS = ("mass", "volume", "energy", "distance", "freight", "passenger_distance", "count", "area", "power")
+
+
+def dimension_msg(dimension: str | None) -> Msg | str:
+    """A unit's dimension in words (``mass``: 质量); a currency or another code as it is."""
+    return msg(f"problem.dim.{dimension}") if dimension in DIMENSIONS else str(dimension)
+
+
+def settings_message(err: Any) -> Msg:
+    """What a pydantic error on dualcarbon.toml means, as a catalogue message (its own text where the
+    settings' validators wrote one; pydantic's error types otherwise)."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return msg("problem.settings.unknown_key")
+    if kind == "missing":
+        return msg("problem.settings.required_key")
+    if kind == "value_error":
+        error = ctx.get("error")
+        first = error.args[0] if isinstance(error, Exception) and error.args else error
+        if isinstance(first, Msg):
+            return first
+        return msg("problem.settings.invalid", why=err["msg"].removeprefix("Value error, "))
+    if kind in ("literal_error", "enum"):
+        return msg("problem.settings.one_of", choices=str(ctx.get("expected", "")))
+    if kind in SETTINGS_TYPES:
+        return msg(f"problem.settings.{SETTINGS_TYPES[kind]}", **{k: str(v) for k, v in ctx.items()})
+    return msg("problem.settings.invalid", why=err["msg"])
+
+
+SETTINGS_TYPES = {  # pydantic's error type → problem.settings.<key>
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "float_type": "number",
+    "float_parsing": "number",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "string_type": "text",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "list_type": "list",
+    "dict_type": "table",
+    "model_type": "table",
+    "greater_than": "greater_than",
+    "greater_than_equal": "greater_than_equal",
+    "less_than": "less_than",
+    "less_than_equal": "less_than_equal",
+    "too_short": "too_short",
+    "too_long": "too_long",
+    "string_too_short": "too_short_text",
+    "string_too_long": "too_long_text",
+    "string_pattern_mismatch": "pattern",
+}
 
 
 def _parameters(a: pl.DataFrame, library: FactorLibrary):
@@ -730,32 +825,35 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
     for column in ["ncv", "carbon_content", *FRACTION_COLUMNS, *NUMBER_COLUMNS, *BALANCE]:
         a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
         problems += _problems_where(
-            a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, "expected a number"
+            a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, msg("problem.number")
         )
-        problems += _problems_where(a, pl.col(f"_{column}") < 0, column, "expected a value >= 0")
+        problems += _problems_where(a, pl.col(f"_{column}") < 0, column, msg("problem.non_negative"))
     for column in FRACTION_COLUMNS:
-        problems += _problems_where(
-            a, pl.col(f"_{column}") > 1, column, "expected a fraction between 0 and 1 (or a percentage)"
-        )
+        problems += _problems_where(a, pl.col(f"_{column}") > 1, column, msg("problem.fraction"))
     # ncv: numerator energy, denominator in the row's dimension
     pairs = a.filter(pl.col("_ncv").is_not_null()).select("ncv_unit", "dimension").unique()
-    mult: dict[tuple[str | None, str | None], float | str] = {}  # a multiplier, or the error of its unit
+    mult: dict[tuple[str | None, str | None], float | Msg] = {}  # a multiplier, or the error of its unit
     for row in pairs.iter_rows(named=True):
         text, dim = row["ncv_unit"], row["dimension"]
         try:
             if not text or "/" not in text:
-                raise ValueError("expected an energy per unit such as GJ/t or GJ/万Nm3")
+                mult[(text, dim)] = msg("problem.ncv_unit")
+                continue
             num, den = text.split("/", 1)
             if units.dimension_of(den, library.ureg) != dim:
-                raise ValueError(
-                    f"'{den.strip()}' is {units.dimension_of(den, library.ureg)} but the row's quantity is {dim}"
+                mult[(text, dim)] = msg(
+                    "problem.ncv_unit_dimension",
+                    unit=den.strip(),
+                    dimension=dimension_msg(units.dimension_of(den, library.ureg)),
+                    row_dimension=dimension_msg(dim),
                 )
+                continue
             mult[(text, dim)] = units.convert(1.0, num, "GJ", library.ureg) / units.convert(
                 1.0, den, units.BASE_UNITS[dim], library.ureg
             )
         except Exception as exc:  # noqa: BLE001 - reported to the user with the row
-            mult[(text, dim)] = str(exc)
-    bad = {k for k, v in mult.items() if isinstance(v, str)}
+            mult[(text, dim)] = msg("problem.ncv_unit_error", why=str(exc))
+    bad = {k for k, v in mult.items() if isinstance(v, Msg)}
     problems += (
         _problems_where(
             a,
@@ -771,12 +869,12 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
         else []
     )
     good = pl.DataFrame(
-        [(k[0], k[1], v) for k, v in mult.items() if not isinstance(v, str)],
+        [(k[0], k[1], v) for k, v in mult.items() if not isinstance(v, Msg)],
         schema={"ncv_unit": pl.String, "dimension": pl.String, "_ncv_mult": pl.Float64},
         orient="row",
     )
     a = a.join(good, on=["ncv_unit", "dimension"], how="left", nulls_equal=True)
-    cc_mult: dict[str | None, float | str] = {}  # a multiplier, or the error of its unit (None: tC/GJ)
+    cc_mult: dict[str | None, float | Msg] = {}  # a multiplier, or the error of its unit (None: tC/GJ)
     for text in a.filter(pl.col("_carbon_content").is_not_null())["carbon_content_unit"].unique().to_list():
         try:
             raw = text or "tC/GJ"
@@ -784,14 +882,14 @@ def _parameters(a: pl.DataFrame, library: FactorLibrary):
             mass, _ = units.split_gas_unit(num.strip())
             cc_mult[text] = units.convert(1.0, mass, "t", library.ureg) / units.convert(1.0, den, "GJ", library.ureg)
         except Exception as exc:  # noqa: BLE001
-            cc_mult[text] = f"expected a carbon content unit such as tC/GJ or tC/TJ ({exc})"
+            cc_mult[text] = msg("problem.carbon_content_unit", why=str(exc))
     problems += [
         p
         for text, v in cc_mult.items()
-        if isinstance(v, str)
+        if isinstance(v, Msg)
         for p in _problems_where(a, pl.col("carbon_content_unit") == text, "carbon_content_unit", v)
     ]
-    good_cc = {k: v for k, v in cc_mult.items() if not isinstance(v, str)}
+    good_cc = {k: v for k, v in cc_mult.items() if not isinstance(v, Msg)}
     a = a.with_columns(
         (pl.col("_ncv") * pl.col("_ncv_mult")).alias("ncv_gj_per_base"),
         (
@@ -821,11 +919,9 @@ def _waste_columns(a: pl.DataFrame):
         a,
         pl.col("swds_type").is_not_null() & ~pl.col("swds_type").is_in(SWDS_TYPES),
         "swds_type",
-        f"expected a site type of IPCC 2006 Vol. 5 Table 3.1: {', '.join(SWDS_TYPES)}",
+        msg("problem.swds_type", choices=", ".join(SWDS_TYPES)),
     )
-    problems += _problems_where(
-        a, pl.col("k") == 0, "k", "expected a decay rate constant k > 0 (per year, IPCC 2006 Vol. 5 Table 3.3)"
-    )
+    problems += _problems_where(a, pl.col("k") == 0, "k", msg("problem.decay_rate"))
     return a, problems
 
 
@@ -850,7 +946,7 @@ def _fugitive(a: pl.DataFrame, library: FactorLibrary):
         a,
         is_fug & pl.col("gas_or_blend").is_null(),
         "activity",
-        "unknown refrigerant; expected a gas (HFC-134a, SF6 …) or a blend (R-410A, R-404A, R-407C, R-507A …)",
+        msg("problem.unknown_refrigerant"),
     )
     balance_given = pl.any_horizontal([pl.col(f"_{c}").is_not_null() for c in BALANCE])
     balance = (
@@ -868,7 +964,7 @@ def _fugitive(a: pl.DataFrame, library: FactorLibrary):
         a,
         is_fug & (pl.col("leak_t") < 0),
         "inventory_end",
-        "the material balance gives a negative emission: check the stock figures",
+        msg("problem.negative_balance"),
     )
     return a, problems
 
@@ -885,7 +981,7 @@ def _agriculture(a: pl.DataFrame):
     for column, (low, high) in ranges.items():
         a = a.with_columns(_typed(a, column, reader.parse_number).alias(f"_{column}"))
         problems += _problems_where(
-            a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, "expected a number"
+            a, pl.col(column).is_not_null() & pl.col(f"_{column}").is_null(), column, msg("problem.number")
         )
         problems += _problems_where(
             a,
@@ -893,7 +989,11 @@ def _agriculture(a: pl.DataFrame):
             if column != "mean_temperature_c"
             else (pl.col(f"_{column}") < low) | (pl.col(f"_{column}") > high),
             column,
-            f"expected a number {'from' if column == 'mean_temperature_c' else 'above'} {low:g} to {high:g}",
+            msg(
+                "problem.range_from" if column == "mean_temperature_c" else "problem.range_above",
+                low=f"{low:g}",
+                high=f"{high:g}",
+            ),
         )
     systems = manure_system_aliases()
     choices = ", ".join(sorted(set(systems.values())))
@@ -911,14 +1011,13 @@ def _agriculture(a: pl.DataFrame):
         a,
         pl.col("manure_system").is_not_null() & pl.col("_manure_system").is_null(),
         "manure_system",
-        f"unknown manure management system; expected one of {choices} (IPCC 2006 Vol. 4 Table 10.21) "
-        "or their Chinese names (固体储存, 液体/浆状储存, 厌氧消化 …)",
+        msg("problem.manure_system", choices=choices),
     )
     problems += _problems_where(
         a,
         pl.col("productivity").is_not_null() & pl.col("_productivity").is_null(),
         "productivity",
-        "expected high or low (高/低): the productivity class of the 2019 Refinement Tables 10.10/10.11",
+        msg("problem.productivity"),
     )
     flooded = pl.col("flooded_rice").cast(pl.String).str.strip_chars().str.to_lowercase()
     a = a.with_columns(
@@ -933,28 +1032,26 @@ def _agriculture(a: pl.DataFrame):
         a,
         pl.col("flooded_rice").is_not_null() & pl.col("_flooded_rice").is_null(),
         "flooded_rice",
-        "expected yes or no (是/否): whether the N was applied to flooded rice (EF1FR, IPCC 2006 Table 11.1)",
+        msg("problem.flooded_rice"),
     )
     manure = pl.col("kind") == "manure"
     problems += _problems_where(
         a,
         manure & pl.col("manure_system").is_null(),
         "manure_system",
-        f"the manure management system is required for manure rows (EF3 and FracGasMS depend on it); "
-        f"expected one of {choices}",
+        msg("problem.manure_system_required", choices=choices),
     )
     problems += _problems_where(
         a,
         manure & pl.col("animal_mass_kg").is_null(),
         "animal_mass_kg",
-        "the typical animal mass TAM (kg per head) is required for manure N2O: Nex = Nrate × TAM/1000 × 365 "
-        "(IPCC 2006 Vol. 4 Eq. 10.30); the IPCC Annex 10A defaults are not bundled",
+        msg("problem.animal_mass_required"),
     )
     problems += _problems_where(
         a,
         (pl.col("kind") == "rice") & pl.col("season_days").is_null(),
         "season_days",
-        "the cultivation period (days) is required for rice rows: CH4 = EF × t × A (IPCC 2006 Vol. 4 Eq. 5.1)",
+        msg("problem.season_days_required"),
     )
     a = a.with_columns(
         pl.col("_manure_system").alias("manure_system"),

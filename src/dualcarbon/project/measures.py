@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.pathway import sources as src
 from dualcarbon.pathway.measures import Measure
 from dualcarbon.project import reader
@@ -34,6 +34,8 @@ COLUMNS = [
     "ramp_up_years",
     "excludes",
     "partial",
+    "latest_start_year",
+    "max_build_per_year",
     "source",
     "note",
 ]
@@ -47,6 +49,8 @@ NUMBERS = [
     "lifetime_years",
     "start_year",
     "ramp_up_years",
+    "latest_start_year",
+    "max_build_per_year",
 ]
 TRUE, FALSE = {"true", "yes", "y", "1", "是", "t"}, {"false", "no", "n", "0", "否", "f"}
 
@@ -60,16 +64,23 @@ def find(root: Path) -> Path | None:
 def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tuple[list[Measure], list[Problem]]:
     """(measures, problems) of one measures table, read within ``limits``."""
     name = path.name
+    ragged: list[Problem] = []  # rows with more fields than the header: reported, the others checked
     try:
-        m = reader.read_table(path, display_name=name, limits=limits)
+        m = reader.read_table(path, display_name=name, limits=limits, problems=ragged)
     except Exception as exc:  # InputError from the reader carries its own problems
-        return [], list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
-    problems = [Problem(name, 1, col, None, "required column is missing") for col in ("id",) if col not in m.columns]
+        return [], list(
+            getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])
+        )
+    problems = ragged + [
+        Problem(name, 1, col, None, msg("problem.required_column")) for col in ("id",) if col not in m.columns
+    ]
     if not {"share", "potential_t"} & set(m.columns):
-        problems.append(Problem(name, 1, "share", None, "required column is missing: give share or potential_t"))
+        problems.append(Problem(name, 1, "share", None, msg("problem.share_column")))
     unknown = [c for c in m.columns if not c.startswith("_") and c not in COLUMNS]
-    problems += [Problem(name, 1, c, None, f"unknown column; expected some of {', '.join(COLUMNS)}") for c in unknown]
-    if problems:
+    problems += [
+        Problem(name, 1, c, None, msg("problem.unknown_column_of", choices=", ".join(COLUMNS))) for c in unknown
+    ]
+    if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return [], problems
     for col in COLUMNS:
         if col not in m.columns:
@@ -85,71 +96,84 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
             problems.append(Problem(name, row["_row"], column, row.get(column), expected))
 
     removal = pl.col("_kind") == "removal"
-    where(pl.col("id").is_null(), "id", "an id is required")
-    where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id", "the same measure id is used twice")
-    where(
-        pl.col("name_zh").is_null() & pl.col("name_en").is_null(), "name_en", "a name is required (name_zh or name_en)"
-    )
-    where(~pl.col("_kind").is_in(["abatement", "removal"]), "kind", "expected abatement or removal")
+    where(pl.col("id").is_null(), "id", msg("problem.id_required"))
+    where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id", msg("problem.measure_twice"))
+    where(pl.col("name_zh").is_null() & pl.col("name_en").is_null(), "name_en", msg("problem.name_required"))
+    where(~pl.col("_kind").is_in(["abatement", "removal"]), "kind", msg("problem.measure_kind"))
     for col in NUMBERS:
-        where(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null(), col, "expected a number")
+        where(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null(), col, msg("problem.number"))
     where(
         ~removal & pl.col("applies_to").is_null(),
         "applies_to",
-        "an abatement measure needs the emissions it acts on: an activity key, category:CODE, scope:N or facility:NAME",
+        msg("problem.applies_to_required"),
     )
     where(
         ~removal & pl.col("_share").is_null() & pl.col("_potential_t").is_null(),
         "share",
-        "give share (a fraction or % of the selected emissions) or potential_t (t CO2e a year)",
+        msg("problem.share_or_potential"),
     )
     where(
         pl.col("_share").is_not_null() & pl.col("_potential_t").is_not_null(),
         "potential_t",
-        "give share or potential_t, not both",
+        msg("problem.share_and_potential"),
     )
-    where(
-        removal & pl.col("_potential_t").is_null(), "potential_t", "a removal needs potential_t (t CO2e removed a year)"
-    )
-    where(removal & pl.col("_share").is_not_null(), "share", "a removal has no share: give potential_t")
+    where(removal & pl.col("_potential_t").is_null(), "potential_t", msg("problem.removal_potential"))
+    where(removal & pl.col("_share").is_not_null(), "share", msg("problem.removal_share"))
     where(
         (pl.col("_share") <= 0) | (pl.col("_share") > 1),
         "share",
-        "expected a fraction above 0 and at most 1 (or 1 %-100 %)",
+        msg("problem.share_range"),
     )
-    where(pl.col("_potential_t") <= 0, "potential_t", "expected t CO2e a year > 0")
+    where(pl.col("_potential_t") <= 0, "potential_t", msg("problem.potential_positive"))
     for col in ("capex", "savings"):
-        where(pl.col(f"_{col}") < 0, col, "expected a number >= 0 (put a net saving in savings, a cost in opex)")
+        where(pl.col(f"_{col}") < 0, col, msg("problem.cost_negative"))
     for col, low in (("lifetime_years", 1), ("ramp_up_years", 1)):
-        where(
-            (pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, f"expected a whole number of years >= {low}"
-        )
+        where((pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, msg("problem.whole_years", low=low))
     where(
         (pl.col("_start_year") < 1900) | (pl.col("_start_year") > 2200) | (pl.col("_start_year") % 1 != 0),
         "start_year",
-        "expected a year such as 2027",
+        msg("problem.year_measure"),
+    )
+    where(
+        (pl.col("_latest_start_year") < 1900)
+        | (pl.col("_latest_start_year") > 2200)
+        | (pl.col("_latest_start_year") % 1 != 0),
+        "latest_start_year",
+        "expected a year such as 2035",
+    )
+    where(
+        pl.col("_latest_start_year") < pl.col("_start_year"),
+        "latest_start_year",
+        "expected a year not before start_year (the earliest start)",
+    )
+    where(
+        (pl.col("_max_build_per_year") <= 0) | (pl.col("_max_build_per_year") > 1),
+        "max_build_per_year",
+        "expected the largest share of the measure put in place in one year: above 0 and at most 1 (or 1 %-100 %)",
+    )
+    where(
+        (pl.col("_max_build_per_year") < 1) & ~pl.col("_partial").is_in(sorted(TRUE)).fill_null(False),
+        "max_build_per_year",
+        "a yearly build-out limit below 100 % needs partial = true (an all-or-nothing measure is put in place at "
+        "once; ramp_up_years spreads its abatement)",
     )
     where(
         pl.col("_partial").is_not_null() & ~pl.col("_partial").is_in(sorted(TRUE | FALSE)),
         "partial",
-        "expected true or false",
+        msg("problem.true_false"),
     )
     ids = set(m["id"].drop_nulls().to_list())
     for row in m.filter(pl.col("applies_to").is_not_null()).iter_rows(named=True):
         try:
             src.parse(row["applies_to"])
         except ValueError as exc:
-            problems.append(Problem(name, row["_row"], "applies_to", row["applies_to"], str(exc)))
+            problems.append(Problem(name, row["_row"], "applies_to", row["applies_to"], _selector_msg(exc)))
     for row in m.filter(pl.col("excludes").is_not_null()).iter_rows(named=True):
         for other in _split(row["excludes"]):
             if other == row["id"]:
-                problems.append(
-                    Problem(name, row["_row"], "excludes", row["excludes"], "a measure cannot exclude itself")
-                )
+                problems.append(Problem(name, row["_row"], "excludes", row["excludes"], msg("problem.exclude_self")))
             elif other not in ids:
-                problems.append(
-                    Problem(name, row["_row"], "excludes", other, "expected the id of another measure in the file")
-                )
+                problems.append(Problem(name, row["_row"], "excludes", other, msg("problem.exclude_unknown")))
     if problems:
         return [], sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
     out = []
@@ -173,11 +197,18 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
                 ramp_up_years=int(r["_ramp_up_years"] or 1),
                 excludes=tuple(_split(r["excludes"])),
                 partial=(r["_partial"] in TRUE),
+                latest_start_year=_int(r["_latest_start_year"]),
+                max_build_per_year=r["_max_build_per_year"],
                 source=r["source"] or "",
                 row=r["_row"],
             )
         )
     return out, []
+
+
+def _selector_msg(exc: ValueError) -> str:
+    """The problem of an ``applies_to`` selector: the catalogue message ``sources.parse`` raised, if any."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 def _split(text: str | None) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.inventory import SCHEMA
 from dualcarbon.model import Settings
 from dualcarbon.neutrality import rules
@@ -26,13 +26,17 @@ SETTINGS_FILE = "dualcarbon.toml"
 def _summary(root: Path, key: str, text: str) -> tuple[dict | None, Problem | None]:
     """A ``dualcarbon.summary/1`` record from a path in the settings, or the problem with it."""
     path = root / text
-    expected = f"expected the summary.json of a dualcarbon run ({SCHEMA})"
+    expected = msg("problem.summary_expected", schema=SCHEMA)
     if not path.is_file():
-        return None, Problem(SETTINGS_FILE, None, f"neutrality.{key}", text, f"file not found; {expected}")
+        return None, Problem(
+            SETTINGS_FILE, None, f"neutrality.{key}", text, msg("problem.summary_not_found", expected=expected)
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return None, Problem(SETTINGS_FILE, None, f"neutrality.{key}", text, f"not valid JSON ({exc}); {expected}")
+        return None, Problem(
+            SETTINGS_FILE, None, f"neutrality.{key}", text, msg("problem.summary_json", why=str(exc), expected=expected)
+        )
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("totals"), dict):
         return None, Problem(SETTINGS_FILE, None, f"neutrality.{key}", text, expected)
     return data, None
@@ -50,7 +54,7 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
                 None,
                 "neutrality.standard",
                 n.standard,
-                f"expected one of {', '.join(rules.available())}",
+                msg("problem.one_of", choices=", ".join(rules.available())),
             )
         )
     base = None
@@ -71,7 +75,7 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
                         None,
                         "neutrality.base_year_summary",
                         n.base_year_summary,
-                        f"the summary is of {year}, but base_year is {n.base_year}",
+                        msg("problem.summary_year", year=year, base_year=n.base_year),
                     )
                 )
             total = data["totals"].get(f"total_{n.scope2_basis}")
@@ -82,7 +86,7 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
                         None,
                         "neutrality.base_year_summary",
                         n.base_year_summary,
-                        f"the summary has no total_{n.scope2_basis} above 0",
+                        msg("problem.summary_total", basis=n.scope2_basis),
                     )
                 )
             else:
@@ -103,7 +107,7 @@ def load_evidence(root: Path, settings: Settings) -> tuple[Evidence, list[Proble
                     None,
                     "neutrality.previous_claims",
                     text,
-                    "the summary has no neutrality section: expected the summary.json of an earlier claim",
+                    msg("problem.summary_no_neutrality"),
                 )
             )
             continue

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.project import encoding
 from dualcarbon.project.limits import ReadLimits, check_cells, check_columns, check_csv, check_parquet, check_xlsx
 
@@ -37,6 +37,13 @@ def column_aliases() -> dict[str, str]:
     return {_header(a): c for c, a in frame.iter_rows()}
 
 
+# Columns of free text, shown as typed (never matched against a table): their Chinese punctuation stays
+# full-width through NFKC (held in private-use characters meanwhile).
+FREE_TEXT = {"note", "source", "evidence", "name", "name_zh", "description", "project_type", "beneficiary"}
+CJK_PUNCTUATION = ["（", "）", "，", "：", "；", "！", "？"]
+KEPT = [chr(0xE000 + i) for i in range(len(CJK_PUNCTUATION))]
+
+
 def canonical(header: str) -> str:
     """A column header as the project names it: normalised, and mapped through ``columns.csv``."""
     name = _header(header)
@@ -48,10 +55,14 @@ def _header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
+def _read_csv(path: Path, name: str, limits: ReadLimits, ragged: list[Problem] | None) -> pl.DataFrame:
+    """The CSV as text columns. A row with more fields than the header cannot be read as the file's
+    columns: with ``ragged`` (a list), each such row is a problem appended to it and the row is left
+    out (``_ragged`` column true), so that the other rows are still checked; without, the first one
+    is raised."""
     text = encoding.decode(path.read_bytes(), name, limits.encoding)
     if not text.strip():
-        raise InputError.single("the file is empty: expected a header row and data rows", file=name)
+        raise InputError.single(msg("problem.file_empty"), file=name)
     separator = "\t" if path.suffix.lower() == ".tsv" else ","
     check_csv(text, separator, name, limits)
     data = text.encode("utf-8")
@@ -61,25 +72,43 @@ def _read_csv(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
         if not (isinstance(exc, pl.exceptions.PolarsError) or _panic(exc)):
             raise
         why = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"  # polars quotes the text it stopped at
-        raise _ragged(text, separator, name) or InputError.single(f"cannot read the CSV: {why}", file=name) from exc
+        long = _ragged(text, separator, name)
+        if not long:
+            raise InputError.single(msg("problem.csv_unreadable", why=why), file=name) from exc
+        if ragged is None:
+            raise InputError(long[0]) from exc
+    try:
+        frame = pl.read_csv(data, infer_schema=False, separator=separator, truncate_ragged_lines=True)
+    except BaseException as exc:
+        if not (isinstance(exc, pl.exceptions.PolarsError) or _panic(exc)):
+            raise
+        raise InputError(long[0]) from exc
+    ragged.extend(long)
+    bad = [p.row for p in long]
+    return frame.with_columns(pl.int_range(2, frame.height + 2).is_in(bad).alias("__ragged"))
 
 
-def _ragged(text: str, separator: str, name: str) -> InputError | None:
-    """The first line with more fields than the header, when a CSV cannot be parsed."""
+def _ragged(text: str, separator: str, name: str) -> list[Problem]:
+    """The lines with more fields than the header (up to 200), when a CSV cannot be parsed."""
     width = None
     line_no = 0
+    found: list[Problem] = []
     field_limit = csv.field_size_limit()
     try:
         csv.field_size_limit(max(field_limit, len(text)))  # long cells are for check_cells to report
         for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
             width = width if width is not None else len(fields)
             if len(fields) > width:
-                return InputError.single(f"{len(fields)} fields but the header has {width}", file=name, row=line_no)
+                found.append(
+                    Problem(name, line_no, None, None, msg("problem.too_many_fields", n=len(fields), width=width))
+                )
+                if len(found) >= 200:
+                    break
     except csv.Error as exc:
-        return InputError.single(f"cannot read the CSV: record {line_no + 1}: {exc}", file=name)
+        raise InputError.single(msg("problem.csv_record", record=line_no + 1, why=str(exc)), file=name) from None
     finally:
         csv.field_size_limit(field_limit)
-    return None
+    return found
 
 
 def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
@@ -89,7 +118,7 @@ def _read_excel(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     except BaseException as exc:  # fastexcel's own error types, and panics (a date cell of -1e308 days)
         if not (isinstance(exc, Exception) or _panic(exc)):
             raise
-        raise InputError.single(f"cannot read the workbook's first sheet: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.xlsx_unreadable", why=str(exc)), file=name) from exc
     return frame.with_columns(pl.all().cast(pl.String))
 
 
@@ -98,7 +127,7 @@ def check_parquet_types(schema: dict[str, pl.DataType], name: str) -> None:
     problems = []
     for column, dtype in schema.items():
         if not (dtype.is_numeric() or dtype.is_temporal() and not isinstance(dtype, pl.Duration) or dtype in TEXTUAL):
-            expected = f"a column of type {dtype}: expected text, numbers, dates or true/false"
+            expected = msg("problem.parquet_type", dtype=str(dtype))
             problems.append(Problem(name, 1, column, None, expected))
     if problems:
         raise InputError(problems)
@@ -118,14 +147,14 @@ def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
     try:
         schema = dict(pl.read_parquet_schema(path))
     except Exception as exc:  # noqa: BLE001 - reported with the file name
-        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.parquet_unreadable", why=str(exc)), file=name) from exc
     check_parquet_types(schema, name)
     try:
         frame = pl.read_parquet(path)
     except BaseException as exc:  # reported with the file name
         if not (isinstance(exc, Exception) or _panic(exc)):
             raise
-        raise InputError.single(f"cannot read the Parquet file: {exc}", file=name) from exc
+        raise InputError.single(msg("problem.parquet_unreadable", why=str(exc)), file=name) from exc
     return frame.with_columns(
         [
             pl.col(c).dt.strftime("%Y-%m-%d") if dt in (pl.Date, pl.Datetime) else pl.col(c).cast(pl.String)
@@ -141,11 +170,19 @@ def check_header(path: Path, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> 
     check_csv(text, "\t" if Path(path).suffix.lower() == ".tsv" else ",", name, limits)
 
 
-def read_table(path: Path, display_name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> pl.DataFrame:
+def read_table(
+    path: Path,
+    display_name: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    problems: list[Problem] | None = None,
+) -> pl.DataFrame:
     """All columns as text plus ``_row``; blank rows dropped; InputError naming the file otherwise.
 
     ``limits``: the width, rows, cell length and expanded size a file may have (checked from
     its header, zip directory or Parquet footer before it is read) and its text encoding.
+    ``problems``: where the problems of rows that cannot be read as the file's columns (more
+    fields than the header) go, those rows left out, so that the rest is checked in the same pass;
+    None: they are raised.
     """
     path = Path(path)
     name = display_name or path.name
@@ -155,37 +192,48 @@ def read_table(path: Path, display_name: str | None = None, limits: ReadLimits =
     elif suffix == ".parquet":
         frame = _read_parquet(path, name, limits)
     elif suffix in (".csv", ".tsv", ".txt"):
-        frame = _read_csv(path, name, limits)
+        frame = _read_csv(path, name, limits, problems)
     else:
-        raise InputError.single(f"unsupported file type '{suffix}': expected {', '.join(SUFFIXES)}", file=name)
+        raise InputError.single(msg("problem.unsupported_type", suffix=suffix, expected=", ".join(SUFFIXES)), file=name)
+    ragged = frame.get_column("__ragged") if "__ragged" in frame.columns else None
+    frame = frame.drop("__ragged") if ragged is not None else frame
     check_columns(frame.width, name, limits)  # what the header checks could not see (a quoted line break)
     headers = [canonical(raw) for raw in frame.columns]
     seen: dict[str, str] = {}
     problems = []
     for raw, header in zip(frame.columns, headers, strict=True):
         if not header or header.startswith("_duplicated_") or header.startswith("__unnamed"):
-            problems.append(Problem(name, 1, raw, None, "an empty or repeated header"))
+            problems.append(Problem(name, 1, raw, None, msg("problem.header_empty")))
         elif header == "*" or header == "_row" or header.startswith("^") and header.endswith("$"):
-            problems.append(Problem(name, 1, raw, None, "not a column name: '*', '_row' and '^…$' are reserved"))
+            problems.append(Problem(name, 1, raw, None, msg("problem.header_reserved")))
         elif header in seen:
-            problems.append(Problem(name, 1, raw, None, f"the same column as '{seen[header]}'"))
+            problems.append(Problem(name, 1, raw, None, msg("problem.header_same", other=seen[header])))
         seen.setdefault(header, raw)
     if problems:
         raise InputError(problems)
     frame = frame.rename(dict(zip(frame.columns, headers, strict=True)))
     frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    if ragged is not None:
+        frame = frame.filter(~ragged)
     data = [c for c in frame.columns if c != "_row"]
-    frame = frame.with_columns([normalize_text(pl.col(c)).alias(c) for c in data])
+    frame = frame.with_columns([normalize_text(pl.col(c), c in FREE_TEXT).alias(c) for c in data])
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in data]))
     if frame.height == 0:
-        raise InputError.single("no data rows: the file has a header but nothing under it", file=name)
+        raise InputError.single(msg("problem.no_rows"), file=name)
     check_cells(frame, name, limits)
     return frame
 
 
-def normalize_text(expr: pl.Expr) -> pl.Expr:
-    """NFKC (full-width letters and digits → ASCII), trimmed; empty text becomes null."""
-    text = expr.cast(pl.String).str.normalize("NFKC").str.strip_chars()
+def normalize_text(expr: pl.Expr, prose: bool = False) -> pl.Expr:
+    """NFKC (full-width letters and digits → ASCII), trimmed; empty text becomes null. ``prose``: a
+    free-text column (a note, a source) keeps its Chinese punctuation （），：；！？ as typed, which the
+    Chinese report shows as written."""
+    text = expr.cast(pl.String)
+    if prose:
+        text = text.str.replace_many(CJK_PUNCTUATION, KEPT)
+    text = text.str.normalize("NFKC").str.strip_chars()
+    if prose:
+        text = text.str.replace_many(KEPT, CJK_PUNCTUATION)
     return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
 
 

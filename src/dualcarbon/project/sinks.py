@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from dualcarbon import units
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, did_you_mean, msg
 from dualcarbon.neutrality import sinks
 from dualcarbon.neutrality.records import STAND_SCHEMA, empty
 from dualcarbon.project import reader
@@ -51,18 +51,25 @@ def load_sinks(
     if not paths:
         return sinks.resolve(empty(STAND_SCHEMA)), []
     name = paths[0].name
+    ragged: list[Problem] = []  # rows with more fields than the header: reported, the others checked
     try:
-        s = reader.read_table(paths[0], display_name=name, limits=limits)
+        s = reader.read_table(paths[0], display_name=name, limits=limits, problems=ragged)
     except Exception as exc:  # InputError from the reader carries its own problems
-        return empty(STAND_SCHEMA), list(getattr(exc, "problems", [Problem(name, None, None, None, str(exc))]))
-    problems = [Problem(name, 1, col, None, "required column is missing") for col in REQUIRED if col not in s.columns]
+        return empty(STAND_SCHEMA), list(
+            getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])
+        )
+    problems = ragged + [
+        Problem(name, 1, col, None, msg("problem.required_column")) for col in REQUIRED if col not in s.columns
+    ]
     for col in s.columns:
         if not col.startswith("_") and col not in REQUIRED + OPTIONAL:
             close = difflib.get_close_matches(col, REQUIRED + OPTIONAL, n=1)
             problems.append(
-                Problem(name, 1, col, None, "unknown column" + (f"; did you mean '{close[0]}'?" if close else ""))
+                Problem(
+                    name, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
+                )
             )
-    if problems:
+    if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return empty(STAND_SCHEMA), problems
     s = s.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in s.columns])
 
@@ -77,38 +84,42 @@ def load_sinks(
         pl.col("species_group").str.to_lowercase().replace_strict(names, default=None).alias("_group"),
         *[reader.parse_number(pl.col(p)).alias(f"_{p}") for p in [*sinks.PARAMETERS, "harvest_m3"]],
     )
-    where(pl.col("id").is_null(), "id", "an id is required")
-    where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id", "the same stand is listed twice")
-    where(~pl.col("type").is_in(list(sinks.TYPES)), "type", f"expected one of {', '.join(sinks.TYPES)}")
-    where(pl.col("_area").is_null(), "area", "expected a number")
-    where(pl.col("_area") <= 0, "area", "expected an area > 0")
-    where(pl.col("_planting_year").is_null(), "planting_year", "expected a year such as 2019")
+    where(pl.col("id").is_null(), "id", msg("problem.id_required"))
+    where(pl.col("id").is_duplicated() & pl.col("id").is_not_null(), "id", msg("problem.stand_twice"))
+    where(~pl.col("type").is_in(list(sinks.TYPES)), "type", msg("problem.one_of", choices=", ".join(sinks.TYPES)))
+    where(pl.col("_area").is_null(), "area", msg("problem.number"))
+    where(pl.col("_area") <= 0, "area", msg("problem.positive_area"))
+    where(pl.col("_planting_year").is_null(), "planting_year", msg("problem.planting_year"))
     where(
         pl.col("_planting_year") > period_end_year,
         "planting_year",
-        f"a stand planted after the period (ends {period_end_year}) cannot have grown in it",
+        msg("problem.planted_after", year=period_end_year),
     )
-    where(pl.col("_planting_year") < 1900, "planting_year", "expected a year after 1900")
+    where(pl.col("_planting_year") < 1900, "planting_year", msg("problem.year_after_1900"))
     groups = sorted({g for g in names.values()})
     where(
         pl.col("_group").is_null(),
         "species_group",
-        f"unknown species group; expected one of {', '.join(groups)} (or its Chinese or English name)",
+        msg("problem.species_group", choices=", ".join(groups)),
     )
-    for p, (low, high, what) in RANGES.items():
-        where(pl.col(p).is_not_null() & pl.col(f"_{p}").is_null(), p, "expected a number")
+    for p, (low, high, _what) in RANGES.items():
+        where(pl.col(p).is_not_null() & pl.col(f"_{p}").is_null(), p, msg("problem.number"))
         where(
             (pl.col(f"_{p}") <= low) | (pl.col(f"_{p}") > high)
             if p == "volume_growth_m3_per_ha_yr"
             else (pl.col(f"_{p}") < low) | (pl.col(f"_{p}") > high),
             p,
-            f"expected {what}",
+            msg(f"problem.sink_range.{p}"),
         )
-    where(pl.col("harvest_m3").is_not_null() & pl.col("_harvest_m3").is_null(), "harvest_m3", "expected a number (m3)")
-    where(pl.col("_harvest_m3") < 0, "harvest_m3", "expected a harvested volume >= 0 m3")
+    where(
+        pl.col("harvest_m3").is_not_null() & pl.col("_harvest_m3").is_null(),
+        "harvest_m3",
+        msg("problem.harvest_number"),
+    )
+    where(pl.col("_harvest_m3") < 0, "harvest_m3", msg("problem.harvest_negative"))
     conv = units.conversion_table(s["unit"].drop_nulls().unique().to_list(), ureg)
     s = s.join(conv, on="unit", how="left")
-    where(pl.col("dimension").fill_null("") != "area", "unit", "expected an area unit: 亩, ha, 公顷, 万亩 or m2")
+    where(pl.col("dimension").fill_null("") != "area", "unit", msg("problem.area_unit"))
     if problems:
         return empty(STAND_SCHEMA), problems
     stands = s.select(
@@ -132,8 +143,7 @@ def load_sinks(
                     row["_row"],
                     p,
                     None,
-                    f"no bundled default for species group {row['species_group']}: give the stand's own "
-                    "value, with its source in the evidence column",
+                    msg("problem.no_species_default", group=row["species_group"]),
                 )
             )
     return (empty(STAND_SCHEMA) if problems else resolved), problems

@@ -70,8 +70,9 @@ def zip_bytes(inputs: Iterable[tuple[str, bytes]], top: str) -> bytes:
     return buffer.getvalue()
 
 
-def problem_mapper(placed: Iterable[tuple[Row, str]]) -> Callable[[Problem], dict]:
-    """Problems as JSON records that name the file as it was uploaded, and its batch."""
+def problem_mapper(placed: Iterable[tuple[Row, str]], lang: str = "en") -> Callable[[Problem], dict]:
+    """Problems as JSON records that name the file as it was uploaded, and its batch; their text in
+    ``lang``, for a person on the dashboard (``Problem.record``)."""
     by_path: dict[str, Row] = {}
     for batch, path in placed:
         by_path[path] = batch
@@ -80,19 +81,17 @@ def problem_mapper(placed: Iterable[tuple[Row, str]]) -> Callable[[Problem], dic
     def record(problem: Problem) -> dict:
         batch = by_path.get(problem.file or "")
         file = batch["filename"] if batch else problem.file
-        expected = problem.expected
-        for path in sorted(by_path, key=len, reverse=True):  # "duplicate id (first used at <path> row 2)"
-            if "/" in path and path in expected:
-                expected = expected.replace(path, by_path[path]["filename"])
-        named = Problem(file, problem.row, problem.column, problem.value, expected)
-        return {
-            "file": file,
-            "batch": batch["id"] if batch else None,
-            "row": problem.row,
-            "column": problem.column,
-            "value": problem.value,
-            "expected": expected,
-            "message": named.message(),
-        }
+
+        def uploaded(text: str) -> str:
+            for path in sorted(by_path, key=len, reverse=True):  # "duplicate id (first used at <path> row 2)"
+                if "/" in path and path in text:
+                    text = text.replace(path, by_path[path]["filename"])
+            return text
+
+        fields = {k: uploaded(v) if isinstance(v, str) else v for k, v in (problem.fields or {}).items()}
+        named = Problem(
+            file, problem.row, problem.column, problem.value, uploaded(problem.expected), problem.key, fields
+        )
+        return {"batch": batch["id"] if batch else None, **named.record(lang, web=True)}
 
     return record

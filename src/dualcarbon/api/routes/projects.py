@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from dualcarbon.api import schemas, tomlwrite, uploads
 from dualcarbon.api.auth import Principal, audit, editor, store_of, viewer
-from dualcarbon.api.errors import ApiError, found, input_error, not_found
+from dualcarbon.api.errors import ApiError, found, input_error, not_found, request_lang
 from dualcarbon.errors import InputError
 from dualcarbon.model import Settings
 from dualcarbon.store import Store
@@ -44,7 +44,10 @@ def _store_batch(request: Request, who: Principal, project_id: str, kind: str, f
     """Validate an upload like the CLI, then keep it."""
     store, state = store_of(request), request.app.state
     limits = state.config.upload_limits()
-    rows = uploads.check(store, state.sandbox, limits, state.scratch, who.org_id, project_id, kind, filename, data)
+    lang = request_lang(request)
+    rows = uploads.check(
+        store, state.sandbox, limits, state.scratch, who.org_id, project_id, kind, filename, data, lang
+    )
     batch = store.add_batch(who.org_id, project_id, kind, filename, data, rows, who.user_id)
     action = "settings.changed" if kind == "settings" else "batch.uploaded"
     audit(request, who, action, "batch", batch["id"], {"project_id": project_id, "kind": kind, "filename": filename})
