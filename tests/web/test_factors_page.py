@@ -44,6 +44,12 @@ def test_factor_search_ranks_names_folds_filters_and_pages_and_the_english_page_
         for (_, _, name, value, opened, cited), expected in zip(rows, found["items"], strict=True):
             assert name == expected["name_zh"] and float(value) == float(f"{expected['value']:.6g}")
             assert not opened and cited == expected["citation"]  # folded, whole inside
+        checks = page.eval_on_selector_all(
+            "[data-testid=factors] tbody tr",
+            "rows => rows.map(r => r.querySelector('details.citation .check').textContent)",
+        )
+        # issue 15: how far each value was checked, beside its citation, in the page's language
+        assert checks == [zh("fsearch.check") + "：" + zh(f"cite.check.{f['check']}") for f in found["items"]]
         heading = page.inner_text("[data-view=factors] section h2")
         assert heading == zh("fsearch.results", n=found["total"], first=1, last=50)
         page.click("[data-testid=factors] tbody tr:first-child details.citation summary")

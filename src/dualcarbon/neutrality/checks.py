@@ -198,9 +198,10 @@ def base_year(f: Facts, rule: Rule) -> Outcome:
             "set base_year_emissions (t CO2e) or base_year_summary (a summary.json of the base year)",
             "填写 base_year_emissions（吨二氧化碳当量）或 base_year_summary（基准年的 summary.json）",
         )
+    typed = b.source == "base_year_emissions"  # given in the settings, else read from a summary.json
     return passed(
-        f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({b.source})",
-        f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{b.source}）",
+        f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({'as given in the settings' if typed else b.source})",
+        f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{'设置中填写' if typed else b.source}）",
     )
 
 

@@ -31,6 +31,7 @@ MEDIA_TYPES = {
 # Catalogue keys the pages use besides their own ``web.*`` (shared with the report, same wording).
 SHARED_PREFIXES = (
     "web.",
+    "cite.",
     "totals.",
     "scope.",
     "unit.",
@@ -59,6 +60,8 @@ SHARED_PREFIXES = (
     "rows.",
     "org.scope2_value.",
     "report.label_value",
+    "term.",
+    "fig.",
     "chart.",  # the charts' legends (q-report)
     "report2.",  # report.pdf offered on the run pages (q-report)
     "plan.",
