@@ -532,7 +532,7 @@ def factors_search(
     language's home: zh → CN), then the language, then the set precedence."""
     from rich.table import Table
 
-    from dualcarbon.errors import InputError
+    from dualcarbon.errors import InputError, msg
     from dualcarbon.factors import search
     from dualcarbon.factors.library import FactorLibrary
     from dualcarbon.project.load import load_settings
@@ -542,10 +542,12 @@ def factors_search(
     def find():
         filters = search.Filters(text, tuple(factor_set), region, gas, year)
         if filters.empty():
-            raise InputError.single("text to search for, or a filter (--set, --region, --gas, --year)", column="TEXT")
+            raise InputError.single(msg("fsearch.problem.search_for_cli"), column="TEXT")
         unknown = [s for s in factor_set if s not in lib.sets]
         if unknown:
-            raise InputError.single(f"a factor set: one of {', '.join(lib.sets)}", column="--set", value=unknown[0])
+            raise InputError.single(
+                msg("fsearch.problem.unknown_set", sets=", ".join(lib.sets)), column="--set", value=unknown[0]
+            )
         settings = load_settings(project) if project else None
         chosen = lang or (settings.report.lang if settings else None)
         return chosen, search.search(lib, filters, search.Fit.of(settings, chosen), offset, limit)
@@ -582,10 +584,12 @@ def factors_show(
     key: str = typer.Argument(..., help="Activity key or alias, e.g. fuel/natural_gas or 天然气."),
     region: str | None = typer.Option(None, "--region", help="Region for the fallback chain, e.g. CN-NCG."),
     year: int | None = typer.Option(None, "--year", help="Reporting year (nearest factor year first)."),
+    lang: str | None = LangOption,
 ):
-    """Show every factor for KEY with value, unit and full citation."""
+    """Show every factor for KEY with value, unit, citation and how far the value was checked."""
     from dualcarbon.factors.library import FactorLibrary
 
+    t = _t(lang)
     lib = FactorLibrary.load()
     rows = lib.show(key, region, year)
     console, _ = _console()
@@ -599,7 +603,10 @@ def factors_show(
             f"  [dim]({r['factor_set']}, region {r['region']}, year {r['year'] or '-'}, basis {r['basis'] or '-'})[/]",
             highlight=False,
         )
-        console.print(f"    source: {r['dataset']} {r['version']}; {r['citation']}", highlight=False, markup=False)
+        console.print(f"    source: {r['citation'] or r['dataset']}", highlight=False, markup=False)
+        if r["check"]:
+            label = t("report.label_value", label=t("cite.check_label"), value=t("cite.check." + r["check"]))
+            console.print(f"    {label}", highlight=False, markup=False)
         if r["mapping_note"]:
             console.print(f"    mapping: {r['mapping_note']}", highlight=False, markup=False)
         if r["notes"]:

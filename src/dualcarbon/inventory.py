@@ -313,6 +313,7 @@ def _factor_sources(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
         "version",
         "table",
         "citation",
+        "check",
         "value",
         pl.concat_str(["unit_numerator", "unit_denominator"], separator=" / ", ignore_nulls=True).alias("unit"),
         "region",

@@ -9,7 +9,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 DEFAULT_FACTOR_SETS = {
-    "CN": ["gbt32150", "gbt32151_8", "cn_mee_grid", "cn_guidelines", "ipcc2006", "useeio", "us_epa_hub"],
+    "CN": ["gbt32151_8", "cn_mee_grid", "cn_guidelines", "ipcc2006", "gbt32150", "useeio", "us_epa_hub"],
     "US": ["us_epa_hub", "egrid", "useeio", "ipcc2006"],
     "GB": ["uk_desnz", "ipcc2006", "useeio"],
 }

@@ -332,6 +332,8 @@ def test_factor_search_and_sets_match_the_cli(world, library):
     found = client.get("/api/factors", params={"q": "天然气", "limit": 20}, headers=headers).json()["items"]
     assert [r["factor_id"] for r in found] == library.search("天然气", 20)["factor_id"].to_list()
     assert found and "fuel/natural_gas" in {r["key"] for r in found}
+    # issue 15: each factor says how far it was checked, beside (not inside) its citation
+    assert all(r["check"] and r["check"] not in r["citation"] for r in found)
     # ranked for the page's language (zh: China first) and paged, as `dualcarbon factors search --lang zh`
     page = client.get("/api/factors", params={"q": "天然气", "lang": "zh", "limit": 5, "offset": 5}, headers=headers)
     expected = factor_search.search(library, factor_search.Filters("天然气"), factor_search.Fit.of(None, "zh"), 5, 5)

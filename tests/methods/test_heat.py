@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dualcarbon.i18n import translator
 from dualcarbon.model import DEFAULT_FACTOR_SETS
 
 HEADER = "id,facility,date,activity,quantity,unit,region"
@@ -30,4 +31,6 @@ def test_heat_factor_row_cites_the_guideline_and_says_it_is_unchecked(library):
     row = rows.filter(rows["factor_set"] == "cn_guidelines")
     assert row.height == 1 and row["value"][0] == 0.11
     assert "公共建筑运营单位" in row["source_ref"][0] and "github" not in row["source_ref"][0].lower()
-    assert row["check"][0].startswith("未经原文核对")
+    # the check is a catalogued code (factors.library.CHECK_CODES) whose text says 未经原文核对 and why
+    assert row["check"][0] == "transcribed"
+    assert translator("zh")(f"cite.check.{row['check'][0]}").startswith("未经原文核对")

@@ -12,6 +12,7 @@ from importlib import resources
 import pytest
 from markupsafe import escape
 
+from dualcarbon.i18n import translator
 from dualcarbon.project import job
 from dualcarbon.report import render_report
 from dualcarbon.report.sections import category_rows, formula_text
@@ -60,7 +61,7 @@ def test_organization_and_boundary(report, cement):
     summary = cement.inventory.summary
     assert "冀东某水泥有限公司" in section and "CN-NCG" in section and "1.A.2" in section
     assert ("运营控制权法" if lang == "zh" else "Operational control") in section
-    assert "project → gbt32150 → gbt32151_8 → cn_mee_grid → ipcc2006 → useeio" in section
+    assert "project → gbt32151_8 → cn_mee_grid → ipcc2006 → gbt32150 → useeio" in section
     assert len(summary["factor_sets"]) == 5
     for fs in summary["factor_sets"]:
         assert fs["sha256"] in section and str(escape(fs["version"])) in section
@@ -68,6 +69,7 @@ def test_organization_and_boundary(report, cement):
 
 def test_every_category_with_emissions_has_its_methods_and_factor_citations(report, cement):
     lang, html = report
+    t = translator(lang)
     summary = cement.inventory.summary
     factors = {f["factor_id"]: f for f in cement.inventory.factor_sources.to_dicts()}
     categories = {c["category"] for c in summary["by_category"] if c["co2e_t"] > 0}
@@ -80,8 +82,10 @@ def test_every_category_with_emissions_has_its_methods_and_factor_citations(repo
             assert str(escape(formula_text(m["formula"], lang))) in text, (category, m["formula"])
             for factor_id in m["factor_ids"]:
                 assert factor_id in text, (category, factor_id)
-                if factor_id in factors:  # a library factor: its citation, in full
+                if factor_id in factors:  # a library factor: its citation, in full, and beside it its check
                     assert str(escape(factors[factor_id]["citation"])) in text, (category, factor_id)
+                    check = factors[factor_id]["check"]
+                    assert check and str(escape(t(f"cite.check.{check}"))) in text, (category, factor_id)
     # the standard and clause as the trace states them
     equation = "IPCC 2006 第2卷第2章式2.1" if lang == "zh" else "IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1"
     assert "GB/T 32151.8-2015" in block(html, "1.process") and equation in block(html, "1.stationary")

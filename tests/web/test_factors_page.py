@@ -21,7 +21,9 @@ def test_factor_search_ranks_names_folds_filters_and_pages_and_the_english_page_
         page.fill("input[name=q]", "gasoline")
         page.click("[data-testid=factor-search] button[type=submit]")
         page.wait_for_selector("[data-testid=factors] tbody tr")
-        with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
+        with httpx.Client(
+            base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}, timeout=120
+        ) as api:
             found = api.get("/factors", params={"q": "gasoline", "lang": "zh", "limit": 50}).json()
             second = api.get("/factors", params={"q": "gasoline", "lang": "zh", "limit": 50, "offset": 50}).json()
             grid = api.get(
@@ -42,6 +44,12 @@ def test_factor_search_ranks_names_folds_filters_and_pages_and_the_english_page_
         for (_, _, name, value, opened, cited), expected in zip(rows, found["items"], strict=True):
             assert name == expected["name_zh"] and float(value) == float(f"{expected['value']:.6g}")
             assert not opened and cited == expected["citation"]  # folded, whole inside
+        checks = page.eval_on_selector_all(
+            "[data-testid=factors] tbody tr",
+            "rows => rows.map(r => r.querySelector('details.citation .check').textContent)",
+        )
+        # issue 15: how far each value was checked, beside its citation, in the page's language
+        assert checks == [zh("fsearch.check") + "：" + zh(f"cite.check.{f['check']}") for f in found["items"]]
         heading = page.inner_text("[data-view=factors] section h2")
         assert heading == zh("fsearch.results", n=found["total"], first=1, last=50)
         page.click("[data-testid=factors] tbody tr:first-child details.citation summary")
@@ -92,7 +100,9 @@ def test_a_revoked_token_brings_back_the_login_page_and_sign_up_closes_after_the
     with serve(str(tmp_path / "store.duckdb")) as server:
         _, _, token = server.store.create_organisation("乳业", "王芳")
         log_in_with_token(page, server.url, token)
-        with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
+        with httpx.Client(
+            base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}, timeout=120
+        ) as api:
             token_id = api.get("/me").json()["token_id"]
             assert api.delete(f"/tokens/{token_id}").status_code == 200
         page.click("#nav a[href='#/factors']")

@@ -31,6 +31,7 @@ MEDIA_TYPES = {
 # Catalogue keys the pages use besides their own ``web.*`` (shared with the report, same wording).
 SHARED_PREFIXES = (
     "web.",
+    "cite.",
     "totals.",
     "scope.",
     "unit.",
@@ -53,6 +54,7 @@ SHARED_PREFIXES = (
     "pathway.series.",
     "pathway.unit.intensity_",
     "report.unit_note",
+    "fx.gas_group.",
     "fsearch.",
     "settings_editor.",
     "rows.",

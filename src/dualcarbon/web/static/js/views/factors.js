@@ -101,7 +101,8 @@ function citation(f) {
   return h("details", {class: "citation"},
     h("summary", {title: f.citation ?? ""}, f.citation ?? t("fsearch.citation")),
     h("p", {class: "full"}, f.citation ?? ""),
-    f.check ? h("p", {}, h("strong", {}, `${t("fsearch.check")}${lang() === "zh" ? "：" : ": "}`), f.check) : null,
+    f.check ? h("p", {class: "check", "data-check": f.check}, h("strong", {}, `${t("fsearch.check")}${lang() === "zh" ? "：" : ": "}`),
+      t(`cite.check.${f.check}`)) : null,
     f.notes ? h("p", {class: "notes"}, h("strong", {}, `${t("fsearch.notes")}${lang() === "zh" ? "：" : ": "}`), f.notes) : null);
 }
 
