@@ -61,7 +61,7 @@ def test_an_admin_invites_a_viewer_who_sets_a_password_and_sees_what_a_viewer_ma
         page.click("[data-testid=script-user-form] button[type=submit]")
         script_token = page.inner_text("[data-testid=script-token] [data-testid=new-token]").strip()
         assert zh("settings_editor.script_made", name="夜间上传") in page.inner_text("[data-testid=script-token]")
-        me = httpx.get(f"{server.url}/api/me", headers={"Authorization": f"Bearer {script_token}"}).json()
+        me = httpx.get(f"{server.url}/api/me", headers={"Authorization": f"Bearer {script_token}"}, timeout=120).json()
         assert (me["user"]["name"], me["user"]["role"], me["user"]["login"]) == ("夜间上传", "editor", None)
 
         page.click("[data-testid=logout]")
