@@ -8,6 +8,8 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from dualcarbon.errors import msg
+
 DEFAULT_FACTOR_SETS = {
     "CN": ["gbt32151_8", "cn_mee_grid", "cn_guidelines", "ipcc2006", "gbt32150", "useeio", "us_epa_hub"],
     "US": ["us_epa_hub", "egrid", "useeio", "ipcc2006"],
@@ -359,14 +361,14 @@ class OutputProduct(_Strict):
     def _positive(cls, q):
         values = q.values() if isinstance(q, dict) else [q]
         if any(v <= 0 for v in values):
-            raise ValueError("expected a quantity above 0 (or {year = quantity} with quantities above 0)")
+            raise ValueError(msg("intensity.problem.quantity"))
         return q
 
     @field_validator("emissions_t")
     @classmethod
     def _not_negative(cls, e):
         if any(v < 0 for v in e.values()):
-            raise ValueError("expected t CO2e of 0 or more")
+            raise ValueError(msg("intensity.problem.emissions"))
         return e
 
     @field_validator("covers")
@@ -391,7 +393,7 @@ class Output(_Strict):
     def _unique(self):
         ids = [p.id for p in self.products]
         if len(ids) != len(set(ids)):
-            raise ValueError(f"output.products: the same id twice among {', '.join(ids)}")
+            raise ValueError(msg("intensity.problem.same_id", ids=", ".join(ids)))
         return self
 
 
@@ -483,16 +485,16 @@ class Settings(_Strict):
         if n.reduction_targets and n.base_year is not None and n.base_year != goals.base_year:
             text = ", ".join(f"{r.year}: -{r.reduction_percent:g} %" for r in n.reduction_targets)
             raise ValueError(
-                f"neutrality.base_year {n.base_year} (of neutrality.reduction_targets {text}) and targets.base_year "
-                f"{goals.base_year} (the pathway's) differ: one set of targets per subject counts from one base year; "
-                f"set [targets] base_year = {n.base_year} (with base_emissions_t when it is before the inventory) so "
-                "that the pathway takes the plan's reduction_targets as its cuts"
+                msg("plan.problem.base_years", plan_year=n.base_year, targets=text, pathway_year=goals.base_year)
             )
         if n.net_zero_year is not None and goals.neutral_year is not None and n.net_zero_year != goals.neutral_year:
             raise ValueError(
-                f"neutrality.net_zero_year {n.net_zero_year} and targets.neutral_year {goals.neutral_year}"
-                f"{' (template ' + t.template + ')' if t.neutral_year is None else ''} differ: one set of targets per "
-                "subject; make them equal (or leave targets.neutral_year out when the template has none)"
+                msg(
+                    "plan.problem.net_zero_year" if t.neutral_year is not None else "plan.problem.net_zero_template",
+                    plan_year=n.net_zero_year,
+                    pathway_year=goals.neutral_year,
+                    template=t.template,
+                )
             )
         if n.base_year is None or n.base_year != goals.base_year:
             return self
@@ -501,11 +503,7 @@ class Settings(_Strict):
         if own and plan != own:
             text = ", ".join(f"{y}: -{p:g} %" for y, p in plan)
             cuts = ", ".join(f"{y}: -{p:g} %" for y, p in own)
-            raise ValueError(
-                f"neutrality.reduction_targets ({text}) and targets.cuts ({cuts}), both from base year {n.base_year}, "
-                "disagree: one set of targets per subject; give them in [targets] cuts only (the neutrality plan "
-                "takes them) or make them equal"
-            )
+            raise ValueError(msg("plan.problem.targets_differ", plan=text, cuts=cuts, year=n.base_year))
         return self
 
     @model_validator(mode="after")

@@ -139,23 +139,22 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
         | (pl.col("_latest_start_year") > 2200)
         | (pl.col("_latest_start_year") % 1 != 0),
         "latest_start_year",
-        "expected a year such as 2035",
+        msg("plan.problem.latest_start_year"),
     )
     where(
         pl.col("_latest_start_year") < pl.col("_start_year"),
         "latest_start_year",
-        "expected a year not before start_year (the earliest start)",
+        msg("plan.problem.latest_before_start"),
     )
     where(
         (pl.col("_max_build_per_year") <= 0) | (pl.col("_max_build_per_year") > 1),
         "max_build_per_year",
-        "expected the largest share of the measure put in place in one year: above 0 and at most 1 (or 1 %-100 %)",
+        msg("plan.problem.max_build_range"),
     )
     where(
         (pl.col("_max_build_per_year") < 1) & ~pl.col("_partial").is_in(sorted(TRUE)).fill_null(False),
         "max_build_per_year",
-        "a yearly build-out limit below 100 % needs partial = true (an all-or-nothing measure is put in place at "
-        "once; ramp_up_years spreads its abatement)",
+        msg("plan.problem.max_build_partial"),
     )
     where(
         pl.col("_partial").is_not_null() & ~pl.col("_partial").is_in(sorted(TRUE | FALSE)),
