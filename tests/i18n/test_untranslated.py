@@ -174,6 +174,7 @@ def test_the_checks_find_what_they_look_for():
     assert half_width_in_chinese("排放(基于位置)") != []
     assert half_width_in_chinese("范围二:基于市场") != []
     assert half_width_in_chinese("排放（基于位置）：1,234 t") == []
+    assert half_width_in_chinese("应为 category:类别代码") == []  # a selector's syntax
     text, kept = html_text('<p>排放 <span translate="no">IPCC Guidelines</span><script>var x;</script></p>')
     assert "Guidelines" not in text and "var" not in text and "Guidelines" in kept
 

@@ -36,7 +36,8 @@ SETTING = re.compile(r"\[[a-z_]+\](?:\s+[a-z_]+\b)?")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # Chinese characters (no punctuation)
 # Half-width punctuation touching a CJK character (either side), in Chinese text.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-HALF_WIDTH_NEXT_TO_HAN = re.compile(rf"[{HAN}][(),:;?!]|[(,:;?!][{HAN}]|[{HAN}]\)|\([{HAN}]")
+# A colon right after a Latin word is a code's own (a selector "category:类别代码"), not punctuation.
+HALF_WIDTH_NEXT_TO_HAN = re.compile(rf"[{HAN}][(),:;?!]|(?<![A-Za-z])[,:;?!][{HAN}]|[{HAN}]\)|\([{HAN}]")
 
 # Units, gases, standards, issuers and programme codes a Chinese text writes in Latin letters.
 ALLOWED = {

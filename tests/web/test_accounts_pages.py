@@ -80,7 +80,7 @@ def test_an_admin_invites_a_viewer_who_sets_a_password_and_sees_what_a_viewer_ma
         page.fill("#again", "李明的新密码 2024")
         page.click("[data-testid=set-password-form] button[type=submit]")
         ready(page, "projects")
-        assert page.inner_text("[data-testid=who]").startswith("乳业 · 李明 (" + zh("web.role.viewer"))
+        assert page.inner_text("[data-testid=who]").startswith("乳业 · 李明（" + zh("web.role.viewer"))
         # a viewer: no new project, no users or audit pages, no invitation form
         assert page.query_selector("[data-testid=new-project]") is None
         assert page.query_selector("[data-testid=nav-users]") is None

@@ -62,6 +62,7 @@ SHARED_PREFIXES = (
     "report.label_value",
     "term.",
     "fig.",
+    "fx.",  # the gas groups (q-factors) the gases chart names
     "chart.",  # the charts' legends (q-report)
     "report2.",  # report.pdf offered on the run pages (q-report)
     "plan.",
