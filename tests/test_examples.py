@@ -144,6 +144,12 @@ def test_cement_example_by_hand(tmp_path):
     assert t["scope1"] == pytest.approx(process + coal + diesel, rel=1e-9)
     assert t["scope2_location"] == pytest.approx(mwh * 0.6516, rel=1e-9)
     assert t["scope2_market"] == pytest.approx((mwh - 20000) * 0.6096, rel=1e-9)
+    # The gas check reads as a verifier would: CO2, N2O, CH4 named, the 14 spend-based trace gases
+    # (USEEIO) grouped, and no "gas" CO2e (before: "all 18 gases ... CO2, N2O, CH4, CO2e, HFC-125 ...")
+    (gas_check,) = [c for c in summary["neutrality"]["checks"] if c["id"] == "ISO-GAS-01"]
+    assert "CO2e," not in gas_check["reason_en"] and "18 gases" not in gas_check["reason_en"]
+    assert "(CO2, N2O, CH4 and 14 other gases below 0.1 % each)" in gas_check["reason_en"]
+    assert "及其他 14 种各占不足 0.1% 的气体" in gas_check["reason_zh"]
     process_row = next(c for c in summary["by_category"] if c["category"] == "1.process")
     assert process_row["co2e_t"] == pytest.approx(process, rel=1e-9)
 

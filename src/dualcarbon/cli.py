@@ -215,6 +215,8 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from dualcarbon import figures
+
     t = _t(lang)
     org, period = summary["organization"], summary["period"]
     name = (org.get("name_en") or org["name"]) if lang == "en" else org["name"]
@@ -222,9 +224,10 @@ def _print_summary(console, summary: dict, lang: str) -> None:
 
     title = t("cli.title", org=name, start=period["start"], end=period["end"])
     # as wide as the title (within the console), so that the title does not wrap in the middle of a date
+    divisor = figures.scale(summary["totals"].values(), lang)
     table = Table(title=title, min_width=min(cell_len(title), console.width))
     table.add_column(t("cli.item"))
-    table.add_column(t("cli.unit_t_co2e"), justify="right")
+    table.add_column(_tonnes_header(t, divisor), justify="right")
     labels = {
         "scope1": "totals.scope1",
         "scope2_location": "totals.scope2_location",
@@ -235,11 +238,18 @@ def _print_summary(console, summary: dict, lang: str) -> None:
         "biogenic_co2": "totals.biogenic_co2",
     }
     for key, label in labels.items():
-        table.add_row(t(label), f"{summary['totals'][key]:,.2f}")
+        table.add_row(t(label), figures.scaled(summary["totals"][key], divisor))
     console.print(table)
     for warning in summary.get("warnings", []):
         message = escape(warning["message_zh" if lang == "zh" else "message_en"])
         console.print(f"[yellow]! {message}[/]", highlight=False)
+
+
+def _tonnes_header(t: Callable[..., str], divisor: float) -> str:
+    """The unit of a table's tonnes: 万吨 CO2e when ``figures.scale`` chose it, else tonnes."""
+    from dualcarbon import figures
+
+    return t("fig.wan_t_co2e") if divisor == figures.WAN else t("cli.unit_t_co2e")
 
 
 def _print_territory(console, territory: dict, lang: str) -> None:
@@ -296,18 +306,22 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from dualcarbon import figures
+
     t = _t(lang)
     status = t(f"neutrality.status.{n['status'].replace(' ', '_')}")
     colour = {"achieved": "green", "not achieved": "red"}.get(n["status"], "yellow")
     console.print(
-        f"[bold]{t('section.neutrality')}[/]: {n['standard_name'][lang]} — [bold {colour}]{status}[/]", highlight=False
+        f"[bold]{t('term.label', label=t('section.neutrality'))}[/]{n['standard_name'][lang]} — [bold {colour}]{status}[/]",
+        highlight=False,
     )
+    keys = ("base_year_emissions", "reductions", "emissions", "removals", "credits", "net")
+    divisor = figures.scale([n["balance"].get(key) for key in keys], lang)
     table = Table(title=t("neutrality.balance.title"))
     table.add_column(t("cli.item"))
-    table.add_column(t("cli.unit_t_co2e"), justify="right")
-    for key in ("base_year_emissions", "reductions", "emissions", "removals", "credits", "net"):
-        value = n["balance"].get(key)
-        table.add_row(t(f"neutrality.balance.{key}"), "—" if value is None else f"{value:,.2f}")
+    table.add_column(_tonnes_header(t, divisor), justify="right")
+    for key in keys:
+        table.add_row(t(f"neutrality.balance.{key}"), figures.scaled(n["balance"].get(key), divisor))
     console.print(table)
     checks = Table(title=t("neutrality.checks"), show_lines=False)
     for col in ("col.check", "col.status", "col.reason"):
@@ -323,9 +337,11 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
         highlight=False,
     )
     if n.get("claim"):
-        console.print(f"{t('neutrality.claim.title')}: {n['claim'][lang]}", highlight=False, markup=False)
+        console.print(
+            f"{t('term.label', label=t('neutrality.claim.title'))}{n['claim'][lang]}", highlight=False, markup=False
+        )
     for item in n.get("missing") or []:
-        text = escape(f"{item['check']}: {item[f'remedy_{lang}'] or item[f'reason_{lang}']}")
+        text = escape(t("term.label", label=item["check"]) + (item[f"remedy_{lang}"] or item[f"reason_{lang}"]))
         console.print(f"[red]✗[/] {text}", highlight=False)
 
 
@@ -373,6 +389,8 @@ def _steps(err, steps: list[str]) -> Iterator[Callable[[str], None]]:
 def _print_pathway(console, err, result, lang: str) -> None:
     from rich.table import Table
 
+    from dualcarbon import figures
+
     t = _t(lang)
     plan = result.plan
     status = t(f"pathway.status.{plan.status}")
@@ -387,15 +405,17 @@ def _print_pathway(console, err, result, lang: str) -> None:
     )
     for shortfall in plan.shortfalls:
         err.print(f"[bold red]! {shortfall.message(lang)}[/]", highlight=False)
-    table = Table()
+    rows = plan.table.to_dicts()
+    divisor = figures.scale([row[key] for row in rows for key in ("bau_t", "target_t", "net_t")], lang)
+    table = Table(caption=t("report.unit_note", unit=_tonnes_header(t, divisor)))
     for col in ("col.year", "pathway.series.bau", "pathway.series.target", "pathway.series.net"):
         table.add_column(t(col), justify="right")
-    rows = plan.table.to_dicts()
     for row in rows:
         if row["year"] % 5 == 0 or row is rows[0] or row is rows[-1] or row["shortfall_t"] > 0:
-            target = "" if row["target_t"] is None else f"{row['target_t']:,.0f}"
-            net = round(row["net_t"]) or 0  # no "-0" for a net balance within a tonne of zero
-            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{net:,}")
+            target = "" if row["target_t"] is None else figures.scaled(row["target_t"], divisor)
+            table.add_row(
+                str(row["year"]), figures.scaled(row["bau_t"], divisor), target, figures.scaled(row["net_t"], divisor)
+            )
     console.print(table)
     names = {m.id: m.name(lang) for m in result.measures}
     for m in plan.measures.filter(plan.measures["chosen"]).sort("start_year").to_dicts():
@@ -410,11 +430,11 @@ def _print_pathway(console, err, result, lang: str) -> None:
             highlight=False,
         )
     currency = result.settings.currency
-    console.print(t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=currency), highlight=False)
+    console.print(t("cli.pathway_cost", cost=figures.money(plan.cost_discounted, lang, currency)), highlight=False)
     if plan.cost_discounted < 0:  # a negative cost is a saving: say so in words
-        saving = f"{-plan.cost_discounted:,.0f}"
+        saving, unit = figures.money_parts(-plan.cost_discounted, lang, currency)
         console.print(
-            "  " + t("plan.net_saving", value=saving, currency=currency, start=plan.years[0], end=plan.years[-1]),
+            "  " + t("plan.net_saving", value=saving, currency=unit, start=plan.years[0], end=plan.years[-1]),
             highlight=False,
         )
 
@@ -512,7 +532,7 @@ def factors_search(
     language's home: zh → CN), then the language, then the set precedence."""
     from rich.table import Table
 
-    from dualcarbon.errors import InputError
+    from dualcarbon.errors import InputError, msg
     from dualcarbon.factors import search
     from dualcarbon.factors.library import FactorLibrary
     from dualcarbon.project.load import load_settings
@@ -522,10 +542,12 @@ def factors_search(
     def find():
         filters = search.Filters(text, tuple(factor_set), region, gas, year)
         if filters.empty():
-            raise InputError.single("text to search for, or a filter (--set, --region, --gas, --year)", column="TEXT")
+            raise InputError.single(msg("fsearch.problem.search_for_cli"), column="TEXT")
         unknown = [s for s in factor_set if s not in lib.sets]
         if unknown:
-            raise InputError.single(f"a factor set: one of {', '.join(lib.sets)}", column="--set", value=unknown[0])
+            raise InputError.single(
+                msg("fsearch.problem.unknown_set", sets=", ".join(lib.sets)), column="--set", value=unknown[0]
+            )
         settings = load_settings(project) if project else None
         chosen = lang or (settings.report.lang if settings else None)
         return chosen, search.search(lib, filters, search.Fit.of(settings, chosen), offset, limit)

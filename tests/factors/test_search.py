@@ -48,7 +48,7 @@ def test_set_precedence_orders_factors_of_equal_fit(library):
 
 
 def test_filters_and_paging(library):
-    filters = search.Filters("", sets=("cn_mee_grid",), region="CN-NCG", gas="co2", year=2022)
+    filters = search.Filters("", sets=("cn_mee_grid",), region="cn-ncg", gas="co2", year=2022)  # any case
     found = search.search(library, filters, search.Fit.of(None, "zh"), 0, 500)
     assert found.total == found.rows.height > 0
     assert set(found.rows["factor_set"]) == {"cn_mee_grid"} and set(found.rows["year"]) == {2022}

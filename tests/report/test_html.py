@@ -161,10 +161,23 @@ def report(request) -> tuple[str, str]:
     return request.param, render(request.param)
 
 
-def test_totals_formatted_with_separators_and_two_decimals(report):
-    _, html = report
-    for text in ("812,345.60", "60,123.40", "58,000.00", "12,000.00", "884,469.00", "882,345.60", "1,234.50"):
-        assert text in html
+def test_tonnes_in_tables_are_whole_from_100_t(report):
+    """Tables write whole tonnes from 100 t (docs/report.md, "Figures"): 812,345.60 t is "812,346"."""
+    lang, html = report
+    totals = ("884,469", "882,346") if lang == "en" else ()  # in Chinese the totals are key figures in 万吨
+    for text in ("812,346", "60,123", "58,000", "12,000", "1,235", *totals):  # 1,234.50 t: half up, as format.js
+        assert f">{text}<" in html, text
+    assert "812,345.60" not in html
+
+
+def test_key_figures_in_wan_tonnes_in_chinese(report):
+    """The key figures: 万吨 CO2e in Chinese from 10,000 t (81.23 万吨), tonnes in English."""
+    lang, html = report
+    cards = html[html.index('<section id="key-figures">') : html.index("</section>", html.index('id="key-figures"'))]
+    if lang == "zh":
+        assert '<div class="value">81.23</div>' in cards and '<div class="unit">万吨 CO2e</div>' in cards
+    else:
+        assert '<div class="value">812,346</div>' in cards and "万" not in cards
 
 
 def test_headings_translated():
@@ -252,7 +265,7 @@ def test_neutrality_only_when_present():
     assert 'id="neutrality"' not in render("zh")
     zh, en = render("zh", neutrality=NEUTRALITY), render("en", neutrality=NEUTRALITY)
     assert 'id="neutrality"' in zh and 'id="neutrality"' in en
-    for text in ("碳中和评价", "未实现碳中和", "符合", "不符合", "碳信用不足以抵消剩余排放", "879,269.00"):
+    for text in ("碳中和评价", "未实现碳中和", "符合", "不符合", "碳信用不足以抵消剩余排放", "879,269"):
         assert text in zh, text
     for text in ("Carbon neutrality not achieved", "Passed", "Failed", "credits do not cover the residual emissions"):
         assert text in en, text

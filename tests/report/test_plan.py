@@ -47,7 +47,7 @@ def saving_pathway() -> compute.Result:
 def test_a_negative_discounted_cost_is_explained_as_a_saving_in_the_cli_and_the_report():
     result = saving_pathway()
     assert result.plan.cost_discounted == -1000.0
-    for lang, words in (("en", "a net saving of 1,000 CNY"), ("zh", "净节省 1,000 CNY")):
+    for lang, words in (("en", "a net saving of 1,000 CNY"), ("zh", "净节省 1,000 元")):
         buffer = io.StringIO()
         console = Console(file=buffer, width=200)
         _print_pathway(console, console, result, lang)

@@ -15,7 +15,7 @@ from markupsafe import escape
 from dualcarbon.i18n import translator
 from dualcarbon.project import job
 from dualcarbon.report import render_report
-from dualcarbon.report.sections import category_rows
+from dualcarbon.report.sections import category_rows, formula_text
 
 from .test_html import BY_SOURCE, FACTORS, INVENTORY, SUMMARY
 
@@ -85,7 +85,7 @@ def test_every_category_with_emissions_has_its_methods_and_factor_citations(repo
         methods = [m for m in summary["by_method"] if m["category"] == category]
         assert methods
         for m in methods:
-            assert str(escape(m["formula"])) in text, (category, m["formula"])
+            assert str(escape(formula_text(m["formula"], lang))) in text, (category, m["formula"])
             for factor_id in m["factor_ids"]:
                 assert factor_id in text, (category, factor_id)
                 if factor_id in factors:  # a library factor: its citation, in full, and beside it its check
@@ -93,10 +93,10 @@ def test_every_category_with_emissions_has_its_methods_and_factor_citations(repo
                     check = factors[factor_id]["check"]
                     assert check and str(escape(t(f"cite.check.{check}"))) in text, (category, factor_id)
     # the standard and clause as the trace states them
-    assert "GB/T 32151.8-2015" in block(html, "1.process") and "IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1" in block(
-        html, "1.stationary"
-    )
-    assert "GHG Protocol Scope 2 Guidance §6.4" in block(html, "2.electricity")
+    equation = "IPCC 2006 第2卷第2章式2.1" if lang == "zh" else "IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1"
+    assert "GB/T 32151.8-2015" in block(html, "1.process") and equation in block(html, "1.stationary")
+    scope2 = "《温室气体核算体系：范围二指南》§6.4" if lang == "zh" else "GHG Protocol Scope 2 Guidance §6.4"
+    assert scope2 in block(html, "2.electricity")
 
 
 def test_gwp_values_applied_are_listed(report, cement):
@@ -104,7 +104,8 @@ def test_gwp_values_applied_are_listed(report, cement):
     section = html[html.index('<section id="methods">') : html.index('<div class="method-block"')]
     gwp = cement.inventory.summary["gwp_values"]
     assert gwp["CH4"] == 28.0 and gwp["N2O"] == 265.0  # IPCC AR5 WG1 Table 8.A.1
-    assert '<span class="code">CH4</span> 28' in section and '<span class="code">N2O</span> 265' in section
+    code = '<span class="code" translate="no">'
+    assert f"{code}CH4</span> 28" in section and f"{code}N2O</span> 265" in section
 
 
 def test_own_data_is_explained(report):

@@ -61,7 +61,7 @@ def test_an_admin_invites_a_viewer_who_sets_a_password_and_sees_what_a_viewer_ma
         page.click("[data-testid=script-user-form] button[type=submit]")
         script_token = page.inner_text("[data-testid=script-token] [data-testid=new-token]").strip()
         assert zh("settings_editor.script_made", name="夜间上传") in page.inner_text("[data-testid=script-token]")
-        me = httpx.get(f"{server.url}/api/me", headers={"Authorization": f"Bearer {script_token}"}).json()
+        me = httpx.get(f"{server.url}/api/me", headers={"Authorization": f"Bearer {script_token}"}, timeout=120).json()
         assert (me["user"]["name"], me["user"]["role"], me["user"]["login"]) == ("夜间上传", "editor", None)
 
         page.click("[data-testid=logout]")
@@ -80,7 +80,7 @@ def test_an_admin_invites_a_viewer_who_sets_a_password_and_sees_what_a_viewer_ma
         page.fill("#again", "李明的新密码 2024")
         page.click("[data-testid=set-password-form] button[type=submit]")
         ready(page, "projects")
-        assert page.inner_text("[data-testid=who]").startswith("乳业 · 李明 (" + zh("web.role.viewer"))
+        assert page.inner_text("[data-testid=who]").startswith("乳业 · 李明（" + zh("web.role.viewer"))
         # a viewer: no new project, no users or audit pages, no invitation form
         assert page.query_selector("[data-testid=new-project]") is None
         assert page.query_selector("[data-testid=nav-users]") is None

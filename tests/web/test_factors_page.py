@@ -21,7 +21,9 @@ def test_factor_search_ranks_names_folds_filters_and_pages_and_the_english_page_
         page.fill("input[name=q]", "gasoline")
         page.click("[data-testid=factor-search] button[type=submit]")
         page.wait_for_selector("[data-testid=factors] tbody tr")
-        with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
+        with httpx.Client(
+            base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}, timeout=120
+        ) as api:
             found = api.get("/factors", params={"q": "gasoline", "lang": "zh", "limit": 50}).json()
             second = api.get("/factors", params={"q": "gasoline", "lang": "zh", "limit": 50, "offset": 50}).json()
             grid = api.get(
@@ -98,7 +100,9 @@ def test_a_revoked_token_brings_back_the_login_page_and_sign_up_closes_after_the
     with serve(str(tmp_path / "store.duckdb")) as server:
         _, _, token = server.store.create_organisation("乳业", "王芳")
         log_in_with_token(page, server.url, token)
-        with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
+        with httpx.Client(
+            base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}, timeout=120
+        ) as api:
             token_id = api.get("/me").json()["token_id"]
             assert api.delete(f"/tokens/{token_id}").status_code == 200
         page.click("#nav a[href='#/factors']")

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webserver import cells, log_in, person, ready, serve, tab_ready, tonnes
+from webserver import ROUNDING_T, cells, log_in, person, ready, serve, tab_ready, tonnes
 
+from dualcarbon import figures
 from dualcarbon.i18n import translator
 
 ASSESSED = Path(__file__).parent / "data" / "cement-assessed"
@@ -84,7 +85,7 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
             neutrality = api.get(f"/runs/{run_id}/neutrality")
             pathway = api.get(f"/runs/{run_id}/pathway")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
-        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=0.005)
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=ROUNDING_T)
         # intensity per unit of product ([output]): t CO2e per t clinker and per t cement, 2024 and base year 2020
         products = {p["id"]: p for p in summary["intensity"]["products"]}
         for key, field in (("intensity", "intensity_t"), ("base", None)):
@@ -126,7 +127,7 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         page.goto(f"{server.url}/app/#/runs/{run_id}")
         tab_ready(page, "inventory")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
-        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=0.005)
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=ROUNDING_T)
         # gases on a linear axis with each value printed (before: a log axis that said nothing of it)
         page.wait_for_selector("#chart-gases[data-drawn=true]")
         assert chart_axis(page, "chart-gases")["type"] == "linear"
@@ -170,7 +171,7 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         assert waterfall["text"][-1] == f"{round(balance['net']):,}"
         table = cells(page, "[data-testid=balance] tr[data-balance]", "data-balance", "value")
         assert list(table) == ["base_year_emissions", "reductions", "emissions", "removals", "credits", "net"]
-        assert {k: tonnes(v) for k, v in table.items()} == pytest.approx({k: balance[k] for k in table}, abs=0.005)
+        assert {k: tonnes(v) for k, v in table.items()} == pytest.approx({k: balance[k] for k in table}, abs=ROUNDING_T)
 
         rows = page.eval_on_selector_all(
             "[data-testid=checks] tbody tr",
@@ -241,15 +242,19 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         assert {m["id"] for m in measures if m["chosen"] == "true"} == {c["id"] for c in pathway["chosen"]}
         header = page.inner_text("[data-testid=pathway-header]")
         assert pathway["targets"]["name_en"] in header
-        assert f"{pathway['pathway_peak']['year']}: {pathway['pathway_peak']['emissions_t']:,.2f}" in header
+        peak = pathway["pathway_peak"]
+        assert f"{peak['year']}: {figures.co2e(peak['emissions_t'], 'en')}" in header  # "2025: 1,386,100 t CO2e"
         # the stored pathway's discounted cost is negative (CNY -172,254,983): it is said to be a net saving
         saving = page.inner_text("[data-testid=net-saving]")
         assert saving == en("plan.net_saving", value="172,254,983", currency="CNY", start=2025, end=2060)
 
         page.click("[data-lang=zh]")
         tab_ready(page, "pathway", "zh")
-        assert pathway["targets"]["name_zh"] in page.inner_text("[data-testid=pathway-header]")
-        assert page.inner_text("[data-testid=net-saving]").startswith("净节省 172,254,983 CNY")
+        header = page.inner_text("[data-testid=pathway-header]")
+        assert pathway["targets"]["name_zh"] in header
+        assert f"{peak['year']}：{figures.co2e(peak['emissions_t'], 'zh')}" in header  # "2025：138.61 万吨 CO2e"
+        assert figures.money(pathway["cost_discounted"], "zh", pathway["currency"]) in header  # "-1.72 亿元"
+        assert page.inner_text("[data-testid=net-saving]").startswith("净节省 1.72 亿元")
         page.wait_for_selector("#chart-macc[data-drawn=true]")
         zh_macc = {trace["name"]: trace for trace in chart_data(page, "chart-macc")}
         assert zh_macc[zh("chart.macc.chosen")]["text"] == [m["name_zh"] for m in by_cost if m["chosen"] == "true"]

@@ -137,7 +137,7 @@ def search(library: FactorLibrary, filters: Filters, fit: Fit = Fit(), offset: i
     if filters.sets:
         named = named.filter(pl.col("factor_set").is_in(list(filters.sets)))
     if filters.region:
-        named = named.filter(pl.col("region").is_in(_within(library, filters.region)))
+        named = named.filter(pl.col("region").is_in(_within(library, filters.region.strip().upper())))
     if filters.gas:
         named = named.filter(pl.col("gas").str.to_lowercase() == filters.gas.strip().lower())
     if filters.year is not None:

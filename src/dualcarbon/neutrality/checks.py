@@ -68,13 +68,15 @@ def gases(f: Facts, rule: Rule) -> Outcome:
         )
     names = [g["gas"] for g in f.by_gas]
     named, other = shown_gases(list(f.by_gas))  # trace gases of spend-based factors grouped (gas_groups.py)
-    rest_en = f" and {len(other)} other gases below 0.1 % each" if other else ""
-    rest_zh = f"及其他 {len(other)} 种各占不足 0.1% 的气体" if other else ""
+    if other:
+        gases_en = f"all gases of the inventory ({listing(named, 6)} and {len(other)} other gases below 0.1 % each)"
+        gases_zh = f"清单中的全部气体（{listing(named, 6)}及其他 {len(other)} 种各占不足 0.1% 的气体）"
+    else:
+        gases_en = f"all {len(names)} gases of the inventory ({listing(names, 6)})"
+        gases_zh = f"清单中全部 {len(names)} 种气体（{listing(names, 6)}）"
     return passed(
-        f"the balance is in CO2e over all {len(names)} gases of the inventory ({listing(named, 6)}{rest_en}), "
-        f"IPCC {f.gwp_set} 100-year GWP",
-        f"平衡以二氧化碳当量计，涵盖清单中全部 {len(names)} 种气体（{listing(named, 6)}{rest_zh}），"
-        f"采用 IPCC {f.gwp_set} 100 年 GWP",
+        f"the balance is in CO2e over {gases_en}, IPCC {f.gwp_set} 100-year GWP",
+        f"平衡以二氧化碳当量计，涵盖{gases_zh}，采用 IPCC {f.gwp_set} 100 年 GWP",
     )
 
 
@@ -198,9 +200,10 @@ def base_year(f: Facts, rule: Rule) -> Outcome:
             "set base_year_emissions (t CO2e) or base_year_summary (a summary.json of the base year)",
             "填写 base_year_emissions（吨二氧化碳当量）或 base_year_summary（基准年的 summary.json）",
         )
+    typed = b.source == "base_year_emissions"  # given in the settings, else read from a summary.json
     return passed(
-        f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({b.source})",
-        f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{b.source}）",
+        f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({'as given in the settings' if typed else b.source})",
+        f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{'设置中填写' if typed else b.source}）",
     )
 
 

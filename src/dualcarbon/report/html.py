@@ -18,6 +18,7 @@ printed from (every collapsible part open, no chart toolbars).
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -27,11 +28,18 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from dualcarbon import __version__
-from dualcarbon.i18n import translator
+from dualcarbon import __version__, figures
+from dualcarbon.i18n import term, translator
 from dualcarbon.report import svg
 from dualcarbon.report.intensity import rows as intensity_rows
-from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
+from dualcarbon.report.sections import (
+    category_rows,
+    formula_text,
+    method_blocks,
+    percent,
+    quality_view,
+    table_of_contents,
+)
 from dualcarbon.report.territory import (
     GPC_SCOPES,
     IPCC_SECTORS,
@@ -57,6 +65,7 @@ BARS = [
     ("totals.scope2_market", "2", ["market", "both"]),
     ("totals.scope3", "3", None),
 ]
+CATEGORY_NUMBER = re.compile(r"\d+(\.\d+)*")
 SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
@@ -100,6 +109,14 @@ def render_report(
         "font_family": Markup(FONT_FAMILY),
         "charts": charts,
         "category_name": lambda code: category_name.get(code, ""),
+        "category_code": _category_code,
+        "term": lambda kind, text: term(kind, text, lang),
+        "formula_text": lambda formula: formula_text(formula, lang),
+        "species_name": lambda group: _species_names(lang).get(group or "", group or ""),
+        "headline": lambda value, gas="co2e": figures.co2e_parts(value, lang, gas),
+        "money": lambda value, currency="CNY": figures.money(value, lang, currency),
+        "money_parts": lambda value, currency="CNY": figures.money_parts(value, lang, currency),
+        "currency_name": lambda currency: figures.currency_name(currency or "CNY", lang),
         "scope3": _scope3_rows(summary.get("by_category") or [], names),
         "iso": [
             (r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
@@ -119,7 +136,7 @@ def render_report(
             w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "") for w in summary.get("warnings") or []
         ],
         "methods": method_blocks(
-            summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t
+            summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t, lang
         ),
         "quality": quality_view(summary.get("data_quality"), t),
         "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
@@ -148,6 +165,15 @@ def _category_names(lang: str) -> dict[tuple[str, str], str]:
 
 
 @cache
+def _species_names(lang: str) -> dict[str, str]:
+    """Species-group id → its name in ``lang`` (``neutrality/data/forest_parameters.csv``)."""
+    from dualcarbon.neutrality.sinks import parameter_table
+
+    table = parameter_table().select("species_group", f"name_{lang}").unique("species_group")
+    return {group: name for group, name in table.iter_rows() if name}
+
+
+@cache
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("dualcarbon.report", "templates"),
@@ -157,23 +183,26 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        co2e=_co2e, qty=_quantity, factor=_factor_value, percent=percent, cell=_cell, ratio=_ratio, amount=_amount
+        co2e=_co2e,
+        whole=figures.whole,
+        qty=_quantity,
+        factor=_factor_value,
+        percent=percent,
+        cell=_cell,
+        ratio=_ratio,
+        amount=_amount,
     )
     return env
 
 
 def _co2e(value: float | None) -> str:
-    """Tonnes with thousands separators and 2 decimals; no "-0.00"."""
-    if value is None or value != value:
-        return "—"
-    return f"{(value if round(value, 2) != 0 else 0.0):,.2f}"
+    """Tonnes in a table (``figures.tonnes``): whole tonnes from 100 t, 2 decimals below; no "-0"."""
+    return figures.tonnes(value)
 
 
 def _quantity(value: float | None) -> str:
     """Activity data and masses: like ``_co2e``, but small quantities keep 4 significant digits."""
-    if value is not None and 0 < abs(value) < 1:
-        return f"{value:.4g}"
-    return _co2e(value)
+    return figures.quantity(value)
 
 
 def _ratio(value: float | None) -> str:
@@ -186,9 +215,13 @@ def _ratio(value: float | None) -> str:
 
 def _amount(value: float | None) -> str:
     """An indicator's value: whole numbers without decimals, others with up to 2."""
-    if value is None or value != value:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return figures.amount(value)
+
+
+def _category_code(code: str | None) -> str:
+    """A category's code where a reader uses it (GHG Protocol Scope 3 "3.6", ISO 14064-1 "4"); ""
+    for the inventory's own keys of Scope 1 and 2 ("1.stationary"), which the name says in words."""
+    return code if code and CATEGORY_NUMBER.fullmatch(code) else ""
 
 
 def _factor_value(value: float | None) -> str:
@@ -388,6 +421,14 @@ def _source_unit(row: dict, t: Callable[..., str]) -> str | None:
     return t("unit.count")
 
 
+def _target_source(targets: dict, lang: str) -> str:
+    """Where a target template's goals come from, in ``lang`` (``pathway/data/targets.toml``: ``source_zh``)."""
+    from dualcarbon.pathway.targets import templates
+
+    template = templates().get(targets.get("template") or "", {})
+    return template.get(f"source_{lang}") or targets.get("source") or ""
+
+
 def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) -> dict:
     """What the report's pathway section shows: targets, status, shortfalls, charts and tables."""
 
@@ -406,6 +447,7 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
         "title": t("section.pathway"),
         "s": summary,
         "name": summary["targets"][f"name_{lang}"],
+        "source": _target_source(summary["targets"], lang),
         "shortfalls": [s[f"message_{lang}"] for s in summary["shortfalls"]],
         "chosen": [dict(r, name=names.get(r["id"], r["id"])) for r in chosen.to_dicts()],
         "years": plan.table.to_dicts(),

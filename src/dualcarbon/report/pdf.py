@@ -1,6 +1,6 @@
 """``report.pdf``: the HTML report printed by headless Chromium.
 
-Chromium runs the embedded plotly.js, so the PDF holds the same charts as ``report.html``, and
+The charts are the report's inline SVG, so the PDF holds the same charts as ``report.html``; Chromium
 lays out Chinese text with the system's CJK fonts (Debian ``fonts-noto-cjk``). It is started
 with no network (background services off, every host name unresolvable) on a copy of the
 document in a temporary folder, with a fresh profile, and prints A4 pages as the report's

@@ -380,7 +380,7 @@ def macc(
                     ax.plot(
                         [left, left + width],
                         [0, 0],
-                        color=colour if m.chosen else GREY,
+                        color=INK,  # apart from both bar colours: its own legend entry
                         linewidth=4.5,
                         solid_capstyle="butt",
                         label=tag(zero_cost_label),
@@ -447,5 +447,5 @@ def _wrap(text: str, width: int) -> str:
     if " " in text:
         import textwrap
 
-        return "\n".join(textwrap.wrap(text, width, break_long_words=False))
+        return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))

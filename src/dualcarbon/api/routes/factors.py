@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from dualcarbon.api import results, schemas
 from dualcarbon.api.auth import Principal, store_of, viewer
-from dualcarbon.api.errors import input_error
 from dualcarbon.api.routes.projects import project_or_404
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.factors import search as factor_search
 from dualcarbon.factors.library import read_sets_table
 from dualcarbon.model import Settings
@@ -64,13 +63,13 @@ def search(
     filters = factor_search.Filters(q, tuple(factor_set), region or None, gas or None, year)
     problems = []
     if filters.empty():
-        problems.append(Problem(None, None, "q", None, "text to search for, or a filter (set, region, gas, year)"))
+        problems.append(Problem(None, None, "q", None, msg("fsearch.problem.search_for")))
     unknown = [s for s in factor_set if s not in library.sets]
     if unknown:
         known = ", ".join(library.sets)
-        problems += [Problem(None, None, "set", s, f"a factor set: one of {known}") for s in unknown]
+        problems += [Problem(None, None, "set", s, msg("fsearch.problem.unknown_set", sets=known)) for s in unknown]
     if problems:
-        raise input_error(InputError(problems))
+        raise InputError(problems)  # answered 422 in the request's language (api/errors.py)
     fit = factor_search.Fit.of(_project_settings(request, who, project) if project else None, lang)
     found = factor_search.search(library, filters, fit, offset, limit)
     rows = found.rows.select([c for c in COLUMNS if c in found.rows.columns])

@@ -1,7 +1,7 @@
 // Charts with plotly.js, which the server hands out from the installed plotly package. It is loaded
 // on the first chart a page draws, so the pages without charts never fetch it.
 
-import {categoryName, localized, t} from "./i18n.js";
+import {categoryCode, categoryName, lang, localized, t} from "./i18n.js";
 
 const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
 const COLOURS = ["#1b6e5a", "#3b8bc2", "#8fb8de", "#e0a030", "#b5523b", "#7a5c99", "#5f9e6e", "#c2a878",
@@ -21,6 +21,23 @@ export function plotly() {
   return loading;
 }
 
+// plotly's own words (the mode bar's buttons) in the page's language: term.plotly.* of the catalogue
+const PLOTLY_WORDS = {
+  "Download plot as a PNG": "download", "Download plot": "download", "Download plot as JSON": "download_json",
+  "Share chart...": "share", "Share chart": "share", "Zoom": "zoom", "Pan": "pan",
+  "Box Select": "box_select", "Lasso Select": "lasso_select", "Zoom in": "zoom_in", "Zoom out": "zoom_out",
+  "Autoscale": "autoscale", "Reset axes": "reset_axes", "Toggle Spike Lines": "spikes",
+  "Show closest data on hover": "hover_closest", "Compare data on hover": "hover_compare",
+  "Double-click to zoom back out": "zoom_back", "Snapshot succeeded": "snapshot", "Taking snapshot - this may take a few seconds": "snapshot_wait",
+};
+
+function chartLocale(Plotly) {
+  const name = `dualcarbon-${lang()}`;
+  const dictionary = Object.fromEntries(Object.entries(PLOTLY_WORDS).map(([en, key]) => [en, t(`term.plotly.${key}`)]));
+  Plotly.register({moduleType: "locale", name, dictionary});
+  return name;
+}
+
 /** Draw into a div; the div gets data-drawn="true" once plotly has drawn it. */
 export async function draw(div, traces, layout = {}) {
   const Plotly = await plotly();
@@ -30,7 +47,7 @@ export async function draw(div, traces, layout = {}) {
     margin: {l: 70, r: 20, t: 10, b: 40}, legend: {orientation: "h", yanchor: "top", y: -0.22},
     hoverlabel: {font: {family: FONT}},
   };
-  await Plotly.newPlot(div, traces, {...base, ...layout}, {displaylogo: false, responsive: true});
+  await Plotly.newPlot(div, traces, {...base, ...layout}, {displaylogo: false, responsive: true, locale: chartLocale(Plotly)});
   div.dataset.drawn = "true";
 }
 

@@ -5,7 +5,7 @@ import * as account from "./views/account.js";
 import * as api from "./api.js";
 import * as audit from "./views/audit.js";
 import {append, clear, h} from "./dom.js";
-import {initialLang, lang, languages, setLang, t} from "./i18n.js";
+import {initialLang, lang, languages, paren, setLang, t} from "./i18n.js";
 import * as factors from "./views/factors.js";
 import * as login from "./views/login.js";
 import * as password from "./views/password.js";
@@ -71,13 +71,16 @@ function header() {
     }
     append(nav, h("a", {href: "#/account", "data-testid": "nav-account"}, t("web.nav.account")));
     append(who,
-      h("span", {"data-testid": "who"}, `${session.me.organisation.name} · ${session.me.user.name} (${t(`web.role.${session.me.user.role}`)})`),
+      h("span", {"data-testid": "who"}, `${session.me.organisation.name} · ${session.me.user.name}${paren(t(`web.role.${session.me.user.role}`))}`),
       h("button", {type: "button", class: "link", "data-testid": "logout", onclick: logOut}, t("web.nav.logout")));
   }
   const langs = clear(document.getElementById("langs"));
   langs.setAttribute("aria-label", t("web.nav.language"));
+  document.getElementById("nav").setAttribute("aria-label", t("web.nav.main"));
   for (const code of languages()) {
+    // each language named in itself ("English", "中文"), marked as such
     append(langs, h("button", {type: "button", "data-lang": code, "aria-pressed": String(code === lang()),
+      lang: t(`web.lang_tag.${code}`), translate: "no",
       onclick: () => switchLang(code)}, t(`web.lang.${code}`)));
   }
 }

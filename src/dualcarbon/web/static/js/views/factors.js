@@ -48,9 +48,9 @@ export async function render(ctx) {
     append(ctx.root, results(found, query, offset));
   }
   append(ctx.root, section(t("web.factors.sets"), table([
-    {label: t("col.factor_set"), cell: (s) => h("code", {}, s.factor_set)},
+    {label: t("col.factor_set"), cell: (s) => h("code", {translate: "no"}, s.factor_set)},
     {label: t("web.factors.name"), cell: (s) => (lang() === "zh" ? s.name_zh : s.name_en)},
-    {label: t("col.version"), cell: (s) => s.version},
+    {label: t("col.version"), cell: (s) => h("span", {translate: "no"}, s.version)},
     {label: t("web.batches.rows"), cell: (s) => s.rows, num: true},
     {label: t("col.sha256"), cell: (s) => h("code", {title: s.sha256}, s.sha256.slice(0, 16))},
   ], sets, {testid: "factor-set-list"})));

@@ -8,7 +8,7 @@ import * as api from "../api.js";
 import * as charts from "../charts.js";
 import {append, h, section, table} from "../dom.js";
 import {co2e, fixed, percent, qty} from "../format.js";
-import {categoryName, label, lang, localized, t} from "../i18n.js";
+import {categoryCode, categoryName, label, lang, localized, paren, t} from "../i18n.js";
 import {facts} from "./common.js";
 import {indicatorChart, indicatorsSection, territorySections, trendChart, trendSection} from "./territory.js";
 
@@ -45,9 +45,9 @@ export async function render(ctx, run) {
     section(t("section.by_gas"), chart("chart-gases"), gasTable(gasRows(summary), total)),
     warnings(summary.warnings || []),
     section(t("methods.factor_sets"), table([
-      {label: t("col.factor_set"), cell: (f) => f.factor_set ?? f.dataset},
-      {label: t("col.dataset"), cell: (f) => f.dataset},
-      {label: t("col.version"), cell: (f) => f.version},
+      {label: t("col.factor_set"), cell: (f) => h("code", {translate: "no"}, f.factor_set ?? f.dataset)},
+      {label: t("col.dataset"), cell: (f) => h("span", {translate: "no"}, f.dataset)},
+      {label: t("col.version"), cell: (f) => h("span", {translate: "no"}, f.version)},
       {label: t("col.sha256"), cell: (f) => h("code", {title: f.sha256}, (f.sha256 || "").slice(0, 16))},
     ], summary.factor_sets || [], {testid: "factor-sets"})));
   const draw = (id, spec) => {
@@ -112,8 +112,8 @@ const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
 function categoriesTable(rows) {
   return table([
     {label: t("col.scope"), cell: (r) => t(`scope.${r.scope}`)},
-    {label: t("col.code"), cell: (r) => r.category, key: "category"},
-    {label: t("col.category"), cell: (r) => categoryName(r.category) + (r.scope2_method ? ` (${t(`web.scope2.${r.scope2_method}`)})` : "")},
+    {label: t("col.code"), cell: (r) => categoryCode(r.category), key: "category"},
+    {label: t("col.category"), cell: (r) => (categoryName(r.category) || r.category) + (r.scope2_method ? paren(t(`web.scope2.${r.scope2_method}`)) : "")},
     {label: t("col.co2e_t"), cell: (r) => co2e(r.co2e_t), num: true, key: "co2e_t"},
   ], rows, {testid: "categories"});
 }

@@ -55,7 +55,7 @@ function statusFacts(run) {
 }
 
 function tabs(runId, active) {
-  return h("nav", {class: "tabs", "aria-label": "results"}, Object.keys(TABS).map((name) =>
+  return h("nav", {class: "tabs", "aria-label": t("web.nav.results")}, Object.keys(TABS).map((name) =>
     h("a", {href: name === "inventory" ? `#/runs/${runId}` : `#/runs/${runId}/${name}`, "data-tab": name,
       "aria-current": name === active ? "page" : null}, t(TAB_LABELS[name]))));
 }
