@@ -158,11 +158,11 @@ def test_pathway_meets_each_milestone_and_respects_build_out_and_latest_start(di
         shares = built.get(measure, {})
         steps = [shares[y] - shares.get(y - 1, 0.0) for y in sorted(shares)]
         assert not steps or max(steps) <= limit + 1e-6, (measure, steps)
-    # retrofits in full need ten years at 10 % a year: at most 10 % in their first year, all of them not
-    # before nine years later
-    first = min(built["RETRO"])
-    assert built["RETRO"][first] <= 0.1 + 1e-6
-    assert min(y for y, v in built["RETRO"].items() if v >= 1 - 1e-6) >= first + 9
+    # retrofits in full need ten years at 10 % a year: complete no earlier than nine years after they start
+    # (the start year follows the least-cost plan: 2025 before the fuels' IPCC defaults, issue 15)
+    started = min(y for y, v in built["RETRO"].items() if v > 1e-6)
+    assert built["RETRO"][started] <= 0.1 + 1e-6
+    assert min(y for y, v in built["RETRO"].items() if v >= 1 - 1e-6) >= started + 9
     plan = {m["id"]: m for m in _rows(out / "measures_plan.csv")}
     assert plan["WTE"]["chosen"] == "false" or int(plan["WTE"]["start_year"]) <= 2030
 

@@ -132,10 +132,10 @@ def test_cement_example_by_hand(tmp_path):
     coal_gj = sum(_f(r["quantity"]) * _f(r["ncv"]) for r in by("原煤"))
     coal = coal_gj * (94.6e-3 + 10e-6 * gwp_ch4 + 1.5e-6 * gwp_n2o)
 
-    # Diesel: GB/T 32150 (42.652 GJ/t, 20.20 t C/TJ, 98 %) for CO2; IPCC NCV 43.0 GJ/t with
-    # Table 2.3 CH4 3 and N2O 0.6 kg/TJ.
+    # Diesel: IPCC 2006 before the untraced Chinese fuel table (issue 15): Vol. 2 Table 1.2 NCV 43.0 GJ/t,
+    # Table 2.3 CO2 74 100, CH4 3 and N2O 0.6 kg/TJ (before: that table's 42.652 GJ/t × 20.2 t C/TJ × 98 %).
     diesel_t = sum(_f(r["quantity"]) for r in by("柴油"))
-    diesel = diesel_t * 42.652 * 0.0202 * 0.98 * 44 / 12 + diesel_t * 43.0 * (3e-6 * gwp_ch4 + 0.6e-6 * gwp_n2o)
+    diesel = diesel_t * 43.0 * (74.1e-3 + 3e-6 * gwp_ch4 + 0.6e-6 * gwp_n2o)
 
     # Electricity: Hebei 2023 0.6516 kg CO2/kWh (MEE/NBS 公告2025年第47号 表3); 20 000 MWh of GECs, the rest
     # market-based at the national factor excluding market-traded non-fossil electricity (same notice, 表4: 0.6096).
@@ -175,7 +175,9 @@ def test_factors_show_cites_its_source():
     result = CliRunner().invoke(app, ["factors", "show", "fuel/natural_gas", "--region", "CN", "--year", "2024"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "GB/T 32150-2015" in text and "IPCC" in text and "389.31" in text
+    # issue 15: the untraced fuel table no longer claims GB/T 32150-2015; IPCC's citation names its table
+    assert "常用化石燃料相关参数缺省值" in text and "GB/T 32150" not in text and "389.31" in text
+    assert "IPCC 2006 V2 Ch1 Table 1.2" in text
 
 
 def test_factors_search_finds_chinese_alias():

@@ -62,7 +62,13 @@ def test_organization_and_boundary(report, cement):
     assert "冀东某水泥有限公司" in section and "CN-NCG" in section and "1.A.2" in section
     assert ("运营控制权法" if lang == "zh" else "Operational control") in section
     assert "project → gbt32151_8 → cn_mee_grid → ipcc2006 → gbt32150 → useeio" in section
-    assert len(summary["factor_sets"]) == 5
+    # the sets the run used: IPCC 2006 now serves the mine diesel, so the untraced fuel table (gbt32150) is unused
+    assert sorted(fs["factor_set"] for fs in summary["factor_sets"]) == [
+        "cn_mee_grid",
+        "gbt32151_8",
+        "ipcc2006",
+        "useeio",
+    ]
     for fs in summary["factor_sets"]:
         assert fs["sha256"] in section and str(escape(fs["version"])) in section
 
