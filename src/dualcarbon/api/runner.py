@@ -20,8 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
-from dualcarbon.errors import Problem
 from dualcarbon.api.errors import problems_message
+from dualcarbon.errors import Problem
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
 from dualcarbon.workers import die_with_parent
