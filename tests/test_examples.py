@@ -20,6 +20,22 @@ from dualcarbon.cli import app
 TOTAL_KEYS = {"scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"}
 
 
+#: report.html must stay light enough to e-mail. Before, each embedded plotly.js: 4.88-5.13 MB per example
+#: (4,912,437 bytes for the cement plant). With static SVG charts the largest, daxing-district's 11 charts and
+#: GPC tables, is 355 kB; 512 kB leaves room for larger inventories and is still a tenth of plotly.js alone.
+REPORT_MAX_BYTES = 512 * 1024
+
+
+def assert_light_report(path: Path) -> None:
+    """report.html under ``REPORT_MAX_BYTES``, no script, every chart an inline SVG whose words are text."""
+    html = path.read_text(encoding="utf-8")
+    assert path.stat().st_size < REPORT_MAX_BYTES, path.stat().st_size
+    assert "<script" not in html
+    charts = re.findall(r'<figure class="chart" id="chart-[\w-]+"><svg .*?</svg></figure>', html, re.S)
+    assert charts, "the report draws its charts"
+    assert all(re.search(r"<text[^>]*>[^<]+</text>", chart) for chart in charts)
+
+
 def run_example(tmp_path: Path, name: str, lang: str = "en") -> tuple[Path, dict]:
     root = tmp_path / name
     runner = CliRunner()
@@ -36,6 +52,7 @@ def run_example(tmp_path: Path, name: str, lang: str = "en") -> tuple[Path, dict
 def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
     root, summary = run_example(tmp_path, name)
     assert summary["schema"] == "dualcarbon.summary/1"
+    assert_light_report(root / "out" / "report.html")
     assert {
         "organization",
         "period",
@@ -53,10 +70,19 @@ def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
     assert math.isclose(t["total_location"], t["scope1"] + t["scope2_location"] + t["scope3"], rel_tol=1e-12)
     assert math.isclose(t["total_market"], t["scope1"] + t["scope2_market"] + t["scope3"], rel_tol=1e-12)
     assert all(t[k] > 0 for k in ("scope1", "scope2_location", "scope3"))
-    assert t["scope2_market"] < t["scope2_location"]  # every example retires certificates
+    # every example retires certificates: the market-based rows hold the instruments (at their own factor)
+    market_rows = [
+        r
+        for r in csv.DictReader((root / "out" / "emissions.csv").open(encoding="utf-8"))
+        if r["scope2_method"] == "market"
+    ]
+    assert any(r["factor_ids"].startswith("credits:") for r in market_rows)
     by_gas = sum(g["co2e_t"] for g in summary["by_gas"])
-    # by_gas lists the gases of the location-based total; biogenic CO2 is reported apart (inventory.py)
-    assert math.isclose(by_gas, t["total_location"], rel_tol=1e-9)
+    # by_gas lists the gases of the location-based total, factors published only as CO2e apart
+    # (co2e_only_t); biogenic CO2 is reported apart (inventory.py)
+    assert math.isclose(by_gas + summary["co2e_only_t"], t["total_location"], rel_tol=1e-9)
+    assert math.isclose(sum(g["co2e_t"] for g in summary["by_gas_group"]), t["total_location"], rel_tol=1e-9)
+    assert "CO2e" not in {g["gas"] for g in summary["by_gas"]}
     by_category = sum(c["co2e_t"] for c in summary["by_category"] if c.get("scope2_method") != "market")
     assert math.isclose(by_category, t["total_location"], rel_tol=1e-9)
     for s in summary["factor_sets"]:
@@ -111,12 +137,19 @@ def test_cement_example_by_hand(tmp_path):
     diesel_t = sum(_f(r["quantity"]) for r in by("柴油"))
     diesel = diesel_t * 42.652 * 0.0202 * 0.98 * 44 / 12 + diesel_t * 43.0 * (3e-6 * gwp_ch4 + 0.6e-6 * gwp_n2o)
 
-    # Electricity: Hebei 2023 0.6516 kg CO2/kWh (MEE/NBS 公告2025年第47号 表3); 20 000 MWh of GECs.
+    # Electricity: Hebei 2023 0.6516 kg CO2/kWh (MEE/NBS 公告2025年第47号 表3); 20 000 MWh of GECs, the rest
+    # market-based at the national factor excluding market-traded non-fossil electricity (same notice, 表4: 0.6096).
     mwh = sum(_f(r["quantity"]) * 10 for r in by("外购电力"))  # 万千瓦时 → MWh
     t = summary["totals"]
     assert t["scope1"] == pytest.approx(process + coal + diesel, rel=1e-9)
     assert t["scope2_location"] == pytest.approx(mwh * 0.6516, rel=1e-9)
-    assert t["scope2_market"] == pytest.approx((mwh - 20000) * 0.6516, rel=1e-9)
+    assert t["scope2_market"] == pytest.approx((mwh - 20000) * 0.6096, rel=1e-9)
+    # The gas check reads as a verifier would: CO2, N2O, CH4 named, the 14 spend-based trace gases
+    # (USEEIO) grouped, and no "gas" CO2e (before: "all 18 gases ... CO2, N2O, CH4, CO2e, HFC-125 ...")
+    (gas_check,) = [c for c in summary["neutrality"]["checks"] if c["id"] == "ISO-GAS-01"]
+    assert "CO2e," not in gas_check["reason_en"] and "18 gases" not in gas_check["reason_en"]
+    assert "(CO2, N2O, CH4 and 14 other gases below 0.1 % each)" in gas_check["reason_en"]
+    assert "及其他 14 种各占不足 0.1% 的气体" in gas_check["reason_zh"]
     process_row = next(c for c in summary["by_category"] if c["category"] == "1.process")
     assert process_row["co2e_t"] == pytest.approx(process, rel=1e-9)
 

@@ -103,10 +103,17 @@ def run(
     batch_rows: int | None = typer.Option(
         None, "--batch-rows", min=1000, help="Rows read at a time from Parquet ledgers (bounds memory)."
     ),
-    pdf: bool = typer.Option(
-        False,
-        "--pdf",
-        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk).",
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk); "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
+    with_pathway: bool | None = typer.Option(
+        None,
+        "--pathway/--no-pathway",
+        help="Also compute the least-cost pathway (as `dualcarbon pathway`); default: as the output folder has it "
+        "(a pathway written there by `dualcarbon pathway` is computed again, not removed).",
     ),
     emissions: str = typer.Option(
         "auto",
@@ -120,7 +127,7 @@ def run(
     from dualcarbon.project import job
 
     console, err = _console()
-    steps = ["load", "compute", "summarize", "report", "write"]
+    steps = ["load", "compute", "summarize", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
 
         def work():
@@ -148,20 +155,39 @@ def run(
                         mapper=mapper,
                         pdf=pdf,
                         emissions=emissions,
+                        pathway=with_pathway,
                     )
-            return job.run(project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions)
+            return job.run(
+                project,
+                out,
+                lang,
+                progress,
+                batch_rows=batch_rows,
+                pdf=pdf,
+                emissions=emissions,
+                pathway=with_pathway,
+            )
 
         result = _guard(lambda: _pdf_guard(work, lang), lang, project)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
     if result.inventory.summary.get("territory"):
         _print_territory(console, result.inventory.summary["territory"], lang)
+    if result.inventory.summary.get("intensity"):
+        _print_intensity(console, result.inventory.summary["intensity"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
+    if result.pathway is not None:
+        _print_pathway(console, err, result.pathway, lang)
+    _print_written(console, err, result.written, lang)
+
+
+def _print_written(console, err, written: list[Path], lang: str) -> None:
+    """The files written, and a warning when a Chinese report.pdf was printed without a Chinese font."""
     t = _t(lang)
-    for path in result.written:
+    for path in written:
         console.print(t("cli.wrote", path=str(path)), highlight=False)
-    if pdf and lang == "zh":
+    if lang == "zh" and any(path.name == "report.pdf" for path in written):
         from dualcarbon.report.pdf import cjk_font_installed
 
         if cjk_font_installed() is False:
@@ -189,6 +215,8 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from dualcarbon import figures
+
     t = _t(lang)
     org, period = summary["organization"], summary["period"]
     name = (org.get("name_en") or org["name"]) if lang == "en" else org["name"]
@@ -196,9 +224,10 @@ def _print_summary(console, summary: dict, lang: str) -> None:
 
     title = t("cli.title", org=name, start=period["start"], end=period["end"])
     # as wide as the title (within the console), so that the title does not wrap in the middle of a date
+    divisor = figures.scale(summary["totals"].values(), lang)
     table = Table(title=title, min_width=min(cell_len(title), console.width))
     table.add_column(t("cli.item"))
-    table.add_column(t("cli.unit_t_co2e"), justify="right")
+    table.add_column(_tonnes_header(t, divisor), justify="right")
     labels = {
         "scope1": "totals.scope1",
         "scope2_location": "totals.scope2_location",
@@ -209,11 +238,18 @@ def _print_summary(console, summary: dict, lang: str) -> None:
         "biogenic_co2": "totals.biogenic_co2",
     }
     for key, label in labels.items():
-        table.add_row(t(label), f"{summary['totals'][key]:,.2f}")
+        table.add_row(t(label), figures.scaled(summary["totals"][key], divisor))
     console.print(table)
     for warning in summary.get("warnings", []):
         message = escape(warning["message_zh" if lang == "zh" else "message_en"])
         console.print(f"[yellow]! {message}[/]", highlight=False)
+
+
+def _tonnes_header(t: Callable[..., str], divisor: float) -> str:
+    """The unit of a table's tonnes: 万吨 CO2e when ``figures.scale`` chose it, else tonnes."""
+    from dualcarbon import figures
+
+    return t("fig.wan_t_co2e") if divisor == figures.WAN else t("cli.unit_t_co2e")
 
 
 def _print_territory(console, territory: dict, lang: str) -> None:
@@ -245,23 +281,47 @@ def _print_territory(console, territory: dict, lang: str) -> None:
         console.print(f"[yellow]! {t('cli.territory.no_intensity', year=territory['year'])}[/]", highlight=False)
 
 
+def _print_intensity(console, block: dict, lang: str) -> None:
+    """Intensity per unit of product ([output]): the year's and the base year's, t CO2e per unit."""
+    from rich.table import Table
+
+    from dualcarbon.report.intensity import rows
+
+    t = _t(lang)
+    table = Table(title=t("intensity.cli_title", year=block["year"]))
+    table.add_column(t("intensity.col.product"))
+    table.add_column(t("intensity.col.quantity", year=block["year"]), justify="right")
+    table.add_column(t("intensity.col.intensity", year=block["year"]), justify="right")
+    compare = block.get("base_year") and block["base_year"] != block["year"]
+    if compare:
+        table.add_column(t("intensity.cli_base", year=block["base_year"]), justify="right")
+        table.add_column(t("intensity.col.change"), justify="right")
+    for r in rows(block, t, lang):
+        table.add_row(r["name"], r["quantity"], r["intensity"], *([r["base"] or "–", r["change"]] if compare else []))
+    console.print(table)
+
+
 def _print_neutrality(console, n: dict, lang: str) -> None:
     """The assessment: standard, status, balance, every check with its reason, the claim or what is missing."""
     from rich.markup import escape
     from rich.table import Table
 
+    from dualcarbon import figures
+
     t = _t(lang)
     status = t(f"neutrality.status.{n['status'].replace(' ', '_')}")
     colour = {"achieved": "green", "not achieved": "red"}.get(n["status"], "yellow")
     console.print(
-        f"[bold]{t('section.neutrality')}[/]: {n['standard_name'][lang]} — [bold {colour}]{status}[/]", highlight=False
+        f"[bold]{t('term.label', label=t('section.neutrality'))}[/]{n['standard_name'][lang]} — [bold {colour}]{status}[/]",
+        highlight=False,
     )
+    keys = ("base_year_emissions", "reductions", "emissions", "removals", "credits", "net")
+    divisor = figures.scale([n["balance"].get(key) for key in keys], lang)
     table = Table(title=t("neutrality.balance.title"))
     table.add_column(t("cli.item"))
-    table.add_column(t("cli.unit_t_co2e"), justify="right")
-    for key in ("base_year_emissions", "reductions", "emissions", "removals", "credits", "net"):
-        value = n["balance"].get(key)
-        table.add_row(t(f"neutrality.balance.{key}"), "—" if value is None else f"{value:,.2f}")
+    table.add_column(_tonnes_header(t, divisor), justify="right")
+    for key in keys:
+        table.add_row(t(f"neutrality.balance.{key}"), figures.scaled(n["balance"].get(key), divisor))
     console.print(table)
     checks = Table(title=t("neutrality.checks"), show_lines=False)
     for col in ("col.check", "col.status", "col.reason"):
@@ -277,9 +337,11 @@ def _print_neutrality(console, n: dict, lang: str) -> None:
         highlight=False,
     )
     if n.get("claim"):
-        console.print(f"{t('neutrality.claim.title')}: {n['claim'][lang]}", highlight=False, markup=False)
+        console.print(
+            f"{t('term.label', label=t('neutrality.claim.title'))}{n['claim'][lang]}", highlight=False, markup=False
+        )
     for item in n.get("missing") or []:
-        text = escape(f"{item['check']}: {item[f'remedy_{lang}'] or item[f'reason_{lang}']}")
+        text = escape(t("term.label", label=item["check"]) + (item[f"remedy_{lang}"] or item[f"reason_{lang}"]))
         console.print(f"[red]✗[/] {text}", highlight=False)
 
 
@@ -290,20 +352,27 @@ def pathway(
     ),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
     lang: str | None = LangOption,
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf, the whole report (inventory, neutrality, pathway) printed by Chromium; "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
 ) -> None:
-    """Inventory, projection and least-cost pathway to the targets: writes the run's files plus pathway.csv,
-    measures_plan.csv, abatement.csv, pathway.json and a report with the pathway section."""
+    """Inventory, neutrality assessment, projection and least-cost pathway to the targets: writes the run's
+    files plus pathway.csv, measures_plan.csv, abatement.csv, pathway.json, and one report holding them all
+    (and report.pdf with --pdf)."""
     from dualcarbon.project import job
 
     console, err = _console()
     steps = ["load", "compute", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
-        result = _guard(lambda: job.pathway(project, out, lang, progress), lang, project)
+        result = _guard(
+            lambda: _pdf_guard(lambda: job.pathway(project, out, lang, progress, pdf=pdf), lang), lang, project
+        )
     lang = lang or result.project.settings.report.lang
     _print_pathway(console, err, result.pathway, lang)
-    t = _t(lang)
-    for path in result.written:
-        console.print(t("cli.wrote", path=str(path)), highlight=False)
+    _print_written(console, err, result.written, lang)
 
 
 @contextmanager
@@ -320,6 +389,8 @@ def _steps(err, steps: list[str]) -> Iterator[Callable[[str], None]]:
 def _print_pathway(console, err, result, lang: str) -> None:
     from rich.table import Table
 
+    from dualcarbon import figures
+
     t = _t(lang)
     plan = result.plan
     status = t(f"pathway.status.{plan.status}")
@@ -334,14 +405,17 @@ def _print_pathway(console, err, result, lang: str) -> None:
     )
     for shortfall in plan.shortfalls:
         err.print(f"[bold red]! {shortfall.message(lang)}[/]", highlight=False)
-    table = Table()
+    rows = plan.table.to_dicts()
+    divisor = figures.scale([row[key] for row in rows for key in ("bau_t", "target_t", "net_t")], lang)
+    table = Table(caption=t("report.unit_note", unit=_tonnes_header(t, divisor)))
     for col in ("col.year", "pathway.series.bau", "pathway.series.target", "pathway.series.net"):
         table.add_column(t(col), justify="right")
-    rows = plan.table.to_dicts()
     for row in rows:
         if row["year"] % 5 == 0 or row is rows[0] or row is rows[-1] or row["shortfall_t"] > 0:
-            target = "" if row["target_t"] is None else f"{row['target_t']:,.0f}"
-            table.add_row(str(row["year"]), f"{row['bau_t']:,.0f}", target, f"{row['net_t']:,.0f}")
+            target = "" if row["target_t"] is None else figures.scaled(row["target_t"], divisor)
+            table.add_row(
+                str(row["year"]), figures.scaled(row["bau_t"], divisor), target, figures.scaled(row["net_t"], divisor)
+            )
     console.print(table)
     names = {m.id: m.name(lang) for m in result.measures}
     for m in plan.measures.filter(plan.measures["chosen"]).sort("start_year").to_dicts():
@@ -355,9 +429,14 @@ def _print_pathway(console, err, result, lang: str) -> None:
             ),
             highlight=False,
         )
-    console.print(
-        t("cli.pathway_cost", cost=f"{plan.cost_discounted:,.0f}", currency=result.settings.currency), highlight=False
-    )
+    currency = result.settings.currency
+    console.print(t("cli.pathway_cost", cost=figures.money(plan.cost_discounted, lang, currency)), highlight=False)
+    if plan.cost_discounted < 0:  # a negative cost is a saving: say so in words
+        saving, unit = figures.money_parts(-plan.cost_discounted, lang, currency)
+        console.print(
+            "  " + t("plan.net_saving", value=saving, currency=unit, start=plan.years[0], end=plan.years[-1]),
+            highlight=False,
+        )
 
 
 @app.command()
@@ -437,28 +516,65 @@ def init(
 
 @factors_app.command("search")
 def factors_search(
-    text: str = typer.Argument(..., help="Text in a key, alias or source name (天然气, diesel, 327310)."),
+    text: str = typer.Argument(
+        "", help="Text in a key, alias or name (天然气, diesel, 327310); may be empty with a filter."
+    ),
+    project: Path | None = typer.Option(None, "--project", help="Rank for this project: its country, region and sets."),
+    lang: str | None = LangOption,
+    factor_set: list[str] = typer.Option([], "--set", help="Only this factor set (repeat for several)."),
+    region: str | None = typer.Option(None, "--region", help="Only this region and the regions within it (CN, US)."),
+    gas: str | None = typer.Option(None, "--gas", help="Only this gas (CO2, CH4, N2O, CO2e, ...)."),
+    year: int | None = typer.Option(None, "--year", help="Only factors of this year (undated defaults have none)."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Rows to show."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Rows to skip (the next page)."),
 ):
-    """List factors whose key, alias or source name matches TEXT."""
+    """List factors matching TEXT and the filters, what fits first: the project's country (else the
+    language's home: zh → CN), then the language, then the set precedence."""
     from rich.table import Table
 
+    from dualcarbon.errors import InputError, msg
+    from dualcarbon.factors import search
     from dualcarbon.factors.library import FactorLibrary
+    from dualcarbon.project.load import load_settings
 
     lib = FactorLibrary.load()
-    rows = lib.search(text)
+
+    def find():
+        filters = search.Filters(text, tuple(factor_set), region, gas, year)
+        if filters.empty():
+            raise InputError.single(msg("fsearch.problem.search_for_cli"), column="TEXT")
+        unknown = [s for s in factor_set if s not in lib.sets]
+        if unknown:
+            raise InputError.single(
+                msg("fsearch.problem.unknown_set", sets=", ".join(lib.sets)), column="--set", value=unknown[0]
+            )
+        settings = load_settings(project) if project else None
+        chosen = lang or (settings.report.lang if settings else None)
+        return chosen, search.search(lib, filters, search.Fit.of(settings, chosen), offset, limit)
+
+    chosen, found = _guard(find, lang)
+    t = _t(chosen)
     console, _ = _console()
-    if rows.height == 0:
-        console.print(f"no factor matches {text!r}")
+    if found.total == 0:
+        console.print(t("fsearch.cli.none", q=text), markup=False, highlight=False)
         raise typer.Exit(1)
-    table = Table(caption="dualcarbon factors show KEY --region R --year Y: values with their citations")
-    for col in ("key", "set", "parameter", "gas", "value", "region", "year"):
+    table = Table(caption=t("fsearch.cli.caption", first=offset + 1, last=offset + found.rows.height, n=found.total))
+    name_column = "name_zh" if chosen == "zh" else "name_en"
+    for col in ("key", "name", "set", "parameter", "gas", "value", "region", "year"):
         # keys and sets are what users copy: never truncated
-        table.add_column(col, overflow="fold", no_wrap=col in ("key", "set", "region"))
-    for r in rows.iter_rows(named=True):
+        table.add_column(t(f"fsearch.col.{col}"), overflow="fold", no_wrap=col in ("key", "set", "region"))
+    for r in found.rows.iter_rows(named=True):
         unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
         value = f"{r['value']:g} {unit}" if r["value"] is not None else ""
         table.add_row(
-            r["key"], r["factor_set"], r["parameter"], r["gas"] or "", value, r["region"], str(r["year"] or "")
+            r["key"],
+            r[name_column] or r["name"] or "",
+            r["factor_set"],
+            r["parameter"],
+            r["gas"] or "",
+            value,
+            r["region"],
+            str(r["year"] or ""),
         )
     console.print(table)
 
@@ -468,10 +584,12 @@ def factors_show(
     key: str = typer.Argument(..., help="Activity key or alias, e.g. fuel/natural_gas or 天然气."),
     region: str | None = typer.Option(None, "--region", help="Region for the fallback chain, e.g. CN-NCG."),
     year: int | None = typer.Option(None, "--year", help="Reporting year (nearest factor year first)."),
+    lang: str | None = LangOption,
 ):
-    """Show every factor for KEY with value, unit and full citation."""
+    """Show every factor for KEY with value, unit, citation and how far the value was checked."""
     from dualcarbon.factors.library import FactorLibrary
 
+    t = _t(lang)
     lib = FactorLibrary.load()
     rows = lib.show(key, region, year)
     console, _ = _console()
@@ -485,7 +603,10 @@ def factors_show(
             f"  [dim]({r['factor_set']}, region {r['region']}, year {r['year'] or '-'}, basis {r['basis'] or '-'})[/]",
             highlight=False,
         )
-        console.print(f"    source: {r['dataset']} {r['version']}; {r['citation']}", highlight=False, markup=False)
+        console.print(f"    source: {r['citation'] or r['dataset']}", highlight=False, markup=False)
+        if r["check"]:
+            label = t("report.label_value", label=t("cite.check_label"), value=t("cite.check." + r["check"]))
+            console.print(f"    {label}", highlight=False, markup=False)
         if r["mapping_note"]:
             console.print(f"    mapping: {r['mapping_note']}", highlight=False, markup=False)
         if r["notes"]:

@@ -36,7 +36,7 @@ from dualcarbon.methods.waste_params import WasteDefaults
 from dualcarbon.model import Settings
 from dualcarbon.territory import gpc
 
-DIRECT_KINDS = ["heat", "freight", "travel", "waste"]
+DIRECT_KINDS = ["heat", "freight", "travel", "vehicle", "waste"]
 CEMENT_KINDS = ["cement_clinker", "cement_raw_meal", "cement_kiln_dust", "cement_organic_carbon"]
 AGRICULTURE_KINDS = ["enteric", "manure", "soils", "rice"]
 ACTIVITY_ATTRS = [
@@ -106,7 +106,10 @@ def compute(
 
     acts = by_kind("combustion")
     if acts.height:
-        run(combustion.compute(acts, library, sets))
+        rows, found, mobile_rows = combustion.compute(acts, library, sets)
+        run((rows, found))
+        if mobile_rows:
+            warnings.append(_mobile_note(mobile_rows, by_kind("vehicle").height > 0))
     elec = by_kind("electricity")
     if elec.height:
         location = run(direct.compute(elec, library, sets, "electricity"))
@@ -114,7 +117,8 @@ def compute(
         if inst is None or inst.height == 0:
             inst = pl.DataFrame(schema=electricity_instrument_schema())
         chains = {r: library.region_chain(r) for r in elec["region"].unique().to_list()}
-        market, notes = electricity.compute(elec, location, inst, settings.period.years, chains)
+        residual = electricity.residual_factors(elec, library, sets)
+        market, notes = electricity.compute(elec, location, inst, settings.period.years, chains, residual)
         parts.append(market)
         warnings.extend(notes)
     if ipcc_waste.height:
@@ -138,7 +142,12 @@ def compute(
         proxies = list(dict.fromkeys([*settings.method.proxy_regions, EEIO_ECONOMY]))
         acts, notes = _with_proxies(acts.filter(pl.col("quantity_base").is_not_null()), library, sets, proxies, "spend")
         warnings.extend(notes)
-        run(direct.compute(acts, library, sets, "spend"))
+        rows, found = direct.compute(acts, library, sets, "spend")
+        problems.extend(found)
+        if settings.method.gwp == scope3.PUBLISHED_CO2E_GWP:
+            rows, notes = scope3.published_co2e_scale(rows, acts, library, sets, library.gwp(scope3.PUBLISHED_CO2E_GWP))
+            warnings.extend(notes)
+        parts.append(rows)
     acts = by_kind("fugitive")
     if acts.height:
         run(fugitive.compute(acts, blend_components()))
@@ -157,7 +166,9 @@ def compute(
     if problems:
         raise InputError(_dedupe(problems))
 
-    emissions = pl.concat(parts) if parts else empty_emissions()
+    emissions = pl.concat(parts, how="diagonal_relaxed") if parts else empty_emissions()
+    if "co2e_scale" not in emissions.columns:
+        emissions = emissions.with_columns(pl.lit(None, pl.Float64).alias("co2e_scale"))
     gwp = library.gwp(settings.method.gwp)
     gwp_frame = pl.DataFrame({"gas": list(gwp.values), "gwp": list(gwp.values.values())})
     emissions = emissions.join(gwp_frame, on="gas", how="left")
@@ -178,7 +189,8 @@ def compute(
         emissions.rename({"biogenic": "_biogenic_row"})
         .join(attrs, on="_idx", how="left")
         .with_columns(
-            (pl.col("mass_t") * pl.col("gwp")).alias("co2e_t"),
+            # spend rows: CO2e scaled to the published CO2e factor (methods/scope3.py); others × GWP
+            (pl.col("mass_t") * pl.col("gwp") * pl.col("co2e_scale").fill_null(1.0)).alias("co2e_t"),
             (
                 pl.coalesce(
                     pl.col("_biogenic_row"),
@@ -187,7 +199,7 @@ def compute(
                 & (pl.col("gas") == "CO2")
             ).alias("biogenic"),
         )
-        .drop("_biogenic_row")
+        .drop("_biogenic_row", "co2e_scale")
     )
     if settings.is_territory:  # a gas in another IPCC category than its row reports under that code and its line
         emissions = emissions.with_columns(pl.coalesce(pl.col("ipcc_category"), pl.col("category")).alias("category"))
@@ -298,7 +310,14 @@ def electricity_instrument_schema() -> dict:
 
 
 EEIO_ECONOMY = "US"  # USEEIO models the US economy (SOURCES.md#useeio)
-KIND_ZH = {"heat": "外购热力", "freight": "货运", "travel": "差旅", "waste": "废弃物", "spend": "支出"}
+KIND_ZH = {
+    "heat": "外购热力",
+    "freight": "货运",
+    "travel": "差旅",
+    "vehicle": "移动源",
+    "waste": "废弃物",
+    "spend": "支出",
+}
 
 
 def _with_proxies(
@@ -343,6 +362,28 @@ def _with_proxies(
         .drop("_proxy")
     )
     return acts, notes
+
+
+def _mobile_note(rows: int, has_vehicle_rows: bool) -> dict:
+    """Mobile fuel rows with the EPA Hub's mobile CO2: where their CH4 and N2O come from."""
+    en = (
+        f"{rows} mobile fuel rows take CO2 from the US EPA GHG Emission Factors Hub, Table 2 (mobile combustion). "
+        "The Hub gives mobile CH4 and N2O per vehicle-mile by vehicle type, fuel and model year (Tables 3-4, "
+        "activities vehicle/...) or per gallon for non-road equipment (Table 5, activities nonroad/...), not per "
+        "gallon of road fuel: "
+    )
+    zh = (
+        f"{rows} 条移动源燃料数据的 CO2 取自美国环保署温室气体排放因子中心表2（移动源燃烧）。该数据源的移动源 CH4、N2O "
+        "按车型、燃料和车型年份以车辆英里计（表3、表4，活动 vehicle/…），非道路机械按加仑计（表5，活动 nonroad/…），"
+        "不按道路燃料的加仑计："
+    )
+    if has_vehicle_rows:
+        en += "they are counted on those rows."
+        zh += "已在这些数据行中计算。"
+    else:
+        en += "no such rows were given, so the CH4 and N2O of these vehicles are not counted."
+        zh += "未提供此类数据行，这些车辆的 CH4 和 N2O 未计入。"
+    return {"code": "mobile_ch4_n2o", "message_en": en, "message_zh": zh}
 
 
 def _price_year(library: FactorLibrary, sets: list[str]) -> int:

@@ -6,6 +6,8 @@ A key missing in the chosen language falls back to English, then to the key itse
 
 from __future__ import annotations
 
+import csv
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -58,3 +60,26 @@ def translator(lang: str) -> Callable[..., str]:
         return key if message is None else message.format(**fields)
 
     return t
+
+
+@cache
+def _terms(kind: str, lang: str) -> list[tuple[re.Pattern[str], str]]:
+    """``locales/terms.csv`` rows of one kind as (pattern, translation), longest phrase first."""
+    with _LOCALES.joinpath("terms.csv").open(encoding="utf-8") as fh:
+        rows = [(r["en"], r[lang]) for r in csv.DictReader(fh) if r["kind"] == kind and r.get(lang)]
+    rows.sort(key=lambda row: -len(row[0]))
+    if kind == "region":  # a region is one name: matched whole
+        return [(re.compile(rf"^{re.escape(en)}$"), text) for en, text in rows]
+    return [(re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])"), text) for en, text in rows]
+
+
+def term(kind: str, text: str | None, lang: str) -> str:
+    """A unit (``kind="unit"``: "kg CH4 / head/yr" → "kg CH4 / 头/年") or a region ("IPCC:Asia") of the
+    bundled data as ``lang`` writes it (``locales/terms.csv``); symbols and codes stay as written."""
+    if not text or lang == FALLBACK:
+        return text or ""
+    if lang not in languages():
+        return text
+    for pattern, translation in _terms(kind, lang):
+        text = pattern.sub(translation, text)
+    return text

@@ -14,6 +14,7 @@ import polars as pl
 
 from dualcarbon import __version__, units
 from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.gas_groups import CO2E_ONLY, by_gas_group
 from dualcarbon.model import Settings
 from dualcarbon.sums import exact_sum, total
 
@@ -88,6 +89,7 @@ def summarize(
         .agg(exact_sum("mass_t"), exact_sum("co2e_t"))
         .sort("co2e_t", "gas", descending=[True, False])
     )
+    co2e_only_t = float(by_gas.filter(pl.col("gas") == CO2E_ONLY)["co2e_t"].sum())
     by_category = (
         e.filter(~pl.col("biogenic"))
         .group_by("scope", "category", "scope2_method")
@@ -117,9 +119,21 @@ def summarize(
         "unit": "t CO2e",
         "scope2_headline": settings.method.scope2,
         "totals": totals,
+        # factors published only as CO2e are not a gas: apart from by_gas (gas_groups.py)
         "by_gas": [
-            {"gas": r["gas"], "mass_t": r["mass_t"], "co2e_t": r["co2e_t"]} for r in by_gas.iter_rows(named=True)
+            {"gas": r["gas"], "mass_t": r["mass_t"], "co2e_t": r["co2e_t"]}
+            for r in by_gas.iter_rows(named=True)
+            if r["gas"] != CO2E_ONLY
         ],
+        "co2e_only_t": co2e_only_t,
+        "by_gas_group": by_gas_group(
+            [
+                {"gas": r["gas"], "mass_t": r["mass_t"], "co2e_t": r["co2e_t"]}
+                for r in by_gas.iter_rows(named=True)
+                if r["gas"] != CO2E_ONLY
+            ],
+            co2e_only_t,
+        ),
         "by_category": [_category_record(r) for r in by_category.iter_rows(named=True)],
         "by_iso_category": by_iso.rename({"iso_category": "category"}).to_dicts(),
         "by_facility": _split_columns(lines.with_columns(pl.lit(False).alias("biogenic")), "facility"),
@@ -132,6 +146,7 @@ def summarize(
         "emission_rows": int(e["_n"].sum()) if "_n" in e.columns else e.height,
         "by_year": by_year(e, settings),
         "territory": None,
+        "intensity": None,  # per unit of product, from [output] (project.job; intensity.summarize)
         "neutrality": None,
     }
     return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library))
@@ -298,6 +313,7 @@ def _factor_sources(e: pl.DataFrame, library: FactorLibrary) -> pl.DataFrame:
         "version",
         "table",
         "citation",
+        "check",
         "value",
         pl.concat_str(["unit_numerator", "unit_denominator"], separator=" / ", ignore_nulls=True).alias("unit"),
         "region",

@@ -9,7 +9,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 DEFAULT_FACTOR_SETS = {
-    "CN": ["gbt32150", "gbt32151_8", "cn_mee_grid", "ipcc2006", "useeio", "us_epa_hub"],
+    "CN": ["gbt32151_8", "cn_mee_grid", "cn_guidelines", "ipcc2006", "gbt32150", "useeio", "us_epa_hub"],
     "US": ["us_epa_hub", "egrid", "useeio", "ipcc2006"],
     "GB": ["uk_desnz", "ipcc2006", "useeio"],
 }
@@ -332,6 +332,83 @@ class InputSettings(_Strict):
         return info.name
 
 
+def _scopes_1_2() -> list[Literal["1", "2", "3"]]:
+    return ["1", "2"]
+
+
+class OutputProduct(_Strict):
+    """One product of ``[output]``: what the plant made and which emissions its intensity divides
+    (docs/file-formats.md, "[output]"): t CO2e per unit of it, e.g. per t clinker, t cement, MWh, t milk."""
+
+    id: str = Field(min_length=1)
+    name_zh: str | None = None
+    name_en: str | None = None
+    #: the unit of the quantity, as written ("t", "MWh", "t 熟料" ...)
+    unit: str = Field(min_length=1)
+    #: quantity made in the period (a number), or {year = quantity} (the period's years and the base year)
+    quantity: float | dict[int, float]
+    #: a selector of the emissions counted (docs/pathway.md, "Selectors"); default: all in ``scopes``
+    covers: str | None = None
+    scopes: list[Literal["1", "2", "3"]] = Field(default_factory=_scopes_1_2)
+    scope2: Literal["location", "market"] = "location"
+    #: emissions of ``covers`` in years the inventory does not hold (the base year), t CO2e
+    emissions_t: dict[int, float] = Field(default_factory=dict)
+
+    @field_validator("quantity")
+    @classmethod
+    def _positive(cls, q):
+        values = q.values() if isinstance(q, dict) else [q]
+        if any(v <= 0 for v in values):
+            raise ValueError("expected a quantity above 0 (or {year = quantity} with quantities above 0)")
+        return q
+
+    @field_validator("emissions_t")
+    @classmethod
+    def _not_negative(cls, e):
+        if any(v < 0 for v in e.values()):
+            raise ValueError("expected t CO2e of 0 or more")
+        return e
+
+    @field_validator("covers")
+    @classmethod
+    def _selector(cls, covers):
+        if covers is not None:
+            from dualcarbon.pathway.sources import parse
+
+            parse(covers)  # a ValueError saying what a selector looks like
+        return covers
+
+
+class Output(_Strict):
+    """``[output]``: what the subject produced, for intensities per unit of product (summary.json
+    ``intensity``); ``base_year`` the year they are compared with (default: ``[neutrality]`` or
+    ``[targets]`` base year)."""
+
+    base_year: int | None = None
+    products: list[OutputProduct] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [p.id for p in self.products]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"output.products: the same id twice among {', '.join(ids)}")
+        return self
+
+
+class _TargetsView:
+    """``[targets]`` as the pathway resolves it (pathway.targets.resolve): the base year (its own, the
+    template's, else the inventory year) and the neutral year (its own, else the template's)."""
+
+    def __init__(self, targets: Targets, period: Period):
+        from dualcarbon.pathway.targets import templates
+
+        template = templates().get(targets.template, {})
+        whole = period.start == dt.date(period.start.year, 1, 1) and period.end == dt.date(period.end.year, 12, 31)
+        inventory_year = period.end.year if whole else period.start.year
+        self.base_year: int = int(targets.base_year or template.get("base_year") or inventory_year)
+        self.neutral_year: int | None = targets.neutral_year or template.get("neutral_year")
+
+
 class Settings(_Strict):
     """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
 
@@ -344,6 +421,7 @@ class Settings(_Strict):
     neutrality: Neutrality | None = None
     targets: Targets | None = None
     pathway: Pathway | None = None
+    output: Output | None = None
     input: InputSettings = InputSettings()
 
     @field_validator("neutrality")
@@ -364,30 +442,59 @@ class Settings(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _plan_takes_the_cuts(cls, data):
-        """One set of reduction targets per subject (docs/pathway.md, "One set of targets"): with the
-        same base year in ``[neutrality]`` and ``[targets]`` and no ``reduction_targets``, the neutrality
-        plan takes the ``[targets]`` cuts against the base year on all emissions."""
+        """One set of targets per subject (docs/pathway.md, "One set of targets"): with the same base year
+        in ``[neutrality]`` and ``[targets]``, the targets given on one side only are taken by the other:
+        the neutrality plan takes the ``[targets]`` cuts against the base year on all emissions as its
+        ``reduction_targets``, the pathway takes the plan's ``reduction_targets`` as cuts, and its neutral
+        year from ``net_zero_year`` when neither ``[targets]`` nor its template gives one."""
         if not isinstance(data, dict):
             return data
         neutrality, targets = data.get("neutrality"), data.get("targets")
-        if not isinstance(neutrality, dict) or not isinstance(targets, dict) or neutrality.get("reduction_targets"):
+        if not isinstance(neutrality, dict) or not isinstance(targets, dict):
             return data
-        raw = targets.get("cuts")
+        try:
+            goals = _TargetsView(Targets.model_validate(targets), Period.model_validate(data.get("period")))
+        except (ValueError, TypeError):
+            return data  # reported by the validation of the fields themselves
+        raw = targets.get("cuts", [])
+        plan = neutrality.get("reduction_targets")
         if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
             return data
-        b_n, b_t = neutrality.get("base_year"), targets.get("base_year")
-        cuts = [c for c in raw if c.get("against", "base") == "base" and c.get("covers") is None]
-        if not cuts or b_n is None or b_n != b_t:
-            return data
-        plan = [{"year": c.get("year"), "reduction_percent": c.get("percent")} for c in cuts]
-        return {**data, "neutrality": {**neutrality, "reduction_targets": plan}}
+        if neutrality.get("net_zero_year") is not None and goals.neutral_year is None:
+            targets = {**targets, "neutral_year": neutrality["net_zero_year"]}
+        if neutrality.get("base_year") is not None and neutrality.get("base_year") == goals.base_year:
+            cuts = [c for c in raw if c.get("against", "base") == "base" and c.get("covers") is None]
+            if cuts and not plan:
+                own = [{"year": c.get("year"), "reduction_percent": c.get("percent")} for c in cuts]
+                neutrality = {**neutrality, "reduction_targets": own}
+            elif plan and not cuts and isinstance(plan, list) and all(isinstance(r, dict) for r in plan):
+                taken = [{"year": r.get("year"), "percent": r.get("reduction_percent")} for r in plan]
+                targets = {**targets, "cuts": [*raw, *taken]}
+        return {**data, "neutrality": neutrality, "targets": targets}
 
     @model_validator(mode="after")
     def _one_set_of_targets(self):
-        """The neutrality plan's ``reduction_targets`` and the ``[targets]`` cuts counted from the same
-        base year must be the same list."""
+        """The neutrality plan and the pathway hold one set of targets: the same base year when both give
+        targets, the same reduction targets from it, the same net-zero year."""
         n, t = self.neutrality, self.targets
-        if n is None or t is None or n.base_year is None or n.base_year != t.base_year:
+        if n is None or t is None:
+            return self
+        goals = _TargetsView(t, self.period)
+        if n.reduction_targets and n.base_year is not None and n.base_year != goals.base_year:
+            text = ", ".join(f"{r.year}: -{r.reduction_percent:g} %" for r in n.reduction_targets)
+            raise ValueError(
+                f"neutrality.base_year {n.base_year} (of neutrality.reduction_targets {text}) and targets.base_year "
+                f"{goals.base_year} (the pathway's) differ: one set of targets per subject counts from one base year; "
+                f"set [targets] base_year = {n.base_year} (with base_emissions_t when it is before the inventory) so "
+                "that the pathway takes the plan's reduction_targets as its cuts"
+            )
+        if n.net_zero_year is not None and goals.neutral_year is not None and n.net_zero_year != goals.neutral_year:
+            raise ValueError(
+                f"neutrality.net_zero_year {n.net_zero_year} and targets.neutral_year {goals.neutral_year}"
+                f"{' (template ' + t.template + ')' if t.neutral_year is None else ''} differ: one set of targets per "
+                "subject; make them equal (or leave targets.neutral_year out when the template has none)"
+            )
+        if n.base_year is None or n.base_year != goals.base_year:
             return self
         own = sorted((c.year, c.percent) for c in t.cuts if c.against == "base" and c.covers is None)
         plan = sorted((r.year, r.reduction_percent) for r in n.reduction_targets)

@@ -10,6 +10,7 @@ import pytest
 from apiworld import EXAMPLES, SETUP_TOKEN, api, bearer
 
 from dualcarbon import __version__
+from dualcarbon.factors import search as factor_search
 from dualcarbon.store.migrate import migrations
 
 
@@ -331,6 +332,24 @@ def test_factor_search_and_sets_match_the_cli(world, library):
     found = client.get("/api/factors", params={"q": "天然气", "limit": 20}, headers=headers).json()["items"]
     assert [r["factor_id"] for r in found] == library.search("天然气", 20)["factor_id"].to_list()
     assert found and "fuel/natural_gas" in {r["key"] for r in found}
+    # issue 15: each factor says how far it was checked, beside (not inside) its citation
+    assert all(r["check"] and r["check"] not in r["citation"] for r in found)
+    # ranked for the page's language (zh: China first) and paged, as `dualcarbon factors search --lang zh`
+    page = client.get("/api/factors", params={"q": "天然气", "lang": "zh", "limit": 5, "offset": 5}, headers=headers)
+    expected = factor_search.search(library, factor_search.Filters("天然气"), factor_search.Fit.of(None, "zh"), 5, 5)
+    assert page.json()["total"] == expected.total and page.json()["offset"] == 5
+    assert [r["factor_id"] for r in page.json()["items"]] == expected.rows["factor_id"].to_list()
+    assert all(r["name_zh"] and r["name_en"] for r in page.json()["items"])
+    # filters without text; a project's country and region rank its grid first (the world's project is in CN)
+    grid = client.get(
+        "/api/factors",
+        params={"set": "cn_mee_grid", "gas": "CO2", "year": 2022, "project": world.project["id"], "limit": 500},
+        headers=world.a["headers"],
+    ).json()
+    assert grid["total"] == len(grid["items"]) > 0 and {r["year"] for r in grid["items"]} == {2022}
+    assert grid["items"][0]["region"] == "CN-NECG"  # the dairy is in Heilongjiang, on the Northeast grid
+    error(client.get("/api/factors", params={"set": "nope"}, headers=headers), 422, "invalid_input")
+    error(client.get("/api/factors", params={"q": "x", "project": "nope"}, headers=headers), 404, "not_found")
     sets = client.get("/api/factors/sets", headers=headers).json()
     assert {s["factor_set"]: s["sha256"] for s in sets} == {k: s.sha256 for k, s in library.sets.items()}
     error(client.get("/api/factors", headers=headers), 422, "invalid_input")

@@ -12,7 +12,9 @@ optimised path must follow:
   period, laid end to end against their facility's monthly consumption in calendar order, then
   certificates naming no facility against the whole organisation's remaining consumption; the
   rows of a month share that month's coverage pro rata; covered MWh emit at the certificate's
-  factor (0 for GECs) and the rest at the grid factor.
+  factor (0 for GECs) and the rest at the residual-type factor where the row's region has one
+  (China: the MEE/NBS national factor excluding market-traded non-fossil electricity) of the row's
+  year or the latest earlier year, else at the grid factor.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ import polars as pl
 GJ_PER_MWH = 3.6
 
 
-def grid_factors(library, sets: list[str]) -> list[dict]:
+def grid_factors(library, sets: list[str], key: str = "electricity/grid") -> list[dict]:
     f = library.factors.filter(
-        (pl.col("key") == "electricity/grid")
+        (pl.col("key") == key)
         & (pl.col("parameter") == "ef")
         & pl.col("value_norm").is_not_null()
         & pl.col("factor_set").is_in(sets)
@@ -69,10 +71,15 @@ def electricity(rows: list[dict], certificates: list[dict], library, sets: list[
     Quality Criteria, Table 7.1): the facility's own certificates first, then the organisation-wide ones.
     """
     factors = grid_factors(library, sets)
+    residual = [f for f in grid_factors(library, sets, "electricity/grid_ex_market_nonfossil") if f["gas"] == "CO2"]
     for r in rows:
         per_gj = kg_per_gj(r["region"], r["year"], library, sets, factors)
         r["loc"] = sum(r["mwh"] * GJ_PER_MWH * v / 1000 * gwp[g] for g, v in per_gj.items())
         r["open"] = r["mwh"]
+        chain = library.region_chain(r["region"])
+        mine = [f for f in residual if f["region"] in chain and (f["year"] is None or f["year"] <= r["year"])]
+        best = min(mine, key=lambda f: (chain.index(f["region"]), _year_rank(f["year"], r["year"])), default=None)
+        r["uncovered_per_mwh"] = best["value_norm"] * GJ_PER_MWH / 1000 if best else None
 
     def lay(rows_of: list[dict], certs: list[dict]) -> None:
         supply = sum(c["mwh"] for c in certs)
@@ -100,7 +107,8 @@ def electricity(rows: list[dict], certificates: list[dict], library, sets: list[
     total_loc = total_mkt = 0.0
     per_facility: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for r in rows:
-        mkt = r["loc"] * (r["open"] / r["mwh"] if r["mwh"] else 0.0)  # GECs: 0 kg/kWh for covered MWh
+        share = r["open"] / r["mwh"] if r["mwh"] else 0.0  # GECs: 0 kg/kWh for covered MWh
+        mkt = r["loc"] * share if r["uncovered_per_mwh"] is None else r["open"] * r["uncovered_per_mwh"]
         total_loc += r["loc"]
         total_mkt += mkt
         per_facility[r["facility"]][0] += r["loc"]

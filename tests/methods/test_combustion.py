@@ -76,3 +76,59 @@ def test_biogenic_co2_is_reported_separately(run_project):
     assert run.summary["totals"]["scope1"] == pytest.approx(run.co2e(biogenic=False), rel=1e-9)
     # Only CH4 and N2O count in Scope 1: Table 2.3 wood 30 kg CH4/TJ, 4 kg N2O/TJ; AR5 GWP 28 and 265.
     assert run.summary["totals"]["scope1"] == pytest.approx(1.56 * (0.030 * 28 + 0.004 * 265), rel=1e-9)
+
+
+# -- US EPA GHG Emission Factors Hub 2025: mobile vs stationary combustion --------------------------
+GALLON_L = 3.785411784
+
+
+@pytest.mark.parametrize(("unit", "gallons"), [("gallon", 1000.0), ("L", 1000.0 / GALLON_L)])
+def test_us_gasoline_in_gallons_or_litres_takes_hub_table_2(run_project, unit, gallons):
+    # EPA Hub 2025 Table 2 (mobile combustion CO2): motor gasoline 8.78 kg CO2 per gallon. Before,
+    # the Hub's motor gasoline never mapped to fuel/gasoline and a US gasoline row stopped with exit 2.
+    run = run_project(
+        f"{HEADER}\nG1,fleet,2024-06-30,gasoline,1000,{unit},US", sets=["us_epa_hub", "egrid", "ipcc2006"], country="US"
+    )
+    assert run.mass("CO2") == pytest.approx(gallons * 8.78 / 1000, rel=1e-9)
+    # Table 2 has no CH4/N2O per gallon of road fuel: not the stationary Table 1 values, nor IPCC's
+    assert set(run.emissions["gas"].to_list()) == {"CO2"}
+    assert any(w["code"] == "mobile_ch4_n2o" for w in run.warnings)
+
+
+def test_us_mobile_diesel_does_not_take_stationary_ch4_n2o(run_project):
+    # EPA Hub 2025 Table 2: diesel fuel 10.21 kg CO2/gallon. Before, the mobile diesel row took Table 1
+    # (stationary, distillate fuel oil No. 2) CH4 0.41 g and N2O 0.08 g per gallon.
+    run = run_project(f"{HEADER}\nD1,fleet,2024-06-30,diesel,1000,gallon,US", sets=["us_epa_hub"], country="US")
+    assert run.mass("CO2") == pytest.approx(10.21, rel=1e-9)
+    assert set(run.emissions["gas"].to_list()) == {"CO2"}
+
+
+def test_us_stationary_gasoline_and_diesel_keep_table_1(run_project):
+    # A stationary row (category override 1.stationary: a generator) takes EPA Hub 2025 Table 1: motor
+    # gasoline 8.78 kg CO2, 0.38 g CH4, 0.08 g N2O per gallon; distillate No. 2 0.41 g CH4, 0.08 g N2O.
+    rows = "id,facility,date,activity,quantity,unit,region,category\nG1,plant,2024-06-30,gasoline,1000,gallon,US,1.stationary"
+    run = run_project(
+        rows + "\nD1,plant,2024-06-30,diesel,1000,gallon,US,1.stationary", sets=["us_epa_hub"], country="US"
+    )
+    assert run.mass("CH4", id="G1") == pytest.approx(0.38e-3, rel=1e-9)
+    assert run.mass("N2O", id="G1") == pytest.approx(0.08e-3, rel=1e-9)
+    assert run.mass("CO2", id="G1") == pytest.approx(8.78, rel=1e-9)
+    assert run.mass("CH4", id="D1") == pytest.approx(0.41e-3, rel=1e-9)
+
+
+def test_us_vehicle_miles_and_non_road_equipment_take_hub_tables_3_to_5(run_project):
+    # EPA Hub 2025 Table 3: gasoline passenger cars, model year 2020: 0.0050 g CH4 and 0.0014 g N2O per
+    # vehicle-mile. Table 5: construction/mining equipment, diesel: 1.01 g CH4 and 0.94 g N2O per gallon,
+    # with the fuel's CO2 from Table 2 (diesel 10.21 kg/gallon).
+    rows = (
+        f"{HEADER}\nV1,fleet,2024-06-30,vehicle/gasoline_passenger_cars/2020,25000,mile,US"
+        "\nN1,yard,2024-06-30,nonroad/construction_mining_equipment/diesel_equipment,500,gallon,US"
+    )
+    run = run_project(rows, sets=["us_epa_hub"], country="US")
+    assert run.mass("CH4", id="V1") == pytest.approx(25000 * 0.0050e-6, rel=1e-9)
+    assert run.mass("N2O", id="V1") == pytest.approx(25000 * 0.0014e-6, rel=1e-9)
+    assert run.mass("CH4", id="N1") == pytest.approx(500 * 1.01e-6, rel=1e-9)
+    assert run.mass("N2O", id="N1") == pytest.approx(500 * 0.94e-6, rel=1e-9)
+    assert run.mass("CO2", id="N1") == pytest.approx(500 * 10.21e-3, rel=1e-9)
+    assert set(run.emissions.filter(run.emissions["id"] == "V1")["gas"].to_list()) == {"CH4", "N2O"}
+    assert run.summary["by_category"][0]["category"] == "1.mobile"

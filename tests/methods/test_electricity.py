@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 HEADER = "id,facility,date,activity,quantity,unit,region"
@@ -45,17 +46,6 @@ def test_location_based_egrid_subregion(run_project):
     assert run.mass("CH4", scope2_method="location") == pytest.approx(0.025 * lb, rel=1e-9)
 
 
-def test_market_based_certificates_then_grid_for_the_rest(run_project):
-    # Scope 2 Guidance §6.11 (market-based method): instruments cover their MWh at their own
-    # factor (GECs: zero), the uncovered consumption takes the residual mix or, lacking one,
-    # the grid average (Table 6.3 hierarchy), with a disclosure.
-    rows = f"{HEADER}\nE1,plant,2024-03-31,外购电力,100,万千瓦时,CN-HE\nE2,plant,2024-06-30,外购电力,100,万千瓦时,CN-HE"
-    credits = f"{CREDITS}\nG1,GEC,500,MWh,,plant,CN,2024,retired"
-    run = run_project(rows, sets=["cn_mee_grid"], credits=credits)
-    assert run.summary["totals"]["scope2_location"] == pytest.approx(2000 * 0.6516, rel=1e-9)
-    assert run.summary["totals"]["scope2_market"] == pytest.approx(1500 * 0.6516, rel=1e-9)
-
-
 def test_market_based_supplier_factor_and_no_double_use(run_project):
     # A supplier-specific factor applies to its MWh; an instrument is never used twice
     # (Scope 2 Quality Criterion 2): 300 MWh of certificates against 2 × 100 MWh leaves 100 MWh unused.
@@ -76,7 +66,9 @@ def test_certificate_of_another_country_is_not_applied(run_project):
     rows = f"{HEADER}\nE1,plant,2024-03-31,electricity/grid,100,MWh,CN-HE"
     credits = f"{CREDITS}\nR1,REC,100,MWh,,plant,US,2024,retired"
     run = run_project(rows, sets=["cn_mee_grid"], credits=credits)
-    assert run.summary["totals"]["scope2_market"] == pytest.approx(100 * 0.6516, rel=1e-9)
+    # not applied: the 100 MWh are uncovered and take the national factor excluding market-traded
+    # non-fossil electricity (2023 notice, 表4: 0.6096 kg CO2/kWh; see the tests at the end)
+    assert run.summary["totals"]["scope2_market"] == pytest.approx(100 * 0.6096, rel=1e-9)
     assert run.summary["warnings"]
 
 
@@ -107,12 +99,12 @@ def test_certificate_applies_only_in_its_vintage_year(run_project, vintage, appl
     # Scope 2 Quality Criteria (Guidance Table 7.1): instruments are issued and redeemed as close
     # as possible to the period of the consumption they cover; the rule implemented
     # (methods/electricity.py, ``eligible``): the vintage is a year of the reporting period. In a
-    # 2024 inventory GECs of 2023 or 2025 are not applied and the 100 MWh take Hebei's grid
-    # factor (MEE/NBS 2023 factors, 表3: 0.6516 kg CO2/kWh).
+    # 2024 inventory GECs of 2023 or 2025 are not applied and the 100 MWh take the national factor
+    # excluding market-traded non-fossil electricity (MEE/NBS 2023 factors, 表4: 0.6096 kg CO2/kWh).
     rows = f"{HEADER}\nE1,plant,2024-03-31,electricity/grid,100,MWh,CN-HE"
     credits = f"{CREDITS}\nG{vintage},GEC,100,MWh,,plant,CN,{vintage},retired"
     run = run_project(rows, sets=["cn_mee_grid"], credits=credits)
-    expected = 0.0 if applied else 100 * 0.6516
+    expected = 0.0 if applied else 100 * 0.6096
     assert run.summary["totals"]["scope2_market"] == pytest.approx(expected, abs=1e-9)
     not_applied = [w["message_en"] for w in run.warnings if w["code"] == "scope2_instrument_not_applied"]
     if applied:
@@ -127,7 +119,8 @@ def test_certificates_cover_the_consumption_of_their_vintage_year_in_a_period_of
     # Scope 2 Quality Criteria (Guidance Table 7.1): an instrument covers consumption of its own
     # vintage. In a 2020-2024 inventory (a territory's five years) GECs of 2024 cover the 2024 MWh,
     # not the period's first months; the 2020 MWh keep Hebei's grid factor (MEE/NBS 2021 factors,
-    # 表3: 0.7901 kg CO2/kWh, the nearest later year for 2020).
+    # 表3: 0.7901 kg CO2/kWh, the nearest later year for 2020): no factor excluding market-traded
+    # non-fossil electricity exists for 2020 or earlier, so the grid average stands in.
     rows = f"{HEADER}\nE2020,plant,2020-06-30,electricity/grid,100,MWh,CN-HE\nE2024,plant,2024-06-30,electricity/grid,100,MWh,CN-HE"
     credits = f"{CREDITS}\nG2024,GEC,100,MWh,,plant,CN,2024,retired"
     run = run_project(rows, sets=["cn_mee_grid"], credits=credits, year=2020, end_year=2024)
@@ -138,3 +131,45 @@ def test_certificates_cover_the_consumption_of_their_vintage_year_in_a_period_of
     assert by_row["E2024"] == pytest.approx(0.0, abs=1e-9)
     assert by_row["E2020"] == pytest.approx(100 * 0.7901, rel=1e-9)
     assert [w for w in run.warnings if w["code"] == "scope2_instrument_unused"] == []
+
+
+# China, market-based: the uncovered consumption takes the MEE/NBS national factor that excludes
+# market-traded non-fossil electricity (生态环境部 国家统计局《关于发布2023年电力二氧化碳排放因子的公告》
+# 公告2025年第47号, 表4: 0.6096 kg CO2/kWh; 《关于发布2022年电力二氧化碳排放因子的公告》公告2024年第33号,
+# 表4: 0.5856), of the consumption's year or the latest earlier one; the 2021 notice has no such table,
+# so 2021 (and earlier) consumption falls back to the grid average, disclosed.
+CN_EX_MARKET_2023 = 0.6096
+CN_EX_MARKET_2022 = 0.5856
+
+
+def test_market_based_china_uncovered_takes_the_factor_excluding_market_traded_non_fossil(run_project):
+    rows = f"{HEADER}\nE1,plant,2024-03-31,外购电力,100,万千瓦时,CN-HE\nE2,plant,2024-06-30,外购电力,100,万千瓦时,CN-HE"
+    credits = f"{CREDITS}\nG1,GEC,500,MWh,,plant,CN,2024,retired"
+    run = run_project(rows, sets=["cn_mee_grid"], credits=credits)
+    assert run.summary["totals"]["scope2_location"] == pytest.approx(2000 * 0.6516, rel=1e-9)
+    assert run.summary["totals"]["scope2_market"] == pytest.approx(1500 * CN_EX_MARKET_2023, rel=1e-9)
+    residual = run.co2e_rows(scope2_method="market").filter(~pl.col("factor_ids").str.starts_with("credits:"))
+    assert set(residual["year_used"].to_list()) == {2023} and set(residual["region_used"].to_list()) == {"CN"}
+    used = [w for w in run.warnings if w["code"] == "scope2_residual_factor"]
+    assert len(used) == 1 and "0.6096 kg CO2/kWh" in used[0]["message_en"] and "0.6096" in used[0]["message_zh"]
+    assert not [w for w in run.warnings if w["code"] == "scope2_grid_average_fallback"]
+
+
+def test_market_based_china_year_without_the_factor_falls_back_to_the_grid_average(run_project):
+    # 2021: no 表4 factor published for that year (nor an earlier one); the grid average (Hebei, 2021
+    # notice 表3: 0.7901 kg CO2/kWh) stands in and the warning says so. 2022 takes its own 表4 value.
+    rows = f"{HEADER}\nE2021,plant,2021-06-30,electricity/grid,100,MWh,CN-HE\nE2022,plant,2022-06-30,electricity/grid,100,MWh,CN-HE"
+    run = run_project(rows, sets=["cn_mee_grid"], year=2021, end_year=2022)
+    market = run.co2e_rows(scope2_method="market")
+    by_row = {r["id"]: r["co2e_t"] for r in market.iter_rows(named=True)}
+    assert by_row["E2021"] == pytest.approx(100 * 0.7901, rel=1e-9)
+    assert by_row["E2022"] == pytest.approx(100 * CN_EX_MARKET_2022, rel=1e-9)
+    fallback = [w for w in run.warnings if w["code"] == "scope2_grid_average_fallback"]
+    assert len(fallback) == 1 and "2021" in fallback[0]["message_en"] and "grid average" in fallback[0]["message_en"]
+
+
+def test_market_based_outside_china_keeps_the_grid_average(run_project):
+    # No residual-type factor is bundled for the US: eGRID CAMX (EPA Hub 2025 Table 6) stands in, no warning.
+    run = run_project(f"{HEADER}\nE1,office,2024-03-31,electricity/grid,1000,MWh,US-CAMX", sets=["egrid"], country="US")
+    assert run.summary["totals"]["scope2_market"] == pytest.approx(run.summary["totals"]["scope2_location"], rel=1e-12)
+    assert not [w for w in run.warnings if w["code"].startswith("scope2_residual") or "fallback" in w["code"]]

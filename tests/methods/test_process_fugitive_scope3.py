@@ -129,6 +129,32 @@ def test_spend_based_currency_and_price_year(run_project):
     assert run.summary["by_category"][0]["category"] == "3.1"
 
 
+@pytest.mark.parametrize(("naics", "published", "co2_kg"), [("327310", 3.924, 3.86), ("541511", 0.084, 6.95e-02)])
+def test_spend_based_co2e_is_epas_published_co2e_factor(run_project, naics, published, co2_kg):
+    # US EPA Supply Chain GHG Emission Factors v1.3.0 by NAICS-6, 2022 USD, file
+    # SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv, "Supply Chain Emission Factors with
+    # Margins": 327310 Cement Manufacturing 3.924, 541511 Custom Computer Programming Services 0.084 kg
+    # CO2e/USD (AR5 GWP100). Re-weighting the by-gas file (rounded to three digits) gives 3.928 and
+    # 0.0844 (+0.11 % and +0.45 %): the CO2e is the published factor, the gases keep their masses.
+    run = run_project(f"{HEADER}\nS1,hq,2024-03-31,spend/naics/{naics},1000000,USD,US", sets=["useeio"], country="US")
+    usd2022 = 1_000_000 * 292.655 / 313.689  # US CPI-U 2022 / 2024 (price_index.csv)
+    assert run.co2e() == pytest.approx(usd2022 * published / 1000, rel=1e-9)
+    assert run.mass("CO2") == pytest.approx(usd2022 * co2_kg / 1000, rel=1e-9)
+    rows = run.co2e_rows(gas="CO2")
+    assert "kg CO2e/base" in rows["parameters"][0] and "useeio:co2e." in rows["factor_ids"][0]
+    assert any(w["code"] == "spend_published_co2e" for w in run.warnings)
+
+
+def test_spend_based_co2e_under_another_gwp_set_is_re_weighted(run_project):
+    # EPA publishes CO2e with AR5 only: an AR6 project weights the by-gas masses with AR6 GWPs.
+    run = run_project(
+        f"{HEADER}\nS1,hq,2024-03-31,spend/naics/327310,1000000,USD,US", sets=["useeio"], country="US", gwp="AR6"
+    )
+    e = run.emissions
+    assert e["co2e_t"].sum() == pytest.approx((e["mass_t"] * e["gwp"]).sum(), rel=1e-12)
+    assert not any(w["code"] == "spend_published_co2e" for w in run.warnings)
+
+
 def test_freight_per_short_ton_mile(run_project):
     # Cat. 4 distance-based; EPA Hub 2025 Table 8: medium- and heavy-duty truck 0.186 kg CO2
     # per short ton-mile; 1 t·km = 1/(0.90718474 × 1.609344) short ton-miles.
@@ -176,3 +202,25 @@ def test_waste_landfill_per_short_ton(run_project):
         f"{HEADER}\nW1,hq,2024-03-31,waste/landfill/msw,100,short ton,US", sets=["us_epa_hub"], country="US"
     )
     assert run.co2e() == pytest.approx(58.0, rel=1e-9)
+
+
+def test_co2e_only_factors_are_not_a_gas_and_trace_gases_are_grouped(run_project):
+    # USEEIO v1.3.0 by-gas table: 17 species plus "HFCs and PFCs, unspecified", published in kg CO2e
+    # (no gas). The latter is reported as co2e_only, not as a gas "CO2e" in by_gas; by_gas_group names
+    # CO2, CH4, N2O (and any gas at >= 0.1 % of the total) and groups the trace gases (NF3, PFC-318 at
+    # micrograms per dollar) as "other"; by_gas keeps every real gas.
+    run = run_project(f"{HEADER}\nS1,plant,2024-03-31,spend/naics/327310,1000000,USD,US", sets=["useeio"], country="US")
+    s = run.summary
+    gases = [g["gas"] for g in s["by_gas"]]
+    assert "CO2e" not in gases and {"NF3", "PFC-318", "CO2", "CH4", "N2O"} <= set(gases)
+    assert s["co2e_only_t"] == pytest.approx(run.co2e(gas="CO2e"), rel=1e-12) and s["co2e_only_t"] > 0
+    groups = {g["group"]: g for g in s["by_gas_group"]}
+    assert {"CO2", "CH4", "N2O", "other", "co2e_only"} <= set(groups)
+    assert {"NF3", "PFC-318"} <= set(groups["other"]["gases"]) and groups["other"]["mass_t"] is None
+    assert len(s["by_gas_group"]) < len(gases)
+    total = s["totals"]["total_location"]
+    assert sum(g["co2e_t"] for g in s["by_gas_group"]) == pytest.approx(total, rel=1e-12)
+    assert sum(g["co2e_t"] for g in s["by_gas"]) + s["co2e_only_t"] == pytest.approx(total, rel=1e-12)
+    for g in s["by_gas_group"]:
+        if g["group"] not in ("CO2", "CH4", "N2O", "other", "co2e_only"):
+            assert g["co2e_t"] >= 0.001 * total

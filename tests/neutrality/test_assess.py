@@ -147,7 +147,12 @@ def test_every_bundled_rule_set_loads_and_checks_unique_ids():
     sets = rules.available()
     assert set(sets) == {"ISO14068-1", "PAS2060", "CN-BUILDING-MATERIALS", "CN-CEMENT"}
     assert [r.id for r in sets["CN-CEMENT"].checks] == [r.id for r in sets["CN-BUILDING-MATERIALS"].checks]
-    assert sets["CN-CEMENT"].name_zh.startswith("水泥生产企业")
+    # issue 15: the guides as published (July 2022), their titles in full; the names say the text was not read
+    assert sets["CN-BUILDING-MATERIALS"].name_zh.startswith("《建材行业企业碳中和评估指南》（2022年7月")
+    assert sets["CN-CEMENT"].name_zh.startswith("《水泥生产企业碳中和评估指南》（2022年7月")
+    for rule_set in (sets["CN-BUILDING-MATERIALS"], sets["CN-CEMENT"]):
+        assert "未经原文核对" in rule_set.name_zh and "unverified" in rule_set.name_en
+        assert "评估指南》" in rule_set.claim_zh and "评价导则" not in rule_set.claim_zh
     for rule_set in sets.values():
         kinds = [r.kind for r in rule_set.checks]
         assert "balance" in kinds and "credit_retired" in kinds

@@ -59,20 +59,41 @@ def test_pathway_on_the_cement_example(tmp_path):
     rows = list(csv.DictReader((out / "pathway.csv").open(encoding="utf-8")))
     assert list(rows[0]) == PATHWAY_COLUMNS
     assert [int(r["year"]) for r in rows] == list(range(2025, 2061))
-    # BAU in 2025 = the 2024 inventory (Scopes 1 and 2, location-based) grown as the settings say:
-    # +1 %/yr except grid electricity −1 %/yr
+    # BAU in 2025 = the 2024 inventory (Scopes 1-3, market-based: the neutrality footprint's boundary)
+    # grown as the settings say: +1 %/yr except grid electricity −1 %/yr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     t = summary["totals"]
-    electricity = sum(c["co2e_t"] for c in summary["by_category"] if c.get("scope2_method") == "location")
-    expected = (t["scope1"] + t["scope2_location"] - electricity) * 1.01 + electricity * 0.99
+    electricity = sum(c["co2e_t"] for c in summary["by_category"] if c.get("scope2_method") == "market")
+    expected = (t["total_market"] - electricity) * 1.01 + electricity * 0.99
     assert float(rows[0]["bau_t"]) == pytest.approx(expected, rel=1e-9)
     for r in rows:  # every target met: net emissions at or under the target line
         if r["target_t"]:
             assert float(r["net_t"]) <= float(r["target_t"]) + 1.0
     record = json.loads((out / "pathway.json").read_text(encoding="utf-8"))
     assert record["schema"] == "dualcarbon.pathway/1" and record["status"] == "optimal"
-    assert record["targets"]["template"] == "china" and record["targets"]["base_year"] == 2024
-    assert record["bau_peak"]["year"] == 2027 and record["bau_peak"]["reached"]
+    assert record["targets"]["template"] == "china" and record["targets"]["base_year"] == 2020
+    # one set of targets: the pathway counts from the neutrality plan's base year 2020 (1,486,000 t) and its
+    # reduction_targets are the pathway's milestones
+    assert record["targets"]["base_emissions_t"] == 1_486_000
+    assert [(c["year"], c["percent"]) for c in record["targets"]["cuts"] if c["against"] == "base"] == [
+        (2030, 20),
+        (2050, 80),
+    ]
+    # emissions fall after the base year 2020: it is the peak of both series (2024: 1,405,714 t)
+    assert record["bau_peak"]["year"] == 2020 and record["pathway_peak"]["year"] == 2020
+    net = {int(r["year"]): float(r["net_t"]) for r in rows}
+    assert net[2030] <= 0.8 * 1_486_000 + 1.0 and net[2050] <= 0.2 * 1_486_000 + 1.0  # the milestones bind
+    # build-out limits (measures.csv max_build_per_year): CLK 25 %, AF 20 % of the measure a year at most
+    built: dict[str, dict[int, float]] = {}
+    for r in csv.DictReader((out / "abatement.csv").open(encoding="utf-8")):
+        built.setdefault(r["measure"], {})[int(r["year"])] = float(r["in_place"])
+    for measure, limit in (("CLK", 0.25), ("AF", 0.20)):
+        shares = built[measure]
+        steps = [shares[y] - shares.get(y - 1, 0.0) for y in sorted(shares)]
+        assert max(steps) <= limit + 1e-6, (measure, steps)
+    assert built["CLK"][2025] == pytest.approx(0.25) and built["CLK"][2028] == pytest.approx(1.0)
+    # capture starts when the 2050 milestone needs it, not in the last year
+    assert {c["id"]: c["start_year"] for c in record["chosen"]}["CCS-OXY"] <= 2050
     assert {c["id"] for c in record["chosen"]} >= {"WHR", "CLK"}
     assert set(record["charts"]) == {"trajectory", "macc"} and record["charts"]["macc"]["data"]
     plan = {r["id"]: r for r in csv.DictReader((out / "measures_plan.csv").open(encoding="utf-8"))}
@@ -82,6 +103,7 @@ def test_pathway_on_the_cement_example(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="pathway"' in html and "chart-macc" in html and "Marginal abatement cost curve" in html
     assert "https://" not in html.split("<main>")[1]  # self-contained
+    assert len(html.encode()) < 512 * 1024 and "<script" not in html  # light enough to e-mail (before: 4.95 MB)
 
 
 def test_pathway_report_in_chinese(tmp_path):
@@ -131,7 +153,8 @@ def test_invalid_settings_exit_2(tmp_path):
 
 
 def test_infeasible_targets_are_explained(tmp_path):
-    # Without the CCS measures the residual cap of 2060 (15 % of the base year) cannot be met.
+    # Without the CCS measures neither the 2050 milestone (-80 % vs 2020) nor the residual cap of 2060
+    # (15 % of the base year) can be met.
     root = init(tmp_path)
     path = root / "measures.csv"
     lines = [r for r in path.read_text(encoding="utf-8").splitlines() if not r.startswith("CCS-")]
@@ -142,7 +165,9 @@ def test_infeasible_targets_are_explained(tmp_path):
     assert "2060: target 'residual ≤ 15 %' is missed by" in said(result)
     record = json.loads((root / "out" / "pathway.json").read_text(encoding="utf-8"))
     assert record["status"] == "infeasible"
-    assert [s["year"] for s in record["shortfalls"]] == [2060] and record["shortfalls"][0]["missing_t"] > 100_000
+    years = sorted({s["year"] for s in record["shortfalls"]})
+    assert years == list(range(2050, 2061)) and all(s["missing_t"] > 100_000 for s in record["shortfalls"])
+    assert "2050: target '-80 % vs 2020' is missed by" in said(result)
 
 
 def test_validate_checks_measures(tmp_path):
@@ -201,3 +226,33 @@ def test_regression_pathway_without_measures_writes_its_report(tmp_path):
     assert result.exit_code == 0, result.output
     html = (root / "out" / "report.html").read_text(encoding="utf-8")
     assert "Marginal abatement cost curve" not in html and (root / "out" / "pathway.json").exists()
+
+
+def test_latest_start_and_build_out_columns_are_read_and_checked(tmp_path):
+    from dualcarbon.project.measures import load_measures
+
+    path = tmp_path / "measures.csv"
+    path.write_text(
+        "id,name_en,applies_to,share,start_year,partial,latest_start_year,max_build_per_year\n"
+        "A,a,fuel/coal,50%,2026,true,2035,20%\n"
+        "B,b,fuel/coal,50%,2030,false,2028,\n"
+        "C,c,fuel/coal,50%,,false,,0.5\n"
+        "D,d,fuel/coal,50%,,true,soon,150%\n",
+        encoding="utf-8",
+    )
+    measures, problems = load_measures(path)
+    assert measures == []
+    found = {(p.row, p.column): p.expected for p in problems}
+    assert set(found) == {
+        (3, "latest_start_year"),
+        (4, "max_build_per_year"),
+        (5, "latest_start_year"),
+        (5, "max_build_per_year"),
+    }
+    assert "not before start_year" in found[(3, "latest_start_year")]
+    assert "needs partial = true" in found[(4, "max_build_per_year")]
+    path.write_text(
+        path.read_text(encoding="utf-8").splitlines()[0] + "\nA,a,fuel/coal,50%,2026,true,2035,20%\n", encoding="utf-8"
+    )
+    (a,), problems = load_measures(path)
+    assert problems == [] and (a.latest_start_year, a.max_build_per_year, a.partial) == (2035, 0.2, True)

@@ -228,9 +228,35 @@ def test_the_same_targets_twice_are_one_set_and_different_ones_are_refused():
         settings("2024-01-01", "2024-12-31", cuts, {}, neutrality=other)
     text = str(info.value)
     assert "neutrality.reduction_targets (2035: -30 %)" in text and "targets.cuts (2035: -25 %, 2050: -80 %)" in text
-    # counted from different base years: two different references, not compared
-    apart = {**other, "base_year": 2020}
-    assert settings("2024-01-01", "2024-12-31", cuts, {}, neutrality=apart).neutrality.reduction_targets[0].year == 2035
+
+
+def test_regression_targets_counted_from_different_base_years_are_refused_naming_both_keys():
+    # Before, the plan's -30 % by 2035 from 2020 and the pathway's cuts from 2024 were two silent sets.
+    cuts = {"base_year": 2024, "cuts": [{"year": 2035, "percent": 25}]}
+    apart = {**NEUTRALITY, "base_year": 2020, "reduction_targets": [{"year": 2035, "reduction_percent": 30}]}
+    with pytest.raises(ValidationError) as info:
+        settings("2024-01-01", "2024-12-31", cuts, {}, neutrality=apart)
+    assert "neutrality.base_year 2020" in str(info.value) and "targets.base_year 2024" in str(info.value)
+    # [targets] without a base year counts from the inventory year: the same refusal
+    with pytest.raises(ValidationError, match="targets.base_year 2024"):
+        settings("2024-01-01", "2024-12-31", {"template": "china"}, {}, neutrality=apart)
+
+
+def test_the_pathway_takes_the_plans_targets_and_net_zero_year_and_refuses_another_neutral_year():
+    plan = {
+        **NEUTRALITY,
+        "net_zero_year": 2055,
+        "reduction_targets": [{"year": 2030, "reduction_percent": 20}, {"year": 2050, "reduction_percent": 80}],
+    }
+    s = settings("2024-01-01", "2024-12-31", {"base_year": 2024}, {}, neutrality=plan)
+    assert [(c.year, c.percent, c.against) for c in s.targets.cuts] == [(2030, 20, "base"), (2050, 80, "base")]
+    assert s.targets.neutral_year == 2055
+    goal = targets.resolve(s.targets, 2024)
+    assert [(c.year, c.percent) for c in goal.cuts] == [(2030, 20), (2050, 80)] and goal.neutral_year == 2055
+    # the china template's neutral year (2060) against the plan's 2055: refused, both keys named
+    with pytest.raises(ValidationError) as info:
+        settings("2024-01-01", "2024-12-31", {"template": "china"}, {}, neutrality=plan)
+    assert "neutrality.net_zero_year 2055 and targets.neutral_year 2060 (template china)" in str(info.value)
 
 
 TERRITORY_TOML = """\
@@ -352,3 +378,13 @@ def test_regression_an_intensity_target_without_measures_reports_its_shortfall(t
     job.pathway(root, tmp_path / "out2", lang="en")
     record = json.loads((tmp_path / "out2" / "pathway.json").read_text(encoding="utf-8"))
     assert (record["status"], record["shortfalls"]) == ("optimal", [])
+
+
+def test_regression_the_pathway_peak_is_the_base_year_when_emissions_only_fall_after_it():
+    # 2024 (inventory and base year): 100 t, then -10 % a year: 90 t (2025), 81 t (2026). The peak is
+    # 2024 at 100 t. Before the fix pathway.json said 2025 at 90 t (the pathway's years only).
+    s = settings("2024-01-01", "2024-12-31", {"base_year": 2024}, {"end_year": 2026, "growth": {"default": -0.1}})
+    result = compute.compute(emission_rows({2024: 100.0}), s, [])
+    peak = result.summary()["pathway_peak"]
+    assert (peak["year"], peak["emissions_t"], peak["reached"]) == (2024, pytest.approx(100.0), True)
+    assert result.summary()["bau_peak"]["year"] == 2024

@@ -221,3 +221,80 @@ def test_dive_start_is_a_feasible_plan_no_better_than_the_optimum(monkeypatch):
         assert start[idx] @ coef <= upper + 1e-6
     optimum = plan.cost_discounted * optimize.COST_SCALE
     assert cost @ start >= optimum - inputs.mip_gap * abs(optimum) - 1e-6
+
+
+def test_regression_the_pathway_peak_counts_the_years_before_the_pathway():
+    # Coal 100 t in the inventory year 2024, falling 10 % a year: 90 (2025), 81 (2026). Emissions
+    # only fall after the base year, so both peaks are the base year 2024 at 100 t; a base year
+    # before the inventory with 120 t (2020) is the peak of both series instead.
+    # Before the fix, the pathway's peak was searched in 2025-2026 only: 2025, 90 t.
+    src = sources(("fuel/coal", 100))
+    plan = solve(src, [], [], [2025, 2026], growth={"default": -0.1}, history_t={2024: 100.0})
+    assert (plan.pathway_peak.year, plan.pathway_peak.emissions_t) == (2024, pytest.approx(100.0))
+    assert (plan.bau_peak.year, plan.bau_peak.emissions_t) == (2024, pytest.approx(100.0))
+    assert plan.pathway_peak.reached and plan.bau_peak.reached
+    # removals of a year before the pathway count as in the pathway's years (net emissions)
+    plan = solve(
+        src,
+        [],
+        [],
+        [2025, 2026],
+        growth={"default": -0.1},
+        history_t={2020: 120.0, 2024: 100.0},
+        removals_t={2020: 30.0, 2024: 0.0, 2025: 0.0, 2026: 0.0},
+    )
+    assert (plan.pathway_peak.year, plan.pathway_peak.emissions_t) == (2024, pytest.approx(100.0))
+    assert (plan.bau_peak.year, plan.bau_peak.emissions_t) == (2020, pytest.approx(120.0))
+
+
+def in_place(plan, measure: str) -> dict[int, float]:
+    """{year: share of the measure in place} from abatement.csv's in_place column."""
+    rows = plan.abatement.filter(plan.abatement["measure"] == measure)
+    return {y: round(v, 6) for y, v in zip(rows["year"], rows["in_place"], strict=True)}
+
+
+def test_build_out_limit_and_interim_milestones_spread_a_partial_measure():
+    # Coal 100 t a year, years 2025-2029. P: 100 % of the coal (100 t), partial, cost 1 per tonne
+    # abated, at most 25 % of it built a year. Milestones: ≤ 75 t from 2027 (-25 %), ≤ 25 t in 2029
+    # (-75 %). Cheapest: nothing until needed, then the least that meets each year. 2027 needs 25 %,
+    # 2029 needs 75 %: with 25 % a year, 75 % in 2029 means 25 % in 2027, 50 % in 2028, 75 % in 2029.
+    # Without the limit the plan would jump from 25 % (2027) to 75 % in 2029. Cost: 25 + 50 + 75 t
+    # abated x 1 = 150 (undiscounted).
+    src = sources(("fuel/coal", 100))
+    p = Measure("P", "部分", "P", "fuel/coal", share=1.0, cost_per_t=1, partial=True, max_build_per_year=0.25)
+    caps = cut([2027, 2028], 0.75, 100.0) + cut([2029], 0.25, 100.0)
+    plan = solve(src, [p], caps, [2025, 2026, 2027, 2028, 2029])
+    assert plan.status == "optimal"
+    assert in_place(plan, "P") == {2027: 0.25, 2028: 0.5, 2029: 0.75}
+    assert plan.cost_discounted == pytest.approx(150.0)
+    net = dict(zip(plan.table["year"], plan.table["net_t"], strict=True))
+    assert net == pytest.approx({2025: 100, 2026: 100, 2027: 75, 2028: 50, 2029: 25})
+    # the same targets without the limit: 25 % from 2027, 75 % from 2029 (25 + 25 + 75 = 125)
+    free = solve(
+        src,
+        [Measure("P", "部分", "P", "fuel/coal", share=1.0, cost_per_t=1, partial=True)],
+        caps,
+        [2025, 2026, 2027, 2028, 2029],
+    )
+    assert in_place(free, "P") == {2027: 0.25, 2028: 0.25, 2029: 0.75}
+
+
+def test_latest_start_year_brings_a_measure_forward_or_rules_it_out():
+    # Coal 100 t; ≤ 50 t in 2029 only. C: 50 % at 1 per tonne, all or nothing, latest start 2027.
+    # Least cost without the limit: start in 2029 (50). With it: start in 2027, the latest allowed,
+    # cost 3 x 50 = 150. With latest start 2024 (before the pathway) it cannot be used: the 2029 cap
+    # is missed by 50 t.
+    src = sources(("fuel/coal", 100))
+    caps = cut([2029], 0.5, 100.0)
+    years = [2025, 2026, 2027, 2028, 2029]
+    assert chosen(solve(src, [Measure("C", "丙", "C", "fuel/coal", share=0.5, cost_per_t=1)], caps, years)) == {
+        "C": (2029, 1.0)
+    }
+    plan = solve(
+        src, [Measure("C", "丙", "C", "fuel/coal", share=0.5, cost_per_t=1, latest_start_year=2027)], caps, years
+    )
+    assert chosen(plan) == {"C": (2027, 1.0)} and plan.cost_discounted == pytest.approx(150.0)
+    late = solve(
+        src, [Measure("C", "丙", "C", "fuel/coal", share=0.5, cost_per_t=1, latest_start_year=2024)], caps, years
+    )
+    assert late.status == "infeasible" and [(s.year, round(s.missing_t, 6)) for s in late.shortfalls] == [(2029, 50.0)]

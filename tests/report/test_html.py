@@ -7,7 +7,6 @@ scope1 + scope2_location + scope3 and total_market likewise.
 from __future__ import annotations
 
 import copy
-import json
 import re
 
 import polars as pl
@@ -15,8 +14,7 @@ import pytest
 
 from dualcarbon.i18n import catalogue, languages, translator
 from dualcarbon.report import render_report
-
-PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+from dualcarbon.report.html import breakdown_series, waterfall_steps
 
 SUMMARY = {
     "schema": "dualcarbon.summary/1",
@@ -163,10 +161,23 @@ def report(request) -> tuple[str, str]:
     return request.param, render(request.param)
 
 
-def test_totals_formatted_with_separators_and_two_decimals(report):
-    _, html = report
-    for text in ("812,345.60", "60,123.40", "58,000.00", "12,000.00", "884,469.00", "882,345.60", "1,234.50"):
-        assert text in html
+def test_tonnes_in_tables_are_whole_from_100_t(report):
+    """Tables write whole tonnes from 100 t (docs/report.md, "Figures"): 812,345.60 t is "812,346"."""
+    lang, html = report
+    totals = ("884,469", "882,346") if lang == "en" else ()  # in Chinese the totals are key figures in 万吨
+    for text in ("812,346", "60,123", "58,000", "12,000", "1,235", *totals):  # 1,234.50 t: half up, as format.js
+        assert f">{text}<" in html, text
+    assert "812,345.60" not in html
+
+
+def test_key_figures_in_wan_tonnes_in_chinese(report):
+    """The key figures: 万吨 CO2e in Chinese from 10,000 t (81.23 万吨), tonnes in English."""
+    lang, html = report
+    cards = html[html.index('<section id="key-figures">') : html.index("</section>", html.index('id="key-figures"'))]
+    if lang == "zh":
+        assert '<div class="value">81.23</div>' in cards and '<div class="unit">万吨 CO2e</div>' in cards
+    else:
+        assert '<div class="value">812,346</div>' in cards and "万" not in cards
 
 
 def test_headings_translated():
@@ -221,25 +232,40 @@ def test_self_contained_no_external_loads(report):
     assert "Noto Sans CJK SC" in html
 
 
-def test_plotly_embedded_exactly_once(report):
-    _, html = report
-    assert len(PLOTLY_BANNER.findall(html)) == 1
-    assert html.count("Plotly.newPlot(") == 2  # breakdown and monthly trend
+def test_charts_are_inline_svg_with_text_and_no_script(report):
+    """Before, plotly.js (4.9 MB) was embedded in every report.html and each chart drawn by a script;
+    now each chart is a static SVG whose words are text elements (searchable, set in the page's font)."""
+    lang, html = report
+    t = translator(lang)
+    assert "<script" not in html and "plotly" not in html.lower()
+    charts = re.findall(r'<figure class="chart" id="(chart-[\w-]+)"><svg (.*?)</svg>', html, re.S)
+    assert [chart_id for chart_id, _ in charts] == ["chart-breakdown", "chart-monthly"]
+    for _, svg in charts:
+        assert 'role="img"' in svg and "<text" in svg
+        assert "font-family" not in svg  # the text takes the page's font stack (CJK first)
+    breakdown = charts[0][1]
+    stationary = {"en": "Stationary combustion", "zh": "固定燃烧"}[lang]
+    for word in (t("totals.scope1"), t("totals.scope2_location"), stationary, t("unit.t_co2e")):
+        assert f">{word}</text>" in breakdown, word
+    # the ids of each chart are its own: several charts in one page never share one
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert len(html.encode()) < 200_000
 
 
-def test_no_charts_no_plotly():
+def test_no_charts_no_svg():
     empty = INVENTORY.clear()
     html = render_report(
         copy.deepcopy(SUMMARY) | {"by_month": SUMMARY["by_month"][:1]}, empty, BY_SOURCE, FACTORS, "en"
     )
-    assert not PLOTLY_BANNER.search(html) and "Plotly.newPlot(" not in html
+    assert "<svg" not in html and "<script" not in html
 
 
 def test_neutrality_only_when_present():
     assert 'id="neutrality"' not in render("zh")
     zh, en = render("zh", neutrality=NEUTRALITY), render("en", neutrality=NEUTRALITY)
     assert 'id="neutrality"' in zh and 'id="neutrality"' in en
-    for text in ("碳中和评价", "未实现碳中和", "符合", "不符合", "碳信用不足以抵消剩余排放", "879,269.00"):
+    for text in ("碳中和评价", "未实现碳中和", "符合", "不符合", "碳信用不足以抵消剩余排放", "879,269"):
         assert text in zh, text
     for text in ("Carbon neutrality not achieved", "Passed", "Failed", "credits do not cover the residual emissions"):
         assert text in en, text
@@ -251,27 +277,32 @@ def test_organization_name_is_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
 
 
-def test_chart_labels_cannot_close_the_script():
-    inventory = INVENTORY.with_columns(pl.lit("</script><script>alert(1)</script>").alias("category"))
+def test_chart_labels_are_escaped():
+    inventory = INVENTORY.with_columns(pl.lit("</text><script>alert(1)</script>").alias("category"))
     html = render_report(SUMMARY, inventory, BY_SOURCE, FACTORS, "en")
-    assert "</script><script>alert(1)" not in html
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
 
 
 def test_breakdown_counts_scope2_rows_without_method_in_both_bars():
     # 2.heat has scope2_method null: the same 5,000 t in the location- and market-based bars.
+    t = translator("en")
+    names = {"2.heat": "Purchased heat and steam", "2.electricity": "Purchased electricity"}
+    bars, series, totals = breakdown_series(INVENTORY, names, t)
+    values = {s.name: dict(zip(bars, s.values, strict=True)) for s in series}
+    # categories are named, not coded (a name missing from the catalogue falls back to its code)
+    assert values["Purchased heat and steam"]["Scope 2 (location-based)"] == 5000.0
+    assert values["Purchased heat and steam"]["Scope 2 (market-based)"] == 5000.0
+    assert values["Purchased electricity"]["Scope 2 (location-based)"] == 55123.4
+    assert values["Purchased electricity"]["Scope 2 (market-based)"] == 53000.0
+    assert totals[bars.index("Scope 2 (location-based)")] == pytest.approx(60123.4)
+
+
+def test_breakdown_chart_names_categories_not_codes():
     html = render("en")
-    data = json.loads(
-        re.search(r'Plotly\.newPlot\(\s*"chart-breakdown",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1)
-    )
-    bars = {trace["name"]: dict(zip(trace["y"], trace["x"], strict=True)) for trace in data}
-    assert bars["2.heat Purchased heat and steam"] == {
-        "Scope 2 (location-based)": 5000.0,
-        "Scope 2 (market-based)": 5000.0,
-    }
-    assert bars["2.electricity Purchased electricity"] == {
-        "Scope 2 (location-based)": 55123.4,
-        "Scope 2 (market-based)": 53000.0,
-    }
+    chart = re.search(r'id="chart-breakdown".*?</figure>', html, re.S).group(0)
+    assert ">Purchased electricity</text>" in chart and ">Stationary combustion</text>" in chart
+    assert ">2.electricity" not in chart and ">1.stationary" not in chart
+    assert ">60,123</text>" in chart  # each bar's total at its end
 
 
 def test_warnings_in_chosen_language():
@@ -328,13 +359,6 @@ def test_chinese_catalogue_uses_established_terms():
     assert t("unit.t_co2e") == "吨二氧化碳当量"
 
 
-def _waterfall(html: str) -> dict:
-    data = json.loads(
-        re.search(r'Plotly\.newPlot\(\s*"chart-waterfall",\s*(\[.*?\]),\s*\{"template"', html, re.S).group(1)
-    )
-    return data[0]
-
-
 def test_neutrality_waterfall_follows_the_iso_order():
     # ISO 14068-1 order: base year → reductions → the period's emissions (a total) → removals → credits → net.
     balance = NEUTRALITY["balance"] | {
@@ -343,10 +367,8 @@ def test_neutrality_waterfall_follows_the_iso_order():
         "reductions": 1000.0,
         "net": 884469.0 - 200.0 - 5000.0,
     }
-    en = render("en", neutrality=NEUTRALITY | {"balance": balance})
-    w = _waterfall(en)
-    assert w["type"] == "waterfall"
-    assert w["x"] == [
+    kinds, labels, values = zip(*waterfall_steps(balance, translator("en")), strict=True)
+    assert list(labels) == [
         "Base year 2020",
         "Reductions against the base year",
         "Emissions",
@@ -354,16 +376,31 @@ def test_neutrality_waterfall_follows_the_iso_order():
         "Credits applied to the residual",
         "Net balance",
     ]
-    assert w["measure"] == ["absolute", "relative", "total", "relative", "relative", "total"]
-    assert w["y"][1] == -1000.0 and w["y"][3] == -200.0 and w["y"][4] == -5000.0
-    assert en.count("Plotly.newPlot(") == 3 and len(PLOTLY_BANNER.findall(en)) == 1  # plotly.js still once
-    zh = render("zh", neutrality=NEUTRALITY | {"balance": balance})
-    assert _waterfall(zh)["x"][0] == "基准年 2020"
+    assert list(kinds) == ["absolute", "relative", "total", "relative", "relative", "total"]
+    assert values[1] == -1000.0 and values[3] == -200.0 and values[4] == -5000.0
+    assert waterfall_steps(balance, translator("zh"))[0][1] == "基准年 2020"
+
+
+def test_neutrality_waterfall_bars_carry_their_values():
+    """Each bar of the waterfall is labelled with its value: a reader need not estimate it from the axis
+    (before, the values showed only on hover, and never in the PDF)."""
+    balance = NEUTRALITY["balance"] | {
+        "base_year": 2020,
+        "base_year_emissions": 885469.0,
+        "reductions": 1000.0,
+        "net": 884469.0 - 200.0 - 5000.0,
+    }
+    en = render("en", neutrality=NEUTRALITY | {"balance": balance})
+    chart = re.search(r'id="chart-waterfall".*?</figure>', en, re.S).group(0)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+    for value in ("885,469", "−1,000", "884,469", "−200", "−5,000", "879,269"):
+        assert value in texts, (value, texts)
+    assert "Net balance" in texts and "t CO2e" in texts
 
 
 def test_neutrality_waterfall_without_base_year_starts_at_emissions():
-    w = _waterfall(render("en", neutrality=NEUTRALITY))
-    assert w["x"][0] == "Emissions" and w["measure"][0] == "absolute" and w["x"][-1] == "Net balance"
+    steps = waterfall_steps(NEUTRALITY["balance"], translator("en"))
+    assert steps[0][:2] == ("absolute", "Emissions") and steps[-1][1] == "Net balance"
 
 
 def test_neutrality_claim_or_what_is_missing():

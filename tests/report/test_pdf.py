@@ -95,16 +95,19 @@ def test_every_section_and_the_charts_are_printed(printed):
     assert f"1 / {len(document)}" in text  # page numbers from the @page margin boxes
 
 
-def test_plotly_charts_are_drawn(printed):
-    """plotly.js ran before printing: the breakdown chart's bars, in plotly's first two colours
-    (#636efa, #00cc96), fill a page of the PDF (rendered as RGB, not PDFium's default BGR)."""
+def test_charts_are_drawn(printed):
+    """The report's static SVG charts are printed: the breakdown chart's bars of stationary combustion
+    and industrial processes, in the charts' first and third colours (#1b6e5a, #e0a030), fill a page of
+    the PDF (rendered as RGB, not PDFium's default BGR); their words are in the text layer."""
     _, document = printed
     pages = [
         document[i].render(scale=1, rev_byteorder=True).to_numpy()[..., :3].astype(int) for i in range(len(document))
     ]
-    for colour in ((0x63, 0x6E, 0xFA), (0x00, 0xCC, 0x96)):
+    for colour in ((0x1B, 0x6E, 0x5A), (0xE0, 0xA0, 0x30)):
         near = max(int((np.abs(rgb - np.array(colour)).sum(axis=2) < 40).sum()) for rgb in pages)
         assert near > 500, (colour, near)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "固定燃烧" in text and "工业过程" in text and "碳中和平衡" in text
 
 
 def test_missing_engine_says_what_to_install_and_writes_nothing(tmp_path, monkeypatch):

@@ -12,9 +12,10 @@ from importlib import resources
 import pytest
 from markupsafe import escape
 
+from dualcarbon.i18n import translator
 from dualcarbon.project import job
 from dualcarbon.report import render_report
-from dualcarbon.report.sections import category_rows
+from dualcarbon.report.sections import category_rows, formula_text
 
 from .test_html import BY_SOURCE, FACTORS, INVENTORY, SUMMARY
 
@@ -60,14 +61,15 @@ def test_organization_and_boundary(report, cement):
     summary = cement.inventory.summary
     assert "冀东某水泥有限公司" in section and "CN-NCG" in section and "1.A.2" in section
     assert ("运营控制权法" if lang == "zh" else "Operational control") in section
-    assert "project → gbt32150 → gbt32151_8 → cn_mee_grid → ipcc2006 → useeio" in section
+    assert "project → gbt32151_8 → cn_mee_grid → ipcc2006 → gbt32150 → useeio" in section
     assert len(summary["factor_sets"]) == 5
     for fs in summary["factor_sets"]:
         assert fs["sha256"] in section and str(escape(fs["version"])) in section
 
 
 def test_every_category_with_emissions_has_its_methods_and_factor_citations(report, cement):
-    _, html = report
+    lang, html = report
+    t = translator(lang)
     summary = cement.inventory.summary
     factors = {f["factor_id"]: f for f in cement.inventory.factor_sources.to_dicts()}
     categories = {c["category"] for c in summary["by_category"] if c["co2e_t"] > 0}
@@ -77,16 +79,18 @@ def test_every_category_with_emissions_has_its_methods_and_factor_citations(repo
         methods = [m for m in summary["by_method"] if m["category"] == category]
         assert methods
         for m in methods:
-            assert str(escape(m["formula"])) in text, (category, m["formula"])
+            assert str(escape(formula_text(m["formula"], lang))) in text, (category, m["formula"])
             for factor_id in m["factor_ids"]:
                 assert factor_id in text, (category, factor_id)
-                if factor_id in factors:  # a library factor: its citation, in full
+                if factor_id in factors:  # a library factor: its citation, in full, and beside it its check
                     assert str(escape(factors[factor_id]["citation"])) in text, (category, factor_id)
+                    check = factors[factor_id]["check"]
+                    assert check and str(escape(t(f"cite.check.{check}"))) in text, (category, factor_id)
     # the standard and clause as the trace states them
-    assert "GB/T 32151.8-2015" in block(html, "1.process") and "IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1" in block(
-        html, "1.stationary"
-    )
-    assert "GHG Protocol Scope 2 Guidance §6.4" in block(html, "2.electricity")
+    equation = "IPCC 2006 第2卷第2章式2.1" if lang == "zh" else "IPCC 2006 Vol. 2 Ch. 2 Eq. 2.1"
+    assert "GB/T 32151.8-2015" in block(html, "1.process") and equation in block(html, "1.stationary")
+    scope2 = "《温室气体核算体系：范围二指南》§6.4" if lang == "zh" else "GHG Protocol Scope 2 Guidance §6.4"
+    assert scope2 in block(html, "2.electricity")
 
 
 def test_gwp_values_applied_are_listed(report, cement):
@@ -94,7 +98,8 @@ def test_gwp_values_applied_are_listed(report, cement):
     section = html[html.index('<section id="methods">') : html.index('<div class="method-block"')]
     gwp = cement.inventory.summary["gwp_values"]
     assert gwp["CH4"] == 28.0 and gwp["N2O"] == 265.0  # IPCC AR5 WG1 Table 8.A.1
-    assert '<span class="code">CH4</span> 28' in section and '<span class="code">N2O</span> 265' in section
+    code = '<span class="code" translate="no">'
+    assert f"{code}CH4</span> 28" in section and f"{code}N2O</span> 265" in section
 
 
 def test_own_data_is_explained(report):

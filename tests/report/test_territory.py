@@ -21,6 +21,7 @@ import pytest
 
 from dualcarbon.i18n import translator
 from dualcarbon.report import render_report
+from dualcarbon.report.html import trend_series
 from dualcarbon.report.territory import Scale, gpc_table, ipcc_name, ipcc_table, subject_sections, trend_rows
 
 from .test_html import BY_SOURCE, FACTORS, INVENTORY, SUMMARY
@@ -225,15 +226,18 @@ def test_trend_table_and_chart_for_each_year(zh):
         "0.396",
         "0.274",
     ]
-    chart = re.search(r'id="chart-trend".*?</script>', zh, re.S).group(0)
-    assert "BASIC+" in chart and json.dumps("碳汇清除量") in chart  # plotly writes \u escapes
+    chart = re.search(r'id="chart-trend".*?</figure>', zh, re.S).group(0)
+    assert ">BASIC+ 排放</text>" in chart and ">碳汇清除量</text>" in chart and ">万吨二氧化碳当量</text>" in chart
     # removals drawn below zero, never netted: -5.5 and -6.0 (万吨)
-    assert re.search(r'"y":\[-5\.5,-6\.0\]', chart)
+    t = translator("zh")
+    bars, lines, unit = trend_series(trend_rows(TERRITORY), True, Scale(t), t)
+    assert {s.name: list(s.values) for s in bars}["碳汇清除量"] == [-5.5, -6.0]
+    assert [s.name for s in lines] == ["BASIC+ 排放", "BASIC 排放"] and unit == "万吨二氧化碳当量"
 
 
 def test_indicators_with_target_direction_and_status(zh, en):
     assert cells(zh, "indicator", "forest_cover", "indicators") == [
-        "森林覆盖率 (%)",
+        "森林覆盖率（%）",
         "34",
         "35（2025 年）",
         "越高越好",
@@ -245,8 +249,9 @@ def test_indicators_with_target_direction_and_status(zh, en):
     assert cells(en, "indicator", "forest_cover", "indicators")[3:5] == ["higher is better", "on track"]
     for i in range(3):
         assert f'id="chart-indicator-{i}"' in zh
-    chart = re.search(r'id="chart-indicator-0".*?</script>', zh, re.S).group(0)
-    assert '"x":[2023,2024]' in chart and '"y":[33.0,34.0]' in chart and '"x":[2023,2025]' in chart
+    chart = re.search(r'id="chart-indicator-0".*?</figure>', zh, re.S).group(0)
+    # the years 2023 to the target year 2025 on the axis, whole years only
+    assert re.findall(r"<text[^>]*>(20\d\d)</text>", chart) == ["2023", "2024", "2025"]
 
 
 def test_territory_of_one_year_has_no_trend():
@@ -270,7 +275,7 @@ def test_multi_year_organisation_gets_a_trend_and_keeps_its_corporate_sections()
     assert not {"gpc", "ipcc", "territory-key-figures", "indicators"} & set(ids)
     assert ids.index("monthly") < ids.index("trend") < ids.index("sources")
     assert cells(html, "year", "2023", "trend") == [
-        "2023", "800,000.00", "61,000.00", "59,000.00", "11,000.00", "872,000.00", "870,000.00", "1,000.00",
+        "2023", "800,000", "61,000", "59,000", "11,000", "872,000", "870,000", "1,000",
     ]  # fmt: skip
     assert 'id="chart-trend"' in html
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 from webserver import PASSWORD, log_in, person, ready, serve
 
 from dualcarbon.i18n import translator
@@ -53,6 +54,15 @@ def test_an_admin_invites_a_viewer_who_sets_a_password_and_sees_what_a_viewer_ma
         ready(page, "users")
         row = "[data-testid=users] tr[data-login=liming]"
         assert page.inner_text(f"{row} [data-key=state]") == zh("web.users.no_password")
+
+        # a user for scripts: no sign-in name, an API token shown once, which works at once
+        page.fill("[data-testid=script-user-form] input[name=script-name]", "夜间上传")
+        page.select_option("[data-testid=script-user-form] select[name=script-role]", "editor")
+        page.click("[data-testid=script-user-form] button[type=submit]")
+        script_token = page.inner_text("[data-testid=script-token] [data-testid=new-token]").strip()
+        assert zh("settings_editor.script_made", name="夜间上传") in page.inner_text("[data-testid=script-token]")
+        me = httpx.get(f"{server.url}/api/me", headers={"Authorization": f"Bearer {script_token}"}, timeout=120).json()
+        assert (me["user"]["name"], me["user"]["role"], me["user"]["login"]) == ("夜间上传", "editor", None)
 
         page.click("[data-testid=logout]")
         ready(page, "login")

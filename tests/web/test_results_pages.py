@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webserver import cells, log_in, person, ready, serve, tab_ready, tonnes
+from webserver import ROUNDING_T, cells, log_in, person, ready, serve, tab_ready, tonnes
 
+from dualcarbon import figures
 from dualcarbon.i18n import translator
 
 ASSESSED = Path(__file__).parent / "data" / "cement-assessed"
@@ -52,6 +53,11 @@ def chart_data(page, chart_id: str) -> list[dict]:
     return page.evaluate(f"JSON.parse(JSON.stringify(document.getElementById('{chart_id}').data))")
 
 
+def chart_axis(page, chart_id: str, axis: str = "yaxis") -> dict:
+    """An axis of the layout plotly drew a chart with."""
+    return page.evaluate(f"JSON.parse(JSON.stringify(document.getElementById('{chart_id}').layout.{axis}))")
+
+
 def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_tabs(tmp_path, page):
     with serve(str(tmp_path / "store.duckdb")) as server:
         _, _, token = organisation(server)
@@ -74,11 +80,21 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
         tab_ready(page, "inventory")
         run_id = page.evaluate("location.hash").split("/")[2]
         with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
-            totals = api.get(f"/runs/{run_id}/summary").json()["totals"]
+            summary = api.get(f"/runs/{run_id}/summary").json()
+            totals = summary["totals"]
             neutrality = api.get(f"/runs/{run_id}/neutrality")
             pathway = api.get(f"/runs/{run_id}/pathway")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
-        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=0.005)
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(totals, abs=ROUNDING_T)
+        # intensity per unit of product ([output]): t CO2e per t clinker and per t cement, 2024 and base year 2020
+        products = {p["id"]: p for p in summary["intensity"]["products"]}
+        for key, field in (("intensity", "intensity_t"), ("base", None)):
+            shown = cells(page, "[data-testid=plant-intensity] tr[data-product]", "data-product", key)
+            assert set(shown) == {"clinker", "cement"}
+            for product, text in shown.items():
+                value = products[product][field] if field else products[product]["base"]["intensity_t"]
+                assert text == f"{value:.4f} t CO2e/t", (key, text)
+        assert "熟料" in page.inner_text("[data-testid=plant-intensity]")
 
         page.click("a[data-tab=neutrality]")
         tab_ready(page, "neutrality")
@@ -94,6 +110,8 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
         assert pathway.status_code == 200 and pathway.json()["pathway"]["status"] == "optimal"  # asked for by default
         page.wait_for_selector("#chart-trajectory[data-drawn=true]")
         page.wait_for_selector("#chart-macc[data-drawn=true]")
+        header = page.inner_text("[data-testid=pathway-header]")  # the pathway's peak counts the base year 2020
+        assert pathway.json()["pathway"]["pathway_peak"]["year"] == 2020 and "2020" in header
 
 
 def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tmp_path, page):
@@ -109,7 +127,17 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         page.goto(f"{server.url}/app/#/runs/{run_id}")
         tab_ready(page, "inventory")
         shown = cells(page, "[data-testid=totals] tr[data-total]", "data-total", "value")
-        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=0.005)
+        assert {k: tonnes(v) for k, v in shown.items()} == pytest.approx(summary["totals"], abs=ROUNDING_T)
+        # gases on a linear axis with each value printed (before: a log axis that said nothing of it)
+        page.wait_for_selector("#chart-gases[data-drawn=true]")
+        assert chart_axis(page, "chart-gases")["type"] == "linear"
+        (gases,) = chart_data(page, "chart-gases")
+        co2 = next(g for g in summary["by_gas"] if g["gas"] == "CO2")
+        assert gases["x"][0] == "CO2" and gases["text"][0] == f"{round(co2['co2e_t']):,}"
+        # the breakdown names its categories (固定燃烧), never their codes (1.stationary)
+        page.wait_for_selector("#chart-breakdown[data-drawn=true]")
+        names = [trace["name"] for trace in chart_data(page, "chart-breakdown")]
+        assert "固定燃烧" in names and not any(name.startswith(("1.", "2.", "3.")) for name in names)
         # the downloads are the files stored (no report, no emission rows here), then the inputs
         offered = page.eval_on_selector_all("[data-testid=downloads] button", "bs => bs.map((b) => b.dataset.file)")
         assert offered == [*(n for n in OUTPUTS if n != "pathway.json"), "inputs.zip"]
@@ -137,9 +165,13 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
             balance["net"],
         ]
         assert waterfall["x"][0] == zh("web.neutrality.base_year", year=balance["base_year"])
+        # each bar carries its value (before: only on hover)
+        assert waterfall["text"][0] == f"{round(balance['base_year_emissions']):,}"
+        assert waterfall["text"][1] == f"−{round(balance['reductions']):,}"
+        assert waterfall["text"][-1] == f"{round(balance['net']):,}"
         table = cells(page, "[data-testid=balance] tr[data-balance]", "data-balance", "value")
         assert list(table) == ["base_year_emissions", "reductions", "emissions", "removals", "credits", "net"]
-        assert {k: tonnes(v) for k, v in table.items()} == pytest.approx({k: balance[k] for k in table}, abs=0.005)
+        assert {k: tonnes(v) for k, v in table.items()} == pytest.approx({k: balance[k] for k in table}, abs=ROUNDING_T)
 
         rows = page.eval_on_selector_all(
             "[data-testid=checks] tbody tr",
@@ -186,21 +218,43 @@ def test_a_stored_assessment_is_drawn_as_waterfall_checks_trajectory_and_macc(tm
         targets = trajectory[en("web.pathway.target")]
         assert targets["x"] == [int(r["year"]) for r in years if r["target_t"]]
         assert targets["x"], "the cement example's pathway has targets"
-        (macc,) = chart_data(page, "chart-macc")
+        # the MACC: chosen and not chosen measures are two traces told apart by colour and legend, each bar
+        # named (not coded); a cost of about zero is a mark on the axis (the lower clinker ratio, -0.22 CNY/t)
+        macc = {trace["name"]: trace for trace in chart_data(page, "chart-macc")}
+        assert set(macc) == {en("chart.macc.chosen"), en("chart.macc.rejected"), en("chart.macc.zero_cost")}
         with_potential = [m for m in measures if m["macc_potential_t"] and float(m["macc_potential_t"]) > 0]
         by_cost = sorted(with_potential, key=lambda m: float(m["macc_cost_per_t"]))
-        assert macc["text"] == [m["id"] for m in by_cost]
-        assert macc["width"] == pytest.approx([float(m["macc_potential_t"]) for m in by_cost])
-        assert macc["y"] == pytest.approx([float(m["macc_cost_per_t"]) for m in by_cost])
+        for name, chosen_flag in ((en("chart.macc.chosen"), "true"), (en("chart.macc.rejected"), "false")):
+            part = [m for m in by_cost if m["chosen"] == chosen_flag]
+            assert part, name
+            assert macc[name]["text"] == [m["name_en"] for m in part]
+            assert macc[name]["width"] == pytest.approx([float(m["macc_potential_t"]) for m in part])
+            assert macc[name]["y"] == pytest.approx([float(m["macc_cost_per_t"]) for m in part])
+        assert macc[en("chart.macc.chosen")]["marker"]["color"] != macc[en("chart.macc.rejected")]["marker"]["color"]
+        clinker = next(m for m in measures if m["id"] == "CLK")
+        assert abs(float(clinker["macc_cost_per_t"])) < 1
+        left = sum(float(m["macc_potential_t"]) for m in by_cost[: by_cost.index(clinker)])
+        assert macc[en("chart.macc.zero_cost")]["x"][:2] == pytest.approx(
+            [left, left + float(clinker["macc_potential_t"])]
+        )
         chosen = cells(page, "[data-testid=measures] tr[data-measure]", "data-measure", "chosen")
         assert chosen == {m["id"]: en("web.yes") if m["chosen"] == "true" else en("web.no") for m in measures}
         assert {m["id"] for m in measures if m["chosen"] == "true"} == {c["id"] for c in pathway["chosen"]}
         header = page.inner_text("[data-testid=pathway-header]")
         assert pathway["targets"]["name_en"] in header
-        assert f"{pathway['pathway_peak']['year']}: {pathway['pathway_peak']['emissions_t']:,.2f}" in header
+        peak = pathway["pathway_peak"]
+        assert f"{peak['year']}: {figures.co2e(peak['emissions_t'], 'en')}" in header  # "2025: 1,386,100 t CO2e"
+        # the stored pathway's discounted cost is negative (CNY -172,254,983): it is said to be a net saving
+        saving = page.inner_text("[data-testid=net-saving]")
+        assert saving == en("plan.net_saving", value="172,254,983", currency="CNY", start=2025, end=2060)
 
         page.click("[data-lang=zh]")
         tab_ready(page, "pathway", "zh")
-        assert pathway["targets"]["name_zh"] in page.inner_text("[data-testid=pathway-header]")
+        header = page.inner_text("[data-testid=pathway-header]")
+        assert pathway["targets"]["name_zh"] in header
+        assert f"{peak['year']}：{figures.co2e(peak['emissions_t'], 'zh')}" in header  # "2025：138.61 万吨 CO2e"
+        assert figures.money(pathway["cost_discounted"], "zh", pathway["currency"]) in header  # "-1.72 亿元"
+        assert page.inner_text("[data-testid=net-saving]").startswith("净节省 1.72 亿元")
         page.wait_for_selector("#chart-macc[data-drawn=true]")
-        assert chart_data(page, "chart-macc")[0]["customdata"] == [m["name_zh"] for m in by_cost]
+        zh_macc = {trace["name"]: trace for trace in chart_data(page, "chart-macc")}
+        assert zh_macc[zh("chart.macc.chosen")]["text"] == [m["name_zh"] for m in by_cost if m["chosen"] == "true"]

@@ -36,12 +36,17 @@ def test_the_downloads_are_the_emission_file_the_run_wrote(tmp_path, page):
         ) as api:
             project = api.post("/projects", json={"name": "乳业 2024", "example": "dairy"}).json()
             runs = {}
-            for fmt, body in {"csv": {}, "parquet": {"emissions": "parquet"}}.items():
+            for fmt, body in {"csv": {}, "parquet": {"emissions": "parquet"}, "pdf": {"pdf": True}}.items():
                 started = api.post(f"/projects/{project['id']}/runs", json=body)
                 assert started.status_code == 202, started.text
-                runs[fmt] = api.get(f"/runs/{started.json()['id']}", params={"wait": 60}).json()
+                for _ in range(5):  # printing a PDF takes a while on a busy machine
+                    runs[fmt] = api.get(f"/runs/{started.json()['id']}", params={"wait": 60}).json()
+                    if runs[fmt]["status"] in ("succeeded", "failed"):
+                        break
                 assert runs[fmt]["status"] == "succeeded", runs[fmt]
+            pdf_run = runs.pop("pdf")
             written = {fmt: api.get(f"/runs/{run['id']}/files/emissions.{fmt}").content for fmt, run in runs.items()}
+            printed = api.get(f"/runs/{pdf_run['id']}/files/report.pdf").content
         assert written["parquet"][:4] == b"PAR1" and written["csv"][:4] != b"PAR1"
 
         log_in(page, server.url, "wangfang")
@@ -54,3 +59,19 @@ def test_the_downloads_are_the_emission_file_the_run_wrote(tmp_path, page):
                 page.click(f"[data-testid=downloads] button[data-file='emissions.{fmt}']")
             assert download.value.suggested_filename == f"emissions-{run['id']}.{fmt}"
             assert download.value.path().read_bytes() == written[fmt]
+            # a run started without a PDF says so where the PDF would be offered
+            assert page.inner_text("[data-testid=no-pdf]") == zh("report2.no_pdf_run")
+
+        # a run with the PDF (this server has Chromium): offered beside the HTML report, byte for byte
+        page.goto(f"{server.url}/app/#/runs/{pdf_run['id']}")
+        tab_ready(page, "inventory", "zh")
+        assert list(offered(page))[:2] == ["report.html", "report.pdf"]
+        assert offered(page)["report.pdf"] == zh("report2.download_pdf")
+        with page.expect_download() as download:
+            page.click("[data-testid=downloads] button[data-file='report.pdf']")
+        assert download.value.suggested_filename == f"report-{pdf_run['id']}.pdf"
+        assert download.value.path().read_bytes() == printed and printed.startswith(b"%PDF")
+        # the project page offers the option, enabled
+        page.goto(f"{server.url}/app/#/projects/{project['id']}")
+        page.wait_for_selector("[data-testid=run-pdf]")
+        assert page.is_enabled("[data-testid=run-pdf]")

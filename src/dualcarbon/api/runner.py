@@ -32,9 +32,9 @@ STEPS = ("load", "compute", "optimize", "report", "write", "store")  # "optimize
 TERMINAL = ("succeeded", "failed")
 
 
-def execute(root: str, lang: str | None, pathway: bool = False, emissions: str = "auto") -> dict:
+def execute(root: str, lang: str | None, pathway: bool = False, emissions: str = "auto", pdf: bool = False) -> dict:
     """In a worker process: the main job on a project folder; outputs go to ``root/out``.
-    ``emissions``: the row-level emission file's format (``job.run``).
+    ``emissions``: the row-level emission file's format (``job.run``); ``pdf``: also report.pdf.
 
     Returns plain data (exceptions do not cross processes intact): ``{"ok": True}``, or the
     input problems, or an internal error's text.
@@ -50,7 +50,7 @@ def execute(root: str, lang: str | None, pathway: bool = False, emissions: str =
         os.replace(tmp, progress_file)
 
     try:
-        job.run(root, Path(root) / "out", lang, progress, pathway=pathway, emissions=emissions)
+        job.run(root, Path(root) / "out", lang, progress, pathway=pathway, emissions=emissions, pdf=pdf)
     except InputError as exc:
         return {"ok": False, "problems": [asdict(p) for p in exc.problems]}
     except Exception as exc:  # noqa: BLE001 - reported on the run, with the traceback in the log
@@ -135,7 +135,11 @@ class Runner:
             layout.write(root, ((row["path"], self.store.blob(row["sha256"])) for row in inputs))
             options = _options(run)
             future = self._submit(
-                str(root), options.get("lang"), bool(options.get("pathway")), options.get("emissions") or "auto"
+                str(root),
+                options.get("lang"),
+                bool(options.get("pathway")),
+                options.get("emissions") or "auto",
+                bool(options.get("pdf")),
             )
             step = None
             while True:
@@ -171,10 +175,12 @@ class Runner:
                 log.error("run %s failed: %s", run_id, outcome["traceback"])
                 self.store.finish_run(run_id, None, None, {"code": "internal", "message": outcome["internal"]})
 
-    def _submit(self, root: str, lang: str | None, pathway: bool = False, emissions: str = "auto") -> Future:
+    def _submit(
+        self, root: str, lang: str | None, pathway: bool = False, emissions: str = "auto", pdf: bool = False
+    ) -> Future:
         with self._pool_lock:
             assert self._pool is not None, "the runner is not started"
-            return self._pool.submit(execute, root, lang, pathway, emissions)
+            return self._pool.submit(execute, root, lang, pathway, emissions, pdf)
 
     def _renew_pool(self) -> None:
         with self._pool_lock:

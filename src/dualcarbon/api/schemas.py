@@ -152,6 +152,11 @@ class RunCreate(_Body):
         description="The row-level emission file (as `dualcarbon run --emissions`): csv, parquet or none; "
         "auto (default): emissions.csv up to 1,048,575 rows, emissions.parquet above.",
     )
+    pdf: bool = Field(
+        False,
+        description="Also report.pdf (as `dualcarbon run --pdf`), printed by headless Chromium on the server; "
+        "409 pdf_unavailable when the server has none (GET /api/health says: pdf).",
+    )
 
 
 # -- responses ------------------------------------------------------------------------------------------
@@ -409,6 +414,11 @@ class EmissionPage(Page):
     items: list[dict[str, Any]] = Field(description="Rows of emissions.csv: one per activity × gas, with the trace.")
 
 
+class FactorPage(Page):
+    fit: dict[str, Any] = Field(description="What was ranked first: country, region, lang and the set precedence.")
+    items: list[dict[str, Any]] = Field(description="Factors, what fits first, with Chinese and English names.")
+
+
 class Rows(BaseModel):
     items: list[dict[str, Any]]
 
@@ -429,6 +439,7 @@ class Health(BaseModel):
     store: Literal["duckdb", "postgresql"]
     schema_version: int
     signup: Literal["open", "setup_token", "closed"]
+    pdf: bool = Field(False, description="Whether runs can print report.pdf (Chromium found on the server).")
 
 
 class FactorSet(BaseModel):

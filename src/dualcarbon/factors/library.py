@@ -164,6 +164,32 @@ class UnitNormaliser:
             return (*key, gas_id, None, None, None, str(exc))
 
 
+#: Check codes of the ``check`` column (shown beside a citation, never in it; texts in the locale catalogues
+#: under ``cite.check.<code>``; what was compared, row by row, is in data/SOURCES.md).
+CHECK_CODES = (
+    "checked",  # compared with the publication itself
+    "publisher_file",  # read by script from the publisher's own data file (a copy), not compared with its site
+    "database",  # read from an export of the IPCC Emission Factor Database, not compared with the printed table
+    "second_copy",  # as "database", and equal in an independent second copy
+    "agrees",  # equal in a second publication (e.g. the EPA Hub's GWP table), not compared with the first
+    "compiled",  # read from a public compilation of the publication's table
+    "disagrees",  # two copies disagree; the database value is kept
+    "transcribed",  # the original could not be obtained; transcribed from public secondary sources
+    "untraced",  # the table itself could not be found; the reading on which several transcriptions agree
+    "definition",  # a value by definition (GWP of CO2 = 1)
+)
+
+
+def _citation() -> pl.Expr:
+    """The publication a factor comes from: issuer and document (``source_ref``), then its table.
+
+    How the number reached us (copies, transcriptions) is never part of it: that is in SOURCES.md, and how far
+    the value was checked is the separate ``check`` code."""
+    return pl.concat_str(
+        [pl.col("source_ref").str.strip_chars(), pl.col("table").str.strip_chars()], separator="; ", ignore_nulls=True
+    ).str.strip_chars("; ")
+
+
 def _normalise(frame: pl.DataFrame, normaliser: UnitNormaliser) -> pl.DataFrame:
     """Add gas ids, base-unit values, denominator dimension, IPCC sector code and citation."""
     table = normaliser.table(frame)
@@ -185,7 +211,7 @@ def _normalise(frame: pl.DataFrame, normaliser: UnitNormaliser) -> pl.DataFrame:
         .explode("ipcc_sector", empty_as_null=True)
         .with_columns(
             (pl.col("value") * pl.col("multiplier")).alias("value_norm"),
-            pl.concat_str([pl.col("table"), pl.col("source_ref")], separator="; ", ignore_nulls=True).alias("citation"),
+            _citation().alias("citation"),
         )
     )
 
@@ -330,15 +356,11 @@ class FactorLibrary:
 
     # -- look-ups for people ----------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> pl.DataFrame:
-        """Factors whose key, source name or alias contains ``text`` (case-insensitive)."""
-        needle = text.strip().lower()
-        keys = {v for k, v in self.aliases.items() if needle in k}
-        hit = (
-            pl.col("key").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("name").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("key").is_in(list(keys))
-        )
-        return self.factors.filter(hit).head(limit)
+        """Factors whose key, name or alias contains ``text`` (case-insensitive); ``factors.search``
+        ranks, filters and pages them for people."""
+        from dualcarbon.factors import search
+
+        return search.search(self, search.Filters(text), limit=limit).rows
 
     def show(self, key: str, region: str | None = None, year: int | None = None) -> pl.DataFrame:
         """Every factor for a key (or alias), nearest region of the fallback chain first."""

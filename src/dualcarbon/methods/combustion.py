@@ -9,7 +9,12 @@ Two formulas, chosen per gas by factor-set precedence:
   EF_i = CC_i × OF_i × 44/12 (carbon content per unit heat × oxidation rate).
 
 US EPA Hub rows per physical unit (kg CO2/scf, g CH4/gallon) apply directly when the activity
-is in that dimension. Per-row Tier 2/3 overrides: ``ncv`` (energy per unit), ``carbon_content``
+is in that dimension. The Hub separates stationary combustion (Table 1: CO2, CH4, N2O) from mobile
+combustion (Table 2: CO2 per gallon; Tables 3-5: CH4 and N2O per vehicle-mile by vehicle type, fuel
+and model year, or per gallon for non-road equipment): a mobile row (category ``1.mobile`` or an
+IPCC 1.A.3 sector) takes only mobile tables, a stationary row only Table 1. A mobile fuel row whose
+CO2 comes from Table 2 gets its CH4 and N2O from the ``vehicle/*`` and ``nonroad/*`` rows, not from
+another set's stationary factors; a warning says so. Per-row Tier 2/3 overrides: ``ncv`` (energy per unit), ``carbon_content``
 (t C per GJ) and ``oxidation`` (fraction).
 """
 
@@ -22,14 +27,38 @@ from dualcarbon.factors.resolve import candidates, first_per
 from dualcarbon.methods.common import CO2_PER_C, KG_PER_T, fmt, shape, unresolved_problems, with_requests
 
 COMBUSTION_GASES = ["CO2", "CH4", "N2O"]
-REQ = ["key", "region", "year", "sector", "dimension", "has_ncv", "has_cc"]
+REQ = ["key", "region", "year", "sector", "dimension", "has_ncv", "has_cc", "mobile"]
+
+
+def is_mobile(acts: pl.DataFrame) -> pl.Expr:
+    """Mobile combustion: the row's category is 1.mobile, or its IPCC sector is transport (1.A.3)."""
+    category = pl.col("category") if "category" in acts.columns else pl.lit(None, pl.String)
+    return (category.fill_null("") == "1.mobile") | pl.col("sector").fill_null("").str.starts_with("1.A.3")
+
+
+def table_use(table: pl.Expr) -> pl.Expr:
+    """'mobile' / 'stationary' for the US EPA Hub's combustion tables, null for every other table."""
+    return (
+        pl.when(table.str.contains("Mobile Combustion"))
+        .then(pl.lit("mobile"))
+        .when(table.str.contains("Stationary Combustion"))
+        .then(pl.lit("stationary"))
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
+def _fits_use() -> pl.Expr:
+    use = table_use(pl.col("table").fill_null(""))
+    return use.is_null() | (use == pl.when(pl.col("mobile")).then(pl.lit("mobile")).otherwise(pl.lit("stationary")))
 
 
 def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
-    """Emission rows (activity × gas) and problems for rows with no factor."""
+    """Emission rows (activity × gas), problems for rows with no factor, and the count of mobile rows
+    whose CO2 is the Hub's mobile CO2 (their CH4 and N2O come from vehicle or non-road rows)."""
     acts = acts.with_columns(
         pl.col("ncv_gj_per_base").is_not_null().alias("has_ncv"),
         pl.col("carbon_content_t_per_gj").is_not_null().alias("has_cc"),
+        is_mobile(acts).alias("mobile"),
     )
     acts, reqs = with_requests(acts, REQ)
 
@@ -46,7 +75,7 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         pl.col("factor_id").alias("ncv_any_id"),
     )
 
-    ef = candidates(reqs, library, factor_sets, ["ef"]).filter(pl.col("gas").is_in(COMBUSTION_GASES))
+    ef = candidates(reqs, library, factor_sets, ["ef"]).filter(pl.col("gas").is_in(COMBUSTION_GASES) & _fits_use())
     ef = ef.with_columns(
         pl.lit(0, pl.Int32).alias("via_cc"), pl.lit(None, pl.Float64).alias("cc"), pl.lit(None, pl.Float64).alias("ox")
     )
@@ -76,6 +105,18 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         ~pl.col("energy_route") | pl.col("has_ncv") | pl.col("ncv_same").is_not_null() | pl.col("ncv_any").is_not_null()
     )
     chosen = first_per(allef.filter(usable), ["req_id", "gas"], ["energy_route", "via_cc"])
+    # A mobile row whose CO2 is the Hub's mobile CO2 (Table 2) takes CH4 and N2O only from the Hub's
+    # mobile tables (vehicle-miles, non-road fuel rows), never another set's stationary factors.
+    mobile_co2 = chosen.filter(
+        pl.col("mobile") & (pl.col("gas") == "CO2") & (table_use(pl.col("table").fill_null("")) == "mobile")
+    ).select("req_id")
+    chosen = chosen.filter(
+        ~(
+            pl.col("req_id").is_in(mobile_co2["req_id"].implode())
+            & (pl.col("gas") != "CO2")
+            & (table_use(pl.col("table").fill_null("")).fill_null("") != "mobile")
+        )
+    )
 
     # A row-level carbon content gives CO2 even where no set has a CO2 factor.
     ox_any = first_per(
@@ -185,4 +226,8 @@ def compute(acts: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]):
         formula.alias("formula"),
         params.alias("parameters"),
     )
-    return shape(out), problems
+    weight = pl.col("_n") if "_n" in acts.columns else pl.lit(1)
+    mobile_rows = int(
+        acts.filter(pl.col("req_id").is_in(mobile_co2["req_id"].implode())).select(weight.sum()).item() or 0
+    )
+    return shape(out), problems, mobile_rows

@@ -20,6 +20,7 @@ FORMULAS = {
     "freight": "E = t·km × EF (GHG Protocol Scope 3 Guidance Cat. 4, distance-based)",
     "travel": "E = passenger·km × EF (GHG Protocol Scope 3 Guidance Cat. 6, distance-based)",
     "waste": "E = mass × EF (GHG Protocol Scope 3 Guidance Cat. 5, waste-type-specific)",
+    "vehicle": "E = vehicle-miles or gallons × EF (mobile combustion; US EPA GHG Emission Factors Hub Tables 2-5)",
     "spend": "E = spend (USD, factor price year) × EEIO EF (GHG Protocol Scope 3 Guidance Cat. 1, spend-based)",
 }
 

@@ -9,21 +9,60 @@ of a month share its overlap pro rata (the Guidance prescribes no order; this on
 result independent of how consumption is split into rows); in a period of several years an
 instrument with a vintage covers that year's consumption only. Scope 2 Quality Criteria (Table 7.1): an instrument is applied only if it
 is retired/cancelled, its vintage falls in the reporting period and its market (region) covers
-the facility; otherwise it is reported in the warnings and not applied. No residual mix is
-bundled, so uncovered consumption takes the location-based grid factor (flagged, §6.11.3).
+the facility; otherwise it is reported in the warnings and not applied.
+
+Uncovered consumption takes a residual-type factor where one is published (§6.11.3): in China the
+MEE/NBS national factor that excludes market-traded non-fossil electricity (生态环境部 国家统计局
+电力二氧化碳排放因子公告, 表4 "全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量）"),
+of the consumption's year or the latest earlier year, never a later one. Where none exists (another
+country, or a year before the first such factor), the location-based grid average stands in, and a
+warning says which one was used.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from dualcarbon.methods.common import KG_PER_T, shape
+from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.methods import direct
+from dualcarbon.methods.common import KG_PER_T, fmt, shape
 
 MWH_PER_GJ = 1 / 3.6
 HIERARCHY = {"PPA": 0, "GEC": 1, "I-REC": 1, "REC": 1, "GO": 1, "supplier_factor": 2}
 SCOPE2_TYPES = set(HIERARCHY)
 ZERO_EMISSION = {"GEC", "I-REC", "REC", "GO"}
 ACCEPTED_STATUS = {None, "", "retired", "cancelled", "redeemed", "已注销", "已核销"}
+#: The residual-type factor key: China's national factor excluding market-traded non-fossil electricity.
+RESIDUAL_KEY = "electricity/grid_ex_market_nonfossil"
+RESIDUAL_COLUMNS = {
+    "_idx": pl.UInt32,
+    "resid_kg_per_gj": pl.Float64,
+    "resid_factor_id": pl.String,
+    "resid_factor_set": pl.String,
+    "resid_year": pl.Int32,
+    "resid_region": pl.String,
+}
+
+
+def residual_factors(elec: pl.DataFrame, library: FactorLibrary, factor_sets: list[str]) -> pl.DataFrame:
+    """Per electricity row whose region has a residual-type factor at all: the one for its year.
+
+    ``resid_kg_per_gj`` is null where the only such factors are of later years (the grid average
+    then stands in, disclosed). Rows of regions without any residual-type factor are absent.
+    """
+    acts = elec.select("_idx", pl.lit(RESIDUAL_KEY).alias("key"), "region", "year", "sector", "dimension")
+    found = direct.resolve(acts, library, factor_sets).filter(pl.col("gas") == "CO2")
+    if found.height == 0:
+        return pl.DataFrame(schema=RESIDUAL_COLUMNS)
+    usable = pl.col("year_used").is_null() | (pl.col("year_used") <= pl.col("year"))
+    return found.select(
+        pl.col("_idx").cast(pl.UInt32),
+        pl.when(usable).then(pl.col("value_norm")).alias("resid_kg_per_gj"),
+        pl.when(usable).then(pl.col("factor_id")).alias("resid_factor_id"),
+        pl.col("factor_set").alias("resid_factor_set"),
+        pl.when(usable).then(pl.col("year_used")).cast(pl.Int32).alias("resid_year"),
+        pl.col("region_used").alias("resid_region"),
+    )
 
 
 def _key(where: pl.Expr, year: pl.Expr | None) -> pl.Expr:
@@ -96,6 +135,7 @@ def compute(
     instruments: pl.DataFrame,
     period_years: list[int],
     chains: dict[str, list[str]],
+    residual_factors: pl.DataFrame | None = None,
 ):
     """Market-based emission rows for purchased electricity, plus warnings.
 
@@ -103,6 +143,7 @@ def compute(
     ``location_rows``: their location-based emission rows (the grid-average fallback).
     ``instruments``: Scope 2 rows of credits.csv with ``id``, ``type``, ``mwh``,
     ``factor_kg_per_kwh``, ``facility``, ``region``, ``vintage``, ``status``.
+    ``residual_factors``: from :func:`residual_factors` (residual-type factor per row, where any).
     """
     warnings: list[dict] = []
     rows = elec.select("_idx", "facility", "region", "month", (pl.col("quantity_base") * MWH_PER_GJ).alias("mwh"))
@@ -185,16 +226,47 @@ def compute(
         "_idx",
         (1 - pl.col("covered").fill_null(0) / pl.col("mwh")).clip(lower_bound=0).fill_nan(0).alias("residual_share"),
     )
-    residual = location_rows.join(share, on="_idx", how="inner").with_columns(
+    resid = residual_factors if residual_factors is not None else pl.DataFrame(schema=RESIDUAL_COLUMNS)
+    has_resid = pl.col("resid_kg_per_gj").is_not_null()
+    uncovered = location_rows.join(share, on="_idx", how="inner").join(resid, on="_idx", how="left")
+    grid_average = uncovered.filter(~has_resid).with_columns(
         (pl.col("mass_t") * pl.col("residual_share")).alias("mass_t"),
         pl.lit("market").alias("scope2_method"),
         pl.lit(
-            "E = uncovered MWh × grid-average EF (no residual mix bundled; GHG Protocol Scope 2 Guidance §6.11.3)"
+            "E = uncovered MWh × grid-average EF (no residual-type factor for this region and year; "
+            "GHG Protocol Scope 2 Guidance §6.11.3)"
         ).alias("formula"),
         pl.concat_str(
             [pl.col("parameters"), pl.lit("; uncovered share="), pl.col("residual_share").round(6).cast(pl.String)]
         ).alias("parameters"),
     )
+    # The residual-type factor is a CO2 factor: one CO2 row per activity (its location rows may carry
+    # several gases; the first CO2 row holds the quantity).
+    residual_rows = (
+        uncovered.filter(has_resid & (pl.col("gas") == "CO2"))
+        .join(elec.select("_idx", "quantity_base"), on="_idx", how="left")
+        .with_columns(
+            (pl.col("quantity_base") * pl.col("resid_kg_per_gj") * pl.col("residual_share") / KG_PER_T).alias("mass_t"),
+            pl.lit("market").alias("scope2_method"),
+            pl.col("resid_factor_id").alias("factor_ids"),
+            pl.col("resid_factor_set").alias("factor_sets"),
+            pl.col("resid_region").alias("region_used"),
+            pl.col("resid_year").alias("year_used"),
+            pl.lit(
+                "E = uncovered MWh × national EF excluding market-traded non-fossil electricity "
+                "(MEE/NBS electricity CO2 factors, Table 4; GHG Protocol Scope 2 Guidance §6.11.3)"
+            ).alias("formula"),
+            pl.concat_str(
+                [
+                    pl.lit("EF="),
+                    fmt(pl.col("resid_kg_per_gj")),
+                    pl.lit(" kg/base; uncovered share="),
+                    pl.col("residual_share").round(6).cast(pl.String),
+                ]
+            ).alias("parameters"),
+        )
+    )
+    warnings += _residual_warnings(uncovered.filter(pl.col("residual_share") > 1e-9), elec)  # not float dust
     contractual = cover.with_columns(
         pl.lit("CO2").alias("gas"),
         (pl.col("covered_mwh") * pl.col("factor_kg_per_kwh") * 1000 / KG_PER_T).alias("mass_t"),
@@ -212,5 +284,48 @@ def compute(
             ]
         ).alias("parameters"),
     )
-    out = pl.concat([shape(residual), shape(contractual)])
+    out = pl.concat([shape(grid_average), shape(residual_rows), shape(contractual)])
     return out, warnings
+
+
+def _residual_warnings(uncovered: pl.DataFrame, elec: pl.DataFrame) -> list[dict]:
+    """Which factor the uncovered consumption of rows in a region with a residual-type factor took."""
+    rows = uncovered.filter(pl.col("resid_region").is_not_null()).unique("_idx")
+    if rows.height == 0:
+        return []
+    weight = pl.col("_n") if "_n" in elec.columns else pl.lit(1)  # a grouped row stands for _n rows
+    years = rows.join(elec.select("_idx", pl.col("year").alias("_year"), weight.alias("_rows")), on="_idx", how="left")
+    out = []
+    used = years.filter(pl.col("resid_kg_per_gj").is_not_null())
+    for (year_used, kg_per_gj), part in sorted(
+        used.group_by("resid_year", "resid_kg_per_gj"), key=lambda g: (g[0][0] or 0, g[0][1] or 0)
+    ):  # one warning per factor used (a handful), not per row
+        years_text = ", ".join(str(y) for y in sorted(part["_year"].unique().to_list()))
+        count = int(part["_rows"].sum())
+        rate = f"{kg_per_gj * 3.6 / 1000:.4f}"
+        out.append(
+            {
+                "code": "scope2_residual_factor",
+                "message_en": f"Market-based Scope 2: consumption not covered by certificates or contracts ({years_text}, "
+                f"{count} rows) takes the MEE/NBS national factor excluding market-traded non-fossil "
+                f"electricity of {year_used}, {rate} kg CO2/kWh (Table 4).",
+                "message_zh": f"基于市场的范围二：未被绿证或合同覆盖的用电量（{years_text}年，{count} 条）采用"
+                f"生态环境部、国家统计局发布的{year_used}年全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量，"
+                f"表4）{rate} kgCO2/kWh。",
+            }
+        )
+    fallback = years.filter(pl.col("resid_kg_per_gj").is_null())
+    if fallback.height:
+        years_text = ", ".join(str(y) for y in sorted(fallback["_year"].unique().to_list()))
+        count = int(fallback["_rows"].sum())
+        out.append(
+            {
+                "code": "scope2_grid_average_fallback",
+                "message_en": f"Market-based Scope 2: no national factor excluding market-traded non-fossil electricity "
+                f"is published for {years_text}; the uncovered consumption ({count} rows) takes the grid "
+                "average (the location-based factor) instead.",
+                "message_zh": f"基于市场的范围二：{years_text}年无已发布的全国电力平均二氧化碳排放因子（不包括市场化交易的"
+                f"非化石能源电量），未被绿证或合同覆盖的用电量（{count} 条）改用电网平均排放因子（即基于位置的因子）。",
+            }
+        )
+    return out

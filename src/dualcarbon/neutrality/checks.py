@@ -15,6 +15,7 @@ from typing import cast
 
 import polars as pl
 
+from dualcarbon.gas_groups import shown_gases
 from dualcarbon.neutrality import credit_checks
 from dualcarbon.neutrality.credit_checks import add_months, failed, listing, not_applicable, passed, tonnes
 from dualcarbon.neutrality.records import Facts, Outcome, Rule
@@ -66,10 +67,16 @@ def gases(f: Facts, rule: Rule) -> Outcome:
             f"为每种气体提供 {f.gwp_set} GWP 值",
         )
     names = [g["gas"] for g in f.by_gas]
+    named, other = shown_gases(list(f.by_gas))  # trace gases of spend-based factors grouped (gas_groups.py)
+    if other:
+        gases_en = f"all gases of the inventory ({listing(named, 6)} and {len(other)} other gases below 0.1 % each)"
+        gases_zh = f"清单中的全部气体（{listing(named, 6)}及其他 {len(other)} 种各占不足 0.1% 的气体）"
+    else:
+        gases_en = f"all {len(names)} gases of the inventory ({listing(names, 6)})"
+        gases_zh = f"清单中全部 {len(names)} 种气体（{listing(names, 6)}）"
     return passed(
-        f"the balance is in CO2e over all {len(names)} gases of the inventory ({listing(names, 6)}), "
-        f"IPCC {f.gwp_set} 100-year GWP",
-        f"平衡以二氧化碳当量计，涵盖清单中全部 {len(names)} 种气体（{listing(names, 6)}），采用 IPCC {f.gwp_set} 100 年 GWP",
+        f"the balance is in CO2e over {gases_en}, IPCC {f.gwp_set} 100-year GWP",
+        f"平衡以二氧化碳当量计，涵盖{gases_zh}，采用 IPCC {f.gwp_set} 100 年 GWP",
     )
 
 
@@ -193,9 +200,10 @@ def base_year(f: Facts, rule: Rule) -> Outcome:
             "set base_year_emissions (t CO2e) or base_year_summary (a summary.json of the base year)",
             "填写 base_year_emissions（吨二氧化碳当量）或 base_year_summary（基准年的 summary.json）",
         )
+    typed = b.source == "base_year_emissions"  # given in the settings, else read from a summary.json
     return passed(
-        f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({b.source})",
-        f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{b.source}）",
+        f"base year {b.year}: {tonnes(b.emissions_t)} t CO2e ({'as given in the settings' if typed else b.source})",
+        f"基准年 {b.year}：{tonnes(b.emissions_t)} 吨二氧化碳当量（{'设置中填写' if typed else b.source}）",
     )
 
 

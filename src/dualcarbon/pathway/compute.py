@@ -303,6 +303,11 @@ def compute(
     except ValueError as exc:
         key, _, text = str(exc).partition(": ")
         raise InputError(_problem(key, text)) from exc
+    known_t = {y: emitted(y) or 0.0 for y in known_years}
+    history_t = dict(known_t)
+    if goal.base_year < known_years[0]:  # a base year before the inventory: its given emissions
+        history_t[goal.base_year] = base_t
+    removal_years = sorted(set(history_t) | set(range(inventory_year, end + 1)))
     inputs = optimize.Inputs(
         sources=sources,
         bau=bau.filter(pl.col("year") <= end),
@@ -310,16 +315,16 @@ def compute(
         caps=caps,
         years=years,
         discount_rate=pw.discount_rate,
-        removals_t=_with_stands(removals_by_year(pw.removals_t, list(range(inventory_year, end + 1))), stand_removals),
+        removals_t=_with_stands(removals_by_year(pw.removals_t, removal_years), stand_removals),
         offsets=goal.offsets,
         offset_price=pw.offset_price or 0.0,
         peak_year=goal.peak_year,
         macc_year=pw.macc_year,
         time_limit_s=pw.time_limit_s,
         mip_gap=pw.mip_gap,
+        history_t=history_t,
     )
     plan = optimize.solve(inputs)
-    known_t = {y: emitted(y) or 0.0 for y in known_years}
     plan.table = _intensity_columns(plan.table, caps, series)
     return Result(goal, plan, pw, inventory_year, base_t, sources, measures, known_t, caps)
 

@@ -46,6 +46,10 @@ class Measure:
     ramp_up_years: int = 1
     excludes: tuple[str, ...] = ()
     partial: bool = False  # a share of the measure may be adopted (continuous), else all or nothing
+    #: the last year in which any of it can be put in place (for an all-or-nothing measure: its latest start)
+    latest_start_year: int | None = None
+    #: the largest share of the measure put in place in one year (a partial measure's build-out limit)
+    max_build_per_year: float | None = None
     source: str = ""
     row: int | None = field(default=None, compare=False)
 

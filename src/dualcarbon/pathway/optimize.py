@@ -69,6 +69,9 @@ class Inputs:
     macc_year: int | None = None
     time_limit_s: float = 60.0
     mip_gap: float = 1e-4
+    #: covered emissions (gross, t CO2e) of known years before the pathway: the inventory's years and a base
+    #: year before them; both peaks are searched over them too (a peak may be the base year)
+    history_t: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,18 @@ class _Model:
             for j in range(len(self.starts[i]) - 1):
                 col = self.offset[i] + j
                 out.append(((np.array([col, col + 1]), np.array([1.0, -1.0])), 0.0, "once", None))
+        # latest start: nothing more in place after it, x[m, t] − x[m, t − 1] ≤ 0 for t > latest (x[m, t] ≤ 0 when
+        # t is its first column); build-out: at most b more a year, x[m, t] − x[m, t − 1] ≤ b
+        for i, m in enumerate(inp.measures):
+            for j, year in enumerate(self.starts[i]):
+                col = self.offset[i] + j
+                cols, coefs = (
+                    (np.array([col]), np.array([1.0])) if j == 0 else (np.array([col, col - 1]), np.array([1.0, -1.0]))
+                )
+                if m.latest_start_year is not None and year > m.latest_start_year:
+                    out.append(((cols, coefs), 0.0, "latest", None))
+                elif m.max_build_per_year is not None and m.max_build_per_year < 1:
+                    out.append(((cols, coefs), float(m.max_build_per_year), "build", None))
         # mutual exclusions: what is in place at the end of the two adds up to at most one measure
         index = {m.id: i for i, m in enumerate(inp.measures)}
         pairs = {tuple(sorted((m.id, other))) for m in inp.measures for other in m.excludes if other in index}
@@ -489,9 +504,17 @@ def _plan(
         yearly_cost += costs
         adopted = float(xi[-1]) if len(xi) else 0.0
         chosen = adopted > 1e-6
-        for y, t in zip(years, per_year, strict=True):
+        for y, t, share_in_place in zip(years, per_year, in_place, strict=True):
             if chosen and t > 0:
-                rows.append({"year": y, "measure": m.id, "kind": m.kind, "abatement_t": float(t)})
+                rows.append(
+                    {
+                        "year": y,
+                        "measure": m.id,
+                        "kind": m.kind,
+                        "abatement_t": float(t),
+                        "in_place": float(share_in_place),
+                    }
+                )
         first = int(model.starts[i][np.flatnonzero(xi > 1e-6)[0]]) if chosen else None
         plan_rows.append(
             {
@@ -566,11 +589,20 @@ def _plan(
         how="left",
     )
     long = pl.DataFrame(
-        rows, schema={"year": pl.Int64, "measure": pl.String, "kind": pl.String, "abatement_t": pl.Float64}
+        rows,
+        schema={
+            "year": pl.Int64,
+            "measure": pl.String,
+            "kind": pl.String,
+            "abatement_t": pl.Float64,
+            "in_place": pl.Float64,  # the share of the measure in place by the year (cumulative)
+        },
     )
     bau_series = {y: float(b) for y, b in zip(years, bau, strict=True)}
-    inventory_years = sorted(model.bau_total)
-    bau_all = {y: model.bau_total[y] for y in inventory_years}
+    bau_all = {**inp.history_t, **model.bau_total} or bau_series
+    # the years before the pathway count: if emissions only fall after the base year, the base year is the peak
+    before = {y: t - float(inp.removals_t.get(y, 0.0)) for y, t in inp.history_t.items() if y < years[0]}
+    net_all = {**before, **{y: float(v) for y, v in zip(years, net, strict=True)}}
     return Plan(
         status=status,
         years=years,
@@ -582,6 +614,6 @@ def _plan(
         cost_discounted=float((yearly_cost * model.df).sum()),
         mip_gap=gap,
         solve_s=seconds,
-        bau_peak=projection.peak(bau_all or bau_series),
-        pathway_peak=projection.peak({y: float(v) for y, v in zip(years, net, strict=True)}),
+        bau_peak=projection.peak(bau_all),
+        pathway_peak=projection.peak(net_all),
     )

@@ -15,6 +15,7 @@ indicator stands against its target; both are pure functions of the frame.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -342,7 +343,10 @@ def records(frame: pl.DataFrame) -> list[dict]:
                 "better": first["better"],
                 "target": first["target"],
                 "target_year": first["target_year"],
-                "source": "; ".join(sources) if sources else None,
+                # sources in Chinese are joined as Chinese text is (；), others with "; "
+                "source": ("；" if any(re.search("[\u4e00-\u9fff]", s) for s in sources) else "; ").join(sources)
+                if sources
+                else None,
                 "series": [{"year": y, "value": v} for y, v in values.items()],
                 "latest": values[max(values)],
                 "status": status(values, first["target"], first["target_year"], first["better"]),

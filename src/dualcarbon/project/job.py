@@ -13,12 +13,20 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
+from dualcarbon import intensity as plant_intensity
 from dualcarbon.model import Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
 from dualcarbon.project import indicators
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, load
-from dualcarbon.project.outputs import EMISSIONS_FORMATS, choose_format, emissions_names, prepare, write_outputs
+from dualcarbon.project.outputs import (
+    EMISSIONS_FORMATS,
+    choose_format,
+    emissions_names,
+    owned_files,
+    prepare,
+    write_outputs,
+)
 from dualcarbon.territory import gpc
 
 if TYPE_CHECKING:
@@ -144,6 +152,7 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
     inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings, rows, lines)
     if project.settings.is_territory:
         territory_figures(project, inv, result.emissions)
+    inv.summary["intensity"] = plant_intensity.summarize(result.emissions, project.settings)
     return result, inv
 
 
@@ -172,18 +181,22 @@ def run(
     batch_rows: int | None = None,
     grouped: bool | None = None,
     mapper: Callable | None = None,
-    pathway: bool = False,
-    pdf: bool = False,
+    pathway: bool | None = False,
+    pdf: bool | None = False,
     emissions: str = "auto",
 ) -> JobResult:
     """Run the inventory of a project folder (and its neutrality assessment when configured) and
     write ``out/`` atomically.
 
     ``pathway``: also the least-cost pathway to ``[targets]`` (``dualcarbon pathway``), adding
-    pathway.csv, measures_plan.csv, abatement.csv and pathway.json (docs/pathway.md).
+    pathway.csv, measures_plan.csv, abatement.csv and pathway.json (docs/pathway.md) and the report's
+    pathway section. ``None``: as the output folder has it (``kept_parts``): a folder that holds a
+    pathway gets it computed again, so a ``run`` after a ``pathway`` neither drops nor leaves stale
+    the pathway's files.
     ``mapper``: a ``map`` that runs the per-file passes elsewhere (``distributed.dask_mapper``).
     ``pdf``: also write ``report.pdf`` (headless Chromium, ``report.pdf``); without an engine this
-    fails before anything is computed or written.
+    fails before anything is computed or written. ``None``: as the output folder has it (a folder that
+    holds a report.pdf gets it printed again, never a PDF older than the report beside it).
     ``emissions``: the row-level emission file, ``csv``, ``parquet``, ``none`` or ``auto`` (CSV while the
     rows fit a spreadsheet, Parquet above: ``outputs.choose_format``).
     """
@@ -194,17 +207,28 @@ def run(
             msg("problem.one_of", choices=", ".join(EMISSIONS_FORMATS)), column="--emissions", value=emissions
         )
     step = progress or (lambda _: None)
+    out_dir = Path(out) if out else Path(root) / "out"
+    kept = kept_parts(out_dir, legacy=out is None) if write else set()
+    pdf_kept = pdf is None and "pdf" in kept
+    pdf = pdf or pdf_kept
     engine_path = None
     if pdf and write:
-        from dualcarbon.report.pdf import find_engine
+        from dualcarbon.report.pdf import PdfEngineMissing, find_engine
 
-        engine_path = find_engine()
+        try:
+            engine_path = find_engine()
+        except PdfEngineMissing as exc:
+            if not pdf_kept:
+                raise
+            raise PdfEngineMissing(exc.searched, kept=True) from exc
     if write:  # a folder dualcarbon may not write into is refused before any work (and again when writing)
         names = ["summary.json", "inventory.csv", "report.html", *emissions_names(emissions)] + ["report.pdf"] * pdf
-        names += ["pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json"] * pathway
-        prepare(Path(out) if out else Path(root) / "out", legacy=out is None, names=names)
+        names += list(PATHWAY_OUTPUTS) * bool(pathway)
+        prepare(out_dir, legacy=out is None, names=names)
     step("load")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
+    if pathway is None:  # kept when the folder has one and the project still sets targets
+        pathway = "pathway" in kept and (project.settings.targets or project.settings.pathway) is not None
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
     step("compute")
     result, inv = calculate(project, mapper or map)
@@ -247,7 +271,6 @@ def run(
             }
             texts["pathway.json"] = _pathway_json(plan, lang)
         fmt = choose_format(emissions, int(inv.summary["emission_rows"]))
-        out_dir = Path(out) if out else project.root / "out"
         written = write_outputs(
             out_dir, inv, rows, html, tables, texts, files, emissions_format=fmt, legacy=out is None
         )
@@ -260,9 +283,29 @@ def pathway(
     lang: str | None = None,
     progress: Callable[[str], None] | None = None,
     write: bool = True,
+    pdf: bool | None = None,
 ) -> JobResult:
-    """``run`` with the least-cost pathway (``dualcarbon pathway``)."""
-    return run(root, out, lang, progress, write, pathway=True)
+    """``run`` with the least-cost pathway (``dualcarbon pathway``): the inventory, the neutrality
+    assessment and the pathway in one report; ``pdf`` as in ``run``."""
+    return run(root, out, lang, progress, write, pathway=True, pdf=pdf)
+
+
+#: the files a pathway adds to the run's outputs
+PATHWAY_OUTPUTS = ("pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json")
+
+
+def kept_parts(out_dir: Path, legacy: bool = False) -> set[str]:
+    """The optional parts an output folder holds from an earlier run: ``pdf`` (report.pdf) and
+    ``pathway`` (pathway.json). A run that is not told otherwise writes them again, so that ``run`` and
+    ``pathway`` never remove each other's files and the folder never mixes outputs of two runs.
+    Nothing for a folder dualcarbon may not write into (``prepare`` says why)."""
+    from dualcarbon.errors import InputError
+
+    try:
+        owned = owned_files(out_dir, legacy)
+    except InputError:
+        return set()
+    return {part for part, name in (("pdf", "report.pdf"), ("pathway", "pathway.json")) if name in owned}
 
 
 def _pathway_inputs(project: Project) -> tuple[list, str]:

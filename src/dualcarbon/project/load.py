@@ -89,6 +89,7 @@ KIND_DIMENSIONS = {
     "heat": ("energy",),
     "freight": ("freight", "distance"),
     "travel": ("passenger_distance", "distance"),
+    "vehicle": ("distance", "volume"),  # vehicle-miles (EPA Hub Tables 3-4) or non-road fuel (Table 5)
     "waste": ("mass",),
     "wastewater": ("count", "mass"),
     "fugitive": ("mass",),
@@ -342,7 +343,7 @@ def load(
     )
 
 
-LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "waste", "spend"}
+LINEAR_KINDS = {"combustion", "electricity", "heat", "freight", "travel", "vehicle", "waste", "spend"}
 
 
 def linear_activities(library: FactorLibrary) -> dict[str, str]:
@@ -711,6 +712,10 @@ def _pattern(key: pl.Expr, exact: list[str]) -> pl.Expr:
         .then(pl.lit("spend/naics/*"))
         .when(key.str.starts_with("refrigerant/"))
         .then(pl.lit("refrigerant/*"))
+        .when(key.str.starts_with("vehicle/"))
+        .then(pl.lit("vehicle/*"))
+        .when(key.str.starts_with("nonroad/"))
+        .then(pl.lit("nonroad/*"))
         .when(key.str.starts_with("waste/") & ~key.is_in(exact))
         .then(pl.lit("waste/*"))
         .otherwise(key)
@@ -732,6 +737,8 @@ def _wildcard_key(activity: pl.Expr, library: FactorLibrary) -> pl.Expr:
         .when(lower.str.contains(r"^(r-?\d|hfc-?\d|sf6|nf3|pfc)"))
         .then(pl.concat_str([pl.lit("refrigerant/"), text]))
         .when(lower.str.starts_with("waste/") & known.list.contains(text))
+        .then(text)
+        .when((lower.str.starts_with("vehicle/") | lower.str.starts_with("nonroad/")) & known.list.contains(text))
         .then(text)
         .otherwise(None)
     )

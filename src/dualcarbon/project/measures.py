@@ -34,6 +34,8 @@ COLUMNS = [
     "ramp_up_years",
     "excludes",
     "partial",
+    "latest_start_year",
+    "max_build_per_year",
     "source",
     "note",
 ]
@@ -47,6 +49,8 @@ NUMBERS = [
     "lifetime_years",
     "start_year",
     "ramp_up_years",
+    "latest_start_year",
+    "max_build_per_year",
 ]
 TRUE, FALSE = {"true", "yes", "y", "1", "是", "t"}, {"false", "no", "n", "0", "否", "f"}
 
@@ -131,6 +135,29 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
         msg("problem.year_measure"),
     )
     where(
+        (pl.col("_latest_start_year") < 1900)
+        | (pl.col("_latest_start_year") > 2200)
+        | (pl.col("_latest_start_year") % 1 != 0),
+        "latest_start_year",
+        "expected a year such as 2035",
+    )
+    where(
+        pl.col("_latest_start_year") < pl.col("_start_year"),
+        "latest_start_year",
+        "expected a year not before start_year (the earliest start)",
+    )
+    where(
+        (pl.col("_max_build_per_year") <= 0) | (pl.col("_max_build_per_year") > 1),
+        "max_build_per_year",
+        "expected the largest share of the measure put in place in one year: above 0 and at most 1 (or 1 %-100 %)",
+    )
+    where(
+        (pl.col("_max_build_per_year") < 1) & ~pl.col("_partial").is_in(sorted(TRUE)).fill_null(False),
+        "max_build_per_year",
+        "a yearly build-out limit below 100 % needs partial = true (an all-or-nothing measure is put in place at "
+        "once; ramp_up_years spreads its abatement)",
+    )
+    where(
         pl.col("_partial").is_not_null() & ~pl.col("_partial").is_in(sorted(TRUE | FALSE)),
         "partial",
         msg("problem.true_false"),
@@ -170,6 +197,8 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
                 ramp_up_years=int(r["_ramp_up_years"] or 1),
                 excludes=tuple(_split(r["excludes"])),
                 partial=(r["_partial"] in TRUE),
+                latest_start_year=_int(r["_latest_start_year"]),
+                max_build_per_year=r["_max_build_per_year"],
                 source=r["source"] or "",
                 row=r["_row"],
             )

@@ -37,6 +37,13 @@ def column_aliases() -> dict[str, str]:
     return {_header(a): c for c, a in frame.iter_rows()}
 
 
+# Columns of free text, shown as typed (never matched against a table): their Chinese punctuation stays
+# full-width through NFKC (held in private-use characters meanwhile).
+FREE_TEXT = {"note", "source", "evidence", "name", "name_zh", "description", "project_type", "beneficiary"}
+CJK_PUNCTUATION = ["（", "）", "，", "：", "；", "！", "？"]
+KEPT = [chr(0xE000 + i) for i in range(len(CJK_PUNCTUATION))]
+
+
 def canonical(header: str) -> str:
     """A column header as the project names it: normalised, and mapped through ``columns.csv``."""
     name = _header(header)
@@ -209,7 +216,7 @@ def read_table(
     if ragged is not None:
         frame = frame.filter(~ragged)
     data = [c for c in frame.columns if c != "_row"]
-    frame = frame.with_columns([normalize_text(pl.col(c)).alias(c) for c in data])
+    frame = frame.with_columns([normalize_text(pl.col(c), c in FREE_TEXT).alias(c) for c in data])
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in data]))
     if frame.height == 0:
         raise InputError.single(msg("problem.no_rows"), file=name)
@@ -217,9 +224,16 @@ def read_table(
     return frame
 
 
-def normalize_text(expr: pl.Expr) -> pl.Expr:
-    """NFKC (full-width letters and digits → ASCII), trimmed; empty text becomes null."""
-    text = expr.cast(pl.String).str.normalize("NFKC").str.strip_chars()
+def normalize_text(expr: pl.Expr, prose: bool = False) -> pl.Expr:
+    """NFKC (full-width letters and digits → ASCII), trimmed; empty text becomes null. ``prose``: a
+    free-text column (a note, a source) keeps its Chinese punctuation （），：；！？ as typed, which the
+    Chinese report shows as written."""
+    text = expr.cast(pl.String)
+    if prose:
+        text = text.str.replace_many(CJK_PUNCTUATION, KEPT)
+    text = text.str.normalize("NFKC").str.strip_chars()
+    if prose:
+        text = text.str.replace_many(KEPT, CJK_PUNCTUATION)
     return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
 
 

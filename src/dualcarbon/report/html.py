@@ -1,7 +1,7 @@
 """The self-contained HTML report of an inventory (DESIGN.md, "Outputs": ``report.html``).
 
-One document that opens offline: CSS inline, a system CJK font stack, plotly.js embedded
-once and each chart as inline JSON. Every label comes from the i18n catalogue and every
+One document that opens offline: CSS inline, a system CJK font stack, each chart a static inline
+SVG (``report/svg.py``: no script, no chart library, text kept as text). Every label comes from the i18n catalogue and every
 category name from ``factors/data/categories.csv``, in the chosen language. Scope 2 is shown
 location-based and market-based side by side (GHG Protocol Scope 2 Guidance §7.1). With a
 neutrality assessment, its section shows the balance as a waterfall (base year → reductions →
@@ -18,21 +18,28 @@ printed from (every collapsible part open, no chart toolbars).
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
-import plotly.io as pio
-import plotly.offline
 import polars as pl
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from dualcarbon import __version__
-from dualcarbon.i18n import translator
-from dualcarbon.report.sections import category_rows, method_blocks, percent, quality_view, table_of_contents
+from dualcarbon import __version__, figures
+from dualcarbon.i18n import term, translator
+from dualcarbon.report import svg
+from dualcarbon.report.intensity import rows as intensity_rows
+from dualcarbon.report.sections import (
+    category_rows,
+    formula_text,
+    method_blocks,
+    percent,
+    quality_view,
+    table_of_contents,
+)
 from dualcarbon.report.territory import (
     GPC_SCOPES,
     IPCC_SECTORS,
@@ -58,6 +65,7 @@ BARS = [
     ("totals.scope2_market", "2", ["market", "both"]),
     ("totals.scope3", "3", None),
 ]
+CATEGORY_NUMBER = re.compile(r"\d+(\.\d+)*")
 SERIES = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
@@ -99,9 +107,16 @@ def render_report(
         "s": summary,
         "generator": summary.get("generator") or f"dualcarbon {__version__}",
         "font_family": Markup(FONT_FAMILY),
-        "plotly_js": Markup(plotly.offline.get_plotlyjs()) if any(map(any, _chart_lists(charts))) else None,
         "charts": charts,
         "category_name": lambda code: category_name.get(code, ""),
+        "category_code": _category_code,
+        "term": lambda kind, text: term(kind, text, lang),
+        "formula_text": lambda formula: formula_text(formula, lang),
+        "species_name": lambda group: _species_names(lang).get(group or "", group or ""),
+        "headline": lambda value, gas="co2e": figures.co2e_parts(value, lang, gas),
+        "money": lambda value, currency="CNY": figures.money(value, lang, currency),
+        "money_parts": lambda value, currency="CNY": figures.money_parts(value, lang, currency),
+        "currency_name": lambda currency: figures.currency_name(currency or "CNY", lang),
         "scope3": _scope3_rows(summary.get("by_category") or [], names),
         "iso": [
             (r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
@@ -121,9 +136,10 @@ def render_report(
             w.get(f"message_{lang}") or w.get("message_en") or w.get("code", "") for w in summary.get("warnings") or []
         ],
         "methods": method_blocks(
-            summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t
+            summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t, lang
         ),
         "quality": quality_view(summary.get("data_quality"), t),
+        "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
         "pathway": section,
         "print_layout": print_layout,
         "territory": territory,
@@ -149,6 +165,15 @@ def _category_names(lang: str) -> dict[tuple[str, str], str]:
 
 
 @cache
+def _species_names(lang: str) -> dict[str, str]:
+    """Species-group id → its name in ``lang`` (``neutrality/data/forest_parameters.csv``)."""
+    from dualcarbon.neutrality.sinks import parameter_table
+
+    table = parameter_table().select("species_group", f"name_{lang}").unique("species_group")
+    return {group: name for group, name in table.iter_rows() if name}
+
+
+@cache
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("dualcarbon.report", "templates"),
@@ -158,23 +183,26 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        co2e=_co2e, qty=_quantity, factor=_factor_value, percent=percent, cell=_cell, ratio=_ratio, amount=_amount
+        co2e=_co2e,
+        whole=figures.whole,
+        qty=_quantity,
+        factor=_factor_value,
+        percent=percent,
+        cell=_cell,
+        ratio=_ratio,
+        amount=_amount,
     )
     return env
 
 
 def _co2e(value: float | None) -> str:
-    """Tonnes with thousands separators and 2 decimals; no "-0.00"."""
-    if value is None or value != value:
-        return "—"
-    return f"{(value if round(value, 2) != 0 else 0.0):,.2f}"
+    """Tonnes in a table (``figures.tonnes``): whole tonnes from 100 t, 2 decimals below; no "-0"."""
+    return figures.tonnes(value)
 
 
 def _quantity(value: float | None) -> str:
     """Activity data and masses: like ``_co2e``, but small quantities keep 4 significant digits."""
-    if value is not None and 0 < abs(value) < 1:
-        return f"{value:.4g}"
-    return _co2e(value)
+    return figures.quantity(value)
 
 
 def _ratio(value: float | None) -> str:
@@ -187,13 +215,13 @@ def _ratio(value: float | None) -> str:
 
 def _amount(value: float | None) -> str:
     """An indicator's value: whole numbers without decimals, others with up to 2."""
-    if value is None or value != value:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return figures.amount(value)
 
 
-def _chart_lists(charts: dict) -> list[list]:
-    return [v if isinstance(v, list) else [v] for v in charts.values()]
+def _category_code(code: str | None) -> str:
+    """A category's code where a reader uses it (GHG Protocol Scope 3 "3.6", ISO 14064-1 "4"); ""
+    for the inventory's own keys of Scope 1 and 2 ("1.stationary"), which the name says in words."""
+    return code if code and CATEGORY_NUMBER.fullmatch(code) else ""
 
 
 def _factor_value(value: float | None) -> str:
@@ -225,27 +253,12 @@ def _scope3_rows(by_category: list[dict], names: dict[tuple[str, str], str]) -> 
     return [(code, names.get((SCOPE3_SCHEME, code), ""), co2e_t.get(code)) for code in codes]
 
 
-def _figure_html(fig: go.Figure, div_id: str, height_px: int) -> Markup:
-    fig.update_layout(
-        template="plotly_white",
-        font_family=FONT_FAMILY,
-        height=height_px,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18},
-    )
-    html = pio.to_html(
-        fig,
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        default_height=f"{height_px}px",
-        config={"displaylogo": False, "responsive": True},
-    )
-    return Markup(html)  # plotly escapes "<", ">" and "/" inside its JSON
-
-
-def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: Callable[..., str]) -> Markup | None:
-    """Stacked horizontal bars: Scope 1, Scope 2 both ways and Scope 3, split by category."""
+def breakdown_series(
+    inventory: pl.DataFrame, category_name: dict[str, str], t: Callable[..., str]
+) -> tuple[list[str], list[svg.Series], list[float]] | None:
+    """The breakdown chart's data: the bars (Scope 1, Scope 2 both ways, Scope 3, in the page's language),
+    one series per category (named, not coded) and each bar's total; None without emissions. A Scope 2 row
+    whose method is null or "both" counts in both Scope 2 bars."""
     method = pl.col("scope2_method")
     parts = [
         inventory.filter(
@@ -253,7 +266,7 @@ def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: 
         )
         .group_by("category")
         .agg(exact_sum("co2e_t"))
-        .with_columns(bar=pl.lit(t(key)))
+        .with_columns(bar=pl.lit(key))
         for key, scope, methods in BARS
     ]
     bars = pl.concat(parts).filter(pl.col("co2e_t") != 0)
@@ -261,26 +274,22 @@ def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: 
         return None
     order = list(category_name)
     codes = sorted(bars["category"].unique(), key=lambda c: (order.index(c) if c in order else len(order), c))
-    fig = go.Figure()
-    hover = f"%{{y}}<br>%{{fullData.name}}: %{{x:,.2f}} {t('unit.t_co2e')}<extra></extra>"
-    for code in codes:
-        rows = bars.filter(pl.col("category") == code)
-        fig.add_trace(
-            go.Bar(
-                orientation="h",
-                name=f"{code} {category_name.get(code, '')}".strip(),
-                x=rows["co2e_t"].to_list(),
-                y=rows["bar"].to_list(),
-                hovertemplate=hover,
-            )
-        )
-    fig.update_layout(
-        barmode="stack",
-        xaxis_title=t("unit.t_co2e"),
-        xaxis_tickformat=",",
-        yaxis={"categoryorder": "array", "categoryarray": [t(key) for key, *_ in reversed(BARS)]},
-    )
-    return _figure_html(fig, "chart-breakdown", 420)
+    keys = [key for key, *_ in BARS]
+    value = {(r["category"], r["bar"]): r["co2e_t"] for r in bars.to_dicts()}
+    series = [
+        svg.Series(category_name.get(code) or code, [value.get((code, key), 0.0) for key in keys]) for code in codes
+    ]
+    totals = [sum(value.get((code, key), 0.0) for code in codes) for key in keys]
+    return [t(key) for key in keys], series, totals
+
+
+def _breakdown_chart(inventory: pl.DataFrame, category_name: dict[str, str], t: Callable[..., str]) -> Markup | None:
+    """Stacked horizontal bars: Scope 1, Scope 2 both ways and Scope 3, split by category."""
+    data = breakdown_series(inventory, category_name, t)
+    if data is None:
+        return None
+    bars, series, totals = data
+    return svg.stacked_bars("chart-breakdown", t("section.breakdown"), bars, series, t("unit.t_co2e"), totals)
 
 
 def _monthly_chart(by_month: list[dict], t: Callable[..., str]) -> Markup | None:
@@ -288,113 +297,90 @@ def _monthly_chart(by_month: list[dict], t: Callable[..., str]) -> Markup | None
     months = sorted((r for r in by_month if r.get("month")), key=lambda r: r["month"])
     if len(months) <= 1:
         return None
-    fig = go.Figure()
-    for series in SERIES:
-        fig.add_trace(
-            go.Scatter(
-                mode="lines+markers",
-                name=t(f"totals.{series}"),
-                x=[r["month"] for r in months],
-                y=[r.get(series) or 0.0 for r in months],
-                hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
-            )
-        )
-    fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", xaxis_type="category")
-    return _figure_html(fig, "chart-monthly", 360)
+    series = [svg.Series(t(f"totals.{key}"), [r.get(key) or 0.0 for r in months]) for key in SERIES]
+    return svg.lines("chart-monthly", t("section.monthly"), [r["month"] for r in months], series, t("unit.t_co2e"))
+
+
+def trend_series(
+    trend: list[dict], territory: bool, scale: Scale, t: Callable[..., str]
+) -> tuple[list[svg.Series], list[svg.Series], str]:
+    """The trend chart's data: bars, lines and the unit. A territory: its IPCC sectors and the indirect
+    emissions of electricity imports stacked, the removals below zero (never netted), BASIC and BASIC+ as
+    lines, in the page's unit; an organisation: one line per reported figure, in tonnes."""
+    if not territory:
+        lines = [
+            svg.Series(t(f"totals.{key}"), [r.get(key) or 0.0 for r in trend]) for key in [*SERIES, "total_location"]
+        ]
+        return [], lines, t("unit.t_co2e")
+    blocks = [r["territory"] or {} for r in trend]
+    bars: list[svg.Series] = []
+    for code in IPCC_SECTORS:
+        values = [scale.co2e_value((b.get("ipcc") or {}).get(code)) for b in blocks]
+        if any(values):
+            bars.append(svg.Series(t(f"ipcc.sector.{code}"), values))
+    indirect = [scale.co2e_value(b.get("indirect_electricity_t")) for b in blocks]
+    if any(indirect):
+        bars.append(svg.Series(t("ipcc.indirect_electricity"), indirect))
+    removals = [scale.co2e_value(-b["removals_t"]) if b.get("removals_t") else None for b in blocks]
+    if any(removals):
+        bars.append(svg.Series(t("trend.chart_removals"), removals, colour="#17694b"))
+    lines = [
+        svg.Series(t("trend.chart_basic_plus"), [scale.co2e_value(b.get("basic_plus_t")) for b in blocks], "#1f2933"),
+        svg.Series(
+            t("trend.chart_basic"), [scale.co2e_value(b.get("basic_t")) for b in blocks], "#1f2933", dotted=True
+        ),
+    ]
+    return bars, lines, scale.co2e_unit
 
 
 def _trend_chart(trend: list[dict], territory: bool, scale: Scale, t: Callable[..., str]) -> Markup:
-    """The years of the period. A territory: its IPCC sectors and the indirect emissions of electricity
-    imports stacked, the removals below zero (never netted), BASIC and BASIC+ as lines, in the page's
-    unit; an organisation: one line per reported figure, in tonnes."""
+    """The years of the period (``trend_series``)."""
+    bars, lines, unit = trend_series(trend, territory, scale, t)
     years = [str(r["year"]) for r in trend]
-    fig = go.Figure()
-    if territory:
-        unit = scale.co2e_unit
-        hover = f"%{{x}} %{{fullData.name}}: %{{y:,.2f}} {unit}<extra></extra>"
-        blocks = [r["territory"] or {} for r in trend]
-        for code in IPCC_SECTORS:
-            values = [scale.co2e_value((b.get("ipcc") or {}).get(code)) for b in blocks]
-            if any(values):
-                fig.add_trace(go.Bar(name=t(f"ipcc.sector.{code}"), x=years, y=values, hovertemplate=hover))
-        indirect = [scale.co2e_value(b.get("indirect_electricity_t")) for b in blocks]
-        if any(indirect):
-            fig.add_trace(go.Bar(name=t("ipcc.indirect_electricity"), x=years, y=indirect, hovertemplate=hover))
-        removals = [scale.co2e_value(-b["removals_t"]) if b.get("removals_t") else None for b in blocks]
-        if any(removals):
-            fig.add_trace(
-                go.Bar(name=t("trend.chart_removals"), x=years, y=removals, marker_color="#17694b", hovertemplate=hover)
-            )
-        for key, name, dash in (
-            ("basic_plus_t", "trend.chart_basic_plus", "solid"),
-            ("basic_t", "trend.chart_basic", "dot"),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    mode="lines+markers",
-                    name=t(name),
-                    x=years,
-                    y=[scale.co2e_value(b.get(key)) for b in blocks],
-                    line={"color": "#1f2933", "dash": dash},
-                    hovertemplate=hover,
-                )
-            )
-        fig.update_layout(barmode="relative", yaxis_title=unit, yaxis_tickformat=",")
-    else:
-        for series in [*SERIES, "total_location"]:
-            fig.add_trace(
-                go.Scatter(
-                    mode="lines+markers",
-                    name=t(f"totals.{series}"),
-                    x=years,
-                    y=[r.get(series) or 0.0 for r in trend],
-                    hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
-                )
-            )
-        fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",")
-    fig.update_layout(xaxis_type="category")
-    return _figure_html(fig, "chart-trend", 400)
+    return svg.lines("chart-trend", t("section.trend"), years, lines, unit, 3.6 if bars else 3.2, bars=bars)
 
 
 def _indicator_chart(indicator: dict, index: int, lang: str, t: Callable[..., str]) -> Markup | None:
-    """One indicator's series, and its target as a dashed level ending in a marker at the target year."""
+    """One indicator's series, and its target as a dashed level ending in a star at the target year."""
     series = [p for p in indicator.get("series") or [] if p.get("value") is not None]
     if not series:
         return None
     name = indicator.get(f"name_{lang}") or indicator["indicator"]
-    fig = go.Figure(
-        go.Scatter(
-            mode="lines+markers",
-            name=name,
-            x=[p["year"] for p in series],
-            y=[p["value"] for p in series],
-            line={"color": "#17694b"},
-            hovertemplate="%{x}: %{y:,}<extra></extra>",
-        )
-    )
+    years = sorted({int(p["year"]) for p in series})
     target, target_year = indicator.get("target"), indicator.get("target_year")
+    end = int(target_year or years[-1])
+    x = list(range(years[0], max(end, years[-1]) + 1))
+    values = {int(p["year"]): p["value"] for p in series}
+    lines = [svg.Series(name, [values.get(y) for y in x], "#17694b")]
+    special: list[tuple[str, list[int | str], list[float], str]] = []
     if target is not None:
-        end = target_year or series[-1]["year"]
-        fig.add_trace(
-            go.Scatter(
-                mode="lines+markers",
-                name=t("report.indicator.target_label"),
-                x=[series[0]["year"], end],
-                y=[target, target],
-                line={"color": "#b42318", "dash": "dash"},
-                marker={"symbol": ["line-ew", "star"], "size": [1, 12]},
-                hovertemplate=f"{t('report.indicator.target_label')} %{{x}}: %{{y:,}}<extra></extra>",
+        label = t("report.indicator.target_label")
+        lines.append(
+            svg.Series(
+                label, [target if y in (years[0], end) else None for y in x], "#b42318", dash=True, markers=False
             )
         )
-    fig.update_layout(showlegend=False, xaxis={"dtick": 1, "tickformat": "d"}, yaxis_title=indicator.get("unit") or "")
-    return _figure_html(fig, f"chart-indicator-{index}", 220)
+        special.append((label, [end], [float(target)], "*"))
+    return svg.lines(
+        f"chart-indicator-{index}",
+        name,
+        x,
+        lines,
+        indicator.get("unit") or "",
+        2.0,
+        legend=False,
+        special=special,
+        width_in=3.6,
+    )
 
 
-def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
-    """The neutrality balance as a waterfall (ISO 14068-1 order): base-year emissions, reductions,
-    the period's emissions, own removals, credits applied, and the net balance."""
+def waterfall_steps(balance: dict, t: Callable[..., str]) -> list[tuple[str, str, float]]:
+    """The neutrality balance as waterfall steps ``(kind, label, t CO2e)`` in the ISO 14068-1 order:
+    base-year emissions, reductions, the period's emissions, own removals, credits applied, and the net
+    balance. The emissions and the net are the assessment's figures (``absolute``/``total``), not running
+    sums; none without emissions."""
     if balance.get("emissions") is None:
-        return None
+        return []
     steps: list[tuple[str, str, float]] = []
     if balance.get("base_year_emissions") is not None:
         steps.append(
@@ -413,23 +399,13 @@ def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
     steps.append(("relative", t("neutrality.balance.removals"), -(balance.get("removals") or 0.0)))
     steps.append(("relative", t("neutrality.balance.credits"), -(balance.get("credits") or 0.0)))
     steps.append(("total", t("neutrality.balance.net"), balance.get("net") or 0.0))
-    measure, x, y = zip(*steps, strict=True)
-    fig = go.Figure(
-        go.Waterfall(
-            measure=list(measure),
-            x=list(x),
-            y=list(y),
-            textposition="outside",
-            text=[_co2e(v) for v in y],
-            connector={"line": {"color": "#9aa5b1"}},
-            decreasing={"marker": {"color": "#17694b"}},
-            increasing={"marker": {"color": "#b42318"}},
-            totals={"marker": {"color": "#52606d"}},
-            hovertemplate=f"%{{x}}: %{{y:,.2f}} {t('unit.t_co2e')}<extra></extra>",
-        )
-    )
-    fig.update_layout(yaxis_title=t("unit.t_co2e"), yaxis_tickformat=",", showlegend=False)
-    return _figure_html(fig, "chart-waterfall", 420)
+    return steps
+
+
+def _waterfall_chart(balance: dict, t: Callable[..., str]) -> Markup | None:
+    """The balance's waterfall (``waterfall_steps``), each bar with its value."""
+    steps = waterfall_steps(balance, t)
+    return svg.waterfall("chart-waterfall", t("chart.waterfall"), steps, t("unit.t_co2e")) if steps else None
 
 
 def _source_unit(row: dict, t: Callable[..., str]) -> str | None:
@@ -445,33 +421,110 @@ def _source_unit(row: dict, t: Callable[..., str]) -> str | None:
     return t("unit.count")
 
 
+def _target_source(targets: dict, lang: str) -> str:
+    """Where a target template's goals come from, in ``lang`` (``pathway/data/targets.toml``: ``source_zh``)."""
+    from dualcarbon.pathway.targets import templates
+
+    template = templates().get(targets.get("template") or "", {})
+    return template.get(f"source_{lang}") or targets.get("source") or ""
+
+
 def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) -> dict:
     """What the report's pathway section shows: targets, status, shortfalls, charts and tables."""
-    from dualcarbon.pathway import charts as pathway_charts
 
     plan = result.plan
     summary = result.summary()
     names = {m.id: m.name(lang) for m in result.measures}
     chosen = plan.measures.filter(pl.col("chosen")).sort("start_year", "id")
-    charts = {
-        "pathway_trajectory": _figure_html(
-            pathway_charts.trajectory_figure(plan.table, t, result.known_t), "chart-pathway", 420
-        )
-    }
+    charts = {"pathway_trajectory": _trajectory_chart(plan.table, t, result.known_t)}
     for name, per in (("pathway_intensity", "gdp"), ("pathway_per_capita", "capita")):
-        figure = pathway_charts.intensity_figure(plan.table, t, per)
-        if figure is not None:
-            charts[name] = _figure_html(figure, f"chart-{name.replace('_', '-')}", 380)
+        chart = _intensity_chart(plan.table, t, per)
+        if chart is not None:
+            charts[name] = chart
     if plan.macc.filter(pl.col("cost_per_t").is_not_null()).height:
-        charts["pathway_macc"] = _figure_html(
-            pathway_charts.macc_figure(plan.macc, t, lang, result.settings.currency), "chart-macc", 420
-        )
+        charts["pathway_macc"] = _macc_chart(plan.macc, plan.measures, t, lang, result.settings.currency)
     return {
         "title": t("section.pathway"),
         "s": summary,
         "name": summary["targets"][f"name_{lang}"],
+        "source": _target_source(summary["targets"], lang),
         "shortfalls": [s[f"message_{lang}"] for s in summary["shortfalls"]],
         "chosen": [dict(r, name=names.get(r["id"], r["id"])) for r in chosen.to_dicts()],
         "years": plan.table.to_dicts(),
         "charts": charts,
     }
+
+
+def _trajectory_chart(table: pl.DataFrame, t: Callable[..., str], history: dict[int, float] | None) -> Markup:
+    """The pathway's years: business as usual, emissions with the measures, net emissions (with removals or
+    offsets), the targets as a level held until the next, the years that miss a target marked; the
+    inventory's own years when its period spans several."""
+    years = table["year"].to_list()
+    first = min([*years, *(history or {})]) if history and len(history) > 1 else years[0]
+    x = list(range(first, years[-1] + 1))
+    row = {r["year"]: r for r in table.to_dicts()}
+
+    def column(name: str) -> list[float | None]:
+        return [row[y][name] if y in row else None for y in x]
+
+    lines: list[svg.Series] = []
+    if history and len(history) > 1:
+        lines.append(svg.Series(t("pathway.series.inventory"), [history.get(y) for y in x], "#52606d"))
+    lines.append(svg.Series(t("pathway.series.bau"), column("bau_t"), "#7b8794", dash=True, markers=False))
+    lines.append(svg.Series(t("pathway.series.emissions"), column("emissions_t"), "#17694b", markers=False))
+    if float(table["removals_t"].abs().sum()) + float(table["offsets_t"].abs().sum()) > 0:
+        lines.append(svg.Series(t("pathway.series.net"), column("net_t"), "#2563eb", markers=False))
+    if table["target_t"].is_not_null().any():
+        lines.append(svg.Series(t("pathway.series.target"), column("target_t"), "#b42318", markers=False, step=True))
+    short = table.filter(pl.col("shortfall_t") > 0)
+    special = [(t("pathway.series.shortfall"), short["year"].to_list(), short["net_t"].to_list(), "x")] * bool(
+        short.height
+    )
+    return svg.lines(
+        "chart-pathway", t("pathway.chart.trajectory"), x, lines, t("unit.t_co2e"), 3.4, from_zero=True, special=special
+    )
+
+
+def _intensity_chart(table: pl.DataFrame, t: Callable[..., str], per: str) -> Markup | None:
+    """Emissions per unit of GDP (or per person), business as usual and with the measures, against the
+    intensity target (pathway.csv's intensity columns); None without an intensity target of that kind."""
+    from dualcarbon.pathway.charts import INTENSITY_COLUMNS
+
+    denominator, value, target_col, unit_key = INTENSITY_COLUMNS[per]
+    if target_col not in table.columns:
+        return None
+    rows = table.to_dicts()
+    bau = [r["bau_t"] / r[denominator] if r.get(denominator) else None for r in rows]
+    lines = [
+        svg.Series(t("pathway.series.bau"), bau, "#7b8794", dash=True, markers=False),
+        svg.Series(t("pathway.series.emissions"), [r[value] for r in rows], "#17694b", markers=False),
+        svg.Series(t("pathway.series.intensity_target"), [r[target_col] for r in rows], "#b42318", step=True),
+    ]
+    chart_id = f"chart-pathway-{'intensity' if per == 'gdp' else 'per-capita'}"
+    title = t("pathway.chart.intensity" if per == "gdp" else "pathway.chart.per_capita")
+    return svg.lines(chart_id, title, table["year"].to_list(), lines, t(unit_key), 3.0, from_zero=True)
+
+
+def _macc_chart(macc: pl.DataFrame, plan: pl.DataFrame, t: Callable[..., str], lang: str, currency: str) -> Markup:
+    """The marginal abatement cost curve, each measure named, chosen and not chosen told apart."""
+    chosen = set(plan.filter(pl.col("chosen"))["id"].to_list())
+    measures = [
+        svg.Measure(
+            r[f"name_{lang}"] or r["name_en"] or r["name_zh"] or r["id"],
+            r["potential_t"] or 0.0,
+            r["cost_per_t"],
+            r["id"] in chosen,
+        )
+        for r in macc.filter(pl.col("cost_per_t").is_not_null()).to_dicts()
+    ]
+    return svg.macc(
+        "chart-macc",
+        t("pathway.chart.macc"),
+        measures,
+        t("pathway.axis.potential"),
+        t("pathway.unit.cost_per_t", currency=currency),
+        t("chart.macc.chosen"),
+        t("chart.macc.rejected"),
+        t("chart.macc.zero_cost"),
+        t("chart.macc.zero_potential"),
+    )

@@ -1,6 +1,6 @@
 """``report.pdf``: the HTML report printed by headless Chromium.
 
-Chromium runs the embedded plotly.js, so the PDF holds the same charts as ``report.html``, and
+The charts are the report's inline SVG, so the PDF holds the same charts as ``report.html``; Chromium
 lays out Chinese text with the system's CJK fonts (Debian ``fonts-noto-cjk``). It is started
 with no network (background services off, every host name unresolvable) on a copy of the
 document in a temporary folder, with a fresh profile, and prints A4 pages as the report's
@@ -51,10 +51,16 @@ FLAGS = [
 class PdfEngineMissing(DualCarbonError, RuntimeError):
     """Raised when ``--pdf`` is asked for and no Chromium executable is found."""
 
-    def __init__(self, searched: list[str]):
-        self.searched = searched
+    def __init__(self, searched: list[str], kept: bool = False):
+        self.searched, self.kept = searched, kept
+        why = (
+            "the output folder holds a report.pdf of an earlier run, which is printed again with the new report "
+            "(--no-pdf removes it instead); "
+            if kept
+            else ""
+        )
         super().__init__(
-            f"PDF output needs headless Chromium; none found (looked for {', '.join(searched)}): {INSTALL_HINT}"
+            f"{why}PDF output needs headless Chromium; none found (looked for {', '.join(searched)}): {INSTALL_HINT}"
         )
 
 
@@ -80,6 +86,15 @@ def find_engine() -> str:
         if found:
             return found
     raise PdfEngineMissing(EXECUTABLES)
+
+
+def engine_available() -> bool:
+    """Whether report.pdf can be printed here: a Chromium executable is found (``find_engine``)."""
+    try:
+        find_engine()
+    except PdfEngineMissing:
+        return False
+    return True
 
 
 def cjk_font_installed() -> bool | None:

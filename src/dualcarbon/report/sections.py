@@ -6,9 +6,14 @@ Pure functions: records and frames in, plain dicts and lists out, which the temp
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
+from functools import cache
+from importlib import resources
 
 import polars as pl
+
+FORMULAS = resources.files("dualcarbon").joinpath("locales", "formulas.csv")
 
 # (section id, heading key, whether the section is shown), in document order; the contents list
 # and the numbered headings both follow this order.
@@ -22,6 +27,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict], bool]]] = [
     ("key-figures", "section.key_figures", lambda c: not c["territory"]),
     ("breakdown", "section.breakdown", lambda c: not c["territory"] and bool(c["charts"]["breakdown"])),
     ("categories", "section.categories", lambda c: not c["territory"]),
+    ("plant-intensity", "intensity.section", lambda c: bool(c.get("plant_intensity"))),
     ("by-gas", "section.by_gas", lambda c: True),
     ("scope3", "section.scope3", lambda c: not c["territory"]),
     ("iso-categories", "section.iso_categories", lambda c: not c["territory"] and bool(c["iso"])),
@@ -116,6 +122,7 @@ def method_blocks(
     category_name: dict[str, str],
     gwp_set: str | None,
     t: Callable[..., str],
+    lang: str = "en",
 ) -> list[dict]:
     """Per category with emissions: the methods applied (formula with standard and clause, gases,
     records, CO2e), the library factors they used with their citations, and the project's own data.
@@ -143,7 +150,8 @@ def method_blocks(
             block["co2e_t"] += m.get("co2e_t") or 0.0
         kind = m.get("kind") or ""
         name = t(f"method.{kind}")
-        block["methods"].append(m | {"name": "" if name == f"method.{kind}" else name})
+        formula = formula_text(m.get("formula"), lang)
+        block["methods"].append(m | {"name": "" if name == f"method.{kind}" else name, "formula": formula})
         for factor_id in m.get("factor_ids") or []:
             if factor_id in block["factor_ids"]:
                 continue
@@ -154,6 +162,22 @@ def method_blocks(
         used = [factors[i] for i in block.pop("factor_ids") if i in factors]
         block["factors"] = sorted(used, key=lambda f: (f.get("activity") or "", f.get("gas") or "", f["factor_id"]))
     return list(blocks.values())
+
+
+@cache
+def _formulas(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    with FORMULAS.open(encoding="utf-8") as fh:
+        return {row["formula"]: row[lang] for row in csv.DictReader(fh) if row.get(lang)}
+
+
+def formula_text(formula: str | None, lang: str) -> str | None:
+    """A method's formula as the reader's language writes it (``locales/formulas.csv``: the English
+    formula of the trace, as emissions.csv keeps it, and its translation); the trace's text otherwise."""
+    if not formula:
+        return formula
+    return _formulas(lang).get(formula, formula)
 
 
 def quality_view(record: dict | None, t: Callable[..., str]) -> dict | None:

@@ -31,6 +31,7 @@ MEDIA_TYPES = {
 # Catalogue keys the pages use besides their own ``web.*`` (shared with the report, same wording).
 SHARED_PREFIXES = (
     "web.",
+    "cite.",
     "totals.",
     "scope.",
     "unit.",
@@ -53,7 +54,19 @@ SHARED_PREFIXES = (
     "pathway.series.",
     "pathway.unit.intensity_",
     "report.unit_note",
+    "fx.gas_group.",
+    "fsearch.",
+    "settings_editor.",
+    "rows.",
+    "org.scope2_value.",
     "report.label_value",
+    "term.",
+    "fig.",
+    "fx.",  # the gas groups (q-factors) the gases chart names
+    "chart.",  # the charts' legends (q-report)
+    "report2.",  # report.pdf offered on the run pages (q-report)
+    "plan.",
+    "intensity.",
 )
 
 

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from dualcarbon import __version__
 from dualcarbon.i18n import languages
 from dualcarbon.project import examples
+from dualcarbon.report.pdf import engine_available
 from dualcarbon.web import assets
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -78,6 +79,7 @@ def page(request: Request) -> HTMLResponse:
         languages=languages(),
         examples=examples.names(),
         version=__version__,
+        pdf=engine_available(),  # whether runs may print report.pdf on this server
     )
     return HTMLResponse(html, headers=PAGE_HEADERS)
 

@@ -12,6 +12,7 @@ from dualcarbon.api import schemas
 from dualcarbon.api.auth import Principal, admin, audit, bearer, store_of, viewer
 from dualcarbon.api.errors import ApiError, found, input_error, not_found
 from dualcarbon.errors import InputError
+from dualcarbon.report.pdf import engine_available
 from dualcarbon.store.accounts import check_login, check_password, hash_password
 from dualcarbon.store.migrate import current_version
 from dualcarbon.store.repo import sha256
@@ -29,6 +30,7 @@ def health(request: Request) -> schemas.Health:
         store=store.db.dialect,
         schema_version=current_version(store.db),
         signup=request.app.state.signup_mode(),
+        pdf=engine_available(),
     )
 
 

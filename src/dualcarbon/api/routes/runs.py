@@ -82,6 +82,17 @@ def start_run(
         options["pathway"] = True
     if body and body.emissions:  # likewise: absent means auto, as before the option existed
         options["emissions"] = body.emissions
+    if body and body.pdf:
+        from dualcarbon.report.pdf import engine_available
+
+        if not engine_available():
+            raise ApiError(
+                409,
+                "pdf_unavailable",
+                "this server cannot print report.pdf: no Chromium is installed on it (the administrator can "
+                "install chromium and fonts-noto-cjk); report.html prints from any browser",
+            )
+        options["pdf"] = True
     return _queue(request, who, project_id, layout.layout(batches), options)
 
 
@@ -277,7 +288,12 @@ def file(run_id: str, name: str, request: Request, who: Principal = Depends(view
     """One output file, byte for byte as the job wrote it."""
     store = store_of(request)
     data = results.output(store, who.org_id, run_or_404(store, who, run_id), name)
-    media = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".html": "text/html; charset=utf-8"}
+    media = {
+        ".json": "application/json",
+        ".csv": "text/csv; charset=utf-8",
+        ".html": "text/html; charset=utf-8",
+        ".pdf": "application/pdf",
+    }
     suffix = name[name.rfind(".") :] if "." in name else ""
     headers = {"Content-Disposition": attachment(name)}
     return Response(data, media_type=media.get(suffix, "application/octet-stream"), headers=headers)

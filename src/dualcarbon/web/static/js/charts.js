@@ -1,7 +1,7 @@
 // Charts with plotly.js, which the server hands out from the installed plotly package. It is loaded
 // on the first chart a page draws, so the pages without charts never fetch it.
 
-import {categoryName, localized, t} from "./i18n.js";
+import {categoryCode, categoryName, lang, localized, t} from "./i18n.js";
 
 const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
 const COLOURS = ["#1b6e5a", "#3b8bc2", "#8fb8de", "#e0a030", "#b5523b", "#7a5c99", "#5f9e6e", "#c2a878",
@@ -21,6 +21,23 @@ export function plotly() {
   return loading;
 }
 
+// plotly's own words (the mode bar's buttons) in the page's language: term.plotly.* of the catalogue
+const PLOTLY_WORDS = {
+  "Download plot as a PNG": "download", "Download plot": "download", "Download plot as JSON": "download_json",
+  "Share chart...": "share", "Share chart": "share", "Zoom": "zoom", "Pan": "pan",
+  "Box Select": "box_select", "Lasso Select": "lasso_select", "Zoom in": "zoom_in", "Zoom out": "zoom_out",
+  "Autoscale": "autoscale", "Reset axes": "reset_axes", "Toggle Spike Lines": "spikes",
+  "Show closest data on hover": "hover_closest", "Compare data on hover": "hover_compare",
+  "Double-click to zoom back out": "zoom_back", "Snapshot succeeded": "snapshot", "Taking snapshot - this may take a few seconds": "snapshot_wait",
+};
+
+function chartLocale(Plotly) {
+  const name = `dualcarbon-${lang()}`;
+  const dictionary = Object.fromEntries(Object.entries(PLOTLY_WORDS).map(([en, key]) => [en, t(`term.plotly.${key}`)]));
+  Plotly.register({moduleType: "locale", name, dictionary});
+  return name;
+}
+
 /** Draw into a div; the div gets data-drawn="true" once plotly has drawn it. */
 export async function draw(div, traces, layout = {}) {
   const Plotly = await plotly();
@@ -30,7 +47,7 @@ export async function draw(div, traces, layout = {}) {
     margin: {l: 70, r: 20, t: 10, b: 40}, legend: {orientation: "h", yanchor: "top", y: -0.22},
     hoverlabel: {font: {family: FONT}},
   };
-  await Plotly.newPlot(div, traces, {...base, ...layout}, {displaylogo: false, responsive: true});
+  await Plotly.newPlot(div, traces, {...base, ...layout}, {displaylogo: false, responsive: true, locale: chartLocale(Plotly)});
   div.dataset.drawn = "true";
 }
 
@@ -61,7 +78,7 @@ export function breakdown(byCategory) {
       .filter((r) => r.category === code && r.scope === scope &&
         (methods === null || !r.scope2_method || methods.includes(r.scope2_method)))
       .reduce((sum, r) => sum + r.co2e_t, 0));
-    const name = `${code} ${categoryName(code)}`.trim();
+    const name = categoryName(code) || code;  // a name, not a code, as the report
     return {type: "bar", orientation: "h", name, x, y: bars.map(([key]) => t(key)),
       hovertemplate: `%{y}<br>%{fullData.name}: %{x:,.2f} ${unit}<extra></extra>`};
   }).filter((trace) => trace.x.some((v) => v !== 0));
@@ -80,13 +97,21 @@ export function monthly(byMonth) {
   return [traces, {height: 340, xaxis: {type: "category"}, yaxis: axis(unit, {tickformat: ","})}];
 }
 
-/** Emissions by gas, in CO2e. */
+/** A tonnage on a bar: thousands separators, small values with their significant digits. */
+const label = (v) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : Number(v.toPrecision(3)).toLocaleString("en-US"));
+
+/**
+ * Emissions by gas, in CO2e, on a linear axis with each bar's value printed on it: a gas of a few tonnes
+ * beside a million tonnes of CO2 shows as a thin bar and its number. (Before, the axis was logarithmic
+ * without a word saying so, which made a few tonnes look like a sizeable share.)
+ */
 export function gases(byGas) {
   const rows = [...byGas].sort((a, b) => b.co2e_t - a.co2e_t);
   const unit = t("unit.t_co2e");
   return [[{type: "bar", x: rows.map((r) => r.gas), y: rows.map((r) => r.co2e_t), marker: {color: COLOURS[1]},
+    text: rows.map((r) => label(r.co2e_t)), textposition: "outside", cliponaxis: false,
     hovertemplate: `%{x}: %{y:,.2f} ${unit}<extra></extra>`}],
-  {height: 300, yaxis: axis(unit, {tickformat: ",", type: rows.length > 1 ? "log" : "linear"})}];
+  {height: 300, yaxis: axis(unit, {tickformat: ",", type: "linear"})}];
 }
 
 /**
@@ -105,8 +130,10 @@ export function waterfall(balance) {
   steps.push([t("neutrality.balance.credits"), "relative", -(balance.credits || 0)]);
   steps.push([t("neutrality.balance.net"), "absolute", balance.net]);
   const unit = t("unit.t_co2e");
+  // each bar carries its value: a change signed, a stated figure as it is
+  const text = steps.map(([, measure, v]) => (measure === "relative" ? `${v < 0 ? "−" : "+"}${label(Math.abs(v))}` : label(v)));
   return [[{type: "waterfall", orientation: "v", x: steps.map((s) => s[0]), measure: steps.map((s) => s[1]),
-    y: steps.map((s) => s[2]), connector: {line: {color: "#9aa5b1"}},
+    y: steps.map((s) => s[2]), text, textposition: "outside", cliponaxis: false, connector: {line: {color: "#9aa5b1"}},
     increasing: {marker: {color: "#b5523b"}}, decreasing: {marker: {color: "#1b6e5a"}},
     totals: {marker: {color: "#4d6d8a"}}, hovertemplate: `%{x}: %{y:,.2f} ${unit}<extra></extra>`}],
   {height: 380, showlegend: false, yaxis: axis(unit, {tickformat: ","})}];
@@ -153,23 +180,45 @@ export function intensity(rows, per = "gdp") {
 }
 
 /**
- * The marginal abatement cost curve: one bar per measure, as wide as its yearly potential and as
- * high as its cost per tonne, cheapest first.
+ * The marginal abatement cost curve: one bar per measure, as wide as its yearly potential and as high as
+ * its cost per tonne, cheapest first, named (not coded). The measures the pathway chose and those it did
+ * not are two traces in two colours, with a legend; a cost of about zero (under 1 % of the axis) is a thick
+ * mark on the axis and a zero potential a diamond at its cost, never an invisible bar.
  */
 export function macc(measures, currency) {
   const rows = measures.filter((m) => Number.isFinite(m.macc_potential_t) && Number.isFinite(m.macc_cost_per_t) &&
-    m.macc_potential_t > 0).sort((a, b) => a.macc_cost_per_t - b.macc_cost_per_t);
+    m.macc_potential_t >= 0).sort((a, b) => a.macc_cost_per_t - b.macc_cost_per_t);
+  const costs = rows.map((m) => m.macc_cost_per_t);
+  const span = (Math.max(0, ...costs) - Math.min(0, ...costs)) || 1;
   let start = 0;
-  const x = [];
-  for (const m of rows) {
-    x.push(start + m.macc_potential_t / 2);
+  const placed = rows.map((m) => {
+    const at = {m, left: start, width: m.macc_potential_t, chosen: String(m.chosen) === "true", name: localized(m, "name") || m.id};
     start += m.macc_potential_t;
-  }
+    return at;
+  });
   const perTonne = t("web.pathway.cost_per_t", {currency});
-  return [[{type: "bar", x, y: rows.map((m) => m.macc_cost_per_t), width: rows.map((m) => m.macc_potential_t),
-    text: rows.map((m) => m.id), textposition: "inside", customdata: rows.map((m) => localized(m, "name")),
-    marker: {color: rows.map((m) => (m.macc_cost_per_t < 0 ? COLOURS[0] : COLOURS[3])), line: {color: "#fff", width: 1}},
-    hovertemplate: `%{customdata}<br>%{width:,.0f} ${t("web.pathway.t_per_year")}, %{y:,.0f} ${perTonne}<extra></extra>`}],
-  {height: 380, showlegend: false, bargap: 0, xaxis: axis(t("web.pathway.potential"), {tickformat: ","}),
-    yaxis: axis(perTonne, {tickformat: ","})}];
+  const hover = `%{customdata}<br>%{width:,.0f} ${t("web.pathway.t_per_year")}, %{y:,.0f} ${perTonne}<extra></extra>`;
+  const bars = (chosen) => {
+    const part = placed.filter((p) => p.chosen === chosen && p.width > 0);
+    return {type: "bar", name: t(chosen ? "chart.macc.chosen" : "chart.macc.rejected"), x: part.map((p) => p.left + p.width / 2),
+      y: part.map((p) => p.m.macc_cost_per_t), width: part.map((p) => p.width), text: part.map((p) => p.name),
+      textposition: "outside", cliponaxis: false, customdata: part.map((p) => p.name),
+      marker: {color: chosen ? "#17694b" : "#c4cbd2", line: {color: "#fff", width: 1}}, hovertemplate: hover};
+  };
+  const zero = placed.filter((p) => p.width > 0 && Math.abs(p.m.macc_cost_per_t) < 0.01 * span);
+  const none = placed.filter((p) => p.width === 0);
+  const traces = [bars(true), bars(false)];
+  if (zero.length) {
+    traces.push({type: "scatter", mode: "lines", name: t("chart.macc.zero_cost"), hoverinfo: "skip",
+      x: zero.flatMap((p) => [p.left, p.left + p.width, null]), y: zero.flatMap(() => [0, 0, null]),
+      line: {color: "#1f2933", width: 6}});
+  }
+  if (none.length) {
+    traces.push({type: "scatter", mode: "markers+text", name: t("chart.macc.zero_potential"), x: none.map((p) => p.left),
+      y: none.map((p) => p.m.macc_cost_per_t), text: none.map((p) => p.name), textposition: "top center",
+      customdata: none.map((p) => p.name), marker: {symbol: "diamond", size: 10, color: "#52606d"},
+      hovertemplate: `%{customdata}<br>%{y:,.0f} ${perTonne}<extra></extra>`});
+  }
+  return [traces, {height: 420, showlegend: true, barmode: "overlay", bargap: 0,
+    xaxis: axis(t("web.pathway.potential"), {tickformat: ","}), yaxis: axis(perTonne, {tickformat: ","})}];
 }

@@ -52,6 +52,17 @@ export function localized(record, field) {
   return record[`${field}_${current.lang}`] ?? record[`${field}_en`] ?? record[field] ?? "";
 }
 
+/** A category's code where a reader uses it (Scope 3 "3.6", ISO 14064-1 "4"); "" for the inventory's
+ * own keys of Scope 1 and 2 ("1.stationary"), which the name says in words (report/html.py _category_code). */
+export function categoryCode(code) {
+  return /^\d+(\.\d+)*$/.test(String(code ?? "")) ? String(code) : "";
+}
+
+/** Text in brackets as the language writes them: "（基于位置）" in Chinese, " (location-based)" in English. */
+export function paren(text) {
+  return t("term.paren", {text});
+}
+
 /** The name of an emission category ("3.1", "1.stationary", ISO 14064-1's "4"), "" when it has none. */
 export function categoryName(code, scheme = null) {
   const key = `category.${scheme ?? `ghgp_scope${String(code).split(".")[0]}`}.${code}`;

@@ -5,13 +5,14 @@ import * as account from "./views/account.js";
 import * as api from "./api.js";
 import * as audit from "./views/audit.js";
 import {append, clear, h} from "./dom.js";
-import {initialLang, lang, languages, setLang, t} from "./i18n.js";
+import {initialLang, lang, languages, paren, setLang, t} from "./i18n.js";
 import * as factors from "./views/factors.js";
 import * as login from "./views/login.js";
 import * as password from "./views/password.js";
 import * as project from "./views/project.js";
 import * as projects from "./views/projects.js";
 import * as run from "./views/run.js";
+import * as settings from "./views/settings.js";
 import * as signup from "./views/signup.js";
 import * as users from "./views/users.js";
 import {errorBox} from "./views/common.js";
@@ -26,9 +27,11 @@ const ROUTES = [
   [/^\/audit$/, "audit", audit.render, false],
   [/^\/projects$/, "projects", projects.render, false],
   [/^\/projects\/([\w-]+)$/, "project", project.render, false],
+  [/^\/projects\/([\w-]+)\/settings$/, "settings", settings.render, false],
   [/^\/runs\/([\w-]+)$/, "run", (ctx) => run.render(ctx, "inventory"), false],
   [/^\/runs\/([\w-]+)\/neutrality$/, "run", (ctx) => run.render(ctx, "neutrality"), false],
   [/^\/runs\/([\w-]+)\/pathway$/, "run", (ctx) => run.render(ctx, "pathway"), false],
+  [/^\/runs\/([\w-]+)\/rows$/, "run", (ctx) => run.render(ctx, "rows"), false],
   [/^\/factors$/, "factors", factors.render, false],
 ];
 const session = {me: null};
@@ -68,13 +71,16 @@ function header() {
     }
     append(nav, h("a", {href: "#/account", "data-testid": "nav-account"}, t("web.nav.account")));
     append(who,
-      h("span", {"data-testid": "who"}, `${session.me.organisation.name} · ${session.me.user.name} (${t(`web.role.${session.me.user.role}`)})`),
+      h("span", {"data-testid": "who"}, `${session.me.organisation.name} · ${session.me.user.name}${paren(t(`web.role.${session.me.user.role}`))}`),
       h("button", {type: "button", class: "link", "data-testid": "logout", onclick: logOut}, t("web.nav.logout")));
   }
   const langs = clear(document.getElementById("langs"));
   langs.setAttribute("aria-label", t("web.nav.language"));
+  document.getElementById("nav").setAttribute("aria-label", t("web.nav.main"));
   for (const code of languages()) {
+    // each language named in itself ("English", "中文"), marked as such
     append(langs, h("button", {type: "button", "data-lang": code, "aria-pressed": String(code === lang()),
+      lang: t(`web.lang_tag.${code}`), translate: "no",
       onclick: () => switchLang(code)}, t(`web.lang.${code}`)));
   }
 }
@@ -130,6 +136,8 @@ async function route() {
 api.whenUnauthorized(() => {
   const had = Boolean(session.me);
   forget();
+  // a page's second call refused at the same time finds the login page already shown: keep its notice
+  if (!had && location.hash.startsWith("#/login")) return;
   go(had ? "#/login?expired=1" : "#/login");
 });
 window.addEventListener("hashchange", route);

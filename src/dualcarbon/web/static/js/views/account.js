@@ -4,7 +4,7 @@
 
 import * as api from "../api.js";
 import {append, h, section, table} from "../dom.js";
-import {t} from "../i18n.js";
+import {label, t} from "../i18n.js";
 import {when} from "../format.js";
 import {errorBox, field} from "./common.js";
 
@@ -52,7 +52,7 @@ function passwordForm() {
 
 function tokenTable(ctx, tokens, names) {
   return table([
-    {label: t("web.account.token_name"), cell: (k) => k.name, key: "name"},
+    {label: t("web.account.token_name"), cell: (k) => label("web.account.token", k.name), key: "name"},
     {label: t("web.users.name"), cell: (k) => names[k.user_id] || k.user_id, key: "user"},
     {label: t("web.created"), cell: (k) => when(k.created_at)},
     {label: t("web.account.revoked"), cell: (k) => (k.revoked_at ? when(k.revoked_at) : ""), key: "revoked"},

@@ -47,7 +47,7 @@ export function badge(prefix, status) {
 
 /** "Projects › name › ..." */
 export function crumbs(...parts) {
-  const nav = h("nav", {class: "crumbs", "aria-label": "breadcrumb"});
+  const nav = h("nav", {class: "crumbs", "aria-label": t("web.nav.breadcrumb")});
   parts.forEach(([text, href], i) => {
     if (i) append(nav, " › ");
     append(nav, href ? h("a", {href}, text) : h("span", {}, text));

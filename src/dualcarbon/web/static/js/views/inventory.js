@@ -7,8 +7,8 @@
 import * as api from "../api.js";
 import * as charts from "../charts.js";
 import {append, h, section, table} from "../dom.js";
-import {co2e, percent, qty} from "../format.js";
-import {categoryName, label, lang, t} from "../i18n.js";
+import {co2e, fixed, percent, qty} from "../format.js";
+import {categoryCode, categoryName, label, lang, localized, paren, t} from "../i18n.js";
 import {facts} from "./common.js";
 import {indicatorChart, indicatorsSection, territorySections, trendChart, trendSection} from "./territory.js";
 
@@ -34,6 +34,7 @@ export async function render(ctx, run) {
     ], "inventory-header"),
     h("p", {class: "muted", "data-testid": "rounding"}, t("web.inventory.rounding", {unit: t("unit.t_co2e")})),
     territory ? territorySections(territory) : corporate(summary),
+    plantIntensity(summary.intensity),
     section(t("section.facilities"), territory ? h("p", {class: "muted", "data-testid": "facilities-note"},
       t("note.facilities_period", {start: summary.period.start, end: summary.period.end, unit: t("unit.t_co2e")})) : null,
     facilitiesTable(summary.by_facility || [])),
@@ -41,12 +42,12 @@ export async function render(ctx, run) {
       : section(t("section.monthly"), chart("chart-monthly"), monthlyTable(summary.by_month || [])),
     trendSection(years, Boolean(territory)),
     indicatorsSection(indicators),
-    section(t("section.by_gas"), chart("chart-gases"), gasTable(summary.by_gas || [], total)),
+    section(t("section.by_gas"), chart("chart-gases"), gasTable(gasRows(summary), total)),
     warnings(summary.warnings || []),
     section(t("methods.factor_sets"), table([
-      {label: t("col.factor_set"), cell: (f) => f.factor_set ?? f.dataset},
-      {label: t("col.dataset"), cell: (f) => f.dataset},
-      {label: t("col.version"), cell: (f) => f.version},
+      {label: t("col.factor_set"), cell: (f) => h("code", {translate: "no"}, f.factor_set ?? f.dataset)},
+      {label: t("col.dataset"), cell: (f) => h("span", {translate: "no"}, f.dataset)},
+      {label: t("col.version"), cell: (f) => h("span", {translate: "no"}, f.version)},
       {label: t("col.sha256"), cell: (f) => h("code", {title: f.sha256}, (f.sha256 || "").slice(0, 16))},
     ], summary.factor_sets || [], {testid: "factor-sets"})));
   const draw = (id, spec) => {
@@ -58,7 +59,7 @@ export async function render(ctx, run) {
     (summary.by_month || []).length > 1 ? draw("chart-monthly", charts.monthly(summary.by_month)) : null,
     years.length > 1 ? draw("chart-trend", trendChart(years, Boolean(territory))) : null,
     ...indicators.map((ind, i) => draw(`chart-indicator-${i}`, indicatorChart(ind))),
-    draw("chart-gases", charts.gases(summary.by_gas || [])),
+    draw("chart-gases", charts.gases(gasRows(summary).map((r) => ({...r, gas: r.label})))),
   ]);
 }
 
@@ -75,13 +76,44 @@ function corporate(summary) {
   ];
 }
 
+/**
+ * Intensity per unit of product ([output]; summary.json intensity): each product's output, the
+ * emissions counted and t CO2e per unit, beside the base year's (as the report's table).
+ */
+function plantIntensity(block) {
+  if (!block || !(block.products || []).length) return null;
+  const compare = block.base_year && block.base_year !== block.year;
+  const value = (v, unit) => (v === null || v === undefined ? "–" : t("intensity.value", {value: fixed(v, 4), unit}));
+  const counts = (p) => {
+    const scopes = p.scopes.join("+") + (p.scopes.includes("2") ? t(`intensity.scope2_${p.scope2}`) : "");
+    return p.covers ? t("intensity.counts_covers", {scopes, covers: p.covers}) : t("intensity.counts", {scopes});
+  };
+  const columns = [
+    {label: t("intensity.col.product"), cell: (p) => localized(p, "name") || p.id, key: "product"},
+    {label: t("intensity.col.counts"), cell: counts},
+    {label: t("intensity.col.quantity", {year: block.year}), cell: (p) => `${fixed(p.quantity, 0)} ${p.unit}`, num: true},
+    {label: t("intensity.col.emissions", {year: block.year}), cell: (p) => co2e(p.emissions_t), num: true},
+    {label: t("intensity.col.intensity", {year: block.year}), cell: (p) => value(p.intensity_t, p.unit), num: true, key: "intensity"},
+  ];
+  if (compare) {
+    columns.push(
+      {label: t("intensity.col.base", {year: block.base_year}), num: true, key: "base",
+        cell: (p) => (p.base && p.base.intensity_t !== null ? value(p.base.intensity_t, p.unit) : t("intensity.unknown", {year: block.base_year}))},
+      {label: t("intensity.col.change"), num: true, key: "change",
+        cell: (p) => (p.change_percent === null || p.change_percent === undefined ? "–" : `${p.change_percent > 0 ? "+" : ""}${fixed(p.change_percent, 1)} %`)});
+  }
+  return section(t("intensity.section"),
+    table(columns, block.products, {testid: "plant-intensity", rowAttrs: (p) => ({"data-product": p.id})}),
+    h("p", {class: "muted"}, t("intensity.note")));
+}
+
 const chart = (id) => h("div", {class: "chart", id, "data-testid": id});
 
 function categoriesTable(rows) {
   return table([
     {label: t("col.scope"), cell: (r) => t(`scope.${r.scope}`)},
-    {label: t("col.code"), cell: (r) => r.category, key: "category"},
-    {label: t("col.category"), cell: (r) => categoryName(r.category) + (r.scope2_method ? ` (${t(`web.scope2.${r.scope2_method}`)})` : "")},
+    {label: t("col.code"), cell: (r) => categoryCode(r.category), key: "category"},
+    {label: t("col.category"), cell: (r) => (categoryName(r.category) || r.category) + (r.scope2_method ? paren(t(`web.scope2.${r.scope2_method}`)) : "")},
     {label: t("col.co2e_t"), cell: (r) => co2e(r.co2e_t), num: true, key: "co2e_t"},
   ], rows, {testid: "categories"});
 }
@@ -117,10 +149,25 @@ function monthlyTable(rows) {
   ], months, {testid: "months"}));
 }
 
+/**
+ * Gases as grouped in summary.json by_gas_group (the main gases named, trace gases as "other", factors
+ * published only as CO2e apart); summaries written before it list by_gas.
+ */
+function gasRows(summary) {
+  if (!summary.by_gas_group) return (summary.by_gas || []).map((r) => ({...r, label: r.gas}));
+  return summary.by_gas_group.map((g) => {
+    if (g.group === "other") {
+      return {...g, gas: "other", label: t("fx.gas_group.other", {count: g.gases.length, gases: g.gases.join(", ")})};
+    }
+    if (g.group === "co2e_only") return {...g, gas: "co2e_only", label: t("fx.gas_group.co2e_only")};
+    return {...g, gas: g.group, label: gasName(g.group)};
+  });
+}
+
 function gasTable(rows, total) {
   return table([
-    {label: t("col.gas"), cell: (r) => gasName(r.gas), key: "gas"},
-    {label: t("col.mass_t"), cell: (r) => qty(r.mass_t), num: true, key: "mass_t"},
+    {label: t("col.gas"), cell: (r) => r.label, key: "gas"},
+    {label: t("col.mass_t"), cell: (r) => (r.mass_t === null || r.mass_t === undefined ? "" : qty(r.mass_t)), num: true, key: "mass_t"},
     {label: t("col.co2e_t"), cell: (r) => co2e(r.co2e_t), num: true, key: "co2e_t"},
     {label: t("web.inventory.share"), cell: (r) => percent(r.co2e_t, total), num: true},
   ], rows, {testid: "gases", rowAttrs: (r) => ({"data-gas": r.gas})});

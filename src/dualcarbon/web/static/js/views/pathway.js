@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import * as charts from "../charts.js";
 import {append, h, section, table} from "../dom.js";
-import {co2e, fixed} from "../format.js";
+import {co2e, co2eText, currencyName, fixed, money, moneyParts} from "../format.js";
 import {label, localized, t} from "../i18n.js";
 import {facts} from "./common.js";
 
@@ -28,15 +28,15 @@ export async function render(ctx, run) {
   const years = answer.tables.pathway || [];
   const measures = answer.tables.measures_plan || [];
   const targets = p.targets || {};
-  const peak = (record) => (record ? t("web.pathway.peak_value", {year: record.year ?? "—", t: co2e(record.emissions_t)}) : "—");
+  const peak = (record) => (record ? t("web.pathway.peak_value", {year: record.year ?? "—", value: co2eText(record.emissions_t)}) : "—");
   append(ctx.root, 
     facts([
       [t("web.pathway.status"), label("web.pathway.solver", p.status), "status"],
       [t("web.pathway.targets"), localized(targets, "name") || targets.template || "—"],
-      [t("web.pathway.base"), t("web.pathway.base_value", {year: targets.base_year ?? "—", t: co2e(targets.base_emissions_t)})],
+      [t("web.pathway.base"), t("web.pathway.base_value", {year: targets.base_year ?? "—", value: co2eText(targets.base_emissions_t)})],
       [t("web.pathway.bau_peak"), peak(p.bau_peak)],
       [t("web.pathway.pathway_peak"), peak(p.pathway_peak)],
-      [t("web.pathway.cost"), `${fixed(p.cost_discounted, 0)} ${p.currency ?? ""}`, "cost"],
+      [t("web.pathway.cost"), cost(p), "cost"],
     ], "pathway-header"),
     shortfalls(p.shortfalls || []),
     section(t("web.pathway.trajectory"), h("div", {class: "chart", id: "chart-trajectory", "data-testid": "chart-trajectory"})),
@@ -49,7 +49,7 @@ export async function render(ctx, run) {
       {label: t("web.pathway.chosen"), cell: (m) => (String(m.chosen) === "true" ? t("web.yes") : t("web.no")), key: "chosen"},
       {label: t("web.pathway.start_year"), cell: (m) => m.start_year ?? "—"},
       {label: t("web.pathway.potential"), cell: (m) => co2e(m.macc_potential_t), num: true},
-      {label: t("web.pathway.cost_per_t", {currency: p.currency ?? ""}), cell: (m) => fixed(m.macc_cost_per_t, 0), num: true},
+      {label: t("web.pathway.cost_per_t", {currency: currencyName(p.currency ?? "CNY")}), cell: (m) => fixed(m.macc_cost_per_t, 0), num: true},
     ], measures, {testid: "measures", rowAttrs: (m) => ({"data-measure": m.id})})),
     h("details", {}, h("summary", {}, t("web.pathway.years_table")), table([
       {label: t("col.year"), cell: (r) => r.year, key: "year"},
@@ -63,6 +63,16 @@ export async function render(ctx, run) {
     ...INTENSITIES.filter(([, , column]) => years.length && column in years[0]).map(([per]) =>
       charts.draw(ctx.root.querySelector(`#chart-intensity-${per}`), ...charts.intensity(years, per))),
   ]);
+}
+
+// the total discounted cost; a negative one is a net saving and is said so in words
+function cost(p) {
+  const total = money(p.cost_discounted, p.currency ?? "CNY");
+  if (!(p.cost_discounted < 0)) return total;
+  const years = p.years || [];
+  const [saving, unit] = moneyParts(-p.cost_discounted, p.currency ?? "CNY");
+  return [total, h("br"), h("span", {class: "small", "data-testid": "net-saving"}, t("plan.net_saving",
+    {value: saving, currency: unit, start: years[0] ?? "", end: years[1] ?? ""}))];
 }
 
 function shortfalls(rows) {

@@ -37,7 +37,7 @@ export async function render(ctx) {
       api.request(`/projects/${projectId}/settings`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
     ]);
     if (!ctx.live()) return;
-    parts.settings.replaceChildren(settingsSection(settings));
+    parts.settings.replaceChildren(settingsSection(settings, editor ? projectId : null));
     parts.batches.replaceChildren(batchesSection(batches, editor, refresh));
     parts.run.replaceChildren(editor ? runSection(ctx, projectId, batches) : "");
     parts.runs.replaceChildren(runsSection(runs.items));
@@ -52,8 +52,9 @@ export async function render(ctx) {
   await refresh();
 }
 
-function settingsSection(settings) {
-  if (!settings) return section(t("web.settings.title"), h("p", {class: "notice", "data-testid": "no-settings"}, t("web.settings.none")));
+function settingsSection(settings, editable) {
+  const edit = editable ? h("p", {}, h("a", {href: `#/projects/${editable}/settings`, "data-testid": "edit-settings"}, t("settings_editor.edit"))) : null;
+  if (!settings) return section(t("web.settings.title"), h("p", {class: "notice", "data-testid": "no-settings"}, t("web.settings.none")), edit);
   const s = settings.settings;
   return section(t("web.settings.title"), facts([
     [t("header.organization"), s.organization?.name ?? ""],
@@ -61,7 +62,7 @@ function settingsSection(settings) {
     [t("header.period"), t("header.period_value", {start: s.period?.start ?? "", end: s.period?.end ?? ""})],
     [t("header.gwp"), s.method?.gwp ?? ""],
     [t("web.settings.factor_sets"), (s.method?.factor_sets ?? []).join(", ")],
-  ], "settings"), h("details", {}, h("summary", {}, "dualcarbon.toml"), h("pre", {class: "code"}, settings.toml)));
+  ], "settings"), h("details", {}, h("summary", {}, "dualcarbon.toml"), h("pre", {class: "code"}, settings.toml)), edit);
 }
 
 function uploadSection(projectId, refresh) {
@@ -141,14 +142,18 @@ function runSection(ctx, projectId, batches) {
   const reportLang = h("select", {name: "lang"}, languages().map((l) => h("option", {value: l, selected: l === lang()}, t(`web.lang.${l}`))));
   // with measures, the run may also compute the least-cost pathway (dualcarbon pathway)
   const pathway = h("input", {type: "checkbox", name: "pathway", checked: live.includes("measures"), "data-testid": "run-pathway"});
+  // report.pdf is printed by Chromium on the server: offered where the server has it, else the page says why
+  const printable = document.body.dataset.pdf === "true";
+  const pdf = h("input", {type: "checkbox", name: "pdf", disabled: !printable, "data-testid": "run-pdf"});
   const message = h("div");
   const button = h("button", {type: "submit", class: "primary", disabled: !ready, "data-testid": "run"}, t("web.run.start"));
   const form = h("form", {class: "card"}, ready ? null : h("p", {class: "notice"}, t("web.run.not_ready")),
-    field(t("web.run.report_lang"), reportLang), field(t("web.run.pathway"), pathway, t("web.run.pathway_hint")), button, message);
+    field(t("web.run.report_lang"), reportLang), field(t("web.run.pathway"), pathway, t("web.run.pathway_hint")),
+    field(t("report2.run_pdf"), pdf, t(printable ? "report2.run_pdf_hint" : "report2.pdf_unavailable")), button, message);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const queued = await api.request(`/projects/${projectId}/runs`, {method: "POST", json: {lang: reportLang.value, pathway: pathway.checked}});
+      const queued = await api.request(`/projects/${projectId}/runs`, {method: "POST", json: {lang: reportLang.value, pathway: pathway.checked, pdf: pdf.checked}});
       ctx.go(`#/runs/${queued.id}`);
     } catch (error) {
       append(message, errorBox(error));

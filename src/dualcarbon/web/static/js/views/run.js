@@ -9,8 +9,10 @@ import {badge, crumbs, errorBox, facts, problemsDownload, problemsTable} from ".
 import * as inventory from "./inventory.js";
 import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
+import * as rows from "./rows.js";
 
-const TABS = {inventory, neutrality, pathway};
+const TABS = {inventory, neutrality, pathway, rows};
+const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway", rows: "rows.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
@@ -54,9 +56,9 @@ function statusFacts(run) {
 }
 
 function tabs(runId, active) {
-  return h("nav", {class: "tabs", "aria-label": "results"}, Object.keys(TABS).map((name) =>
+  return h("nav", {class: "tabs", "aria-label": t("web.nav.results")}, Object.keys(TABS).map((name) =>
     h("a", {href: name === "inventory" ? `#/runs/${runId}` : `#/runs/${runId}/${name}`, "data-tab": name,
-      "aria-current": name === active ? "page" : null}, t(`web.tab.${name}`))));
+      "aria-current": name === active ? "page" : null}, t(TAB_LABELS[name]))));
 }
 
 // The output files worth a download, in this order, each offered only when the run wrote it: the
@@ -86,9 +88,17 @@ function downloads(run) {
     const dot = name.lastIndexOf(".");
     return button(label(), `/runs/${run.id}/files/${name}`, `${name.slice(0, dot)}-${run.id}${name.slice(dot)}`, name);
   });
+  // report.pdf where the run printed one; else, beside the HTML report, why there is none
+  const pdf = written.has("report.pdf")
+    ? button(t("report2.download_pdf"), `/runs/${run.id}/files/report.pdf`, `report-${run.id}.pdf`, "report.pdf")
+    : written.has("report.html")
+      ? h("small", {class: "muted", "data-testid": "no-pdf"},
+        t(document.body.dataset.pdf === "true" ? "report2.no_pdf_run" : "report2.pdf_unavailable"))
+      : null;
   const items = [
     written.has("report.html") ? button(t("web.download.report"), `/runs/${run.id}/report?download=true`,
       `report-${run.id}.html`, "report.html") : null,
+    pdf,
     ...files,
     button(t("web.download.inputs"), `/runs/${run.id}/inputs`, `${run.id}-inputs.zip`, "inputs.zip"),
   ];

@@ -5,7 +5,7 @@
 
 import {h, section, table} from "../dom.js";
 import {fixed} from "../format.js";
-import {label, lang, t} from "../i18n.js";
+import {label, lang, paren, t} from "../i18n.js";
 
 const GPC_SCOPES = ["1", "2", "3"];
 const IPCC_SECTORS = ["1", "2", "3", "4"];
@@ -201,7 +201,7 @@ export function indicatorsSection(indicators) {
   const status = (ind) => h("span", {class: `status-${ind.status || "no_target"}`}, label("report.indicator.status", ind.status || "no_target"));
   const amount = (v) => (v === null || v === undefined ? "—" : Number.isInteger(v) ? fixed(v, 0) : String(Number(v.toFixed(2))));
   return section(t("section.indicators"), table([
-    {label: t("report.indicator.col.indicator"), cell: (i) => `${name(i)}${i.unit ? ` (${i.unit})` : ""}`},
+    {label: t("report.indicator.col.indicator"), cell: (i) => `${name(i)}${i.unit ? paren(i.unit) : ""}`},
     {label: t("report.indicator.col.latest"), cell: (i) => amount(i.latest), num: true, key: "latest"},
     {label: t("report.indicator.col.target"), cell: (i) => (i.target === null || i.target === undefined ? "—"
       : t("report.indicator.target_value", {target: amount(i.target), year: i.target_year ?? ""})), num: true, key: "target"},
@@ -211,7 +211,7 @@ export function indicatorsSection(indicators) {
   ], indicators, {testid: "indicators", rowAttrs: (i) => ({"data-indicator": i.indicator})}),
   h("p", {class: "muted"}, t("report.indicator.note")),
   h("div", {class: "indicator-charts"}, indicators.map((ind, i) => h("figure", {class: "indicator", "data-indicator": ind.indicator},
-    h("figcaption", {}, `${name(ind)}${ind.unit ? ` (${ind.unit})` : ""} · `, status(ind)), chart(`chart-indicator-${i}`)))));
+    h("figcaption", {}, `${name(ind)}${ind.unit ? paren(ind.unit) : ""} · `, status(ind)), chart(`chart-indicator-${i}`)))));
 }
 
 /** One indicator's series and its target, a dashed level ending in a star at the target year. */

@@ -1,5 +1,6 @@
 // The organisation's people (admin): invite one (a one-time link to set a password), change roles,
-// disable or enable, and reset a password (a new one-time link; their sessions end).
+// disable or enable, and reset a password (a new one-time link; their sessions end); and users for
+// scripts, who never sign in but get an API token (shown once).
 
 import * as api from "../api.js";
 import {append, h, section, table} from "../dom.js";
@@ -26,7 +27,7 @@ export async function render(ctx) {
     {label: t("web.created"), cell: (u) => when(u.created_at)},
     {label: "", cell: (u) => actions(ctx, u, message), key: "actions"},
   ], users, {testid: "users", rowAttrs: (u) => ({"data-login": u.login || "", "data-user": u.id})}),
-  inviteForm(ctx));
+  inviteForm(ctx), scriptUserForm());
 }
 
 function state(user) {
@@ -105,4 +106,30 @@ function inviteForm(ctx) {
     }
   });
   return section(t("web.users.invite_title"), form);
+}
+
+/** A user for scripts (POST /api/users without a sign-in name): their first API token, shown once. */
+function scriptUserForm() {
+  const name = h("input", {name: "script-name", required: true, maxlength: 200});
+  const role = h("select", {name: "script-role"}, ROLES.map((r) => h("option", {value: r}, t(`web.role.${r}`))));
+  const message = h("div");
+  const form = h("form", {class: "card narrow", "data-testid": "script-user-form"},
+    h("p", {class: "muted"}, t("settings_editor.script_intro")),
+    field(t("web.users.name"), name), field(t("web.users.role"), role),
+    h("button", {type: "submit"}, t("settings_editor.script_create")), message);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    message.replaceChildren();
+    try {
+      const made = await api.request("/users", {method: "POST", json: {name: name.value.trim(), role: role.value}});
+      form.reset();
+      append(message, h("div", {class: "card", "data-testid": "script-token"},
+        h("p", {}, t("settings_editor.script_made", {name: made.user.name})),
+        h("p", {class: "warning"}, t("web.account.token_once")),
+        h("pre", {class: "token", "data-testid": "new-token"}, made.token)));
+    } catch (error) {
+      append(message, errorBox(error));
+    }
+  });
+  return section(t("settings_editor.script_title"), form);
 }
