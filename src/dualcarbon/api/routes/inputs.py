@@ -43,7 +43,7 @@ def template(kind: str, request: Request, who: Principal = Depends(viewer)) -> R
 def problems_workbook(body: ProblemRows, request: Request, who: Principal = Depends(viewer)) -> Response:
     """The problems of an upload or a run (as the API returned them) as a workbook: file, row, column,
     value and what is expected, headers in the request's language."""
-    from dualcarbon.project.problems_book import workbook_bytes
+    from dualcarbon.project.problems_book import in_order, workbook_bytes
 
     rows = [
         {
@@ -55,4 +55,4 @@ def problems_workbook(body: ProblemRows, request: Request, who: Principal = Depe
         }
         for p in body.problems
     ]
-    return _xlsx(workbook_bytes(rows, request_lang(request)), "problems.xlsx")
+    return _xlsx(workbook_bytes(in_order(rows), request_lang(request)), "problems.xlsx")
