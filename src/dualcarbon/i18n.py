@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from dualcarbon.errors import InputError
+from dualcarbon.errors import InputError, msg
 
 FALLBACK = "en"
 _LOCALES = resources.files("dualcarbon").joinpath("locales")
@@ -42,7 +42,7 @@ def _flatten(table: dict, prefix: str, file: str) -> dict[str, str]:
 def catalogue(lang: str) -> Mapping[str, str]:
     """The messages of one language as a read-only ``{dotted key: message}`` mapping."""
     if lang not in languages():
-        raise InputError.single(f"expected a language, one of: {', '.join(languages())}", column="lang", value=lang)
+        raise InputError.single(msg("problem.language", choices=", ".join(languages())), column="lang", value=lang)
     file = f"locales/{lang}.toml"
     with _LOCALES.joinpath(f"{lang}.toml").open("rb") as fh:
         return MappingProxyType(_flatten(tomllib.load(fh), "", file))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 
 import httpx
+import openpyxl
 import pytest
 from webserver import EXAMPLES, PASSWORD, ROUNDING_T, SETUP_TOKEN, cells, ready, serve, tab_ready, tonnes
 
 from dualcarbon.i18n import translator
+from dualcarbon.project import reader
 
 DAIRY = EXAMPLES / "dairy"
 TOTALS = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"]
@@ -117,6 +119,20 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
             ("activities.csv", "万千瓦"),
             ("activities.csv", "abc"),
         }
+        # in the page's language, and as a workbook with Chinese headers; no command to run
+        said = page.inner_text("[data-outcome=refused]")
+        assert "未知单位“万千瓦”" in said and "应为数字" in said and "dualcarbon " not in said
+        with page.expect_download() as download:
+            page.click("[data-outcome=refused] [data-testid=problems-download]")
+        sheet = openpyxl.load_workbook(download.value.path()).worksheets[0]
+        assert [c.value for c in sheet[1]] == ["文件", "行", "列", "实际值", "应为"]
+        assert {(r[1].value, r[2].value) for r in sheet.iter_rows(min_row=2)} == spoilt
+        # the templates offered beside the upload: Chinese headers that read back as the columns
+        with page.expect_download() as download:
+            page.click("[data-testid=templates] button[data-kind=activities]")
+        headers = [c.value for c in openpyxl.load_workbook(download.value.path()).worksheets[0][1]]
+        assert headers[:3] == ["编号", "设施", "日期"]
+        assert [reader.canonical(h) for h in headers][:5] == ["id", "facility", "date", "activity", "quantity"]
         with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
             answer = api.post(
                 f"/projects/{project_id}/batches",

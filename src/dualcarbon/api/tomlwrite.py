@@ -8,7 +8,7 @@ import math
 import re
 from typing import Any
 
-from dualcarbon.errors import InputError
+from dualcarbon.errors import InputError, msg
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -61,7 +61,7 @@ def _value(value: Any, path: list[str]) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_value(v, path) for v in value) + "]"
     raise InputError.single(
-        "expected text, a number, true/false, a list or a table",
+        msg("problem.toml_value"),
         file="dualcarbon.toml",
         column=".".join(str(p) for p in path),
         value=json.dumps(value, ensure_ascii=False),

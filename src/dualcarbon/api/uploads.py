@@ -133,8 +133,8 @@ def _refusal(filename: str, limits: UploadLimits, failed: WorkerFailed, lang: st
     if failed.reason == "start":
         return ApiError(503, "unavailable", t("validate.server_busy", file=filename, why=failed.detail))
     if failed.reason == "error":  # the reader itself gave up (a crash in a library on a malformed file)
-        expected = msg("problem.reader_failed", why=failed.detail)
-        return input_error(InputError.single(expected, file=filename), lang=lang)
+        failure = msg("problem.reader_failed", why=failed.detail)
+        return input_error(InputError.single(failure, file=filename), lang=lang)
     if failed.reason == "time":
         message = t("validate.too_slow", seconds=f"{limits.seconds:g}")
     else:

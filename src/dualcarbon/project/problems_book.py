@@ -21,18 +21,24 @@ WIDTHS = {"file": 28, "row": 8, "column": 20, "value": 24, "expected": 90}
 
 
 def _safe(text: object) -> object:
-    if isinstance(text, str) and text[:1] in TRIGGERS or isinstance(text, str) and text[:2] in ("'=", "'+", "'-", "'@"):
+    """Text a spreadsheet would take for a formula, quoted (as ``spreadsheet.neutralise`` does)."""
+    if isinstance(text, str) and text and (text[0] in TRIGGERS or text[0] == "'" and text[1:2] in TRIGGERS + "'"):
         return "'" + text
     return text
 
 
-def records(problems: Iterable[Problem], lang: str, web: bool = False) -> list[dict[str, Any]]:
+def records(problems: Iterable[Problem], lang: str, web: bool = False) -> list[Mapping[str, Any]]:
     """The problems as rows of the workbook, sorted by file, row and column."""
     rows = [
         {"file": p.file or "", "row": p.row, "column": p.column or "", "value": p.value, "expected": p.text(lang, web)}
         for p in problems
     ]
-    return sorted(rows, key=lambda r: (r["file"], r["row"] or 0, r["column"]))
+    return in_order(rows)
+
+
+def in_order(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Rows by file, row and column, as the dashboard lists them."""
+    return sorted(rows, key=lambda r: (str(r.get("file") or ""), r.get("row") or 0, str(r.get("column") or "")))
 
 
 def workbook_bytes(rows: Iterable[Mapping[str, Any]], lang: str) -> bytes:

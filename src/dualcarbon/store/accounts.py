@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.store.db import Database, Tx
 
 Row = dict[str, Any]
@@ -32,9 +32,7 @@ def check_login(login: str, field: str = "login") -> str:
     """The normalised sign-in name, or an InputError naming the field and what is expected."""
     normal = normalise_login(login)
     if not _LOGIN.match(normal):
-        raise InputError(
-            Problem(None, None, field, login[:200], "a sign-in name of 1 to 200 characters without spaces or slashes")
-        )
+        raise InputError(Problem(None, None, field, login[:200], msg("problem.login")))
     return normal
 
 

@@ -16,7 +16,7 @@ from functools import cache
 
 import polars as pl
 
-from dualcarbon.errors import Problem
+from dualcarbon.errors import Problem, msg
 from dualcarbon.factors.library import DATA
 
 #: kinds whose rows are grid-supplied energy (GPC scope 2)
@@ -136,9 +136,7 @@ def classify(activities: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
                     row["_row"],
                     "sector",
                     row["sector"],
-                    "expected an IPCC 2006 category code at least as specific as a GPC sub-sector, such as "
-                    "1.A.4.b (residential), 1.A.3.b (road), 1.A.2 (manufacturing), 2.A.1, 3.A.1 or 4.A "
-                    "(docs/territory.md, 'Mapping')",
+                    msg("problem.ipcc_sector"),
                 )
             )
     overrides = {t: parse_override(t) for t in a["gpc"].drop_nulls().unique().to_list()}
@@ -190,8 +188,7 @@ def classify(activities: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
                     row["_row"],
                     "gpc" if row["gpc"] else "sector",
                     row["gpc"] or row["sector"],
-                    f"GPC sub-sector {row['_sub']} has no scope {row['scope']} line; give the line in the gpc "
-                    "column (e.g. I.3.2 for electricity used by industry, II.4:3)",
+                    msg("problem.gpc_scope_line", subsector=row["_sub"], scope=row["scope"]),
                 )
             )
         return a, problems

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from dualcarbon import inventory
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.i18n import translator
 from dualcarbon.model import GDP_UNITS, Settings
 from dualcarbon.neutrality.sinks import annual_removals
@@ -49,7 +49,7 @@ def check_notation(settings: Settings) -> list[Problem]:
             None,
             f"territory.notation.{code}",
             code,
-            "expected a GPC reference number (I.4.4, III.1.3) or sub-sector (I.1 … V.3)",
+            msg("problem.gpc_notation"),
         )
         for code in settings.territory.notation
         if code not in known
@@ -192,7 +192,7 @@ def summarize(
     if unknown.height:
         raise InputError(
             [
-                Problem(r["_file"], r["_row"], "sector", r["category"], "no GPC line for this IPCC category")
+                Problem(r["_file"], r["_row"], "sector", r["category"], msg("problem.no_gpc_line"))
                 for r in unknown.select("_file", "_row", "category").unique().head(50).iter_rows(named=True)
             ]
         )

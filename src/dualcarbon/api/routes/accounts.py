@@ -55,16 +55,16 @@ def sign_up(
                 raise ApiError(
                     401,
                     "unauthorized",
-                    "creating the first organisation needs the setup token that "
-                    "`dualcarbon serve` printed: Authorization: Bearer <setup token>",
+                    "creating the first organisation needs the one-time setup token the server printed when it "
+                    "started: Authorization: Bearer <setup token>",
                     headers={"WWW-Authenticate": "Bearer"},
                 )
         elif mode == "closed":
             raise ApiError(
                 403,
                 "signup_closed",
-                "sign-up is closed on this server: its operator creates "
-                "organisations with `dualcarbon org create NAME`",
+                "sign-up is closed on this server: ask an administrator of this server to invite you "
+                "or to create your organisation",
             )
         if login is not None and store.login_taken(login):
             raise _login_taken(login)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from dualcarbon.api import schemas, tomlwrite, uploads
 from dualcarbon.api.auth import Principal, audit, editor, store_of, viewer
 from dualcarbon.api.errors import ApiError, found, input_error, not_found, request_lang
-from dualcarbon.errors import InputError
+from dualcarbon.errors import InputError, msg
 from dualcarbon.model import Settings
 from dualcarbon.store import Store
 
@@ -116,7 +116,7 @@ def put_settings(
     elif body.settings is not None and body.toml is None:
         text = tomlwrite.dumps(body.settings)
     else:
-        raise input_error(InputError.single("give either `toml` (text) or `settings` (an object)", column="body"))
+        raise input_error(InputError.single(msg("problem.settings_body"), column="body"))
     batch = _store_batch(request, who, project_id, "settings", "dualcarbon.toml", text.encode("utf-8"))
     return _settings(store, batch)
 

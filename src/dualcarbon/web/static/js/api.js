@@ -3,6 +3,8 @@
 // the session's CSRF token, kept here in memory only. Signing in with an API token (for scripts and
 // testing) keeps the token in this tab's sessionStorage and sends it as a bearer header instead.
 
+import {lang} from "./i18n.js";
+
 const TOKEN_KEY = "dualcarbon.token";
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 let csrf = null;
@@ -48,7 +50,7 @@ function base() {
 
 /** fetch() an API path; the parsed JSON answer, or an ApiError. ``bearer: null`` sends no token. */
 export async function request(path, {method = "GET", json, form, bearer, signal} = {}) {
-  const headers = {Accept: "application/json"};
+  const headers = {Accept: "application/json", "Accept-Language": lang()};  // problems in the page's language
   const secret = bearer === undefined ? token() : bearer;
   if (secret) headers.Authorization = `Bearer ${secret}`;
   else if (csrf && UNSAFE.has(method)) headers["X-CSRF-Token"] = csrf;
@@ -74,10 +76,21 @@ export async function request(path, {method = "GET", json, form, bearer, signal}
   return response.status === 204 ? null : response.json();
 }
 
-/** Save an API file (report.html, an output CSV) to the user's downloads, with the session or token. */
-export async function download(path, filename) {
+/**
+ * Save an API file (report.html, an output CSV, a template) to the user's downloads, with the session
+ * or token; with ``json``, the file is what a POST of it answers (the problems' workbook).
+ */
+export async function download(path, filename, json = undefined) {
   const headers = token() ? {Authorization: `Bearer ${token()}`} : {};
-  const response = await fetch(base() + path, {headers, cache: "no-store", credentials: "same-origin"});
+  headers["Accept-Language"] = lang();
+  const init = {headers, cache: "no-store", credentials: "same-origin"};
+  if (json !== undefined) {
+    init.method = "POST";
+    init.body = JSON.stringify(json);
+    headers["Content-Type"] = "application/json";
+    if (!token() && csrf) headers["X-CSRF-Token"] = csrf;
+  }
+  const response = await fetch(base() + path, init);
   if (!response.ok) throw new ApiError(response.status, {message: response.statusText});
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");

@@ -1,5 +1,6 @@
 // Pieces several views share: error boxes, the table of input problems, badges, breadcrumbs.
 
+import {download} from "../api.js";
 import {append, h, table} from "../dom.js";
 import {label, t} from "../i18n.js";
 
@@ -7,8 +8,16 @@ import {label, t} from "../i18n.js";
 export function errorBox(error) {
   const box = h("div", {class: "error", role: "alert", "data-testid": "error"},
     h("strong", {}, error.message || String(error)), error.code ? h("span", {class: "code"}, ` (${error.code})`) : null);
-  if (error.problems && error.problems.length) append(box, problemsTable(error.problems));
+  if (error.problems && error.problems.length) append(box, problemsDownload(error.problems), problemsTable(error.problems));
   return box;
+}
+
+/** A button that saves the problems as a workbook (row, column, value, what is expected), in the page's language. */
+export function problemsDownload(problems) {
+  const button = h("button", {type: "button", class: "link", "data-testid": "problems-download"},
+    t("validate.download"));
+  button.addEventListener("click", () => download("/problems.xlsx", t("validate.download_file"), {problems}));
+  return h("p", {class: "problems-download"}, button);
 }
 
 /**

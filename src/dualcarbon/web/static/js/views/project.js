@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import {append, h, section, table} from "../dom.js";
 import {co2e, when} from "../format.js";
 import {label, lang, languages, t} from "../i18n.js";
-import {badge, crumbs, errorBox, facts, field, problemsTable} from "./common.js";
+import {badge, crumbs, errorBox, facts, field, problemsDownload, problemsTable} from "./common.js";
 
 // the order a set of files is uploaded in: settings first, documents before the settings' checks need them
 const KINDS = ["settings", "factors", "documents", "activities", "credits", "sinks", "measures", "indicators"];
@@ -78,8 +78,13 @@ function uploadSection(projectId, refresh) {
     chosen.replaceChildren(...files.map((f) => h("div", {class: "chosen"}, h("span", {}, f.file.name), f.kind)));
     button.disabled = files.length === 0;
   });
+  const templates = h("p", {class: "templates", "data-testid": "templates"}, t("template.download"), " ",
+    ...TEMPLATE_KINDS.flatMap((kind, i) => [i ? " · " : "",
+      h("button", {type: "button", class: "link", "data-kind": kind,
+        onclick: () => api.download(`/templates/${kind}.xlsx`, `${t(`template.kind.${kind}`)}.xlsx`)},
+      t(`template.kind.${kind}`))]));
   const form = h("form", {class: "card", "data-testid": "upload-form"},
-    h("p", {}, t("web.upload.intro")), input, chosen, button, results);
+    h("p", {}, t("web.upload.intro")), templates, input, chosen, button, results);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     button.disabled = true;
@@ -101,7 +106,7 @@ function uploadSection(projectId, refresh) {
         const box = h("div", {class: "result bad", "data-file": file.name, "data-outcome": "refused"},
           h("strong", {}, t("web.upload.refused", {file: file.name, n: error.problems?.length ?? 1})), " ",
           error.problems ? null : error.message);
-        if (error.problems) append(box, problemsTable(error.problems));
+        if (error.problems) append(box, problemsDownload(error.problems), problemsTable(error.problems));
         append(results, box);
       }
     }
@@ -111,6 +116,8 @@ function uploadSection(projectId, refresh) {
   });
   return section(t("web.upload.title"), form);
 }
+
+const TEMPLATE_KINDS = ["activities", "credits", "sinks", "measures", "indicators"];
 
 function batchesSection(batches, editor, refresh) {
   const withdraw = (batch) => h("button", {type: "button", class: "link", onclick: async () => {

@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import {append, h} from "../dom.js";
 import {when} from "../format.js";
 import {t} from "../i18n.js";
-import {badge, crumbs, errorBox, facts, problemsTable} from "./common.js";
+import {badge, crumbs, errorBox, facts, problemsDownload, problemsTable} from "./common.js";
 import * as inventory from "./inventory.js";
 import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
@@ -32,7 +32,8 @@ export async function render(ctx, tab) {
   if (run.status === "failed") {
     const error = run.error || {message: t("web.run.failed")};
     append(ctx.root, h("div", {class: "error", role: "alert", "data-testid": "run-error"},
-      h("strong", {}, error.message), error.problems ? problemsTable(error.problems) : null));
+      h("strong", {}, error.message), error.problems ? problemsDownload(error.problems) : null,
+      error.problems ? problemsTable(error.problems) : null));
     return;
   }
   append(ctx.root, tabs(runId, tab), downloads(run));
