@@ -131,7 +131,9 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
         # the templates offered beside the upload: Chinese headers that read back as the columns
         with page.expect_download() as download:
             page.click("[data-testid=templates] button[data-kind=activities]")
-        headers = [c.value for c in openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0][1]]
+        headers = [
+            c.value for c in openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0][1]
+        ]
         assert headers[:3] == ["编号", "设施", "日期"]
         assert [reader.canonical(h) for h in headers][:5] == ["id", "facility", "date", "activity", "quantity"]
         with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
