@@ -6,6 +6,7 @@ when DUALCARBON_TEST_POSTGRES is set (CI sets it)."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import httpx
@@ -124,13 +125,15 @@ def test_a_new_user_runs_the_dairy_example_in_the_browser_and_reads_the_cli_tota
         assert "未知单位“万千瓦”" in said and "应为数字" in said and "dualcarbon " not in said
         with page.expect_download() as download:
             page.click("[data-outcome=refused] [data-testid=problems-download]")
-        sheet = openpyxl.load_workbook(download.value.path()).worksheets[0]
+        sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]
         assert [c.value for c in sheet[1]] == ["文件", "行", "列", "实际值", "应为"]
         assert {(r[1].value, r[2].value) for r in sheet.iter_rows(min_row=2)} == spoilt
         # the templates offered beside the upload: Chinese headers that read back as the columns
         with page.expect_download() as download:
             page.click("[data-testid=templates] button[data-kind=activities]")
-        headers = [c.value for c in openpyxl.load_workbook(download.value.path()).worksheets[0][1]]
+        headers = [
+            c.value for c in openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0][1]
+        ]
         assert headers[:3] == ["编号", "设施", "日期"]
         assert [reader.canonical(h) for h in headers][:5] == ["id", "facility", "date", "activity", "quantity"]
         with httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token}"}) as api:
