@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from projects import write_settings
 from dualcarbon import engine, inventory
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.project.load import load
+
+# The CLI's rich consoles wrap at the terminal width, 80 columns when there is none; a path longer than
+# that (pytest's temporary folders can make them so) is then broken mid-word. Tests read messages whole.
+os.environ.setdefault("COLUMNS", "240")
 
 
 @pytest.fixture(scope="session")

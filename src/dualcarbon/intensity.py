@@ -47,8 +47,18 @@ def quantity(product: OutputProduct, year: int, last_year: int) -> float | None:
     return float(product.quantity) if year == last_year else None
 
 
-def covered_t(emissions: pl.DataFrame, product: OutputProduct) -> float:
-    """CO2e of one year's emission rows that ``product`` counts (t)."""
+def covered_t(emissions: pl.DataFrame, product: OutputProduct, lines: pl.DataFrame | None = None) -> float:
+    """CO2e of one year's emission rows that ``product`` counts (t).
+
+    ``lines``: the inventory's CO2e by facility and line when the emission rows are calculation groups
+    (a typed ledger), whose rows may span facilities; a selector of facilities, categories and scopes
+    only is then counted on those lines, as the inventory's ``by_facility`` is."""
+    terms = src.parse(product.covers) if product.covers else []
+    by_lines = all(t.column in ("facility", "category", "scope", "all") and not t.prefix for t in terms)
+    if lines is not None and by_lines and any(t.column == "facility" for t in terms):
+        counted = pl.col("scope2_method").is_null() | (pl.col("scope2_method") == product.scope2)
+        chosen = lines.filter(counted & pl.col("scope").is_in(list(product.scopes)))
+        return float(chosen.filter(src.mask(product.covers))["co2e_t"].sum())
     sources = src.base_sources(emissions, product.scopes, product.scope2)
     return float(sources.filter(src.mask(product.covers))["co2e_t"].sum())
 
@@ -62,9 +72,10 @@ def _point(year: int, q: float | None, e: float | None) -> dict:
     }
 
 
-def summarize(emissions: pl.DataFrame, settings: Settings) -> dict | None:
+def summarize(emissions: pl.DataFrame, settings: Settings, lines: pl.DataFrame | None = None) -> dict | None:
     """summary.json ``intensity`` (null without ``[output]``): per product the year's quantity,
-    covered emissions and intensity (t CO2e per unit), the base year's, and the change in per cent."""
+    covered emissions and intensity (t CO2e per unit), the base year's, and the change in per cent.
+    ``lines``: facility lines of a grouped run (``covered_t``), used for a period of one year."""
     if settings.output is None:
         return None
     years = inventory_years(settings.period)
@@ -74,7 +85,7 @@ def summarize(emissions: pl.DataFrame, settings: Settings) -> dict | None:
     def of_year(y: int, product: OutputProduct) -> float | None:
         if y in years:
             rows = emissions.filter(pl.col("year") == y) if several else emissions
-            return covered_t(rows, product)
+            return covered_t(rows, product, None if several else lines)
         value = product.emissions_t.get(y)
         return None if value is None else float(value)
 

@@ -30,7 +30,9 @@ def test_health_needs_no_token_and_tells_the_store(world):
         "store": world.backend,
         "schema_version": migrations()[-1].version,
         "signup": "closed",
+        "pdf": health["pdf"],  # whether this machine can print report.pdf (tests/api/test_run_pdf.py)
     }
+    assert isinstance(health["pdf"], bool)
 
 
 def test_a_request_without_a_valid_token_is_refused(world):

@@ -26,6 +26,9 @@ OWN = {
     ("POST", "/api/projects"),
     ("GET", "/api/factors"),
     ("GET", "/api/factors/sets"),
+    # the blank template of an input kind and the workbook of problems the caller sends: no stored object
+    ("GET", "/api/templates/{kind}.xlsx"),
+    ("POST", "/api/problems.xlsx"),
 }
 # A valid body for each route that changes something, so a 404 is not a 422 in disguise.
 BODIES = {
@@ -85,7 +88,7 @@ def _token_id(world) -> str:
 
 def test_every_route_is_either_public_own_or_checked_here(world):
     routes = api_routes(world.client.app)
-    with_ids = {r for r in routes if "{" in r[1]}
+    with_ids = {r for r in routes if "{" in r[1]} - OWN
     assert routes == PUBLIC | OWN | with_ids, "a new route: add it to PUBLIC, OWN or give it ids"
     params = set(ids_of_a(world))
     for _, path in with_ids:
@@ -121,7 +124,7 @@ def test_another_organisations_token_gets_404_on_every_object_of_a(world):
     }
     checked = 0
     for method, template in sorted(api_routes(client.app)):
-        if "{" not in template:
+        if "{" not in template or (method, template) in OWN:
             continue
         extra = BODIES.get((method, template), {})
         path = template.format(**ids)

@@ -42,6 +42,7 @@ HALF_WIDTH_NEXT_TO_HAN = re.compile(rf"[{HAN}][(),:;?!]|(?<![A-Za-z])[,:;?!][{HA
 # Units, gases, standards, issuers and programme codes a Chinese text writes in Latin letters.
 ALLOWED = {
     # units
+    "Excel",  # the spreadsheet program templates and workbooks are made for
     "kWh",
     "MWh",
     "GWh",

@@ -152,7 +152,7 @@ def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineRe
     inv = inventory.summarize(result.emissions, project.settings, project.library, result.warnings, rows, lines)
     if project.settings.is_territory:
         territory_figures(project, inv, result.emissions)
-    inv.summary["intensity"] = plant_intensity.summarize(result.emissions, project.settings)
+    inv.summary["intensity"] = plant_intensity.summarize(result.emissions, project.settings, lines)
     return result, inv
 
 

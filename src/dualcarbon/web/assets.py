@@ -67,6 +67,8 @@ SHARED_PREFIXES = (
     "report2.",  # report.pdf offered on the run pages (q-report)
     "plan.",
     "intensity.",
+    "template.",  # the templates' download on the upload form
+    "validate.",  # the problems' download
 )
 
 
