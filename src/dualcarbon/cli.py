@@ -6,6 +6,7 @@ Heavy modules (polars, pint, the engine) are imported inside the commands so tha
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -142,31 +143,15 @@ def run(
                 raise InputError.single(f"unknown engine {engine!r}: expected local or dask", column="--engine")
             if scheduler and engine != "dask":
                 raise InputError.single("--scheduler needs --engine dask", column="--scheduler", value=scheduler)
+            start = functools.partial(
+                job.run, project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions
+            )
             if engine == "dask":
                 from dualcarbon.project.distributed import dask_mapper
 
                 with dask_mapper(scheduler) as mapper:
-                    return job.run(
-                        project,
-                        out,
-                        lang,
-                        progress,
-                        batch_rows=batch_rows,
-                        mapper=mapper,
-                        pdf=pdf,
-                        emissions=emissions,
-                        pathway=with_pathway,
-                    )
-            return job.run(
-                project,
-                out,
-                lang,
-                progress,
-                batch_rows=batch_rows,
-                pdf=pdf,
-                emissions=emissions,
-                pathway=with_pathway,
-            )
+                    return start(mapper=mapper, pathway=with_pathway)
+            return start(pathway=with_pathway)
 
         result = _guard(lambda: _pdf_guard(work, lang), lang, project)
     lang = lang or result.project.settings.report.lang
