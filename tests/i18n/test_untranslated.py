@@ -2,7 +2,7 @@
 the text of report.pdf hold no untranslated text (docs/report.md, "Language"; issue 15 point 10).
 
 One run of each example per language (module-scoped); the PDF is printed by Chromium in the Chinese
-runs. The problems of invalid input (q-validate's part: "  • " lines) are left to their own tests.
+runs. The problems of invalid input (the "  • " lines) are left to their own tests.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ WIDE = {"COLUMNS": "200", "NO_COLOR": "1"}  # no folded words in the CLI's table
 
 
 def _problem_free(output: str) -> str:
-    """The CLI's output without the lines of invalid-input problems (localised by q-validate)."""
+    """The CLI's output without the lines of invalid-input problems (localised and tested on their own)."""
     return "\n".join(line for line in output.splitlines() if not line.startswith("  • "))
 
 

@@ -62,9 +62,9 @@ SHARED_PREFIXES = (
     "report.label_value",
     "term.",
     "fig.",
-    "fx.",  # the gas groups (q-factors) the gases chart names
-    "chart.",  # the charts' legends (q-report)
-    "report2.",  # report.pdf offered on the run pages (q-report)
+    "fx.",  # the gas groups the gases chart names
+    "chart.",  # the charts' legends
+    "report2.",  # report.pdf offered on the run pages
     "plan.",
     "intensity.",
     "template.",  # the templates' download on the upload form
