@@ -3,8 +3,8 @@ Chromium says so (``GET /api/health`` ``pdf``) and refuses the option with 409, 
 
 from __future__ import annotations
 
-import pytest
 from apiworld import SETUP_TOKEN, api, bearer
+from chromium import engine_or_skip
 
 from dualcarbon.report import pdf
 
@@ -16,10 +16,7 @@ def _signed(client) -> dict[str, str]:
 
 
 def test_a_run_with_pdf_stores_report_pdf(tmp_path):
-    try:
-        pdf.find_engine()
-    except pdf.PdfEngineMissing:
-        pytest.skip("no Chromium: apt-get install chromium fonts-noto-cjk")
+    engine_or_skip()
     with api("duckdb", tmp_path) as client:
         assert client.get("/api/health").json()["pdf"] is True
         headers = _signed(client)

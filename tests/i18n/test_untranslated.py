@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from chromium import engine_or_skip
 from typer.testing import CliRunner
 from untranslated import (
     LATIN_WORD,
@@ -76,8 +77,7 @@ def _outputs(root: Path, lang: str) -> dict:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[tuple[str, str], dict]:
     """Each example copied and run in zh (with report.pdf) and in en, and planned (``pathway``)."""
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is needed to print report.pdf")
+    engine_or_skip()
     out: dict[tuple[str, str], dict] = {}
     for example in EXAMPLES:
         for lang in ("zh", "en"):

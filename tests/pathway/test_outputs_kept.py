@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from chromium import engine_or_skip
 from typer.testing import CliRunner
 
 from dualcarbon.cli import app
@@ -55,10 +56,7 @@ def test_run_after_pathway_keeps_the_pathway(tmp_path):
 
 
 def test_pathway_after_run_pdf_keeps_and_reprints_the_pdf(tmp_path):
-    try:
-        pdf.find_engine()
-    except pdf.PdfEngineMissing:
-        pytest.skip("no Chromium: apt-get install chromium fonts-noto-cjk")
+    engine_or_skip()
     root = init(tmp_path)
     out = root / "out"
     invoke("run", str(root), "--lang", "en", "--pdf")

@@ -8,28 +8,19 @@ they cannot pass unnoticed there; the missing-engine test runs everywhere.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
+from chromium import engine_or_skip
 from typer.testing import CliRunner
 
 from dualcarbon.cli import app
 from dualcarbon.report import pdf
 
 ORG = "冀东某水泥有限公司"
-
-
-def engine_or_skip() -> str:
-    try:
-        return pdf.find_engine()
-    except pdf.PdfEngineMissing:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (see .ci/run)")
-        pytest.skip("no Chromium: apt-get install chromium fonts-noto-cjk")
 
 
 def copy_example(root: Path, name: str = "cement-plant") -> Path:
