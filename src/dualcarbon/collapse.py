@@ -242,15 +242,30 @@ def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFram
 
     Groups whose total weight is 0 (material-balance rows, or nothing consumed) are shared by
     row count instead.
+
+    The exact sums are most of this pass's time, so each row sums only the methods its line can
+    have: lines outside the dual Scope 2 reporting add ``none`` alone, their location- and
+    market-based sums being 0 (their rates are 0; ``group_rates``). One facility and line may
+    then have a partial sum from each part, which ``add_wide`` adds up as it does batches.
     """
     if "_h" in tagged.collect_schema():
         joined = tagged.join(table.lazy().drop(keys), on="_h")
     else:  # a 64-bit collision among the groups' hashes: join on the keys themselves
         joined = tagged.join(table.lazy().drop("_h"), on=keys, how="inner", nulls_equal=True)
-    wide = joined.group_by("facility", "_line").agg(
-        *[e for m in METHODS for e in sums.parts(pl.col("_wr") * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}"), m)],
-        *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in METHODS],
+
+    def wide_sums(rows: pl.LazyFrame, methods: list[str]) -> pl.LazyFrame:
+        return rows.group_by("facility", "_line").agg(
+            *[e for m in methods for e in sums.parts(pl.col("_wr") * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}"), m)],
+            *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in methods],
+        )
+
+    dual = pl.col("has_location") | pl.col("has_market")
+    alone = wide_sums(joined.filter(~dual), ["none"]).with_columns(
+        *[pl.lit(0, pl.Int128).alias(f"{m}{part}") for m in METHODS if m != "none" for part in ("_i", "_f")],
+        *[pl.lit(False).alias(f"has_{m}") for m in METHODS if m != "none"],
     )
+    both = wide_sums(joined.filter(dual), list(METHODS))
+    wide = pl.concat([alone, both], how="diagonal")
     line = {c: f"_line_{c}" for c in WIDE_KEYS[1:]}
     return wide.join(lines.lazy(), on="_line").select(
         pl.col("facility").fill_null(""),
