@@ -150,8 +150,9 @@ PANDAS_SLICE_ROWS = 2_000_000  # rows converted to Arrow at a time when writing 
 
 
 def run_pandas(project: Path, out: Path) -> dict:
-    """The baseline: every row × gas in memory, written to ``out``/emissions.parquet (zstd) in slices
-    (converting the whole frame to Arrow at once would hold a second copy of it), the sums to CSV."""
+    """The baseline: every row × gas in memory, written to ``out``/emissions.parquet (zstd) a slice at a
+    time (with NumPy object strings, converting the whole frame to Arrow at once would hold a second
+    copy of it), the sums to CSV."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
