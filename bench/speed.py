@@ -3,6 +3,7 @@
     python bench/ledger.py ledger --rows 1_000_000      # once per size
     python bench/speed.py ledger [--repeat 3] [--json] [--skip-pandas] [--skip-engine] [--skip-startup]
     python bench/speed.py ledger -- --emissions csv    # options after -- go to dualcarbon run
+    python bench/speed.py ledger --keep outputs        # each line's outputs of the last round kept
 
 Five lines on the same Parquet ledger, each run in a fresh process (so peak RSS is its own), median
 of ``--repeat`` rounds, the lines taking turns within a round (a slow phase of a shared machine
@@ -31,7 +32,8 @@ untimed, from the ledger's distinct requests. Each line reports ``rows``, ``seco
 ``rows_per_s``, ``peak_rss_gib``, ``ratio_vs_pandas`` (pandas time / its time), ``ratio_vs_floor``
 and ``ratio_vs_query`` (its time / that floor's time) and ``total_agrees``: its location-based total
 against the floor's, relative 1e-9 (market-based instruments are outside the baseline's shape).
-Outputs go to temporary folders (under ``TMPDIR``) removed after each run.
+Outputs go to temporary folders (under ``TMPDIR``) removed after each run, or with ``--keep DIR`` to
+DIR/<line> (the last round's).
 """
 
 from __future__ import annotations
@@ -292,12 +294,23 @@ def _peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
-def _child(name: str, project: str) -> None:
-    out = Path(tempfile.mkdtemp(prefix=f"dualcarbon-bench-{name}-"))
+def _outputs(name: str, keep: Path | None) -> Path:
+    """A line's output folder: empty, in ``keep`` (kept) or a temporary one (removed after the run)."""
+    if keep is None:
+        return Path(tempfile.mkdtemp(prefix=f"dualcarbon-bench-{name}-"))
+    out = keep / name
+    shutil.rmtree(out, ignore_errors=True)  # the last round's outputs are kept
+    out.mkdir(parents=True)
+    return out
+
+
+def _child(name: str, project: str, keep: str) -> None:
+    out = _outputs(name, Path(keep) if keep else None)
     try:
         result = RUNNERS[name](Path(project), out)
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(out, ignore_errors=True)
     result["peak_rss_gib"] = _peak_rss_gib()
     print(json.dumps(result))
 
@@ -308,26 +321,28 @@ def _import_command() -> None:
         sys.path.insert(0, str(HERE))
 
 
-def _run_once(name: str, project: Path, extra: list[str]) -> dict:
+def _run_once(name: str, project: Path, extra: list[str], keep: Path | None = None) -> dict:
     if name == "command":
         _import_command()
         from command import command
 
-        return command(project, extra)
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", name, str(project)], capture_output=True, text=True, check=True
-    )
+        return command(project, extra, keep=_outputs(name, keep) if keep else None)
+    child = [sys.executable, __file__, "--child", name, str(project), str(keep or "")]
+    out = subprocess.run(child, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(names: list[str], project: Path, repeat: int, extra: list[str] | None = None) -> dict[str, dict]:
+def measure(
+    names: list[str], project: Path, repeat: int, extra: list[str] | None = None, keep: Path | None = None
+) -> dict[str, dict]:
     """Median seconds and CPU seconds of ``repeat`` rounds and the largest peak; each round runs every
     line once, in turn, so a slow phase of a noisy machine falls on all of them alike rather than on
-    whichever happened to run then."""
+    whichever happened to run then. ``extra``: options of ``dualcarbon run``; ``keep``: a folder that
+    keeps each line's outputs of the last round (in ``keep``/<line>)."""
     runs: dict[str, list[dict]] = {name: [] for name in names}
     for _ in range(repeat):
         for name in names:
-            runs[name].append(_run_once(name, project, extra or []))
+            runs[name].append(_run_once(name, project, extra or [], keep))
     results = {}
     for name, rs in runs.items():
         seconds = statistics.median(r["seconds"] for r in rs)
@@ -406,7 +421,7 @@ def table(results: dict[str, dict]) -> str:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        _child(sys.argv[2], sys.argv[3])
+        _child(*sys.argv[2:5])
         return
     argv, extra = sys.argv[1:], []
     if "--" in argv:
@@ -429,12 +444,15 @@ def main() -> None:
         help="no pandas baseline (it holds every row × gas in memory: about 1.2 GiB per million rows)",
     )
     parser.add_argument("--skip-startup", action="store_true", help="no start-up timings")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep each line's outputs of the last round in DIR/<line>"
+    )
     # The command is timed by default now; the old switch is still accepted so old scripts run.
     parser.add_argument("--command", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     factor_table(args.project)
     names = [n for n in LINES if not (n == "pandas" and args.skip_pandas or n == "dualcarbon" and args.skip_engine)]
-    results = measure(names, args.project, args.repeat, extra)
+    results = measure(names, args.project, args.repeat, extra, args.keep.resolve() if args.keep else None)
     compare(results)
     if not args.skip_startup:
         results["startup"] = startup()

@@ -69,16 +69,31 @@ def _env() -> dict:
     return {**os.environ, "PYTHONPATH": str(Path(dualcarbon.__file__).parents[1])}
 
 
-def test_speed_records_every_figure_for_every_line_and_the_totals_agree(ledger):
+@pytest.fixture(scope="module")
+def speed_run(ledger, tmp_path_factory) -> tuple[dict, Path]:
+    """``speed.py --json`` on the ledger, every line's outputs kept, the command writing emissions.parquet."""
+    keep = tmp_path_factory.mktemp("outputs")
+    args = [
+        str(ledger),
+        "--repeat",
+        "1",
+        "--json",
+        "--skip-startup",
+        "--keep",
+        str(keep),
+        "--",
+        "--emissions",
+        "parquet",
+    ]
     done = subprocess.run(
-        [sys.executable, str(BENCH / "speed.py"), str(ledger), "--repeat", "1", "--json", "--skip-startup"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=_env(),
+        [sys.executable, str(BENCH / "speed.py"), *args], capture_output=True, text=True, timeout=600, env=_env()
     )
     assert done.returncode == 0, done.stderr[-4000:]
-    record = json.loads(done.stdout)
+    return json.loads(done.stdout), keep
+
+
+def test_speed_records_every_figure_for_every_line_and_the_totals_agree(speed_run):
+    record, _ = speed_run
     assert set(record) == set(LINES)
     for name in LINES:
         line = record[name]
@@ -94,37 +109,36 @@ def test_speed_records_every_figure_for_every_line_and_the_totals_agree(ledger):
     # The same rows: the floor's and the baseline's are the command's less its market-based ones.
     assert record["pandas"]["emission_rows"] == record["floor"]["emission_rows"]
     assert record["command"]["emission_rows"] > record["floor"]["emission_rows"]
-    assert {"summary.json", "report.html", "inventory.csv"} <= set(record["command"]["files_bytes"])
+    assert record["command"]["args"] == ["--emissions", "parquet"]
+    assert {"emissions.parquet", "summary.json", "report.html"} <= set(record["command"]["files_bytes"])
 
 
-def test_the_floor_and_the_baseline_write_the_location_based_rows_of_emissions_parquet(ledger, tmp_path):
+def test_the_floor_and_the_baseline_write_the_location_based_rows_of_emissions_parquet(speed_run):
     import polars as pl
 
-    speed, command = _script("speed"), _script("command")
-    command.command(ledger, ["--emissions", "parquet"], keep=tmp_path / "run")
+    record, keep = speed_run
+    columns = _script("speed").ROW_COLUMNS
     keys = ["id", "gas", "scope"]
     text = [pl.col(c).cast(pl.String) for c in ("facility", "activity", "unit", "region", "gas", "scope")]
     emissions = (
-        pl.read_parquet(tmp_path / "run" / "emissions.parquet")
+        pl.read_parquet(keep / "command" / "emissions.parquet")
         .filter(pl.col("scope2_method").cast(pl.String).fill_null("location") == "location")
         .with_columns(text)
-        .select(speed.ROW_COLUMNS)
+        .select(columns)
         .sort(keys)
     )
-    for name, run in (("floor", speed.run_floor), ("pandas", speed.run_pandas)):
-        out = tmp_path / name
-        out.mkdir()
-        written = run(ledger, out)
+    for name in ("floor", "pandas"):
+        out = keep / name
+        assert {p.name for p in out.iterdir()} == {"emissions.parquet", "by_facility.csv", "by_month.csv"}, name
         rows = pl.read_parquet(out / "emissions.parquet")
-        assert rows.columns == speed.ROW_COLUMNS, name
-        assert written["emission_rows"] == rows.height == emissions.height, name
+        assert rows.columns == columns, name
+        assert record[name]["emission_rows"] == rows.height == emissions.height, name
         rows = rows.with_columns(text).sort(keys)
         same = ["id", "facility", "date", "activity", "quantity", "unit", "region", "gas", "scope"]
         assert rows.select(same).equals(emissions.select(same)), name
         for column in ("mass_t", "gwp", "co2e_t"):
             diff = (rows[column] - emissions[column]).abs() - 1e-9 * emissions[column].abs()
             assert diff.max() <= 1e-12, (name, column)
-        assert {p.name for p in out.iterdir()} == {"emissions.parquet", "by_facility.csv", "by_month.csv"}, name
         by_facility = pl.read_csv(out / "by_facility.csv")
         assert by_facility["co2e_t"].sum() == pytest.approx(emissions["co2e_t"].sum(), rel=1e-9), name
         assert pl.read_csv(out / "by_month.csv").height == 72, name  # 2019-2024
