@@ -161,7 +161,8 @@ def run_pandas(project: Path, out: Path) -> dict:
 
     start = _clock()
     files = sorted((project / "activities").glob("*.parquet"))
-    acts = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    read = ["id", "facility", "date", "activity", "quantity", "unit", "region", "ncv"]  # not ncv_unit
+    acts = pd.concat([pd.read_parquet(f, columns=read) for f in files], ignore_index=True)
     factors = pd.read_parquet(project / "bench_factors.parquet")
     dates = pd.to_datetime(acts["date"])
     acts["year"] = dates.dt.year.astype("int32")
