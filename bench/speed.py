@@ -19,10 +19,10 @@ falls on all of them alike):
   (activity, unit, region, year, gas) with the region fallback already resolved, GWP, Tier 2 NCV
   override) that writes what the floor writes: every activity row × gas to one zstd Parquet file,
   and the sums by facility and scope and by month to two CSV files.
-* ``floor``: the same work as one DuckDB query: ``COPY`` of every activity row × gas (the
+* ``floor``: the same work in DuckDB: one ``COPY`` of every activity row × gas (the
   location-based rows of emissions.parquet, ``ROW_COLUMNS``) to one zstd Parquet file, then the sums
-  by facility and scope and by month to two CSV files. What any tool must at least do to give
-  the user the command's row-level and summed results; the command's ratio is against it.
+  of that file by facility and scope and by month to two CSV files: what any tool must at least do
+  to give the user the command's row-level and summed results. The command's target is against it.
 * ``query``: the bare query floor: the same joins and sums as one DuckDB query that writes
   nothing (``GROUPING SETS``); the engine path's ``ratio_vs_query`` is against it.
 
