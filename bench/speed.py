@@ -305,10 +305,12 @@ def _outputs(name: str, keep: Path | None) -> Path:
     return out
 
 
-def _child(name: str, project: str, keep: str) -> None:
+def _child(name: str, project: str, keep: str = "") -> None:
     out = _outputs(name, Path(keep) if keep else None)
     try:
         result = RUNNERS[name](Path(project), out)
+        if any(out.iterdir()):
+            result["files_bytes"] = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
     finally:
         if not keep:
             shutil.rmtree(out, ignore_errors=True)

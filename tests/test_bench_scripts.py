@@ -108,6 +108,8 @@ def test_speed_records_every_figure_for_every_line_and_the_totals_agree(speed_ru
         assert line["total_location"] == pytest.approx(record["floor"]["total_location"], rel=1e-9), name
     # The same rows: the floor's and the baseline's are the command's less its market-based ones.
     assert record["pandas"]["emission_rows"] == record["floor"]["emission_rows"]
+    for name in ("pandas", "floor"):
+        assert set(record[name]["files_bytes"]) == {"emissions.parquet", "by_facility.csv", "by_month.csv"}
     assert record["command"]["emission_rows"] > record["floor"]["emission_rows"]
     assert record["command"]["args"] == ["--emissions", "parquet"]
     assert {"emissions.parquet", "summary.json", "report.html"} <= set(record["command"]["files_bytes"])
