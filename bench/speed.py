@@ -143,7 +143,7 @@ def run_ours(project: Path, out: Path) -> dict:
         **timed,
         "rows": s["activity_rows"],
         "total_location": s["totals"]["total_location"],
-        "facilities": len(s["by_facility"]),
+        "facilities": s["facilities"],  # by_facility lists the largest only (inventory.TOP)
         "months": len(s["by_month"]),
     }
 
