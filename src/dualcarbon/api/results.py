@@ -4,7 +4,8 @@
 Output files are immutable and addressed by their hash, so parsed tables are cached by hash. CSV
 files are spreadsheet-safe (``project.spreadsheet``): their text is restored when parsed, so the
 JSON answers carry the values as computed. emissions.parquet is never parsed whole: a page reads
-the filter columns, then only the row groups that hold the page's rows.
+the filter columns, then only the row groups that hold the page's rows, and a large file (kept in
+parts by the store) is fetched only as far as those reads reach.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import math
 import threading
 from collections import OrderedDict
+from typing import BinaryIO
 
 import polars as pl
 
@@ -139,7 +141,8 @@ def emissions(store: Store, org_id: str, run: dict, filters: dict[str, str | Non
     (``dualcarbon run --emissions none``)."""
     names = {o["name"] for o in store.run_outputs(org_id, run["id"])}
     if "emissions.parquet" in names and "emissions.csv" not in names:
-        return parquet_page(store.blob(_digest(store, org_id, run, "emissions.parquet")), filters, offset, limit)
+        with store.blob_file(_digest(store, org_id, run, "emissions.parquet")) as source:
+            return parquet_page(source, filters, offset, limit)
     if "emissions.xlsx" in names and "emissions.csv" not in names:
         return emissions_page(table(store, org_id, run, "emissions.xlsx"), filters, offset, limit)
     return emissions_page(table(store, org_id, run, "emissions.csv", typed=True), filters, offset, limit)
@@ -152,13 +155,14 @@ def _as_csv_types(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def parquet_page(data: bytes, filters: dict[str, str | None], offset: int, limit: int) -> dict:
-    """``emissions_page`` over emissions.parquet: the filters read only their columns, row group by
-    row group; only the row groups holding the page's rows are read whole."""
+def parquet_page(data: bytes | BinaryIO, filters: dict[str, str | None], offset: int, limit: int) -> dict:
+    """``emissions_page`` over emissions.parquet (its bytes, or a seekable file such as
+    ``Store.blob_file``, which fetches only the parts read): the filters read only their columns, row
+    group by row group; only the row groups holding the page's rows are read whole."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(pa.BufferReader(data))
+    parquet = pq.ParquetFile(pa.BufferReader(data) if isinstance(data, bytes) else data)
     columns = parquet.schema_arrow.names
     active = {c: v for c, v in filters.items() if v is not None}
     if any(c not in columns for c in active):
