@@ -91,7 +91,7 @@ def run_ours(project: str) -> dict:
         "seconds": seconds,
         "rows": s["activity_rows"],
         "total_location": s["totals"]["total_location"],
-        "facilities": len(s["by_facility"]),
+        "facilities": s["facilities"],  # by_facility lists the largest only (inventory.TOP)
         "months": len(s["by_month"]),
     }
 

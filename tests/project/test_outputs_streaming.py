@@ -56,22 +56,27 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def count_batches(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Counters of the batches read from the ledger (every pass) and written to the emission file."""
+    """Counters of the batches read from the ledger (every pass) and given to the emission file's writer
+    (as polars frames for CSV and XLSX, as Arrow tables for Parquet)."""
     counts = {"read": 0, "written": 0}
-    scans, batches = ledger.Partition.scans, outputs._batches
+    scans, frames, tables = ledger.Partition.scans, outputs._frames, outputs._tables
 
     def counted_scans(self, batch_rows: int | None = None) -> Iterator[pl.LazyFrame]:
         for frame in scans(self, batch_rows):
             counts["read"] += 1
             yield frame
 
-    def counted_batches(emissions) -> Iterator[pl.DataFrame]:
-        for frame in batches(emissions):
-            counts["written"] += 1
-            yield frame
+    def counted(batches):
+        def each(emissions):
+            for batch in batches(emissions):
+                counts["written"] += 1
+                yield batch
+
+        return each
 
     monkeypatch.setattr(ledger.Partition, "scans", counted_scans)
-    monkeypatch.setattr(outputs, "_batches", counted_batches)
+    monkeypatch.setattr(outputs, "_frames", counted(frames))
+    monkeypatch.setattr(outputs, "_tables", counted(tables))
     return counts
 
 
