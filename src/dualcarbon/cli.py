@@ -119,8 +119,8 @@ def run(
     emissions: str = typer.Option(
         "auto",
         "--emissions",
-        help="Row-level emissions file: csv, parquet or none; auto (default): emissions.csv up to 1,048,575 rows "
-        "(a spreadsheet's limit), emissions.parquet above.",
+        help="Row-level emissions file: csv, parquet, xlsx (one worksheet: up to 1,048,575 rows) or none; "
+        "auto (default): emissions.csv up to 1,048,575 rows (a spreadsheet's limit), emissions.parquet above.",
     ),
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html

@@ -299,10 +299,16 @@ def test_a_run_writes_the_emission_rows_in_the_format_asked(world):
     client, extra = world.client, world.org("formats")
     project = client.post("/api/projects", json={"name": "p", "example": "dairy"}, headers=extra["headers"]).json()
     path = f"/api/projects/{project['id']}/runs"
-    error(client.post(path, json={"emissions": "xlsx"}, headers=extra["headers"]), 422, "invalid_input")
+    error(client.post(path, json={"emissions": "json"}, headers=extra["headers"]), 422, "invalid_input")
+    asked = {
+        "auto": {},
+        "parquet": {"emissions": "parquet"},
+        "xlsx": {"emissions": "xlsx"},
+        "none": {"emissions": "none"},
+    }
     runs = {
         fmt: world.wait(client.post(path, json=body, headers=extra["headers"]).json()["id"], extra["headers"])
-        for fmt, body in {"auto": {}, "parquet": {"emissions": "parquet"}, "none": {"emissions": "none"}}.items()
+        for fmt, body in asked.items()
     }
     assert {fmt: run["status"] for fmt, run in runs.items()} == dict.fromkeys(runs, "succeeded")
     assert runs["auto"]["options"] == {"lang": None}
@@ -311,14 +317,23 @@ def test_a_run_writes_the_emission_rows_in_the_format_asked(world):
     assert "emissions.csv" in names["auto"] and "emissions.parquet" not in names["auto"]
     assert names["parquet"] == names["auto"] - {"emissions.csv"} | {"emissions.parquet"}
     assert names["none"] == names["auto"] - {"emissions.csv"}
+    assert names["xlsx"] == names["auto"] - {"emissions.csv"} | {"emissions.xlsx"}
+    workbook = client.get(f"/api/runs/{runs['xlsx']['id']}/files/emissions.xlsx", headers=extra["headers"])
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    assert workbook.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     parquet = client.get(f"/api/runs/{runs['parquet']['id']}/files/emissions.parquet", headers=extra["headers"])
     assert parquet.status_code == 200 and parquet.content[:4] == b"PAR1"
     assert parquet.headers["content-type"] == "application/octet-stream"
     rows = {
         fmt: client.get(f"/api/runs/{runs[fmt]['id']}/emissions", params={"limit": 1000}, headers=extra["headers"])
-        for fmt in ("auto", "parquet")
+        for fmt in ("auto", "parquet", "xlsx")
     }
     assert rows["parquet"].json() == rows["auto"].json() and rows["auto"].json()["total"] > 100
+    # the workbook's rows: the same, its numbers to the 16 significant digits openpyxl writes
+    workbook_page, csv_page = rows["xlsx"].json(), rows["auto"].json()
+    assert workbook_page["total"] == csv_page["total"] and len(workbook_page["items"]) == len(csv_page["items"])
+    for got, expected in zip(workbook_page["items"], csv_page["items"], strict=True):
+        assert got == {k: pytest.approx(v, rel=1e-15) if isinstance(v, float) else v for k, v in expected.items()}
     assert runs["parquet"]["totals"] == runs["auto"]["totals"] == runs["none"]["totals"]
     again = world.wait(
         client.post(f"/api/runs/{runs['parquet']['id']}/reproduce", headers=extra["headers"]).json()["id"],

@@ -19,6 +19,7 @@ TABLES = {
     "tokens",
     "projects",
     "blobs",
+    "blob_chunks",
     "batches",
     "batch_withdrawals",
     "runs",

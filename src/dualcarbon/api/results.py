@@ -1,10 +1,11 @@
 """What a run produced, read back from its stored output files (``summary.json``,
-``emissions.csv`` or ``emissions.parquet``, ``inventory.csv``, …) exactly as the CLI wrote them.
+``emissions.csv``, ``emissions.parquet`` or ``emissions.xlsx``, ``inventory.csv``, …) exactly as the CLI wrote them.
 
 Output files are immutable and addressed by their hash, so parsed tables are cached by hash. CSV
 files are spreadsheet-safe (``project.spreadsheet``): their text is restored when parsed, so the
 JSON answers carry the values as computed. emissions.parquet is never parsed whole: a page reads
-the filter columns, then only the row groups that hold the page's rows.
+the filter columns, then only the row groups that hold the page's rows, and a large file (kept in
+parts by the store) is fetched only as far as those reads reach.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import math
 import threading
 from collections import OrderedDict
+from typing import BinaryIO
 
 import polars as pl
 
@@ -64,14 +66,15 @@ _LOCK = threading.Lock()
 
 def table(store: Store, org_id: str, run: dict, name: str, typed: bool = False) -> pl.DataFrame:
     """A CSV output of a run as a frame (``typed``: emissions.csv's declared column types), parsed
-    once per content hash."""
+    once per content hash; emissions.xlsx as its CSV would read (``_parse_xlsx``)."""
     digest = _digest(store, org_id, run, name)
     with _LOCK:
         frame = _CACHE.get((digest, typed))
         if frame is not None:
             _CACHE.move_to_end((digest, typed))
             return frame
-    frame = _parse(store.blob(digest), typed)
+    data = store.blob(digest)
+    frame = _parse_xlsx(data) if name.endswith(".xlsx") else _parse(data, typed)
     with _LOCK:
         _CACHE[(digest, typed)] = frame
         while len(_CACHE) > _CACHE_SIZE:
@@ -86,6 +89,29 @@ def _parse(data: bytes, typed: bool) -> pl.DataFrame:
         return restore(pl.read_csv(data, infer_schema_length=10_000))
     header = pl.read_csv(data, n_rows=0).columns
     return restore(pl.read_csv(data, schema_overrides={c: NUMERIC.get(c, pl.String) for c in header}))
+
+
+def _parse_xlsx(data: bytes) -> pl.DataFrame:
+    """emissions.xlsx as ``_parse`` reads emissions.csv typed: ``NUMERIC`` columns numbers, every other
+    cell the text the CSV holds (dates ``YYYY-MM-DD``, ``true``/``false``), text restored. The workbook
+    holds at most one sheet of rows (``outputs.SPREADSHEET_ROWS``); its numbers have 16 significant digits."""
+    import io
+
+    frame = pl.read_excel(io.BytesIO(data), engine="calamine", infer_schema_length=None)
+
+    def as_csv(column: str, dtype: pl.DataType) -> pl.Expr:
+        col = pl.col(column)
+        if column in NUMERIC:
+            return col.cast(NUMERIC[column])
+        if dtype == pl.Date:
+            return col.dt.strftime("%Y-%m-%d")
+        if dtype == pl.Datetime:
+            return col.dt.date().dt.strftime("%Y-%m-%d")
+        if dtype == pl.Boolean:
+            return pl.when(col).then(pl.lit("true")).when(~col).then(pl.lit("false"))
+        return col.cast(pl.String)
+
+    return restore(frame.select(as_csv(c, t).alias(c) for c, t in frame.schema.items()))
 
 
 def records(frame: pl.DataFrame) -> list[dict]:
@@ -110,11 +136,15 @@ def emissions_page(frame: pl.DataFrame, filters: dict[str, str | None], offset: 
 
 
 def emissions(store: Store, org_id: str, run: dict, filters: dict[str, str | None], offset: int, limit: int) -> dict:
-    """A page of the run's emission rows, from emissions.parquet when the run wrote it (large runs),
-    else from emissions.csv; 404 when it wrote neither (``dualcarbon run --emissions none``)."""
+    """A page of the run's emission rows, from emissions.parquet when the run wrote it (large runs), from
+    emissions.xlsx (``--emissions xlsx``), else from emissions.csv; 404 when it wrote none of them
+    (``dualcarbon run --emissions none``)."""
     names = {o["name"] for o in store.run_outputs(org_id, run["id"])}
     if "emissions.parquet" in names and "emissions.csv" not in names:
-        return parquet_page(store.blob(_digest(store, org_id, run, "emissions.parquet")), filters, offset, limit)
+        with store.blob_file(_digest(store, org_id, run, "emissions.parquet")) as source:
+            return parquet_page(source, filters, offset, limit)
+    if "emissions.xlsx" in names and "emissions.csv" not in names:
+        return emissions_page(table(store, org_id, run, "emissions.xlsx"), filters, offset, limit)
     return emissions_page(table(store, org_id, run, "emissions.csv", typed=True), filters, offset, limit)
 
 
@@ -125,13 +155,14 @@ def _as_csv_types(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def parquet_page(data: bytes, filters: dict[str, str | None], offset: int, limit: int) -> dict:
-    """``emissions_page`` over emissions.parquet: the filters read only their columns, row group by
-    row group; only the row groups holding the page's rows are read whole."""
+def parquet_page(data: bytes | BinaryIO, filters: dict[str, str | None], offset: int, limit: int) -> dict:
+    """``emissions_page`` over emissions.parquet (its bytes, or a seekable file such as
+    ``Store.blob_file``, which fetches only the parts read): the filters read only their columns, row
+    group by row group; only the row groups holding the page's rows are read whole."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(pa.BufferReader(data))
+    parquet = pq.ParquetFile(pa.BufferReader(data) if isinstance(data, bytes) else data)
     columns = parquet.schema_arrow.names
     active = {c: v for c, v in filters.items() if v is not None}
     if any(c not in columns for c in active):

@@ -160,7 +160,8 @@ class Runner:
                 self.store.run_progress(run_id, "store", _done("store", bool(options.get("pathway"))))
                 self._notify()
                 out = root / "out"
-                outputs = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+                # the files, not their bytes: the store reads a large one part by part (Store.finish_run)
+                outputs: dict[str, bytes | Path] = {p.name: p for p in sorted(out.iterdir()) if p.is_file()}
                 summary = _summary(outputs)
                 self.store.finish_run(run_id, outputs, summary.get("factor_sets"), None)
             elif "problems" in outcome:
@@ -219,5 +220,8 @@ def _options(run: dict) -> dict:
     return json.loads(run["options_json"])
 
 
-def _summary(outputs: dict[str, bytes]) -> dict:
-    return json.loads(outputs["summary.json"]) if "summary.json" in outputs else {}
+def _summary(outputs: dict[str, bytes | Path]) -> dict:
+    if "summary.json" not in outputs:
+        return {}
+    data = outputs["summary.json"]
+    return json.loads(data.read_bytes() if isinstance(data, Path) else data)

@@ -147,9 +147,10 @@ class RunCreate(_Body):
         description="Also the least-cost pathway to the settings' [targets] "
         "(as `dualcarbon pathway`): pathway.csv, measures_plan.csv, abatement.csv, pathway.json.",
     )
-    emissions: Literal["auto", "csv", "parquet", "none"] | None = Field(
+    emissions: Literal["auto", "csv", "parquet", "xlsx", "none"] | None = Field(
         None,
-        description="The row-level emission file (as `dualcarbon run --emissions`): csv, parquet or none; "
+        description="The row-level emission file (as `dualcarbon run --emissions`): csv, parquet, xlsx (up to "
+        "1,048,575 rows) or none; "
         "auto (default): emissions.csv up to 1,048,575 rows, emissions.parquet above.",
     )
     pdf: bool = Field(

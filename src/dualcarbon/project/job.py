@@ -201,8 +201,8 @@ def run(
     ``pdf``: also write ``report.pdf`` (headless Chromium, ``report.pdf``); without an engine this
     fails before anything is computed or written. ``None``: as the output folder has it (a folder that
     holds a report.pdf gets it printed again, never a PDF older than the report beside it).
-    ``emissions``: the row-level emission file, ``csv``, ``parquet``, ``none`` or ``auto`` (CSV while the
-    rows fit a spreadsheet, Parquet above: ``outputs.choose_format``).
+    ``emissions``: the row-level emission file, ``csv``, ``parquet``, ``xlsx``, ``none`` or ``auto`` (CSV while
+    the rows fit a spreadsheet, Parquet above: ``outputs.choose_format``, which refuses ``xlsx`` above them).
     """
     if emissions not in EMISSIONS_FORMATS:
         from dualcarbon.errors import InputError, msg
@@ -237,6 +237,8 @@ def run(
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
     step("compute")
     result, inv = calculate(project, mapper or map)
+    if write:  # emissions.xlsx of more rows than a sheet holds: refused before the report and any file
+        choose_format(emissions, int(inv.summary["emission_rows"]))
     inv.summary["indicators"] = indicators.records(project.indicators)
     data_quality(project, inv, result.emissions)
     assessment = assess(project, inv, result.emissions)

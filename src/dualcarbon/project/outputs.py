@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dualcarbon.errors import InputError
+from dualcarbon.errors import InputError, msg
 from dualcarbon.inventory import Inventory
 from dualcarbon.project.spreadsheet import neutralise
 
@@ -60,10 +60,16 @@ LEGACY_OUTPUTS = frozenset(
 )
 SUMMARY_SCHEMA = "dualcarbon.summary/1"
 
-EMISSIONS_FORMATS = ("auto", "csv", "parquet", "none")
+EMISSIONS_FORMATS = ("auto", "csv", "parquet", "xlsx", "none")
 # Row-level emissions go to CSV while they fit one spreadsheet (Excel's 1,048,576 rows with the header),
 # to Parquet above: a CSV of 10 million activity rows is ~18 GB that no spreadsheet opens.
 SPREADSHEET_ROWS = 1_048_575
+XLSX_SHEET = "emissions"
+# Characters XML 1.0 cannot hold (C0 controls but tab, line feed, carriage return): in a workbook a cell
+# holds them as OOXML's escape _xHHHH_, which spreadsheet programs read back as the character.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL_CHARS = [chr(i) for i in range(32) if _XML_ILLEGAL.match(chr(i))]
+_ESCAPES = [f"_x{ord(c):04X}_" for c in _ILLEGAL_CHARS]
 # Trace columns repeat a few values over millions of rows: dictionary-encoded in emissions.parquet.
 PARQUET_ROW_GROUP = 262_144
 PER_ROW_TEXT = {"id", "facility"}
@@ -133,10 +139,10 @@ def write_outputs(
     ``files``: more documents (``report.pdf``) as bytes, by file name.
 
     ``emissions`` is one frame, or batches already in row order (large ledgers), appended in turn.
-    ``emissions_format``: ``csv`` (emissions.csv), ``parquet`` (emissions.parquet) or ``none`` (no row-level
-    file; ``auto`` is resolved by the caller with ``choose_format``).
+    ``emissions_format``: ``csv`` (emissions.csv), ``parquet`` (emissions.parquet), ``xlsx`` (emissions.xlsx) or
+    ``none`` (no row-level file; ``auto`` is resolved by the caller with ``choose_format``).
 
-    Every CSV is spreadsheet-safe (``spreadsheet.neutralise``: text cells that a spreadsheet would read
+    Every CSV (and emissions.xlsx) is spreadsheet-safe (``spreadsheet.neutralise``: text cells that a spreadsheet would read
     as a formula get a leading apostrophe); summary.json and emissions.parquet keep every value as it is.
 
     ``legacy``: ``out_dir`` is the project's default ``out/``, which older versions wrote without a
@@ -180,7 +186,15 @@ def emissions_names(emissions_format: str) -> list[str]:
 
 def choose_format(requested: str, emission_rows: int) -> str:
     """The emissions file's format: ``requested``, or for ``auto`` CSV up to ``SPREADSHEET_ROWS`` rows
-    and Parquet above."""
+    and Parquet above. InputError for ``xlsx`` above ``SPREADSHEET_ROWS`` rows (one sheet's rows below
+    its header): a workbook of several sheets is no table a spreadsheet filters or sums, and a file of
+    that size opens slowly if at all; CSV and Parquet have no such limit."""
+    if requested == "xlsx" and emission_rows > SPREADSHEET_ROWS:
+        raise InputError.single(
+            msg("export.xlsx_too_many_rows", rows=f"{emission_rows:,}", most=f"{SPREADSHEET_ROWS:,}"),
+            column="--emissions",
+            value="xlsx",
+        )
     if requested != "auto":
         return requested
     return "csv" if emission_rows <= SPREADSHEET_ROWS else "parquet"
@@ -219,8 +233,9 @@ def arrow_table(batch: pa.Table) -> pa.Table:
 
 
 def write_emissions(folder: Path, emissions: pl.DataFrame | Iterable[pl.DataFrame | pa.Table], fmt: str) -> Path | None:
-    """The row-level emission table in ``folder``: emissions.csv (spreadsheet-safe) or emissions.parquet
-    (values as computed, trace columns dictionary-encoded), written batch by batch; nothing for ``none``."""
+    """The row-level emission table in ``folder``: emissions.csv (spreadsheet-safe), emissions.parquet
+    (values as computed, trace columns dictionary-encoded) or emissions.xlsx (``write_emissions_xlsx``),
+    written batch by batch; nothing for ``none``."""
     if fmt == "none":
         return None
     if fmt == "csv":
@@ -229,6 +244,8 @@ def write_emissions(folder: Path, emissions: pl.DataFrame | Iterable[pl.DataFram
             for i, table in enumerate(_frames(emissions)):
                 neutralise(table).write_csv(fh, include_header=i == 0)
         return path
+    if fmt == "xlsx":
+        return write_emissions_xlsx(folder / "emissions.xlsx", _frames(emissions))
     if fmt != "parquet":
         raise ValueError(f"unknown emissions format {fmt!r}: expected one of {', '.join(EMISSIONS_FORMATS)}")
     path = folder / "emissions.parquet"
@@ -271,6 +288,67 @@ def write_emissions(folder: Path, emissions: pl.DataFrame | Iterable[pl.DataFram
             if writer is not None:
                 writer.close()
     return path
+
+
+def write_emissions_xlsx(path: Path, batches: Iterable[pl.DataFrame]) -> Path:
+    """emissions.xlsx: one sheet of the emission rows under a frozen header row, written batch by batch in
+    openpyxl's write-only mode (rows go to the file as they come: memory holds one batch). Numbers,
+    dates and true/false are cells of their type; text is spreadsheet-safe (``spreadsheet.neutralise``:
+    openpyxl would take a text starting with ``=`` for a formula). A number that is not finite is an
+    empty cell (a workbook has no NaN). InputError, with nothing written, above ``SPREADSHEET_ROWS``
+    rows."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(XLSX_SHEET)
+    sheet.freeze_panes = "A2"
+    rows = 0
+    try:
+        for table in batches:
+            if rows == 0:
+                sheet.append(table.columns)
+            rows += table.height
+            if rows > SPREADSHEET_ROWS:
+                choose_format("xlsx", rows)  # the caller counts first; a batch past a sheet is refused here too
+            for row in xlsx_cells(table).iter_rows():
+                sheet.append(row)
+        if rows == 0:  # no emission rows: the documented columns alone
+            sheet.append(
+                emissions_table(pl.DataFrame(schema={c: pl.String for c in TRACE_COLUMNS}), ordered=True).columns
+            )
+        book.save(path)
+    except BaseException:
+        _discard(sheet)
+        raise
+    return path
+
+
+def _discard(sheet) -> None:  # noqa: ANN001 - openpyxl's write-only worksheet
+    """Close a write-only worksheet left half-written and remove its temporary file."""
+    writer = getattr(sheet, "_writer", None)
+    for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+        try:
+            if stream is not None:
+                stream.close()
+        except Exception:  # noqa: BLE001 - the XML writer objects to closing mid-element; it is dropped anyway
+            pass
+    if writer is not None and isinstance(writer.out, str):
+        Path(writer.out).unlink(missing_ok=True)
+
+
+def xlsx_cells(table: pl.DataFrame) -> pl.DataFrame:
+    """``table`` as workbook cells: text spreadsheet-safe, characters XML cannot hold as their escape
+    ``_xHHHH_``, numbers that are not finite null."""
+    safe = neutralise(table)
+    text = [c for c, dtype in safe.schema.items() if dtype == pl.String]
+    floats = [c for c, dtype in safe.schema.items() if dtype.is_float()]
+    if text:
+        found = safe.select(pl.col(c).str.contains(_XML_ILLEGAL.pattern).any() for c in text).row(0)
+        text = [c for c, hit in zip(text, found, strict=True) if hit]
+    return safe.with_columns(
+        [pl.col(c).str.replace_many(_ILLEGAL_CHARS, _ESCAPES) for c in text]
+        + [pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats]
+    )
 
 
 def _text(t: pa.DataType) -> bool:

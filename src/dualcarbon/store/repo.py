@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dualcarbon import __version__
 from dualcarbon.store.accounts import Accounts
@@ -35,6 +36,52 @@ def utcnow() -> datetime:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
+
+
+# Blobs over this size are kept in parts of this size (migration 0005): never one value of a run's
+# emissions.parquet of hundreds of MB in memory, nor one over PostgreSQL's 1 GB bytea limit.
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+class BlobReader(io.RawIOBase):
+    """A blob kept in parts, read as a seekable file: each part is fetched when a read reaches it
+    (the last one kept for the next read). ``parts_read`` counts the fetches."""
+
+    def __init__(self, store: Any, digest: str, size: int, part_bytes: int):
+        self._store, self._digest, self._size, self._part_bytes = store, digest, size, part_bytes
+        self._pos = 0
+        self._part: tuple[int, bytes] = (-1, b"")
+        self.parts_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        done = 0
+        while done < len(view) and self._pos < self._size:
+            seq, at = divmod(self._pos, self._part_bytes)
+            if self._part[0] != seq:
+                self._part = (seq, self._store.blob_part(self._digest, seq))
+                self.parts_read += 1
+            take = min(len(view) - done, len(self._part[1]) - at)
+            if take <= 0:
+                raise OSError(f"blob {self._digest}: part {seq} is shorter than its place says")
+            view[done : done + take] = self._part[1][at : at + take]
+            done += take
+            self._pos += take
+        return done
 
 
 def sha256(data: bytes) -> str:
@@ -257,11 +304,59 @@ class Store(Accounts):
         )
         return digest
 
+    def _put_file(self, tx: Tx, path: Path) -> tuple[str, int]:
+        """Keep a file as a blob: whole up to ``CHUNK_BYTES``, in parts above (read part by part,
+        never whole); its hash and size."""
+        size = path.stat().st_size
+        if size <= CHUNK_BYTES:
+            data = path.read_bytes()
+            return self._put_blob(tx, data), len(data)
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        if tx.one("SELECT sha256 FROM blobs WHERE sha256 = ?", [digest]) is None:
+            tx.execute(
+                "INSERT INTO blobs (sha256, size_bytes, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                [digest, size, b""],
+            )
+            with open(path, "rb") as fh:
+                for seq, part in enumerate(iter(lambda: fh.read(CHUNK_BYTES), b"")):
+                    tx.execute(
+                        "INSERT INTO blob_chunks (sha256, seq, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        [digest, seq, part],
+                    )
+        return digest, size
+
     def blob(self, digest: str) -> bytes:
+        """A blob's bytes, whole (a blob kept in parts is joined)."""
         with self.db.transaction() as tx:
-            row = tx.one("SELECT data FROM blobs WHERE sha256 = ?", [digest])
+            row = tx.one("SELECT size_bytes, data FROM blobs WHERE sha256 = ?", [digest])
+            if row is None:
+                raise KeyError(digest)
+            data = bytes(row["data"])
+            if len(data) == row["size_bytes"]:
+                return data
+            parts = tx.all("SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY seq", [digest])
+        return b"".join(bytes(p["data"]) for p in parts)
+
+    def blob_file(self, digest: str) -> BinaryIO:
+        """A blob as a seekable binary file: a blob kept in parts is fetched part by part as it is
+        read (``BlobReader``), so that a Parquet reader takes its footer and a few row groups only."""
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT size_bytes, data FROM blobs WHERE sha256 = ?", [digest])
+            if row is None:
+                raise KeyError(digest)
+            data = bytes(row["data"])
+            if len(data) == row["size_bytes"]:
+                return io.BytesIO(data)
+            first = tx.one("SELECT octet_length(data) AS n FROM blob_chunks WHERE sha256 = ? AND seq = 0", [digest])
+        assert first is not None, f"blob {digest} has no parts"
+        return io.BufferedReader(BlobReader(self, digest, int(row["size_bytes"]), int(first["n"])))
+
+    def blob_part(self, digest: str, seq: int) -> bytes:
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT data FROM blob_chunks WHERE sha256 = ? AND seq = ?", [digest, seq])
         if row is None:
-            raise KeyError(digest)
+            raise KeyError((digest, seq))
         return bytes(row["data"])
 
     _BATCH = (
@@ -424,16 +519,20 @@ class Store(Accounts):
             tx.execute("UPDATE runs SET step = ?, steps_done = ? WHERE id = ?", [step, steps_done, run_id])
 
     def finish_run(
-        self, run_id: str, outputs: dict[str, bytes] | None, factor_sets: list | None, error: dict | None
+        self, run_id: str, outputs: dict[str, bytes | Path] | None, factor_sets: list | None, error: dict | None
     ) -> None:
-        """Store a run's outputs (succeeded) or its error (failed)."""
+        """Store a run's outputs (succeeded), as bytes or as files (read part by part when large:
+        ``_put_file``), or its error (failed)."""
         status = "failed" if error is not None else "succeeded"
         with self.db.transaction(write=True) as tx:
             for name, data in sorted((outputs or {}).items()):
-                digest = self._put_blob(tx, data)
+                if isinstance(data, Path):
+                    digest, size = self._put_file(tx, data)
+                else:
+                    digest, size = self._put_blob(tx, data), len(data)
                 tx.execute(
                     "INSERT INTO run_outputs (run_id, name, sha256, size_bytes) VALUES (?, ?, ?, ?)",
-                    [run_id, name, digest, len(data)],
+                    [run_id, name, digest, size],
                 )
             tx.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, error_json = ?, factor_sets_json = ?, "
@@ -459,11 +558,11 @@ class Store(Accounts):
     def run_output(self, org_id: str, run_id: str, name: str) -> bytes | None:
         with self.db.transaction() as tx:
             row = tx.one(
-                "SELECT b.data FROM run_outputs o JOIN runs r ON r.id = o.run_id "
-                "JOIN blobs b ON b.sha256 = o.sha256 WHERE r.org_id = ? AND o.run_id = ? AND o.name = ?",
+                "SELECT o.sha256 FROM run_outputs o JOIN runs r ON r.id = o.run_id "
+                "WHERE r.org_id = ? AND o.run_id = ? AND o.name = ?",
                 [org_id, run_id, name],
             )
-        return None if row is None else bytes(row["data"])
+        return None if row is None else self.blob(row["sha256"])
 
     def queued_runs(self) -> list[str]:
         with self.db.transaction() as tx:

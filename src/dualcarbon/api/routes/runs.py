@@ -193,7 +193,7 @@ def emissions(
     source_file: str | None = None,
     who: Principal = Depends(viewer),
 ) -> schemas.EmissionPage:
-    """Rows of emissions.csv or emissions.parquet (one per activity × gas, with the trace), paged, each
+    """Rows of emissions.csv, emissions.parquet or emissions.xlsx (one per activity × gas, with the trace), paged, each
     filter an exact match."""
     store = store_of(request)
     run = run_or_404(store, who, run_id)
@@ -326,6 +326,7 @@ def file(run_id: str, name: str, request: Request, who: Principal = Depends(view
         ".csv": "text/csv; charset=utf-8",
         ".html": "text/html; charset=utf-8",
         ".pdf": "application/pdf",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     suffix = name[name.rfind(".") :] if "." in name else ""
     headers = {"Content-Disposition": attachment(name)}

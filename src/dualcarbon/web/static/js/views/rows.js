@@ -1,4 +1,4 @@
-// A run's emission rows (emissions.csv or emissions.parquet: one per activity × gas, with its trace),
+// A run's emission rows (emissions.csv, .parquet or .xlsx: one per activity × gas, with its trace),
 // through the API's paged endpoint, filtered by scope, category, facility, gas and activity key. The
 // choices are those of the run's summary.json, the facilities every one of the run's (its facilities.csv);
 // the filters and the page are in the address.
@@ -14,7 +14,7 @@ const FILTERS = ["scope", "category", "facility", "gas", "key"];
 
 export async function render(ctx, run) {
   const written = new Set((run.outputs || []).map((o) => o.name));
-  if (!written.has("emissions.csv") && !written.has("emissions.parquet")) {
+  if (!["emissions.csv", "emissions.parquet", "emissions.xlsx"].some((name) => written.has(name))) {
     append(ctx.root, h("p", {class: "notice", "data-testid": "rows-not-written"}, t("rows.not_written")));
     return;
   }

@@ -62,11 +62,12 @@ function tabs(runId, active) {
 }
 
 // The output files worth a download, in this order, each offered only when the run wrote it: the
-// row-level emissions are emissions.csv or emissions.parquet (or neither), as the run chose.
+// row-level emissions are emissions.csv, .parquet or .xlsx (or none), as the run chose.
 const FILES = [
   ["summary.json", () => t("web.download.summary")],
   ["emissions.csv", () => t("web.download.emissions_csv")],
   ["emissions.parquet", () => t("web.download.emissions_parquet")],
+  ["emissions.xlsx", () => t("web.download.emissions_xlsx")],
   ["inventory.csv", () => t("web.download.inventory")],
   ["facilities.csv", () => t("topn.download.facilities")],
   ["sources.csv", () => t("topn.download.sources")],
