@@ -5,7 +5,8 @@ and the size of every file it writes.
 
 The command runs as a subprocess (the ``dualcarbon`` beside the Python running this, else the one
 on PATH, else ``dualcarbon.cli.app`` run by this Python) writing to a temporary folder that is
-removed afterwards. Its memory is sampled every 20 ms from /proc: the peak of the summed resident sets of the process and all its
+removed afterwards (its stderr too, shown if it fails). ``bench/speed.py`` runs it as its
+``command`` line, beside the engine path, the pandas baseline and the floors. Its memory is sampled every 20 ms from /proc: the peak of the summed resident sets of the process and all its
 descendants (Dask workers, Chromium for ``--pdf``), and, as a check, the kernel's high-water mark
 of the largest single process (``ru_maxrss`` from ``wait4``), and the CPU seconds (user + system)
 of the process tree, a steadier figure than wall time on a shared machine. Linux only (/proc).
@@ -57,34 +58,32 @@ def tree_rss_bytes(pid: int) -> int:
     return total
 
 
-def command(project: Path, extra: list[str] | None = None, keep: Path | None = None) -> dict:
-    """Run ``dualcarbon run project`` once; figures of the run and of what it wrote."""
+def dualcarbon() -> list[str]:
+    """How to start the ``dualcarbon`` command: the one beside the Python running this, else the one on
+    PATH, else ``dualcarbon.cli.app`` run by this Python."""
     beside = Path(sys.executable).with_name("dualcarbon")
     exe = str(beside) if beside.exists() else shutil.which("dualcarbon")
-    base = [exe] if exe else [sys.executable, "-c", "from dualcarbon.cli import app; app()"]
+    return [exe] if exe else [sys.executable, "-c", "from dualcarbon.cli import app; app()"]
+
+
+def command(
+    project: Path, extra: list[str] | None = None, keep: Path | None = None, base: list[str] | None = None
+) -> dict:
+    """Run ``dualcarbon run project`` once; figures of the run and of what it wrote.
+
+    ``base``: the command line that starts dualcarbon (``dualcarbon()`` if not given)."""
     tmp = Path(tempfile.mkdtemp(prefix="dualcarbon-bench-"))
     out = keep or tmp / "out"
     try:
-        args = [*base, "run", str(project), "--out", str(out), *(extra or [])]
-        peak = 0
+        args = [*(base or dualcarbon()), "run", str(project), "--out", str(out), *(extra or [])]
         t0 = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, tree_rss_bytes(proc.pid))
-                done.wait(0.02)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        done.set()
-        sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        # stderr to a file, not a pipe: nobody reads a pipe until the command ends, and a command
+        # that warns more than a pipe holds (64 KiB) would wait for ever to write the rest.
+        with open(tmp / "stderr.txt", "w+b") as err:
+            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+            figures = _wait(proc, t0)
+            err.seek(0)
+            stderr = err.read().decode("utf-8", "replace")
         if proc.returncode != 0:
             raise RuntimeError(f"dualcarbon run exited {proc.returncode}: {stderr[-2000:]}")
         files = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
@@ -92,10 +91,7 @@ def command(project: Path, extra: list[str] | None = None, keep: Path | None = N
         return {
             "rows": summary["activity_rows"],
             "emission_rows": summary["emission_rows"],
-            "seconds": seconds,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "peak_rss_gib": peak / 2**30,
-            "max_single_rss_gib": usage.ru_maxrss * 1024 / 2**30,
+            **figures,
             "files_bytes": files,
             "total_location": summary["totals"]["total_location"],
             "total_market": summary["totals"]["total_market"],
@@ -103,6 +99,33 @@ def command(project: Path, extra: list[str] | None = None, keep: Path | None = N
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _wait(proc: subprocess.Popen, t0: float) -> dict:
+    """Wait for ``proc``, sampling its tree's resident set; wall and CPU seconds and peaks."""
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_bytes(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "seconds": seconds,
+        # the process's and its waited-for descendants' CPU (the kernel adds those to the parent's)
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_gib": peak / 2**30,
+        "max_single_rss_gib": usage.ru_maxrss * 1024 / 2**30,
+    }
 
 
 def measure(project: Path, repeat: int = 1, extra: list[str] | None = None) -> dict:

@@ -89,6 +89,7 @@ def test_example_runs_and_summary_keeps_the_contract(tmp_path, name):
         assert {"dataset", "version", "sha256"} <= set(s) and len(s["sha256"]) == 64
     out = root / "out"
     expected = {"summary.json", "emissions.csv", "inventory.csv", "report.html", "dualcarbon-manifest.json"}
+    expected |= {"facilities.csv", "sources.csv"}  # the full tables behind by_facility and the report
     if summary["neutrality"] is not None:  # the cement and district examples assess a neutrality claim
         expected.add("neutrality.csv")
     assert {p.name for p in out.iterdir()} == expected

@@ -8,6 +8,7 @@ ISO 14064-1:2018 §5.2.4 (categories 1-6). Scope 2 rows are either location-base
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -19,6 +20,12 @@ from dualcarbon.model import Settings
 from dualcarbon.sums import exact_sum, total
 
 SCHEMA = "dualcarbon.summary/1"
+#: ``summary.json`` ``by_facility`` lists every facility up to this many; above, the ``TOP`` largest and one
+#: record of the rest, and the report shows as many facilities and activity sources (facilities.csv and
+#: sources.csv hold them all). 50 rows are about two A4 pages of the report and 9 KB of JSON; every bundled
+#: example has fewer than 10 facilities, so its summary lists them all as before.
+TOP = 50
+FACILITY_COLUMNS = ["scope1", "scope2_location", "scope2_market", "scope3"]
 
 
 @dataclass
@@ -27,6 +34,8 @@ class Inventory:
     inventory: pl.DataFrame
     by_source: pl.DataFrame
     factor_sources: pl.DataFrame
+    #: every facility (``facility_table``): facilities.csv, of which ``summary["by_facility"]`` lists the largest
+    facilities: pl.DataFrame
 
 
 def _counted(method: str) -> pl.Expr:
@@ -102,6 +111,7 @@ def summarize(
     inventory = lines.select("scope", "category", "iso_category", "facility", "scope2_method", "co2e_t").sort(
         "scope", "category", "facility", "scope2_method", "iso_category", nulls_last=False
     )
+    facilities = facility_table(lines)
     summary = {
         "schema": SCHEMA,
         "generator": f"dualcarbon {__version__}",
@@ -136,7 +146,9 @@ def summarize(
         ),
         "by_category": [_category_record(r) for r in by_category.iter_rows(named=True)],
         "by_iso_category": by_iso.rename({"iso_category": "category"}).to_dicts(),
-        "by_facility": _split_columns(lines.with_columns(pl.lit(False).alias("biogenic")), "facility"),
+        "by_facility": listed_facilities(facilities),
+        "facilities": facilities.height,
+        "by_facility_complete": facilities.height <= TOP,
         "by_month": _by_month(e),
         "factor_sets": _factor_sets(emissions, library),
         "by_method": methods_used(emissions),
@@ -149,7 +161,7 @@ def summarize(
         "intensity": None,  # per unit of product, from [output] (project.job; intensity.summarize)
         "neutrality": None,
     }
-    return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library))
+    return Inventory(summary, inventory, _by_source(e, library), _factor_sources(emissions, library), facilities)
 
 
 TOTAL_KEYS = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"]
@@ -243,16 +255,47 @@ def _gwp_values(emissions: pl.DataFrame) -> dict[str, float]:
     return {r["gas"]: r["gwp"] for r in pairs.iter_rows(named=True)}
 
 
-def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:
+def _split_frame(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+    """CO2e by ``by``: Scope 1, Scope 2 location- and market-based, Scope 3."""
     loc, mkt = _counted("location"), _counted("market")
     scope = pl.col("scope")
-    out = frame.group_by(by).agg(
+    return frame.group_by(by).agg(
         exact_sum(pl.col("co2e_t").filter(loc & (scope == "1"))).alias("scope1"),
         exact_sum(pl.col("co2e_t").filter(loc & (scope == "2"))).alias("scope2_location"),
         exact_sum(pl.col("co2e_t").filter(mkt & (scope == "2"))).alias("scope2_market"),
         exact_sum(pl.col("co2e_t").filter(loc & (scope == "3"))).alias("scope3"),
     )
-    return out.sort(by).to_dicts()
+
+
+def _split_columns(frame: pl.DataFrame, by: str) -> list[dict]:
+    return _split_frame(frame, by).sort(by).to_dicts()
+
+
+def facility_table(lines: pl.DataFrame) -> pl.DataFrame:
+    """Every facility's CO2e (facilities.csv): Scope 1, Scope 2 both ways, Scope 3 and the two totals, the
+    largest location-based total first (ties by name). ``lines``: CO2e by facility and inventory line."""
+    split = _split_frame(lines.with_columns(pl.lit(False).alias("biogenic")), "facility")
+    return split.with_columns(
+        (pl.col("scope1") + pl.col("scope2_location") + pl.col("scope3")).alias("total_location"),
+        (pl.col("scope1") + pl.col("scope2_market") + pl.col("scope3")).alias("total_market"),
+    ).sort(["total_location", "facility"], descending=[True, False], nulls_last=True)
+
+
+def listed_facilities(facilities: pl.DataFrame, top: int = TOP) -> list[dict]:
+    """``summary.json`` ``by_facility`` of a ``facility_table``: every facility by name when there are at most
+    ``top`` (as before the table had a bound); otherwise the ``top`` largest, largest first, and one record
+    of the others: ``facility`` null, ``facilities`` their number, each column the sum of every facility less
+    the listed ones, correctly rounded, so that the records add up (``math.fsum``) to the last digit to the
+    sum of every facility's, as the complete list did."""
+    columns = ["facility", *FACILITY_COLUMNS]
+    if facilities.height <= top:
+        return facilities.select(columns).sort("facility", nulls_last=False).to_dicts()
+    listed = facilities.head(top).select(columns).to_dicts()
+    others: dict = {"facility": None, "facilities": facilities.height - top}
+    for c in FACILITY_COLUMNS:
+        every = math.fsum(facilities[c].to_list())
+        others[c] = math.fsum([every, *(-r[c] for r in listed)])
+    return [*listed, others]
 
 
 def _by_month(e: pl.DataFrame) -> list[dict]:

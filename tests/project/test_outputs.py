@@ -19,7 +19,15 @@ from typer.testing import CliRunner
 from dualcarbon.cli import app
 from dualcarbon.project import outputs
 
-OUTPUTS = {"summary.json", "emissions.csv", "inventory.csv", "report.html", outputs.MANIFEST}
+OUTPUTS = {
+    "summary.json",
+    "emissions.csv",
+    "inventory.csv",
+    "facilities.csv",
+    "sources.csv",
+    "report.html",
+    outputs.MANIFEST,
+}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

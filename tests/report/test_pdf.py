@@ -48,6 +48,8 @@ def test_pdf_is_written_with_the_other_outputs(printed):
         "summary.json",
         "emissions.csv",
         "inventory.csv",
+        "facilities.csv",
+        "sources.csv",
         "neutrality.csv",
         "report.html",
         "report.pdf",

@@ -15,6 +15,8 @@ LABELS = {
     "emissions.csv": "web.download.emissions_csv",
     "emissions.parquet": "web.download.emissions_parquet",
     "inventory.csv": "web.download.inventory",
+    "facilities.csv": "topn.download.facilities",
+    "sources.csv": "topn.download.sources",
     "inputs.zip": "web.download.inputs",
 }
 
@@ -53,7 +55,8 @@ def test_the_downloads_are_the_emission_file_the_run_wrote(tmp_path, page):
         for fmt, run in runs.items():
             page.goto(f"{server.url}/app/#/runs/{run['id']}")
             tab_ready(page, "inventory", "zh")
-            names = ["report.html", "summary.json", f"emissions.{fmt}", "inventory.csv", "inputs.zip"]
+            names = ["report.html", "summary.json", f"emissions.{fmt}", "inventory.csv", "facilities.csv"]
+            names += ["sources.csv", "inputs.zip"]
             assert offered(page) == {name: zh(LABELS[name]) for name in names}
             with page.expect_download() as download:
                 page.click(f"[data-testid=downloads] button[data-file='emissions.{fmt}']")

@@ -118,16 +118,24 @@ def assess(
     stands: pl.DataFrame | None = None,
     evidence: Evidence | None = None,
     applied_instruments: Iterable[str] = (),
+    facilities: Iterable[str | None] | None = None,
 ) -> Assessment:
     """Assess ``settings.neutrality`` over an inventory ``summary`` (the ``dualcarbon.summary/1``
     record), the rows of credits.csv (``CREDIT_SCHEMA``), the forest stands (``STAND_SCHEMA``,
     parameters resolved by ``sinks.resolve``) and the evidence of the project folder.
 
     ``applied_instruments``: ids of the Scope 2 instruments the market-based method applied.
+    ``facilities``: every facility of the inventory (``Inventory.facilities``); None: those of the summary's
+    ``by_facility``, which names them all only while ``by_facility_complete`` (ValueError otherwise: a credit
+    from a facility outside the listed largest would pass the boundary check unseen).
     """
     n = settings.neutrality
     if n is None:
         raise ValueError("settings have no [neutrality] table")
+    if facilities is None:
+        if summary.get("by_facility_complete") is False:
+            raise ValueError("summary.json by_facility lists only the largest facilities: pass every facility")
+        facilities = (r.get("facility") for r in summary.get("by_facility") or ())
     rule_set = rules.load(n.standard)
     credits = empty(CREDIT_SCHEMA) if credits is None else credits
     evidence = evidence or Evidence()
@@ -144,7 +152,7 @@ def assess(
         by_gas=tuple(summary.get("by_gas") or ()),
         by_category=tuple(summary.get("by_category") or ()),
         by_iso_category=tuple(summary.get("by_iso_category") or ()),
-        facilities=frozenset(r["facility"] for r in summary.get("by_facility") or () if r.get("facility")),
+        facilities=frozenset(f for f in facilities if f),
         credits=credits.filter(pl.col("kind") == "credit"),
         instruments=credits.filter(pl.col("kind") == "instrument"),
         applied_instruments=frozenset(applied_instruments),

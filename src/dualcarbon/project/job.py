@@ -56,11 +56,17 @@ def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) 
     counts the GPC lines of its totals (``claim_rows``)."""
     if project.settings.neutrality is None:
         return None
-    summary, settings, evidence = inv.summary, project.settings, project.evidence
+    claimed, settings, evidence = inv, project.settings, project.evidence
     if len(settings.period.years) > 1 or settings.is_territory:
-        summary, settings, evidence = claim_year(project, inv, emissions)
+        claimed, settings, evidence = claim_year(project, inv, emissions)
     result = neutrality.assess(
-        summary, settings, project.credits, project.stands, evidence, applied_instruments(emissions)
+        claimed.summary,
+        settings,
+        project.credits,
+        project.stands,
+        evidence,
+        applied_instruments(emissions),
+        facilities=claimed.facilities["facility"],
     )
     inv.summary["neutrality"] = result.as_dict()
     return result
@@ -68,7 +74,7 @@ def assess(project: Project, inv: inventory.Inventory, emissions: pl.DataFrame) 
 
 def claim_year(
     project: Project, inv: inventory.Inventory, emissions: pl.DataFrame
-) -> tuple[dict, Settings, Evidence | None]:
+) -> tuple[inventory.Inventory, Settings, Evidence | None]:
     """A multi-year project's claim: the inventory of the period's last calendar year (the claim
     period: its removals, credit vintages and dates are checked against it), and, when ``[neutrality]
     base_year`` is a year of the period and neither ``base_year_emissions`` nor ``base_year_summary`` is
@@ -82,21 +88,19 @@ def claim_year(
     claim_settings = settings.model_copy(update={"period": period, "neutrality": n.model_copy(update={"period": None})})
     counted = claim_rows(project, emissions)
 
-    def of_year(year: int) -> dict:
+    def of_year(year: int) -> inventory.Inventory:
         rows = counted.filter(pl.col("year") == year)
         activity_rows = int(project.activities["_n"].sum())
-        return inventory.summarize(
-            rows, claim_settings, project.library, inv.summary["warnings"], activity_rows
-        ).summary
+        return inventory.summarize(rows, claim_settings, project.library, inv.summary["warnings"], activity_rows)
 
-    summary = of_year(last)
+    claimed = of_year(last)
     evidence = project.evidence
     own = n.base_year_emissions is None and n.base_year_summary is None
     if own and n.base_year in settings.period.years and len(settings.period.years) > 1:
-        footprint = of_year(n.base_year)["totals"][f"total_{n.scope2_basis}"]
+        footprint = of_year(n.base_year).summary["totals"][f"total_{n.scope2_basis}"]
         base = BaseYear(n.base_year, footprint, "by_year", settings.method.gwp)
         evidence = replace(evidence or Evidence(), base=base)
-    return summary, claim_settings, evidence
+    return claimed, claim_settings, evidence
 
 
 def claim_rows(project: Project, emissions: pl.DataFrame) -> pl.DataFrame:
@@ -222,7 +226,8 @@ def run(
                 raise
             raise PdfEngineMissing(exc.searched, kept=True) from exc
     if write:  # a folder dualcarbon may not write into is refused before any work (and again when writing)
-        names = ["summary.json", "inventory.csv", "report.html", *emissions_names(emissions)] + ["report.pdf"] * pdf
+        names = ["summary.json", "inventory.csv", *FULL_TABLES, "report.html", *emissions_names(emissions)]
+        names += ["report.pdf"] * pdf
         names += list(PATHWAY_OUTPUTS) * bool(pathway)
         prepare(out_dir, legacy=out is None, names=names)
     step("load")
@@ -261,7 +266,9 @@ def run(
         files = {"report.pdf": _pdf(inv, lang, engine_path, plan)} if engine_path else None
         step("write")
         rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
-        tables = {"neutrality.csv": assessment.checks_frame()} if assessment is not None else {}
+        tables = full_tables(inv)
+        if assessment is not None:
+            tables["neutrality.csv"] = assessment.checks_frame()
         texts = {}
         if plan is not None:
             tables |= {
@@ -289,6 +296,29 @@ def pathway(
     assessment and the pathway in one report; ``pdf`` as in ``run``."""
     return run(root, out, lang, progress, write, pathway=True, pdf=pdf)
 
+
+#: the full tables of which summary.json and the report show the largest entries (``inventory.TOP``)
+FULL_TABLES = ("facilities.csv", "sources.csv")
+
+
+def full_tables(inv: inventory.Inventory) -> dict[str, pl.DataFrame]:
+    """facilities.csv (every facility: ``inventory.facility_table``) and sources.csv (every activity source of
+    the report: ``Inventory.by_source``), written by every run whatever their length (docs/file-formats.md)."""
+    return {"facilities.csv": inv.facilities, "sources.csv": inv.by_source.select(SOURCE_COLUMNS)}
+
+
+#: sources.csv's columns, in order
+SOURCE_COLUMNS = [
+    "activity",
+    "activity_name_zh",
+    "activity_name_en",
+    "activity_kind",
+    "scope",
+    "category",
+    "quantity",
+    "unit",
+    "co2e_t",
+]
 
 #: the files a pathway adds to the run's outputs
 PATHWAY_OUTPUTS = ("pathway.csv", "measures_plan.csv", "abatement.csv", "pathway.json")

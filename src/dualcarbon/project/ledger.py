@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dualcarbon import collapse
@@ -147,16 +149,12 @@ class Partition:
             [select(collapse.collapse_keys(f, self.linear, self.apart, self.exact)).collect() for f in self.scans()]
         )
 
-    def emission_rows(self, groups: pl.DataFrame, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
-        """Per activity row × gas, batch by batch, in row order: its group's emission rows, scaled by
-        the row's share, with the row's own id, facility, date and quantity."""
+    def emission_rows(self, groups: pl.DataFrame, trace: Trace) -> Iterator[tuple[np.ndarray, pa.Table]]:
+        """Per activity row × gas, batch by batch, in row order: its group's emission rows (``trace``),
+        scaled by the row's share, with the row's own id, facility, date and quantity. Each batch is
+        the ledger-wide ``_row`` of every emission row and the table without its source columns
+        (``Ledger.emission_rows`` adds them)."""
         table = groups.select(self.keys).with_row_index("_idx").lazy()
-        trace = trace_table(emissions)
-        spans = (
-            trace.group_by("_idx", maintain_order=True)
-            .agg(pl.len().cast(pl.UInt32).alias("_len"))
-            .with_columns((pl.col("_len").cum_sum() - pl.col("_len")).alias("_start"))
-        )
         for batch in self.scans(min(self.batch_rows, EMISSION_BATCH_ROWS)):
             rows = (
                 collapse.collapse_keys(batch, self.linear, self.apart, self.exact)
@@ -172,66 +170,142 @@ class Partition:
                     pl.col("ncv").alias("_ncv"),
                     (pl.col("ncv_unit") if "ncv_unit" in self.columns else pl.lit(None, pl.String)).alias("_ncv_unit"),
                 )
-            )
-            # a measured NCV enters its group as a weight: the trace shows the group's weighted
-            # mean, so each row also states its own
-            own = pl.concat_str(
-                [
-                    pl.col("parameters").cast(pl.String),
-                    pl.lit("; this row's NCV="),
-                    pl.col("_ncv").cast(pl.String),
-                    pl.lit(" "),
-                    pl.col("_ncv_unit").fill_null(""),
-                    pl.lit(" (NCV above: quantity-weighted mean of the rows summed with it)"),
-                ]
-            )
-            # each row × its group's emission rows as a pair of positions, ordered on integers; then one
-            # gather per side (an ordered join of the wide frames took 2-3 times longer)
-            rows_df = rows.collect()
-            pairs = (
-                rows_df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_r"), "_idx", "_row")
-                .join(spans, on="_idx")
-                .select(
-                    "_r",
-                    "_row",
-                    pl.int_ranges("_start", pl.col("_start") + pl.col("_len"), dtype=pl.UInt32).alias("_t"),
-                )
-                .explode("_t")
-                .sort("_row", "_t")
-            )
-            joined = pl.concat([rows_df.drop("_idx").gather(pairs["_r"]), trace.gather(pairs["_t"])], how="horizontal")
-            del rows_df, pairs
-            yield (
-                joined.lazy()
-                .with_columns(collapse.row_share().alias("_share"))
-                .with_columns(
-                    (pl.col("mass_t") * pl.col("_share")).alias("mass_t"),
-                    (pl.col("co2e_t") * pl.col("_share")).alias("co2e_t"),
-                    pl.when(pl.col("_ncv").is_not_null() & pl.col("_ncv_ref"))
-                    .then(own)
-                    .otherwise(pl.col("parameters").cast(pl.String))
-                    .alias("parameters"),
-                )
-                .drop("_wr", "_share", "_n", "_w", "_ncv", "_ncv_unit", "_ncv_ref")
                 .collect()
             )
+            if not rows["_row"].is_sorted():  # the join keeps the scan's order; never pair rows out of it
+                rows = rows.sort("_row", maintain_order=True)
+            yield trace.widen(rows)
 
 
-def trace_table(emissions: pl.DataFrame) -> pl.DataFrame:
-    """The groups' emission rows as the emission pass joins them to every activity row: in output
-    order within a group (method, then gas), without the columns each row brings itself, and with
-    the text columns categorical, so that the join copies 4-byte codes instead of strings (and the
-    Parquet writer gets them dictionary-encoded)."""
-    own = ["_row", "id", "facility", "date", "_file", "quantity"]
-    # a total order: an instrument's part and the rest of one activity's electricity differ by factor only
-    trace = emissions.drop(own, strict=False).sort(
-        "_idx", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False
-    )
-    text = [c for c, t in trace.schema.items() if t == pl.String]
-    return trace.with_columns(
-        pl.col("parameters").str.contains("NCV=").alias("_ncv_ref"),
-        *(pl.col(c).cast(pl.Categorical) for c in text),
-    )
+@dataclass
+class Trace:
+    """The groups' emission rows as the emission pass joins them to every activity row.
+
+    Ordered by group, then as the output lists them (method, then gas); the text columns are
+    dictionary-encoded once, so that widening a batch of activity rows to its emission rows takes
+    4-byte codes (the same dictionaries for every batch, written as dictionary pages), never strings.
+    ``start``/``length``: each group's span of trace rows; ``n``/``w``: its row count and weight.
+    """
+
+    table: pa.Table
+    start: np.ndarray
+    length: np.ndarray
+    n: np.ndarray
+    w: np.ndarray
+    mass: np.ndarray
+    co2e: np.ndarray
+    ncv_ref: np.ndarray  # the trace row's parameters state an NCV (a group's weighted mean)
+    parameters: pa.Array  # the dictionary of ``parameters``
+    parameter_codes: np.ndarray
+
+    @classmethod
+    def of(cls, emissions: pl.DataFrame, groups: int) -> Trace:
+        own = ["_row", "id", "facility", "date", "_file", "quantity"]
+        # a total order: an instrument's part and the rest of one activity's electricity differ by factor only
+        frame = emissions.drop(own, strict=False).sort(
+            "_idx", "scope2_method", "gas", "factor_ids", "co2e_t", nulls_last=False
+        )
+        idx = frame["_idx"].cast(pl.Int64).to_numpy()
+        length = np.bincount(idx, minlength=groups).astype(np.int64)
+        start = np.cumsum(length) - length
+        firsts = frame.select("_idx", "_n", "_w").unique("_idx", keep="first").sort("_idx")
+        n = np.ones(groups, np.float64)
+        w = np.zeros(groups, np.float64)
+        at = firsts["_idx"].cast(pl.Int64).to_numpy()
+        n[at] = firsts["_n"].cast(pl.Float64).fill_null(1.0).to_numpy()
+        w[at] = firsts["_w"].cast(pl.Float64).fill_null(0.0).to_numpy()
+        from dualcarbon.project.outputs import TRACE_COLUMNS
+
+        kept = [c for c in TRACE_COLUMNS if c in frame.columns and c not in ("mass_t", "co2e_t", *own)]
+        arrow = frame.select(kept).to_arrow()
+        columns = {}
+        for name in arrow.column_names:
+            column = arrow.column(name).combine_chunks()
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                column = pc.dictionary_encode(column.cast(pa.string()))
+            columns[name] = column
+        parameters = columns.pop("parameters", None)
+        if parameters is None:
+            parameters = pc.dictionary_encode(pa.nulls(frame.height, pa.string()))
+        return cls(
+            table=pa.table(columns).combine_chunks(),
+            start=start,
+            length=length,
+            n=n,
+            w=w,
+            mass=frame["mass_t"].cast(pl.Float64).to_numpy(),
+            co2e=frame["co2e_t"].cast(pl.Float64).to_numpy(),
+            ncv_ref=frame["parameters"].str.contains("NCV=").fill_null(False).to_numpy()
+            if "parameters" in frame.columns
+            else np.zeros(frame.height, bool),
+            parameters=parameters.dictionary,
+            parameter_codes=parameters.indices.to_numpy(zero_copy_only=False),
+        )
+
+    def widen(self, rows: pl.DataFrame) -> tuple[np.ndarray, pa.Table]:
+        """Activity rows (``_idx``, ``_row``, id, facility, date, quantity, ``_wr``, ``_ncv``,
+        ``_ncv_unit``; in row order) → their emission rows: ledger-wide ``_row`` and the table."""
+        g = rows["_idx"].cast(pl.Int64).to_numpy()
+        length = self.length[g]
+        r = np.repeat(np.arange(rows.height), length)  # each activity row, once per emission row of its group
+        offset = np.cumsum(length) - length
+        t = np.repeat(self.start[g] - offset, length) + np.arange(r.size)  # the group's trace rows in turn
+        # a row's share of its group: pro rata to weight, or by count when the group weighs 0 (collapse.row_share)
+        wr = rows["_wr"].fill_null(0.0).to_numpy()
+        w, n = self.w[g], self.n[g]
+        by_count = w == 0
+        share = np.where(by_count, 1.0 / n, wr / np.where(by_count, 1.0, w))[r]
+        # one chunk per column: a take from a many-chunked array resolves the chunk of every index (20 × slower)
+        own = rows.select("id", "facility", "date", "quantity").rechunk().to_arrow().combine_chunks()
+        take_rows = pa.array(r)
+        traced = self.table.take(pa.array(t))
+        columns = {
+            "id": own["id"].take(take_rows),
+            "facility": own["facility"].take(take_rows),
+            "date": own["date"].take(take_rows),
+            "quantity": own["quantity"].take(take_rows),
+            **{name: traced[name] for name in traced.column_names},
+            "mass_t": pa.array(self.mass[t] * share),
+            "co2e_t": pa.array(self.co2e[t] * share),
+            "parameters": self._parameters(rows, r, t),
+        }
+        return rows["_row"].to_numpy()[r], pa.table(columns)
+
+    def _parameters(self, rows: pl.DataFrame, r: np.ndarray, t: np.ndarray) -> pa.Array:
+        """``parameters``, dictionary-encoded: the group's; where a measured NCV entered the group as a
+        weight, the trace shows the group's weighted mean, so each such row also states its own."""
+        codes = self.parameter_codes[t]
+        has_ncv = rows["_ncv"].is_not_null().to_numpy()[r] & self.ncv_ref[t]
+        if not has_ncv.any():
+            return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), self.parameters)
+        where = np.flatnonzero(has_ncv)
+        own = (
+            pl.DataFrame(
+                {
+                    "p": pl.Series(self.parameters.take(pa.array(codes[where]))),
+                    "ncv": rows["_ncv"].gather(r[where]),
+                    "unit": rows["_ncv_unit"].gather(r[where]),
+                }
+            )
+            .select(
+                pl.concat_str(
+                    [
+                        pl.col("p"),
+                        pl.lit("; this row's NCV="),
+                        pl.col("ncv").cast(pl.String),
+                        pl.lit(" "),
+                        pl.col("unit").fill_null(""),
+                        pl.lit(" (NCV above: quantity-weighted mean of the rows summed with it)"),
+                    ]
+                )
+            )
+            .to_series()
+            .to_arrow()
+            .cast(pa.string())
+        )
+        codes = codes.astype(np.int32)
+        codes[where] = len(self.parameters) + np.arange(where.size, dtype=np.int32)
+        return pa.DictionaryArray.from_arrays(pa.array(codes), pa.concat_arrays([self.parameters, own]))
 
 
 ID_BUCKET_ROWS = 20_000_000
@@ -332,12 +406,21 @@ class Ledger:
         parts = list(mapper(lambda p: p.facility_lines(table, lines, hashed), self.partitions))
         return collapse.sum_facility_lines(pl.concat(parts))
 
-    def emission_rows(self, emissions: pl.DataFrame) -> Iterator[pl.DataFrame]:
-        """The emission table of every activity row, batch by batch (``_file``/``_row`` located)."""
+    def emission_rows(self, emissions: pl.DataFrame) -> Iterator[pa.Table]:
+        """The emission table of every activity row, batch by batch, in row order: the row's own
+        ``source_file``, ``source_row`` (located), id, facility, date and quantity, then its group's trace."""
         assert self.groups is not None
+        trace = Trace.of(emissions, self.groups.height)
+        starts = np.asarray(self.starts, np.int64)
+        files = pa.array(self.names, pa.string())
         for part in self.partitions:
-            for batch in part.emission_rows(self.groups, emissions):
-                yield self.locate(batch)
+            for row, table in part.emission_rows(self.groups, trace):
+                at = np.searchsorted(starts, row, side="right") - 1
+                source = {
+                    "source_file": pa.DictionaryArray.from_arrays(pa.array(at.astype(np.int32)), files),
+                    "source_row": pa.array(row - starts[at] + 2),  # the header is row 1
+                }
+                yield pa.table({**source, **{name: table[name] for name in table.column_names}})
 
     def rows_where(self, select: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
         rows = pl.concat([p.rows_where(select) for p in self.partitions], how="diagonal_relaxed")

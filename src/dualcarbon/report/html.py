@@ -30,15 +30,18 @@ from markupsafe import Markup
 
 from dualcarbon import __version__, figures
 from dualcarbon.i18n import term, translator
+from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
 from dualcarbon.report.intensity import rows as intensity_rows
 from dualcarbon.report.sections import (
     category_rows,
+    facility_rows,
     formula_text,
     method_blocks,
     percent,
     quality_view,
     table_of_contents,
+    top_sources,
 )
 from dualcarbon.report.territory import (
     GPC_SCOPES,
@@ -97,6 +100,8 @@ def render_report(
         "trend": _trend_chart(trend, bool(territory), scale, t) if len(trend) > 1 else None,
         "indicators": [_indicator_chart(ind, i, lang, t) for i, ind in enumerate(indicators)],
     }
+    facilities, facility_others = facility_rows(summary)
+    sources, source_others = top_sources(emissions_by_source, TOP)
     section = _pathway_section(pathway, t, lang) if pathway is not None else None
     if section:
         charts.update(section.pop("charts"))
@@ -122,12 +127,17 @@ def render_report(
             (r["category"], names.get(("iso14064", r["category"]), ""), r["co2e_t"])
             for r in summary.get("by_iso_category") or []
         ],
-        "facilities": summary.get("by_facility") or [],
+        "facilities": facilities,
+        # the largest facilities and sources only (inventory.TOP): the others in one line, the file with them all
+        "facility_others": facility_others,
+        "facility_count": summary.get("facilities") or len(facilities),
+        "source_others": source_others,
+        "source_count": emissions_by_source.height,
         "categories": category_rows(summary.get("by_category") or [], category_name),
         "months": sorted((r for r in summary.get("by_month") or [] if r.get("month")), key=lambda r: r["month"]),
         "sources": [
             dict(row, unit=_source_unit(row, t))
-            for row in emissions_by_source.with_columns(
+            for row in sources.with_columns(
                 pl.coalesce(f"activity_name_{lang}", "activity").alias("activity_name")
             ).to_dicts()
         ],

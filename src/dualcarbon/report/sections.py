@@ -7,6 +7,7 @@ Pure functions: records and frames in, plain dicts and lists out, which the temp
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -234,3 +235,25 @@ def quality_view(record: dict | None, t: Callable[..., str]) -> dict | None:
 def percent(share: float | None) -> str:
     """A share as a percentage with one decimal ("33.6 %"); "—" when undefined."""
     return "—" if share is None or share != share else f"{share * 100:.1f} %"
+
+
+def facility_rows(summary: dict) -> tuple[list[dict], dict | None]:
+    """The facility table's rows: ``summary.json`` ``by_facility`` as listed (every facility by name, or the
+    largest first), and, when it lists only the largest (``by_facility_complete`` false), its record of the
+    others apart (``facility`` null, ``facilities`` their number); None when every facility is listed."""
+    rows = list(summary.get("by_facility") or [])
+    if rows and rows[-1].get("facility") is None and rows[-1].get("facilities") is not None:
+        return rows[:-1], rows[-1]
+    return rows, None
+
+
+def top_sources(by_source: pl.DataFrame, top: int) -> tuple[pl.DataFrame, dict | None]:
+    """The activity sources the report lists: the ``top`` largest (``by_source`` comes largest first), and
+    the others as one record (``sources`` their number, ``co2e_t`` the sum of every source less the listed
+    ones, correctly rounded, as ``inventory.listed_facilities``); None when all are listed. Their quantities,
+    in units of different dimensions, are not added."""
+    if by_source.height <= top:
+        return by_source, None
+    listed = by_source.head(top)
+    rest_t = math.fsum([math.fsum(by_source["co2e_t"].to_list()), *(-x for x in listed["co2e_t"].to_list())])
+    return listed, {"sources": by_source.height - top, "co2e_t": rest_t}

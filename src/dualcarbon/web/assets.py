@@ -42,6 +42,7 @@ SHARED_PREFIXES = (
     "neutrality.",
     "check.",
     "facility.",
+    "topn.",
     "header.",
     "locale.",
     "methods.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import polars as pl
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -215,6 +216,38 @@ def inventory(run_id: str, request: Request, who: Principal = Depends(viewer)) -
     """inventory.csv: emissions by scope, category and facility."""
     store = store_of(request)
     frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "inventory.csv")
+    return schemas.Rows(items=results.records(frame))
+
+
+@router.get("/runs/{run_id}/facilities", response_model=schemas.Rows)
+def facilities(
+    run_id: str,
+    request: Request,
+    names: bool = Query(False, description="Only the facility names (`{facility}` records), e.g. for a filter."),
+    who: Principal = Depends(viewer),
+) -> schemas.Rows:
+    """facilities.csv: every facility with its t CO2e (scope1, scope2_location, scope2_market, scope3,
+    total_location, total_market), the largest location-based total first; summary.json's ``by_facility``
+    lists only the largest of them when there are many. A run written before facilities.csv existed
+    answers its summary's ``by_facility``, which then listed every facility."""
+    store = store_of(request)
+    run = run_or_404(store, who, run_id)
+    if "facilities.csv" in {o["name"] for o in store.run_outputs(who.org_id, run["id"])}:
+        frame = results.table(store, who.org_id, run, "facilities.csv", typed=True)
+        frame = frame.with_columns(pl.exclude("facility").cast(pl.Float64))
+    else:
+        frame = pl.DataFrame(results.summary(store, who.org_id, run).get("by_facility") or [])
+    if names:
+        frame = frame.select("facility") if "facility" in frame.columns else frame
+    return schemas.Rows(items=results.records(frame))
+
+
+@router.get("/runs/{run_id}/sources", response_model=schemas.Rows)
+def sources(run_id: str, request: Request, who: Principal = Depends(viewer)) -> schemas.Rows:
+    """sources.csv: every activity source (activity key, names, kind, scope, category, quantity in the base
+    unit of its dimension, t CO2e location-based), largest first; the report lists the largest of them."""
+    store = store_of(request)
+    frame = results.table(store, who.org_id, run_or_404(store, who, run_id), "sources.csv", typed=True)
     return schemas.Rows(items=results.records(frame))
 
 

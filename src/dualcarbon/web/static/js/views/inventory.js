@@ -9,7 +9,7 @@ import * as charts from "../charts.js";
 import {append, h, section, table} from "../dom.js";
 import {co2e, fixed, percent, qty} from "../format.js";
 import {categoryCode, categoryName, label, lang, localized, paren, t} from "../i18n.js";
-import {facts} from "./common.js";
+import {errorBox, facts} from "./common.js";
 import {indicatorChart, indicatorsSection, territorySections, trendChart, trendSection} from "./territory.js";
 
 const TOTALS = ["scope1", "scope2_location", "scope2_market", "scope3", "total_location", "total_market", "biogenic_co2"];
@@ -37,7 +37,7 @@ export async function render(ctx, run) {
     plantIntensity(summary.intensity),
     section(t("section.facilities"), territory ? h("p", {class: "muted", "data-testid": "facilities-note"},
       t("note.facilities_period", {start: summary.period.start, end: summary.period.end, unit: t("unit.t_co2e")})) : null,
-    facilitiesTable(summary.by_facility || [])),
+    facilitiesTable(summary.by_facility || []), facilitiesNote(summary, run)),
     territory && years.length > 1 ? null
       : section(t("section.monthly"), chart("chart-monthly"), monthlyTable(summary.by_month || [])),
     trendSection(years, Boolean(territory)),
@@ -130,14 +130,43 @@ function scope3Table(byCategory) {
   ], codes, {testid: "scope3", rowAttrs: (c) => ({"data-category": c})});
 }
 
+/** summary.json's record of the facilities beyond the largest listed (facility null, their number). */
+const isOthers = (r) => r.facility === null && r.facilities !== undefined && r.facilities !== null;
+
+/**
+ * The facilities as summary.json lists them: all of them, or (by_facility_complete false) the largest,
+ * largest first, and one line of the others.
+ */
 function facilitiesTable(rows) {
   return table([
-    {label: t("col.facility"), cell: (r) => r.facility || t("facility.unspecified"), key: "facility"},
+    {label: t("col.facility"), key: "facility",
+      cell: (r) => (isOthers(r) ? t("topn.others_facilities", {n: fixed(r.facilities, 0)}) : r.facility || t("facility.unspecified"))},
     ...["scope1", "scope2_location", "scope2_market", "scope3"].map((k) => (
       {label: t(`totals.${k}`), cell: (r) => co2e(r[k]), num: true, key: k})),
     {label: t("totals.total_location"), cell: (r) => co2e((r.scope1 || 0) + (r.scope2_location || 0) + (r.scope3 || 0)),
       num: true, key: "total_location"},
-  ], rows, {testid: "facilities", rowAttrs: (r) => ({"data-facility": r.facility ?? ""})});
+  ], rows, {testid: "facilities",
+    rowAttrs: (r) => (isOthers(r) ? {"data-others": String(r.facilities), class: "others"} : {"data-facility": r.facility ?? ""})});
+}
+
+/** Where every facility is when the summary lists only the largest: facilities.csv, to download. */
+function facilitiesNote(summary, run) {
+  const rows = summary.by_facility || [];
+  const others = rows.find(isOthers);
+  if (!others) return null;
+  const file = "facilities.csv";
+  const written = (run.outputs || []).some((o) => o.name === file);
+  const link = written ? h("button", {type: "button", class: "link", "data-file": file, "data-testid": "facilities-download",
+    onclick: async (event) => {
+      try {
+        await api.download(`/runs/${run.id}/files/${file}`, `facilities-${run.id}.csv`);
+      } catch (error) {
+        event.target.after(errorBox(error));
+      }
+    }}, t("topn.download.facilities")) : null;
+  const text = t("topn.web.facilities_note", {top: rows.length - 1, n: fixed(summary.facilities ?? rows.length - 1 + others.facilities, 0),
+    others: fixed(others.facilities, 0), file});
+  return h("p", {class: "muted", "data-testid": "facilities-note-top"}, text, link ? [" ", link] : null);
 }
 
 function monthlyTable(rows) {

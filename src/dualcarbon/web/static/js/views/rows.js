@@ -1,6 +1,7 @@
 // A run's emission rows (emissions.csv or emissions.parquet: one per activity × gas, with its trace),
 // through the API's paged endpoint, filtered by scope, category, facility, gas and activity key. The
-// choices are those of the run's summary.json; the filters and the page are in the address.
+// choices are those of the run's summary.json, the facilities every one of the run's (its facilities.csv);
+// the filters and the page are in the address.
 
 import * as api from "../api.js";
 import {append, h, section, table} from "../dom.js";
@@ -21,7 +22,9 @@ export async function render(ctx, run) {
   const offset = Math.max(0, Number.parseInt(ctx.query.get("offset") || "0", 10) || 0);
   const params = new URLSearchParams({offset: String(offset), limit: String(PAGE)});
   for (const name of FILTERS) if (query[name]) params.set(name, query[name]);
-  const [summary, page] = await Promise.all([api.request(`/runs/${run.id}/summary`), api.request(`/runs/${run.id}/emissions?${params}`)]);
+  // every facility (summary.json lists only the largest when there are many): the run's facility names
+  const [summary, page, facilities] = await Promise.all([api.request(`/runs/${run.id}/summary`),
+    api.request(`/runs/${run.id}/emissions?${params}`), api.request(`/runs/${run.id}/facilities?names=true`)]);
   if (!ctx.live()) return;
   const address = (values, start) => {
     const next = new URLSearchParams();
@@ -37,7 +40,7 @@ export async function render(ctx, run) {
   const inputs = {
     scope: choice("scope", unique((summary.by_category || []).map((c) => String(c.scope))).sort().map((s) => [s, label("scope", s)])),
     category: choice("category", categories.map((c) => [c, categoryName(c) ? `${c} ${categoryName(c)}` : c])),
-    facility: choice("facility", unique((summary.by_facility || []).map((f) => f.facility)).map((f) => [f, f])),
+    facility: choice("facility", unique(facilities.items.map((f) => f.facility)).map(String).sort().map((f) => [f, f])),
     gas: choice("gas", unique((summary.by_gas || []).map((g) => g.gas)).map((g) => [g, label("gas", g)])),
     key: h("input", {name: "key", value: query.key, maxlength: 200, spellcheck: "false", placeholder: t("rows.key_hint")}),
   };
