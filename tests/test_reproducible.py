@@ -63,15 +63,6 @@ def test_a_multi_file_ledger_gives_the_same_bytes_in_every_run(ledger, tmp_path)
     assert_all_equal(outs)
 
 
-@pytest.mark.parametrize("name", ["cement-plant", "dairy", "us-office", "daxing-district"])
-def test_every_example_gives_the_same_bytes_in_every_run(name, tmp_path):
-    root = tmp_path / name
-    assert CliRunner().invoke(app, ["init", str(root), "--example", name]).exit_code == 0
-    outs = [tmp_path / f"out-{i}" for i in range(3)]
-    finish(*[start(root, out, threads) for out, threads in zip(outs, [1, 2, None], strict=True)])
-    assert_all_equal(outs)
-
-
 def test_batches_of_any_size_give_the_same_summary_digit_for_digit(ledger):
     """Partial groups of batches combine to the same groups, so the figures do not depend on
     ``--batch-rows`` (on main they agreed to 1e-9 only)."""
