@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from dualcarbon.methods import electricity
+
 HEADER = "id,facility,date,activity,quantity,unit,region"
 CREDITS = "id,type,quantity,unit,factor,facility,region,vintage,status"
 
@@ -113,6 +115,31 @@ def test_certificate_applies_only_in_its_vintage_year(run_project, vintage, appl
         assert not_applied == [
             f"Scope 2 instrument G{vintage} not applied: vintage {vintage} is outside the reporting period [2024]"
         ]
+
+
+def test_why_a_certificate_is_not_applied_is_said_in_chinese_too():
+    # The reason an instrument is set aside reaches the Chinese report (its warnings list): it was
+    # English inside the Chinese sentence ("范围二合同工具 X 未使用：market CN does not cover …").
+    instruments = pl.DataFrame(
+        {
+            "id": ["S", "V", "M"],
+            "status": ["issued", "retired", "retired"],
+            "vintage": [2024, 2023, 2024],
+            "region": ["CN", "CN", "CN"],
+            "facility_region": ["CN-HE", "CN-HE", "US-ERCT"],
+        }
+    )
+    kept, warnings = electricity.eligible(instruments, [2024], {"CN-HE": ["CN-HE", "CN"], "US-ERCT": ["US"]})
+    assert kept.height == 0
+    assert [w["message_zh"] for w in warnings] == [
+        "范围二合同工具 S 未使用：状态“issued”不是已注销（retired/cancelled）",
+        "范围二合同工具 V 未使用：生产年份 2023 不在报告期 [2024] 内",
+        "范围二合同工具 M 未使用：市场 CN 不覆盖设施所在地区 US-ERCT",
+    ]
+    assert (
+        warnings[2]["message_en"]
+        == "Scope 2 instrument M not applied: market CN does not cover the facility's region US-ERCT"
+    )
 
 
 def test_certificates_cover_the_consumption_of_their_vintage_year_in_a_period_of_several_years(run_project):

@@ -109,19 +109,28 @@ def eligible(instruments: pl.DataFrame, period_years: list[int], chains: dict[st
     warnings = []
     keep = []
     for row in instruments.iter_rows(named=True):  # a handful of certificates, not activity rows
-        reason = None
+        reason = None  # (en, zh)
         if row["status"] not in ACCEPTED_STATUS:
-            reason = f"status {row['status']!r} is not retired/cancelled"
+            reason = (
+                f"status {row['status']!r} is not retired/cancelled",
+                f"状态“{row['status']}”不是已注销（retired/cancelled）",
+            )
         elif row["vintage"] is not None and row["vintage"] not in period_years:
-            reason = f"vintage {row['vintage']} is outside the reporting period {period_years}"
+            reason = (
+                f"vintage {row['vintage']} is outside the reporting period {period_years}",
+                f"生产年份 {row['vintage']} 不在报告期 {period_years} 内",
+            )
         elif row["region"] and row["facility_region"] and row["region"] not in chains.get(row["facility_region"], []):
-            reason = f"market {row['region']} does not cover the facility's region {row['facility_region']}"
+            reason = (
+                f"market {row['region']} does not cover the facility's region {row['facility_region']}",
+                f"市场 {row['region']} 不覆盖设施所在地区 {row['facility_region']}",
+            )
         if reason:
             warnings.append(
                 {
                     "code": "scope2_instrument_not_applied",
-                    "message_en": f"Scope 2 instrument {row['id']} not applied: {reason}",
-                    "message_zh": f"范围二合同工具 {row['id']} 未使用：{reason}",
+                    "message_en": f"Scope 2 instrument {row['id']} not applied: {reason[0]}",
+                    "message_zh": f"范围二合同工具 {row['id']} 未使用：{reason[1]}",
                 }
             )
         else:
