@@ -8,6 +8,13 @@ Each test_untranslated_<example>.py collects these checks and gives them its exa
 
 from __future__ import annotations
 
+__all__ = [  # what each test_untranslated_<example>.py collects (``from examplechecks import *``)
+    "test_chinese_cli_output_is_chinese",
+    "test_chinese_reports_are_chinese",
+    "test_chinese_pdf_is_chinese",
+    "test_english_output_and_reports_hold_no_chinese",
+]
+
 from exampleruns import EXAMPLES_DIR
 from untranslated import (
     LATIN_WORD,

@@ -326,14 +326,21 @@ class Store(Accounts):
                     )
         return digest, size
 
+    @staticmethod
+    def _blob_head(tx: Tx, digest: str) -> tuple[int, bytes | None]:
+        """A blob's size, and its bytes when it is kept whole (None when it is kept in parts); KeyError
+        if unknown."""
+        row = tx.one("SELECT size_bytes, data FROM blobs WHERE sha256 = ?", [digest])
+        if row is None:
+            raise KeyError(digest)
+        data = bytes(row["data"])
+        return int(row["size_bytes"]), data if len(data) == row["size_bytes"] else None
+
     def blob(self, digest: str) -> bytes:
         """A blob's bytes, whole (a blob kept in parts is joined)."""
         with self.db.transaction() as tx:
-            row = tx.one("SELECT size_bytes, data FROM blobs WHERE sha256 = ?", [digest])
-            if row is None:
-                raise KeyError(digest)
-            data = bytes(row["data"])
-            if len(data) == row["size_bytes"]:
+            _, data = self._blob_head(tx, digest)
+            if data is not None:
                 return data
             parts = tx.all("SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY seq", [digest])
         return b"".join(bytes(p["data"]) for p in parts)
@@ -342,15 +349,12 @@ class Store(Accounts):
         """A blob as a seekable binary file: a blob kept in parts is fetched part by part as it is
         read (``BlobReader``), so that a Parquet reader takes its footer and a few row groups only."""
         with self.db.transaction() as tx:
-            row = tx.one("SELECT size_bytes, data FROM blobs WHERE sha256 = ?", [digest])
-            if row is None:
-                raise KeyError(digest)
-            data = bytes(row["data"])
-            if len(data) == row["size_bytes"]:
+            size, data = self._blob_head(tx, digest)
+            if data is not None:
                 return io.BytesIO(data)
             first = tx.one("SELECT octet_length(data) AS n FROM blob_chunks WHERE sha256 = ? AND seq = 0", [digest])
         assert first is not None, f"blob {digest} has no parts"
-        return io.BufferedReader(BlobReader(self, digest, int(row["size_bytes"]), int(first["n"])))
+        return io.BufferedReader(BlobReader(self, digest, size, int(first["n"])))
 
     def blob_part(self, digest: str, seq: int) -> bytes:
         with self.db.transaction() as tx:
