@@ -4,46 +4,20 @@ activity source at /sources, as facilities.csv and sources.csv hold them."""
 
 from __future__ import annotations
 
-import io
 import math
 
-import polars as pl
 from apiworld import api, bearer
+from projects import depot_activities, depots_toml
 
 from dualcarbon import inventory
 
 FACILITIES = 60  # more than inventory.TOP
-TOML = """[organization]
-name = "Depots"
-country = "CN"
-region = "CN-NCG"
-
-[period]
-start = 2024-01-01
-end = 2024-12-31
-
-[method]
-gwp = "AR5"
-factor_sets = ["gbt32150", "cn_mee_grid", "ipcc2006"]
-"""
+TOML = depots_toml("Depots")
 
 
 def activities() -> bytes:
     """Diesel at each depot, 1 t more at each than at the one before; depot "007" keeps its zeros."""
-    names = [f"{i:03d}" for i in range(FACILITIES)]
-    frame = pl.DataFrame(
-        {
-            "id": [f"D{i}" for i in range(FACILITIES)],
-            "facility": names,
-            "date": ["2024-06-30"] * FACILITIES,
-            "activity": ["柴油"] * FACILITIES,
-            "quantity": [float(10 + i) for i in range(FACILITIES)],
-            "unit": ["吨"] * FACILITIES,
-        }
-    )
-    out = io.BytesIO()
-    frame.write_csv(out)
-    return out.getvalue()
+    return depot_activities([f"{i:03d}" for i in range(FACILITIES)], ["2024-06-30"])
 
 
 def test_every_facility_and_source_of_a_run_listing_only_the_largest(tmp_path):

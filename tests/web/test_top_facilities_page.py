@@ -4,47 +4,20 @@ every facility, also those beyond the 50, and filters by one of them exactly as 
 
 from __future__ import annotations
 
-import io
-
 import httpx
-import polars as pl
+from projects import depot_activities, depots_toml
 from webserver import log_in, person, serve, tab_ready
 
 from dualcarbon import inventory
 from dualcarbon.i18n import translator
 
 FACILITIES = 60
-TOML = """[organization]
-name = "储运公司"
-country = "CN"
-region = "CN-NCG"
-
-[period]
-start = 2024-01-01
-end = 2024-12-31
-
-[method]
-gwp = "AR5"
-factor_sets = ["gbt32150", "cn_mee_grid", "ipcc2006"]
-"""
+TOML = depots_toml("储运公司")
 
 
 def activities() -> bytes:
     """Diesel at 60 depots, two rows each, 1 t more at each depot than at the one before."""
-    names = [f"储运站-{i:03d}" for i in range(FACILITIES)] * 2
-    frame = pl.DataFrame(
-        {
-            "id": [f"D{i}" for i in range(2 * FACILITIES)],
-            "facility": names,
-            "date": ["2024-03-31"] * FACILITIES + ["2024-09-30"] * FACILITIES,
-            "activity": ["柴油"] * (2 * FACILITIES),
-            "quantity": [float(10 + i % FACILITIES) for i in range(2 * FACILITIES)],
-            "unit": ["吨"] * (2 * FACILITIES),
-        }
-    )
-    out = io.BytesIO()
-    frame.write_csv(out)
-    return out.getvalue()
+    return depot_activities([f"储运站-{i:03d}" for i in range(FACILITIES)], ["2024-03-31", "2024-09-30"])
 
 
 def test_the_largest_facilities_the_others_line_and_every_facility_in_the_filter(tmp_path, page):
