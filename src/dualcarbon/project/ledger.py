@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dualcarbon import collapse
@@ -200,6 +199,8 @@ class Trace:
 
     @classmethod
     def of(cls, emissions: pl.DataFrame, groups: int) -> Trace:
+        import pyarrow.compute as pc  # here: 60 ms of start-up that a project without a ledger never needs
+
         own = ["_row", "id", "facility", "date", "_file", "quantity"]
         # a total order: an instrument's part and the rest of one activity's electricity differ by factor only
         frame = emissions.drop(own, strict=False).sort(
