@@ -104,3 +104,38 @@ def test_user_reset_password_is_the_way_back_in_for_a_sole_admin(tmp_path):
         assert verify_password(store.password_login("ann")["password_hash"], "another password")
     finally:
         store.close()
+
+
+def test_the_operator_commands_speak_chinese_with_lang_zh(tmp_path):
+    location = str(tmp_path / "store.duckdb")
+    created = CliRunner().invoke(
+        app,
+        [
+            "org",
+            "create",
+            "某乳业有限公司",
+            "--admin",
+            "李明",
+            "--login",
+            "liming",
+            "--store",
+            location,
+            "--lang",
+            "zh",
+        ],
+        input=f"{PASSWORD}\n" * 2,
+    )
+    assert created.exit_code == 0, created.output
+    assert "密码" in created.output and "再次输入以确认" in created.output  # the prompts
+    assert "登录名：liming" in created.output and re.search(r"令牌（只显示这一次）：dct_\S+", created.output)
+    taken = CliRunner().invoke(
+        app,
+        ["org", "create", "B", "--login", "liming", "--password-stdin", "--store", location, "--lang", "zh"],
+        input=f"{PASSWORD}\n",
+    )
+    assert taken.exit_code == 2 and "已被使用" in taken.output
+    unknown = CliRunner().invoke(app, ["user", "reset-password", "nobody", "--store", location, "--lang", "zh"])
+    assert unknown.exit_code == 2 and "没有以“nobody”登录的用户" in unknown.output
+    reset = CliRunner().invoke(app, ["user", "reset-password", "liming", "--store", location, "--lang", "zh"])
+    assert reset.exit_code == 0 and "liming（李明）的密码已重置" in reset.output
+    assert re.search(r"^验证码：\S+$", reset.output, re.M)

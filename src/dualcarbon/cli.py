@@ -483,20 +483,21 @@ def template(
 def init(
     directory: Path = typer.Argument(..., help="New project folder to create."),
     example: str = typer.Option("cement-plant", "--example", help=f"One of: {', '.join(EXAMPLES)}."),
+    lang: str | None = LangOption,
 ) -> None:
-    """Create a project folder from a bundled example."""
+    """Create a project folder from a bundled example (messages in --lang, else the example's language)."""
     from importlib import resources
 
     if example not in EXAMPLES:
-        typer.echo(f"unknown example {example!r}; expected one of {', '.join(EXAMPLES)}", err=True)
+        typer.echo(_t(lang)("cli.init.unknown_example", example=example, choices=", ".join(EXAMPLES)), err=True)
         raise typer.Exit(2)
     if directory.exists() and any(directory.iterdir()):
-        typer.echo(f"{directory} exists and is not empty", err=True)
+        typer.echo(_t(lang)("cli.init.not_empty", path=str(directory)), err=True)
         raise typer.Exit(2)
     source = resources.files("dualcarbon").joinpath("examples", example)
     with resources.as_file(source) as src:
         shutil.copytree(src, directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("out", "__pycache__"))
-    typer.echo(f"Created {directory} from example {example}. Next: dualcarbon run {directory}")
+    typer.echo(_t(_project_lang(directory, lang))("cli.created", path=str(directory), example=example))
 
 
 @factors_app.command("search")
@@ -579,37 +580,52 @@ def factors_show(
     rows = lib.show(key, region, year)
     console, _ = _console()
     if rows.height == 0:
-        console.print(f"no factor for {key!r}")
+        console.print(t("cli.factor.none", activity=key), markup=False, highlight=False)
         raise typer.Exit(1)
+
+    def line(label: str, value: object) -> None:
+        text = t("report.label_value", label=t(f"cli.factor.{label}"), value=value)
+        console.print(f"    {text}", highlight=False, markup=False)
+
     for r in rows.iter_rows(named=True):
         unit = f"{r['unit_numerator'] or ''} / {r['unit_denominator'] or ''}".strip(" /")
+        where = t(
+            "cli.factor.where",
+            set=r["factor_set"],
+            region=r["region"],
+            year=r["year"] or "-",
+            basis=r["basis"] or "-",
+        )
         console.print(
-            f"[bold]{r['key']}[/] {r['parameter']} {r['gas'] or ''} = {r['value']:g} {unit}"
-            f"  [dim]({r['factor_set']}, region {r['region']}, year {r['year'] or '-'}, basis {r['basis'] or '-'})[/]",
+            f"[bold]{r['key']}[/] {r['parameter']} {r['gas'] or ''} = {r['value']:g} {unit}  [dim]({where})[/]",
             highlight=False,
         )
-        console.print(f"    source: {r['citation'] or r['dataset']}", highlight=False, markup=False)
+        line("source", r["citation"] or r["dataset"])
         if r["check"]:
-            label = t("report.label_value", label=t("cite.check_label"), value=t("cite.check." + r["check"]))
-            console.print(f"    {label}", highlight=False, markup=False)
+            console.print(
+                "    " + t("report.label_value", label=t("cite.check_label"), value=t("cite.check." + r["check"])),
+                highlight=False,
+                markup=False,
+            )
         if r["mapping_note"]:
-            console.print(f"    mapping: {r['mapping_note']}", highlight=False, markup=False)
+            line("mapping", r["mapping_note"])
         if r["notes"]:
-            console.print(f"    notes: {r['notes']}", highlight=False, markup=False)
-        console.print(f"    id: {r['factor_id']}", highlight=False, markup=False)
+            line("notes", r["notes"])
+        line("id", r["factor_id"])
 
 
 @factors_app.command("sets")
-def factors_sets():
+def factors_sets(lang: str | None = LangOption):
     """List the factor sets with version, rows and content hash."""
     from rich.table import Table
 
     from dualcarbon.factors.library import FactorLibrary, read_sets_table
 
+    t = _t(lang)
     console, _ = _console()
     table = Table()
     for col in ("factor_set", "dataset", "version", "rows", "sha256"):
-        table.add_column(col)
+        table.add_column(t(f"cli.sets.{col}"))
     for s in read_sets_table(FactorLibrary.load()):
         table.add_row(s["factor_set"], s["dataset"], s["version"][:60], str(s["rows"]), s["sha256"][:16])
     console.print(table)
@@ -623,14 +639,14 @@ StoreOption = typer.Option(
 )
 
 
-def _open_store(location: str | None):
+def _open_store(location: str | None, lang: str | None = None):
     from dualcarbon.store import Store, StoreError, default_location
 
     location = location or default_location()
     try:
         return Store.open(location)
     except ImportError as exc:
-        typer.echo(f'the store needs the server extra: pip install "dualcarbon[server]" ({exc})', err=True)
+        typer.echo(_t(lang)("cli.store.needs_server", why=str(exc)), err=True)
         raise typer.Exit(1) from exc
     except StoreError as exc:
         typer.echo(str(exc), err=True)
@@ -663,18 +679,20 @@ def serve(
         60, "--upload-seconds", min=1, help="Longest time reading one upload may take (more: 413)."
     ),
     upload_workers: int = typer.Option(2, "--upload-workers", min=1, help="Uploads read at the same time."),
+    lang: str | None = LangOption,
 ) -> None:
     """Serve the HTTP API (docs at /docs). On a store with no organisation, prints a one-time setup token."""
     import secrets
 
+    t = _t(lang)
     try:
         import uvicorn
 
         from dualcarbon.api import ServerConfig, create_app
     except ImportError as exc:
-        typer.echo(f'dualcarbon serve needs the server extra: pip install "dualcarbon[server]" ({exc})', err=True)
+        typer.echo(t("cli.serve.needs_server", why=str(exc)), err=True)
         raise typer.Exit(1) from exc
-    opened = _open_store(store)
+    opened = _open_store(store, lang)
     setup_token = None
     if not open_signup and opened.count_organisations() == 0:
         setup_token = f"dcs_{secrets.token_urlsafe(24)}"
@@ -692,17 +710,17 @@ def serve(
     )
     application = create_app(config, opened)
     url = f"http://{host}:{port}"
-    typer.echo(f"dualcarbon {_version()} API on {url}/api/ (docs: {url}/docs), store: {opened.db.location}")
-    typer.echo(f"dashboard: {url}/app/")
+    typer.echo(t("cli.serve.listening", version=_version(), url=url, store=opened.db.location))
+    typer.echo(t("cli.serve.dashboard", url=url))
     if setup_token:
-        typer.echo("The store has no organisation yet. Create the first one with this one-time setup token:")
+        typer.echo(t("cli.serve.no_organisation"))
         typer.echo(
             f"  curl -X POST {url}/api/organisations -H 'Authorization: Bearer {setup_token}' "
             '-H \'Content-Type: application/json\' -d \'{"name": "My organisation", "admin_name": "Me", '
             '"admin_login": "me@example.com", "admin_password": "a long password"}\''
         )
-        typer.echo(f"  or in the dashboard: {url}/app/#/signup")
-        typer.echo(f"setup token: {setup_token}")
+        typer.echo("  " + t("cli.serve.or_dashboard", url=url))
+        typer.echo(t("cli.serve.setup_token", token=setup_token))
     try:
         uvicorn.run(application, host=host, port=port, log_level="info")
     finally:
@@ -720,7 +738,7 @@ PasswordStdinOption = typer.Option(
 )
 
 
-def _new_password(from_stdin: bool, option: str) -> str:
+def _new_password(from_stdin: bool, option: str, lang: str | None = None) -> str:
     """A new password, asked twice without echo (or read from stdin); exit 2 when too short."""
     from dualcarbon.errors import InputError
     from dualcarbon.store.accounts import check_password
@@ -728,7 +746,12 @@ def _new_password(from_stdin: bool, option: str) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        t = _t(lang)
+        password = typer.prompt(
+            t("cli.password.prompt"),
+            hide_input=True,
+            confirmation_prompt=t("cli.password.repeat"),
+        )
     try:
         check_password(password, option)
     except InputError as exc:
@@ -747,6 +770,7 @@ def org_create(
     ),
     password_stdin: bool = PasswordStdinOption,
     store: str | None = StoreOption,
+    lang: str | None = LangOption,
 ) -> None:
     """Create an organisation and its admin in the store; prints the admin's API token (shown once).
     With --login, the admin also signs in to the dashboard with that name and a password."""
@@ -760,27 +784,28 @@ def org_create(
         except InputError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
-        password_hash = hash_password(_new_password(password_stdin, "password"))
-    opened = _open_store(store)
+        password_hash = hash_password(_new_password(password_stdin, "password", lang))
+    t = _t(lang)
+    opened = _open_store(store, lang)
     try:
         if login is not None and opened.login_taken(login):
-            typer.echo(f"--login: the sign-in name {login!r} is taken on this server: choose another", err=True)
+            typer.echo(t("cli.org.login_taken", login=login), err=True)
             raise typer.Exit(2)
         org, user, token = opened.create_organisation(name, admin, email, login, password_hash)
         details = {"name": name, "admin_user_id": user["id"], "login": login, "by": "operator (CLI)"}
         opened.audit(org["id"], None, "organisation.created", "organisation", org["id"], details)
     finally:
         opened.close()
-    typer.echo(f"organisation {org['id']} ({name}), admin {user['id']} ({admin})")
+    typer.echo(t("cli.org.created", org=org["id"], name=name, user=user["id"], admin=admin))
     if login is not None:
-        typer.echo(f"sign-in name: {login}")
-    typer.echo(f"token: {token}")
+        typer.echo(t("cli.org.login", login=login))
+    typer.echo(t("cli.org.token", token=token))
 
 
 @org_app.command("list")
-def org_list(store: str | None = StoreOption) -> None:
+def org_list(store: str | None = StoreOption, lang: str | None = LangOption) -> None:
     """List the store's organisations."""
-    opened = _open_store(store)
+    opened = _open_store(store, lang)
     try:
         rows = opened.organisations()
     finally:
@@ -790,15 +815,20 @@ def org_list(store: str | None = StoreOption) -> None:
 
 
 @user_app.command("list")
-def user_list(store: str | None = StoreOption) -> None:
+def user_list(store: str | None = StoreOption, lang: str | None = LangOption) -> None:
     """List every user of the store: organisation, sign-in name, name, role, and whether disabled."""
-    opened = _open_store(store)
+    t = _t(lang)
+    opened = _open_store(store, lang)
     try:
         rows = [(org, user) for org in opened.organisations() for user in opened.users(org["id"])]
     finally:
         opened.close()
     for org, user in rows:
-        state = "disabled" if user["disabled"] else ("" if user["has_password"] or not user["login"] else "no password")
+        state = (
+            t("cli.user.disabled")
+            if user["disabled"]
+            else ("" if user["has_password"] or not user["login"] else t("cli.user.no_password"))
+        )
         typer.echo(f"{org['name']}\t{user['login'] or '-'}\t{user['name']}\t{user['role']}\t{state}".rstrip())
 
 
@@ -810,36 +840,36 @@ def user_reset_password(
     ),
     password_stdin: bool = PasswordStdinOption,
     store: str | None = StoreOption,
+    lang: str | None = LangOption,
 ) -> None:
     """The way back in for an admin who lost access, run on the server's machine: the user's password
     stops working, their sessions end, and a one-time code (valid 7 days) to set a new one is
     printed, or, with --set-password, the new password is set at once."""
     from dualcarbon.store.accounts import hash_password
 
-    new_hash = hash_password(_new_password(password_stdin, "password")) if set_password else None
-    opened = _open_store(store)
+    t = _t(lang)
+    new_hash = hash_password(_new_password(password_stdin, "password", lang)) if set_password else None
+    opened = _open_store(store, lang)
     try:
         row = opened.password_login(login)
         if row is None:
-            typer.echo(f"no user signs in as {login!r} in this store (see: dualcarbon user list)", err=True)
+            typer.echo(t("cli.user.unknown", login=login), err=True)
             raise typer.Exit(2)
         details = {"by": "operator (CLI)"}
         if new_hash is not None:
             opened.set_password(row["org_id"], row["user_id"], new_hash)
             opened.audit(row["org_id"], None, "password.reset", "user", row["user_id"], {**details, "set": True})
-            typer.echo(f"the password of {row['login']} ({row['name']}) is set; their sessions have ended")
+            typer.echo(t("cli.user.password_set", login=row["login"], name=row["name"]))
             return
         code_row, code = opened.reset_password(row["org_id"], row["user_id"], None)
         opened.audit(row["org_id"], None, "password.reset", "user", row["user_id"], details)
     finally:
         opened.close()
-    typer.echo(f"the password of {row['login']} ({row['name']}) is reset; their sessions have ended")
-    typer.echo(
-        f"set a new one in the dashboard at /app/#/password?code={code} (until {code_row['expires_at']:%Y-%m-%d %H:%M} UTC)"
-    )
-    typer.echo(f"code: {code}")
+    typer.echo(t("cli.user.password_reset", login=row["login"], name=row["name"]))
+    typer.echo(t("cli.user.set_new", code=code, until=f"{code_row['expires_at']:%Y-%m-%d %H:%M}"))
+    typer.echo(t("cli.user.code", code=code))
     if row["disabled"]:
-        typer.echo("note: this user is disabled; another admin must enable them first", err=True)
+        typer.echo(t("cli.user.disabled_note"), err=True)
 
 
 def main() -> None:
