@@ -5,8 +5,8 @@
 The synthetic system has the size of a large LCI database: ``--processes`` processes in tiers from raw
 materials to final products (short upstream chains), about ``--inputs`` technosphere inputs each
 (Poisson), a quarter of them from a few dozen hub products (electricity, transport, fuels) which also
-supply each other, and a few per cent of inputs (``--loops``) from the same or a downstream tier, which
-close loops; ``--flows`` elementary flows, about 15 per process with a few common ones (fossil CO2, CH4,
+supply each other, the rest from lower tiers, and a few per cent of inputs (``--loops``) from a
+neighbour downstream, which close short loops; ``--flows`` elementary flows, about 15 per process with a few common ones (fossil CO2, CH4,
 N2O) used by most, and a GWP100 characterisation of 80 of them. Production amounts on the diagonal,
 inputs worth 20–80 % of the output per column (so the matrix is diagonally dominant by columns); every
 input and every elementary exchange lognormal (σg 1.05–1.5), production amounts certain.
@@ -66,16 +66,17 @@ def synthetic(
     col = np.repeat(np.arange(n), k)
     total = col.size
     start_of_tier = np.searchsorted(tier, np.arange(tiers + 1))
-    # upstream inputs: from any process of a lower tier (tier 0 draws from tier 0, hubs apart)
-    upper = start_of_tier[np.maximum(tier[col], 1)]
-    row = (rng.random(total) * upper).astype(np.int64)
+    # upstream inputs: from a lower tier; in tier 0 (raw materials) from an earlier raw material
+    low = np.where(tier[col] == 0, hubs, 0)
+    high = np.where(tier[col] == 0, col, start_of_tier[tier[col]])
+    row = low + (rng.random(total) * np.maximum(high - low, 1)).astype(np.int64)
     kind = rng.random(total)
-    hub = kind < 0.25
+    # a quarter from the hubs (which take their own inputs from each other only)
+    hub = (kind < 0.25) | (col < hubs) | (high <= low)
     row[hub] = rng.integers(0, hubs, hub.sum())
-    loop = kind > 1.0 - loops
-    # a loop: an input from the same tier or downstream
-    lower = start_of_tier[tier[col[loop]]]
-    row[loop] = lower + (rng.random(loop.sum()) * (n - lower)).astype(np.int64)
+    # loops: an input from a neighbour downstream (within 20 places), so each closes a short cycle
+    loop = (kind > 1.0 - loops) & (col >= hubs)
+    row[loop] = np.minimum(col[loop] + rng.integers(1, 21, loop.sum()), n - 1)
     keep = row != col
     row, col = row[keep], col[keep]
     amount = rng.lognormal(0.0, 1.0, row.size)
@@ -362,9 +363,10 @@ def main() -> None:
                         )
                     )
             else:
-                # SuperLU first: the reference every other result is compared with
+                # SuperLU first: the reference every other result is compared with (run once if not asked for)
                 for solver in ["superlu", *[s for s in solvers if s != "superlu"]]:
-                    lines.append(("ours", f"dualcarbon {solver}", {"task": task, "solver": solver}))
+                    options = {"task": task, "solver": solver, "reference_only": solver not in solvers}
+                    lines.append(("ours", f"dualcarbon {solver}", options))
             if arguments.bw_python:
                 routes = {
                     "one": ["LCA"],
@@ -377,9 +379,10 @@ def main() -> None:
                     lines.append(("bw", f"bw2calc {route}", options))
             for engine, label, options in lines:
                 python = sys.executable if engine == "ours" else arguments.bw_python
-                runs = [run(python, engine, options, folder, arguments.timeout) for _ in range(arguments.repeat)]
+                repeat = 1 if options.get("reference_only") else arguments.repeat
+                runs = [run(python, engine, options, folder, arguments.timeout) for _ in range(repeat)]
                 errors = [r["error"] for r in runs if r and "error" in r]
-                row: dict = {"task": task, "method": label}  # type: ignore[type-arg]
+                row: dict = {"task": task, "method": label, "runs": len(runs)}  # type: ignore[type-arg]
                 if errors:
                     row["error"] = errors[0]
                     rows.append(row)
