@@ -89,3 +89,34 @@ def test_a_bad_uncertainty_cell_and_a_misspelt_key_are_refused(tmp_path: Path) -
     above = ACTIVITIES.replace(",5%", ",150%")
     assert_input_error(_project(tmp_path / "b", activities=above), ["activities.csv", "row 2", "uncertainty"])
     assert_input_error(_project(tmp_path / "c", "uncertainty_iterations = 100"), ["uncertainty_iterations"])
+
+
+def test_a_parquet_ledger_summed_into_groups_gives_the_same_uncertainty(tmp_path: Path) -> None:
+    # a ledger's rows are summed into calculation groups across facilities (collapse.py); the stated
+    # uncertainty is part of a group's key, so grouped and row-by-row runs meet the same sources
+    import datetime as dt
+
+    import polars as pl
+
+    from dualcarbon.project import job
+
+    root = tmp_path / "ledger"
+    write_settings(root, sets=["ipcc2006"], sector="1.A.2", extra="activity_uncertainty = 0.02")
+    pl.DataFrame(
+        {
+            "id": ["D1", "D2", "D3", "G1"],
+            "facility": ["A", "B", "B", "A"],
+            "date": [dt.date(2024, 3, 31)] * 4,
+            "activity": ["fuel/diesel", "fuel/diesel", "fuel/diesel", "fuel/gasoline"],
+            "quantity": [120.0, 80.0, 50.0, 10.0],
+            "unit": ["t"] * 4,
+            "uncertainty": [0.05, 0.05, None, 0.1],
+        }
+    ).write_parquet(root / "activities.parquet")
+    rows = job.run(root, write=False, grouped=False, uncertainty=3000)
+    groups = job.run(root, write=False, grouped=True, uncertainty=3000)
+    assert groups.project.activities.height < rows.project.activities.height  # D1 and D2 are one group
+    a, b = rows.inventory.summary["uncertainty"], groups.inventory.summary["uncertainty"]
+    assert a["coverage"]["activity_classes"] == 3  # diesel ±5 %, diesel ±2 % (the default), gasoline ±10 %
+    assert b["approach1"]["u"] == pytest.approx(a["approach1"]["u"], rel=1e-12)
+    assert b["p2_5"] == pytest.approx(a["p2_5"], rel=1e-12) and b["p97_5"] == pytest.approx(a["p97_5"], rel=1e-12)
