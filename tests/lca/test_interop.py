@@ -220,3 +220,25 @@ def test_bw2calc_computes_the_same_footprints_from_the_written_package(tmp_path:
         ours.append(system.characterisation @ b @ np.linalg.solve(a, np.eye(n)[:, 0]))
     error = np.hypot(result["sd"], np.std(ours)) / np.sqrt(4000)
     assert abs(result["mean"] - np.mean(ours)) < 4 * error
+
+
+def test_a_distribution_that_describes_nothing_is_refused(tmp_path: Path) -> None:
+    dp = bwp.create_datapackage(fs=bwp.generic_zipfile_filesystem(dirpath=tmp_path, filename="z.zip"), name="z")
+    dp.add_persistent_vector(
+        matrix="technosphere_matrix",
+        name="tech",
+        indices_array=np.array([(1, 1), (1, 2), (2, 2)], dtype=bwp.INDICES_DTYPE),
+        data_array=np.array([1.0, 0.0, 1.0]),
+        flip_array=np.array([False, True, False]),
+        distributions_array=np.array(
+            [
+                (0, 1.0, np.nan, np.nan, np.nan, np.nan, False),
+                (2, -np.inf, 0.2, np.nan, np.nan, np.nan, False),  # a lognormal of amount 0
+                (0, 1.0, np.nan, np.nan, np.nan, np.nan, False),
+            ],
+            dtype=bwp.UNCERTAINTY_DTYPE,
+        ),
+    )
+    dp.finalize_serialization()
+    with pytest.raises(ValueError, match="technosphere_matrix: 1 entries .* position 1"):
+        interop.read_datapackage(tmp_path / "z.zip")
