@@ -159,6 +159,10 @@ def test_a_package_made_with_bw_processing_reads(tmp_path: Path) -> None:
     np.add.at(bmat, (system.biosphere.row, system.biosphere.col), system.biosphere.amount.amount)
     x = np.linalg.solve(a.T, bmat.T @ system.characterisation)
     np.testing.assert_allclose(x, [3.75, 0.975])
+    # and the engine computes the same from the system read
+    from dualcarbon.lca.compute import footprints
+
+    np.testing.assert_allclose(footprints(system), [3.75, 0.975], rtol=1e-12)
 
 
 def test_an_unsupported_distribution_is_refused_by_name(tmp_path: Path) -> None:
