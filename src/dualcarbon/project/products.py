@@ -78,6 +78,7 @@ class Background:
     unit: str
     kg_per_unit: dict[str, float]  # flow → kg per unit
     trace: dict[str, Any]
+    stage: str = ""  # the stage of the processes that use it
 
 
 @dataclass(frozen=True)
@@ -464,14 +465,13 @@ class _Builder:
             return [], {}
         emissions = result.emissions.filter(pl.col("scope2_method").is_null() | (pl.col("scope2_method") == "location"))
         citations = self._citations(emissions)
-        by_request: dict[int, tuple[int, float]] = {}
-        background: list[Background] = []
-        seen: dict[tuple[str, str, str], int] = {}
+        by_request: dict[int, tuple[tuple[str, str, str], float]] = {}
+        resolved: dict[tuple[str, str, str], tuple[str | None, str, dict[str, float], dict[str, Any]]] = {}
         for a in activities.iter_rows(named=True):
             row, key, dim, base = a["_row"], a["key"], a["dimension"], a["quantity_base"]
             region = a["region"]
             ident = (key, region or "", dim)
-            if ident not in seen:
+            if ident not in resolved:
                 gases = emissions.filter(pl.col("_idx") == a["_idx"])
                 kg: dict[str, float] = {}
                 for g in gases.iter_rows(named=True):
@@ -481,32 +481,47 @@ class _Builder:
                     kg[flow] = kg.get(flow, 0.0) + g["mass_t"] * 1000.0 / base
                 first = gases.row(0, named=True) if gases.height else {}
                 ids = "; ".join(sorted({s for v in gases["factor_ids"].drop_nulls().to_list() for s in v.split("; ")}))
+                sets = {s for v in gases["factor_sets"].drop_nulls().to_list() for s in v.split("; ")}
                 unit = dim.split(":", 1)[1] if dim.startswith("currency:") else units.BASE_UNITS[dim]
                 trace = {
                     "activity": key,
                     "region": region,
                     "region_used": first.get("region_used"),
                     "year_used": first.get("year_used"),
+                    "unit": unit,
                     "factor_ids": ids,
-                    "factor_sets": "; ".join(
-                        sorted({s for v in gases["factor_sets"].drop_nulls().to_list() for s in v.split("; ")})
-                    ),
+                    "factor_sets": "; ".join(sorted(sets)),
                     "formula": first.get("formula"),
                     "parameters": "; ".join(gases["parameters"].drop_nulls().unique(maintain_order=True).to_list()),
-                    "citation": "; ".join(citations.get(i, "") for i in ids.split("; ") if citations.get(i)),
-                    "unit": unit,
+                    "citation": "; ".join(citations[i] for i in ids.split("; ") if citations.get(i)),
                 }
-                bid = f"{key}@{region}" if region else key
-                if any(b.id == bid for b in background):
-                    bid = f"{bid} [{unit}]"
-                seen[ident] = len(background)
-                background.append(Background(bid, key, region, unit, kg, trace))
-            by_request[row] = (seen[ident], base)
-        bg_of_row: dict[int, tuple[int, float]] = {}
+                resolved[ident] = (region, unit, kg, trace)
+            by_request[row] = (ident, base)
+        # one background process per resolved key and stage of the processes using it, so that contributions by
+        # stage keep the farm's electricity on the farm (the same B column in each)
+        uses: dict[int, tuple[tuple[str, str, str], str, float]] = {}
         for i in keyed:
             x = rows[i]
             at = requests[(x["input"], x["unit"], self._region(x, procs))]
-            bg_of_row[i] = by_request[rows[at]["_row"]]
+            ident, base = by_request[rows[at]["_row"]]
+            uses[i] = (ident, (procs.get(x["process"]) or {}).get("stage") or "", base)
+        stages: dict[tuple[str, str, str], list[str]] = {}
+        for ident, stage, _ in uses.values():
+            if stage not in stages.setdefault(ident, []):
+                stages[ident].append(stage)
+        background: list[Background] = []
+        number: dict[tuple[tuple[str, str, str], str], int] = {}
+        for ident, used_in in stages.items():
+            region, unit, kg, trace = resolved[ident]
+            for stage in used_in:
+                bid = f"{ident[0]}@{region}" if region else ident[0]
+                if len([k for k in stages if k[:2] == ident[:2]]) > 1:
+                    bid += f" [{unit}]"
+                if len(used_in) > 1:
+                    bid += f" ({stage})"
+                number[(ident, stage)] = len(background)
+                background.append(Background(bid, ident[0], region, unit, kg, trace, stage))
+        bg_of_row = {i: (number[(ident, stage)], base) for i, (ident, stage, base) in uses.items()}
         return background, bg_of_row
 
     def _citations(self, emissions: pl.DataFrame) -> dict[str, str]:
@@ -518,7 +533,7 @@ class _Builder:
     def _assemble(self, procs, rows, columns: list[_Column], index, background: list[Background], bg_of_row, flows):
         n_fore = len(columns)
         processes = [c.process for c in columns] + [
-            Process(b.id, b.key, b.key, b.unit, b.region or "", "background", background=True) for b in background
+            Process(b.id, b.key, b.key, b.unit, b.region or "", b.stage, background=True) for b in background
         ]
         a_rows: list[int] = []
         a_cols: list[int] = []
