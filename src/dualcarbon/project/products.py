@@ -532,8 +532,18 @@ class _Builder:
     # -- the matrices ---------------------------------------------------------------------
     def _assemble(self, procs, rows, columns: list[_Column], index, background: list[Background], bg_of_row, flows):
         n_fore = len(columns)
+        names = {r["key"]: (r["name_zh"], r["name_en"]) for r in self.library.catalog.iter_rows(named=True)}
         processes = [c.process for c in columns] + [
-            Process(b.id, b.key, b.key, b.unit, b.region or "", b.stage, background=True) for b in background
+            Process(
+                b.id,
+                (names.get(b.key) or (None, None))[0] or b.key,
+                (names.get(b.key) or (None, None))[1] or b.key,
+                b.unit,
+                b.region or "",
+                b.stage,
+                background=True,
+            )
+            for b in background
         ]
         a_rows: list[int] = []
         a_cols: list[int] = []
