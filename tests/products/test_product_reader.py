@@ -164,7 +164,7 @@ def test_biogenic_flows_apart(tmp_path):
 def test_every_bad_cell_is_named(tmp_path):
     root = project(
         tmp_path / "bad",
-        "farm,牧场,Farm,a,,farm\nshop,零售,Retail,kg,,retail\nidle,闲置,Idle,kg,,x\n",
+        "farm,牧场,Farm,a,,farm\nshop,零售,Retail,kg,,retail\nidle,闲置,Idle,kg,,x\nmilk,原料奶,Raw milk,kg,,farm\n",
         "farm,milk,100,kg,production,,,,,,0.7\nfarm,meat,20,kg,production,,,,,,0.2\n"  # rows 2, 3: sum 0.9
         "farm,CH4_biogenic,50,kg,biosphere,lognormal,1.0\n"  # row 4: σg must be > 1
         "shop,shop,1,kg,production\nshop,milk,1.03,千米,technosphere\n"  # row 6: km is no mass
@@ -172,7 +172,8 @@ def test_every_bad_cell_is_named(tmp_path):
         "shop,fuel/dieesel,1,t,technosphere\n"  # row 8: an activity key mistyped
         "shop,farm,1,kg,technosphere\n"  # row 9: a multi-output process
         "shop,CO3,1,kg,biosphere\n"  # row 10: not a flow
-        "shop,CO2,abc,kg,biosphere,weird\n",  # row 11: not a number, not a distribution
+        "shop,CO2,abc,kg,biosphere,weird\n"  # row 11: not a number, not a distribution
+        "milk,CO2,1,kg,biosphere\n",  # row 12: the farm's co-product has no exchanges of its own
         "shop",
     )
     found = problems(root)
@@ -185,12 +186,14 @@ def test_every_bad_cell_is_named(tmp_path):
     assert ("exchanges.csv", 9, "input") in places
     assert ("exchanges.csv", 10, "input") in places
     assert ("exchanges.csv", 11, "amount") in places and ("exchanges.csv", 11, "uncertainty") in places
+    assert ("exchanges.csv", 12, "process") in places
     assert ("processes.csv", 4, "id") in places  # idle: no production
     text = "\n".join(m for *_, m in found)
     assert "add up to 0.9, not 1" in text
     assert "did you mean 'shop'?" in text
     assert "fuel/diesel" in text  # the closest activity key
     assert "name one of milk, meat" in text
+    assert "co-product of farm" in text
     assert "did you mean 'CO2'?" in text
 
 

@@ -282,6 +282,11 @@ class _Builder:
                     continue
                 makers.setdefault(r["process"], []).append(i)
                 product_of[r["input"]] = r["process"]
+        for r in rows:
+            pid = r["process"]
+            if r["type"] != "production" and pid in procs and pid not in makers and pid in product_of:
+                other = product_of[pid]
+                self._problem(self.xname, r["_row"], "process", pid, msg("product.error.coproduct_row", other=other))
         for pid, r in procs.items():
             if pid not in makers and pid not in product_of:
                 self._problem(self.pname, r["_row"], "id", pid, msg("product.error.no_production"))
