@@ -518,18 +518,29 @@ def validate(
     ),
 ) -> None:
     """Check PROJECT's files without computing; report every problem (exit 2 if any)."""
-    from dualcarbon.project.load import load
+    from dualcarbon.project.load import activity_files, load
+    from dualcarbon.project.products import has_product, load_product
 
     def check():
         from dualcarbon.errors import InputError, msg
 
         if problems is not None and problems.suffix.lower() != ".xlsx":
             raise InputError.single(msg("problem.xlsx_expected"), column="--problems", value=str(problems))
-        return load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
+        if has_product(project) and not activity_files(project):  # a product model alone (docs/products.md)
+            return None, load_product(project)
+        loaded = load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
+        if loaded.settings.product is None:
+            return loaded, None
+        return loaded, load_product(project, library=loaded.library, settings=loaded.settings)
 
-    loaded = _guard(check, lang, project, problems)
+    loaded, model = _guard(check, lang, project, problems)
     console, _ = _console()
-    console.print(_t(lang or loaded.settings.report.lang)("cli.valid", n=loaded.activities.height))
+    settings = loaded.settings if loaded is not None else model.settings
+    t = _t(lang or settings.report.lang)
+    if loaded is not None:
+        console.print(t("cli.valid", n=loaded.activities.height))
+    if model is not None:
+        console.print(t("product.cli.valid", n=sum(not p.background for p in model.system.processes)))
 
 
 @app.command()

@@ -133,3 +133,14 @@ def test_run_without_product_has_null_and_product_only_points_to_footprint(tmp_p
     assert result.exit_code == 2
     assert "dualcarbon footprint" in " ".join(result.output.split())
     assert not (only / "out").exists()
+
+
+def test_validate_checks_the_product_model(tmp_path):
+    good = dairy(tmp_path / "good")
+    result = CliRunner().invoke(app, ["validate", str(good), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "The product model is valid: 3 products" in result.output
+    bad = project(tmp_path / "bad", PROCESSES, EXCHANGES.replace("shop,milk,1.03,kg", "shop,milk,1.03,km"), "shop")
+    result = CliRunner().invoke(app, ["validate", str(bad), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "exchanges.csv, row 7, column unit" in " ".join(result.output.split())
