@@ -144,3 +144,25 @@ def test_validate_checks_the_product_model(tmp_path):
     result = CliRunner().invoke(app, ["validate", str(bad), "--lang", "en"])
     assert result.exit_code == 2
     assert "exchanges.csv, row 7, column unit" in " ".join(result.output.split())
+
+
+def test_the_50_largest_processes_then_the_others(tmp_path):
+    # p0 uses 1 unit of p1, p1 of p2 … p59; process k emits (k + 1) kg CO2 per unit: the footprint of p0 is
+    # 1 + 2 + … + 60 = 1,830 kg, the 50 largest are p59 … p10 and the others p9 … p0 sum to 1 + … + 10 = 55.
+    from dualcarbon.project.footprint import footprint, tables
+    from dualcarbon.project.products import load_product
+
+    processes = "".join(f"p{k},过程{k},Process {k},kg,,s{k % 3}\n" for k in range(60))
+    exchanges = "".join(
+        f"p{k},p{k},1,kg,production\np{k},CO2,{k + 1},kg,biosphere\n"
+        + (f"p{k},p{k + 1},1,kg,technosphere\n" if k < 59 else "")
+        for k in range(60)
+    )
+    record = footprint(load_product(project(tmp_path / "chain", processes, exchanges, "p0")))
+    assert record["footprint_kg_co2e"] == pytest.approx(1830.0, rel=1e-9)
+    rows = record["by_process"]
+    assert len(rows) == 51 and rows[0]["process"] == "p59" and rows[49]["process"] == "p10"
+    assert rows[-1]["process"] == "others" and rows[-1]["kg_co2e"] == pytest.approx(55.0, rel=1e-9)
+    assert rows[-1]["name"] == "其他" and rows[-1]["name_en"] == "others"
+    assert tables(record)["by_process.csv"].height == 60
+    assert sum(s["kg_co2e"] for s in record["by_stage"]) == pytest.approx(1830.0, rel=1e-9)

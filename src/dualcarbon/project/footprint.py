@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dualcarbon.errors import InputError, msg
+from dualcarbon.errors import InputError, msg, render
 from dualcarbon.lca import compute, montecarlo
 from dualcarbon.lca.solve import Factorised, SingularSystem
 from dualcarbon.project import outputs
@@ -85,8 +85,8 @@ def footprint(
         top.append(
             {
                 "process": "others",
-                "name": "其他",
-                "name_en": "others",
+                "name": render("product.others", {}, "zh"),
+                "name_en": render("product.others", {}, "en"),
                 "stage": None,
                 "kg_co2e": kg,
                 "share": _share(kg, score),
