@@ -259,6 +259,7 @@ class _Builder:
         # production rows: who makes what
         makers: dict[str, list[int]] = {}
         product_of: dict[str, str] = {}  # product id → the process that makes it
+        producing = {q["process"] for q in rows if (q["type"] or "").lower() == "production"}
         for i, r in enumerate(rows):
             self._check_row(r, procs)
             if r["type"] == "production" and r["process"] in procs and r["input"] is not None:
@@ -271,17 +272,14 @@ class _Builder:
                         msg("product.error.two_makers", other=product_of[r["input"]]),
                     )
                     continue
-                if (
-                    r["input"] != r["process"]
-                    and r["input"] in procs
-                    and any(q["process"] == r["input"] and q["type"] == "production" for q in rows)
-                ):
+                if r["input"] != r["process"] and r["input"] in procs and r["input"] in producing:
                     self._problem(
                         self.xname, r["_row"], "input", r["input"], msg("product.error.two_makers", other=r["input"])
                     )
                     continue
                 makers.setdefault(r["process"], []).append(i)
                 product_of[r["input"]] = r["process"]
+        self._distributions(rows)
         for r in rows:
             pid = r["process"]
             if r["type"] != "production" and pid in procs and pid not in makers and pid in product_of:
@@ -352,13 +350,24 @@ class _Builder:
             r["_kind"] = 0
         else:
             r["_kind"] = KINDS[kind_text]
-            if amount is not None:
-                one = _uncertain([r["_kind"]], [amount], [_scale(r)], [r["_min"]], [r["_max"]])
-                if one.invalid().size:
-                    column = {LOGNORMAL: "gsd", NORMAL: "sd"}.get(r["_kind"], "min")
-                    self._problem(name, row, column, r[column], msg(f"product.error.distribution.{kind_text}"))
         if r["allocation"] is not None and r["type"] != "production":
             self._problem(name, row, "allocation", r["allocation"], msg("product.error.allocation_only_production"))
+
+    def _distributions(self, rows: list[dict[str, Any]]) -> None:
+        """Uncertainty parameters that describe no distribution (``Uncertain.invalid``), all rows at once."""
+        typed = [r for r in rows if r["_amount"] is not None]
+        if not typed:
+            return
+        kinds = [r["_kind"] for r in typed]
+        scale = [_scale(r) for r in typed]
+        amounts = [r["_amount"] for r in typed]
+        every = _uncertain(kinds, amounts, scale, [r["_min"] for r in typed], [r["_max"] for r in typed])
+        names = {v: k for k, v in KINDS.items()}
+        for k in every.invalid():
+            r = typed[int(k)]
+            column = {LOGNORMAL: "gsd", NORMAL: "sd"}.get(r["_kind"], "min")
+            expected = msg(f"product.error.distribution.{names[r['_kind']]}")
+            self._problem(self.xname, r["_row"], column, r[column], expected)
 
     def _columns(self, procs, makers: dict[str, list[int]], rows) -> list[_Column]:
         """One column per product: a process with one output keeps its own; a multi-output one is split."""
