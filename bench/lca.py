@@ -5,8 +5,9 @@
 The synthetic system has the size of a large LCI database: ``--processes`` processes in tiers from raw
 materials to final products (short upstream chains), about ``--inputs`` technosphere inputs each
 (Poisson), a quarter of them from a few dozen hub products (electricity, transport, fuels) which also
-supply each other, the rest from lower tiers, and a few per cent of inputs (``--loops``) from a
-neighbour downstream, which close short loops; ``--flows`` elementary flows, about 15 per process with a few common ones (fossil CO2, CH4,
+supply each other, the rest from lower tiers of the process's own sector (sectors of about 250
+processes, linked through the hubs only), and a few per cent of inputs (``--loops``) from a neighbour
+downstream, which close short loops; ``--flows`` elementary flows, about 15 per process with a few common ones (fossil CO2, CH4,
 N2O) used by most, and a GWP100 characterisation of 80 of them. Production amounts on the diagonal,
 inputs worth 20–80 % of the output per column (so the matrix is diagonally dominant by columns); every
 input and every elementary exchange lognormal (σg 1.05–1.5), production amounts certain.
@@ -48,6 +49,10 @@ from pathlib import Path
 import numpy as np
 
 TOLERANCE = 1e-9
+# share of inputs drawn from any process of another sector: 5 % of random long-range links made SciPy's
+# SuperLU fill L and U with 20 million non-zeros (27 CPU s) and PARDISO take minutes; a real database's
+# long-range links run through markets and hubs, which this system has, so it keeps none
+CROSS = 0.0
 LOOP: dict[str, float] = {}  # CPU seconds of a Monte Carlo loop alone, when a method reports it
 
 
@@ -60,17 +65,28 @@ def synthetic(
     n = processes
     hubs = min(hubs, max(1, n // 10))
     tiers = 6
-    tier = np.sort(rng.integers(0, tiers, n))
+    # sectors of about 250 processes (metals, crops, chemicals, ...), each in tiers from raw materials to
+    # final products; a process draws most inputs from lower tiers of its own sector
+    sectors = max(1, n // 250)
+    sector = np.sort(rng.integers(0, sectors, n))
+    sector[:hubs] = 0
+    tier = rng.integers(0, tiers, n)
+    order = np.lexsort((tier, sector))
+    sector, tier = sector[order], tier[order]
     tier[:hubs] = 0
     k = np.maximum(rng.poisson(inputs, n), 1)
     col = np.repeat(np.arange(n), k)
     total = col.size
-    start_of_tier = np.searchsorted(tier, np.arange(tiers + 1))
-    # upstream inputs: from a lower tier; in tier 0 (raw materials) from an earlier raw material
-    low = np.where(tier[col] == 0, hubs, 0)
-    high = np.where(tier[col] == 0, col, start_of_tier[tier[col]])
+    key = sector * tiers + tier
+    start_of = np.searchsorted(key, np.arange(sectors * tiers + 1))
+    first_of_sector = start_of[sector * tiers]
+    low = np.maximum(first_of_sector[col], hubs)
+    high = np.where(tier[col] == 0, col, start_of[key[col]])
     row = low + (rng.random(total) * np.maximum(high - low, 1)).astype(np.int64)
     kind = rng.random(total)
+    # 5 % from any process of another, upstream sector
+    other = (kind > 0.90) & (kind <= 0.90 + CROSS)
+    row[other] = (rng.random(other.sum()) * np.maximum(low[other], 1)).astype(np.int64)
     # a quarter from the hubs (which take their own inputs from each other only)
     hub = (kind < 0.25) | (col < hubs) | (high <= low)
     row[hub] = rng.integers(0, hubs, hub.sum())
