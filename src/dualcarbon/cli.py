@@ -122,6 +122,14 @@ def run(
         help="Row-level emissions file: csv, parquet, xlsx (one worksheet: up to 1,048,575 rows) or none; "
         "auto (default): emissions.csv up to 1,048,575 rows (a spreadsheet's limit), emissions.parquet above.",
     ),
+    uncertainty: int | None = typer.Option(
+        None,
+        "--uncertainty",
+        min=0,
+        max=1_000_000,
+        help="Monte Carlo iterations of the inventory's uncertainty (IPCC 2006 Vol. 1 Ch. 3 Approaches 1 and 2); "
+        "0: none; default: [method] uncertainty of dualcarbon.toml (docs/uncertainty.md).",
+    ),
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
@@ -144,7 +152,15 @@ def run(
             if scheduler and engine != "dask":
                 raise InputError.single("--scheduler needs --engine dask", column="--scheduler", value=scheduler)
             start = functools.partial(
-                job.run, project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions
+                job.run,
+                project,
+                out,
+                lang,
+                progress,
+                batch_rows=batch_rows,
+                pdf=pdf,
+                emissions=emissions,
+                uncertainty=uncertainty,
             )
             if engine == "dask":
                 from dualcarbon.project.distributed import dask_mapper
@@ -156,6 +172,8 @@ def run(
         result = _guard(lambda: _pdf_guard(work, lang), lang, project)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
+    if result.inventory.summary.get("uncertainty"):
+        _print_uncertainty(console, result.inventory.summary["uncertainty"], lang)
     if result.inventory.summary.get("territory"):
         _print_territory(console, result.inventory.summary["territory"], lang)
     if result.inventory.summary.get("intensity"):
@@ -228,6 +246,22 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     for warning in summary.get("warnings", []):
         message = escape(warning["message_zh" if lang == "zh" else "message_en"])
         console.print(f"[yellow]! {message}[/]", highlight=False)
+
+
+def _print_uncertainty(console, record: dict, lang: str) -> None:
+    """One line: Approach 2's mean and 95 % interval of the location-based total, Approach 1's ±."""
+    from dualcarbon import figures
+    from dualcarbon.report.sections import percent
+
+    line = _t(lang)(
+        "uncertainty.cli.line",
+        iterations=f"{record['iterations']:,}",
+        mean=figures.tonnes(record["mean"]),
+        low=figures.tonnes(record["p2_5"]),
+        high=figures.tonnes(record["p97_5"]),
+        u=percent(record["approach1"]["u"]),
+    )
+    console.print(line, highlight=False, markup=False)
 
 
 def _tonnes_header(t: Callable[..., str], divisor: float) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup
-from matplotlib.ticker import MaxNLocator
-
 from dualcarbon.report import svg
 
 TOP_PROCESSES = 12
@@ -62,8 +60,8 @@ def contribution_chart(product: Mapping, lang: str, t: Callable[..., str], chart
 
 
 def histogram_chart(product: Mapping, t: Callable[..., str], chart_id: str) -> Markup | None:
-    """The Monte Carlo scores as a histogram (footprint.json ``uncertainty.histogram``), the 95 % interval
-    shaded and the deterministic footprint marked; None without a histogram."""
+    """The Monte Carlo scores as a histogram (footprint.json ``uncertainty.histogram``), the footprint, the
+    95 % interval's bounds and the median marked; None without a histogram."""
     u = interval(product)
     hist = (u or {}).get("histogram") or {}
     edges: Sequence[float] = hist.get("edges") or ()
@@ -71,25 +69,15 @@ def histogram_chart(product: Mapping, t: Callable[..., str], chart_id: str) -> M
     if u is None or len(edges) != len(counts) + 1 or not counts:
         return None
     unit = t("product.report.unit_per_fu", unit=product.get("functional_unit") or "")
-    with svg._style():
-        fig = svg._figure(2.6)
-        ax = fig.add_subplot()
-        widths = [b - a for a, b in zip(edges[:-1], edges[1:], strict=True)]
-        ax.bar(edges[:-1], counts, width=widths, align="edge", color="#9fb9ad", edgecolor="#ffffff", linewidth=0.4)
-        ax.axvspan(u["p2_5"], u["p97_5"], color="#17694b", alpha=0.10, label=t("product.report.interval_95"))
-        score = product.get("footprint_kg_co2e")
-        if score is not None:
-            ax.axvline(score, color="#b42318", linewidth=1.2, label=t("product.report.deterministic"))
-        if u.get("median") is not None:
-            ax.axvline(
-                float(u["median"]), color="#17694b", linewidth=1.0, linestyle="--", label=t("product.report.median")
-            )
-        ax.set_xlabel(unit, fontsize=8)
-        ax.set_ylabel(t("product.report.iterations_axis"), fontsize=8)
-        ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
-        ax.xaxis.set_major_formatter(svg.thousands)
-        ax.legend(loc="upper right", fontsize=7.5)
-    return svg.render(fig, chart_id, t("product.report.histogram"))
+    marks = []
+    if product.get("footprint_kg_co2e") is not None:
+        marks.append((t("product.report.deterministic"), float(product["footprint_kg_co2e"]), False))
+    marks += [(t("product.report.interval_95"), float(u["p2_5"]), True), ("_nolegend_", float(u["p97_5"]), True)]
+    if u.get("median") is not None:
+        marks.append((t("product.report.median"), float(u["median"]), False))
+    return svg.histogram(
+        chart_id, t("product.report.histogram"), edges, counts, unit, t("product.report.iterations_axis"), marks
+    )
 
 
 def product_view(product: Mapping | None, lang: str, t: Callable[..., str]) -> dict | None:
