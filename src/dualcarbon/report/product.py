@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup
+
 from dualcarbon.report import svg
 
 TOP_PROCESSES = 12
@@ -65,7 +66,7 @@ def histogram_chart(product: Mapping, t: Callable[..., str], chart_id: str) -> M
     u = interval(product)
     hist = (u or {}).get("histogram") or {}
     edges: Sequence[float] = hist.get("edges") or ()
-    counts: Sequence[float] = hist.get("counts") or ()
+    counts: Sequence[int] = hist.get("counts") or ()
     if u is None or len(edges) != len(counts) + 1 or not counts:
         return None
     unit = t("product.report.unit_per_fu", unit=product.get("functional_unit") or "")
