@@ -148,3 +148,18 @@ def test_organisation_assessment_is_unchanged_by_product_checks():
     s = Settings(organization=ORG, period=PERIOD, neutrality=claim())
     a = assess(summary(), s, credits(credit()), None, Evidence(documents={"plan": True, "qes": True}))
     assert not any(c.id.startswith("ISO-PRD") for c in a.checks) and "product" not in a.as_dict()
+
+
+def test_no_units_sold_fails_the_footprint_check_instead_of_dividing_by_zero():
+    # [product] units_sold = 0 is allowed by the settings (ge=0); the claim covers nothing, so ISO-FP-02 fails
+    a = run(units=0.0)
+    fp = next(c for c in a.checks if c.id == "ISO-FP-02").outcome
+    assert fp.status == "failed" and "no functional units sold" in fp.reason_en and "未售出" in fp.reason_zh
+    assert a.status == "not achieved" and a.claim_en is None
+
+
+def test_a_zero_base_footprint_is_no_base():
+    # [product] base_footprint_kg_co2e = 0 (ge=0 in the settings): no base-year footprint, not a division by zero
+    a = run(base=0.0)
+    assert a.balance.base_year_emissions_t is None
+    assert {"ISO-BASE-01", "ISO-HIER-01"} <= {m["check"] for m in a.missing()}

@@ -150,6 +150,13 @@ def footprint_product(f: Facts, rule: Rule) -> Outcome:
             "set them in [neutrality]",
             "在 [neutrality] 中填写",
         )
+    if n.units_in_period <= 0:  # [product] units_sold may be 0: the claim would cover nothing
+        return failed(
+            "no functional units sold in the period: the claim would cover nothing",
+            "本期未售出任何功能单位：声明不涵盖任何产品",
+            "set [product] units_sold to the units sold in the period",
+            "在 [product] units_sold 中填写本期售出的功能单位数",
+        )
     per_unit = f.footprint_t / n.units_in_period
     # ',g' would print 2,000,000 units as 2e+06
     units = f"{n.units_in_period:,.0f}" if n.units_in_period.is_integer() else f"{n.units_in_period:,.6g}"

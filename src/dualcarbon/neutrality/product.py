@@ -104,7 +104,8 @@ def assess_product(
         }
     )
     evidence = evidence or Evidence()
-    if base_footprint_kg_co2e is not None and n.base_year is not None:
+    # a base of 0 t (no units, or a zero base footprint) shows no reduction and would divide by zero in the checks
+    if base_footprint_kg_co2e and units > 0 and n.base_year is not None:
         evidence = replace(
             evidence,
             base=BaseYear(n.base_year, base_footprint_kg_co2e * units / 1000, BASE_SOURCE, footprint.get("gwp_set")),
