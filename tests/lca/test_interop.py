@@ -159,6 +159,10 @@ def test_a_package_made_with_bw_processing_reads(tmp_path: Path) -> None:
     np.add.at(bmat, (system.biosphere.row, system.biosphere.col), system.biosphere.amount.amount)
     x = np.linalg.solve(a.T, bmat.T @ system.characterisation)
     np.testing.assert_allclose(x, [3.75, 0.975])
+    # and the engine computes the same from the system read
+    from dualcarbon.lca.compute import footprints
+
+    np.testing.assert_allclose(footprints(system), [3.75, 0.975], rtol=1e-12)
 
 
 def test_an_unsupported_distribution_is_refused_by_name(tmp_path: Path) -> None:
@@ -173,3 +177,72 @@ def test_an_unsupported_distribution_is_refused_by_name(tmp_path: Path) -> None:
     dp.finalize_serialization()
     with pytest.raises(ValueError, match="8 \\(Weibull\\)"):
         interop.read_datapackage(tmp_path / "w.zip")
+
+
+BW2CALC = """
+import json, sys
+import numpy as np, bw2calc as bc, bw_processing as bwp
+from fsspec.implementations.zip import ZipFileSystem
+dp = bwp.load_datapackage(ZipFileSystem(sys.argv[1]))
+scores = []
+for pid in (1, 2, 3):
+    lca = bc.LCA({pid: 1.0}, data_objs=[dp]); lca.lci(); lca.lcia(); scores.append(lca.score)
+lca = bc.LCA({1: 1.0}, data_objs=[dp], use_distributions=True, seed_override=3); lca.lci(); lca.lcia()
+draws = [(next(lca), lca.score)[1] for _ in range(4000)]
+print(json.dumps({"scores": scores, "mean": float(np.mean(draws)), "sd": float(np.std(draws))}))
+"""
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DUALCARBON_BW2CALC_PYTHON"),
+    reason="bw2calc is not a dependency: set DUALCARBON_BW2CALC_PYTHON to a python that has it (bench/lca.py's venv)",
+)
+def test_bw2calc_computes_the_same_footprints_from_the_written_package(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    system = _system()
+    path = interop.write_datapackage(system, tmp_path / "milk.zip")
+    python = os.environ["DUALCARBON_BW2CALC_PYTHON"]
+    out = subprocess.run([python, "-c", BW2CALC, str(path)], capture_output=True, text=True, timeout=300, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    n = len(system.processes)
+    a = np.zeros((n, n))
+    np.add.at(a, (system.technosphere.row, system.technosphere.col), system.technosphere.amount.amount)
+    b = np.zeros((len(system.flows), n))
+    np.add.at(b, (system.biosphere.row, system.biosphere.col), system.biosphere.amount.amount)
+    np.testing.assert_allclose(result["scores"], np.linalg.solve(a.T, b.T @ system.characterisation), rtol=1e-12)
+    # Monte Carlo with Brightway's own samplers of the written distributions: the mean of ours, to its error
+    rng = np.random.default_rng(0)
+    t, bs = system.technosphere.amount.sample(rng, 4000), system.biosphere.amount.sample(rng, 4000)
+    ours = []
+    for k in range(4000):
+        a = np.zeros((n, n))
+        np.add.at(a, (system.technosphere.row, system.technosphere.col), t[k])
+        b = np.zeros((len(system.flows), n))
+        np.add.at(b, (system.biosphere.row, system.biosphere.col), bs[k])
+        ours.append(system.characterisation @ b @ np.linalg.solve(a, np.eye(n)[:, 0]))
+    error = np.hypot(result["sd"], np.std(ours)) / np.sqrt(4000)
+    assert abs(result["mean"] - np.mean(ours)) < 4 * error
+
+
+def test_a_distribution_that_describes_nothing_is_refused(tmp_path: Path) -> None:
+    dp = bwp.create_datapackage(fs=bwp.generic_zipfile_filesystem(dirpath=tmp_path, filename="z.zip"), name="z")
+    dp.add_persistent_vector(
+        matrix="technosphere_matrix",
+        name="tech",
+        indices_array=np.array([(1, 1), (1, 2), (2, 2)], dtype=bwp.INDICES_DTYPE),
+        data_array=np.array([1.0, 0.0, 1.0]),
+        flip_array=np.array([False, True, False]),
+        distributions_array=np.array(
+            [
+                (0, 1.0, np.nan, np.nan, np.nan, np.nan, False),
+                (2, -np.inf, 0.2, np.nan, np.nan, np.nan, False),  # a lognormal of amount 0
+                (0, 1.0, np.nan, np.nan, np.nan, np.nan, False),
+            ],
+            dtype=bwp.UNCERTAINTY_DTYPE,
+        ),
+    )
+    dp.finalize_serialization()
+    with pytest.raises(ValueError, match="technosphere_matrix: 1 entries .* position 1"):
+        interop.read_datapackage(tmp_path / "z.zip")

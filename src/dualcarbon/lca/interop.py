@@ -212,6 +212,13 @@ def _vectors(dp: Any, matrix: str) -> tuple[np.ndarray, np.ndarray, Uncertain]:
     if not parts:
         empty = np.zeros(0, np.int64)
         return empty, empty.copy(), Uncertain.certain(np.zeros(0))
+    bad = [p.invalid() for p in parts]
+    if any(b.size for b in bad):
+        first = next(b for b in bad if b.size)
+        raise ValueError(
+            f"{matrix}: {sum(b.size for b in bad)} entries whose distribution describes nothing (a lognormal of "
+            f"amount 0 or σg ≤ 1, a negative sd, bounds out of order), the first at position {int(first[0])}"
+        )
     joined = Uncertain(
         *(np.concatenate([getattr(p, f) for p in parts]) for f in ("amount", "kind", "scale", "low", "high"))
     )
