@@ -404,6 +404,24 @@ class Output(_Strict):
         return self
 
 
+class Product(_Strict):
+    """``[product]``: the product whose footprint is computed from processes.csv and exchanges.csv (ISO 14067:2018;
+    DESIGN.md "Products"). ``reference``: a process id (its main output) or a co-product's id."""
+
+    reference: str = Field(min_length=1)
+    functional_unit: str = Field(min_length=1)
+    boundary: Literal["cradle-to-gate", "cradle-to-grave"]
+    #: further products reported alongside the reference (e.g. the farm-gate milk)
+    report: list[str] = Field(default_factory=list)
+    #: default Monte Carlo iterations of ``dualcarbon footprint`` and ``dualcarbon run`` (0: none)
+    iterations: int = Field(default=0, ge=0, le=1_000_000)
+    seed: int | None = Field(default=None, ge=0)
+    #: functional units sold in the period (product neutrality)
+    units_sold: float | None = Field(default=None, ge=0)
+    #: the base period's footprint per functional unit, kg CO2e (product neutrality)
+    base_footprint_kg_co2e: float | None = Field(default=None, ge=0)
+
+
 class _TargetsView:
     """``[targets]`` as the pathway resolves it (pathway.targets.resolve): the base year (its own, the
     template's, else the inventory year) and the neutral year (its own, else the template's)."""
@@ -431,6 +449,7 @@ class Settings(_Strict):
     targets: Targets | None = None
     pathway: Pathway | None = None
     output: Output | None = None
+    product: Product | None = None
     input: InputSettings = InputSettings()
 
     @field_validator("neutrality")

@@ -49,6 +49,12 @@ def footprints(system: ProductSystem, *, solver: str = "auto") -> np.ndarray:
     return Factorised(system, solver=solver).footprints()
 
 
+def score(system: ProductSystem, demand: dict[str, float], *, solver: str = "auto") -> float:
+    """kg CO2e of a demand alone: h = cᵀ B A⁻¹ f (one solve, no contributions)."""
+    lca = Factorised(system, solver=solver)
+    return float(lca.direct @ lca.supply(demand_vector(system, demand)))
+
+
 def analyse(
     system: ProductSystem,
     demand: dict[str, float],

@@ -16,9 +16,9 @@ from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon import intensity as plant_intensity
 from dualcarbon.model import Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
-from dualcarbon.project import indicators
+from dualcarbon.project import footprint, indicators
 from dualcarbon.project.limits import ReadLimits
-from dualcarbon.project.load import Project, load
+from dualcarbon.project.load import Project, activity_files, load
 from dualcarbon.project.outputs import (
     EMISSIONS_FORMATS,
     choose_format,
@@ -258,6 +258,12 @@ def run(
         names += list(PATHWAY_OUTPUTS) * bool(pathway)
         prepare(out_dir, legacy=out is None, names=names)
     step("load")
+    from dualcarbon.project import products
+
+    if products.has_product(Path(root)) and not activity_files(Path(root)):
+        from dualcarbon.errors import InputError, msg
+
+        raise InputError.single(msg("product.error.run_without_activities", root=str(root)), file="activities.csv")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     if pathway is None:  # kept when the folder has one and the project still sets targets
         pathway = "pathway" in kept and (project.settings.targets or project.settings.pathway) is not None
@@ -270,6 +276,8 @@ def run(
     data_quality(project, inv, result.emissions)
     inventory_uncertainty(project, inv, result.emissions, uncertainty)
     assessment = assess(project, inv, result.emissions)
+    footprint_record = product_footprint(project)
+    inv.summary["product"] = None if footprint_record is None else footprint.summary_product(footprint_record)
     plan = None
     if pathway:
         from dualcarbon.neutrality.sinks import annual_removals
@@ -300,6 +308,9 @@ def run(
         if assessment is not None:
             tables["neutrality.csv"] = assessment.checks_frame()
         texts = {}
+        if footprint_record is not None:
+            tables |= footprint.tables(footprint_record)
+            texts["footprint.json"] = footprint.json_text(footprint_record)
         if plan is not None:
             tables |= {
                 "pathway.csv": plan.plan.table,
@@ -312,6 +323,16 @@ def run(
             out_dir, inv, rows, html, tables, texts, files, emissions_format=fmt, legacy=out is None
         )
     return JobResult(project, inv, result.emissions, written, assessment, plan)
+
+
+def product_footprint(project: Project) -> dict | None:
+    """footprint.json of a project with ``[product]`` (docs/products.md), its Monte Carlo as ``[product]`` sets it."""
+    if project.settings.product is None:
+        return None
+    from dualcarbon.project import products
+
+    model = products.load_product(project.root, library=project.library, settings=project.settings)
+    return footprint.footprint(model)
 
 
 def pathway(
