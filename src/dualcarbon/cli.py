@@ -664,7 +664,9 @@ def init(
     source = resources.files("dualcarbon").joinpath("examples", example)
     with resources.as_file(source) as src:
         shutil.copytree(src, directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("out", "__pycache__"))
-    typer.echo(_t(_project_lang(directory, lang))("cli.created", path=str(directory), example=example))
+    # a product project (processes.csv, docs/products.md) is computed by `footprint`, not `run`
+    created = "cli.created_product" if (directory / "processes.csv").is_file() else "cli.created"
+    typer.echo(_t(_project_lang(directory, lang))(created, path=str(directory), example=example))
 
 
 @factors_app.command("search")
