@@ -199,3 +199,19 @@ def test_milk_figures_in_the_docs_are_the_hand_computation(tmp_path):
     assert round(expected["raw-milk"], 4) == 0.5204
     # the year's residual (30,000,000 L sold) is covered by the 25,000 t of credits retired
     assert expected["milk-retail"] * 30_000_000 / 1000 < 25_000
+
+
+def test_milk_claim_for_a_years_sales_holds(tmp_path):
+    """Before: the plan was a name without a file, one target, and the credits retired for the product's name
+    rather than the claimant, so ISO-PLAN-01 and ISO-CR-05 failed and no credit counted (net 23,715 t)."""
+    root = tmp_path / "m"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(root), "--example", "milk"]).exit_code == 0
+    result = runner.invoke(app, ["footprint", str(root), "--lang", "en", "--iterations", "0"])
+    assert result.exit_code == 0, result.output
+    claim = json.loads((root / "out" / "footprint.json").read_text(encoding="utf-8"))["neutrality"]
+    assert claim["subject"] == "product"
+    assert claim["status"] == "achieved", result.output
+    residual_t = hand_footprints(root)["milk-retail"] * 30_000_000 / 1000
+    assert claim["balance"]["residual"] == pytest.approx(residual_t, rel=1e-6)
+    assert claim["balance"]["net"] == pytest.approx(0.0, abs=1e-6)
