@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import stores
+from chromium import browser  # noqa: F401 (the session's one Chromium: one sync Playwright per worker)
 from projects import write_settings
 
 from dualcarbon import engine, inventory

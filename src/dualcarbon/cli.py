@@ -474,10 +474,22 @@ def footprint(
 
     def work():
         from dualcarbon.project import footprint as outputs
+        from dualcarbon.project import product_claim
         from dualcarbon.project.products import load_product
 
         model = load_product(project)
         record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
+        if product_claim.claimed(model.settings) and record["reference"] == model.product.reference:
+            credits, stands, evidence = product_claim.read_inputs(model.root, model.settings, model.library)
+            product_claim.assess(
+                record,
+                model.settings,
+                credits,
+                stands,
+                evidence,
+                units_sold=model.product.units_sold,
+                base_footprint_kg_co2e=model.product.base_footprint_kg_co2e,
+            )
         out_dir = out if out is not None else Path(project) / "out"
         return model, record, outputs.write(out_dir, record, legacy=out is None)
 
@@ -485,7 +497,34 @@ def footprint(
     lang = lang or model.settings.report.lang
     console, err = _console()
     _print_footprint(console, record, lang)
+    if record.get("neutrality"):
+        _print_product_claim(console, record["neutrality"], lang)
     _print_written(console, err, written, lang)
+
+
+def _print_product_claim(console, n: dict, lang: str) -> None:
+    """Whether the product's carbon-neutral claim holds (docs/products-neutrality.md): the balance, then the
+    claim a label can carry or what is missing."""
+    t = _t(lang)
+    b, p = n["balance"], n.get("product") or {}
+    status = t(f"neutrality.status.{n['status'].replace(' ', '_')}")
+    console.print(t("product.claim.cli_status", standard=n["standard"], status=status), highlight=False)
+    console.print(
+        t(
+            "product.claim.cli_balance",
+            units=f"{p.get('units_sold') or 0:,.0f}",
+            per_unit=_kg(p.get("footprint_kg_co2e") or 0.0),
+            emissions=f"{b['emissions']:,.2f}",
+            reductions="—" if b.get("reductions") is None else f"{b['reductions']:,.2f}",
+            credits=f"{b['credits']:,.2f}",
+            net=f"{b['net']:,.2f}",
+        ),
+        highlight=False,
+    )
+    if n.get("claim"):
+        console.print(t("term.label", label=t("product.claim.title")) + n["claim"][lang], highlight=False)
+    for m in n.get("missing") or []:
+        console.print(f"  - {m['check']}: {m[f'reason_{lang}']}", highlight=False)
 
 
 def _print_footprint(console, record: dict, lang: str) -> None:

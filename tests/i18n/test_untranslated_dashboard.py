@@ -9,7 +9,6 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
 from exampleruns import EXAMPLES, EXAMPLES_DIR, PLANNED
 from untranslated import (
     LATIN_WORD,
@@ -41,21 +40,6 @@ WEB_OUTPUTS += ["abatement.csv"]
 PROJECTS = {"cement-plant": "水泥厂", "dairy": "奶牛场", "daxing-district": "大兴区", "us-office": "美国办公楼"}
 PEOPLE = {"冀东水泥", "李明", "liming", *PROJECTS.values()}  # the organisation, admin and projects the test makes
 PAGES = ["#/projects", "#/factors", "#/users", "#/audit", "#/account"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium (Debian's) for the module's pages."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            headless=True,
-        )
-        yield launched
-        launched.close()
 
 
 def _store_run(store, org: dict, user: dict, example: str, result: dict) -> tuple[str, str]:

@@ -163,6 +163,33 @@ def hand_footprints(root: Path) -> dict[str, float]:
     return dict(zip(products, np.linalg.solve(a.T, direct), strict=True))
 
 
+@pytest.mark.parametrize(
+    ("name", "reference", "reported"),
+    [("milk", "milk-retail", "raw-milk"), ("cement-product", "cement", "clinker")],
+)
+def test_footprint_command_on_the_examples_matches_the_hand_computation(tmp_path, name, reference, reported):
+    root = tmp_path / name
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(root), "--example", name]).exit_code == 0
+    result = runner.invoke(app, ["footprint", str(root), "--lang", "en", "--iterations", "200"])
+    assert result.exit_code == 0, result.output
+    expected = hand_footprints(root)
+    written = json.loads((root / "out" / "footprint.json").read_text(encoding="utf-8"))
+    assert written["reference"] == reference
+    assert written["footprint_kg_co2e"] == pytest.approx(expected[reference], rel=1e-6)
+    products = {p["id"]: p["footprint_kg_co2e"] for p in written["products"]}
+    assert products == {
+        reference: pytest.approx(expected[reference], rel=1e-6),
+        reported: pytest.approx(expected[reported], rel=1e-6),
+    }
+    # the 95 % interval brackets the static result; contributions by stage add up to it
+    interval = written["uncertainty"]
+    assert interval["iterations"] == 200
+    assert interval["p2_5"] < expected[reference] < interval["p97_5"]
+    assert sum(s["kg_co2e"] for s in written["by_stage"]) == pytest.approx(expected[reference], rel=1e-9)
+    assert f"{expected[reference]:.4g}" in result.output
+
+
 def test_milk_figures_in_the_docs_are_the_hand_computation(tmp_path):
     """docs/examples-products.md quotes 0.7905 kg CO2e per litre and 0.5204 per kg FPCM."""
     root = tmp_path / "milk"
@@ -172,3 +199,19 @@ def test_milk_figures_in_the_docs_are_the_hand_computation(tmp_path):
     assert round(expected["raw-milk"], 4) == 0.5204
     # the year's residual (30,000,000 L sold) is covered by the 25,000 t of credits retired
     assert expected["milk-retail"] * 30_000_000 / 1000 < 25_000
+
+
+def test_milk_claim_for_a_years_sales_holds(tmp_path):
+    """Before: the plan was a name without a file, one target, and the credits retired for the product's name
+    rather than the claimant, so ISO-PLAN-01 and ISO-CR-05 failed and no credit counted (net 23,715 t)."""
+    root = tmp_path / "m"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(root), "--example", "milk"]).exit_code == 0
+    result = runner.invoke(app, ["footprint", str(root), "--lang", "en", "--iterations", "0"])
+    assert result.exit_code == 0, result.output
+    claim = json.loads((root / "out" / "footprint.json").read_text(encoding="utf-8"))["neutrality"]
+    assert claim["subject"] == "product"
+    assert claim["status"] == "achieved", result.output
+    residual_t = hand_footprints(root)["milk-retail"] * 30_000_000 / 1000
+    assert claim["balance"]["residual"] == pytest.approx(residual_t, rel=1e-6)
+    assert claim["balance"]["net"] == pytest.approx(0.0, abs=1e-6)

@@ -58,6 +58,7 @@ class Assessment:
     stands: pl.DataFrame
     period: tuple[str, str]
     verification: Mapping[str, object]
+    product: Mapping[str, object] | None = None  # a product subject: functional unit, units, per-unit figures
 
     def counts(self) -> dict[str, int]:
         statuses = [c.outcome.status for c in self.checks]
@@ -104,6 +105,7 @@ class Assessment:
             "note": {"en": rs.note_en, "zh": rs.note_zh},
             "credits": [_jsonable(r) for r in self.credits.iter_rows(named=True)],
             "sinks": [_jsonable(r) for r in self.stands.iter_rows(named=True)],
+            **({"product": dict(self.product)} if self.product is not None else {}),
         }
 
 
@@ -162,6 +164,51 @@ def assess(
         footprint_location_t=totals["scope1"] + totals["scope2_location"] + totals["scope3"],
     )
 
+    checks, status, bal, credit_rows, stands_out = evaluate(facts, rule_set)
+
+    org = settings.organization
+    name_zh = n.subject_name or org.name
+    name_en = n.subject_name or org.name_en or org.name
+    verification = {
+        "type": n.verification_type,
+        "verifier": n.verifier,
+        "claim_date": n.claim_date and n.claim_date.isoformat(),
+    }
+    claim_en = claim_zh = None
+    if status == ACHIEVED:
+        kind_en, kind_zh = VERIFICATION.get(n.verification_type or "", ("(not stated)", "（未说明）"))
+        by_en, by_zh = (f" by {n.verifier}", f"（{n.verifier}）") if n.verifier else ("", "")
+        common = {
+            "start": settings.period.start.isoformat(),
+            "end": settings.period.end.isoformat(),
+            "claim_date": n.claim_date.isoformat() if n.claim_date else "—",
+        }
+        claim_en = rule_set.claim_en.format(
+            subject=name_en, entity=org.name_en or org.name, verification=kind_en + by_en, **common
+        )
+        claim_zh = rule_set.claim_zh.format(subject=name_zh, entity=org.name, verification=kind_zh + by_zh, **common)
+    stand_rows = estimated.with_columns(pl.col("id").is_in(list(stands_out)).not_().alias("counted"))
+    return Assessment(
+        rule_set,
+        n.subject,
+        name_en,
+        name_zh,
+        status,
+        bal,
+        checks,
+        claim_en,
+        claim_zh,
+        credit_rows,
+        stand_rows,
+        (settings.period.start.isoformat(), settings.period.end.isoformat()),
+        verification,
+    )
+
+
+def evaluate(facts: Facts, rule_set: rules.RuleSet) -> tuple[tuple[Check, ...], str, Balance, pl.DataFrame, set[str]]:
+    """Run ``rule_set`` over ``facts`` in the standard's order: the checks that do not read the balance,
+    the balance without the credits and stands they exclude, then the balance checks. Returns the
+    checks, the status, the balance, the credit listing and the stands left out."""
     outcomes: dict[str, Outcome] = {}
     for rule in rule_set.checks:
         if rule.kind not in AFTER_BALANCE:
@@ -202,43 +249,7 @@ def assess(
     else:
         status = ACHIEVED
 
-    org = settings.organization
-    name_zh = n.subject_name or org.name
-    name_en = n.subject_name or org.name_en or org.name
-    verification = {
-        "type": n.verification_type,
-        "verifier": n.verifier,
-        "claim_date": n.claim_date and n.claim_date.isoformat(),
-    }
-    claim_en = claim_zh = None
-    if status == ACHIEVED:
-        kind_en, kind_zh = VERIFICATION.get(n.verification_type or "", ("(not stated)", "（未说明）"))
-        by_en, by_zh = (f" by {n.verifier}", f"（{n.verifier}）") if n.verifier else ("", "")
-        common = {
-            "start": settings.period.start.isoformat(),
-            "end": settings.period.end.isoformat(),
-            "claim_date": n.claim_date.isoformat() if n.claim_date else "—",
-        }
-        claim_en = rule_set.claim_en.format(
-            subject=name_en, entity=org.name_en or org.name, verification=kind_en + by_en, **common
-        )
-        claim_zh = rule_set.claim_zh.format(subject=name_zh, entity=org.name, verification=kind_zh + by_zh, **common)
-    stand_rows = estimated.with_columns(pl.col("id").is_in(list(stands_out)).not_().alias("counted"))
-    return Assessment(
-        rule_set,
-        n.subject,
-        name_en,
-        name_zh,
-        status,
-        bal,
-        checks,
-        claim_en,
-        claim_zh,
-        credit_rows,
-        stand_rows,
-        (settings.period.start.isoformat(), settings.period.end.isoformat()),
-        verification,
-    )
+    return checks, status, bal, credit_rows, stands_out
 
 
 def _balance(f: Facts, excluded_by: dict[str, list[str]], stands_out: set[str]) -> tuple[Balance, pl.DataFrame]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import cast
 
 import polars as pl
@@ -149,11 +150,20 @@ def footprint_product(f: Facts, rule: Rule) -> Outcome:
             "set them in [neutrality]",
             "在 [neutrality] 中填写",
         )
+    if n.units_in_period <= 0:  # [product] units_sold may be 0: the claim would cover nothing
+        return failed(
+            "no functional units sold in the period: the claim would cover nothing",
+            "本期未售出任何功能单位：声明不涵盖任何产品",
+            "set [product] units_sold to the units sold in the period",
+            "在 [product] units_sold 中填写本期售出的功能单位数",
+        )
     per_unit = f.footprint_t / n.units_in_period
+    # ',g' would print 2,000,000 units as 2e+06
+    units = f"{n.units_in_period:,.0f}" if n.units_in_period.is_integer() else f"{n.units_in_period:,.6g}"
     return passed(
-        f"{tonnes(f.footprint_t)} t CO2e for {n.units_in_period:,g} × {n.functional_unit} "
+        f"{tonnes(f.footprint_t)} t CO2e for {units} × {n.functional_unit} "
         f"({per_unit:.6g} t CO2e each), {n.system_boundary.replace('_', '-')}",
-        f"{n.units_in_period:,g} 个功能单位（{n.functional_unit}）共 {tonnes(f.footprint_t)} 吨二氧化碳当量"
+        f"{units} 个功能单位（{n.functional_unit}）共 {tonnes(f.footprint_t)} 吨二氧化碳当量"
         f"（每单位 {per_unit:.6g} 吨），边界 {n.system_boundary.replace('_', '-')}",
     )
 
@@ -537,6 +547,75 @@ def verification(f: Facts, rule: Rule) -> Outcome:
     return passed(f"substantiated by {kind[0]}{by_en}", f"证实方式：{kind[1]}{by_zh}")
 
 
+def _no_product(f: Facts) -> Outcome | None:
+    if f.neutrality.subject != "product" or f.product is None:
+        return not_applicable("the subject is not a product", "评价对象不是产品")
+    return None
+
+
+def product_boundary(f: Facts, rule: Rule) -> Outcome:
+    """A product claim covers the life cycle the study covers: cradle-to-grave for what a consumer
+    buys; a cradle-to-gate footprint (declared unit) must not be presented as the whole life cycle
+    (ISO 14068-1 product annex via ISO 14067:2018 system boundary; clause numbers unverified)."""
+    if (na := _no_product(f)) is not None:
+        return na
+    boundary = str((f.product or {}).get("boundary") or "")
+    wanted = [str(b) for b in rule.params.get("boundaries", ["cradle-to-grave"])]
+    if boundary in wanted:
+        return passed(f"the footprint covers the life cycle {boundary}", f"碳足迹覆盖生命周期：{boundary}")
+    return failed(
+        f"the footprint is {boundary or 'of an unstated boundary'}, not {' or '.join(wanted)}: "
+        "the claim covers only that part of the life cycle and must say so",
+        f"碳足迹边界为{boundary or '未说明'}，而非{'或'.join(wanted)}：声明只覆盖该部分生命周期，须明确说明",
+        "extend the study to the whole life cycle, or state the boundary on the label",
+        "将研究扩展至全生命周期，或在标签上注明边界",
+    )
+
+
+def product_biogenic(f: Facts, rule: Rule) -> Outcome:
+    """Biogenic CO2 emissions and removals of the product are quantified and reported apart from
+    the fossil ones (ISO 14067:2018, biogenic carbon; PAS 2050; clause numbers unverified)."""
+    if (na := _no_product(f)) is not None:
+        return na
+    bio = (f.product or {}).get("biogenic")
+    if not isinstance(bio, Mapping) or bio.get("co2_emissions_kg") is None or bio.get("co2_removals_kg") is None:
+        return failed(
+            "the footprint does not report biogenic CO2 emissions and removals apart",
+            "碳足迹未单独报告生物质二氧化碳排放与清除",
+            "report biogenic CO2 flows (CO2_biogenic) apart in the product system",
+            "在产品系统中单独报告生物质二氧化碳流",
+        )
+    units = f.neutrality.units_in_period or 0.0
+    emit, removed = float(bio["co2_emissions_kg"]), float(bio["co2_removals_kg"])
+    return passed(
+        f"biogenic CO2 reported apart: {emit:.4g} kg emitted and {removed:.4g} kg removed per unit "
+        f"({tonnes(emit * units / 1000)} t and {tonnes(removed * units / 1000)} t for the units sold)",
+        f"生物质二氧化碳单独报告：每单位排放 {emit:.4g} 千克、清除 {removed:.4g} 千克"
+        f"（销售量合计 {tonnes(emit * units / 1000)} 吨和 {tonnes(removed * units / 1000)} 吨）",
+    )
+
+
+def product_uncertainty(f: Facts, rule: Rule) -> Outcome:
+    """The footprint states its uncertainty, here a Monte Carlo 95 % interval (ISO 14067:2018,
+    interpretation: uncertainty assessment; clause number unverified)."""
+    if (na := _no_product(f)) is not None:
+        return na
+    u = (f.product or {}).get("uncertainty")
+    if not isinstance(u, Mapping) or u.get("p2_5") is None or u.get("p97_5") is None:
+        return failed(
+            "the footprint states no uncertainty (no Monte Carlo interval)",
+            "碳足迹未说明不确定性（无蒙特卡洛区间）",
+            "run the footprint with iterations (e.g. --iterations 1000)",
+            "计算碳足迹时进行蒙特卡洛模拟（如 --iterations 1000）",
+        )
+    return passed(
+        f"95 % interval {float(u['p2_5']):.4g} to {float(u['p97_5']):.4g} kg CO2e per unit "
+        f"({int(u.get('iterations') or 0):,} Monte Carlo iterations)",
+        f"95% 区间为每单位 {float(u['p2_5']):.4g} 至 {float(u['p97_5']):.4g} 千克二氧化碳当量"
+        f"（蒙特卡洛 {int(u.get('iterations') or 0):,} 次）",
+    )
+
+
 KINDS = {
     "subject": subject,
     "gases": gases,
@@ -554,5 +633,8 @@ KINDS = {
     "balance": balance,
     "claim": claim,
     "verification": verification,
+    "product_boundary": product_boundary,
+    "product_biogenic": product_biogenic,
+    "product_uncertainty": product_uncertainty,
     **credit_checks.KINDS,
 }

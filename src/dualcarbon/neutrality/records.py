@@ -167,6 +167,7 @@ class Facts:
     footprint_t: float  # on the claim's Scope 2 basis
     footprint_location_t: float
     balance: Balance | None = None  # set for the checks that read the balance
+    product: Mapping[str, Any] | None = None  # a product subject: its footprint (footprint.json)
 
     @property
     def claimant_names(self) -> tuple[str, ...]:

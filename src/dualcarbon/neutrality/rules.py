@@ -35,26 +35,37 @@ class RuleSet:
     note_en: str
     note_zh: str
     checks: tuple[Rule, ...]
+    # a product (``subject = "product"``): the checks added to ``checks`` and the claim a label may carry,
+    # str.format templates with {subject}, {functional_unit}, {footprint_kg}, {units}, {start}, {end},
+    # {entity}, {claim_date}, {verification}, {credits_t}
+    product_checks: tuple[Rule, ...] = ()
+    product_claim_en: str = ""
+    product_claim_zh: str = ""
 
 
 class RuleSetError(ValueError):
     """Raised when a bundled rule-set file is malformed (a packaging bug, not a user error)."""
 
 
+def _rules(items: list[dict]) -> tuple[Rule, ...]:
+    return tuple(
+        Rule(
+            c["id"],
+            c["kind"],
+            c["clause"],
+            c["clause_status"],
+            c["severity"],
+            MappingProxyType(dict(c.get("params", {}))),
+            c.get("clause_zh", c["clause"]),
+        )
+        for c in items
+    )
+
+
 def _parse(data: dict, file: str) -> RuleSet:
     try:
-        checks = tuple(
-            Rule(
-                c["id"],
-                c["kind"],
-                c["clause"],
-                c["clause_status"],
-                c["severity"],
-                MappingProxyType(dict(c.get("params", {}))),
-                c.get("clause_zh", c["clause"]),
-            )
-            for c in data["checks"]
-        )
+        checks = _rules(data["checks"])
+        product_checks = _rules(data.get("product_checks", []))
         rule_set = RuleSet(
             data["id"],
             data["name_en"],
@@ -65,17 +76,20 @@ def _parse(data: dict, file: str) -> RuleSet:
             data.get("note_en", ""),
             data.get("note_zh", ""),
             checks,
+            product_checks,
+            data.get("product_claim_en", ""),
+            data.get("product_claim_zh", ""),
         )
     except KeyError as exc:
         raise RuleSetError(f"{file}: missing key {exc}") from exc
-    for rule in checks:
+    for rule in checks + product_checks:
         if rule.kind not in KINDS:
             raise RuleSetError(f"{file}: check {rule.id} has unknown kind {rule.kind!r}")
         if rule.severity not in (MANDATORY, ADVISORY):
             raise RuleSetError(f"{file}: check {rule.id} has severity {rule.severity!r}")
         if rule.clause_status not in CLAUSE_STATUS:
             raise RuleSetError(f"{file}: check {rule.id} has clause_status {rule.clause_status!r}")
-    if len({r.id for r in checks}) != len(checks):
+    if len({r.id for r in checks + product_checks}) != len(checks) + len(product_checks):
         raise RuleSetError(f"{file}: a check id is repeated")
     return rule_set
 

@@ -16,7 +16,7 @@ from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon import intensity as plant_intensity
 from dualcarbon.model import Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
-from dualcarbon.project import footprint, indicators
+from dualcarbon.project import footprint, indicators, product_claim
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, activity_files, load
 from dualcarbon.project.outputs import (
@@ -275,8 +275,11 @@ def run(
     inv.summary["indicators"] = indicators.records(project.indicators)
     data_quality(project, inv, result.emissions)
     inventory_uncertainty(project, inv, result.emissions, uncertainty)
-    assessment = assess(project, inv, result.emissions)
     footprint_record = product_footprint(project)
+    if footprint_record is not None and product_claim.claimed(project.settings):
+        assessment = product_assessment(project, inv, footprint_record)
+    else:
+        assessment = assess(project, inv, result.emissions)
     inv.summary["product"] = None if footprint_record is None else footprint.summary_product(footprint_record)
     plan = None
     if pathway:
@@ -300,8 +303,10 @@ def run(
         step("report")
         from dualcarbon.report.html import render_report
 
-        html = render_report(inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan)
-        files = {"report.pdf": _pdf(inv, lang, engine_path, plan)} if engine_path else None
+        html = render_report(
+            inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan, product=footprint_record
+        )
+        files = {"report.pdf": _pdf(inv, lang, engine_path, plan, footprint_record)} if engine_path else None
         step("write")
         rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
         tables = full_tables(inv)
@@ -323,6 +328,24 @@ def run(
             out_dir, inv, rows, html, tables, texts, files, emissions_format=fmt, legacy=out is None
         )
     return JobResult(project, inv, result.emissions, written, assessment, plan)
+
+
+def product_assessment(project: Project, inv: inventory.Inventory, record: dict) -> neutrality.Assessment | None:
+    """The carbon-neutral claim of the project's product (docs/products-neutrality.md): it fills footprint.json's
+    and summary.json's ``neutrality``."""
+    p = project.settings.product
+    assert p is not None, "called for a project with [product]"
+    result = product_claim.assess(
+        record,
+        project.settings,
+        project.credits,
+        project.stands,
+        project.evidence,
+        units_sold=p.units_sold,
+        base_footprint_kg_co2e=p.base_footprint_kg_co2e,
+    )
+    inv.summary["neutrality"] = record["neutrality"]
+    return result
 
 
 def product_footprint(project: Project) -> dict | None:
@@ -423,12 +446,25 @@ def _pathway_json(plan: compute.Result, lang: str) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _pdf(inv: inventory.Inventory, lang: str, engine_path: str, plan: compute.Result | None = None) -> bytes:
+def _pdf(
+    inv: inventory.Inventory,
+    lang: str,
+    engine_path: str,
+    plan: compute.Result | None = None,
+    product: dict | None = None,
+) -> bytes:
     """``report.pdf``: the report's print layout, printed by headless Chromium (``report.pdf``)."""
     from dualcarbon.report.html import render_report
     from dualcarbon.report.pdf import html_to_pdf
 
     html = render_report(
-        inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan, print_layout=True
+        inv.summary,
+        inv.inventory,
+        inv.by_source,
+        inv.factor_sources,
+        lang,
+        pathway=plan,
+        print_layout=True,
+        product=product,
     )
     return html_to_pdf(html, engine_path)

@@ -33,6 +33,7 @@ from dualcarbon.i18n import term, translator
 from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
 from dualcarbon.report.intensity import rows as intensity_rows
+from dualcarbon.report.product import product_view
 from dualcarbon.report.sections import (
     category_rows,
     facility_rows,
@@ -81,10 +82,13 @@ def render_report(
     lang: str,
     pathway: PathwayResult | None = None,
     print_layout: bool = False,
+    product: dict | None = None,
 ) -> str:
     """The report of one ``dualcarbon.summary/1`` record and its frames, as one HTML document;
     with a pathway section (``sections/pathway.html.j2``) when ``pathway`` (``dualcarbon pathway``)
     is given, and without its contents entry otherwise. ``print_layout``: the layout for report.pdf.
+    ``product``: a footprint.json record (its histogram and neutrality included); default summary.json
+    ``product``; either gives the product section (``sections/product.html.j2``).
     """
     t = translator(lang)
     names = _category_names(lang)
@@ -154,6 +158,8 @@ def render_report(
         "uncertainty": uncertainty_view(summary.get("uncertainty"), t),
         "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
         "pathway": section,
+        "product": product_view(product if product is not None else summary.get("product"), lang, t),
+        "pct": percent,
         "print_layout": print_layout,
         "territory": territory,
         "trend": trend,

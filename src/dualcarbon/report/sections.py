@@ -40,6 +40,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict], bool]]] = [
     ("methods", "section.methods", lambda c: True),
     ("data-quality", "section.data_quality", lambda c: True),
     ("uncertainty", "uncertainty.section", lambda c: bool(c.get("uncertainty"))),
+    ("product", "product.report.title", lambda c: bool(c.get("product"))),
     ("neutrality", "section.neutrality", lambda c: c["s"].get("neutrality") is not None),
     ("pathway", "section.pathway", lambda c: bool(c["pathway"])),
 ]

@@ -68,6 +68,10 @@ SHARED_PREFIXES = (
     "report2.",  # report.pdf offered on the run pages
     "plan.",
     "intensity.",
+    "product.web.",  # the product page (issue 17), with the report's labels it shares
+    "product.report.",
+    "product.boundary.",
+    "product.claim.",
     "template.",  # the templates' download on the upload form
     "validate.",  # the problems' download
 )

@@ -31,6 +31,7 @@ const ROUTES = [
   [/^\/runs\/([\w-]+)$/, "run", (ctx) => run.render(ctx, "inventory"), false],
   [/^\/runs\/([\w-]+)\/neutrality$/, "run", (ctx) => run.render(ctx, "neutrality"), false],
   [/^\/runs\/([\w-]+)\/pathway$/, "run", (ctx) => run.render(ctx, "pathway"), false],
+  [/^\/runs\/([\w-]+)\/product$/, "run", (ctx) => run.render(ctx, "product"), false],
   [/^\/runs\/([\w-]+)\/rows$/, "run", (ctx) => run.render(ctx, "rows"), false],
   [/^\/factors$/, "factors", factors.render, false],
 ];

@@ -9,10 +9,12 @@ import {badge, crumbs, errorBox, facts, problemsDownload, problemsTable} from ".
 import * as inventory from "./inventory.js";
 import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
+import * as product from "./product.js";
 import * as rows from "./rows.js";
 
-const TABS = {inventory, neutrality, pathway, rows};
-const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway", rows: "rows.tab"};
+const TABS = {inventory, neutrality, pathway, product, rows};
+const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway",
+  product: "product.web.tab", rows: "rows.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
@@ -72,6 +74,7 @@ const FILES = [
   ["facilities.csv", () => t("topn.download.facilities")],
   ["sources.csv", () => t("topn.download.sources")],
   ["neutrality.csv", () => t("web.download.neutrality")],
+  ["footprint.json", () => t("product.web.download")],
   ["pathway.csv", () => t("web.download.pathway")],
   ["measures_plan.csv", () => t("web.download.measures_plan")],
   ["abatement.csv", () => t("web.download.abatement")],
