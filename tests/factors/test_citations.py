@@ -135,6 +135,6 @@ def test_factors_show_prints_the_check_beside_the_citation():
     args = ["factors", "show", "电力", "--region", "CN", "--year", "2022", "--lang", "zh"]
     result = CliRunner().invoke(app, args, env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
-    assert "source: 生态环境部、国家统计局《关于发布2022年电力二氧化碳排放因子的公告》" in result.output
+    assert "来源：生态环境部、国家统计局《关于发布2022年电力二氧化碳排放因子的公告》" in result.output
     assert "核对情况：未经原文核对：与另一份出版物所列数值一致" in result.output
     assert not LEAKS.search(result.output)
