@@ -1,4 +1,4 @@
-"""Command line: ``dualcarbon run | pathway | validate | init | factors | serve | org | user``.
+"""Command line: ``dualcarbon run | footprint | pathway | validate | init | factors | serve | org | user``.
 
 Heavy modules (polars, pint, the engine) are imported inside the commands so that
 ``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
@@ -122,6 +122,14 @@ def run(
         help="Row-level emissions file: csv, parquet, xlsx (one worksheet: up to 1,048,575 rows) or none; "
         "auto (default): emissions.csv up to 1,048,575 rows (a spreadsheet's limit), emissions.parquet above.",
     ),
+    uncertainty: int | None = typer.Option(
+        None,
+        "--uncertainty",
+        min=0,
+        max=1_000_000,
+        help="Monte Carlo iterations of the inventory's uncertainty (IPCC 2006 Vol. 1 Ch. 3 Approaches 1 and 2); "
+        "0: none; default: [method] uncertainty of dualcarbon.toml (docs/uncertainty.md).",
+    ),
 ) -> None:
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
@@ -144,7 +152,15 @@ def run(
             if scheduler and engine != "dask":
                 raise InputError.single("--scheduler needs --engine dask", column="--scheduler", value=scheduler)
             start = functools.partial(
-                job.run, project, out, lang, progress, batch_rows=batch_rows, pdf=pdf, emissions=emissions
+                job.run,
+                project,
+                out,
+                lang,
+                progress,
+                batch_rows=batch_rows,
+                pdf=pdf,
+                emissions=emissions,
+                uncertainty=uncertainty,
             )
             if engine == "dask":
                 from dualcarbon.project.distributed import dask_mapper
@@ -156,6 +172,8 @@ def run(
         result = _guard(lambda: _pdf_guard(work, lang), lang, project)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.inventory.summary, lang)
+    if result.inventory.summary.get("uncertainty"):
+        _print_uncertainty(console, result.inventory.summary["uncertainty"], lang)
     if result.inventory.summary.get("territory"):
         _print_territory(console, result.inventory.summary["territory"], lang)
     if result.inventory.summary.get("intensity"):
@@ -228,6 +246,22 @@ def _print_summary(console, summary: dict, lang: str) -> None:
     for warning in summary.get("warnings", []):
         message = escape(warning["message_zh" if lang == "zh" else "message_en"])
         console.print(f"[yellow]! {message}[/]", highlight=False)
+
+
+def _print_uncertainty(console, record: dict, lang: str) -> None:
+    """One line: Approach 2's mean and 95 % interval of the location-based total, Approach 1's ±."""
+    from dualcarbon import figures
+    from dualcarbon.report.sections import percent
+
+    line = _t(lang)(
+        "uncertainty.cli.line",
+        iterations=f"{record['iterations']:,}",
+        mean=figures.tonnes(record["mean"]),
+        low=figures.tonnes(record["p2_5"]),
+        high=figures.tonnes(record["p97_5"]),
+        u=percent(record["approach1"]["u"]),
+    )
+    console.print(line, highlight=False, markup=False)
 
 
 def _tonnes_header(t: Callable[..., str], divisor: float) -> str:
@@ -425,6 +459,89 @@ def _print_pathway(console, err, result, lang: str) -> None:
 
 
 @app.command()
+def footprint(
+    project: Path = typer.Argument(..., help="Project folder with [product], processes.csv and exchanges.csv."),
+    product: str | None = typer.Option(None, "--product", help="The product (default: [product] reference)."),
+    iterations: int | None = typer.Option(
+        None, "--iterations", min=0, help="Monte Carlo iterations (default: [product] iterations; 0: none)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the Monte Carlo (default: [product] seed)."),
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
+    lang: str | None = LangOption,
+) -> None:
+    """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv and
+    by_stage.csv (docs/products.md)."""
+
+    def work():
+        from dualcarbon.project import footprint as outputs
+        from dualcarbon.project.products import load_product
+
+        model = load_product(project)
+        record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
+        out_dir = out if out is not None else Path(project) / "out"
+        return model, record, outputs.write(out_dir, record, legacy=out is None)
+
+    model, record, written = _guard(work, lang, project)
+    lang = lang or model.settings.report.lang
+    console, err = _console()
+    _print_footprint(console, record, lang)
+    _print_written(console, err, written, lang)
+
+
+def _print_footprint(console, record: dict, lang: str) -> None:
+    """The footprint per functional unit of each product (with its 95 % interval) and the largest contributors."""
+    from rich.table import Table
+
+    t = _t(lang)
+    reference = record["products"][0]
+    name = reference["name_en"] if lang == "en" else reference["name"]
+    table = Table(title=t("product.cli.title", name=name, boundary=record["boundary"], gwp=record["gwp_set"]))
+    table.add_column(t("product.cli.product"))
+    table.add_column(t("product.cli.functional_unit"))
+    table.add_column(t("product.cli.footprint"), justify="right")
+    table.add_column(t("product.cli.interval"), justify="right")
+    for p in record["products"]:
+        unc = p["uncertainty"]
+        interval = (
+            t("product.cli.interval_value", low=_kg(unc["p2_5"]), high=_kg(unc["p97_5"]))
+            if unc and unc["p2_5"] is not None
+            else "—"
+        )
+        table.add_row(
+            p["name_en"] if lang == "en" else p["name"], p["functional_unit"], _kg(p["footprint_kg_co2e"]), interval
+        )
+    console.print(table)
+    if record["uncertainty"]:
+        u = record["uncertainty"]
+        console.print(t("product.cli.monte_carlo", iterations=u["iterations"], seed=u["seed"]), highlight=False)
+    else:
+        console.print(t("product.cli.no_interval"), highlight=False)
+    top = Table(title=t("product.cli.contributors", product=name))
+    top.add_column(t("product.cli.process"))
+    top.add_column(t("product.cli.stage"))
+    top.add_column(t("product.cli.kg"), justify="right")
+    top.add_column(t("product.cli.share"), justify="right")
+    for row in record["by_process"][:10]:
+        share = "—" if row["share"] is None else f"{row['share'] * 100:.1f} %"
+        label = row["name_en"] if lang == "en" else row["name"]
+        if label != row["process"]:
+            label = f"{label} ({row['process']})"
+        top.add_row(label, row["stage"] or "", _kg(row["kg_co2e"]), share)
+    console.print(top)
+    bio = record["biogenic"]
+    if bio["co2_emissions_kg"] or bio["co2_removals_kg"]:
+        console.print(
+            t("product.cli.biogenic", emitted=_kg(bio["co2_emissions_kg"]), removed=_kg(bio["co2_removals_kg"])),
+            highlight=False,
+        )
+
+
+def _kg(value: float) -> str:
+    """kg CO2e with four significant figures (a footprint per unit spans 1e-3 to 1e3)."""
+    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+
+
+@app.command()
 def validate(
     project: Path = typer.Argument(..., help="Project folder."),
     lang: str | None = LangOption,
@@ -435,18 +552,29 @@ def validate(
     ),
 ) -> None:
     """Check PROJECT's files without computing; report every problem (exit 2 if any)."""
-    from dualcarbon.project.load import load
+    from dualcarbon.project.load import activity_files, load
+    from dualcarbon.project.products import has_product, load_product
 
     def check():
         from dualcarbon.errors import InputError, msg
 
         if problems is not None and problems.suffix.lower() != ".xlsx":
             raise InputError.single(msg("problem.xlsx_expected"), column="--problems", value=str(problems))
-        return load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
+        if has_product(project) and not activity_files(project):  # a product model alone (docs/products.md)
+            return None, load_product(project)
+        loaded = load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
+        if loaded.settings.product is None:
+            return loaded, None
+        return loaded, load_product(project, library=loaded.library, settings=loaded.settings)
 
-    loaded = _guard(check, lang, project, problems)
+    loaded, model = _guard(check, lang, project, problems)
     console, _ = _console()
-    console.print(_t(lang or loaded.settings.report.lang)("cli.valid", n=loaded.activities.height))
+    settings = loaded.settings if loaded is not None else model.settings
+    t = _t(lang or settings.report.lang)
+    if loaded is not None:
+        console.print(t("cli.valid", n=loaded.activities.height))
+    if model is not None:
+        console.print(t("product.cli.valid", n=sum(not p.background for p in model.system.processes)))
 
 
 @app.command()

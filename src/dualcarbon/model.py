@@ -128,6 +128,13 @@ class Method(_Strict):
     ) = None
     #: mean annual temperature (°C) of the sites, for manure CH4 (IPCC 2006 Vol. 4 Table 10.14)
     mean_temperature_c: float | None = Field(default=None, ge=-30, le=40)
+    #: Monte Carlo iterations of the inventory's uncertainty (IPCC 2006 Vol. 1 Ch. 3 Approach 2; 0: none,
+    #: ``dualcarbon run --uncertainty N`` overrides it), the seed of its draws, and the activity-data
+    #: uncertainty (half-width of the 95 % interval, a fraction) of rows without an ``uncertainty`` column
+    #: value (None: exact); docs/uncertainty.md
+    uncertainty: int = Field(default=0, ge=0, le=1_000_000)
+    uncertainty_seed: int = Field(default=1, ge=0)
+    activity_uncertainty: float | None = Field(default=None, ge=0, le=1)
 
 
 class Report(_Strict):
@@ -397,6 +404,24 @@ class Output(_Strict):
         return self
 
 
+class Product(_Strict):
+    """``[product]``: the product whose footprint is computed from processes.csv and exchanges.csv (ISO 14067:2018;
+    DESIGN.md "Products"). ``reference``: a process id (its main output) or a co-product's id."""
+
+    reference: str = Field(min_length=1)
+    functional_unit: str = Field(min_length=1)
+    boundary: Literal["cradle-to-gate", "cradle-to-grave"]
+    #: further products reported alongside the reference (e.g. the farm-gate milk)
+    report: list[str] = Field(default_factory=list)
+    #: default Monte Carlo iterations of ``dualcarbon footprint`` and ``dualcarbon run`` (0: none)
+    iterations: int = Field(default=0, ge=0, le=1_000_000)
+    seed: int | None = Field(default=None, ge=0)
+    #: functional units sold in the period (product neutrality)
+    units_sold: float | None = Field(default=None, ge=0)
+    #: the base period's footprint per functional unit, kg CO2e (product neutrality)
+    base_footprint_kg_co2e: float | None = Field(default=None, ge=0)
+
+
 class _TargetsView:
     """``[targets]`` as the pathway resolves it (pathway.targets.resolve): the base year (its own, the
     template's, else the inventory year) and the neutral year (its own, else the template's)."""
@@ -424,6 +449,7 @@ class Settings(_Strict):
     targets: Targets | None = None
     pathway: Pathway | None = None
     output: Output | None = None
+    product: Product | None = None
     input: InputSettings = InputSettings()
 
     @field_validator("neutrality")
@@ -566,6 +592,7 @@ ACTIVITY_SCHEMA = {
     "ncv_gj_per_base": pl.Float64,
     "carbon_content_t_per_gj": pl.Float64,
     "oxidation": pl.Float64,
+    "uncertainty": pl.Float64,
     "clinker_cao": pl.Float64,
     "clinker_mgo": pl.Float64,
     "noncarbonate_cao": pl.Float64,
@@ -623,6 +650,8 @@ FRACTION_COLUMNS = [
     "mcf",
     "ox",
     "fossil_carbon_fraction",
+    # activity-data uncertainty: half-width of the 95 % interval (IPCC 2006 Vol. 1 Ch. 3), e.g. 0.05 or 5%
+    "uncertainty",
 ]
 
 # Optional numeric columns that are not fractions (waste: decay rate per year, BOD and protein per person).

@@ -16,9 +16,9 @@ from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon import intensity as plant_intensity
 from dualcarbon.model import Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
-from dualcarbon.project import indicators
+from dualcarbon.project import footprint, indicators
 from dualcarbon.project.limits import ReadLimits
-from dualcarbon.project.load import Project, load
+from dualcarbon.project.load import Project, activity_files, load
 from dualcarbon.project.outputs import (
     EMISSIONS_FORMATS,
     choose_format,
@@ -146,6 +146,30 @@ def data_quality(project: Project, inv: inventory.Inventory, emissions: pl.DataF
     return inv.summary["data_quality"]
 
 
+def inventory_uncertainty(
+    project: Project, inv: inventory.Inventory, emissions: pl.DataFrame, iterations: int | None = None
+) -> dict | None:
+    """``summary["uncertainty"]``: IPCC 2006 Vol. 1 Ch. 3 Approaches 1 and 2 over the inventory
+    (``uncertainty.inventory.assess``) when ``iterations`` (else ``[method] uncertainty``) is above 0;
+    None otherwise, at no cost to the run."""
+    method = project.settings.method
+    n = method.uncertainty if iterations is None else iterations
+    if not n:
+        inv.summary["uncertainty"] = None
+        return None
+    from dualcarbon.uncertainty.inventory import assess as assess_uncertainty
+
+    acts = project.activities
+    stated = pl.col("uncertainty") if "uncertainty" in acts.columns else pl.lit(None, pl.Float64)
+    if method.activity_uncertainty is not None:
+        stated = stated.fill_null(method.activity_uncertainty)
+    activity_u = acts.select(pl.col("_idx"), stated.cast(pl.Float64).alias("uncertainty"))
+    inv.summary["uncertainty"] = assess_uncertainty(
+        emissions, activity_u, project.library.factors, n, method.uncertainty_seed
+    )
+    return inv.summary["uncertainty"]
+
+
 def calculate(project: Project, mapper: Callable = map) -> tuple[engine.EngineResult, inventory.Inventory]:
     """Engine and inventory of a loaded project (``mapper`` spreads the ledger's partitions)."""
     result = engine.compute(project.activities, project.library, project.settings, project.instruments, project.spend)
@@ -188,6 +212,7 @@ def run(
     pathway: bool | None = False,
     pdf: bool | None = False,
     emissions: str = "auto",
+    uncertainty: int | None = None,
 ) -> JobResult:
     """Run the inventory of a project folder (and its neutrality assessment when configured) and
     write ``out/`` atomically.
@@ -201,6 +226,8 @@ def run(
     ``pdf``: also write ``report.pdf`` (headless Chromium, ``report.pdf``); without an engine this
     fails before anything is computed or written. ``None``: as the output folder has it (a folder that
     holds a report.pdf gets it printed again, never a PDF older than the report beside it).
+    ``uncertainty``: Monte Carlo iterations of the inventory's uncertainty (docs/uncertainty.md); None: as
+    ``[method] uncertainty`` has it, 0: none.
     ``emissions``: the row-level emission file, ``csv``, ``parquet``, ``xlsx``, ``none`` or ``auto`` (CSV while
     the rows fit a spreadsheet, Parquet above: ``outputs.choose_format``, which refuses ``xlsx`` above them).
     """
@@ -231,6 +258,12 @@ def run(
         names += list(PATHWAY_OUTPUTS) * bool(pathway)
         prepare(out_dir, legacy=out is None, names=names)
     step("load")
+    from dualcarbon.project import products
+
+    if products.has_product(Path(root)) and not activity_files(Path(root)):
+        from dualcarbon.errors import InputError, msg
+
+        raise InputError.single(msg("product.error.run_without_activities", root=str(root)), file="activities.csv")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
     if pathway is None:  # kept when the folder has one and the project still sets targets
         pathway = "pathway" in kept and (project.settings.targets or project.settings.pathway) is not None
@@ -241,7 +274,10 @@ def run(
         choose_format(emissions, int(inv.summary["emission_rows"]))
     inv.summary["indicators"] = indicators.records(project.indicators)
     data_quality(project, inv, result.emissions)
+    inventory_uncertainty(project, inv, result.emissions, uncertainty)
     assessment = assess(project, inv, result.emissions)
+    footprint_record = product_footprint(project)
+    inv.summary["product"] = None if footprint_record is None else footprint.summary_product(footprint_record)
     plan = None
     if pathway:
         from dualcarbon.neutrality.sinks import annual_removals
@@ -272,6 +308,9 @@ def run(
         if assessment is not None:
             tables["neutrality.csv"] = assessment.checks_frame()
         texts = {}
+        if footprint_record is not None:
+            tables |= footprint.tables(footprint_record)
+            texts["footprint.json"] = footprint.json_text(footprint_record)
         if plan is not None:
             tables |= {
                 "pathway.csv": plan.plan.table,
@@ -284,6 +323,16 @@ def run(
             out_dir, inv, rows, html, tables, texts, files, emissions_format=fmt, legacy=out is None
         )
     return JobResult(project, inv, result.emissions, written, assessment, plan)
+
+
+def product_footprint(project: Project) -> dict | None:
+    """footprint.json of a project with ``[product]`` (docs/products.md), its Monte Carlo as ``[product]`` sets it."""
+    if project.settings.product is None:
+        return None
+    from dualcarbon.project import products
+
+    model = products.load_product(project.root, library=project.library, settings=project.settings)
+    return footprint.footprint(model)
 
 
 def pathway(

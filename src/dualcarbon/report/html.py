@@ -42,6 +42,7 @@ from dualcarbon.report.sections import (
     quality_view,
     table_of_contents,
     top_sources,
+    uncertainty_view,
 )
 from dualcarbon.report.territory import (
     GPC_SCOPES,
@@ -98,6 +99,7 @@ def render_report(
         "monthly": _monthly_chart(summary.get("by_month") or [], t),
         "waterfall": _waterfall_chart(neutrality.get("balance") or {}, t) if neutrality else None,
         "trend": _trend_chart(trend, bool(territory), scale, t) if len(trend) > 1 else None,
+        "uncertainty": _uncertainty_chart(summary.get("uncertainty"), t),
         "indicators": [_indicator_chart(ind, i, lang, t) for i, ind in enumerate(indicators)],
     }
     facilities, facility_others = facility_rows(summary)
@@ -149,6 +151,7 @@ def render_report(
             summary.get("by_method") or [], factor_sources, category_name, summary.get("gwp_set"), t, lang
         ),
         "quality": quality_view(summary.get("data_quality"), t),
+        "uncertainty": uncertainty_view(summary.get("uncertainty"), t),
         "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
         "pathway": section,
         "print_layout": print_layout,
@@ -341,6 +344,27 @@ def trend_series(
         ),
     ]
     return bars, lines, scale.co2e_unit
+
+
+def _uncertainty_chart(record: dict | None, t: Callable[..., str]) -> Markup | None:
+    """The Monte Carlo histogram of the location-based total, with the inventory's value and the 95 % interval."""
+    if not record or not record.get("histogram"):
+        return None
+    h = record["histogram"]
+    marks = [
+        (t("uncertainty.chart.central"), record["central_t"], False),
+        (t("uncertainty.chart.interval"), record["p2_5"], True),
+        ("_nolegend_", record["p97_5"], True),
+    ]
+    return svg.histogram(
+        "chart-uncertainty",
+        t("uncertainty.chart.title"),
+        h["edges"],
+        h["counts"],
+        t("fig.t_co2e"),
+        t("uncertainty.chart.count"),
+        marks,
+    )
 
 
 def _trend_chart(trend: list[dict], territory: bool, scale: Scale, t: Callable[..., str]) -> Markup:

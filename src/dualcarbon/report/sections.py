@@ -39,6 +39,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict], bool]]] = [
     ("sources", "section.sources", lambda c: True),
     ("methods", "section.methods", lambda c: True),
     ("data-quality", "section.data_quality", lambda c: True),
+    ("uncertainty", "uncertainty.section", lambda c: bool(c.get("uncertainty"))),
     ("neutrality", "section.neutrality", lambda c: c["s"].get("neutrality") is not None),
     ("pathway", "section.pathway", lambda c: bool(c["pathway"])),
 ]
@@ -230,6 +231,51 @@ def quality_view(record: dict | None, t: Callable[..., str]) -> dict | None:
         "factor_years": years,
         "scope2_coverage": coverage,
     }
+
+
+def uncertainty_view(record: dict | None, t: Callable[..., str]) -> dict | None:
+    """The uncertainty section (``summary.json`` ``uncertainty``, docs/uncertainty.md): one row per total
+    with Approach 2's statistics and Approach 1's ±, the notes, the largest contributors; None when the
+    run computed no uncertainty."""
+    if not record:
+        return None
+    totals = [("totals.total_location", record), ("totals.total_market", record.get("market") or {})]
+    rows = [
+        {
+            "label": t(key),
+            "central_t": r["central_t"],
+            "mean": r["mean"],
+            "median": r["median"],
+            "p2_5": r["p2_5"],
+            "p97_5": r["p97_5"],
+            "approach1": percent(r["approach1"]["u"]),
+        }
+        for key, r in totals
+        if r
+    ]
+    cover = record.get("coverage") or {}
+    notes = [
+        t("uncertainty.intro", iterations=f"{record['iterations']:,}", seed=record["seed"]),
+        t(
+            "uncertainty.coverage",
+            factor_share=percent(cover.get("factor_share")),
+            activity_share=percent(cover.get("activity_share")),
+        ),
+    ]
+    if not all(r["approach1"]["valid"] for _, r in totals if r):
+        notes.append(t("uncertainty.approach1_invalid"))
+    contributors = [
+        {
+            "id": c["id"],
+            "label": c["label"],
+            "kind": t(f"uncertainty.input.{c['input']}"),
+            "u": percent(c["u"]),
+            "co2e_t": c["co2e_t"],
+            "variance_share": percent(c["variance_share"]),
+        }
+        for c in record.get("contributors") or []
+    ]
+    return {"rows": rows, "notes": notes, "contributors": contributors}
 
 
 def percent(share: float | None) -> str:

@@ -449,3 +449,30 @@ def _wrap(text: str, width: int) -> str:
 
         return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def histogram(
+    chart_id: str,
+    label: str,
+    edges: Sequence[float],
+    counts: Sequence[int],
+    x_unit: str,
+    y_unit: str,
+    marks: Sequence[tuple[str, float, bool]] = (),
+) -> Markup:
+    """A histogram of Monte Carlo results: bars over ``edges`` (one more than ``counts``), and vertical
+    ``marks`` ``(legend label, value, dashed)`` such as the central value and the 95 % interval's bounds."""
+    with _style():
+        fig = _figure(2.8)
+        ax = _axes(fig, y_unit)
+        left = list(edges[:-1])
+        widths = [b - a for a, b in zip(edges[:-1], edges[1:], strict=True)]
+        ax.bar(left, list(counts), width=widths, align="edge", color=COLOURS[1], edgecolor="white", linewidth=0.4)
+        for i, (name, value, dashed) in enumerate(marks):
+            colour = (INK, RED, RED, GREEN)[i % 4]
+            ax.axvline(value, color=colour, linewidth=1.1, linestyle="--" if dashed else "-", label=name)
+        ax.xaxis.set_major_formatter(FuncFormatter(thousands))
+        ax.xaxis.set_major_locator(MaxNLocator(6))
+        ax.set_xlabel(x_unit)
+        _legend(fig, ax, columns=4)
+    return render(fig, chart_id, label)
