@@ -103,6 +103,9 @@ def store_location(request, tmp_path: Path):
 # short files instead. A file not named here keeps its place in the collection, after these.
 SLOWEST_FIRST = (
     "tests/api/test_flow.py",  # three API runs, one reproduced by the CLI and again by the API
+    # before every file of tests/web: their Chromium (tests/web/conftest.py) lives as long as the worker's
+    # session, and this file's own sync Playwright cannot start in a worker where that one runs
+    "tests/i18n/test_untranslated_dashboard.py",
     "tests/pathway/test_outputs_kept.py",  # report.pdf printed by Chromium
     "tests/api/test_endpoints.py",
     "tests/test_reproducible_examples.py",
@@ -114,7 +117,6 @@ SLOWEST_FIRST = (
     "tests/project/test_outputs_streaming.py",
     "tests/web/test_run_downloads.py",
     "tests/api/test_serve_hardening.py",
-    "tests/i18n/test_untranslated_dashboard.py",
     "tests/test_properties.py",
     "tests/i18n/test_untranslated_daxing_district.py",
     "tests/test_bench_scripts.py",
