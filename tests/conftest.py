@@ -94,3 +94,49 @@ def store_location(request, tmp_path: Path):
     """A DuckDB path or a PostgreSQL URL (own schema) for one test, once per backend."""
     with stores.location(request.param, tmp_path) as where:
         yield where
+
+
+# The files whose tests take longest (seconds on one worker of a 2-core machine, --durations), slowest
+# first. pytest-xdist's ``--dist loadfile`` hands a whole file to a worker, in the order of the test
+# collection when ``--no-loadscope-reorder`` is given (pyproject's addopts); by default it sorts the files
+# by their number of tests, which put these files, each of one to four long tests, at the very end, where
+# one worker finished them alone while the other waited. Handed out first, the tail is made of the many
+# short files instead. A file not named here keeps its place in the collection, after these.
+SLOWEST_FIRST = (
+    "tests/api/test_flow.py",  # three API runs, one reproduced by the CLI and again by the API
+    # before every file of tests/web: their Chromium (tests/web/conftest.py) lives as long as the worker's
+    # session, and this file's own sync Playwright cannot start in a worker where that one runs
+    "tests/i18n/test_untranslated_dashboard.py",
+    "tests/pathway/test_outputs_kept.py",  # report.pdf printed by Chromium
+    "tests/api/test_endpoints.py",
+    "tests/test_reproducible_examples.py",
+    "tests/test_reproducible.py",  # eight runs of a 60,000-row ledger in processes of their own
+    "tests/web/test_dairy_flow.py",
+    "tests/api/test_neutrality_pathway.py",
+    "tests/api/test_emissions_parquet.py",
+    "tests/api/test_tenant_isolation.py",
+    "tests/project/test_outputs_streaming.py",
+    "tests/web/test_run_downloads.py",
+    "tests/api/test_serve_hardening.py",
+    "tests/test_properties.py",
+    "tests/i18n/test_untranslated_daxing_district.py",
+    "tests/test_bench_scripts.py",
+    "tests/api/test_run_pdf.py",
+    "tests/web/test_results_pages.py",
+    "tests/web/test_settings_and_rows_pages.py",
+    "tests/i18n/test_untranslated_cement_plant.py",
+    "tests/i18n/test_untranslated_dairy.py",
+    "tests/i18n/test_untranslated_us_office.py",
+    "tests/api/test_hostile_requests.py",
+    "tests/web/test_accounts_pages.py",
+    "tests/web/test_pathway_intensity_page.py",
+    "tests/web/test_territory_pages.py",
+    "tests/web/test_top_facilities_page.py",
+    "tests/web/test_factors_page.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slowest files' tests first (SLOWEST_FIRST), the others in their collected order."""
+    rank = {name: place for place, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # a stable sort

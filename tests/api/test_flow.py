@@ -12,6 +12,7 @@ import zipfile
 import pytest
 import stores
 from apiworld import EXAMPLES, SETUP_TOKEN, api, bearer
+from exampleruns import example_outputs
 from typer.testing import CliRunner
 
 from dualcarbon.cli import app as cli
@@ -21,13 +22,10 @@ DAIRY = EXAMPLES / "dairy"
 
 @pytest.fixture(scope="module")
 def cli_outputs(tmp_path_factory) -> dict[str, bytes]:
-    """The dairy example run by the CLI, in English."""
-    root = tmp_path_factory.mktemp("cli") / "dairy"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root), "--example", "dairy"]).exit_code == 0
-    result = runner.invoke(cli, ["run", str(root), "--lang", "en"])
-    assert result.exit_code == 0, result.output
-    return {p.name: p.read_bytes() for p in (root / "out").iterdir()}
+    """The dairy example run by the CLI, in English (`dualcarbon run --lang en` of a copy, made once per
+    session: the untranslated-text tests read the same run)."""
+    root = example_outputs(tmp_path_factory, "dairy", "en")["root"]
+    return {p.name: p.read_bytes() for p in (root / "out").iterdir() if p.is_file()}
 
 
 @pytest.mark.parametrize("backend", stores.BACKENDS)

@@ -1,4 +1,4 @@
-"""The bundled examples' runs for the untranslated-text tests, made once per session (exampleruns.py)."""
+"""The bundled examples' runs for the untranslated-text tests, made once per session (tests/exampleruns.py)."""
 
 from __future__ import annotations
 
