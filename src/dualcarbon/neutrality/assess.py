@@ -169,24 +169,14 @@ def assess(
     org = settings.organization
     name_zh = n.subject_name or org.name
     name_en = n.subject_name or org.name_en or org.name
-    verification = {
-        "type": n.verification_type,
-        "verifier": n.verifier,
-        "claim_date": n.claim_date and n.claim_date.isoformat(),
-    }
+    verification = verification_record(settings)
     claim_en = claim_zh = None
     if status == ACHIEVED:
-        kind_en, kind_zh = VERIFICATION.get(n.verification_type or "", ("(not stated)", "（未说明）"))
-        by_en, by_zh = (f" by {n.verifier}", f"（{n.verifier}）") if n.verifier else ("", "")
-        common = {
-            "start": settings.period.start.isoformat(),
-            "end": settings.period.end.isoformat(),
-            "claim_date": n.claim_date.isoformat() if n.claim_date else "—",
-        }
+        by_en, by_zh, common = claim_fields(settings)
         claim_en = rule_set.claim_en.format(
-            subject=name_en, entity=org.name_en or org.name, verification=kind_en + by_en, **common
+            subject=name_en, entity=org.name_en or org.name, verification=by_en, **common
         )
-        claim_zh = rule_set.claim_zh.format(subject=name_zh, entity=org.name, verification=kind_zh + by_zh, **common)
+        claim_zh = rule_set.claim_zh.format(subject=name_zh, entity=org.name, verification=by_zh, **common)
     stand_rows = estimated.with_columns(pl.col("id").is_in(list(stands_out)).not_().alias("counted"))
     return Assessment(
         rule_set,
@@ -203,6 +193,32 @@ def assess(
         (settings.period.start.isoformat(), settings.period.end.isoformat()),
         verification,
     )
+
+
+def verification_record(settings: Settings) -> dict:
+    """The claim's verification as summary.json records it: type, verifier, date."""
+    n = settings.neutrality
+    assert n is not None
+    return {
+        "type": n.verification_type,
+        "verifier": n.verifier,
+        "claim_date": n.claim_date and n.claim_date.isoformat(),
+    }
+
+
+def claim_fields(settings: Settings) -> tuple[str, str, dict[str, str]]:
+    """What every claim text names: the verification (en, zh: its kind and by whom) and the period and
+    claim date, the fields of the rule set's ``claim_en``/``claim_zh`` templates."""
+    n = settings.neutrality
+    assert n is not None
+    kind_en, kind_zh = VERIFICATION.get(n.verification_type or "", ("(not stated)", "（未说明）"))
+    by_en, by_zh = (f" by {n.verifier}", f"（{n.verifier}）") if n.verifier else ("", "")
+    common = {
+        "start": settings.period.start.isoformat(),
+        "end": settings.period.end.isoformat(),
+        "claim_date": n.claim_date.isoformat() if n.claim_date else "—",
+    }
+    return kind_en + by_en, kind_zh + by_zh, common
 
 
 def evaluate(facts: Facts, rule_set: rules.RuleSet) -> tuple[tuple[Check, ...], str, Balance, pl.DataFrame, set[str]]:

@@ -21,8 +21,7 @@ import polars as pl
 
 from dualcarbon.model import Settings
 from dualcarbon.neutrality import rules, sinks
-from dualcarbon.neutrality.assess import Assessment, evaluate
-from dualcarbon.neutrality.checks import VERIFICATION
+from dualcarbon.neutrality.assess import Assessment, claim_fields, evaluate, verification_record
 from dualcarbon.neutrality.records import (
     ACHIEVED,
     CREDIT_SCHEMA,
@@ -142,29 +141,22 @@ def assess_product(
     org = settings.organization
     subject_zh = name_zh or n.subject_name or _product_name(footprint, "name") or org.name
     subject_en = name_en or n.subject_name or _product_name(footprint, "name_en") or subject_zh
-    verification = {
-        "type": n.verification_type,
-        "verifier": n.verifier,
-        "claim_date": n.claim_date and n.claim_date.isoformat(),
-    }
+    verification = verification_record(settings)
     claim_en = claim_zh = None
     if status == ACHIEVED:
-        kind_en, kind_zh = VERIFICATION.get(n.verification_type or "", ("(not stated)", "（未说明）"))
-        by_en, by_zh = (f" by {n.verifier}", f"（{n.verifier}）") if n.verifier else ("", "")
+        by_en, by_zh, period = claim_fields(settings)
         common = {
-            "start": settings.period.start.isoformat(),
-            "end": settings.period.end.isoformat(),
-            "claim_date": n.claim_date.isoformat() if n.claim_date else "—",
+            **period,
             "functional_unit": n.functional_unit,
             "footprint_kg": f"{per_unit:.3g}",
             "units": f"{units:,.0f}",
             "credits_t": f"{bal.credits_applied_t:,.2f}",
         }
         claim_en = (rule_set.product_claim_en or rule_set.claim_en).format(
-            subject=subject_en, entity=org.name_en or org.name, verification=kind_en + by_en, **common
+            subject=subject_en, entity=org.name_en or org.name, verification=by_en, **common
         )
         claim_zh = (rule_set.product_claim_zh or rule_set.claim_zh).format(
-            subject=subject_zh, entity=org.name, verification=kind_zh + by_zh, **common
+            subject=subject_zh, entity=org.name, verification=by_zh, **common
         )
     stand_rows = estimated.with_columns(pl.col("id").is_in(list(stands_out)).not_().alias("counted"))
     return Assessment(
