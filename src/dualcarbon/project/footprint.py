@@ -19,8 +19,6 @@ import numpy as np
 import polars as pl
 
 from dualcarbon.errors import InputError, msg, render
-from dualcarbon.lca import compute, montecarlo
-from dualcarbon.lca.solve import Factorised, SingularSystem
 from dualcarbon.project import outputs
 from dualcarbon.project.products import ProductProject
 from dualcarbon.project.spreadsheet import neutralise
@@ -53,6 +51,9 @@ def footprint(
     if iterations < 0:
         raise InputError.single(msg("product.error.iterations"), column="--iterations", value=iterations)
     seed = (settings.seed if settings.seed is not None else 0) if seed is None else seed
+    from dualcarbon.lca import compute  # SciPy's sparse matrices: only when a footprint is computed
+    from dualcarbon.lca.solve import Factorised, SingularSystem
+
     try:
         lca = Factorised(system)
         analysis = compute.analyse(system, {reference: 1.0}, depth=TREE_DEPTH, cutoff=TREE_CUTOFF, factorised=lca)
@@ -158,6 +159,8 @@ def _process_row(project: ProductProject, j: int, kg: float, score: float) -> di
 
 def _uncertainty(project: ProductProject, pid: str, iterations: int, seed: int) -> dict[str, Any]:
     """Monte Carlo of one functional unit: mean, median, 2.5 and 97.5 percentiles and a histogram."""
+    from dualcarbon.lca import montecarlo
+
     scores = montecarlo.simulate(project.system, {pid: 1.0}, iterations, seed)
     finite = scores[np.isfinite(scores)]
     counts, edges = np.histogram(finite, bins=HISTOGRAM_BINS) if finite.size else (np.array([]), np.array([]))
