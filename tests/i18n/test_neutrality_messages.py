@@ -1,6 +1,7 @@
-"""The neutrality assessment's words come from the locale catalogues (neutrality/texts.py): every
-``neutrality.*`` key the code or a rule set names exists in zh.toml and en.toml with the same format
-fields, each call gives exactly those fields, and no reason is written inline in the code."""
+"""The neutrality assessment's words come from the locale catalogues (neutrality/texts.py), and so do the
+calculation's warnings (engine.py, methods/electricity.py): every ``neutrality.*`` or ``warning.*`` key
+the code or a rule set names exists in zh.toml and en.toml with the same format fields, each call gives
+exactly those fields, and no message is written inline in the code."""
 
 from __future__ import annotations
 
@@ -16,15 +17,18 @@ from dualcarbon.i18n import catalogue
 from dualcarbon.neutrality.texts import Text, fields_of, joined, say, series
 
 NEUTRALITY = Path(str(resources.files("dualcarbon.neutrality")))
-SOURCES = sorted(NEUTRALITY.glob("*.py"))
+PACKAGE = NEUTRALITY.parent
+SOURCES = sorted(NEUTRALITY.glob("*.py")) + [PACKAGE / "engine.py", PACKAGE / "methods" / "electricity.py"]
+PREFIXES = ("neutrality.", "warning.")
 RULE_FILES = sorted((NEUTRALITY / "data" / "rules").glob("*.toml"))
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 #: Chinese in the neutrality code that is data, not a message: statuses a credits.csv may carry, project
 #: types that are nature-based, the punctuation a name comparison ignores.
 CHINESE_DATA = {("records.py", "RETIRED_STATUS"), ("records.py", "EX_ANTE_STATUS"), ("records.py", "CREDIT_STATUS")}
 CHINESE_DATA |= {("credit_checks.py", "NATURE_BASED"), ("credit_checks.py", "_NAME_NOISE")}
-#: The functions whose first argument is a message key, and the arguments before the fields.
-MESSAGE_CALLS = {"say": 1, "frame_text": 2}
+CHINESE_DATA |= {("electricity.py", "ACCEPTED_STATUS")}
+#: The functions that take a message key, and its position (the fields follow as keywords).
+MESSAGE_CALLS = {"say": 0, "frame_text": 0, "msg": 0, "warning": 1}
 
 
 def _tree(path: Path) -> ast.Module:
@@ -32,11 +36,11 @@ def _tree(path: Path) -> ast.Module:
 
 
 def _keys_in_code() -> dict[str, list[str]]:
-    """Every string literal starting with ``neutrality.`` in the neutrality code, by file."""
+    """Every string literal starting with ``neutrality.`` or ``warning.`` in the code, by file."""
     found: dict[str, list[str]] = {}
     for path in SOURCES:
         for node in ast.walk(_tree(path)):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("neutrality."):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(PREFIXES):
                 found.setdefault(node.value, []).append(path.name)
     return found
 
@@ -72,7 +76,7 @@ def _dict_keys(tree: ast.Module) -> dict[str, set[str]]:
 
 
 def _message_calls() -> list[tuple[str, int, str, set[str]]]:
-    """(file, line, key, fields given) of each ``say``/``frame_text`` call with a literal key."""
+    """(file, line, key, fields given) of each call of ``MESSAGE_CALLS`` with a literal key."""
     calls = []
     for path in SOURCES:
         tree = _tree(path)
@@ -89,9 +93,9 @@ def _message_calls() -> list[tuple[str, int, str, set[str]]]:
                         calls.append((path.name, case.lineno, case_key.value, given))
                 node = ast.Call(node.func, node.args[2:], node.keywords, lineno=node.lineno)
                 node.func = ast.Name("say")
-            if node.func.id not in MESSAGE_CALLS or not node.args:
+            if node.func.id not in MESSAGE_CALLS or len(node.args) <= MESSAGE_CALLS[node.func.id]:
                 continue
-            key = node.args[0]
+            key = node.args[MESSAGE_CALLS[node.func.id]]
             if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                 continue
             given: set[str] = set()
@@ -106,10 +110,11 @@ def _message_calls() -> list[tuple[str, int, str, set[str]]]:
     return calls
 
 
-def test_every_neutrality_key_of_the_code_and_rule_sets_is_in_both_catalogues_with_the_same_fields():
+def test_every_message_key_of_the_code_and_rule_sets_is_in_both_catalogues_with_the_same_fields():
     en, zh = catalogue("en"), catalogue("zh")
     used = _keys_in_code() | _keys_in_rule_files()
     assert len(used) > 150  # the checks' reasons and fixes, not a handful
+    assert {"warning.proxy_region", "warning.scope2_residual_factor"} <= set(used)
     missing = {key: files for key, files in used.items() if key not in en or key not in zh}
     assert missing == {}
     differing = {key: (en[key], zh[key]) for key in used if fields_of(en[key]) != fields_of(zh[key])}
@@ -136,9 +141,10 @@ def test_the_subject_rule_of_each_rule_set_names_a_message_for_the_subjects_it_d
                 assert fields_of(catalogue("en")[rule.params["outside"]]) == {"subject"}, rule_set.id
 
 
-def test_no_reason_is_written_inline_in_the_neutrality_code():
-    """Chinese in a string of the neutrality code is data (statuses, project types) or nothing: before,
-    ~180 lines of checks.py, credit_checks.py and assess.py wrote each reason as an en/zh f-string pair."""
+def test_no_message_is_written_inline_in_the_code():
+    """Chinese in a string of the neutrality code, engine.py or electricity.py is data (statuses, project
+    types) or nothing: before, ~180 lines of checks.py, credit_checks.py and assess.py wrote each reason as an
+    en/zh f-string pair, and the engine its warnings."""
     found = []
     for path in SOURCES:
         tree = _tree(path)
