@@ -216,7 +216,8 @@ def test_a_plan_without_the_value_raises_clearly():
     text = str(err)
     assert "2023-2024" in text and "power_benchmark[category=coal_conventional_gt300" in text
     assert "no source read" in text
-    assert "资料中没有该值" in err.messages("zh")[0]
+    assert "资料中没有该值" in err.messages("zh")[0] and "《2023、2024年度" in err.messages("zh")[0]
+    assert "Total and allocation plan" in text and "生态环境部" not in text
     assert isinstance(err, InputError)  # the CLI's exit 2, the API's 4xx
     # 2022: a plan that exists, a benchmark that was not found
     with pytest.raises(PlanValueMissing, match="2021-2022"):
@@ -266,6 +267,11 @@ def test_bad_unit_input_names_the_field():
     # a pure-condensing coal unit needs its load factor under the 2019-2020 plan
     with pytest.raises(InputError, match="load factor"):
         allocate(unit(load_factor=None), 2019)
+    # a unit that supplies heat needs the guideline's heat ratio for the heat correction: none is made up
+    with pytest.raises(InputError, match="heat ratio") as raised:
+        allocate(unit(chp=True, heat_supplied_gj=1000.0), 2019)
+    assert raised.value.problems[0].column == "heat_ratio"
+    assert "供热比" in raised.value.messages("zh")[0]
 
 
 def test_every_plan_value_is_cited_with_a_status():
@@ -275,4 +281,9 @@ def test_every_plan_value_is_cited_with_a_status():
             assert entry["status"] in ("read", "second-hand", "unconfirmed", "not-found")
             assert entry["source"] in plan.sources and entry.get("where")
     assert [p.id for p in plans()] == ["2019-2020", "2021-2022", "2023-2024"]
+    from dualcarbon.i18n import catalogue
+
+    for plan in plans():  # the plan's citation that errors show, in both catalogues
+        key = "ets.plan_document.p" + plan.id.replace("-", "_")
+        assert key in catalogue("en") and key in catalogue("zh")
     assert plan_for(2024).output_basis.value == "generated" and plan_for(2022).output_basis.value == "supplied"

@@ -29,7 +29,6 @@ from dualcarbon.errors import InputError, Problem, msg
 STATUSES = ("read", "second-hand", "unconfirmed", "not-found")
 CATEGORIES = ("coal_conventional_gt300", "coal_conventional_le300", "coal_unconventional", "gas")
 COOLING = ("water", "air")
-GJ_PER_MWH = 3.6
 QUALIFIERS = ("year", "category", "group", "cooling", "lower", "upper")  # what selects a value of a plan file
 PIECE_PARAMS = ("kind", "a", "b", "x0", "base", "c", "d")  # a piece of a piecewise factor
 
@@ -48,7 +47,9 @@ class AllocationUnit:
     heat_supplied_gj: float
     load_factor: float | None  # the unit's load factor for the year as the plan defines it (fraction)
     emissions_t: float  # verified CO2 of the year (guideline's count)
-    heat_ratio: float | None = None  # 供热比 as the accounting guideline computes it (fraction); None: derived
+    heat_ratio: float | None = (
+        None  # 供热比 as the accounting guideline computes it (fraction); a unit supplying heat needs it
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Plan:
     title_zh: str
     title_en: str
     number: str
+    number_en: str
     issued: str
     output_basis: PlanValue
     entries: tuple[dict[str, Any], ...]
@@ -137,8 +139,12 @@ class Plan:
     def file(self) -> str:
         return f"ets/plans/{self.id}.toml"
 
-    def document(self) -> str:
-        return f"{self.issuer}, {self.title_zh}, {self.number}, {self.issued}"
+    def document(self, lang: str = "zh") -> str:
+        """The plan's citation: issuer, title (in Chinese, or its English rendering), number, date."""
+        issuer = self.issuer.split(" ", 1)
+        if lang == "zh":
+            return f"{issuer[0]}《{self.title_zh}》，{self.number}，{self.issued}"
+        return f"{issuer[-1]}, '{self.title_en}', {self.number_en}, {self.issued}"
 
     def value(self, name: str, year: int, **qualifiers: Any) -> PlanValue:
         """The most specific entry ``name`` matching ``year`` and ``qualifiers``; ``PlanValueMissing`` when
@@ -202,7 +208,7 @@ class PlanValueMissing(InputError):
         expected = msg(
             "problem.ets.plan_value_missing",
             plan=plan.id,
-            document=plan.document(),
+            document=msg("ets.plan_document.p" + plan.id.replace("-", "_")),
             label=label,
             where=where or "",
             year=year,
@@ -252,6 +258,7 @@ def _parse(data: dict[str, Any], file: str) -> Plan:
             head["title_zh"],
             head["title_en"],
             head["number"],
+            head.get("number_en", head["number"]),
             str(head["issued"]),
             output_basis,
             entries,
@@ -406,7 +413,6 @@ def allocate(unit: AllocationUnit, plan_year: int) -> Allowance:
     category = unit.fuel_class
     group = "gas" if category == "gas" else "coal"
     supplies_heat = unit.chp or unit.heat_supplied_gj > 0
-    notes: list[str] = []
     missing: list[PlanValueMissing] = []
 
     def get(name: str, **qualifiers: Any) -> PlanValue | None:
@@ -445,10 +451,7 @@ def allocate(unit: AllocationUnit, plan_year: int) -> Allowance:
     if heat_k is not None:
         heat_ratio = unit.heat_ratio
         if heat_ratio is None:
-            # Not the guideline's definition (the accounting's heat ratio should be given): an output-based stand-in.
-            total_gj = unit.heat_supplied_gj + GJ_PER_MWH * unit.generation_mwh
-            heat_ratio = unit.heat_supplied_gj / total_gj if total_gj > 0 else 0.0
-            notes.append("heat_ratio derived as heat / (heat + 3.6 x generation), not the guideline's (unconfirmed)")
+            raise _unit_problem(unit, "heat_ratio", "", "problem.ets.heat_ratio_needed", plan=plan.id)
         corrections["heat"] = 1.0 - float(heat_k.value) * heat_ratio
     if needs_load:
         if unit.load_factor is None:
@@ -480,7 +483,7 @@ def allocate(unit: AllocationUnit, plan_year: int) -> Allowance:
         obligation_t=obligation_t,
         surplus_t=allowance_t - obligation_t,
         sources=(plan.document(), *used.sources()),
-        unconfirmed=used.unconfirmed() + tuple(notes),
+        unconfirmed=used.unconfirmed(),
         plan=plan.id,
         output_basis=str(plan.output_basis.value),
         output_mwh=output_mwh,
