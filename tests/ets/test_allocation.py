@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dualcarbon.errors import InputError
 from dualcarbon.ets.allocation import (
@@ -287,3 +289,22 @@ def test_every_plan_value_is_cited_with_a_status():
         key = "ets.plan_document.p" + plan.id.replace("-", "_")
         assert key in catalogue("en") and key in catalogue("zh")
     assert plan_for(2024).output_basis.value == "generated" and plan_for(2022).output_basis.value == "supplied"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=0.01, max_value=1.0), st.floats(min_value=0.01, max_value=1.0))
+def test_load_correction_never_below_one_and_never_rising_with_load(f1, f2):
+    """A unit run at a lower load gets at least as large a correction, never less than 1 (the pieces of
+    2019-2020.toml)."""
+    plan = plan_for(2019)
+    low, high = sorted((f1, f2))
+    assert load_correction(high, plan, 2019) >= 1.0
+    assert load_correction(low, plan, 2019) >= load_correction(high, plan, 2019) - 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=0.0, max_value=1e7), st.floats(min_value=0.0, max_value=1e7))
+def test_allowance_is_linear_in_output_and_surplus_is_allowance_minus_obligation(supplied, emissions):
+    a = allocate(unit(supplied_mwh=supplied, emissions_t=emissions), 2019)
+    assert a.allowance_t == pytest.approx(0.877 * supplied, rel=1e-12, abs=1e-9)
+    assert a.surplus_t == pytest.approx(a.allowance_t - emissions, rel=1e-12, abs=1e-6)
