@@ -199,6 +199,10 @@ def test_carry_forward_limit_under_the_2023_2024_plan():
     assert c.carry_forward_limit_t == pytest.approx(40_000.0)
     assert c.balance_t == pytest.approx(100_000.0) and c.carry_forward_t == pytest.approx(40_000.0)
     assert c.borrowing_limit_t == 0.0
+    # a gap: the 2023-2024 cap on it was not found, so compliance stops and says so
+    short = Allowance(**{**given.__dict__, "obligation_t": 1_100_000.0, "emissions_t": 1_100_000.0})
+    with pytest.raises(PlanValueMissing, match="obligation_cap_share"):
+        compliance([short], plan_year=2023)
 
 
 def test_a_plan_without_the_value_raises_clearly():
