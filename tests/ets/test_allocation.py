@@ -9,6 +9,8 @@ The values below are those of the plan files, with their statuses there (second-
 from __future__ import annotations
 
 import math
+import re
+from importlib import resources
 
 import pytest
 from hypothesis import given, settings
@@ -312,3 +314,30 @@ def test_allowance_is_linear_in_output_and_surplus_is_allowance_minus_obligation
     a = allocate(unit(supplied_mwh=supplied, emissions_t=emissions), 2019)
     assert a.allowance_t == pytest.approx(0.877 * supplied, rel=1e-12, abs=1e-9)
     assert a.surplus_t == pytest.approx(a.allowance_t - emissions, rel=1e-12, abs=1e-6)
+
+
+# How a value reached us (the address of a copy, a site's name as a copy) is written in plans/SOURCES.md only:
+# what a user reads (an Allowance's sources, an error's plan citation) names the publication.
+ADDRESS = re.compile(r"https?://|www\.|\.(com|org|net|cn|gov)\b|\?p=|/node/|\.html\b", re.IGNORECASE)
+
+
+def test_plan_citations_name_the_publication_not_where_it_was_read():
+    for plan in plans():
+        for source_id, citation in plan.sources.items():
+            assert not ADDRESS.search(citation), (plan.id, source_id, citation)
+        for entry in plan.entries:
+            for key in ("where", "note"):
+                assert not ADDRESS.search(str(entry.get(key, ""))), (plan.id, entry["name"], key)
+    shown = allocate(unit(cooling="air", load_factor=0.70), 2019).sources
+    assert shown and not any(ADDRESS.search(s) for s in shown)
+
+
+def test_every_plan_source_says_in_sources_md_where_it_was_read():
+    """plans/SOURCES.md has a row for every [[sources]] id of every plan file, with the address of the copy read
+    (or the reason no copy was read)."""
+    text = (resources.files("dualcarbon.ets") / "plans" / "SOURCES.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([\w-]+)` \| [^|]+ \| ([^|]+) \|", text, re.MULTILINE)}
+    for plan in plans():
+        for source_id in plan.sources:
+            assert source_id in rows, (plan.id, source_id)
+            assert rows[source_id].strip(), (plan.id, source_id)
