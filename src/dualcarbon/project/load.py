@@ -66,6 +66,7 @@ KNOWN_COLUMNS = {
     "carbon_content",
     "carbon_content_unit",
     "oxidation",
+    "measured",
     "supplier",
     "instrument",
     "evidence",
@@ -83,6 +84,19 @@ KNOWN_COLUMNS = {
     *AGRICULTURE_COLUMNS,
 }
 BALANCE = BALANCE_COLUMNS
+#: Texts of the ``measured`` column (a fuel row's carbon content measured per the ETS guideline, docs/ets.md)
+MEASURED_WORDS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "是": True,
+    "实测": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "否": False,
+    "缺省": False,
+}
 KIND_DIMENSIONS = {
     "combustion": ("mass", "volume", "energy"),
     "electricity": ("energy",),
@@ -652,6 +666,15 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += found
     a, found = _agriculture(a)
     problems += found
+    a = a.with_columns(
+        pl.col("measured")
+        .str.to_lowercase()
+        .replace_strict(MEASURED_WORDS, default=None, return_dtype=pl.Boolean)
+        .alias("_measured")
+    )
+    problems += _problems_where(
+        a, pl.col("measured").is_not_null() & pl.col("_measured").is_null(), "measured", msg("problem.true_false")
+    )
     if problems:
         return None, problems
     if not settings.is_territory:
@@ -678,6 +701,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.coalesce(pl.col("scope"), pl.col("default_scope")).alias("scope"),
         pl.coalesce(pl.col("category"), pl.col("default_category")).alias("category"),
         pl.col("facility").fill_null(""),
+        pl.col("_measured").alias("measured"),
     )
     if "_n" not in a.columns:
         a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
@@ -692,6 +716,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
             "instrument",
             "evidence",
             "note",
+            "measured",
             "_n",
             "_w",
         ]
