@@ -37,6 +37,8 @@ from dualcarbon.neutrality.records import Evidence
 from dualcarbon.project import indicators as indicators_table
 from dualcarbon.project import reader
 from dualcarbon.project.credits import load_credits
+from dualcarbon.project.ets import EtsInputs
+from dualcarbon.project.ets import inputs as ets_inputs
 from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
 from dualcarbon.project.limits import ReadLimits, check_parquet, from_settings
 from dualcarbon.project.neutrality import load_evidence
@@ -136,6 +138,8 @@ class Project:
     limits: ReadLimits = field(default_factory=ReadLimits)  # how the tables were read (measures.csv is read later)
     #: indicators.csv, one row per indicator and year (``project.indicators.SCHEMA``; empty when absent)
     indicators: pl.DataFrame = field(default_factory=indicators_table.empty)
+    #: power units under the China ETS (units.csv, generation.csv; docs/ets.md), None without units.csv
+    ets: EtsInputs | None = None
 
 
 def neutrality_inputs(
@@ -299,8 +303,9 @@ def load(
         instruments, credits, found = load_credits(root, library.ureg, limits)
         stands, evidence, more = neutrality_inputs(root, settings, library, limits)
         indicators, other = indicators_table.load_indicators(root, settings.report.lang, limits)
-        if found or more or other:
-            raise InputError(found + more + other)
+        plant_problems = ets_inputs(root, settings, limits, None, grouped=True)[1]
+        if found or more or other or plant_problems:
+            raise InputError(found + more + other + plant_problems)
         activities, ledger = _load_ledger(
             files, names, schemas, settings, library, instruments, batch_rows or DEFAULT_BATCH_ROWS, mapper
         )
@@ -339,6 +344,8 @@ def load(
     problems.extend(found)
     indicators, found = indicators_table.load_indicators(root, settings.report.lang, limits)
     problems.extend(found)
+    plant, found = ets_inputs(root, settings, limits, activities if not problems else None)
+    problems.extend(found)
     if problems or activities is None:
         raise InputError(problems)
     spend = spend_tables(settings)
@@ -354,6 +361,7 @@ def load(
         evidence=evidence,
         limits=limits,
         indicators=indicators,
+        ets=plant,
     )
 
 

@@ -1,0 +1,194 @@
+"""The plant's ETS accounting in a project (docs/ets.md): its inputs read and checked with the project's
+(``inputs``, called by ``project.load``), and the results a run writes (``compute``): summary.json
+``ets``, the guideline's tables (ets_units.xlsx) and the report's section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from dualcarbon.errors import Problem, msg
+from dualcarbon.ets import accounting, checks, rules
+from dualcarbon.ets import units as ets_units
+from dualcarbon.ets.model import PowerUnit
+from dualcarbon.model import Settings
+from dualcarbon.project.limits import ReadLimits
+
+XLSX = "ets_units.xlsx"
+
+
+@dataclass
+class EtsInputs:
+    """What the accounting reads: the guideline's revision, the units, their months, fuel and electricity rows."""
+
+    guideline: rules.Guideline
+    plan_year: int
+    units: list[PowerUnit]
+    generation: pl.DataFrame
+    fuel_rows: pl.DataFrame
+    electricity_rows: pl.DataFrame
+
+
+@dataclass
+class EtsResult:
+    """The accounting's results: per fuel row, per unit and month, per unit and year; the checks; the
+    grid factors and parameters used with their sources."""
+
+    inputs: EtsInputs
+    fuel: pl.DataFrame
+    months: pl.DataFrame
+    years: pl.DataFrame
+    checks: pl.DataFrame
+    grid_factors: list[rules.GridFactor] = field(default_factory=list)
+    parameters: list[rules.Parameter] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+def inputs(
+    root: Path, settings: Settings, limits: ReadLimits, activities: pl.DataFrame | None, grouped: bool = False
+) -> tuple[EtsInputs | None, list[Problem]]:
+    """The ETS inputs of a project with units.csv (None without); every problem of units.csv,
+    generation.csv, ``[ets]`` and the units' fuel rows."""
+    start, end = settings.period.start, settings.period.end
+    plant, problems = ets_units.load_plant(root, limits, start, end)
+    ets = settings.ets
+    version = ets.guideline if ets is not None else "2022"
+    if version not in rules.guidelines():
+        choices = ", ".join(sorted(rules.guidelines()))
+        problems.append(
+            Problem("dualcarbon.toml", None, "ets.guideline", version, msg("problem.one_of", choices=choices))
+        )
+    if plant is None or problems:
+        return None, problems
+    if grouped:
+        return None, [Problem("activities", None, None, None, msg("problem.ets.grouped"))]
+    guideline = rules.guideline(version)
+    years = sorted({int(m[:4]) for m in plant.generation["month"].to_list()} | set(settings.period.years))
+    missing = [y for y in years if rules.grid_factor(y) is None]
+    if missing:
+        known = ", ".join(str(y) for y in sorted(rules.grid_factors()))
+        problems.append(
+            Problem(
+                None,
+                None,
+                None,
+                None,
+                msg("problem.ets.no_grid_factor", years=", ".join(map(str, missing)), known=known),
+            )
+        )
+    fuel, electricity, found = (
+        ets_units.unit_rows(activities, plant.units, guideline) if activities is not None else (None, None, [])
+    )
+    problems += found
+    if problems or fuel is None or electricity is None:
+        return None, problems
+    plan_year = (ets.plan_year if ets is not None else None) or end.year
+    return EtsInputs(guideline, plan_year, plant.units, plant.generation, fuel, electricity), []
+
+
+def compute(ets: EtsInputs) -> EtsResult:
+    """The guideline's accounting of the units (``ets.accounting``) and the checks (``ets.checks``)."""
+    fuel = accounting.combustion(ets.fuel_rows, ets.guideline)
+    factors = rules.grid_factors()
+    e = accounting.electricity(ets.electricity_rows, {y: f.factor_t_per_mwh for y, f in factors.items()})
+    months = accounting.unit_months(fuel, e, ets.generation)
+    years = accounting.unit_years(months, ets.units)
+    flags = checks.run(fuel, months, ets.guideline)
+    used_years = sorted({int(m[:4]) for m in months.filter(pl.col("electricity_mwh") > 0)["month"].to_list()})
+    grid = [factors[y] for y in used_years]
+    used: list[rules.Parameter] = []
+    for (fuel_class, name), p in sorted(ets.guideline.parameters.items()):
+        if fuel_class not in set(fuel["fuel"].to_list()):
+            continue
+        source = {"carbon_content_default": "carbon_content_source", "ncv_default": "ncv_source"}.get(name)
+        if source is None and name == "oxidation":
+            source = "oxidation_source"
+        if source is None or fuel.filter((pl.col("fuel") == fuel_class) & (pl.col(source) == "default")).height:
+            used.append(p)
+    result = EtsResult(ets, fuel, months, years, flags, grid, used)
+    result.summary = summary(result)
+    return result
+
+
+def summary(result: EtsResult) -> dict:
+    """summary.json ``ets`` (DESIGN.md): per unit its emissions, intensities, allowance and surplus; the
+    totals; and, beyond the pinned keys, the guideline, the plan year, the parameters used with their status
+    and the checks' flags."""
+    g = result.inputs.guideline
+    units = []
+    for row in result.years.iter_rows(named=True):
+        units.append(
+            {
+                "unit": row["unit"],
+                "year": row["year"],
+                "fuel_class": row["fuel_class"],
+                "capacity_mw": row["capacity_mw"],
+                "emissions_t": row["emissions_t"],
+                "fuel_co2_t": row["fuel_co2_t"],
+                "electricity_co2_t": row["electricity_co2_t"],
+                "generation_mwh": row["generation_mwh"],
+                "supplied_mwh": row["supplied_mwh"],
+                "heat_supplied_gj": row["heat_supplied_gj"],
+                "heat_ratio": row["heat_ratio"],
+                "intensity_power_t_per_mwh": row["intensity_power_t_per_mwh"],
+                "intensity_heat_t_per_gj": row["intensity_heat_t_per_gj"],
+                "load_factor": row["load_factor"],
+                "measured_months": row["measured_months"],
+                "default_months": row["default_months"],
+                "allowance_t": None,
+                "surplus_t": None,
+            }
+        )
+    parameters = [
+        {
+            "guideline": p.guideline,
+            "fuel": p.fuel,
+            "parameter": p.parameter,
+            "value": p.value,
+            "unit": p.unit,
+            "document": p.document,
+            "clause": p.clause,
+            "status": p.status,
+            "source": p.source,
+        }
+        for p in result.parameters
+    ] + [
+        {
+            "guideline": None,
+            "fuel": None,
+            "parameter": f"grid_factor_{f.year}",
+            "value": f.factor_t_per_mwh,
+            "unit": "t CO2/MWh",
+            "document": f.document,
+            "clause": f.clause,
+            "status": f.status,
+            "source": f.source,
+        }
+        for f in result.grid_factors
+    ]
+    return {
+        "guideline": {
+            "version": g.version,
+            "number": g.number,
+            "title_zh": g.title_zh,
+            "title_en": g.title_en,
+            "year": g.year,
+            "status": g.status,
+        },
+        "plan_year": result.inputs.plan_year,
+        "units": units,
+        "totals": {
+            "emissions_t": float(result.years["emissions_t"].sum()),
+            "allowance_t": None,
+            "surplus_t": None,
+        },
+        "parameters": parameters,
+        "unconfirmed": [
+            f"{p['fuel']}.{p['parameter']}" if p["fuel"] else str(p["parameter"])
+            for p in parameters
+            if p["status"] != "read"
+        ],
+        "checks": result.checks.to_dicts(),
+    }
