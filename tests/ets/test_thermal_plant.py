@@ -107,3 +107,39 @@ def test_a_project_without_units_has_ets_null(tmp_path):
     summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["ets"] is None
     assert not (root / "out" / "ets_units.xlsx").exists()
+
+
+def test_allowances_and_surplus_from_the_plan_year(ran):
+    """[ets] plan_year = 2020: each unit's allowance under the 2019-2020 plan (ets.allocation, e-allow's
+    tests check its arithmetic); here: surplus = allowance − obligation per unit, the totals are the units'
+    sums, the gas unit's obligation is capped at its allowance, the coal units are short."""
+    _, summary = ran
+    ets = summary["ets"]
+    assert ets["plan"] == "2019-2020" and ets["plan_year"] == 2020 and ets["allocation_problems"] == []
+    units = {u["unit"]: u for u in ets["units"]}
+    for u in units.values():
+        assert u["surplus_t"] == pytest.approx(u["allowance_t"] - u["obligation_t"], rel=1e-12)
+    assert units["G3"]["surplus_t"] == 0.0 and units["G3"]["obligation_t"] == units["G3"]["allowance_t"]
+    assert units["U1"]["surplus_t"] < 0 and units["U2"]["surplus_t"] < 0
+    assert ets["totals"]["allowance_t"] == pytest.approx(sum(u["allowance_t"] for u in units.values()), rel=1e-12)
+    assert ets["totals"]["surplus_t"] == pytest.approx(sum(u["surplus_t"] for u in units.values()), rel=1e-12)
+    assert ets["compliance"]["allowance_t"] == pytest.approx(ets["totals"]["allowance_t"], rel=1e-12)
+    assert ets["allocation_unconfirmed"], "the plan's second-hand and unconfirmed values are named"
+
+
+def test_a_plan_without_its_values_keeps_the_emissions_and_says_why(tmp_path):
+    """plan_year 2023: the 2023-2024 plan's benchmarks were not found (ets/plans/2023-2024.toml): the run
+    succeeds, allowances stay null, and the missing values are named for the report."""
+    root = tmp_path / "plant"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(root), "--example", "thermal-plant"]).exit_code == 0
+    toml = (root / "dualcarbon.toml").read_text(encoding="utf-8").replace("plan_year = 2020", "plan_year = 2023")
+    (root / "dualcarbon.toml").write_text(toml, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(root)])
+    assert result.exit_code == 0, result.output
+    ets = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))["ets"]
+    assert ets["totals"]["allowance_t"] is None and all(u["allowance_t"] is None for u in ets["units"])
+    assert ets["totals"]["emissions_t"] > 0
+    problems = ets["allocation_problems"]
+    assert problems
+    assert any("2023-2024" in p["message_en"] and "power_benchmark" in p["message_en"] for p in problems)

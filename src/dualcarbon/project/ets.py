@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import Problem, msg
+from dualcarbon.errors import InputError, Msg, Problem, msg
 from dualcarbon.ets import accounting, checks, rules
 from dualcarbon.ets import units as ets_units
+from dualcarbon.ets.allocation import Allowance, Compliance
 from dualcarbon.ets.model import PowerUnit
 from dualcarbon.model import Settings
 from dualcarbon.project.limits import ReadLimits
@@ -44,6 +46,9 @@ class EtsResult:
     grid_factors: list[rules.GridFactor] = field(default_factory=list)
     parameters: list[rules.Parameter] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    allowances: list[Allowance] = field(default_factory=list)
+    allocation_problems: list[dict] = field(default_factory=list)
+    compliance: Compliance | None = None
 
 
 def inputs(
@@ -108,8 +113,51 @@ def compute(ets: EtsInputs) -> EtsResult:
         if source is None or fuel.filter((pl.col("fuel") == fuel_class) & (pl.col(source) == "default")).height:
             used.append(p)
     result = EtsResult(ets, fuel, months, years, flags, grid, used)
+    allocate(result)
     result.summary = summary(result)
     return result
+
+
+def allocate(result: EtsResult) -> None:
+    """Each unit's allowance under the plan of ``[ets] plan_year`` for the period's last year (e-allow's
+    ``ets.allocation``), and the entity's compliance. Where the plan lacks a value (or a month's load
+    factor is missing) nothing is allocated and the problems are kept to be shown, not raised: the
+    emissions stand without the allowances."""
+    from dualcarbon.ets import allocation
+
+    year = int(result.years["year"].max() or 0) if result.years.height else None
+    for row in result.years.filter(pl.col("year") == year).iter_rows(named=True):
+        m = result.months.filter(pl.col("unit") == row["unit"]).sort("month")
+        try:
+            load = allocation.annual_load_factor(
+                zip(m["generation_mwh"].to_list(), m["load_factor"].to_list(), strict=True)
+            )
+            unit = allocation.AllocationUnit(
+                row["unit"],
+                row["fuel_class"],
+                row["capacity_mw"],
+                row["cooling"],
+                row["chp"],
+                row["generation_mwh"],
+                row["supplied_mwh"],
+                row["heat_supplied_gj"],
+                load,
+                row["emissions_t"],
+                row["heat_ratio"],
+            )
+            result.allowances.append(allocation.allocate(unit, result.inputs.plan_year))
+        except InputError as exc:
+            result.allocation_problems += [
+                {"unit": row["unit"], "message_en": p.message("en"), "message_zh": p.message("zh")}
+                for p in exc.problems
+            ]
+        except ValueError as exc:  # a month with generation but no load factor (allocation.annual_load_factor)
+            text = exc.args[0] if exc.args else str(exc)
+            en = text.render("en") if isinstance(text, Msg) else str(text)
+            zh = text.render("zh") if isinstance(text, Msg) else str(text)
+            result.allocation_problems.append({"unit": row["unit"], "message_en": en, "message_zh": zh})
+    if result.allowances and not result.allocation_problems:
+        result.compliance = allocation.compliance(result.allowances, plan_year=result.inputs.plan_year)
 
 
 def summary(result: EtsResult) -> dict:
@@ -117,8 +165,11 @@ def summary(result: EtsResult) -> dict:
     totals; and, beyond the pinned keys, the guideline, the plan year, the parameters used with their status
     and the checks' flags."""
     g = result.inputs.guideline
+    allowances = {a.unit: a for a in result.allowances} if not result.allocation_problems else {}
+    year = int(result.years["year"].max() or 0) if result.years.height else None
     units = []
     for row in result.years.iter_rows(named=True):
+        a = allowances.get(row["unit"]) if row["year"] == year else None
         units.append(
             {
                 "unit": row["unit"],
@@ -137,8 +188,14 @@ def summary(result: EtsResult) -> dict:
                 "load_factor": row["load_factor"],
                 "measured_months": row["measured_months"],
                 "default_months": row["default_months"],
-                "allowance_t": None,
-                "surplus_t": None,
+                "allowance_t": None if a is None else a.allowance_t,
+                "surplus_t": None if a is None else a.surplus_t,
+                "obligation_t": None if a is None else a.obligation_t,
+                "category": None if a is None else a.category,
+                "power_benchmark_t_per_mwh": None if a is None else a.power_benchmark_t_per_mwh,
+                "heat_benchmark_t_per_gj": None if a is None else a.heat_benchmark_t_per_gj,
+                "corrections": None if a is None else dict(a.corrections),
+                "output_basis": None if a is None else a.output_basis,
             }
         )
     parameters = [
@@ -181,9 +238,14 @@ def summary(result: EtsResult) -> dict:
         "units": units,
         "totals": {
             "emissions_t": float(result.years["emissions_t"].sum()),
-            "allowance_t": None,
-            "surplus_t": None,
+            "allowance_t": math.fsum(a.allowance_t for a in allowances.values()) if allowances else None,
+            "surplus_t": math.fsum(a.surplus_t for a in allowances.values()) if allowances else None,
         },
+        "plan": result.allowances[0].plan if allowances else None,
+        "compliance": None if result.compliance is None else _compliance(result.compliance),
+        "allocation_sources": sorted({s for a in allowances.values() for s in a.sources}),
+        "allocation_unconfirmed": sorted({s for a in allowances.values() for s in a.unconfirmed}),
+        "allocation_problems": result.allocation_problems,
         "parameters": parameters,
         "unconfirmed": [
             f"{p['fuel']}.{p['parameter']}" if p["fuel"] else str(p["parameter"])
@@ -192,3 +254,10 @@ def summary(result: EtsResult) -> dict:
         ],
         "checks": result.checks.to_dicts(),
     }
+
+
+def _compliance(c: Compliance) -> dict:
+    keep = ["plan_year", "plan", "emissions_t", "allowance_t", "units_obligation_t", "obligation_t", "cap_applied"]
+    keep += ["banked_t", "available_t", "balance_t", "shortfall_t", "borrowing_limit_t", "carry_forward_limit_t"]
+    keep += ["carry_forward_t"]
+    return {k: getattr(c, k) for k in keep} | {"unconfirmed": list(c.unconfirmed)}
