@@ -125,7 +125,7 @@ def allocate(result: EtsResult) -> None:
     emissions stand without the allowances."""
     from dualcarbon.ets import allocation
 
-    year = int(result.years["year"].max() or 0) if result.years.height else None
+    year = last_year(result)
     for row in result.years.filter(pl.col("year") == year).iter_rows(named=True):
         m = result.months.filter(pl.col("unit") == row["unit"]).sort("month")
         try:
@@ -166,7 +166,7 @@ def summary(result: EtsResult) -> dict:
     and the checks' flags."""
     g = result.inputs.guideline
     allowances = {a.unit: a for a in result.allowances} if not result.allocation_problems else {}
-    year = int(result.years["year"].max() or 0) if result.years.height else None
+    year = last_year(result)
     units = []
     for row in result.years.iter_rows(named=True):
         a = allowances.get(row["unit"]) if row["year"] == year else None
@@ -261,3 +261,9 @@ def _compliance(c: Compliance) -> dict:
     keep += ["banked_t", "available_t", "balance_t", "shortfall_t", "borrowing_limit_t", "carry_forward_limit_t"]
     keep += ["carry_forward_t"]
     return {k: getattr(c, k) for k in keep} | {"unconfirmed": list(c.unconfirmed)}
+
+
+def last_year(result: EtsResult) -> int | None:
+    """The last year of the units' data, whose allowances are computed."""
+    years = [y for y in result.years["year"].to_list() if y is not None]
+    return max(years) if years else None
