@@ -107,6 +107,7 @@ def test_a_project_without_units_has_ets_null(tmp_path):
     summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["ets"] is None
     assert not (root / "out" / "ets_units.xlsx").exists()
+    assert 'id="ets"' not in (root / "out" / "report.html").read_text(encoding="utf-8")
 
 
 def test_allowances_and_surplus_from_the_plan_year(ran):
@@ -143,3 +144,18 @@ def test_a_plan_without_its_values_keeps_the_emissions_and_says_why(tmp_path):
     problems = ets["allocation_problems"]
     assert problems
     assert any("2023-2024" in p["message_en"] and "power_benchmark" in p["message_en"] for p in problems)
+
+
+def test_the_report_has_the_ets_section_in_the_reports_language(ran):
+    """report.html (zh, the run's language): the section in the contents, each unit's row with its emissions
+    and allowance as summary.json has them, the verifier's flags and the unconfirmed parameters named."""
+    root, summary = ran
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="ets">') : html.index("</section>", html.index('<section id="ets">'))]
+    assert '<a href="#ets">全国碳市场发电机组</a>' in html
+    for u in summary["ets"]["units"]:
+        row = section[section.index(f'<tr data-unit="{u["unit"]}">') :]
+        assert f"{u['emissions_t']:,.0f}" in row.split("</tr>")[0]
+        assert f"{u['allowance_t']:,.0f}" in section
+    assert "U1，2023-02：元素碳含量未按要求实测，采用指南缺省值 0.03085 tC/GJ" in section
+    assert "以下参数未经核对生态环境部原文" in section and "未经核实" in section
