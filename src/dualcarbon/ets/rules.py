@@ -132,6 +132,16 @@ def guidelines() -> dict[str, Guideline]:
     }
 
 
+@cache
+def _documents() -> dict[str, str]:
+    return dict(tomllib.loads(_text("guidelines.toml")).get("documents", {}))
+
+
+def document_name(number: str, lang: str) -> str:
+    """A document's number as a text in ``lang`` shows it (the Chinese number, or its pinyin rendering)."""
+    return _documents().get(number, number) if lang == "en" else number
+
+
 def guideline(version: str) -> Guideline:
     """The revision ``version`` (``[ets] guideline``); InputError naming the setting if there is none."""
     found = guidelines().get(version)

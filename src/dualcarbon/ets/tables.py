@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from dualcarbon.ets.rules import document_name
 from dualcarbon.i18n import translator
 
 UNIT_COLUMNS = [
@@ -150,15 +151,16 @@ def workbook(summary: dict, fuel: pl.DataFrame, months: pl.DataFrame, years: pl.
         t(
             "ets.about.guideline",
             title=title,
-            number=g["number"],
+            number=document_name(g["number"], lang),
             version=g["version"],
             status=t(f"ets.status.{g['status']}"),
         ),
         t("ets.about.plan_year", year=summary["plan_year"]),
         t("ets.about.formula"),
     ]
-    if summary["unconfirmed"]:
-        lines.append(t("ets.about.unconfirmed", names=", ".join(summary["unconfirmed"])))
+    unread = [parameter_label(p, t) for p in summary["parameters"] if p["status"] != "read"]
+    if unread:
+        lines.append(t("ets.about.unconfirmed", names=t("ets.list_sep").join(unread)))
     if summary["totals"]["allowance_t"] is None:
         lines.append(t("ets.about.allowance_pending"))
     for line in lines:
@@ -179,7 +181,12 @@ def workbook(summary: dict, fuel: pl.DataFrame, months: pl.DataFrame, years: pl.
     ]
     _sheet(wb, t("ets.sheet.checks"), ["unit", "month", "check"], checks, t)
     params = [
-        p | {"parameter": parameter_name(p, t), "unit_of_value": p["unit"], "fuel": p["fuel"]}
+        p
+        | {
+            "parameter": parameter_name(p, t),
+            "unit_of_value": p["unit"],
+            "document": document_name(p["document"], lang),
+        }
         for p in summary["parameters"]
     ]
     _sheet(
@@ -200,6 +207,13 @@ def parameter_name(p: dict, t: Callable[..., str]) -> str:
     if name.startswith("grid_factor_"):
         return t("ets.parameter.grid_factor", year=name.removeprefix("grid_factor_"))
     return t(f"ets.parameter.{name}")
+
+
+def parameter_label(p: dict, t: Callable[..., str]) -> str:
+    """A parameter's name with its fuel, in the reader's language."""
+    if p["fuel"]:
+        return t("ets.parameter.with_fuel", name=parameter_name(p, t), fuel=t(f"ets.fuel.{p['fuel']}"))
+    return parameter_name(p, t)
 
 
 def _check_fields(c: dict) -> dict[str, Any]:

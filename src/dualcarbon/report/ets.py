@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dualcarbon.ets.tables import check_text, parameter_name
+from dualcarbon.ets.rules import document_name
+from dualcarbon.ets.tables import check_text, parameter_label
 from dualcarbon.project.ets import XLSX
 
 
@@ -39,13 +40,14 @@ def ets_view(block: dict | None, t: Callable[..., str], lang: str) -> dict | Non
     ]
     totals = block["totals"]
     c = block.get("compliance")
+    unread = [parameter_label(p, t) for p in block["parameters"] if p["status"] != "read"]
     return {
         "title": t("ets.report.title"),
-        "intro": t("ets.report.intro", number=g["number"], version=g["version"], file=XLSX),
+        "intro": t("ets.report.intro", number=document_name(g["number"], lang), version=g["version"], file=XLSX),
         "guideline": t(
             "ets.about.guideline",
             title=g["title_zh"] if lang == "zh" else g["title_en"],
-            number=g["number"],
+            number=document_name(g["number"], lang),
             version=g["version"],
             status=t(f"ets.status.{g['status']}"),
         ),
@@ -71,17 +73,13 @@ def ets_view(block: dict | None, t: Callable[..., str], lang: str) -> dict | Non
         "checks": [check_text(ch, lang) for ch in block["checks"]],
         "parameters": [
             {
-                "name": t("ets.parameter.with_fuel", name=parameter_name(p, t), fuel=t(f"ets.fuel.{p['fuel']}"))
-                if p["fuel"]
-                else parameter_name(p, t),
+                "name": parameter_label(p, t),
                 "value": f"{p['value']:g}" + ("" if p["unit"] == "fraction" else f" {p['unit']}"),
-                "document": p["document"],
+                "document": document_name(p["document"], lang),
                 "status": t(f"ets.status.{p['status']}"),
             }
             for p in block["parameters"]
         ],
-        "unconfirmed": t("ets.about.unconfirmed", names=", ".join(block["unconfirmed"]))
-        if block["unconfirmed"]
-        else None,
-        "allocation_unconfirmed": block.get("allocation_unconfirmed") or [],
+        "unconfirmed": t("ets.about.unconfirmed", names=t("ets.list_sep").join(unread)) if unread else None,
+        "allocation_unconfirmed": len(block.get("allocation_unconfirmed") or []),
     }
