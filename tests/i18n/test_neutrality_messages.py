@@ -1,7 +1,7 @@
-"""The neutrality assessment's words come from the locale catalogues (neutrality/texts.py), and so do the
-calculation's warnings (engine.py, methods/electricity.py): every ``neutrality.*`` or ``warning.*`` key
-the code or a rule set names exists in zh.toml and en.toml with the same format fields, each call gives
-exactly those fields, and no message is written inline in the code."""
+"""The neutrality assessment's words come from the locale catalogues (neutrality/texts.py), and so do
+the calculation's warnings (engine.py, methods/electricity.py, scope3.py, solid_waste.py): every
+``neutrality.*`` or ``warning.*`` key the code or a rule set names exists in zh.toml and en.toml with the
+same format fields, each call gives exactly those fields, and no message is written inline in the code."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from dualcarbon.neutrality.texts import Text, fields_of, joined, say, series
 
 NEUTRALITY = Path(str(resources.files("dualcarbon.neutrality")))
 PACKAGE = NEUTRALITY.parent
-SOURCES = sorted(NEUTRALITY.glob("*.py")) + [PACKAGE / "engine.py", PACKAGE / "methods" / "electricity.py"]
+METHODS = [PACKAGE / "methods" / name for name in ("electricity.py", "scope3.py", "solid_waste.py")]
+SOURCES = sorted(NEUTRALITY.glob("*.py")) + [PACKAGE / "engine.py", *METHODS]
 PREFIXES = ("neutrality.", "warning.")
 RULE_FILES = sorted((NEUTRALITY / "data" / "rules").glob("*.toml"))
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -28,7 +29,7 @@ CHINESE_DATA = {("records.py", "RETIRED_STATUS"), ("records.py", "EX_ANTE_STATUS
 CHINESE_DATA |= {("credit_checks.py", "NATURE_BASED"), ("credit_checks.py", "_NAME_NOISE")}
 CHINESE_DATA |= {("electricity.py", "ACCEPTED_STATUS")}
 #: The functions that take a message key, and its position (the fields follow as keywords).
-MESSAGE_CALLS = {"say": 0, "frame_text": 0, "msg": 0, "warning": 1}
+MESSAGE_CALLS = {"say": 0, "frame_text": 0, "msg": 0, "warning": 1, "_cases": 2}
 
 
 def _tree(path: Path) -> ast.Module:
@@ -86,13 +87,13 @@ def _message_calls() -> list[tuple[str, int, str, set[str]]]:
                 continue
             if node.func.id == "_cases":  # credit_checks: (condition, key, {fields}) for each case of a row
                 for case in node.args[1].elts if isinstance(node.args[1], ast.List) else []:
-                    if isinstance(case, ast.Tuple) and isinstance(case.elts[2], ast.Dict):
-                        case_key, case_fields = case.elts[1], case.elts[2].keys
-                        assert isinstance(case_key, ast.Constant), f"{path.name}:{case.lineno}"
-                        given = {k.value for k in case_fields if isinstance(k, ast.Constant)}
-                        calls.append((path.name, case.lineno, case_key.value, given))
-                node = ast.Call(node.func, node.args[2:], node.keywords, lineno=node.lineno)
-                node.func = ast.Name("say")
+                    assert isinstance(case, ast.Tuple) and isinstance(case.elts[2], ast.Dict), (
+                        f"{path.name}:{case.lineno}"
+                    )
+                    case_key = case.elts[1]
+                    assert isinstance(case_key, ast.Constant), f"{path.name}:{case.lineno}"
+                    given = {k.value for k in case.elts[2].keys if isinstance(k, ast.Constant)}
+                    calls.append((path.name, case.lineno, case_key.value, given))
             if node.func.id not in MESSAGE_CALLS or len(node.args) <= MESSAGE_CALLS[node.func.id]:
                 continue
             key = node.args[MESSAGE_CALLS[node.func.id]]
@@ -114,7 +115,7 @@ def test_every_message_key_of_the_code_and_rule_sets_is_in_both_catalogues_with_
     en, zh = catalogue("en"), catalogue("zh")
     used = _keys_in_code() | _keys_in_rule_files()
     assert len(used) > 150  # the checks' reasons and fixes, not a handful
-    assert {"warning.proxy_region", "warning.scope2_residual_factor"} <= set(used)
+    assert {"warning.proxy_region", "warning.scope2_residual_factor", "warning.fod_no_history"} <= set(used)
     missing = {key: files for key, files in used.items() if key not in en or key not in zh}
     assert missing == {}
     differing = {key: (en[key], zh[key]) for key in used if fields_of(en[key]) != fields_of(zh[key])}
@@ -142,8 +143,8 @@ def test_the_subject_rule_of_each_rule_set_names_a_message_for_the_subjects_it_d
 
 
 def test_no_message_is_written_inline_in_the_code():
-    """Chinese in a string of the neutrality code, engine.py or electricity.py is data (statuses, project
-    types) or nothing: before, ~180 lines of checks.py, credit_checks.py and assess.py wrote each reason as an
+    """Chinese in a string of the neutrality code, engine.py or the methods' warnings is data (statuses,
+    project types) or nothing: before, ~180 lines of checks.py, credit_checks.py and assess.py wrote each reason as an
     en/zh f-string pair, and the engine its warnings."""
     found = []
     for path in SOURCES:
