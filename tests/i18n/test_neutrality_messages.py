@@ -1,7 +1,8 @@
 """The neutrality assessment's words come from the locale catalogues (neutrality/texts.py), and so do
-the calculation's warnings (engine.py, methods/electricity.py, scope3.py, solid_waste.py): every
-``neutrality.*`` or ``warning.*`` key the code or a rule set names exists in zh.toml and en.toml with the
-same format fields, each call gives exactly those fields, and no message is written inline in the code."""
+the calculation's warnings (engine.py, methods/electricity.py, scope3.py, solid_waste.py) and the
+pathway's shortfalls (pathway/optimize.py): every ``neutrality.*``, ``warning.*`` or
+``pathway.shortfall.*`` key the code or a rule set names exists in zh.toml and en.toml with the same
+format fields, each call gives exactly those fields, and no message is written inline in the code."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from dualcarbon.neutrality.texts import Text, fields_of, joined, say, series
 NEUTRALITY = Path(str(resources.files("dualcarbon.neutrality")))
 PACKAGE = NEUTRALITY.parent
 METHODS = [PACKAGE / "methods" / name for name in ("electricity.py", "scope3.py", "solid_waste.py")]
-SOURCES = sorted(NEUTRALITY.glob("*.py")) + [PACKAGE / "engine.py", *METHODS]
-PREFIXES = ("neutrality.", "warning.")
+SOURCES = sorted(NEUTRALITY.glob("*.py")) + [PACKAGE / "engine.py", *METHODS, PACKAGE / "pathway" / "optimize.py"]
+PREFIXES = ("neutrality.", "warning.", "pathway.shortfall.")
 RULE_FILES = sorted((NEUTRALITY / "data" / "rules").glob("*.toml"))
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 #: Chinese in the neutrality code that is data, not a message: statuses a credits.csv may carry, project

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from dualcarbon.errors import msg, render
 from dualcarbon.pathway import measures as ms
 from dualcarbon.pathway import projection
 from dualcarbon.pathway import sources as src
@@ -85,10 +86,10 @@ class Shortfall:
     covers: str | None = None
 
     def message(self, lang: str = "en") -> str:
-        part = f" ({self.covers})" if self.covers else ""
-        if lang == "zh":
-            return f"{self.year} 年：目标“{self.label}”{part}尚缺 {self.missing_t:,.0f} 吨二氧化碳当量的减排"
-        return f"{self.year}: target '{self.label}'{part} is missed by {self.missing_t:,.0f} t CO2e"
+        """What is missed, in ``lang`` (Chinese for ``zh``, else English): locales ``pathway.shortfall.*``."""
+        covers = msg("pathway.shortfall.covers", covers=self.covers) if self.covers else ""
+        fields = {"year": self.year, "label": self.label, "covers": covers, "missing": f"{self.missing_t:,.0f}"}
+        return render("pathway.shortfall.text", fields, "zh" if lang == "zh" else "en")
 
 
 @dataclass
