@@ -361,7 +361,7 @@ def reductions(f: Facts, rule: Rule) -> Outcome:
                     rise=tonnes(-cut),
                     then=f"{then:.4g}",
                     now=f"{now:.4g}",
-                    unit=n.output_unit or "unit",
+                    unit=same(n.output_unit) if n.output_unit else say("neutrality.check.reductions.output_unit"),
                     share=percent((then - now) / then),
                 )
             )
