@@ -1,0 +1,1 @@
+"""Power generation units under China's national ETS: accounting, allowances and compliance."""
