@@ -350,6 +350,7 @@ def main() -> None:
     parser.add_argument("--tasks", default="one,many,all,mc")
     parser.add_argument("--bw-python", help="a Python with bw2calc 3.x and pypardiso installed")
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--skip-slow", action="store_true", help="leave out bw2calc's slow routes for many demands")
     parser.add_argument(
         "--all-forward", action="store_true", help="also time bw2calc's forward multi-LCA for all products (slow)"
     )
@@ -405,6 +406,8 @@ def main() -> None:
                     options = {"task": task, "route": route, "iterations": arguments.bw_iterations}
                     # bw2calc's routes that are not its fastest for the task: timed once, for the record
                     options["slow"] = route in SLOW.get(task, ())
+                    if options["slow"] and arguments.skip_slow:
+                        continue
                     lines.append(("bw", f"bw2calc {route}", options))
             # rounds: every line once per round, ours and theirs alternating (the order reversed every other
             # round), so that a change in the machine's load falls on both; SuperLU-as-reference and the slow
