@@ -19,8 +19,10 @@ suppliers), its loops are not a few per cent of edges but a large strongly conne
 electricity, transport and market processes, and its units are mixed (MJ, kWh, kg, t·km), so column sums
 of inputs are not bounded by the output and the convergence of iterative solvers is slower than here.
 
-Tasks, each method in its own process (CPU seconds and peak RSS of that process, medians of
-``--repeat``), end to end from the coordinate arrays (building the matrices included):
+Tasks, each method in its own process (CPU seconds beside wall seconds and the peak RSS of that process,
+medians of ``--repeat`` rounds in which ours and bw2calc's lines alternate, the order reversed every other
+round, with the load average when each ran), end to end from the coordinate arrays (building the matrices
+included); the report ends with the issue's targets, each met or not:
 
 - ``one``: the score of one unit of one product;
 - ``many``: the scores of ``--demands`` single-product demands;
