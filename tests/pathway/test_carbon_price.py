@@ -73,3 +73,24 @@ def test_bundled_series_carry_their_source_and_status():
     for s in series.values():
         for p in s.points:
             assert p.status in prices.STATUSES and p.source
+
+
+def test_free_allocation_from_the_ets_run():
+    """free_allocation = "ets": the ETS run's 900 t of the inventory year 2024 held at the benchmark × an output
+    that grows as the covered BAU (+10 % a year): 990 t in 2025, 1,089 t in 2026. Without the ETS run's
+    allowances: an error naming pathway.free_allocation."""
+    from dualcarbon.errors import InputError
+    from dualcarbon.model import Pathway
+    from dualcarbon.pathway import compute, projection
+
+    src = sources(("fuel/coal", 1000))
+    bau = projection.project(src, {"default": 0.1}, 2024, 2026)
+    pw = Pathway(carbon_price=50, free_allocation="ets")
+    ets = {"units": [], "totals": {"emissions_t": 1000, "allowance_t": 900, "surplus_t": -100}}
+    carbon = compute._carbon(pw, None, [2025, 2026], bau, src, 2024, ets)
+    assert carbon["_free"] == {2025: pytest.approx(990), 2026: pytest.approx(1089)}
+    assert carbon["_price"] == {2025: 50, 2026: 50}
+    assert carbon["points"][0]["status"] == "assumption"
+    with pytest.raises(InputError) as err:
+        compute._carbon(pw, None, [2025, 2026], bau, src, 2024, None)
+    assert err.value.problems[0].column == "pathway.free_allocation"
