@@ -148,3 +148,15 @@ def test_bad_price_file(tmp_path):
     for part in ("prices.csv, row 2, column price", "expected a price >= 0", "row 3, column year", "column status"):
         assert part in text, f"{part!r} not in {text!r}"
     assert not (root / "out").exists()
+
+
+def test_selectors_that_name_nothing(tmp_path):
+    """A levy on emissions the inventory does not have and a carbon price on them: typos, refused."""
+    levy = "id,kind,applies_to,amount,document,article,status\nl,levy,fuel/raw_coal,5,Doc,art. 1,read\n"
+    root = project(tmp_path, instruments=levy, extra='carbon_covers = "fuel/natural_gas"\n')
+    result = CliRunner().invoke(app, ["pathway", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "instruments.csv, row 2, column applies_to: 'fuel/raw_coal': names no emission source" in text
+    assert "pathway.carbon_covers" in text
+    assert not (root / "out").exists()

@@ -283,6 +283,7 @@ def compute(
     instruments: list[Instrument] | None = None,
     price_series: prices.PriceSeries | None = None,
     ets: dict | None = None,
+    instruments_file: str = "instruments.csv",
 ) -> Result:
     """The least-cost pathway of a project whose inventory produced ``emissions`` (engine rows).
 
@@ -377,6 +378,19 @@ def compute(
                     + ")",
                 )
             )
+    keys = ", ".join(sources["key"].unique().sort().to_list())
+    for inst in instruments or []:  # a levy's selector, as a measure's
+        if inst.applies_to and sources.filter(src.mask(inst.applies_to)).height == 0:
+            expected = f"names no emission source of the inventory (its activity keys: {keys})"
+            problems.append(Problem(instruments_file, inst.row, "applies_to", inst.applies_to, expected))
+    if pw.carbon_price is not None and pw.carbon_covers is not None:
+        try:
+            names_nothing = sources.filter(src.mask(pw.carbon_covers)).height == 0
+        except ValueError:
+            names_nothing = False  # a malformed selector: reported with the carbon price's other problems
+        if names_nothing:
+            expected = f"names no emission source of the inventory (its activity keys: {keys})"
+            problems.append(_problem("pathway.carbon_covers", expected, pw.carbon_covers))
     if problems:
         raise InputError(problems)
 

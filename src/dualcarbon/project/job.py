@@ -269,7 +269,7 @@ def run(
     if pathway is None:  # kept when the folder has one and the project still sets targets
         pathway = "pathway" in kept and (project.settings.targets or project.settings.pathway) is not None
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
-    instruments, price_series = fiscal_inputs(project, measures) if pathway else ([], None)
+    instruments, price_series, instruments_file = fiscal_inputs(project, measures) if pathway else ([], None, "")
     step("compute")
     result, inv = calculate(project, mapper or map)
     if write:  # emissions.xlsx of more rows than a sheet holds: refused before the report and any file
@@ -301,6 +301,7 @@ def run(
             instruments,
             price_series,
             inv.summary.get("ets"),
+            instruments_file,
         )
     written: list[Path] = []
     if write:
@@ -417,9 +418,10 @@ def kept_parts(out_dir: Path, legacy: bool = False) -> set[str]:
     return {part for part, name in (("pdf", "report.pdf"), ("pathway", "pathway.json")) if name in owned}
 
 
-def fiscal_inputs(project: Project, measures: list) -> tuple[list, PriceSeries | None]:
+def fiscal_inputs(project: Project, measures: list) -> tuple[list, PriceSeries | None, str]:
     """The project's fiscal instruments (``[pathway] instruments``, else instruments.csv if any) and the carbon
-    price file ``[pathway] carbon_price`` names (None for a bundled series or a price in dualcarbon.toml);
+    price file ``[pathway] carbon_price`` names (None for a bundled series or a price in dualcarbon.toml) and the
+    instruments file's name;
     InputError naming file, row and column if either is invalid."""
     from dualcarbon.errors import InputError
     from dualcarbon.pathway import prices
@@ -438,7 +440,7 @@ def fiscal_inputs(project: Project, measures: list) -> tuple[list, PriceSeries |
         series, problems = fiscal.load_prices(project.root / spec, project.limits)
         if problems:
             raise InputError(problems)
-    return instruments, series
+    return instruments, series, path.name if path is not None else "instruments.csv"
 
 
 def _pathway_inputs(project: Project) -> tuple[list, str]:
