@@ -160,3 +160,12 @@ def test_selectors_that_name_nothing(tmp_path):
     assert "instruments.csv, row 2, column applies_to: 'fuel/raw_coal': names no emission source" in text
     assert "pathway.carbon_covers" in text
     assert not (root / "out").exists()
+
+
+def test_validate_checks_the_instruments_and_the_price_file(tmp_path):
+    bad = "id,kind,measures,rate,document,article,status\ng,capital_share,zz,25%,Doc,art. 1,read\n"
+    root = project(tmp_path, instruments=bad, prices="year,price\n2025,-1\n")
+    result = CliRunner().invoke(app, ["validate", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "instruments.csv, row 2, column measures" in text and "prices.csv, row 2, column price" in text
