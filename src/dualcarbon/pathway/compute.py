@@ -249,7 +249,7 @@ def effect_words(item: dict, names: dict[str, str], t, lang: str, currency: str)
         )
     if not item["changes"]:
         parts.append(t("fiscal.effect.none"))
-    return "; ".join(parts)
+    return t("fiscal.sep").join(parts)
 
 
 def carbon_series(pw: Pathway, given: prices.PriceSeries | None, first_year: int) -> prices.PriceSeries:
@@ -553,10 +553,17 @@ def _carbon(
         "series_currency": series.currency or pw.currency,
         "fx": fx,
         "growth": growth,
-        "covers": pw.carbon_covers or "all",
+        "covers": pw.carbon_covers,
         "free_allocation": spec if isinstance(spec, (str, dict)) else float(spec),
         "points": [
-            {"year": p.year, "price": p.price, "status": p.status, "source": p.source, "basis": p.basis}
+            {
+                "year": p.year,
+                "price": p.price,
+                "status": p.status,
+                "source": p.source,
+                "source_zh": p.source_in("zh"),
+                "basis": p.basis,
+            }
             for p in series.points
         ],
         "by_year": [{"year": y, "price": price[y], "free_allocation_t": free[y]} for y in years],

@@ -27,6 +27,10 @@ class PricePoint:
     status: str = "unconfirmed"
     source: str = ""
     basis: str = ""
+    source_zh: str = ""  # the source in Chinese (bundled series); a user's file has one language
+
+    def source_in(self, lang: str) -> str:
+        return (self.source_zh if lang == "zh" else "") or self.source
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ def bundled() -> dict[str, PriceSeries]:
             name,
             found[0]["currency"],
             tuple(
-                PricePoint(int(r["year"]), float(r["price"]), r["status"], r["source"], r["basis"])
+                PricePoint(int(r["year"]), float(r["price"]), r["status"], r["source"], r["basis"], r["source_zh"])
                 for r in sorted(found, key=lambda r: int(r["year"]))
             ),
         )

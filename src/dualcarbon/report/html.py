@@ -514,7 +514,7 @@ def _fiscal_section(result: PathwayResult, summary: dict, names: dict[str, str],
         out["carbon"] = {
             "note": t(
                 "fiscal.note.carbon",
-                covers=carbon["covers"],
+                covers=carbon["covers"] or t("fiscal.covers_all"),
                 series=carbon["series"],
                 status=", ".join(t(f"fiscal.status.{s}") for s in statuses),
             ),
@@ -523,7 +523,7 @@ def _fiscal_section(result: PathwayResult, summary: dict, names: dict[str, str],
                 dict(r, price=r["carbon_price"], covered=r["covered_t"], free=r["free_allocation_t"])
                 for r in result.plan.table.to_dicts()
             ],
-            "sources": [p for p in carbon["points"]],
+            "sources": [dict(p, source=p["source_zh"] if lang == "zh" else p["source"]) for p in carbon["points"]],
         }
     if without is not None and result.without is not None:
 
