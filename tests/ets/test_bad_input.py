@@ -99,3 +99,11 @@ def test_generation_without_units(tmp_path):
     root = plant(tmp_path)
     (root / "units.csv").unlink()
     assert_input_error(root, ["generation.csv: generation.csv needs units.csv"])
+
+
+def test_ets_settings_without_units(tmp_path):
+    """[ets] in dualcarbon.toml says the project is a plant: without units.csv the run stops, not ignores it."""
+    root = plant(tmp_path)
+    (root / "units.csv").unlink()
+    (root / "generation.csv").unlink()
+    assert_input_error(root, ["units.csv: dualcarbon.toml has [ets]: units.csv and generation.csv"])

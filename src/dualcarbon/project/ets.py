@@ -59,6 +59,8 @@ def inputs(
     start, end = settings.period.start, settings.period.end
     plant, problems = ets_units.load_plant(root, limits, start, end)
     ets = settings.ets
+    if ets is not None and ets_units.find(root, "units") is None:
+        problems.append(Problem("units.csv", None, None, None, msg("problem.ets.units_required")))
     version = ets.guideline if ets is not None else "2022"
     if version not in rules.guidelines():
         choices = ", ".join(sorted(rules.guidelines()))
