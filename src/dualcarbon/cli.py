@@ -534,7 +534,8 @@ def _print_footprint(console, record: dict, lang: str) -> None:
     t = _t(lang)
     reference = record["products"][0]
     name = reference["name_en"] if lang == "en" else reference["name"]
-    table = Table(title=t("product.cli.title", name=name, boundary=record["boundary"], gwp=record["gwp_set"]))
+    boundary = t(f"product.boundary.{record['boundary']}")
+    table = Table(title=t("product.cli.title", name=name, boundary=boundary, gwp=record["gwp_set"]))
     table.add_column(t("product.cli.product"))
     table.add_column(t("product.cli.functional_unit"))
     table.add_column(t("product.cli.footprint"), justify="right")
@@ -547,7 +548,10 @@ def _print_footprint(console, record: dict, lang: str) -> None:
             else "—"
         )
         table.add_row(
-            p["name_en"] if lang == "en" else p["name"], p["functional_unit"], _kg(p["footprint_kg_co2e"]), interval
+            p["name_en"] if lang == "en" else p["name"],
+            p.get(f"functional_unit_{lang}") or p["functional_unit"],
+            _kg(p["footprint_kg_co2e"]),
+            interval,
         )
     console.print(table)
     if record["uncertainty"]:
@@ -565,7 +569,8 @@ def _print_footprint(console, record: dict, lang: str) -> None:
         label = row["name_en"] if lang == "en" else row["name"]
         if label != row["process"]:
             label = f"{label} ({row['process']})"
-        top.add_row(label, row["stage"] or "", _kg(row["kg_co2e"]), share)
+        stage = row.get("stage_name_en" if lang == "en" else "stage_name") or row["stage"] or ""
+        top.add_row(label, stage, _kg(row["kg_co2e"]), share)
     console.print(top)
     bio = record["biogenic"]
     if bio["co2_emissions_kg"] or bio["co2_removals_kg"]:

@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from dualcarbon.errors import InputError, msg, render
+from dualcarbon.i18n import translator
 from dualcarbon.project import outputs
 from dualcarbon.project.products import ProductProject
 from dualcarbon.project.spreadsheet import neutralise
@@ -74,6 +75,8 @@ def footprint(
                 "name_en": p.name_en,
                 "unit": p.unit,
                 "functional_unit": _functional_unit(project, pid),
+                "functional_unit_zh": _functional_unit(project, pid, "zh"),
+                "functional_unit_en": _functional_unit(project, pid, "en"),
                 "footprint_kg_co2e": float(x[j]),
                 "uncertainty": unc,
             }
@@ -94,13 +97,24 @@ def footprint(
             }
         )
     stages = sorted(analysis.by_stage.items(), key=lambda item: -abs(item[1]))
-    by_stage = [{"stage": s, "kg_co2e": kg, "share": _share(kg, score)} for s, kg in stages]
+    by_stage = [
+        {
+            "stage": s,
+            "name": stage_name(s, "zh"),
+            "name_en": stage_name(s, "en"),
+            "kg_co2e": kg,
+            "share": _share(kg, score),
+        }
+        for s, kg in stages
+    ]
     flows = sorted(analysis.by_flow.items(), key=lambda item: -abs(item[1][1]))
     by_flow = [{"flow": f, "mass_kg": m, "kg_co2e": kg} for f, (m, kg) in flows]
     record = {
         "schema": SCHEMA,
         "reference": reference,
         "functional_unit": _functional_unit(project, reference),
+        "functional_unit_zh": _functional_unit(project, reference, "zh"),
+        "functional_unit_en": _functional_unit(project, reference, "en"),
         "boundary": system.boundary,
         "gwp_set": project.gwp.gwp_set,
         "unit": "kg CO2e",
@@ -130,11 +144,23 @@ def summary_product(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _functional_unit(project: ProductProject, pid: str) -> str:
+def _functional_unit(project: ProductProject, pid: str, lang: str | None = None) -> str:
+    """The functional unit of a reported product: ``[product] functional_unit`` (``_zh``/``_en`` in ``lang``)
+    for the reference, else one unit of the product by its name ('1 kg 原料奶', '1 kg Raw milk')."""
     if pid == project.product.reference:
-        return project.product.functional_unit
+        return project.product.functional_unit_in(lang) if lang else project.product.functional_unit
     p = project.system.processes[project.system.index(pid)]
-    return f"1 {p.unit} {p.name_en}"
+    return f"1 {p.unit} {p.name if lang == 'zh' else p.name_en}"
+
+
+def stage_name(stage: str | None, lang: str) -> str:
+    """A life-cycle stage as ``lang`` writes it: the catalogue's ``product.stage.<id>`` (farm → 牧场), else the
+    stage as processes.csv writes it."""
+    if not stage:
+        return ""
+    key = f"product.stage.{stage.replace(' ', '_')}"
+    text = translator(lang)(key)
+    return stage if text == key else text
 
 
 def _share(kg: float, score: float) -> float | None:
@@ -148,6 +174,8 @@ def _process_row(project: ProductProject, j: int, kg: float, score: float) -> di
         "name": p.name,
         "name_en": p.name_en,
         "stage": p.stage,
+        "stage_name": stage_name(p.stage, "zh"),
+        "stage_name_en": stage_name(p.stage, "en"),
         "kg_co2e": kg,
         "share": _share(kg, score),
     }
@@ -226,7 +254,14 @@ def tables(record: dict[str, Any]) -> dict[str, pl.DataFrame]:
             "citation": pl.String,
         },
     )
-    by_stage = pl.DataFrame(record["by_stage"], schema={"stage": pl.String, "kg_co2e": pl.Float64, "share": pl.Float64})
+    stage_schema = {
+        "stage": pl.String,
+        "name": pl.String,
+        "name_en": pl.String,
+        "kg_co2e": pl.Float64,
+        "share": pl.Float64,
+    }
+    by_stage = pl.DataFrame([{k: r.get(k) for k in stage_schema} for r in record["by_stage"]], schema=stage_schema)
     return {"by_process.csv": by_process, "by_stage.csv": by_stage}
 
 
