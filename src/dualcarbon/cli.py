@@ -468,15 +468,34 @@ def footprint(
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the Monte Carlo (default: [product] seed)."),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
     lang: str | None = LangOption,
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk); "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
 ) -> None:
-    """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv and
-    by_stage.csv (docs/products.md)."""
+    """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv,
+    by_stage.csv and report.html (and report.pdf with --pdf) (docs/products.md)."""
+    has_activities = False
 
     def work():
+        nonlocal has_activities
         from dualcarbon.project import footprint as outputs
         from dualcarbon.project import product_claim
+        from dualcarbon.project.job import kept_parts
+        from dualcarbon.project.load import activity_files
         from dualcarbon.project.products import load_product
 
+        out_dir = out if out is not None else Path(project) / "out"
+        # a project with activities has its report written by `run` (inventory and product section together)
+        has_activities = Path(project).is_dir() and bool(activity_files(Path(project)))
+        printed = pdf if pdf is not None else "pdf" in kept_parts(out_dir, legacy=out is None)
+        engine_path = None
+        if printed and not has_activities:
+            from dualcarbon.report.pdf import find_engine
+
+            engine_path = find_engine()  # before any work: no engine, nothing computed or written
         model = load_product(project)
         record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
         if product_claim.claimed(model.settings) and record["reference"] == model.product.reference:
@@ -490,16 +509,22 @@ def footprint(
                 units_sold=model.product.units_sold,
                 base_footprint_kg_co2e=model.product.base_footprint_kg_co2e,
             )
-        out_dir = out if out is not None else Path(project) / "out"
-        return model, record, outputs.write(out_dir, record, legacy=out is None)
+        documents = None
+        if not has_activities:
+            documents = outputs.report_documents(model, record, lang or model.settings.report.lang, engine_path)
+        drop = ("report.pdf",) if documents is not None else ()  # a report.pdf not printed again: removed
+        written = outputs.write(out_dir, record, legacy=out is None, documents=documents, drop=drop)
+        return model, record, written
 
-    model, record, written = _guard(work, lang, project)
+    model, record, written = _guard(lambda: _pdf_guard(work, lang), lang, project)
     lang = lang or model.settings.report.lang
     console, err = _console()
     _print_footprint(console, record, lang)
     if record.get("neutrality"):
         _print_product_claim(console, record["neutrality"], lang)
     _print_written(console, err, written, lang)
+    if has_activities:
+        console.print(_t(lang)("product.cli.report_by_run", path=str(project)), highlight=False)
 
 
 def _print_product_claim(console, n: dict, lang: str) -> None:

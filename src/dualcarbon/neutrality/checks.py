@@ -163,9 +163,14 @@ def footprint_product(f: Facts, rule: Rule) -> Outcome:
     return passed(
         f"{tonnes(f.footprint_t)} t CO2e for {units} × {n.functional_unit} "
         f"({per_unit:.6g} t CO2e each), {n.system_boundary.replace('_', '-')}",
-        f"{units} 个功能单位（{n.functional_unit}）共 {tonnes(f.footprint_t)} 吨二氧化碳当量"
-        f"（每单位 {per_unit:.6g} 吨），边界 {n.system_boundary.replace('_', '-')}",
+        f"{units} 个功能单位（{(f.product or {}).get('functional_unit_zh') or n.functional_unit}）共 "
+        f"{tonnes(f.footprint_t)} 吨二氧化碳当量（每单位 {per_unit:.6g} 吨），"
+        f"边界 {_ZH_BOUNDARY.get(n.system_boundary, n.system_boundary.replace('_', '-'))}",
     )
+
+
+#: a product's system boundary as a Chinese reason names it
+_ZH_BOUNDARY = {"cradle_to_gate": "从摇篮到大门", "cradle_to_grave": "从摇篮到坟墓"}
 
 
 def removals_separate(f: Facts, rule: Rule) -> Outcome:

@@ -270,33 +270,73 @@ def json_text(record: dict[str, Any]) -> str:
     return json.dumps(public, ensure_ascii=False, indent=2) + "\n"
 
 
-def write(out_dir: Path, record: dict[str, Any], legacy: bool = False) -> list[Path]:
-    """footprint.json, by_process.csv and by_stage.csv into ``out_dir``, atomically: written in a temporary
-    folder, then moved in; the folder's other outputs (those of ``dualcarbon run``) stay, in its manifest."""
+def write(
+    out_dir: Path,
+    record: dict[str, Any],
+    legacy: bool = False,
+    documents: dict[str, str | bytes] | None = None,
+    drop: tuple[str, ...] = (),
+) -> list[Path]:
+    """footprint.json, by_process.csv, by_stage.csv and ``documents`` (report.html, report.pdf: name → text or
+    bytes) into ``out_dir``, atomically: written in a temporary folder, then moved in; the folder's other outputs
+    (those of ``dualcarbon run``) stay, in its manifest, except those of ``drop`` that dualcarbon wrote (a
+    report.pdf not printed again, which would no longer match the report beside it)."""
     out_dir = Path(out_dir)
-    owned = outputs.prepare(out_dir, legacy, FILES)
+    documents = documents or {}
+    names = (*FILES, *documents)
+    owned = outputs.prepare(out_dir, legacy, names)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = outputs._make_tmp(out_dir)
     try:
         (tmp / "footprint.json").write_text(json_text(record), encoding="utf-8")
         for name, frame in tables(record).items():
             neutralise(frame).write_csv(tmp / name)
+        for name, data in documents.items():
+            if isinstance(data, str):
+                (tmp / name).write_text(data, encoding="utf-8")
+            else:
+                (tmp / name).write_bytes(data)
         if not out_dir.exists():
-            outputs._write_manifest(tmp / outputs.MANIFEST, outputs._entries(tmp, FILES))
+            outputs._write_manifest(tmp / outputs.MANIFEST, outputs._entries(tmp, names))
             os.replace(tmp, out_dir)
         else:
-            kept = [e for e in _manifest(out_dir) if e["name"] not in FILES and e["name"] in owned]
-            entries = kept + outputs._entries(tmp, FILES)
+            dropped = {name for name in drop if name in owned and name not in names}
+            kept = [e for e in _manifest(out_dir) if e["name"] not in names and e["name"] in owned - dropped]
+            entries = kept + outputs._entries(tmp, names)
             # the manifest names the new files before they arrive: a run killed meanwhile leaves nothing unowned
+            during = entries + [{"name": n, "bytes": None, "sha256": None} for n in sorted(dropped)]
+            outputs._write_manifest(tmp / ".manifest-during", sorted(during, key=lambda e: str(e["name"])))
+            os.replace(tmp / ".manifest-during", out_dir / outputs.MANIFEST)
+            for name in names:
+                os.replace(tmp / name, out_dir / name)
+            for name in dropped:
+                (out_dir / name).unlink(missing_ok=True)
             outputs._write_manifest(tmp / outputs.MANIFEST, sorted(entries, key=lambda e: str(e["name"])))
             os.replace(tmp / outputs.MANIFEST, out_dir / outputs.MANIFEST)
-            for name in FILES:
-                os.replace(tmp / name, out_dir / name)
             tmp.rmdir()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return sorted(out_dir / name for name in FILES)
+    return sorted(out_dir / name for name in names)
+
+
+def report_documents(
+    project: ProductProject, record: dict[str, Any], lang: str, pdf_engine: str | None = None
+) -> dict[str, str | bytes]:
+    """report.html of a footprint (``report.html.render_product_report``) in ``lang``, and report.pdf printed by
+    the Chromium at ``pdf_engine`` when given (``report.pdf``)."""
+    from dualcarbon.report.html import render_product_report
+
+    org = project.settings.organization
+    organization = {"name": org.name, "name_en": org.name_en}
+    period = {"start": project.settings.period.start.isoformat(), "end": project.settings.period.end.isoformat()}
+    documents: dict[str, str | bytes] = {"report.html": render_product_report(record, organization, period, lang)}
+    if pdf_engine is not None:
+        from dualcarbon.report.pdf import html_to_pdf
+
+        printed = render_product_report(record, organization, period, lang, print_layout=True)
+        documents["report.pdf"] = html_to_pdf(printed, pdf_engine)
+    return documents
 
 
 def _manifest(out_dir: Path) -> list[dict[str, Any]]:

@@ -55,6 +55,14 @@ def process_rows(product: Mapping, lang: str, t: Callable[..., str] | None = Non
         if not stage:
             stage = stage_label(r.get("stage"), lang, t) if t is not None else (r.get("stage") or "")
         out.append(dict(r, label=name, stage_label=stage))
+    # a background process used in several stages (the farm's and the plant's electricity): named with its stage
+    seen: dict[str, int] = {}
+    for r in out:
+        seen[r["label"]] = seen.get(r["label"], 0) + 1
+    paren = (lambda text: t("term.paren", text=text)) if t is not None else (lambda text: f" ({text})")
+    for r in out:
+        if seen[r["label"]] > 1 and r["stage_label"] and r.get("process") != "others":
+            r["label"] = f"{r['label']}{paren(r['stage_label'])}"
     return out
 
 
