@@ -185,7 +185,7 @@ def render_product_report(record: dict, organization: dict, period: dict, lang: 
     view = product_view(record, lang, t)
     assert view is not None, "a footprint record"
     products = record.get("products") or []
-    reference = next((p for p in products if p.get("id") == record.get("reference")), {})
+    reference: dict = next((p for p in products if p.get("id") == record.get("reference")), {})
 
     def named(p: dict) -> str:
         return str((p.get("name_en") if lang == "en" else p.get("name")) or p.get("name") or p.get("id") or "")
