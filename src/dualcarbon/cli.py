@@ -477,53 +477,20 @@ def footprint(
 ) -> None:
     """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv,
     by_stage.csv and report.html (and report.pdf with --pdf) (docs/products.md)."""
-    has_activities = False
+    from dualcarbon.project.job import footprint_job
 
     def work():
-        nonlocal has_activities
-        from dualcarbon.project import footprint as outputs
-        from dualcarbon.project import product_claim
-        from dualcarbon.project.job import kept_parts
-        from dualcarbon.project.load import activity_files
-        from dualcarbon.project.products import load_product
+        return footprint_job(project, out, lang, product=product, iterations=iterations, seed=seed, pdf=pdf)
 
-        out_dir = out if out is not None else Path(project) / "out"
-        # a project with activities has its report written by `run` (inventory and product section together)
-        has_activities = Path(project).is_dir() and bool(activity_files(Path(project)))
-        printed = pdf if pdf is not None else "pdf" in kept_parts(out_dir, legacy=out is None)
-        engine_path = None
-        if printed and not has_activities:
-            from dualcarbon.report.pdf import find_engine
-
-            engine_path = find_engine()  # before any work: no engine, nothing computed or written
-        model = load_product(project)
-        record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
-        if product_claim.claimed(model.settings) and record["reference"] == model.product.reference:
-            credits, stands, evidence = product_claim.read_inputs(model.root, model.settings, model.library)
-            product_claim.assess(
-                record,
-                model.settings,
-                credits,
-                stands,
-                evidence,
-                units_sold=model.product.units_sold,
-                base_footprint_kg_co2e=model.product.base_footprint_kg_co2e,
-            )
-        documents = None
-        if not has_activities:
-            documents = outputs.report_documents(model, record, lang or model.settings.report.lang, engine_path)
-        drop = ("report.pdf",) if documents is not None else ()  # a report.pdf not printed again: removed
-        written = outputs.write(out_dir, record, legacy=out is None, documents=documents, drop=drop)
-        return model, record, written
-
-    model, record, written = _guard(lambda: _pdf_guard(work, lang), lang, project)
-    lang = lang or model.settings.report.lang
+    result = _guard(lambda: _pdf_guard(work, lang), lang, project)
+    lang = lang or result.model.settings.report.lang
+    record = result.record
     console, err = _console()
     _print_footprint(console, record, lang)
     if record.get("neutrality"):
         _print_product_claim(console, record["neutrality"], lang)
-    _print_written(console, err, written, lang)
-    if has_activities:
+    _print_written(console, err, result.written, lang)
+    if result.report_by_run:
         console.print(_t(lang)("product.cli.report_by_run", path=str(project)), highlight=False)
 
 

@@ -164,6 +164,14 @@ def load_product(
     return builder.build()
 
 
+def header_problems(name: str, stem: str, columns: list[str]) -> list[Problem]:
+    """The header problems of processes.csv (``stem`` "processes") or exchanges.csv: required columns missing,
+    unknown columns (with the closest known one)."""
+    if stem == "processes":
+        return _header_problems(name, columns, PROCESS_REQUIRED, PROCESS_COLUMNS)
+    return _header_problems(name, columns, EXCHANGE_REQUIRED, EXCHANGE_COLUMNS)
+
+
 def _header_problems(name: str, columns: list[str], required: tuple[str, ...], known: tuple[str, ...]) -> list[Problem]:
     problems = [Problem(name, 1, c, None, msg("problem.required_column")) for c in required if c not in columns]
     for column in columns:
