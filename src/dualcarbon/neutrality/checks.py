@@ -165,12 +165,17 @@ def footprint_product(f: Facts, rule: Rule) -> Outcome:
         f"({per_unit:.6g} t CO2e each), {n.system_boundary.replace('_', '-')}",
         f"{units} 个功能单位（{(f.product or {}).get('functional_unit_zh') or n.functional_unit}）共 "
         f"{tonnes(f.footprint_t)} 吨二氧化碳当量（每单位 {per_unit:.6g} 吨），"
-        f"边界 {_ZH_BOUNDARY.get(n.system_boundary, n.system_boundary.replace('_', '-'))}",
+        f"边界 {_zh_boundary(n.system_boundary)}",
     )
 
 
 #: a product's system boundary as a Chinese reason names it
 _ZH_BOUNDARY = {"cradle_to_gate": "从摇篮到大门", "cradle_to_grave": "从摇篮到坟墓"}
+
+
+def _zh_boundary(boundary: str) -> str:
+    """``cradle-to-gate`` (or ``cradle_to_gate``) as Chinese writes it; another boundary as written."""
+    return _ZH_BOUNDARY.get(boundary.replace("-", "_"), boundary.replace("_", "-"))
 
 
 def removals_separate(f: Facts, rule: Rule) -> Outcome:
@@ -567,11 +572,14 @@ def product_boundary(f: Facts, rule: Rule) -> Outcome:
     boundary = str((f.product or {}).get("boundary") or "")
     wanted = [str(b) for b in rule.params.get("boundaries", ["cradle-to-grave"])]
     if boundary in wanted:
-        return passed(f"the footprint covers the life cycle {boundary}", f"碳足迹覆盖生命周期：{boundary}")
+        return passed(
+            f"the footprint covers the life cycle {boundary}", f"碳足迹覆盖生命周期：{_zh_boundary(boundary)}"
+        )
     return failed(
         f"the footprint is {boundary or 'of an unstated boundary'}, not {' or '.join(wanted)}: "
         "the claim covers only that part of the life cycle and must say so",
-        f"碳足迹边界为{boundary or '未说明'}，而非{'或'.join(wanted)}：声明只覆盖该部分生命周期，须明确说明",
+        f"碳足迹边界为{_zh_boundary(boundary) or '未说明'}，而非{'或'.join(_zh_boundary(b) for b in wanted)}："
+        "声明只覆盖该部分生命周期，须明确说明",
         "extend the study to the whole life cycle, or state the boundary on the label",
         "将研究扩展至全生命周期，或在标签上注明边界",
     )
