@@ -577,38 +577,30 @@ def footprint(
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the Monte Carlo (default: [product] seed)."),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
     lang: str | None = LangOption,
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk); "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
 ) -> None:
-    """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv and
-    by_stage.csv (docs/products.md)."""
+    """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv,
+    by_stage.csv and report.html (and report.pdf with --pdf) (docs/products.md)."""
+    from dualcarbon.project.job import footprint_job
 
     def work():
-        from dualcarbon.project import footprint as outputs
-        from dualcarbon.project import product_claim
-        from dualcarbon.project.products import load_product
+        return footprint_job(project, out, lang, product=product, iterations=iterations, seed=seed, pdf=pdf)
 
-        model = load_product(project)
-        record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
-        if product_claim.claimed(model.settings) and record["reference"] == model.product.reference:
-            credits, stands, evidence = product_claim.read_inputs(model.root, model.settings, model.library)
-            product_claim.assess(
-                record,
-                model.settings,
-                credits,
-                stands,
-                evidence,
-                units_sold=model.product.units_sold,
-                base_footprint_kg_co2e=model.product.base_footprint_kg_co2e,
-            )
-        out_dir = out if out is not None else Path(project) / "out"
-        return model, record, outputs.write(out_dir, record, legacy=out is None)
-
-    model, record, written = _guard(work, lang, project)
-    lang = lang or model.settings.report.lang
+    result = _guard(lambda: _pdf_guard(work, lang), lang, project)
+    lang = lang or result.model.settings.report.lang
+    record = result.record
     console, err = _console()
     _print_footprint(console, record, lang)
     if record.get("neutrality"):
         _print_product_claim(console, record["neutrality"], lang)
-    _print_written(console, err, written, lang)
+    _print_written(console, err, result.written, lang)
+    if result.report_by_run:
+        console.print(_t(lang)("product.cli.report_by_run", path=str(project)), highlight=False)
 
 
 def _print_product_claim(console, n: dict, lang: str) -> None:
@@ -643,7 +635,8 @@ def _print_footprint(console, record: dict, lang: str) -> None:
     t = _t(lang)
     reference = record["products"][0]
     name = reference["name_en"] if lang == "en" else reference["name"]
-    table = Table(title=t("product.cli.title", name=name, boundary=record["boundary"], gwp=record["gwp_set"]))
+    boundary = t(f"product.boundary.{record['boundary']}")
+    table = Table(title=t("product.cli.title", name=name, boundary=boundary, gwp=record["gwp_set"]))
     table.add_column(t("product.cli.product"))
     table.add_column(t("product.cli.functional_unit"))
     table.add_column(t("product.cli.footprint"), justify="right")
@@ -656,7 +649,10 @@ def _print_footprint(console, record: dict, lang: str) -> None:
             else "—"
         )
         table.add_row(
-            p["name_en"] if lang == "en" else p["name"], p["functional_unit"], _kg(p["footprint_kg_co2e"]), interval
+            p["name_en"] if lang == "en" else p["name"],
+            p.get(f"functional_unit_{lang}") or p["functional_unit"],
+            _kg(p["footprint_kg_co2e"]),
+            interval,
         )
     console.print(table)
     if record["uncertainty"]:
@@ -674,7 +670,8 @@ def _print_footprint(console, record: dict, lang: str) -> None:
         label = row["name_en"] if lang == "en" else row["name"]
         if label != row["process"]:
             label = f"{label} ({row['process']})"
-        top.add_row(label, row["stage"] or "", _kg(row["kg_co2e"]), share)
+        stage = row.get("stage_name_en" if lang == "en" else "stage_name") or row["stage"] or ""
+        top.add_row(label, stage, _kg(row["kg_co2e"]), share)
     console.print(top)
     bio = record["biogenic"]
     if bio["co2_emissions_kg"] or bio["co2_removals_kg"]:

@@ -424,6 +424,9 @@ class Product(_Strict):
 
     reference: str = Field(min_length=1)
     functional_unit: str = Field(min_length=1)
+    #: the functional unit as Chinese and English readers see it (default: ``functional_unit`` as written)
+    functional_unit_zh: str | None = Field(default=None, min_length=1)
+    functional_unit_en: str | None = Field(default=None, min_length=1)
     boundary: Literal["cradle-to-gate", "cradle-to-grave"]
     #: further products reported alongside the reference (e.g. the farm-gate milk)
     report: list[str] = Field(default_factory=list)
@@ -434,6 +437,10 @@ class Product(_Strict):
     units_sold: float | None = Field(default=None, ge=0)
     #: the base period's footprint per functional unit, kg CO2e (product neutrality)
     base_footprint_kg_co2e: float | None = Field(default=None, ge=0)
+
+    def functional_unit_in(self, lang: str) -> str:
+        """The functional unit in ``lang`` (``functional_unit_zh`` / ``_en``), else as written."""
+        return getattr(self, f"functional_unit_{lang}", None) or self.functional_unit
 
 
 class Ets(_Strict):

@@ -17,6 +17,7 @@ from typing import cast
 import polars as pl
 
 from dualcarbon.gas_groups import shown_gases
+from dualcarbon.i18n import catalogue
 from dualcarbon.neutrality import credit_checks
 from dualcarbon.neutrality.credit_checks import add_months, failed, listing, not_applicable, passed, tonnes
 from dualcarbon.neutrality.records import Facts, Outcome, Rule
@@ -166,11 +167,20 @@ def footprint_product(f: Facts, rule: Rule) -> Outcome:
             "neutrality.check.footprint_product.passed",
             footprint=tonnes(f.footprint_t),
             units=units,
-            functional_unit=n.functional_unit,
+            functional_unit=Text(
+                str(n.functional_unit), str((f.product or {}).get("functional_unit_zh") or n.functional_unit)
+            ),
             per_unit=f"{per_unit:.6g}",
-            boundary=n.system_boundary.replace("_", "-"),
+            boundary=_boundary(n.system_boundary),
         )
     )
+
+
+def _boundary(boundary: str) -> Text:
+    """A life-cycle boundary (``cradle-to-gate`` or ``cradle_to_gate``) as each language writes it: English
+    as given, Chinese from the catalogue's ``product.boundary.*`` (another boundary as written)."""
+    written = boundary.replace("_", "-")
+    return Text(written, catalogue("zh").get(f"product.boundary.{written}", written))
 
 
 def removals_separate(f: Facts, rule: Rule) -> Outcome:
@@ -546,12 +556,12 @@ def product_boundary(f: Facts, rule: Rule) -> Outcome:
     boundary = str((f.product or {}).get("boundary") or "")
     wanted = [str(b) for b in rule.params.get("boundaries", ["cradle-to-grave"])]
     if boundary in wanted:
-        return passed(say("neutrality.check.product_boundary.passed", boundary=boundary))
+        return passed(say("neutrality.check.product_boundary.passed", boundary=_boundary(boundary)))
     return failed(
         say(
             "neutrality.check.product_boundary.failed",
-            boundary=same(boundary) if boundary else say("neutrality.check.product_boundary.unstated"),
-            wanted=joined([same(b) for b in wanted], "neutrality.separator.or"),
+            boundary=_boundary(boundary) if boundary else say("neutrality.check.product_boundary.unstated"),
+            wanted=joined([_boundary(b) for b in wanted], "neutrality.separator.or"),
         ),
         say("neutrality.fix.product_boundary"),
     )

@@ -35,6 +35,7 @@ from dualcarbon.territory import gpc
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
     from dualcarbon.pathway.prices import PriceSeries
+    from dualcarbon.project.products import ProductProject
 
 
 @dataclass
@@ -373,6 +374,70 @@ def product_footprint(project: Project) -> dict | None:
 
     model = products.load_product(project.root, library=project.library, settings=project.settings)
     return footprint.footprint(model)
+
+
+@dataclass
+class FootprintResult:
+    model: ProductProject
+    record: dict
+    written: list[Path]
+    report_by_run: bool  # the project has activities: its report is run's (inventory and product section)
+
+
+def footprint_job(
+    root: Path | str,
+    out: Path | str | None = None,
+    lang: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    product: str | None = None,
+    iterations: int | None = None,
+    seed: int | None = None,
+    pdf: bool | None = None,
+) -> FootprintResult:
+    """``dualcarbon footprint``: the product's footprint (docs/products.md), its carbon-neutral claim when
+    ``[neutrality] subject = "product"``, and footprint.json, by_process.csv, by_stage.csv, report.html (and
+    report.pdf) written atomically into ``out`` (default ``root/out``).
+
+    A project that also has activities keeps ``run``'s report.html and report.pdf (which hold the product
+    section beside the inventory). ``pdf``: also report.pdf; None: as the output folder has it; without a
+    Chromium this fails before anything is computed or written, and when it is not printed an earlier
+    report.pdf of the folder is removed."""
+    from dualcarbon.project import footprint as outputs
+    from dualcarbon.project.products import load_product
+
+    step = progress or (lambda _: None)
+    out_dir = Path(out) if out is not None else Path(root) / "out"
+    report_by_run = Path(root).is_dir() and bool(activity_files(Path(root)))
+    printed = pdf if pdf is not None else "pdf" in kept_parts(out_dir, legacy=out is None)
+    engine_path = None
+    if printed and not report_by_run:
+        from dualcarbon.report.pdf import find_engine
+
+        engine_path = find_engine()
+    step("load")
+    model = load_product(root)
+    step("compute")
+    record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
+    if product_claim.claimed(model.settings) and record["reference"] == model.product.reference:
+        credits, stands, evidence = product_claim.read_inputs(model.root, model.settings, model.library)
+        product_claim.assess(
+            record,
+            model.settings,
+            credits,
+            stands,
+            evidence,
+            units_sold=model.product.units_sold,
+            base_footprint_kg_co2e=model.product.base_footprint_kg_co2e,
+        )
+    documents = None
+    if not report_by_run:
+        step("report")
+        documents = outputs.report_documents(model, record, lang or model.settings.report.lang, engine_path)
+    step("write")
+    drop = ("report.pdf",) if documents is not None else ()  # a report.pdf not printed again: removed
+    written = outputs.write(out_dir, record, legacy=out is None, documents=documents, drop=drop)
+    return FootprintResult(model, record, written, report_by_run)
 
 
 def pathway(

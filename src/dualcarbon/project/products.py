@@ -35,6 +35,7 @@ from dualcarbon import engine, units
 from dualcarbon.errors import InputError, Problem, did_you_mean, msg
 from dualcarbon.factors.gwp import GwpTable, _data_rows, gas_aliases, load_gwp
 from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.factors.search import key_names
 from dualcarbon.lca.system import Entries, Process, ProductSystem
 from dualcarbon.model import Product, Settings
 from dualcarbon.project import load as project_load
@@ -165,6 +166,14 @@ def load_product(
         raise InputError(problems)
     builder = _Builder(root, settings, library, tables["processes"], tables["exchanges"])
     return builder.build()
+
+
+def header_problems(name: str, stem: str, columns: list[str]) -> list[Problem]:
+    """The header problems of processes.csv (``stem`` "processes") or exchanges.csv: required columns missing,
+    unknown columns (with the closest known one)."""
+    if stem == "processes":
+        return _header_problems(name, columns, PROCESS_REQUIRED, PROCESS_COLUMNS)
+    return _header_problems(name, columns, EXCHANGE_REQUIRED, EXCHANGE_COLUMNS)
 
 
 def _header_problems(name: str, columns: list[str], required: tuple[str, ...], known: tuple[str, ...]) -> list[Problem]:
@@ -570,12 +579,12 @@ class _Builder:
     # -- the matrices ---------------------------------------------------------------------
     def _assemble(self, procs, rows, columns: list[_Column], index, background: list[Background], bg_of_row, flows):
         n_fore = len(columns)
-        names = {r["key"]: (r["name_zh"], r["name_en"]) for r in self.library.catalog.iter_rows(named=True)}
+        names = key_names(self.library, sorted({b.key for b in background}))
         processes = [c.process for c in columns] + [
             Process(
                 b.id,
-                (names.get(b.key) or (None, None))[0] or b.key,
-                (names.get(b.key) or (None, None))[1] or b.key,
+                names[b.key][0],
+                names[b.key][1],
                 b.unit,
                 b.region or "",
                 b.stage,

@@ -34,7 +34,7 @@ from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
 from dualcarbon.report.ets import ets_view
 from dualcarbon.report.intensity import rows as intensity_rows
-from dualcarbon.report.product import product_view
+from dualcarbon.report.product import functional_unit, interval, product_view
 from dualcarbon.report.sections import (
     category_rows,
     facility_rows,
@@ -176,6 +176,64 @@ def render_report(
     }
     context["toc"] = table_of_contents(context, t)
     return _environment().get_template("report.html.j2").render(context)
+
+
+def render_product_report(record: dict, organization: dict, period: dict, lang: str, print_layout: bool = False) -> str:
+    """The report of ``dualcarbon footprint``: one footprint.json record (its products, contributions, Monte
+    Carlo and the product's neutrality assessment) as a self-contained document (``product_report.html.j2``),
+    with the background processes' factors and citations a verifier recomputes them from.
+    ``organization``: ``name`` and ``name_en``; ``period``: ``start`` and ``end`` (ISO dates)."""
+    t = translator(lang)
+    view = product_view(record, lang, t)
+    assert view is not None, "a footprint record"
+    products = record.get("products") or []
+    reference: dict = next((p for p in products if p.get("id") == record.get("reference")), {})
+
+    def named(p: dict) -> str:
+        return str((p.get("name_en") if lang == "en" else p.get("name")) or p.get("name") or p.get("id") or "")
+
+    others = [
+        {
+            "id": p.get("id"),
+            "label": named(p),
+            "functional_unit": functional_unit(p, lang),
+            "footprint_kg_co2e": p.get("footprint_kg_co2e"),
+            "interval": interval(p),
+        }
+        for p in products
+    ]
+    names = {r.get("process"): r for r in record.get("_all_processes") or record.get("by_process") or []}
+    background = []
+    for b in record.get("background") or []:
+        row = names.get(b.get("process")) or {}
+        label = (row.get("name_en") if lang == "en" else row.get("name")) or b.get("activity") or b.get("process")
+        # one citation per factor id (a spend-based key has a factor per gas, all from one publication): each once
+        citation = "; ".join(dict.fromkeys(c for c in str(b.get("citation") or "").split("; ") if c))
+        background.append(dict(b, label=label, citation=citation))
+    flows = [
+        dict(f, label=_label(t, f"product.flow.{f.get('flow')}", f.get("flow"))) for f in record.get("by_flow") or []
+    ]
+    org_name = (organization.get("name_en") if lang == "en" else None) or organization.get("name") or ""
+    context = {
+        "t": t,
+        "label": lambda key, value: _label(t, f"{key}.{str(value).replace(' ', '_')}", value),
+        "term": lambda kind, text: term(kind, text, lang),
+        "lang": lang,
+        "generator": f"dualcarbon {__version__}",
+        "font_family": Markup(FONT_FAMILY),
+        "print_layout": print_layout,
+        "product": view,
+        "product_name": named(reference) or str(record.get("reference") or ""),
+        "org_name": org_name,
+        "period": period,
+        "others": others if len(others) > 1 else [],
+        "factor_sets": [f.get("factor_set") or f.get("dataset") for f in record.get("factor_sets") or []],
+        "background": background,
+        "flows": flows,
+        "biogenic": record.get("biogenic") or {},
+        "pct": percent,
+    }
+    return _environment().get_template("product_report.html.j2").render(context)
 
 
 @cache

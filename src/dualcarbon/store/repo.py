@@ -23,9 +23,20 @@ from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
 
 ROLES = ("viewer", "editor", "admin")
-KINDS = ("settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents")
+KINDS = (
+    "settings",
+    "activities",
+    "credits",
+    "factors",
+    "sinks",
+    "measures",
+    "indicators",
+    "documents",
+    "processes",
+    "exchanges",
+)
 # Kinds of which a run reads only the latest batch (the project folder holds one such file).
-SINGLE_KINDS = ("settings", "credits", "sinks", "measures", "indicators")
+SINGLE_KINDS = ("settings", "credits", "sinks", "measures", "indicators", "processes", "exchanges")
 TOKEN_PREFIX = "dct"
 Row = dict[str, Any]
 

@@ -23,6 +23,8 @@ EXAMPLE_KINDS = {
     "sinks": "sinks",
     "measures": "measures",
     "indicators": "indicators",
+    "processes": "processes",
+    "exchanges": "exchanges",
 }  # by file stem; other files (.md plans) are documents
 
 
