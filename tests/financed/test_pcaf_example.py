@@ -134,3 +134,25 @@ def test_no_holdings_gives_null(tmp_path):
     assert json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))["financed"] is None
     assert not (root / "out" / "financed.csv").exists()
     shutil.rmtree(root)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_section_from_the_catalogues(etf, lang):
+    """The report's financed section, in both languages: its heading in the contents, every label from the
+    catalogue (no key left as text), the two charts drawn, the figures of summary.json."""
+    from dualcarbon.i18n import catalogue
+
+    root, summary, _ = etf
+    out = root / "out"
+    if lang == "zh":
+        out = root / "out-zh"
+        result = CliRunner().invoke(app, ["run", str(root), "--lang", "zh", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    t = catalogue(lang)
+    assert f'<a href="#financed">{t["financed.report.section"]}</a>' in html
+    assert 'id="chart-financed-sectors"' in html and 'id="chart-financed-quality"' in html
+    assert t["financed.report.benchmark"] in html and t["financed.report.change_title"] in html
+    assert t["financed.asset_class.sovereign_debt"] in html
+    assert "financed.report." not in html and "financed.asset_class." not in html
+    assert f"{summary['financed']['waci_t_per_million_revenue']:,.1f}" in html
