@@ -12,7 +12,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from dualcarbon.project import examples
 
 Role = Literal["viewer", "editor", "admin"]
-Kind = Literal["settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents"]
+Kind = Literal[
+    "settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents", "holdings"
+]
 Status = Literal["queued", "running", "succeeded", "failed"]
 # The largest offset a page may start at: the stores' OFFSET is a signed 64-bit integer.
 MAX_OFFSET = 2**63 - 1

@@ -57,9 +57,11 @@ SUFFIXES = {
     "measures": (".csv", ".tsv", ".xlsx", ".parquet"),
     "indicators": (".csv", ".tsv", ".xlsx", ".parquet"),
     "documents": (".md", ".txt", ".pdf"),
+    # holdings.csv and the files [financed] names (benchmark, comparison year): docs/financed.md
+    "holdings": (".csv", ".tsv", ".xlsx", ".parquet"),
 }
 # Names a document may not take: the project folder's own files.
-RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "indicators", "factors", "out")
+RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "indicators", "factors", "out", "holdings")
 
 
 def check(
@@ -196,6 +198,10 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         return None
     limits = load.read_limits(settings, ceiling)
     path = root / path_text
+    if kind == "holdings":
+        from dualcarbon.financed.portfolio import check_upload
+
+        return check_upload(root, settings, path_text, limits)
     if kind == "sinks":
         from dualcarbon.project.sinks import load_sinks
 

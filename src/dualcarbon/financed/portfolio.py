@@ -170,3 +170,20 @@ def summarize(
         "benchmark": None if benchmark is None else metrics.compare(scored, benchmark),
         "change": None if previous is None else metrics.change(previous, scored),
     }
+
+
+def check_upload(root: Path, settings, relative: str, limits: ReadLimits = reader.DEFAULT_LIMITS) -> int:  # noqa: ANN001
+    """An uploaded holdings-kind file checked alone (the API's upload validation): the benchmark or the
+    comparison year's holdings where ``[financed]`` names it, else ``holdings.*``; its number of rows, or
+    InputError with every problem."""
+    conf = settings.financed
+    name = Path(relative).name
+    if conf is not None and conf.benchmark and Path(conf.benchmark).name == name:
+        frame, problems = holdings_table.load_benchmark(Path(root) / relative, name, limits)
+    elif (conf is not None and conf.previous and Path(conf.previous).name == name) or Path(name).stem == "holdings":
+        frame, problems = holdings_table.load_holdings(Path(root) / relative, name, limits)
+    else:
+        raise InputError.single(msg("financed.problem.unnamed_file"), file=name)
+    if problems:
+        raise InputError(problems)
+    return frame.height
