@@ -147,6 +147,11 @@ def summarize(
         for flag in ("capped", "counterparty_over_100")
         for r in scored.filter(pl.col(flag)).select("id").iter_rows(named=True)
     ]
+    benchmark_block = None if benchmark is None else metrics.compare(scored, benchmark)
+    names = {r["sector"]: r for r in holdings_table.sectors().iter_rows(named=True)}
+    for row in [*(benchmark_block or {}).get("by_sector", [])]:  # display names from sectors.csv, both languages
+        known = names.get(row["sector"], {})
+        row["name_zh"], row["name_en"] = known.get("name_zh", row["sector"]), known.get("name_en", row["sector"])
     return {
         "total_t": totals["total_t"],
         "total_scope3_t": totals["total_scope3_t"],
@@ -167,7 +172,7 @@ def summarize(
         "by_asset_class": by_class.to_dicts(),
         "by_sector": by_sector.to_dicts(),
         "flags": flags,
-        "benchmark": None if benchmark is None else metrics.compare(scored, benchmark),
+        "benchmark": benchmark_block,
         "change": None if previous is None else metrics.change(previous, scored),
     }
 
