@@ -693,6 +693,9 @@ def validate(
         if has_product(project) and not activity_files(project):  # a product model alone (docs/products.md)
             return None, load_product(project)
         loaded = load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
+        from dualcarbon.financed.portfolio import assess as financed_assess
+
+        financed_assess(project, loaded.settings, loaded.limits)  # holdings.csv and the files [financed] names
         if loaded.settings.product is None:
             return loaded, None
         return loaded, load_product(project, library=loaded.library, settings=loaded.settings)

@@ -156,3 +156,18 @@ def test_report_section_from_the_catalogues(etf, lang):
     assert t["financed.asset_class.sovereign_debt"] in html
     assert "financed.report." not in html and "financed.asset_class." not in html
     assert f"{summary['financed']['waci_t_per_million_revenue']:,.1f}" in html
+
+
+def test_validate_checks_the_holdings(tmp_path):
+    """``dualcarbon validate`` reports a bad holdings cell (exit 2) as ``run`` does; before, it passed."""
+    root = tmp_path / "f"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(root), "--example", "carbon-neutral-etf"]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(root)]).exit_code == 0
+    path = root / "benchmark.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("reported", "rumoured", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "benchmark.csv, row 3, column emissions_basis" in result.output
