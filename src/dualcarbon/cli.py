@@ -182,6 +182,8 @@ def run(
         _print_ets(console, result.inventory.summary["ets"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
+    if result.inventory.summary.get("financed"):
+        _print_financed(console, result.inventory.summary["financed"], lang)
     if result.pathway is not None:
         _print_pathway(console, err, result.pathway, lang)
     _print_written(console, err, result.written, lang)
@@ -264,6 +266,61 @@ def _print_uncertainty(console, record: dict, lang: str) -> None:
         u=percent(record["approach1"]["u"]),
     )
     console.print(line, highlight=False, markup=False)
+
+
+def _print_financed(console, financed: dict, lang: str) -> None:
+    """The portfolio's financed emissions (docs/financed.md): total, per million invested, WACI against the
+    benchmark's, the weighted data quality score; then any holding whose attribution was capped."""
+    from dualcarbon import figures
+
+    t = _t(lang)
+
+    def number(value: float | None, digits: int = 1) -> str:
+        return "—" if value is None else f"{value:,.{digits}f}"
+
+    bench = financed.get("benchmark") or {}
+    lines = [
+        t(
+            "financed.cli.total",
+            total=figures.tonnes(financed["total_t"]),
+            scope3=figures.tonnes(financed["total_scope3_t"]),
+            holdings=financed["holdings"],
+        ),
+        t(
+            "financed.cli.per_million",
+            value=number(financed["per_million_invested_t"], 2),
+            currency=financed.get("currency") or "",
+        ),
+        t("financed.cli.waci", value=number(financed["waci_t_per_million_revenue"])),
+    ]
+    if bench.get("waci_t_per_million_revenue") is not None:
+        lines.append(
+            t(
+                "financed.cli.benchmark",
+                value=number(bench["waci_t_per_million_revenue"]),
+                allocation=number(bench.get("allocation")),
+                selection=number(bench.get("selection")),
+            )
+        )
+    lines.append(t("financed.cli.quality", score=number(financed["data_quality"]["weighted"], 2)))
+    change = financed.get("change")
+    if change:
+        lines.append(
+            t(
+                "financed.cli.change",
+                total=number(change["total"]),
+                emissions=number(change["emissions"]),
+                denominator=number(change["denominator"]),
+                outstanding=number(change["outstanding"]),
+                entries=number(change["entries_exits"]),
+            )
+        )
+    for line in lines:
+        console.print(line, highlight=False, markup=False)
+    for flag in financed.get("flags", []):
+        console.print(
+            t(f"financed.cli.flag.{flag['flag']}", id=flag["id"]), style="yellow", highlight=False, markup=False
+        )
 
 
 def _tonnes_header(t: Callable[..., str], divisor: float) -> str:
@@ -708,6 +765,9 @@ def validate(
         if has_product(project) and not activity_files(project):  # a product model alone (docs/products.md)
             return None, load_product(project)
         loaded = load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
+        from dualcarbon.financed.portfolio import assess as financed_assess
+
+        financed_assess(project, loaded.settings, loaded.limits)  # holdings.csv and the files [financed] names
         if loaded.settings.product is None:
             return loaded, None
         return loaded, load_product(project, library=loaded.library, settings=loaded.settings)

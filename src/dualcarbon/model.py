@@ -468,6 +468,14 @@ class _TargetsView:
         self.neutral_year: int | None = targets.neutral_year or template.get("neutral_year")
 
 
+class Financed(_Strict):
+    """``[financed]``: the files a portfolio's financed emissions are compared with (docs/financed.md): the
+    benchmark index's constituents and the holdings of the comparison year, paths relative to the project."""
+
+    benchmark: str | None = None
+    previous: str | None = None
+
+
 class Settings(_Strict):
     """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
 
@@ -484,6 +492,7 @@ class Settings(_Strict):
     product: Product | None = None
     input: InputSettings = InputSettings()
     ets: Ets | None = None
+    financed: Financed | None = None
 
     @field_validator("neutrality")
     @classmethod

@@ -23,6 +23,7 @@ Kind = Literal[
     "documents",
     "processes",
     "exchanges",
+    "holdings",
 ]
 Status = Literal["queued", "running", "succeeded", "failed"]
 # The largest offset a page may start at: the stores' OFFSET is a signed 64-bit integer.

@@ -59,6 +59,8 @@ SUFFIXES = {
     "documents": (".md", ".txt", ".pdf"),
     "processes": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
     "exchanges": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
+    # holdings.csv and the files [financed] names (benchmark, comparison year): docs/financed.md
+    "holdings": (".csv", ".tsv", ".xlsx", ".parquet"),
 }
 # The tables of a product model (docs/products.md), checked together once both are there.
 PRODUCT_KINDS = ("processes", "exchanges")
@@ -74,6 +76,7 @@ RESERVED = (
     "out",
     "processes",
     "exchanges",
+    "holdings",
 )
 
 
@@ -213,6 +216,10 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         return None
     limits = load.read_limits(settings, ceiling)
     path = root / path_text
+    if kind == "holdings":
+        from dualcarbon.financed.portfolio import check_upload
+
+        return check_upload(root, settings, path_text, limits)
     if kind == "sinks":
         from dualcarbon.project.sinks import load_sinks
 

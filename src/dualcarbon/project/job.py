@@ -272,6 +272,9 @@ def run(
 
         raise InputError.single(msg("product.error.run_without_activities", root=str(root)), file="activities.csv")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
+    from dualcarbon.financed import portfolio as financed_portfolio
+
+    portfolio = financed_portfolio.assess(Path(root), project.settings, project.limits)  # before any file is written
     if pathway is None:  # kept when the folder has one and the project still sets targets
         pathway = "pathway" in kept and (project.settings.targets or project.settings.pathway) is not None
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
@@ -281,6 +284,7 @@ def run(
     if write:  # emissions.xlsx of more rows than a sheet holds: refused before the report and any file
         choose_format(emissions, int(inv.summary["emission_rows"]))
     inv.summary["indicators"] = indicators.records(project.indicators)
+    inv.summary["financed"] = None if portfolio is None else portfolio.summary
     data_quality(project, inv, result.emissions)
     inventory_uncertainty(project, inv, result.emissions, uncertainty)
     footprint_record = product_footprint(project)
@@ -330,6 +334,8 @@ def run(
         tables = full_tables(inv)
         if assessment is not None:
             tables["neutrality.csv"] = assessment.checks_frame()
+        if portfolio is not None:
+            tables["financed.csv"] = portfolio.table
         texts = {}
         if footprint_record is not None:
             tables |= footprint.tables(footprint_record)

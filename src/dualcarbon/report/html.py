@@ -33,6 +33,7 @@ from dualcarbon.i18n import term, translator
 from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
 from dualcarbon.report.ets import ets_view
+from dualcarbon.report.financed import financed_view
 from dualcarbon.report.intensity import rows as intensity_rows
 from dualcarbon.report.product import functional_unit, interval, product_view
 from dualcarbon.report.sections import (
@@ -159,6 +160,7 @@ def render_report(
         "uncertainty": uncertainty_view(summary.get("uncertainty"), t),
         "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
         "ets": ets_view(summary.get("ets"), t, lang),
+        "financed": financed_view(summary.get("financed"), t, lang),
         "pathway": section,
         "product": product_view(product if product is not None else summary.get("product"), lang, t),
         "pct": percent,

@@ -39,7 +39,7 @@ def path_of(batch: Row) -> str:
         return "dualcarbon.toml"
     if kind in ("credits", "sinks", "measures", "indicators", "processes", "exchanges"):
         return f"{kind}{suffix}"
-    if kind == "documents":  # where dualcarbon.toml names them ([neutrality] plan, qes): the folder's top
+    if kind in ("documents", "holdings"):  # where dualcarbon.toml names them ([neutrality] plan, [financed]): the top
         return name
     return f"{kind}/{batch['id']}-{name}"
 

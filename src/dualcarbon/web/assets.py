@@ -31,6 +31,7 @@ MEDIA_TYPES = {
 # Catalogue keys the pages use besides their own ``web.*`` (shared with the report, same wording).
 SHARED_PREFIXES = (
     "web.",
+    "financed.",
     "cite.",
     "totals.",
     "scope.",

@@ -6,15 +6,16 @@ import {append, h} from "../dom.js";
 import {when} from "../format.js";
 import {t} from "../i18n.js";
 import {badge, crumbs, errorBox, facts, problemsDownload, problemsTable} from "./common.js";
+import * as financed from "./financed.js";
 import * as inventory from "./inventory.js";
 import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
 import * as product from "./product.js";
 import * as rows from "./rows.js";
 
-const TABS = {inventory, neutrality, pathway, product, rows};
+const TABS = {inventory, neutrality, pathway, product, financed, rows};
 const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway",
-  product: "product.web.tab", rows: "rows.tab"};
+  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
@@ -77,6 +78,7 @@ const FILES = [
   ["facilities.csv", () => t("topn.download.facilities")],
   ["sources.csv", () => t("topn.download.sources")],
   ["neutrality.csv", () => t("web.download.neutrality")],
+  ["financed.csv", () => t("financed.web.download")],
   ["footprint.json", () => t("product.web.download")],
   ["by_process.csv", () => t("product.web.download_by_process")],
   ["by_stage.csv", () => t("product.web.download_by_stage")],
