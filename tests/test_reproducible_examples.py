@@ -5,7 +5,7 @@ runs of test_reproducible.py and these.
 
 Each of the three processes runs every example, one after the other, each in another order (an example's
 place in the sequence differs from one process to the next), so a figure that depended on what an earlier
-run left in the process would differ too. (A process per run, twelve in all, spent most of the file's
+run left in the process would differ too. (A process per run, three per example, spent most of the file's
 time starting Python and importing dualcarbon.)"""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from dualcarbon.cli import app
 
-EXAMPLES = ["cement-plant", "dairy", "us-office", "daxing-district"]
+EXAMPLES = ["cement-plant", "dairy", "us-office", "daxing-district", "thermal-plant"]
 THREADS = [1, 2, None]  # None: polars' default
 
 
