@@ -490,6 +490,81 @@ def _print_pathway(console, err, result, lang: str) -> None:
             "  " + t("plan.net_saving", value=saving, currency=unit, start=plan.years[0], end=plan.years[-1]),
             highlight=False,
         )
+    _print_fiscal(console, result, lang)
+
+
+def _print_fiscal(console, result, lang: str) -> None:
+    """The carbon price, and the plan with and without the fiscal support side by side, with each instrument's
+    source, what it paid and what leaving it out changes (docs/pathway.md, "Carbon prices and fiscal support")."""
+    from rich.table import Table
+
+    from dualcarbon import figures
+    from dualcarbon.pathway.compute import effect_words
+
+    t = _t(lang)
+    plan, currency = result.plan, result.settings.currency
+    record = result.fiscal_summary()
+    carbon = record["carbon_price"]
+    if carbon is not None:
+        rows = carbon["by_year"]
+        shown = [r for r in rows if r is rows[0] or r is rows[-1] or r["year"] % 5 == 0]
+        statuses = sorted({p["status"] for p in carbon["points"]})
+        console.print(
+            t(
+                "fiscal.cli.carbon",
+                series=carbon["series"],
+                status=", ".join(t(f"fiscal.status.{s}") for s in statuses),
+                prices=", ".join(f"{r['year']} {r['price']:,.2f}" for r in shown) + f" {currency}/t",
+                cost=figures.money(carbon["cost_discounted"] or 0.0, lang, currency),
+            ),
+            highlight=False,
+        )
+    without = result.without
+    if without is None:
+        return
+    console.print(t("fiscal.cli.compare", count=len(result.instruments)), highlight=False)
+    names = {m.id: m.name(lang) for m in result.measures}
+
+    def choice(row: dict | None) -> str:
+        if row is None or not row["chosen"]:
+            return t("fiscal.not_chosen")
+        return t("fiscal.chosen", year=row["start_year"], share=f"{row['adoption'] * 100:.0f}")
+
+    supported = {r["id"]: r for r in plan.measures.to_dicts()}
+    unsupported = {r["id"]: r for r in without.measures.to_dicts()}
+    table = Table()
+    for col in ("pathway.col.measure", "fiscal.col.with", "fiscal.col.without"):
+        table.add_column(t(col))
+    for mid, row in supported.items():
+        if row["chosen"] or unsupported[mid]["chosen"]:
+            table.add_row(names.get(mid, mid), choice(row), choice(unsupported[mid]))
+    table.add_row(
+        t("fiscal.row.cost"),
+        figures.money(plan.cost_discounted, lang, currency),
+        figures.money(without.cost_discounted, lang, currency),
+    )
+    last = plan.years[-1]
+    table.add_row(
+        t("fiscal.row.net_end", year=last),
+        figures.co2e(float(plan.table["net_t"][-1]), lang),
+        figures.co2e(float(without.table["net_t"][-1]), lang),
+    )
+    console.print(table)
+    for inst, item in zip(result.instruments, record["instruments"], strict=True):
+        console.print(
+            "  "
+            + t(
+                "fiscal.cli.instrument",
+                name=inst.name(lang),
+                kind=t(f"fiscal.kind.{inst.kind}"),
+                document=inst.document,
+                article=inst.article,
+                status=t(f"fiscal.status.{inst.status}"),
+                support=figures.money(item["support_discounted"] or 0.0, lang, currency),
+                effect=effect_words(item, names, t, lang, currency),
+            ),
+            highlight=False,
+        )
 
 
 @app.command()

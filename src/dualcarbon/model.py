@@ -304,6 +304,20 @@ class Pathway(_Strict):
     macc_year: int | None = None
     time_limit_s: float = Field(default=60.0, gt=0)
     mip_gap: float = Field(default=1e-4, ge=0, lt=1)
+    #: carbon price on the covered emissions beyond the free allocation: a bundled series ("cea", "eu-ets"), a
+    #: price file of the project ("prices.csv"), a price (currency per t CO2) or {year = price}
+    carbon_price: str | float | dict[int, float] | None = None
+    #: growth of the price a year after its last given year (a rate or {year = rate}); 0: held flat
+    carbon_price_growth: float | dict[int, float] = 0.0
+    #: pathway currency per unit of the price series' currency, when they differ (e.g. 7.8 CNY per EUR)
+    carbon_price_fx: float | None = Field(default=None, gt=0)
+    #: selector of the emissions the price applies to (default: all the pathway covers)
+    carbon_covers: str | None = None
+    #: free allocation, t CO2 a year: a number, {year = t} (linear between), or "ets" (the ETS run's allowances
+    #: of summary.json ets, held at the benchmark × projected output)
+    free_allocation: Literal["ets"] | float | dict[int, float] = 0.0
+    #: the fiscal instruments file (default: instruments.csv when the project has one)
+    instruments: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self):

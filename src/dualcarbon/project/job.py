@@ -34,6 +34,7 @@ from dualcarbon.territory import gpc
 
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
+    from dualcarbon.pathway.prices import PriceSeries
 
 
 @dataclass
@@ -273,6 +274,7 @@ def run(
     if pathway is None:  # kept when the folder has one and the project still sets targets
         pathway = "pathway" in kept and (project.settings.targets or project.settings.pathway) is not None
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
+    instruments, price_series, instruments_file = fiscal_inputs(project, measures) if pathway else ([], None, "")
     step("compute")
     result, inv = calculate(project, mapper or map)
     if write:  # emissions.xlsx of more rows than a sheet holds: refused before the report and any file
@@ -303,6 +305,10 @@ def run(
             measures_file,
             stands,
             indicators.by_year(project.indicators, project.settings),
+            instruments,
+            price_series,
+            inv.summary.get("ets"),
+            instruments_file,
         )
     written: list[Path] = []
     if write:
@@ -421,6 +427,31 @@ def kept_parts(out_dir: Path, legacy: bool = False) -> set[str]:
     except InputError:
         return set()
     return {part for part, name in (("pdf", "report.pdf"), ("pathway", "pathway.json")) if name in owned}
+
+
+def fiscal_inputs(project: Project, measures: list) -> tuple[list, PriceSeries | None, str]:
+    """The project's fiscal instruments (``[pathway] instruments``, else instruments.csv if any) and the carbon
+    price file ``[pathway] carbon_price`` names (None for a bundled series or a price in dualcarbon.toml) and the
+    instruments file's name;
+    InputError naming file, row and column if either is invalid."""
+    from dualcarbon.errors import InputError
+    from dualcarbon.pathway import prices
+    from dualcarbon.project import fiscal
+
+    pw = project.settings.pathway
+    path = fiscal.find(project.root, pw.instruments if pw is not None else None)
+    instruments: list = []
+    if path is not None:
+        instruments, problems = fiscal.load_instruments(path, measures, project.limits)
+        if problems:
+            raise InputError(problems)
+    series = None
+    spec = pw.carbon_price if pw is not None else None
+    if isinstance(spec, str) and spec.strip().lower() not in prices.bundled():
+        series, problems = fiscal.load_prices(project.root / spec, project.limits)
+        if problems:
+            raise InputError(problems)
+    return instruments, series, path.name if path is not None else "instruments.csv"
 
 
 def _pathway_inputs(project: Project) -> tuple[list, str]:

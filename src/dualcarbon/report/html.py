@@ -494,7 +494,80 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
         "chosen": [dict(r, name=names.get(r["id"], r["id"])) for r in chosen.to_dicts()],
         "years": plan.table.to_dicts(),
         "charts": charts,
+        "fiscal": _fiscal_section(result, summary, names, t, lang),
     }
+
+
+def _fiscal_section(result: PathwayResult, summary: dict, names: dict[str, str], t: Callable[..., str], lang: str):
+    """The carbon price and the plan with and without the fiscal support (docs/pathway.md, "Carbon prices and
+    fiscal support"): rows ready for the template; None when the pathway has neither."""
+    from dualcarbon import figures
+    from dualcarbon.pathway.compute import effect_words
+
+    carbon, without = summary["carbon_price"], summary["without_support"]
+    if carbon is None and without is None:
+        return None
+    currency = result.settings.currency
+    out: dict = {"carbon": None, "compare": None, "instruments": []}
+    if carbon is not None:
+        statuses = sorted({p["status"] for p in carbon["points"]})
+        out["carbon"] = {
+            "note": t(
+                "fiscal.note.carbon",
+                covers=carbon["covers"] or t("fiscal.covers_all"),
+                series=carbon["series"],
+                status=", ".join(t(f"fiscal.status.{s}") for s in statuses),
+            ),
+            "cost": figures.money(carbon["cost_discounted"] or 0.0, lang, currency),
+            "years": [
+                dict(r, price=r["carbon_price"], covered=r["covered_t"], free=r["free_allocation_t"])
+                for r in result.plan.table.to_dicts()
+            ],
+            "sources": [dict(p, source=p["source_zh"] if lang == "zh" else p["source"]) for p in carbon["points"]],
+        }
+    if without is not None and result.without is not None:
+
+        def state(row: dict | None) -> str:
+            if row is None or not row["chosen"]:
+                return t("fiscal.not_chosen")
+            return t("fiscal.chosen", year=row["start_year"], share=f"{row['adoption'] * 100:.0f}")
+
+        supported = {r["id"]: r for r in result.plan.measures.to_dicts()}
+        unsupported = {r["id"]: r for r in result.without.measures.to_dicts()}
+        rows = [
+            (names.get(mid, mid), state(row), state(unsupported[mid]))
+            for mid, row in supported.items()
+            if row["chosen"] or unsupported[mid]["chosen"]
+        ]
+        rows.append(
+            (
+                t("fiscal.row.cost"),
+                figures.money(result.plan.cost_discounted, lang, currency),
+                figures.money(result.without.cost_discounted, lang, currency),
+            )
+        )
+        end = result.plan.years[-1]
+        rows.append(
+            (
+                t("fiscal.row.net_end", year=end),
+                figures.co2e(float(result.plan.table["net_t"][-1]), lang),
+                figures.co2e(float(result.without.table["net_t"][-1]), lang),
+            )
+        )
+        out["compare"] = rows
+        for inst, item in zip(result.instruments, summary["instruments"], strict=True):
+            out["instruments"].append(
+                {
+                    "name": inst.name(lang),
+                    "id": inst.id,
+                    "kind": t(f"fiscal.kind.{inst.kind}"),
+                    "source": f"{inst.document} {inst.article}",
+                    "status": t(f"fiscal.status.{inst.status}"),
+                    "support": figures.money(item["support_discounted"] or 0.0, lang, currency),
+                    "effect": effect_words(item, names, t, lang, currency),
+                }
+            )
+    return out
 
 
 def _trajectory_chart(table: pl.DataFrame, t: Callable[..., str], history: dict[int, float] | None) -> Markup:

@@ -54,6 +54,7 @@ SHARED_PREFIXES = (
     "pathway.chart.",
     "pathway.series.",
     "pathway.unit.intensity_",
+    "fiscal.",  # the pathway page's plan without support
     "report.unit_note",
     "fx.gas_group.",
     "fsearch.",
