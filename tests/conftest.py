@@ -109,8 +109,8 @@ SLOWEST_FIRST = (
     "tests/i18n/test_untranslated_dashboard.py",
     "tests/pathway/test_outputs_kept.py",  # report.pdf printed by Chromium
     "tests/api/test_endpoints.py",
-    "tests/test_reproducible_examples.py",
-    "tests/test_reproducible.py",  # eight runs of a 60,000-row ledger in processes of their own
+    "tests/test_reproducible_examples.py",  # three processes at once, each running every example
+    "tests/test_reproducible.py",  # eight runs of a 6,000-row ledger in processes of their own
     "tests/web/test_dairy_flow.py",
     "tests/api/test_neutrality_pathway.py",
     "tests/api/test_emissions_parquet.py",
