@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from dualcarbon.cli import app
 
 
-@pytest.mark.parametrize("name", ["cement-plant", "dairy", "us-office", "daxing-district"])
+@pytest.mark.parametrize("name", ["cement-plant", "dairy", "us-office", "daxing-district", "thermal-plant"])
 def test_every_example_gives_the_same_bytes_in_every_run(name, tmp_path):
     root = tmp_path / name
     assert CliRunner().invoke(app, ["init", str(root), "--example", name]).exit_code == 0

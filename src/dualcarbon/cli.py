@@ -178,6 +178,8 @@ def run(
         _print_territory(console, result.inventory.summary["territory"], lang)
     if result.inventory.summary.get("intensity"):
         _print_intensity(console, result.inventory.summary["intensity"], lang)
+    if result.inventory.summary.get("ets"):
+        _print_ets(console, result.inventory.summary["ets"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
     if result.pathway is not None:
@@ -318,6 +320,38 @@ def _print_intensity(console, block: dict, lang: str) -> None:
     for r in rows(block, t, lang):
         table.add_row(r["name"], r["quantity"], r["intensity"], *([r["base"] or "–", r["change"]] if compare else []))
     console.print(table)
+
+
+def _print_ets(console, block: dict, lang: str) -> None:
+    """Power units under the national ETS (docs/ets.md): each unit's emissions, intensities, allowance and
+    surplus; the flags and the values not read in the MEE documents."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from dualcarbon.report.ets import ets_view
+
+    t = _t(lang)
+    view = ets_view(block, t, lang)
+    assert view is not None
+    table = Table(title=view["title"])
+    for key in ("unit", "emissions_t", "intensity_power_t_per_mwh", "intensity_heat_t_per_gj", "allowance_t"):
+        table.add_column(t(f"ets.col.{key}"), justify="left" if key == "unit" else "right")
+    table.add_column(t("ets.col.surplus_t"), justify="right")
+    for u in view["units"]:
+        table.add_row(
+            u["unit"], u["emissions"], u["intensity_power"], u["intensity_heat"], u["allowance"], u["surplus"]
+        )
+    total = view["total"]
+    table.add_row(t("ets.report.total"), total["emissions"], "", "", total["allowance"], total["surplus"])
+    console.print(table)
+    console.print(escape(view["plan"]), highlight=False)
+    if view["compliance"]:
+        console.print(escape(view["compliance"]), highlight=False)
+    for problem in view["allocation_problems"]:
+        console.print(f"[yellow]! {escape(problem)}[/]", highlight=False)
+    console.print(t("ets.cli.flags", flags=len(view["checks"]), file="ets_units.xlsx"), highlight=False)
+    if view["unconfirmed"]:
+        console.print(f"[yellow]! {escape(view['unconfirmed'])}[/]", highlight=False)
 
 
 def _print_neutrality(console, n: dict, lang: str) -> None:

@@ -422,6 +422,17 @@ class Product(_Strict):
     base_footprint_kg_co2e: float | None = Field(default=None, ge=0)
 
 
+class Ets(_Strict):
+    """``[ets]``: the China national ETS accounting of power units (units.csv, generation.csv; docs/ets.md).
+
+    ``guideline``: the revision of the MEE accounting guideline for power generation facilities whose
+    rule data applies (a version of ``ets/guideline/guidelines.toml``); ``plan_year``: the compliance year
+    whose allocation plan gives the allowances (None: the period's year)."""
+
+    guideline: str = "2022"
+    plan_year: int | None = Field(default=None, ge=2019, le=2100)
+
+
 class _TargetsView:
     """``[targets]`` as the pathway resolves it (pathway.targets.resolve): the base year (its own, the
     template's, else the inventory year) and the neutral year (its own, else the template's)."""
@@ -451,6 +462,7 @@ class Settings(_Strict):
     output: Output | None = None
     product: Product | None = None
     input: InputSettings = InputSettings()
+    ets: Ets | None = None
 
     @field_validator("neutrality")
     @classmethod

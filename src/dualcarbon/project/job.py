@@ -14,8 +14,11 @@ import polars as pl
 
 from dualcarbon import collapse, engine, inventory, neutrality, quality
 from dualcarbon import intensity as plant_intensity
+from dualcarbon.ets import tables as ets_tables
+from dualcarbon.ets.units import has_units
 from dualcarbon.model import Period, Settings
 from dualcarbon.neutrality.records import BaseYear, Evidence
+from dualcarbon.project import ets as project_ets
 from dualcarbon.project import footprint, indicators, product_claim
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.project.load import Project, activity_files, load
@@ -41,6 +44,7 @@ class JobResult:
     written: list[Path]
     assessment: neutrality.Assessment | None = None
     pathway: compute.Result | None = None
+    ets: project_ets.EtsResult | None = None
 
 
 def applied_instruments(emissions: pl.DataFrame) -> list[str]:
@@ -256,6 +260,7 @@ def run(
         names = ["summary.json", "inventory.csv", *FULL_TABLES, "report.html", *emissions_names(emissions)]
         names += ["report.pdf"] * pdf
         names += list(PATHWAY_OUTPUTS) * bool(pathway)
+        names += [project_ets.XLSX] * has_units(Path(root))
         prepare(out_dir, legacy=out is None, names=names)
     step("load")
     from dualcarbon.project import products
@@ -281,6 +286,8 @@ def run(
     else:
         assessment = assess(project, inv, result.emissions)
     inv.summary["product"] = None if footprint_record is None else footprint.summary_product(footprint_record)
+    ets_result = project_ets.compute(project.ets) if project.ets is not None else None
+    inv.summary["ets"] = None if ets_result is None else ets_result.summary
     plan = None
     if pathway:
         from dualcarbon.neutrality.sinks import annual_removals
@@ -306,7 +313,11 @@ def run(
         html = render_report(
             inv.summary, inv.inventory, inv.by_source, inv.factor_sources, lang, pathway=plan, product=footprint_record
         )
-        files = {"report.pdf": _pdf(inv, lang, engine_path, plan, footprint_record)} if engine_path else None
+        files = {"report.pdf": _pdf(inv, lang, engine_path, plan, footprint_record)} if engine_path else {}
+        if ets_result is not None:
+            files[project_ets.XLSX] = ets_tables.workbook(
+                ets_result.summary, ets_result.fuel, ets_result.months, ets_result.years, lang
+            )
         step("write")
         rows = project.ledger.emission_rows(result.emissions) if project.ledger is not None else result.emissions
         tables = full_tables(inv)
@@ -327,7 +338,7 @@ def run(
         written = write_outputs(
             out_dir, inv, rows, html, tables, texts, files, emissions_format=fmt, legacy=out is None
         )
-    return JobResult(project, inv, result.emissions, written, assessment, plan)
+    return JobResult(project, inv, result.emissions, written, assessment, plan, ets_result)
 
 
 def product_assessment(project: Project, inv: inventory.Inventory, record: dict) -> neutrality.Assessment | None:

@@ -37,6 +37,8 @@ from dualcarbon.neutrality.records import Evidence
 from dualcarbon.project import indicators as indicators_table
 from dualcarbon.project import reader
 from dualcarbon.project.credits import load_credits
+from dualcarbon.project.ets import EtsInputs
+from dualcarbon.project.ets import inputs as ets_inputs
 from dualcarbon.project.ledger import DEFAULT_BATCH_ROWS, Ledger, id_hash, repeated, rows_in, schema
 from dualcarbon.project.limits import ReadLimits, check_parquet, from_settings
 from dualcarbon.project.neutrality import load_evidence
@@ -66,6 +68,7 @@ KNOWN_COLUMNS = {
     "carbon_content",
     "carbon_content_unit",
     "oxidation",
+    "measured",
     "supplier",
     "instrument",
     "evidence",
@@ -83,6 +86,19 @@ KNOWN_COLUMNS = {
     *AGRICULTURE_COLUMNS,
 }
 BALANCE = BALANCE_COLUMNS
+#: Texts of the ``measured`` column (a fuel row's carbon content measured per the ETS guideline, docs/ets.md)
+MEASURED_WORDS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "是": True,
+    "实测": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "否": False,
+    "缺省": False,
+}
 KIND_DIMENSIONS = {
     "combustion": ("mass", "volume", "energy"),
     "electricity": ("energy",),
@@ -122,6 +138,8 @@ class Project:
     limits: ReadLimits = field(default_factory=ReadLimits)  # how the tables were read (measures.csv is read later)
     #: indicators.csv, one row per indicator and year (``project.indicators.SCHEMA``; empty when absent)
     indicators: pl.DataFrame = field(default_factory=indicators_table.empty)
+    #: power units under the China ETS (units.csv, generation.csv; docs/ets.md), None without units.csv
+    ets: EtsInputs | None = None
 
 
 def neutrality_inputs(
@@ -285,8 +303,9 @@ def load(
         instruments, credits, found = load_credits(root, library.ureg, limits)
         stands, evidence, more = neutrality_inputs(root, settings, library, limits)
         indicators, other = indicators_table.load_indicators(root, settings.report.lang, limits)
-        if found or more or other:
-            raise InputError(found + more + other)
+        plant_problems = ets_inputs(root, settings, limits, None, grouped=True)[1]
+        if found or more or other or plant_problems:
+            raise InputError(found + more + other + plant_problems)
         activities, ledger = _load_ledger(
             files, names, schemas, settings, library, instruments, batch_rows or DEFAULT_BATCH_ROWS, mapper
         )
@@ -325,6 +344,8 @@ def load(
     problems.extend(found)
     indicators, found = indicators_table.load_indicators(root, settings.report.lang, limits)
     problems.extend(found)
+    plant, found = ets_inputs(root, settings, limits, activities if not problems else None)
+    problems.extend(found)
     if problems or activities is None:
         raise InputError(problems)
     spend = spend_tables(settings)
@@ -340,6 +361,7 @@ def load(
         evidence=evidence,
         limits=limits,
         indicators=indicators,
+        ets=plant,
     )
 
 
@@ -652,6 +674,15 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
     problems += found
     a, found = _agriculture(a)
     problems += found
+    a = a.with_columns(
+        pl.col("measured")
+        .str.to_lowercase()
+        .replace_strict(MEASURED_WORDS, default=None, return_dtype=pl.Boolean)
+        .alias("_measured")
+    )
+    problems += _problems_where(
+        a, pl.col("measured").is_not_null() & pl.col("_measured").is_null(), "measured", msg("problem.true_false")
+    )
     if problems:
         return None, problems
     if not settings.is_territory:
@@ -678,6 +709,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
         pl.coalesce(pl.col("scope"), pl.col("default_scope")).alias("scope"),
         pl.coalesce(pl.col("category"), pl.col("default_category")).alias("category"),
         pl.col("facility").fill_null(""),
+        pl.col("_measured").alias("measured"),
     )
     if "_n" not in a.columns:
         a = a.with_columns(pl.lit(1, pl.Int64).alias("_n"))
@@ -692,6 +724,7 @@ def validate_activities(frames: list[pl.DataFrame], settings: Settings, library:
             "instrument",
             "evidence",
             "note",
+            "measured",
             "_n",
             "_w",
         ]

@@ -32,6 +32,7 @@ from dualcarbon import __version__, figures
 from dualcarbon.i18n import term, translator
 from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
+from dualcarbon.report.ets import ets_view
 from dualcarbon.report.intensity import rows as intensity_rows
 from dualcarbon.report.product import product_view
 from dualcarbon.report.sections import (
@@ -157,6 +158,7 @@ def render_report(
         "quality": quality_view(summary.get("data_quality"), t),
         "uncertainty": uncertainty_view(summary.get("uncertainty"), t),
         "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
+        "ets": ets_view(summary.get("ets"), t, lang),
         "pathway": section,
         "product": product_view(product if product is not None else summary.get("product"), lang, t),
         "pct": percent,
