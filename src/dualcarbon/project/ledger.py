@@ -135,7 +135,7 @@ class Partition:
         files; only when the partition has at most ``KEEP_ROWS`` rows.
         """
         keep = keep and self.rows <= KEEP_ROWS
-        # 64-bit integer parts when the footers bound the terms (about a tenth of this pass's CPU)
+        # 64-bit integer parts when the footers bound the terms (a few per cent of this pass's CPU)
         term, self.weight_bound = self.weight_bounds()
         narrow = sums.fits_int64(term, min(self.batch_rows, self.rows))
         parts: list[pl.DataFrame] = []
