@@ -25,7 +25,7 @@ from dualcarbon.cli import app
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "src" / "dualcarbon" / "examples"
 EXAMPLES = ["cement-plant", "dairy", "daxing-district", "thermal-plant", "us-office"]
-PLANNED = {"cement-plant", "daxing-district"}  # the examples with [targets]
+PLANNED = {"cement-plant", "daxing-district", "thermal-plant"}  # the examples with [targets]
 WIDE = {"COLUMNS": "200", "NO_COLOR": "1"}  # no folded words in the CLI's tables
 TEXTS = ("run", "report", "pdf", "pathway", "pathway_report")
 

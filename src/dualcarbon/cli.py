@@ -182,6 +182,8 @@ def run(
         _print_ets(console, result.inventory.summary["ets"], lang)
     if result.inventory.summary.get("neutrality"):
         _print_neutrality(console, result.inventory.summary["neutrality"], lang)
+    if result.inventory.summary.get("financed"):
+        _print_financed(console, result.inventory.summary["financed"], lang)
     if result.pathway is not None:
         _print_pathway(console, err, result.pathway, lang)
     _print_written(console, err, result.written, lang)
@@ -264,6 +266,61 @@ def _print_uncertainty(console, record: dict, lang: str) -> None:
         u=percent(record["approach1"]["u"]),
     )
     console.print(line, highlight=False, markup=False)
+
+
+def _print_financed(console, financed: dict, lang: str) -> None:
+    """The portfolio's financed emissions (docs/financed.md): total, per million invested, WACI against the
+    benchmark's, the weighted data quality score; then any holding whose attribution was capped."""
+    from dualcarbon import figures
+
+    t = _t(lang)
+
+    def number(value: float | None, digits: int = 1) -> str:
+        return "—" if value is None else f"{value:,.{digits}f}"
+
+    bench = financed.get("benchmark") or {}
+    lines = [
+        t(
+            "financed.cli.total",
+            total=figures.tonnes(financed["total_t"]),
+            scope3=figures.tonnes(financed["total_scope3_t"]),
+            holdings=financed["holdings"],
+        ),
+        t(
+            "financed.cli.per_million",
+            value=number(financed["per_million_invested_t"], 2),
+            currency=financed.get("currency") or "",
+        ),
+        t("financed.cli.waci", value=number(financed["waci_t_per_million_revenue"])),
+    ]
+    if bench.get("waci_t_per_million_revenue") is not None:
+        lines.append(
+            t(
+                "financed.cli.benchmark",
+                value=number(bench["waci_t_per_million_revenue"]),
+                allocation=number(bench.get("allocation")),
+                selection=number(bench.get("selection")),
+            )
+        )
+    lines.append(t("financed.cli.quality", score=number(financed["data_quality"]["weighted"], 2)))
+    change = financed.get("change")
+    if change:
+        lines.append(
+            t(
+                "financed.cli.change",
+                total=number(change["total"]),
+                emissions=number(change["emissions"]),
+                denominator=number(change["denominator"]),
+                outstanding=number(change["outstanding"]),
+                entries=number(change["entries_exits"]),
+            )
+        )
+    for line in lines:
+        console.print(line, highlight=False, markup=False)
+    for flag in financed.get("flags", []):
+        console.print(
+            t(f"financed.cli.flag.{flag['flag']}", id=flag["id"]), style="yellow", highlight=False, markup=False
+        )
 
 
 def _tonnes_header(t: Callable[..., str], divisor: float) -> str:
@@ -490,6 +547,81 @@ def _print_pathway(console, err, result, lang: str) -> None:
             "  " + t("plan.net_saving", value=saving, currency=unit, start=plan.years[0], end=plan.years[-1]),
             highlight=False,
         )
+    _print_fiscal(console, result, lang)
+
+
+def _print_fiscal(console, result, lang: str) -> None:
+    """The carbon price, and the plan with and without the fiscal support side by side, with each instrument's
+    source, what it paid and what leaving it out changes (docs/pathway.md, "Carbon prices and fiscal support")."""
+    from rich.table import Table
+
+    from dualcarbon import figures
+    from dualcarbon.pathway.compute import effect_words
+
+    t = _t(lang)
+    plan, currency = result.plan, result.settings.currency
+    record = result.fiscal_summary()
+    carbon = record["carbon_price"]
+    if carbon is not None:
+        rows = carbon["by_year"]
+        shown = [r for r in rows if r is rows[0] or r is rows[-1] or r["year"] % 5 == 0]
+        statuses = sorted({p["status"] for p in carbon["points"]})
+        console.print(
+            t(
+                "fiscal.cli.carbon",
+                series=carbon["series"],
+                status=", ".join(t(f"fiscal.status.{s}") for s in statuses),
+                prices=", ".join(f"{r['year']} {r['price']:,.2f}" for r in shown) + f" {currency}/t",
+                cost=figures.money(carbon["cost_discounted"] or 0.0, lang, currency),
+            ),
+            highlight=False,
+        )
+    without = result.without
+    if without is None:
+        return
+    console.print(t("fiscal.cli.compare", count=len(result.instruments)), highlight=False)
+    names = {m.id: m.name(lang) for m in result.measures}
+
+    def choice(row: dict | None) -> str:
+        if row is None or not row["chosen"]:
+            return t("fiscal.not_chosen")
+        return t("fiscal.chosen", year=row["start_year"], share=f"{row['adoption'] * 100:.0f}")
+
+    supported = {r["id"]: r for r in plan.measures.to_dicts()}
+    unsupported = {r["id"]: r for r in without.measures.to_dicts()}
+    table = Table()
+    for col in ("pathway.col.measure", "fiscal.col.with", "fiscal.col.without"):
+        table.add_column(t(col))
+    for mid, row in supported.items():
+        if row["chosen"] or unsupported[mid]["chosen"]:
+            table.add_row(names.get(mid, mid), choice(row), choice(unsupported[mid]))
+    table.add_row(
+        t("fiscal.row.cost"),
+        figures.money(plan.cost_discounted, lang, currency),
+        figures.money(without.cost_discounted, lang, currency),
+    )
+    last = plan.years[-1]
+    table.add_row(
+        t("fiscal.row.net_end", year=last),
+        figures.co2e(float(plan.table["net_t"][-1]), lang),
+        figures.co2e(float(without.table["net_t"][-1]), lang),
+    )
+    console.print(table)
+    for inst, item in zip(result.instruments, record["instruments"], strict=True):
+        console.print(
+            "  "
+            + t(
+                "fiscal.cli.instrument",
+                name=inst.name(lang),
+                kind=t(f"fiscal.kind.{inst.kind}"),
+                document=inst.document,
+                article=inst.article,
+                status=t(f"fiscal.status.{inst.status}"),
+                support=figures.money(item["support_discounted"] or 0.0, lang, currency),
+                effect=effect_words(item, names, t, lang, currency),
+            ),
+            highlight=False,
+        )
 
 
 @app.command()
@@ -502,38 +634,30 @@ def footprint(
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the Monte Carlo (default: [product] seed)."),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default PROJECT/out)."),
     lang: str | None = LangOption,
+    pdf: bool | None = typer.Option(
+        None,
+        "--pdf/--no-pdf",
+        help="Also write report.pdf (needs Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk); "
+        "default: as the output folder has it (a report.pdf there is printed again).",
+    ),
 ) -> None:
-    """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv and
-    by_stage.csv (docs/products.md)."""
+    """Compute the carbon footprint of PROJECT's product (ISO 14067) and write footprint.json, by_process.csv,
+    by_stage.csv and report.html (and report.pdf with --pdf) (docs/products.md)."""
+    from dualcarbon.project.job import footprint_job
 
     def work():
-        from dualcarbon.project import footprint as outputs
-        from dualcarbon.project import product_claim
-        from dualcarbon.project.products import load_product
+        return footprint_job(project, out, lang, product=product, iterations=iterations, seed=seed, pdf=pdf)
 
-        model = load_product(project)
-        record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
-        if product_claim.claimed(model.settings) and record["reference"] == model.product.reference:
-            credits, stands, evidence = product_claim.read_inputs(model.root, model.settings, model.library)
-            product_claim.assess(
-                record,
-                model.settings,
-                credits,
-                stands,
-                evidence,
-                units_sold=model.product.units_sold,
-                base_footprint_kg_co2e=model.product.base_footprint_kg_co2e,
-            )
-        out_dir = out if out is not None else Path(project) / "out"
-        return model, record, outputs.write(out_dir, record, legacy=out is None)
-
-    model, record, written = _guard(work, lang, project)
-    lang = lang or model.settings.report.lang
+    result = _guard(lambda: _pdf_guard(work, lang), lang, project)
+    lang = lang or result.model.settings.report.lang
+    record = result.record
     console, err = _console()
     _print_footprint(console, record, lang)
     if record.get("neutrality"):
         _print_product_claim(console, record["neutrality"], lang)
-    _print_written(console, err, written, lang)
+    _print_written(console, err, result.written, lang)
+    if result.report_by_run:
+        console.print(_t(lang)("product.cli.report_by_run", path=str(project)), highlight=False)
 
 
 def _print_product_claim(console, n: dict, lang: str) -> None:
@@ -568,7 +692,8 @@ def _print_footprint(console, record: dict, lang: str) -> None:
     t = _t(lang)
     reference = record["products"][0]
     name = reference["name_en"] if lang == "en" else reference["name"]
-    table = Table(title=t("product.cli.title", name=name, boundary=record["boundary"], gwp=record["gwp_set"]))
+    boundary = t(f"product.boundary.{record['boundary']}")
+    table = Table(title=t("product.cli.title", name=name, boundary=boundary, gwp=record["gwp_set"]))
     table.add_column(t("product.cli.product"))
     table.add_column(t("product.cli.functional_unit"))
     table.add_column(t("product.cli.footprint"), justify="right")
@@ -581,7 +706,10 @@ def _print_footprint(console, record: dict, lang: str) -> None:
             else "—"
         )
         table.add_row(
-            p["name_en"] if lang == "en" else p["name"], p["functional_unit"], _kg(p["footprint_kg_co2e"]), interval
+            p["name_en"] if lang == "en" else p["name"],
+            p.get(f"functional_unit_{lang}") or p["functional_unit"],
+            _kg(p["footprint_kg_co2e"]),
+            interval,
         )
     console.print(table)
     if record["uncertainty"]:
@@ -599,7 +727,8 @@ def _print_footprint(console, record: dict, lang: str) -> None:
         label = row["name_en"] if lang == "en" else row["name"]
         if label != row["process"]:
             label = f"{label} ({row['process']})"
-        top.add_row(label, row["stage"] or "", _kg(row["kg_co2e"]), share)
+        stage = row.get("stage_name_en" if lang == "en" else "stage_name") or row["stage"] or ""
+        top.add_row(label, stage, _kg(row["kg_co2e"]), share)
     console.print(top)
     bio = record["biogenic"]
     if bio["co2_emissions_kg"] or bio["co2_removals_kg"]:
@@ -636,6 +765,9 @@ def validate(
         if has_product(project) and not activity_files(project):  # a product model alone (docs/products.md)
             return None, load_product(project)
         loaded = load(project, measures=True)  # every problem of every file, measures.csv's too, in one pass
+        from dualcarbon.financed.portfolio import assess as financed_assess
+
+        financed_assess(project, loaded.settings, loaded.limits)  # holdings.csv and the files [financed] names
         if loaded.settings.product is None:
             return loaded, None
         return loaded, load_product(project, library=loaded.library, settings=loaded.settings)

@@ -13,7 +13,7 @@ from typing import cast
 import polars as pl
 
 from dualcarbon.errors import InputError, Problem, msg
-from dualcarbon.factors.gwp import AR6_SF6_NOTE, blend_components
+from dualcarbon.factors.gwp import blend_components
 from dualcarbon.factors.ipcc_params import IpccParameters
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.methods import (
@@ -31,7 +31,7 @@ from dualcarbon.methods import (
     wastewater,
 )
 from dualcarbon.methods.agri_params import AgriParameters
-from dualcarbon.methods.common import REQUEST_KEYS, empty_emissions
+from dualcarbon.methods.common import REQUEST_KEYS, empty_emissions, warning
 from dualcarbon.methods.waste_params import WasteDefaults
 from dualcarbon.model import Settings
 from dualcarbon.territory import gpc
@@ -177,13 +177,7 @@ def compute(
         gases = ", ".join(sorted(missing_gwp["gas"].unique().to_list()))
         raise InputError.single(msg("problem.no_gwp", gwp=settings.method.gwp, gases=str(gases)))
     if settings.method.gwp == "AR6" and emissions.filter(pl.col("gas") == "SF6").height:
-        warnings.append(
-            {
-                "code": "ar6_sf6_gwp",
-                "message_en": AR6_SF6_NOTE,
-                "message_zh": "AR6 六氟化硫 GWP 取 25,200（IPCC AR6 表7.SM.7）；温室气体核算体系 2024年8月表据二手资料为 24,300（未核实）。",
-            }
-        )
+        warnings.append(warning("ar6_sf6_gwp", "warning.ar6_sf6_gwp"))
     attrs = activities.select([c for c in ACTIVITY_ATTRS if c in activities.columns])
     emissions = (
         emissions.rename({"biogenic": "_biogenic_row"})
@@ -310,13 +304,14 @@ def electricity_instrument_schema() -> dict:
 
 
 EEIO_ECONOMY = "US"  # USEEIO models the US economy (SOURCES.md#useeio)
-KIND_ZH = {
-    "heat": "外购热力",
-    "freight": "货运",
-    "travel": "差旅",
-    "vehicle": "移动源",
-    "waste": "废弃物",
-    "spend": "支出",
+#: The kinds of activity a proxy region stands in for, as the warning names them.
+PROXY_KINDS = {
+    "heat": "warning.kind.heat",
+    "freight": "warning.kind.freight",
+    "travel": "warning.kind.travel",
+    "vehicle": "warning.kind.vehicle",
+    "waste": "warning.kind.waste",
+    "spend": "warning.kind.spend",
 }
 
 
@@ -348,11 +343,9 @@ def _with_proxies(
         own = ", ".join(sorted(rows["region"].unique().to_list()))
         count = int(rows["_n"].sum()) if "_n" in rows.columns else rows.height  # a group stands for _n rows
         notes.append(
-            {
-                "code": "proxy_region",
-                "message_en": f"{count} {kind} rows in {own} have no factor for their region; factors of {proxy} are used as a proxy.",
-                "message_zh": f"{count} 条{KIND_ZH.get(kind, kind)}数据（{own}）无本地区因子，采用 {proxy} 的因子作为替代。",
-            }
+            warning(
+                "proxy_region", "warning.proxy_region", count=count, kind=msg(PROXY_KINDS[kind]), own=own, proxy=proxy
+            )
         )
     if not proxied:
         return acts, notes
@@ -366,24 +359,8 @@ def _with_proxies(
 
 def _mobile_note(rows: int, has_vehicle_rows: bool) -> dict:
     """Mobile fuel rows with the EPA Hub's mobile CO2: where their CH4 and N2O come from."""
-    en = (
-        f"{rows} mobile fuel rows take CO2 from the US EPA GHG Emission Factors Hub, Table 2 (mobile combustion). "
-        "The Hub gives mobile CH4 and N2O per vehicle-mile by vehicle type, fuel and model year (Tables 3-4, "
-        "activities vehicle/...) or per gallon for non-road equipment (Table 5, activities nonroad/...), not per "
-        "gallon of road fuel: "
-    )
-    zh = (
-        f"{rows} 条移动源燃料数据的 CO2 取自美国环保署温室气体排放因子中心表2（移动源燃烧）。该数据源的移动源 CH4、N2O "
-        "按车型、燃料和车型年份以车辆英里计（表3、表4，活动 vehicle/…），非道路机械按加仑计（表5，活动 nonroad/…），"
-        "不按道路燃料的加仑计："
-    )
-    if has_vehicle_rows:
-        en += "they are counted on those rows."
-        zh += "已在这些数据行中计算。"
-    else:
-        en += "no such rows were given, so the CH4 and N2O of these vehicles are not counted."
-        zh += "未提供此类数据行，这些车辆的 CH4 和 N2O 未计入。"
-    return {"code": "mobile_ch4_n2o", "message_en": en, "message_zh": zh}
+    counted = msg("warning.mobile_ch4_n2o.counted" if has_vehicle_rows else "warning.mobile_ch4_n2o.not_counted")
+    return warning("mobile_ch4_n2o", "warning.mobile_ch4_n2o.text", rows=rows, counted=counted)
 
 
 def _price_year(library: FactorLibrary, sets: list[str]) -> int:

@@ -304,6 +304,20 @@ class Pathway(_Strict):
     macc_year: int | None = None
     time_limit_s: float = Field(default=60.0, gt=0)
     mip_gap: float = Field(default=1e-4, ge=0, lt=1)
+    #: carbon price on the covered emissions beyond the free allocation: a bundled series ("cea", "eu-ets"), a
+    #: price file of the project ("prices.csv"), a price (currency per t CO2) or {year = price}
+    carbon_price: str | float | dict[int, float] | None = None
+    #: growth of the price a year after its last given year (a rate or {year = rate}); 0: held flat
+    carbon_price_growth: float | dict[int, float] = 0.0
+    #: pathway currency per unit of the price series' currency, when they differ (e.g. 7.8 CNY per EUR)
+    carbon_price_fx: float | None = Field(default=None, gt=0)
+    #: selector of the emissions the price applies to (default: all the pathway covers)
+    carbon_covers: str | None = None
+    #: free allocation, t CO2 a year: a number, {year = t} (linear between), or "ets" (the ETS run's allowances
+    #: of summary.json ets, held at the benchmark × projected output)
+    free_allocation: Literal["ets"] | float | dict[int, float] = 0.0
+    #: the fiscal instruments file (default: instruments.csv when the project has one)
+    instruments: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -410,6 +424,9 @@ class Product(_Strict):
 
     reference: str = Field(min_length=1)
     functional_unit: str = Field(min_length=1)
+    #: the functional unit as Chinese and English readers see it (default: ``functional_unit`` as written)
+    functional_unit_zh: str | None = Field(default=None, min_length=1)
+    functional_unit_en: str | None = Field(default=None, min_length=1)
     boundary: Literal["cradle-to-gate", "cradle-to-grave"]
     #: further products reported alongside the reference (e.g. the farm-gate milk)
     report: list[str] = Field(default_factory=list)
@@ -420,6 +437,10 @@ class Product(_Strict):
     units_sold: float | None = Field(default=None, ge=0)
     #: the base period's footprint per functional unit, kg CO2e (product neutrality)
     base_footprint_kg_co2e: float | None = Field(default=None, ge=0)
+
+    def functional_unit_in(self, lang: str) -> str:
+        """The functional unit in ``lang`` (``functional_unit_zh`` / ``_en``), else as written."""
+        return getattr(self, f"functional_unit_{lang}", None) or self.functional_unit
 
 
 class Ets(_Strict):
@@ -447,6 +468,14 @@ class _TargetsView:
         self.neutral_year: int | None = targets.neutral_year or template.get("neutral_year")
 
 
+class Financed(_Strict):
+    """``[financed]``: the files a portfolio's financed emissions are compared with (docs/financed.md): the
+    benchmark index's constituents and the holdings of the comparison year, paths relative to the project."""
+
+    benchmark: str | None = None
+    previous: str | None = None
+
+
 class Settings(_Strict):
     """The contents of ``dualcarbon.toml`` (DESIGN.md, 'Project folder'); unknown keys are errors."""
 
@@ -463,6 +492,7 @@ class Settings(_Strict):
     product: Product | None = None
     input: InputSettings = InputSettings()
     ets: Ets | None = None
+    financed: Financed | None = None
 
     @field_validator("neutrality")
     @classmethod

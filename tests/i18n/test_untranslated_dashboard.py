@@ -37,7 +37,13 @@ def test_examples_with_targets_are_planned(runs):
 # tests/web/test_results_pages.py stores one), every page drawn in Chromium in Chinese.
 WEB_OUTPUTS = ["summary.json", "inventory.csv", "neutrality.csv", "pathway.json", "pathway.csv", "measures_plan.csv"]
 WEB_OUTPUTS += ["abatement.csv"]
-PROJECTS = {"cement-plant": "水泥厂", "dairy": "奶牛场", "daxing-district": "大兴区", "us-office": "美国办公楼"}
+PROJECTS = {
+    "cement-plant": "水泥厂",
+    "dairy": "奶牛场",
+    "daxing-district": "大兴区",
+    "thermal-plant": "火电厂",
+    "us-office": "美国办公楼",
+}
 PEOPLE = {"冀东水泥", "李明", "liming", *PROJECTS.values()}  # the organisation, admin and projects the test makes
 PAGES = ["#/projects", "#/factors", "#/users", "#/audit", "#/account"]
 

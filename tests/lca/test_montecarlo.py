@@ -95,3 +95,72 @@ def test_dense_batches_equal_sparse_solves(monkeypatch: pytest.MonkeyPatch) -> N
     dense = montecarlo.simulate(system, {"p0": 1.0}, 30, seed=2)
     monkeypatch.setattr(montecarlo, "DENSE", 0)
     np.testing.assert_allclose(montecarlo.simulate(system, {"p0": 1.0}, 30, seed=2), dense, rtol=1e-10)
+
+
+def test_sparse_path_with_every_kind_and_repeated_positions_equals_exact_solves() -> None:
+    """The sparse sampler lays A's entries out in its CSR order once and writes each sample into it: entries that
+    share a position (added, as in a COO matrix) and every kind of distribution must reach the matrix the exact
+    solves see, and flows without a characterisation factor must not matter."""
+    rng = np.random.default_rng(21)
+    n = 240  # above montecarlo.DENSE
+    a, b, c = random_dominant(n, 6, rng)
+    c[2] = 0.0  # an uncharacterised flow: its entries are not drawn for the score
+    row, col = np.nonzero(a)
+    # split every fifth off-diagonal entry into two halves at the same position
+    split = (row != col) & (np.arange(row.size) % 5 == 0)
+    rows = np.concatenate([row, row[split]])
+    cols = np.concatenate([col, col[split]])
+    amounts = np.concatenate([np.where(split, a[row, col] / 2, a[row, col]), a[row, col][split] / 2])
+    off = rows != cols
+    kinds = np.where(off, np.arange(rows.size) % 4 + 1, 0).astype(np.int8)  # lognormal, normal, triangular, uniform
+    scale = np.where(kinds == LOGNORMAL, 1.2, np.where(kinds == NORMAL, np.abs(amounts) * 0.05, np.nan))
+    low = np.where(kinds >= TRIANGULAR, amounts * 1.1, np.nan)  # inputs are negative: 1.1 × is the lower bound
+    high = np.where(kinds >= TRIANGULAR, amounts * 0.9, np.nan)
+    a_amount = Uncertain(amounts, kinds, scale, low, high)
+    br, bc = np.nonzero(b)
+    bv = b[br, bc]
+    b_amount = Uncertain(
+        bv,
+        np.full(bv.size, LOGNORMAL, np.int8),
+        np.full(bv.size, 1.4),
+        np.full(bv.size, np.nan),
+        np.full(bv.size, np.nan),
+    )
+    from dualcarbon.lca.system import Entries, Process, ProductSystem
+
+    processes = tuple(Process(f"p{j}", f"p{j}", f"p{j}", "kg", "CN", "production") for j in range(n))
+    system = ProductSystem(
+        processes,
+        tuple(f"f{k}" for k in range(b.shape[0])),
+        Entries(rows, cols, a_amount),
+        Entries(br, bc, b_amount),
+        c,
+        "p0",
+        "1 kg",
+        "cradle-to-gate",
+    )
+    fast = montecarlo.simulate(system, {"p3": 1.0}, 30, seed=9)
+    exact = montecarlo.simulate(system, {"p3": 1.0}, 30, seed=9, exact=True)
+    np.testing.assert_allclose(fast, exact, rtol=1e-9)
+    # the samples vary, around the deterministic score (the same system with every amount at its median)
+    dense_a = np.zeros((n, n))
+    np.add.at(dense_a, (rows, cols), amounts)
+    f = np.zeros(n)
+    f[3] = 1.0
+    static = float(c @ b @ np.linalg.solve(dense_a, f))
+    assert np.std(fast) > 0.01 * abs(static)
+    assert abs(np.median(fast) - static) < 0.2 * abs(static)
+    # the same layout with draws that cannot move (normal with sd 0; B certain): every sample is the static score,
+    # so an entry lost or misplaced in the layout shows, which the comparison with exact solves cannot see
+    still = Uncertain(amounts, np.full(rows.size, NORMAL, np.int8), np.zeros(rows.size), low, high)
+    fixed = ProductSystem(
+        processes,
+        system.flows,
+        Entries(rows, cols, still),
+        Entries(br, bc, Uncertain.certain(bv)),
+        c,
+        "p0",
+        "1 kg",
+        "cradle-to-gate",
+    )
+    np.testing.assert_allclose(montecarlo.simulate(fixed, {"p3": 1.0}, 3, seed=9), static, rtol=1e-9)

@@ -270,6 +270,18 @@ def test_intensity_reduction_passes_where_allowed():
     assert out.status == "passed" and "intensity fell" in out.reason_en
 
 
+def test_intensity_without_an_output_unit_names_the_unit_in_each_language():
+    # The reason names the intensity per output unit; without [neutrality] output_unit it says "unit", and in
+    # Chinese 单位 (before: the English word "unit" in the Chinese reason, "吨二氧化碳当量/unit").
+    n = claim(output=1100.0, base_year_output=900.0)
+    out = check("ISO-HIER-01", neutrality=n, base=BaseYear(2020, 900.0, "base_year_emissions"))
+    assert "t CO2e/unit (" in out.reason_en
+    assert "吨二氧化碳当量/单位（" in out.reason_zh and "unit" not in out.reason_zh
+    n = claim(output=1100.0, base_year_output=900.0, output_unit="t clinker")
+    given = check("ISO-HIER-01", neutrality=n, base=BaseYear(2020, 900.0, "base_year_emissions"))
+    assert "t CO2e/t clinker (" in given.reason_en and "吨二氧化碳当量/t clinker（" in given.reason_zh
+
+
 def test_pas_first_period_may_rest_on_offsets():
     # PAS 2060:2014 clause 8 and route 3 (tanpaifang, second-hand): first period offsets-only.
     assert check("PAS-RED-01", PAS, neutrality=claim(first_period=True), base=None).status == "passed"

@@ -58,7 +58,9 @@ def test_section_shows_footprint_contributions_uncertainty_and_claim(lang):
     s = section(html)
     words = text(s)
     # stages and processes in kg CO2e per L with their shares (footprint.json by_stage / by_process)
-    assert re.search(r'data-stage="farm"><td>farm</td><td class="num">1.00</td><td class="num">80.0 %', s)
+    # the stage by its catalogue name in the report's language, not its id (product.stage.farm)
+    farm = "牧场" if lang == "zh" else "Farm"
+    assert re.search(rf'data-stage="farm"><td>{farm}</td><td class="num">1.00</td><td class="num">80.0 %', s)
     assert re.search(r'data-process="dairy">.*?<td class="num">0.15</td><td class="num">12.0 %', s)
     assert ("乳品厂" if lang == "zh" else "Dairy") in s
     # the histogram (inline SVG, no script) with the interval
@@ -74,6 +76,20 @@ def test_section_shows_footprint_contributions_uncertainty_and_claim(lang):
         assert "产品碳足迹" in s and "标签可用的声明" in s and "按阶段和过程的贡献" in s
     else:
         assert "Claim a label can carry" in s and "Contribution by stage and process" in s
+
+
+def test_functional_unit_and_stages_in_the_reports_language():
+    # footprint.json functional_unit_zh / _en ([product] functional_unit_zh) in the text, the charts' axes and
+    # the process table's stage column; an unknown stage id is shown as written
+    fp = footprint()
+    fp["functional_unit_zh"] = "1 升包装鲜奶"
+    fp["functional_unit_en"] = "1 L packaged milk"
+    fp["by_process"][0]["stage"] = "milking parlour"
+    zh = section(render("zh", fp))
+    assert "千克二氧化碳当量/1 升包装鲜奶" in text(zh) and "packaged milk" not in zh
+    assert "<td>牧场</td>" in zh and "<td>milking parlour</td>" in zh
+    en = section(render("en", fp))
+    assert "kg CO2e per 1 L packaged milk" in text(en) and "升" not in en
 
 
 def test_missing_listed_when_no_claim():

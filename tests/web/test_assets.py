@@ -143,5 +143,7 @@ def test_the_page_offers_every_bundled_example(client):
     offered = re.search(r'data-examples="([^"]*)"', client.get("/app/").text).group(1).split(",")
     assert offered == on_disk
     assert ProjectCreate(name="d", example="daxing-district").example == "daxing-district"
-    with pytest.raises(ValueError, match="expected a bundled example, one of: cement-plant, cement-product, dairy"):
+    with pytest.raises(
+        ValueError, match="expected a bundled example, one of: carbon-neutral-etf, cement-plant, cement-product, dairy"
+    ):
         ProjectCreate(name="d", example="no-such-example")

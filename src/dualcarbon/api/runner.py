@@ -32,9 +32,18 @@ STEPS = ("load", "compute", "optimize", "report", "write", "store")  # "optimize
 TERMINAL = ("succeeded", "failed")
 
 
-def execute(root: str, lang: str | None, pathway: bool = False, emissions: str = "auto", pdf: bool = False) -> dict:
+def execute(
+    root: str,
+    lang: str | None,
+    pathway: bool = False,
+    emissions: str = "auto",
+    pdf: bool = False,
+    footprint: bool = False,
+    iterations: int | None = None,
+) -> dict:
     """In a worker process: the main job on a project folder; outputs go to ``root/out``.
-    ``emissions``: the row-level emission file's format (``job.run``); ``pdf``: also report.pdf.
+    ``emissions``: the row-level emission file's format (``job.run``); ``pdf``: also report.pdf;
+    ``footprint``: the product footprint instead (``job.footprint_job``, with ``iterations``).
 
     Returns plain data (exceptions do not cross processes intact): ``{"ok": True}``, or the
     input problems, or an internal error's text.
@@ -50,7 +59,10 @@ def execute(root: str, lang: str | None, pathway: bool = False, emissions: str =
         os.replace(tmp, progress_file)
 
     try:
-        job.run(root, Path(root) / "out", lang, progress, pathway=pathway, emissions=emissions, pdf=pdf)
+        if footprint:
+            job.footprint_job(root, Path(root) / "out", lang, progress, iterations=iterations, pdf=pdf)
+        else:
+            job.run(root, Path(root) / "out", lang, progress, pathway=pathway, emissions=emissions, pdf=pdf)
     except InputError as exc:
         return {"ok": False, "problems": [asdict(p) for p in exc.problems]}
     except Exception as exc:  # noqa: BLE001 - reported on the run, with the traceback in the log
@@ -140,6 +152,8 @@ class Runner:
                 bool(options.get("pathway")),
                 options.get("emissions") or "auto",
                 bool(options.get("pdf")),
+                bool(options.get("footprint")),
+                options.get("iterations"),
             )
             step = None
             while True:
@@ -177,11 +191,18 @@ class Runner:
                 self.store.finish_run(run_id, None, None, {"code": "internal", "message": outcome["internal"]})
 
     def _submit(
-        self, root: str, lang: str | None, pathway: bool = False, emissions: str = "auto", pdf: bool = False
+        self,
+        root: str,
+        lang: str | None,
+        pathway: bool = False,
+        emissions: str = "auto",
+        pdf: bool = False,
+        footprint: bool = False,
+        iterations: int | None = None,
     ) -> Future:
         with self._pool_lock:
             assert self._pool is not None, "the runner is not started"
-            return self._pool.submit(execute, root, lang, pathway, emissions, pdf)
+            return self._pool.submit(execute, root, lang, pathway, emissions, pdf, footprint, iterations)
 
     def _renew_pool(self) -> None:
         with self._pool_lock:
@@ -221,7 +242,9 @@ def _options(run: dict) -> dict:
 
 
 def _summary(outputs: dict[str, bytes | Path]) -> dict:
-    if "summary.json" not in outputs:
+    """summary.json of the outputs; a footprint's footprint.json (its ``factor_sets`` are what the run cites)."""
+    name = "summary.json" if "summary.json" in outputs else "footprint.json"
+    if name not in outputs:
         return {}
-    data = outputs["summary.json"]
+    data = outputs[name]
     return json.loads(data.read_bytes() if isinstance(data, Path) else data)

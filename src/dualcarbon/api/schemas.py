@@ -12,7 +12,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from dualcarbon.project import examples
 
 Role = Literal["viewer", "editor", "admin"]
-Kind = Literal["settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents"]
+Kind = Literal[
+    "settings",
+    "activities",
+    "credits",
+    "factors",
+    "sinks",
+    "measures",
+    "indicators",
+    "documents",
+    "processes",
+    "exchanges",
+    "holdings",
+]
 Status = Literal["queued", "running", "succeeded", "failed"]
 # The largest offset a page may start at: the stores' OFFSET is a signed 64-bit integer.
 MAX_OFFSET = 2**63 - 1
@@ -157,6 +169,18 @@ class RunCreate(_Body):
         False,
         description="Also report.pdf (as `dualcarbon run --pdf`), printed by headless Chromium on the server; "
         "409 pdf_unavailable when the server has none (GET /api/health says: pdf).",
+    )
+
+
+class FootprintCreate(_Body):
+    lang: Literal["zh", "en"] | None = Field(None, description="Language of the report (default: the settings').")
+    iterations: int | None = Field(
+        None, ge=0, le=100_000, description="Monte Carlo iterations (default: [product] iterations; 0: none)."
+    )
+    pdf: bool = Field(
+        False,
+        description="Also report.pdf (as `dualcarbon footprint --pdf`), printed by headless Chromium on the server; "
+        "409 pdf_unavailable when the server has none.",
     )
 
 

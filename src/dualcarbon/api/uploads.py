@@ -57,9 +57,27 @@ SUFFIXES = {
     "measures": (".csv", ".tsv", ".xlsx", ".parquet"),
     "indicators": (".csv", ".tsv", ".xlsx", ".parquet"),
     "documents": (".md", ".txt", ".pdf"),
+    "processes": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
+    "exchanges": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
+    # holdings.csv and the files [financed] names (benchmark, comparison year): docs/financed.md
+    "holdings": (".csv", ".tsv", ".xlsx", ".parquet"),
 }
+# The tables of a product model (docs/products.md), checked together once both are there.
+PRODUCT_KINDS = ("processes", "exchanges")
 # Names a document may not take: the project folder's own files.
-RESERVED = ("dualcarbon.toml", "activities", "credits", "sinks", "measures", "indicators", "factors", "out")
+RESERVED = (
+    "dualcarbon.toml",
+    "activities",
+    "credits",
+    "sinks",
+    "measures",
+    "indicators",
+    "factors",
+    "out",
+    "processes",
+    "exchanges",
+    "holdings",
+)
 
 
 def check(
@@ -94,7 +112,9 @@ def check(
             ),
             lang=lang,
         )
-    current = [b for b in store.current_inputs(org_id, project_id) if b["kind"] in ("settings", "factors")]
+    # what the check reads beside the upload: the settings and own factors; for a product table, the other one
+    beside = ("settings", "factors", "processes", "exchanges") if kind in PRODUCT_KINDS else ("settings", "factors")
+    current = [b for b in store.current_inputs(org_id, project_id) if b["kind"] in beside]
     if kind != "settings" and not any(b["kind"] == "settings" for b in current):
         raise ApiError(
             409,
@@ -102,8 +122,8 @@ def check(
             "the project has no settings yet: PUT "
             f"/api/projects/{project_id}/settings (the contents of dualcarbon.toml) first",
         )
-    if kind == "settings":
-        current = [b for b in current if b["kind"] != "settings"]
+    if kind == "settings" or kind in PRODUCT_KINDS:  # the upload replaces the current batch of its kind
+        current = [b for b in current if b["kind"] != kind]
     upload = {"id": "upload", "kind": kind, "filename": filename}
     placed = [*layout.layout(current), (upload, layout.path_of(upload))]
     scratch.mkdir(parents=True, exist_ok=True)
@@ -196,6 +216,10 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         return None
     limits = load.read_limits(settings, ceiling)
     path = root / path_text
+    if kind == "holdings":
+        from dualcarbon.financed.portfolio import check_upload
+
+        return check_upload(root, settings, path_text, limits)
     if kind == "sinks":
         from dualcarbon.project.sinks import load_sinks
 
@@ -214,6 +238,8 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         from dualcarbon.project.job import read_measures
 
         return len(read_measures(root, limits)[0])
+    if kind in ("processes", "exchanges"):
+        return _validate_product(root, kind, path, path_text, settings, library, limits)
     if kind == "credits":
         _, _, problems = load_credits(root, library.ureg, limits)
         if problems:
@@ -221,3 +247,20 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         return reader.read_table(path, display_name=path_text, limits=limits).height
     project = load.load(root, library=library, limits=ceiling)
     return int(project.activities["_n"].sum())
+
+
+def _validate_product(root: Path, kind: str, path: Path, path_text: str, settings, library, limits) -> int:
+    """processes.csv or exchanges.csv of a product model (docs/products.md): its header and cells read; the whole
+    model checked as `dualcarbon validate` checks it (units, activity keys, allocation …) once the project has
+    ``[product]`` and both tables."""
+    from dualcarbon.project import products, reader
+
+    other = "exchanges" if kind == "processes" else "processes"
+    if settings.product is not None and products.table_path(root, other) is not None:
+        products.load_product(root, library=library, limits=limits, settings=settings)
+    problems: list[Problem] = []
+    frame = reader.read_table(path, display_name=path_text, limits=limits, problems=problems)
+    problems += products.header_problems(path_text, kind, frame.columns)
+    if problems:
+        raise InputError(problems)
+    return frame.height

@@ -18,11 +18,8 @@ import globalwarmingpotentials
 
 GWP_SETS = {"AR4": "AR4GWP100", "AR5": "AR5GWP100", "AR6": "AR6GWP100"}
 
-# Second-hand figures that disagree with the shipped AR6 value; surfaced, never silently used.
-AR6_SF6_NOTE = (
-    "AR6 SF6 GWP100 = 25,200 (IPCC AR6 WGI Table 7.SM.7, via globalwarmingpotentials); the GHG "
-    "Protocol's Aug 2024 GWP table is reported second-hand to give 24,300 (UNVERIFIED, see SOURCES.md §1)."
-)
+# Second-hand figures that disagree with the shipped AR6 value are surfaced, never silently used: the
+# engine's warning ar6_sf6_gwp (locales: warning.ar6_sf6_gwp).
 
 
 def _data_rows(name: str) -> list[dict[str, str]]:

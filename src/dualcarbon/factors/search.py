@@ -93,6 +93,43 @@ def names(library: FactorLibrary) -> pl.DataFrame:
     return pl.DataFrame(out, schema=schema, orient="row")
 
 
+def key_names(library: FactorLibrary, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """(Chinese, English) display names of activity keys, e.g. a product's background processes: the
+    catalogue's names of the key, else ``factor_names.csv``'s Chinese name and the source's own name of its
+    factors (USEEIO's 'Other Animal Food Manufacturing'), else the nearest named parent with the key's last
+    part ('外购商品和服务（按支出） 311119'), else the key itself."""
+    zh: dict[str, str] = {}
+    en: dict[str, str] = {}
+    for row in library.catalog.iter_rows(named=True):
+        if not row["key"].endswith("/*"):
+            zh[row["key"]], en[row["key"]] = row["name_zh"], row["name_en"]
+    parents: dict[str, str] = {}
+    for row in library.catalog.iter_rows(named=True):
+        parents.setdefault(row["key"].removesuffix("/*"), row["name_zh"])
+    for row in _read_data_csv("factor_names.csv").iter_rows(named=True):
+        zh.setdefault(row["key"], row["name_zh"])
+        parents.setdefault(row["key"], row["name_zh"])
+    wanted = [k for k in keys if not (zh.get(k) and en.get(k))]
+    source = (
+        library.factors.filter(pl.col("key").is_in(wanted)).unique("key", keep="first", maintain_order=True)
+        if wanted
+        else library.factors.clear()
+    )
+    source_name = {k: n for k, n in zip(source["key"], source["name"], strict=True) if n}
+    out: dict[str, tuple[str, str]] = {}
+    for key in keys:
+        parts = key.split("/")
+        parent = next(
+            (parents["/".join(parts[:i])] for i in range(len(parts) - 1, 0, -1) if "/".join(parts[:i]) in parents), None
+        )
+        name_zh = zh.get(key) or (re.match(_ZH_HEAD, source_name.get(key, "")) or [None, None])[1]
+        if not name_zh:
+            name_zh = f"{parent} {parts[-1]}" if parent else key
+        name_en = en.get(key) or source_name.get(key) or key
+        out[key] = (name_zh.strip(), name_en)
+    return out
+
+
 def _country_of(library: FactorLibrary) -> dict[str, str | None]:
     """Each region's country (CN-NCG → CN, CN-BJ → CN, US-CAMX → US); GLOBAL and unknown ones → None."""
     levels = dict(zip(library.regions["region"], library.regions["level"], strict=True))

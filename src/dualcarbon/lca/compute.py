@@ -52,7 +52,9 @@ def footprints(system: ProductSystem, *, solver: str = "auto") -> np.ndarray:
 def score(system: ProductSystem, demand: dict[str, float], *, solver: str = "auto") -> float:
     """kg CO2e of a demand alone: h = cᵀ B A⁻¹ f (one solve, no contributions)."""
     lca = Factorised(system, solver=solver)
-    return float(lca.direct @ lca.supply(demand_vector(system, demand)))
+    # a product and a sum rather than a dot: NumPy hands a dot of this size to the threaded BLAS, whose threads cost
+    # tens of milliseconds to wake on a busy machine
+    return float((lca.direct * lca.supply(demand_vector(system, demand))).sum())
 
 
 def analyse(

@@ -38,38 +38,139 @@ def simulate(
         raise ValueError(f"iterations must be ≥ 0, got {iterations}")
     n = len(system.processes)
     f = demand_vector(system, demand)
+    rng = np.random.default_rng(seed)
+    if n <= DENSE:
+        return _dense(system, f, iterations, rng)
+    return _sparse(system, f, iterations, rng, exact)
+
+
+def _sparse(system: ProductSystem, f: np.ndarray, iterations: int, rng: np.random.Generator, exact: bool) -> np.ndarray:
+    """One sample at a time, drawn into arrays laid out once: A's CSR data (refilled in place) and the
+    characterised biosphere entries (only those of flows with a non-zero factor: the others cannot move the
+    score), each sample solved by Jacobi iteration from the previous sample's supply to the score's tolerance."""
+    n = len(system.processes)
     tech, bio = system.technosphere, system.biosphere
-    # A as CSR (the CSC layout of Aᵀ) for fast products with the supply; B as CSC (Bᵀ c by its CSR transpose)
+    # A as CSR (the CSC layout of Aᵀ): the pattern once, each sample's amounts written into its data array
+    pattern = Pattern(tech.col, tech.row, (n, n))
+    a_draw = _Draws(tech.amount, pattern)
+    a = sp.csr_matrix((a_draw.initial(), pattern.indices, pattern.indptr), shape=(n, n))
+    # Bᵀ c: the direct kg CO2e per unit of each process's activity, from the entries of characterised flows
+    c = np.asarray(system.characterisation, dtype=np.float64)
+    weight = c[np.asarray(bio.row, dtype=np.int64)]
+    kept = np.flatnonzero(weight != 0.0)
+    b_col = np.asarray(bio.col, dtype=np.int64)[kept]
+    b_weight = weight[kept]
+    b_draw = _Draws(_subset(bio.amount, kept), None)
+    scores = np.empty(iterations)
+    supply: np.ndarray | None = None
+    for k in range(iterations):
+        a_draw.into(rng, a.data)
+        values = b_draw.into(rng, None)
+        direct = np.bincount(b_col, weights=values * b_weight, minlength=n)
+        s = None
+        if not exact:
+            d = a.diagonal()
+            if np.all(d != 0):
+                s = jacobi(a, 1.0 / d, f, supply, weights=direct)
+        if s is None:
+            s = _direct(a, f)
+        supply = s
+        direct *= s  # a product and a sum, not a BLAS dot (threaded, slower on a busy machine)
+        scores[k] = float(direct.sum())
+    return scores
+
+
+class _Draws:
+    """Samples of an :class:`Uncertain`'s amounts written into one array per sample, with no other allocation
+    than the draws themselves: lognormal as median · exp(ln σg · Z) and normal as mean + sd · Z from standard
+    normals (numpy's fast path), triangular and uniform through ``Uncertain.sample``; certain amounts written
+    once. With a ``pattern`` the array is the pattern's data (entries at one position summed); positions
+    that take a single entry, the usual case, are written directly."""
+
+    def __init__(self, amount: Uncertain, pattern: Pattern | None) -> None:
+        self.first: np.ndarray | None = None
+        if pattern is not None:
+            # the entries in the pattern's order; where several share a position, the first is written and the
+            # others added (``dup_slot``, ``dup``)
+            order = np.argsort(pattern.position, kind="stable")
+            amount = _subset(amount, order)
+            slot = pattern.position[order]
+            head = np.ones(slot.size, dtype=bool)
+            head[1:] = slot[1:] != slot[:-1]
+            if not head.all():
+                self.first = np.flatnonzero(head)
+                self.dup = np.flatnonzero(~head)
+                self.dup_slot = slot[self.dup]
+        self.base = np.array(amount.amount, dtype=np.float64)
+        self.buffer = self.base.copy()
+        kind = amount.kind
+        self.lognormal = np.flatnonzero(kind == LOGNORMAL)
+        self.ln_median = self.base[self.lognormal]
+        self.ln_log = np.log(amount.scale[self.lognormal])
+        self.normal = np.flatnonzero(kind == NORMAL)
+        self.n_mean = self.base[self.normal]
+        self.n_sd = amount.scale[self.normal]
+        self.rest = np.flatnonzero((kind == TRIANGULAR) | (kind == UNIFORM))
+        self.rest_amount = _subset(amount, self.rest)
+        self.z_ln = np.empty(self.lognormal.size)
+        self.z_n = np.empty(self.normal.size)
+        self.everything_lognormal = self.lognormal.size == len(amount)
+
+    def initial(self) -> np.ndarray:
+        """The data array at the deterministic amounts (certain entries keep these in every sample)."""
+        return self._gather(self.base, np.empty(self.base.size if self.first is None else self.first.size))
+
+    def _gather(self, values: np.ndarray, out: np.ndarray) -> np.ndarray:
+        if self.first is None:
+            out[:] = values
+        else:
+            np.take(values, self.first, out=out)
+            np.add.at(out, self.dup_slot, values[self.dup])
+        return out
+
+    def into(self, rng: np.random.Generator, out: np.ndarray | None) -> np.ndarray:
+        """One sample of every amount, written into ``out`` (a pattern's data array) or returned in a buffer."""
+        target = out if (out is not None and self.first is None) else self.buffer
+        if self.lognormal.size:
+            z = target if self.everything_lognormal else self.z_ln
+            rng.standard_normal(out=z)
+            z *= self.ln_log
+            np.exp(z, out=z)
+            z *= self.ln_median
+            if z is not target:
+                target[self.lognormal] = z
+        if self.normal.size:
+            rng.standard_normal(out=self.z_n)
+            self.z_n *= self.n_sd
+            self.z_n += self.n_mean
+            target[self.normal] = self.z_n
+        if self.rest.size:
+            target[self.rest] = self.rest_amount.sample(rng, 1)[0]
+        if out is not None and target is not out:
+            self._gather(target, out)
+        return target
+
+
+def _subset(amount: Uncertain, where: np.ndarray) -> Uncertain:
+    return Uncertain(
+        amount.amount[where], amount.kind[where], amount.scale[where], amount.low[where], amount.high[where]
+    )
+
+
+def _dense(system: ProductSystem, f: np.ndarray, iterations: int, rng: np.random.Generator) -> np.ndarray:
+    """Chunks of samples, each chunk solved as one batch of dense LU factorisations."""
+    n = len(system.processes)
+    tech, bio = system.technosphere, system.biosphere
     a_pattern = Pattern(tech.col, tech.row, (n, n))
     b_pattern = Pattern(bio.row, bio.col, (len(system.flows), n))
     c = np.asarray(system.characterisation, dtype=np.float64)
-    rng = np.random.default_rng(seed)
     scores = np.empty(iterations)
-    supply: np.ndarray | None = None
     done = 0
     while done < iterations:
         m = min(CHUNK, iterations - done)
         a_samples = _sample(tech.amount, rng, m)
         b_samples = _sample(bio.amount, rng, m)
-        if n <= DENSE:
-            scores[done : done + m] = _dense_chunk(a_pattern, b_pattern, a_samples, b_samples, c, f)
-            done += m
-            continue
-        for k in range(m):
-            a = sp.csr_matrix((a_pattern.data(a_samples[k]), a_pattern.indices, a_pattern.indptr), shape=(n, n))
-            b = sp.csc_matrix(
-                (b_pattern.data(b_samples[k]), b_pattern.indices, b_pattern.indptr), shape=b_pattern.shape
-            )
-            direct = b.T @ c
-            s = None
-            if not exact:
-                d = a.diagonal()
-                if np.all(d != 0):
-                    s = jacobi(a, 1.0 / d, f, supply)
-            if s is None:
-                s = _direct(a, f)
-            supply = s
-            scores[done + k] = float(direct @ s)
+        scores[done : done + m] = _dense_chunk(a_pattern, b_pattern, a_samples, b_samples, c, f)
         done += m
     return scores
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
-from dualcarbon.errors import Problem, msg
+from dualcarbon.errors import Msg, Problem, msg
 
 REQUEST_KEYS = ["key", "region", "year", "sector", "dimension"]
 
@@ -98,3 +100,10 @@ def unresolved_problems(
             )
         )
     return problems
+
+
+def warning(code: str, key: str, /, **fields: Any) -> dict[str, str]:
+    """A warning of the run (summary.json ``warnings``): its code and the catalogue message ``key`` in
+    English and Chinese (a field that is a ``msg`` is rendered in each language)."""
+    message = Msg(key, fields)
+    return {"code": code, "message_en": message.render("en"), "message_zh": message.render("zh")}

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from dualcarbon.errors import msg
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.methods import direct
-from dualcarbon.methods.common import KG_PER_T, fmt, shape
+from dualcarbon.methods.common import KG_PER_T, fmt, shape, warning
 
 MWH_PER_GJ = 1 / 3.6
 HIERARCHY = {"PPA": 0, "GEC": 1, "I-REC": 1, "REC": 1, "GO": 1, "supplier_factor": 2}
@@ -109,29 +110,21 @@ def eligible(instruments: pl.DataFrame, period_years: list[int], chains: dict[st
     warnings = []
     keep = []
     for row in instruments.iter_rows(named=True):  # a handful of certificates, not activity rows
-        reason = None  # (en, zh)
+        reason = None
         if row["status"] not in ACCEPTED_STATUS:
-            reason = (
-                f"status {row['status']!r} is not retired/cancelled",
-                f"状态“{row['status']}”不是已注销（retired/cancelled）",
-            )
+            reason = msg("warning.instrument.not_retired", status=row["status"])
         elif row["vintage"] is not None and row["vintage"] not in period_years:
-            reason = (
-                f"vintage {row['vintage']} is outside the reporting period {period_years}",
-                f"生产年份 {row['vintage']} 不在报告期 {period_years} 内",
-            )
+            reason = msg("warning.instrument.vintage", vintage=row["vintage"], years=str(period_years))
         elif row["region"] and row["facility_region"] and row["region"] not in chains.get(row["facility_region"], []):
-            reason = (
-                f"market {row['region']} does not cover the facility's region {row['facility_region']}",
-                f"市场 {row['region']} 不覆盖设施所在地区 {row['facility_region']}",
-            )
+            reason = msg("warning.instrument.market", region=row["region"], facility_region=row["facility_region"])
         if reason:
             warnings.append(
-                {
-                    "code": "scope2_instrument_not_applied",
-                    "message_en": f"Scope 2 instrument {row['id']} not applied: {reason[0]}",
-                    "message_zh": f"范围二合同工具 {row['id']} 未使用：{reason[1]}",
-                }
+                warning(
+                    "scope2_instrument_not_applied",
+                    "warning.scope2_instrument_not_applied",
+                    id=row["id"],
+                    reason=reason,
+                )
             )
         else:
             keep.append(row["id"])
@@ -223,11 +216,9 @@ def compute(
         .iter_rows(named=True)
     ):
         warnings.append(
-            {
-                "code": "scope2_instrument_unused",
-                "message_en": f"Scope 2 instrument {row['id']}: {row['unused']:.3f} MWh not used (no matching consumption left)",
-                "message_zh": f"范围二合同工具 {row['id']}：{row['unused']:.3f} 兆瓦时未使用（无剩余匹配用电量）",
-            }
+            warning(
+                "scope2_instrument_unused", "warning.scope2_instrument_unused", id=row["id"], mwh=f"{row['unused']:.3f}"
+            )
         )
 
     per_row = cover.group_by("_idx").agg(pl.col("covered_mwh").sum().alias("covered"))
@@ -313,28 +304,22 @@ def _residual_warnings(uncovered: pl.DataFrame, elec: pl.DataFrame) -> list[dict
         count = int(part["_rows"].sum())
         rate = f"{kg_per_gj * 3.6 / 1000:.4f}"
         out.append(
-            {
-                "code": "scope2_residual_factor",
-                "message_en": f"Market-based Scope 2: consumption not covered by certificates or contracts ({years_text}, "
-                f"{count} rows) takes the MEE/NBS national factor excluding market-traded non-fossil "
-                f"electricity of {year_used}, {rate} kg CO2/kWh (Table 4).",
-                "message_zh": f"基于市场的范围二：未被绿证或合同覆盖的用电量（{years_text}年，{count} 条）采用"
-                f"生态环境部、国家统计局发布的{year_used}年全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量，"
-                f"表4）{rate} kgCO2/kWh。",
-            }
+            warning(
+                "scope2_residual_factor",
+                "warning.scope2_residual_factor",
+                years=years_text,
+                count=count,
+                year_used=year_used,
+                rate=rate,
+            )
         )
     fallback = years.filter(pl.col("resid_kg_per_gj").is_null())
     if fallback.height:
         years_text = ", ".join(str(y) for y in sorted(fallback["_year"].unique().to_list()))
         count = int(fallback["_rows"].sum())
         out.append(
-            {
-                "code": "scope2_grid_average_fallback",
-                "message_en": f"Market-based Scope 2: no national factor excluding market-traded non-fossil electricity "
-                f"is published for {years_text}; the uncovered consumption ({count} rows) takes the grid "
-                "average (the location-based factor) instead.",
-                "message_zh": f"基于市场的范围二：{years_text}年无已发布的全国电力平均二氧化碳排放因子（不包括市场化交易的"
-                f"非化石能源电量），未被绿证或合同覆盖的用电量（{count} 条）改用电网平均排放因子（即基于位置的因子）。",
-            }
+            warning(
+                "scope2_grid_average_fallback", "warning.scope2_grid_average_fallback", years=years_text, count=count
+            )
         )
     return out

@@ -21,7 +21,7 @@ from dualcarbon.errors import Problem, msg
 from dualcarbon.factors.gwp import GwpTable
 from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.factors.resolve import candidates, first_per
-from dualcarbon.methods.common import KG_PER_T, fmt, with_requests
+from dualcarbon.methods.common import KG_PER_T, fmt, warning, with_requests
 
 #: The GWP set of EPA's published CO2e factors (Supply Chain GHG Emission Factors v1.3: AR5 GWP100).
 PUBLISHED_CO2E_GWP = "AR5"
@@ -130,14 +130,12 @@ def published_co2e_scale(
         gap = (totals[0] / totals[1] - 1) * 100
         worst = scale.select((1 / pl.col("co2e_scale") - 1).abs().max() * 100).item()
         notes.append(
-            {
-                "code": "spend_published_co2e",
-                "message_en": f"Spend-based rows: CO2e is taken from EPA's published CO2e factors ({PUBLISHED_CO2E_GWP} "
-                f"GWP100); the by-gas factors give the gas masses. Re-weighting the rounded by-gas factors would "
-                f"give {gap:+.3f} % in total (at most {worst:.3f} % on a row).",
-                "message_zh": f"按支出核算的数据：二氧化碳当量取美国环保署发布的二氧化碳当量因子（{PUBLISHED_CO2E_GWP} "
-                f"100 年 GWP）；分气体因子给出各气体质量。若以取整后的分气体因子重新加权，合计相差 {gap:+.3f}%"
-                f"（单条最多 {worst:.3f}%）。",
-            }
+            warning(
+                "spend_published_co2e",
+                "warning.spend_published_co2e",
+                gwp=PUBLISHED_CO2E_GWP,
+                gap=f"{gap:+.3f}",
+                worst=f"{worst:.3f}",
+            )
         )
     return out.drop("co2e_factor_id", "co2e_kg_per_base"), notes

@@ -17,7 +17,7 @@ import polars as pl
 
 from dualcarbon.model import Settings
 from dualcarbon.neutrality import credit_checks, rules, sinks
-from dualcarbon.neutrality.checks import AFTER_BALANCE, KINDS, VERIFICATION
+from dualcarbon.neutrality.checks import AFTER_BALANCE, KINDS, verification_kind, verified_by
 from dualcarbon.neutrality.records import (
     ACHIEVED,
     CREDIT_SCHEMA,
@@ -34,6 +34,7 @@ from dualcarbon.neutrality.records import (
     Outcome,
     empty,
 )
+from dualcarbon.neutrality.texts import Text, say
 
 #: Credit checks whose mandatory failure takes the named credits out of the balance.
 EXCLUDING_CREDITS = frozenset(credit_checks.KINDS) - {"scope2_quality"}
@@ -211,14 +212,13 @@ def claim_fields(settings: Settings) -> tuple[str, str, dict[str, str]]:
     claim date, the fields of the rule set's ``claim_en``/``claim_zh`` templates."""
     n = settings.neutrality
     assert n is not None
-    kind_en, kind_zh = VERIFICATION.get(n.verification_type or "", ("(not stated)", "（未说明）"))
-    by_en, by_zh = (f" by {n.verifier}", f"（{n.verifier}）") if n.verifier else ("", "")
+    by = verification_kind(n.verification_type) + verified_by(n.verifier)
     common = {
         "start": settings.period.start.isoformat(),
         "end": settings.period.end.isoformat(),
         "claim_date": n.claim_date.isoformat() if n.claim_date else "—",
     }
-    return kind_en + by_en, kind_zh + by_zh, common
+    return by.en, by.zh, common
 
 
 def evaluate(facts: Facts, rule_set: rules.RuleSet) -> tuple[tuple[Check, ...], str, Balance, pl.DataFrame, set[str]]:
@@ -252,9 +252,8 @@ def evaluate(facts: Facts, rule_set: rules.RuleSet) -> tuple[tuple[Check, ...], 
         why = outcomes[subject_rule.id]
         for rule in rule_set.checks:
             if rule is not subject_rule:
-                outcomes[rule.id] = Outcome(
-                    NOT_APPLICABLE, f"not assessed: {why.reason_en}", f"不评价：{why.reason_zh}"
-                )
+                not_assessed = say("neutrality.check.not_assessed", reason=Text(why.reason_en, why.reason_zh))
+                outcomes[rule.id] = Outcome(NOT_APPLICABLE, not_assessed.en, not_assessed.zh)
     checks = tuple(
         Check(r.id, r.clause, r.clause_zh, r.clause_status, r.severity, outcomes[r.id]) for r in rule_set.checks
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
@@ -24,6 +25,7 @@ from dualcarbon.neutrality.records import (
     Outcome,
     Rule,
 )
+from dualcarbon.neutrality.texts import EMPTY, LANGS, Text, frame_text, joined, same, say, series
 
 #: Project types of nature-based removals, whose permanence (reversal risk) needs evidence.
 NATURE_BASED = r"(?i)(造林|林业|森林|碳汇|竹林|红树林|草原|湿地|土壤|forest|afforest|reforest|redd|\barr\b|\bifm\b|mangrove|wetland|soil|agroforest)"
@@ -31,16 +33,16 @@ NATURE_BASED = r"(?i)(造林|林业|森林|碳汇|竹林|红树林|草原|湿地
 ONE_MWH_CERTIFICATES = ("GEC", "I-REC", "REC", "GO")
 
 
-def passed(en: str, zh: str) -> Outcome:
-    return Outcome(PASSED, en, zh)
+def passed(reason: Text) -> Outcome:
+    return Outcome(PASSED, reason.en, reason.zh)
 
 
-def failed(en: str, zh: str, remedy_en: str = "", remedy_zh: str = "", excluded: tuple[str, ...] = ()) -> Outcome:
-    return Outcome(FAILED, en, zh, remedy_en, remedy_zh, excluded)
+def failed(reason: Text, fix: Text = EMPTY, excluded: tuple[str, ...] = ()) -> Outcome:
+    return Outcome(FAILED, reason.en, reason.zh, fix.en, fix.zh, excluded)
 
 
-def not_applicable(en: str, zh: str) -> Outcome:
-    return Outcome(NOT_APPLICABLE, en, zh)
+def not_applicable(reason: Text) -> Outcome:
+    return Outcome(NOT_APPLICABLE, reason.en, reason.zh)
 
 
 def tonnes(value: float) -> str:
@@ -52,6 +54,12 @@ def listing(items: list[str], limit: int = 8) -> str:
     """The first items of a list, comma separated, with the count of the rest."""
     shown = ", ".join(items[:limit])
     return shown + (f" (+{len(items) - limit})" if len(items) > limit else "")
+
+
+def listed(items: Sequence[Text | str], limit: int = 8) -> Text:
+    """``listing`` of messages (each in its language) or of ids (alike in both)."""
+    texts = [i if isinstance(i, Text) else same(i) for i in items]
+    return Text(listing([t.en for t in texts], limit), listing([t.zh for t in texts], limit))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -78,20 +86,28 @@ def _is_claimant(f: Facts) -> pl.Expr:
 
 def _no_credits(f: Facts) -> Outcome | None:
     if f.credits.is_empty():
-        return not_applicable("no carbon credits in credits.csv", "credits.csv 中没有碳信用")
+        return not_applicable(say("neutrality.check.credits.none"))
     return None
 
 
-def _bad(
-    credits: pl.DataFrame, mask: pl.Expr, why_en: pl.Expr, why_zh: pl.Expr
-) -> tuple[list[str], list[str], tuple[str, ...]]:
-    """Failing credits: "id (why)" in both languages, and their ids."""
-    rows = credits.filter(mask).select("id", why_en.alias("en"), why_zh.alias("zh"))
-    return (
-        [f"{i} ({w})" for i, w in zip(rows["id"], rows["en"], strict=True)],
-        [f"{i}（{w}）" for i, w in zip(rows["id"], rows["zh"], strict=True)],
-        tuple(rows["id"]),
+Why = Callable[[str], pl.Expr]
+
+
+def _bad(credits: pl.DataFrame, mask: pl.Expr, why: Why) -> tuple[Text, tuple[str, ...]]:
+    """Failing credits listed as "id (why)" in both languages (``why(lang)``: the reason of a row), and
+    their ids."""
+    rows = credits.filter(mask).select(
+        "id", *(frame_text("neutrality.check.item", lang, id=pl.col("id"), why=why(lang)).alias(lang) for lang in LANGS)
     )
+    return Text(listing(rows["en"].to_list()), listing(rows["zh"].to_list())), tuple(rows["id"])
+
+
+def _cases(lang: str, cases: Sequence[tuple[pl.Expr, str, dict[str, pl.Expr]]], key: str, **fields: pl.Expr) -> pl.Expr:
+    """A row's message in ``lang``: the first case whose condition holds (condition, key, fields), else ``key``."""
+    message = frame_text(key, lang, **fields)
+    for condition, case_key, case_fields in reversed(cases):
+        message = pl.when(condition).then(frame_text(case_key, lang, **case_fields)).otherwise(message)
+    return message
 
 
 def credit_retired(f: Facts, rule: Rule) -> Outcome:
@@ -99,29 +115,23 @@ def credit_retired(f: Facts, rule: Rule) -> Outcome:
     if (na := _no_credits(f)) is not None:
         return na
     status = pl.col("status").fill_null("")
-    mask = ~status.is_in(list(RETIRED_STATUS)) | pl.col("retired_on").is_null()
-    en, zh, ids = _bad(
+    retired = status.is_in(list(RETIRED_STATUS))
+    mask = ~retired | pl.col("retired_on").is_null()
+    credits, ids = _bad(
         f.credits,
         mask,
-        pl.when(status.is_in(list(RETIRED_STATUS)))
-        .then(pl.lit("no retirement date"))
-        .otherwise(pl.concat_str([pl.lit("status '"), status, pl.lit("' is not retired")])),
-        pl.when(status.is_in(list(RETIRED_STATUS)))
-        .then(pl.lit("无注销日期"))
-        .otherwise(pl.concat_str([pl.lit("状态为“"), status, pl.lit("”，未注销")])),
+        lambda lang: _cases(
+            lang,
+            [(retired, "neutrality.check.credit_retired.no_date", {})],
+            "neutrality.check.credit_retired.status",
+            status=status,
+        ),
     )
     if ids:
         return failed(
-            f"credits not retired, left out of the balance: {listing(en)}",
-            f"未注销的碳信用，不计入平衡：{listing(zh)}",
-            "retire the credits in their registry for the claimant and record status and retired_on",
-            "在登记簿中为声明方注销这些碳信用，并填写 status 和 retired_on",
-            ids,
+            say("neutrality.check.credit_retired.failed", credits=credits), say("neutrality.fix.credit_retired"), ids
         )
-    n = f.credits.height
-    return passed(
-        f"all {n} credit batches are retired, each with a retirement date", f"全部 {n} 批碳信用均已注销并有注销日期"
-    )
+    return passed(say("neutrality.check.credit_retired.passed", n=f.credits.height))
 
 
 def retirement_window(f: Facts, rule: Rule) -> Outcome:
@@ -133,32 +143,26 @@ def retirement_window(f: Facts, rule: Rule) -> Outcome:
     if rule.params.get("anchor") == "claim_date":
         if f.neutrality.claim_date is None:
             return failed(
-                "the retirement window runs from the date of the declaration, but claim_date is not given",
-                "注销期限自声明日期起算，但未填写 claim_date",
-                "set claim_date in [neutrality]",
-                "在 [neutrality] 中填写 claim_date",
+                say("neutrality.check.retirement_window.no_claim_date"),
+                say("neutrality.fix.retirement_window.no_claim_date"),
             )
-        anchor, what_en, what_zh = f.neutrality.claim_date, "the declaration date", "声明日期"
+        anchor, what = f.neutrality.claim_date, say("neutrality.check.retirement_window.from_claim_date")
     else:
-        anchor, what_en, what_zh = f.period.end, "the end of the claim period", "声明期结束"
+        anchor, what = f.period.end, say("neutrality.check.retirement_window.from_period_end")
     limit = add_months(anchor, months)
     late = pl.col("retired_on") > limit
     date = pl.col("retired_on").cast(pl.String)
-    en, zh, ids = _bad(
-        f.credits, late, pl.concat_str([pl.lit("retired "), date]), pl.concat_str([date, pl.lit(" 注销")])
+    credits, ids = _bad(
+        f.credits, late, lambda lang: frame_text("neutrality.check.retirement_window.item", lang, date=date)
     )
+    window = {"limit": limit, "months": months, "anchor": what, "anchor_date": anchor}
     if ids:
         return failed(
-            f"credits retired after {limit} ({months} months after {what_en} {anchor}): {listing(en)}",
-            f"碳信用注销晚于 {limit}（{what_zh} {anchor} 后 {months} 个月）：{listing(zh)}",
-            "use credits retired within the window",
-            "改用在期限内注销的碳信用",
+            say("neutrality.check.retirement_window.failed", credits=credits, **window),
+            say("neutrality.fix.retirement_window.late"),
             ids,
         )
-    return passed(
-        f"every retirement date is on or before {limit} ({months} months after {what_en} {anchor})",
-        f"所有注销日期均不晚于 {limit}（{what_zh} {anchor} 后 {months} 个月）",
-    )
+    return passed(say("neutrality.check.retirement_window.passed", **window))
 
 
 def ex_post(f: Facts, rule: Rule) -> Outcome:
@@ -171,35 +175,24 @@ def ex_post(f: Facts, rule: Rule) -> Outcome:
     forward = status.is_in(list(EX_ANTE_STATUS))
     mask = forward | pl.col("vintage").is_null() | (pl.col("vintage") > retired_year)
     vintage = pl.col("vintage").cast(pl.String)
-    en, zh, ids = _bad(
+    credits, ids = _bad(
         f.credits,
         mask,
-        pl.when(forward)
-        .then(pl.concat_str([pl.lit("status '"), status, pl.lit("' is ex ante")]))
-        .when(pl.col("vintage").is_null())
-        .then(pl.lit("no vintage"))
-        .otherwise(pl.concat_str([pl.lit("vintage "), vintage, pl.lit(" after retirement")])),
-        pl.when(forward)
-        .then(pl.concat_str([pl.lit("状态“"), status, pl.lit("”为事前签发")]))
-        .when(pl.col("vintage").is_null())
-        .then(pl.lit("无年份"))
-        .otherwise(pl.concat_str([pl.lit("年份 "), vintage, pl.lit(" 晚于注销")])),
+        lambda lang: _cases(
+            lang,
+            [
+                (forward, "neutrality.check.ex_post.ex_ante", {"status": status}),
+                (pl.col("vintage").is_null(), "neutrality.check.ex_post.no_vintage", {}),
+            ],
+            "neutrality.check.ex_post.after_retirement",
+            vintage=vintage,
+        ),
     )
     if ids:
-        return failed(
-            f"credits not shown to be ex post: {listing(en)}",
-            f"无法证明为事后签发的碳信用：{listing(zh)}",
-            "use credits issued for reductions or removals that already occurred, with their vintage",
-            "改用减排或清除已发生后签发的碳信用，并填写年份",
-            ids,
-        )
+        return failed(say("neutrality.check.ex_post.failed", credits=credits), say("neutrality.fix.ex_post"), ids)
     late = f.credits.filter(pl.col("vintage") > f.period.end.year)["id"].to_list()
-    note_en = f"; vintage after the claim period (allowed, disclosed): {listing(late)}" if late else ""
-    note_zh = f"；年份晚于声明期（允许，予以披露）：{listing(late)}" if late else ""
-    return passed(
-        f"every credit is ex post: vintage on or before its retirement year{note_en}",
-        f"所有碳信用均为事后签发：年份不晚于注销年份{note_zh}",
-    )
+    note = say("neutrality.check.ex_post.late_vintage", credits=listing(late)) if late else EMPTY
+    return passed(say("neutrality.check.ex_post.passed", late_vintage=note))
 
 
 def unique(f: Facts, rule: Rule) -> Outcome:
@@ -210,23 +203,17 @@ def unique(f: Facts, rule: Rule) -> Outcome:
     inside = serials.overlaps(f.credits)
     earlier = serials.overlaps(f.credits, f.evidence.previous_credits)
     if inside.height or earlier.height:
-        en = [f"{r['id_b']} overlaps {r['id']}" for r in inside.iter_rows(named=True)]
-        zh = [f"{r['id_b']} 与 {r['id']} 序列号重叠" for r in inside.iter_rows(named=True)]
-        en += [f"{r['id']} overlaps {r['id_b']} of an earlier claim" for r in earlier.iter_rows(named=True)]
-        zh += [f"{r['id']} 与以往声明中的 {r['id_b']} 序列号重叠" for r in earlier.iter_rows(named=True)]
+        pairs = [
+            say("neutrality.check.unique.overlap", id=r["id"], other=r["id_b"]) for r in inside.iter_rows(named=True)
+        ]
+        pairs += [
+            say("neutrality.check.unique.overlap_earlier", id=r["id"], other=r["id_b"])
+            for r in earlier.iter_rows(named=True)
+        ]
         ids = tuple(dict.fromkeys([*inside["id_b"], *earlier["id"]]))
-        return failed(
-            f"the same units are claimed twice: {listing(en)}",
-            f"同一批碳信用被重复使用：{listing(zh)}",
-            "remove the duplicated rows; a credit counts in one claim only",
-            "删除重复的行；每个碳信用只能用于一次声明",
-            ids,
-        )
+        return failed(say("neutrality.check.unique.failed", pairs=listed(pairs)), say("neutrality.fix.unique"), ids)
     claims = f.evidence.previous_credits["claim"].n_unique() if f.evidence.previous_credits.height else 0
-    return passed(
-        f"serial ranges are unique within this claim and against {claims} earlier claim(s)",
-        f"序列号在本次声明内及与 {claims} 份以往声明之间均无重复",
-    )
+    return passed(say("neutrality.check.unique.passed", claims=claims))
 
 
 def records(f: Facts, rule: Rule) -> Outcome:
@@ -240,60 +227,42 @@ def records(f: Facts, rule: Rule) -> Outcome:
     not_ours = ~pl.col("_ours")
     mask = pl.col("registry").is_null() | miss_serial | count_off | not_ours
     count = pl.col("serial_count").cast(pl.String)
-    en, zh, ids = _bad(
+    credits, ids = _bad(
         c,
         mask,
-        pl.when(pl.col("registry").is_null())
-        .then(pl.lit("no registry"))
-        .when(miss_serial)
-        .then(pl.lit("no serial range"))
-        .when(count_off)
-        .then(pl.concat_str([pl.lit("serial range holds "), count, pl.lit(" units, not the quantity")]))
-        .otherwise(
-            pl.concat_str(
-                [pl.lit("beneficiary '"), pl.col("beneficiary").fill_null(""), pl.lit("' is not the claimant")]
-            )
+        lambda lang: _cases(
+            lang,
+            [
+                (pl.col("registry").is_null(), "neutrality.check.records.no_registry", {}),
+                (miss_serial, "neutrality.check.records.no_serials", {}),
+                (count_off, "neutrality.check.records.count_off", {"count": count}),
+            ],
+            "neutrality.check.records.not_claimant",
+            beneficiary=pl.col("beneficiary").fill_null(""),
         ),
-        pl.when(pl.col("registry").is_null())
-        .then(pl.lit("无登记簿"))
-        .when(miss_serial)
-        .then(pl.lit("无序列号范围"))
-        .when(count_off)
-        .then(pl.concat_str([pl.lit("序列号范围含 "), count, pl.lit(" 个单位，与数量不符")]))
-        .otherwise(pl.concat_str([pl.lit("受益方“"), pl.col("beneficiary").fill_null(""), pl.lit("”不是声明方")])),
     )
     if ids:
         return failed(
-            f"retirement records incomplete: {listing(en)}",
-            f"注销记录不完整：{listing(zh)}",
-            f"record registry, serial_start/serial_end and the beneficiary ({' / '.join(f.claimant_names)})",
-            f"填写登记簿、序列号起止及受益方（{' / '.join(f.claimant_names)}）",
+            say("neutrality.check.records.failed", credits=credits),
+            say("neutrality.fix.records", claimant=" / ".join(f.claimant_names)),
             ids,
         )
-    return passed(
-        "every credit names its registry, a serial range matching its quantity and the claimant as beneficiary",
-        "每批碳信用均注明登记簿、与数量一致的序列号范围，受益方为声明方",
-    )
+    return passed(say("neutrality.check.records.passed"))
 
 
 def programme(f: Facts, rule: Rule) -> Outcome:
     """The crediting programme is one the rule set accepts (ISO 14068-1 11.3; PAS 2060 9.1.2)."""
     if (na := _no_credits(f)) is not None:
         return na
-    accepted = list(rule.params["accepted"])
-    en, zh, ids = _bad(f.credits, ~pl.col("type").is_in(accepted), pl.col("type"), pl.col("type"))
+    accepted = series(list(rule.params["accepted"]))
+    credits, ids = _bad(f.credits, ~pl.col("type").is_in(list(rule.params["accepted"])), lambda lang: pl.col("type"))
     if ids:
         return failed(
-            f"credit types this standard does not accept ({', '.join(accepted)} are): {listing(en)}",
-            f"本标准不接受的碳信用类型（接受 {'、'.join(accepted)}）：{listing(zh)}",
-            f"use credits of {', '.join(accepted)}",
-            f"改用 {'、'.join(accepted)} 碳信用",
+            say("neutrality.check.programme.failed", accepted=accepted, credits=credits),
+            say("neutrality.fix.programme", accepted=accepted),
             ids,
         )
-    return passed(
-        f"every credit is of an accepted programme ({', '.join(accepted)})",
-        f"所有碳信用均来自认可的机制（{'、'.join(accepted)}）",
-    )
+    return passed(say("neutrality.check.programme.passed", accepted=accepted))
 
 
 def permanence(f: Facts, rule: Rule) -> Outcome:
@@ -307,27 +276,15 @@ def permanence(f: Facts, rule: Rule) -> Outcome:
     ]
     removal_t = float(f.credits.filter(pl.col("removal").fill_null(False))["quantity_t"].sum() or 0.0)
     total_t = float(f.credits["quantity_t"].sum() or 0.0)
-    en, zh = [], []
+    problems = []
     if lacking.len():
-        en.append(
-            f"nature-based removal credits without permanence evidence (buffer pool, insurance): {listing(lacking.to_list())}"
-        )
-        zh.append(f"基于自然的清除类碳信用未提供持久性证明（缓冲池、保险等）：{listing(lacking.to_list())}")
+        problems.append(say("neutrality.check.permanence.no_evidence", credits=listing(lacking.to_list())))
     if removal_t == 0:
-        en.append("the portfolio holds avoidance credits only (removal share 0 %)")
-        zh.append("碳信用组合仅含减排（避免）类，清除类占比为 0%")
-    if en:
-        return failed(
-            "; ".join(en),
-            "；".join(zh),
-            "add permanence_evidence, and plan a growing share of removal credits",
-            "补充 permanence_evidence，并逐步提高清除类碳信用比例",
-        )
+        problems.append(say("neutrality.check.permanence.no_removals"))
+    if problems:
+        return failed(joined(problems), say("neutrality.fix.permanence"))
     share = 100 * removal_t / total_t if total_t else 0.0
-    return passed(
-        f"removal credits are {share:.1f} % of the portfolio, nature-based ones with permanence evidence",
-        f"清除类碳信用占 {share:.1f}%，基于自然的项目均有持久性证明",
-    )
+    return passed(say("neutrality.check.permanence.passed", share=f"{share:.1f}"))
 
 
 def outside_boundary(f: Facts, rule: Rule) -> Outcome:
@@ -336,16 +293,14 @@ def outside_boundary(f: Facts, rule: Rule) -> Outcome:
     if (na := _no_credits(f)) is not None:
         return na
     own = [x for x in f.facilities if x]
-    en, zh, ids = _bad(f.credits, pl.col("facility").is_in(own), pl.col("facility"), pl.col("facility"))
+    credits, ids = _bad(f.credits, pl.col("facility").is_in(own), lambda lang: pl.col("facility"))
     if ids:
         return failed(
-            f"credits from facilities inside the boundary (their effect is already in the footprint): {listing(en)}",
-            f"来自边界内设施的碳信用（其效果已体现在碳足迹中）：{listing(zh)}",
-            "use credits from projects outside the boundary",
-            "改用边界外项目产生的碳信用",
+            say("neutrality.check.outside_boundary.failed", credits=credits),
+            say("neutrality.fix.outside_boundary"),
             ids,
         )
-    return passed("no credit comes from a facility inside the boundary", "没有碳信用来自边界内的设施")
+    return passed(say("neutrality.check.outside_boundary.passed"))
 
 
 def public_documentation(f: Facts, rule: Rule) -> Outcome:
@@ -355,12 +310,20 @@ def public_documentation(f: Facts, rule: Rule) -> Outcome:
     lacking = f.credits.filter(pl.col("project_url").is_null())["id"].to_list()
     if lacking:
         return failed(
-            f"no public project documentation (project_url): {listing(lacking)}",
-            f"未提供项目公开文件链接（project_url）：{listing(lacking)}",
-            "add the registry page of each project in project_url",
-            "在 project_url 中填写各项目的登记页面",
+            say("neutrality.check.public_documentation.failed", credits=listing(lacking)),
+            say("neutrality.fix.public_documentation"),
         )
-    return passed("every credit links its public project documentation", "每批碳信用均附项目公开文件链接")
+    return passed(say("neutrality.check.public_documentation.passed"))
+
+
+#: What an applied Scope 2 instrument lacks, by case.
+SCOPE2_PROBLEMS = {
+    "no_registry": "neutrality.check.scope2_quality.no_registry",
+    "no_serials": "neutrality.check.scope2_quality.no_serials",
+    "no_date": "neutrality.check.scope2_quality.no_date",
+    "not_ours": "neutrality.check.scope2_quality.not_ours",
+    "count_off": "neutrality.check.scope2_quality.count_off",
+}
 
 
 def scope2_quality(f: Facts, rule: Rule) -> Outcome:
@@ -368,9 +331,9 @@ def scope2_quality(f: Facts, rule: Rule) -> Outcome:
     Criteria: tracked in a registry with unique serials (one certificate = 1 MWh), retired for the
     reporting entity (GHG Protocol Scope 2 Guidance, Table 7.1, criteria 2-3; numbering second-hand)."""
     if f.neutrality.scope2_basis == "location":
-        return not_applicable("the balance uses location-based Scope 2", "平衡采用基于位置的范围二排放")
+        return not_applicable(say("neutrality.check.scope2_quality.location"))
     if f.instruments.is_empty():
-        return not_applicable("no Scope 2 instruments in credits.csv", "credits.csv 中没有范围二合同工具")
+        return not_applicable(say("neutrality.check.scope2_quality.none"))
     inst = serials.parsed(f.instruments).with_columns(_is_claimant(f).alias("_ours"))
     applied = inst.filter(pl.col("id").is_in(list(f.applied_instruments)))
     unused = inst.filter(~pl.col("id").is_in(list(f.applied_instruments)))["id"].to_list()
@@ -378,42 +341,33 @@ def scope2_quality(f: Facts, rule: Rule) -> Outcome:
     problems = applied.select(
         "id",
         pl.when(pl.col("registry").is_null())
-        .then(pl.lit("no registry"))
+        .then(pl.lit("no_registry"))
         .when(pl.col("serial_start").is_null() | pl.col("serial_end").is_null())
-        .then(pl.lit("no serial range"))
+        .then(pl.lit("no_serials"))
         .when(pl.col("retired_on").is_null())
-        .then(pl.lit("no retirement date"))
+        .then(pl.lit("no_date"))
         .when(~pl.col("_ours"))
-        .then(pl.lit("not retired for the reporting entity"))
+        .then(pl.lit("not_ours"))
         .when(
             certificate & pl.col("serial_count").is_not_null() & ((pl.col("serial_count") - pl.col("mwh")).abs() > 0.5)
         )
-        .then(pl.lit("serial range does not match the MWh"))
+        .then(pl.lit("count_off"))
         .alias("why"),
     ).filter(pl.col("why").is_not_null())
-    zh_why = {
-        "no registry": "无登记簿",
-        "no serial range": "无序列号范围",
-        "no retirement date": "无注销日期",
-        "not retired for the reporting entity": "未为报告主体注销",
-        "serial range does not match the MWh": "序列号范围与兆瓦时不符",
-    }
     if problems.height:
-        en = [f"{i} ({w})" for i, w in problems.iter_rows()]
-        zh = [f"{i}（{zh_why[w]}）" for i, w in problems.iter_rows()]
+        items = [say("neutrality.check.item", id=i, why=say(SCOPE2_PROBLEMS[case])) for i, case in problems.iter_rows()]
         return failed(
-            f"applied Scope 2 instruments lack quality evidence: {listing(en)}",
-            f"已采用的范围二合同工具缺少质量证明：{listing(zh)}",
-            "record registry, serials, retirement date and beneficiary of each certificate, or use location-based Scope 2",
-            "补充各证书的登记簿、序列号、注销日期和受益方，或采用基于位置的范围二排放",
+            say("neutrality.check.scope2_quality.failed", instruments=listed(items)),
+            say("neutrality.fix.scope2_quality"),
         )
-    mwh = float(applied["mwh"].sum() or 0.0)
-    note_en = f"; not applied (outside the market-based total): {listing(unused)}" if unused else ""
-    note_zh = f"；未采用（不计入基于市场的排放）：{listing(unused)}" if unused else ""
+    note = say("neutrality.check.scope2_quality.unused", instruments=listing(unused)) if unused else EMPTY
     return passed(
-        f"{applied.height} applied instrument(s), {mwh:,.0f} MWh: registry, unique serials, retired for the "
-        f"reporting entity{note_en}",
-        f"已采用 {applied.height} 项合同工具，共 {mwh:,.0f} 兆瓦时：均有登记簿、唯一序列号，并为报告主体注销{note_zh}",
+        say(
+            "neutrality.check.scope2_quality.passed",
+            n=applied.height,
+            mwh=f"{float(applied['mwh'].sum() or 0.0):,.0f}",
+            unused=note,
+        )
     )
 
 

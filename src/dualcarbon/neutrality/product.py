@@ -155,8 +155,10 @@ def assess_product(
         claim_en = (rule_set.product_claim_en or rule_set.claim_en).format(
             subject=subject_en, entity=org.name_en or org.name, verification=by_en, **common
         )
+        # the footprint's functional unit as Chinese readers see it ([product] functional_unit_zh)
+        common_zh = {**common, "functional_unit": footprint.get("functional_unit_zh") or n.functional_unit}
         claim_zh = (rule_set.product_claim_zh or rule_set.claim_zh).format(
-            subject=subject_zh, entity=org.name, verification=by_zh, **common
+            subject=subject_zh, entity=org.name, verification=by_zh, **common_zh
         )
     stand_rows = estimated.with_columns(pl.col("id").is_in(list(stands_out)).not_().alias("counted"))
     return Assessment(

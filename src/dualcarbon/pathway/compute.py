@@ -7,18 +7,21 @@ name no emission source of the inventory as problems of their file, row and colu
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.model import Pathway, Settings, Targets
-from dualcarbon.pathway import optimize, projection, targets
+from dualcarbon.pathway import optimize, prices, projection, targets
 from dualcarbon.pathway import sources as src
+from dualcarbon.pathway.fiscal import Instrument
 from dualcarbon.pathway.measures import Measure
 
 SETTINGS_FILE = "dualcarbon.toml"
 DEFAULT_HORIZON_YEARS = 25
+#: with up to this many instruments, the plan is solved once without each of them, to say what each changed
+MAX_EFFECTS = 8
 
 
 @dataclass
@@ -35,6 +38,49 @@ class Result:
     #: the inventory's covered emissions in each of its years (one year unless the period spans several)
     known_t: dict[int, float] = field(default_factory=dict)
     caps: list[targets.Cap] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
+    #: the same plan without any instrument (None: the project has no instruments)
+    without: optimize.Plan | None = None
+    #: instrument id → what leaving it out changes: {"cost_change", "changes"} (``effect``)
+    effects: dict[str, dict] = field(default_factory=dict)
+    #: the carbon price used: series, status, points, covers, free allocation (None: no carbon price)
+    carbon: dict | None = None
+
+    def fiscal_summary(self) -> dict:
+        """pathway.json's carbon price, instruments and the plan without support."""
+        p, w = self.plan, self.without
+        carbon = None
+        if self.carbon is not None:
+            carbon = dict(self.carbon, cost_discounted=p.carbon_cost_discounted)
+        paid = {r["id"]: r for r in p.instruments.to_dicts()} if p.instruments is not None else {}
+        instruments = [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "name_zh": i.name_zh,
+                "name_en": i.name_en,
+                "measures": list(i.measures),
+                "applies_to": i.applies_to,
+                "document": i.document,
+                "article": i.article,
+                "status": i.status,
+                "support": paid.get(i.id, {}).get("support"),
+                "support_discounted": paid.get(i.id, {}).get("support_discounted"),
+                **self.effects.get(i.id, {"cost_change": None, "changes": None}),
+            }
+            for i in self.instruments
+        ]
+        without = None
+        if w is not None:
+            without = {
+                "status": w.status,
+                "cost_discounted": w.cost_discounted,
+                "chosen": w.measures.filter(pl.col("chosen")).select("id", "start_year", "adoption").to_dicts(),
+                "shortfalls": len(w.shortfalls),
+                "net_end_t": float(w.table["net_t"][-1]),
+                "changes": changes(p, w),
+            }
+        return {"carbon_price": carbon, "instruments": instruments, "without_support": without}
 
     def summary(self) -> dict:
         """The ``pathway.json`` record (schema ``dualcarbon.pathway/1``)."""
@@ -90,6 +136,7 @@ class Result:
             "mip_gap": p.mip_gap,
             "solve_s": round(p.solve_s, 3),
             "chosen": p.measures.filter(pl.col("chosen")).select("id", "start_year", "adoption").to_dicts(),
+            **self.fiscal_summary(),
             "shortfalls": [
                 {
                     "year": s.year,
@@ -150,6 +197,82 @@ def _problem(key: str, expected: str, value: object = None) -> Problem:
     return Problem(SETTINGS_FILE, None, key, None if value is None else str(value), expected)
 
 
+def _choice(plan: optimize.Plan) -> dict[str, tuple[int, float]]:
+    rows = plan.measures.filter(pl.col("chosen")).select("id", "start_year", "adoption").rows()
+    return {i: (s, round(a, 6)) for i, s, a in rows}
+
+
+def changes(plan: optimize.Plan, other: optimize.Plan) -> list[dict]:
+    """The measures whose choice, start or adoption differ between ``plan`` and ``other`` (e.g. without
+    support): {"id", "with": {"start_year", "adoption"} | None, "without": …}."""
+    a, b = _choice(plan), _choice(other)
+    out = []
+    for mid in [m for m in plan.measures["id"].to_list() if a.get(m) != b.get(m)]:
+        out.append(
+            {
+                "id": mid,
+                "with": None if mid not in a else {"start_year": a[mid][0], "adoption": a[mid][1]},
+                "without": None if mid not in b else {"start_year": b[mid][0], "adoption": b[mid][1]},
+            }
+        )
+    return out
+
+
+def effect(plan: optimize.Plan, other: optimize.Plan) -> dict:
+    """What the support left out of ``other`` changed: the cost (``other`` − ``plan``) and the measures."""
+    return {"cost_change": other.cost_discounted - plan.cost_discounted, "changes": changes(plan, other)}
+
+
+def effect_words(item: dict, names: dict[str, str], t, lang: str, currency: str) -> str:
+    """What leaving an instrument out changes, in words (the cost, then each measure: without → with)."""
+    from dualcarbon import figures
+
+    if item.get("cost_change") is None:
+        return ""
+    delta = item["cost_change"]
+    key = "fiscal.effect.cost" if delta >= 0 else "fiscal.effect.cost_less"
+    parts = [t(key, delta=figures.money(abs(delta), lang, currency))]
+
+    def state(c: dict | None) -> str:
+        if c is None:
+            return t("fiscal.not_chosen")
+        return t("fiscal.chosen", year=c["start_year"], share=f"{c['adoption'] * 100:.0f}")
+
+    for change in item["changes"] or []:
+        parts.append(
+            t(
+                "fiscal.effect.measure",
+                name=names.get(change["id"], change["id"]),
+                unsupported=state(change["without"]),
+                supported=state(change["with"]),
+            )
+        )
+    if not item["changes"]:
+        parts.append(t("fiscal.effect.none"))
+    return t("fiscal.sep").join(parts)
+
+
+def carbon_series(pw: Pathway, given: prices.PriceSeries | None, first_year: int) -> prices.PriceSeries:
+    """The price series ``[pathway] carbon_price`` names: a file's (read by the caller), a bundled one, a price
+    or {year = price} (status assumption, from dualcarbon.toml)."""
+    spec = pw.carbon_price
+    if given is not None:
+        return given
+    where = f"{SETTINGS_FILE} [pathway] carbon_price"
+    if isinstance(spec, str):
+        found = prices.bundled().get(spec.strip().lower())
+        if found is None:
+            expected = msg("fiscal.problem.series", choices=", ".join(prices.bundled()))
+            raise InputError(_problem("pathway.carbon_price", expected, spec))
+        return found
+    points = spec if isinstance(spec, dict) else {first_year: float(spec or 0.0)}
+    return prices.PriceSeries(
+        "dualcarbon.toml",
+        pw.currency,
+        tuple(prices.PricePoint(int(y), float(v), "assumption", where) for y, v in sorted(points.items())),
+    )
+
+
 def compute(
     emissions: pl.DataFrame,
     settings: Settings,
@@ -157,6 +280,10 @@ def compute(
     measures_file: str = "measures.csv",
     stand_removals: dict[int, float] | None = None,
     denominators: dict[str, dict[int, float]] | None = None,
+    instruments: list[Instrument] | None = None,
+    price_series: prices.PriceSeries | None = None,
+    ets: dict | None = None,
+    instruments_file: str = "instruments.csv",
 ) -> Result:
     """The least-cost pathway of a project whose inventory produced ``emissions`` (engine rows).
 
@@ -167,7 +294,11 @@ def compute(
     ``population_growth``.
 
     A period of several whole years (``inventory_years``) is projected from its last year; its
-    earlier years' emissions are known and serve as base years."""
+    earlier years' emissions are known and serve as base years.
+
+    ``instruments``: the fiscal instruments (instruments.csv); the plan is also solved without them (and, with up
+    to ``MAX_EFFECTS`` of them, without each in turn). ``price_series``: the carbon price file ``[pathway]
+    carbon_price`` names (read by the caller); ``ets``: summary.json ``ets``, for ``free_allocation = "ets"``."""
     tgt = settings.targets or Targets()
     pw = settings.pathway or Pathway()
     known_years = inventory_years(settings.period)
@@ -247,6 +378,19 @@ def compute(
                     + ")",
                 )
             )
+    keys = ", ".join(sources["key"].unique().sort().to_list())
+    for inst in instruments or []:  # a levy's selector, as a measure's
+        if inst.applies_to and sources.filter(src.mask(inst.applies_to)).height == 0:
+            expected = f"names no emission source of the inventory (its activity keys: {keys})"
+            problems.append(Problem(instruments_file, inst.row, "applies_to", inst.applies_to, expected))
+    if pw.carbon_price is not None and pw.carbon_covers is not None:
+        try:
+            names_nothing = sources.filter(src.mask(pw.carbon_covers)).height == 0
+        except ValueError:
+            names_nothing = False  # a malformed selector: reported with the carbon price's other problems
+        if names_nothing:
+            expected = f"names no emission source of the inventory (its activity keys: {keys})"
+            problems.append(_problem("pathway.carbon_covers", expected, pw.carbon_covers))
     if problems:
         raise InputError(problems)
 
@@ -324,9 +468,106 @@ def compute(
         mip_gap=pw.mip_gap,
         history_t=history_t,
     )
+    carbon = None
+    if pw.carbon_price is not None:
+        carbon = _carbon(pw, price_series, years, bau, sources, inventory_year, ets)
+        inputs.carbon_price, inputs.carbon_covers = carbon.pop("_price"), pw.carbon_covers
+        inputs.free_allocation_t = carbon.pop("_free")
+    instruments = list(instruments or [])
+    inputs.instruments = instruments
     plan = optimize.solve(inputs)
     plan.table = _intensity_columns(plan.table, caps, series)
-    return Result(goal, plan, pw, inventory_year, base_t, sources, measures, known_t, caps)
+    without, effects = None, {}
+    if instruments:
+        without = optimize.solve(replace(inputs, instruments=[]))
+        without.table = _intensity_columns(without.table, caps, series)
+        if len(instruments) == 1:
+            effects[instruments[0].id] = effect(plan, without)
+        elif len(instruments) <= MAX_EFFECTS:
+            for inst in instruments:
+                rest = [i for i in instruments if i.id != inst.id]
+                effects[inst.id] = effect(plan, optimize.solve(replace(inputs, instruments=rest)))
+        plan.table = plan.table.with_columns(
+            without.table["net_t"].alias("net_t_no_support"), without.table["cost"].alias("cost_no_support")
+        )
+        plan.measures = plan.measures.join(
+            without.measures.select(
+                "id",
+                pl.col("chosen").alias("chosen_no_support"),
+                pl.col("start_year").alias("start_year_no_support"),
+                pl.col("adoption").alias("adoption_no_support"),
+            ),
+            on="id",
+            how="left",
+        )
+    return Result(
+        goal, plan, pw, inventory_year, base_t, sources, measures, known_t, caps, instruments, without, effects, carbon
+    )
+
+
+def _carbon(
+    pw: Pathway,
+    given: prices.PriceSeries | None,
+    years: list[int],
+    bau: pl.DataFrame,
+    sources: pl.DataFrame,
+    inventory_year: int,
+    ets: dict | None,
+) -> dict:
+    """The carbon price a year (``_price``), the free allocation a year (``_free``) and what pathway.json says
+    of them. The free allocation "ets": the ETS run's allowances of the inventory year, scaled with the
+    covered BAU (an intensity benchmark × an output that grows as the covered emissions do)."""
+    problems: list[Problem] = []
+    series = carbon_series(pw, given, years[0])
+    fx = 1.0
+    if series.currency and series.currency.upper() != pw.currency.upper():
+        if pw.carbon_price_fx is None:
+            expected = msg("fiscal.problem.fx", series_currency=series.currency, currency=pw.currency)
+            problems.append(_problem("pathway.carbon_price_fx", expected))
+        fx = pw.carbon_price_fx or 1.0
+    growth = pw.carbon_price_growth
+    if any(v <= -1 for v in (growth.values() if isinstance(growth, dict) else [growth])) or growth == {}:
+        problems.append(_problem("pathway.carbon_price_growth", msg("fiscal.problem.growth"), growth))
+    if pw.carbon_covers is not None:
+        try:
+            src.parse(pw.carbon_covers)
+        except ValueError as exc:
+            problems.append(_problem("pathway.carbon_covers", str(exc), pw.carbon_covers))
+    if problems:
+        raise InputError(problems)
+    covered = projection.totals(bau, sources, pw.carbon_covers)
+    spec = pw.free_allocation
+    if spec == "ets":
+        allowance = ((ets or {}).get("totals") or {}).get("allowance_t")
+        if allowance is None:
+            raise InputError(_problem("pathway.free_allocation", msg("fiscal.problem.free_allocation_ets"), spec))
+        base = covered.get(inventory_year) or 0.0
+        free = {y: float(allowance) * (covered.get(y, 0.0) / base if base else 1.0) for y in years}
+    else:
+        free = removals_by_year(spec, years)  # a number, or {year = t} linear between the years
+    price = prices.trajectory(series.known(), years, growth, fx)
+    return {
+        "_price": price,
+        "_free": free,
+        "series": series.name,
+        "series_currency": series.currency or pw.currency,
+        "fx": fx,
+        "growth": growth,
+        "covers": pw.carbon_covers,
+        "free_allocation": spec if isinstance(spec, (str, dict)) else float(spec),
+        "points": [
+            {
+                "year": p.year,
+                "price": p.price,
+                "status": p.status,
+                "source": p.source,
+                "source_zh": p.source_in("zh"),
+                "basis": p.basis,
+            }
+            for p in series.points
+        ],
+        "by_year": [{"year": y, "price": price[y], "free_allocation_t": free[y]} for y in years],
+    }
 
 
 def _one_year(sources: pl.DataFrame) -> pl.DataFrame:

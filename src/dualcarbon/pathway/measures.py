@@ -50,6 +50,11 @@ class Measure:
     latest_start_year: int | None = None
     #: the largest share of the measure put in place in one year (a partial measure's build-out limit)
     max_build_per_year: float | None = None
+    #: installed capacity in kW (for capital subsidies per kW: instruments.csv kind capital_per_kw)
+    capacity_kw: float | None = None
+    #: free allocation (t CO2 a year) forgone at full adoption, e.g. a retired unit's allowances: priced at the
+    #: carbon price like emissions (docs/pathway.md, "Carbon prices and fiscal support")
+    allowance_lost_t: float = 0.0
     source: str = ""
     row: int | None = field(default=None, compare=False)
 

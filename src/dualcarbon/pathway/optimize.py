@@ -19,7 +19,8 @@ when the targets allow them. Constraints:
   [− removals(y) when the cap is net] [− o[y] for neutrality].
 
 Objective: Σ_y DF(y) · cost(y) over measures and offsets (measures.yearly_cost, discount factors
-DF(y) = (1 + r)^−(y − y0)). When the caps cannot all be met, a second model with a slack on each
+DF(y) = (1 + r)^−(y − y0)), plus the carbon price on the covered emissions beyond the free allocation
+and the fiscal instruments' cash flows (``fiscal``), both linear in the columns. When the caps cannot all be met, a second model with a slack on each
 cap minimises the tonnes missing, and ``Plan.shortfalls`` says which year misses how much.
 """
 
@@ -33,8 +34,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from dualcarbon.errors import msg, render
+from dualcarbon.pathway import fiscal, projection
 from dualcarbon.pathway import measures as ms
-from dualcarbon.pathway import projection
 from dualcarbon.pathway import sources as src
 from dualcarbon.pathway.targets import Cap, binding
 
@@ -72,6 +74,13 @@ class Inputs:
     #: covered emissions (gross, t CO2e) of known years before the pathway: the inventory's years and a base
     #: year before them; both peaks are searched over them too (a peak may be the base year)
     history_t: dict[int, float] = field(default_factory=dict)
+    #: carbon price a year (currency per t CO2) on the emissions ``carbon_covers`` names (None: all covered)
+    #: beyond ``free_allocation_t``; a surplus is sold at the price. Empty: no carbon price
+    carbon_price: dict[int, float] = field(default_factory=dict)
+    carbon_covers: str | None = None
+    free_allocation_t: dict[int, float] = field(default_factory=dict)
+    #: fiscal instruments (instruments.csv): subsidies, tax credits and levies
+    instruments: list[fiscal.Instrument] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -85,10 +94,10 @@ class Shortfall:
     covers: str | None = None
 
     def message(self, lang: str = "en") -> str:
-        part = f" ({self.covers})" if self.covers else ""
-        if lang == "zh":
-            return f"{self.year} 年：目标“{self.label}”{part}尚缺 {self.missing_t:,.0f} 吨二氧化碳当量的减排"
-        return f"{self.year}: target '{self.label}'{part} is missed by {self.missing_t:,.0f} t CO2e"
+        """What is missed, in ``lang`` (Chinese for ``zh``, else English): locales ``pathway.shortfall.*``."""
+        covers = msg("pathway.shortfall.covers", covers=self.covers) if self.covers else ""
+        fields = {"year": self.year, "label": self.label, "covers": covers, "missing": f"{self.missing_t:,.0f}"}
+        return render("pathway.shortfall.text", fields, "zh" if lang == "zh" else "en")
 
 
 @dataclass
@@ -107,6 +116,10 @@ class Plan:
     solve_s: float
     bau_peak: projection.Peak
     pathway_peak: projection.Peak
+    #: one row an instrument: id, kind, support_discounted (to the plant; a levy negative), support (undiscounted)
+    instruments: pl.DataFrame | None = None
+    #: present value of the carbon cost (allowances bought beyond the free allocation; negative: sold)
+    carbon_cost_discounted: float | None = None
 
 
 @contextlib.contextmanager
@@ -175,6 +188,49 @@ class _Model:
         self.removals_x = {y: float(inp.removals_t.get(y, 0.0)) for y in inp.years}
         self._covered: dict[str, tuple[dict[int, float], np.ndarray]] = {}
         self._rows: _Rows | None = None
+        self.own_cost = self.cost.copy()  # the measures' own costs, without carbon and instruments
+        #: money flows a year, as cost to the plant: name → (years × columns coefficients, constant a year)
+        self.flows: dict[str, tuple[np.ndarray, np.ndarray]] = self._flows()
+        for coef, _ in self.flows.values():
+            self.cost = self.cost + self.df @ coef
+
+    def _gross(self, selector: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """BAU of the selected emissions a year and each column's abatement inside them (gross)."""
+        if selector is None:
+            return np.array([self.bau_total[y] for y in self.years]), self.abate
+        bau_sel, coef = self._covered_expr(selector)
+        return np.array([bau_sel.get(y, 0.0) for y in self.years]), coef
+
+    def _flows(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The carbon cost (price × (covered emissions + allowances forgone − free allocation)) and each
+        instrument's flow (a support negative, a levy positive), a year, linear in the columns."""
+        inp = self.inp
+        ys = np.array(self.years)
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if inp.carbon_price:
+            price = np.array([inp.carbon_price.get(y, 0.0) for y in self.years])
+            bau_cov, coef = self._gross(inp.carbon_covers)
+            flow = -price[:, None] * coef
+            for i, m in enumerate(inp.measures):
+                if m.allowance_lost_t:
+                    block = slice(self.offset[i], self.offset[i] + len(self.starts[i]))
+                    flow[:, block] += price[:, None] * m.allowance_lost_t * self.ramps[i]
+            free = np.array([inp.free_allocation_t.get(y, 0.0) for y in self.years])
+            out["carbon"] = (flow, price * (bau_cov - free))
+        for inst in inp.instruments:
+            if inst.kind == "levy":
+                charge = (inst.amount or 0.0) * inst.window(ys)
+                bau_sel, coef = self._gross(inst.applies_to)
+                out[f"instrument:{inst.id}"] = (-charge[:, None] * coef, charge * bau_sel)
+                continue
+            flow = np.zeros((len(ys), self.n_z))
+            for i, m in enumerate(inp.measures):
+                block = slice(self.offset[i], self.offset[i] + len(self.starts[i]))
+                flow[:, block] = -fiscal.support_flows(
+                    inst, m, ys, self.starts[i], self.ramps[i], self.pots.potential_t[i], inp.discount_rate
+                )
+            out[f"instrument:{inst.id}"] = (flow, np.zeros(len(ys)))
+        return out
 
     # ---- emissions as affine expressions: constant + coefficients · z -------------------------
     def _covered_expr(self, selector: str) -> tuple[dict[int, float], np.ndarray]:
@@ -529,12 +585,20 @@ def _plan(
                 "abatement_t": float(per_year.sum()),
                 "abatement_end_year_t": float(per_year[-1]),
                 "capex": float(m.capex * adopted),
-                "cost_discounted": float(model.cost[block] @ xi),
+                "cost_discounted": float(model.own_cost[block] @ xi),
                 "excludes": ";".join(m.excludes),
+                "support_discounted": -sum(
+                    float(model.df @ coef[:, block] @ xi)
+                    for name, (coef, _) in model.flows.items()
+                    if name.startswith("instrument:")
+                ),
             }
         )
     offset_cost = np.array([inp.offset_price * offsets.get(y, 0.0) for y in years])
     yearly_cost += offset_cost
+    flows = {name: coef @ z + const for name, (coef, const) in model.flows.items()}
+    for flow in flows.values():
+        yearly_cost += flow
     peak_row = years.index(inp.peak_year) if inp.peak_year in years else None
     peak_t = net[peak_row] if peak_row is not None else None
     tightest = binding(inp.caps, years, peak_t)
@@ -561,6 +625,7 @@ def _plan(
         },
         schema_overrides={"target_t": pl.Float64, "target_kind": pl.String, "gap_t": pl.Float64, "year": pl.Int64},
     )
+    table = _money_columns(model, table, flows, z)
     macc_year = inp.macc_year if inp.macc_year in years else years[-1]
     macc = ms.macc(inp.measures, model.pots, inp.discount_rate, years[0], macc_year)
     plan = pl.DataFrame(
@@ -579,8 +644,11 @@ def _plan(
             "capex": pl.Float64,
             "cost_discounted": pl.Float64,
             "excludes": pl.String,
+            "support_discounted": pl.Float64,
         },
     )
+    if not inp.instruments:
+        plan = plan.drop("support_discounted")
     plan = plan.join(
         macc.select(
             "id", pl.col("potential_t").alias("macc_potential_t"), pl.col("cost_per_t").alias("macc_cost_per_t")
@@ -616,4 +684,45 @@ def _plan(
         solve_s=seconds,
         bau_peak=projection.peak(bau_all),
         pathway_peak=projection.peak(net_all),
+        instruments=_instrument_frame(inp.instruments, flows, model.df) if inp.instruments else None,
+        carbon_cost_discounted=float(model.df @ flows["carbon"]) if "carbon" in flows else None,
+    )
+
+
+def _money_columns(model: _Model, table: pl.DataFrame, flows: dict[str, np.ndarray], z: np.ndarray) -> pl.DataFrame:
+    """pathway.csv's carbon and support columns: the price, the covered emissions, the free allocation and the
+    carbon cost a year; the support received (subsidies and tax credits) and the levies paid."""
+    inp = model.inp
+    extra: dict[str, np.ndarray] = {}
+    if "carbon" in flows:
+        bau_cov, coef = model._gross(inp.carbon_covers)
+        extra["carbon_price"] = np.array([inp.carbon_price.get(y, 0.0) for y in model.years])
+        extra["covered_t"] = bau_cov - coef @ z
+        extra["free_allocation_t"] = np.array([inp.free_allocation_t.get(y, 0.0) for y in model.years])
+        extra["carbon_cost"] = flows["carbon"]
+    if inp.instruments:
+        kinds = {f"instrument:{i.id}": i.kind for i in inp.instruments}
+        zero = np.zeros(len(model.years))
+        extra["support"] = -sum((f for n, f in flows.items() if kinds.get(n, "levy") != "levy"), zero)
+        extra["levies"] = sum((f for n, f in flows.items() if kinds.get(n) == "levy"), zero)
+    if not extra:
+        return table
+    last = ["cost", "cost_discounted"]
+    table = table.with_columns([pl.Series(name, values, pl.Float64) for name, values in extra.items()])
+    return table.select([c for c in table.columns if c not in last] + last)
+
+
+def _instrument_frame(instruments: list[fiscal.Instrument], flows: dict[str, np.ndarray], df: np.ndarray):
+    """One row an instrument: what it paid the plant (a levy: minus what it charged), undiscounted and discounted."""
+    return pl.DataFrame(
+        [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "support": -float(flows[f"instrument:{i.id}"].sum()),
+                "support_discounted": -float(df @ flows[f"instrument:{i.id}"]),
+            }
+            for i in instruments
+        ],
+        schema={"id": pl.String, "kind": pl.String, "support": pl.Float64, "support_discounted": pl.Float64},
     )

@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from dualcarbon.errors import InputError, msg, render
+from dualcarbon.i18n import translator
 from dualcarbon.project import outputs
 from dualcarbon.project.products import ProductProject
 from dualcarbon.project.spreadsheet import neutralise
@@ -74,6 +75,8 @@ def footprint(
                 "name_en": p.name_en,
                 "unit": p.unit,
                 "functional_unit": _functional_unit(project, pid),
+                "functional_unit_zh": _functional_unit(project, pid, "zh"),
+                "functional_unit_en": _functional_unit(project, pid, "en"),
                 "footprint_kg_co2e": float(x[j]),
                 "uncertainty": unc,
             }
@@ -94,13 +97,24 @@ def footprint(
             }
         )
     stages = sorted(analysis.by_stage.items(), key=lambda item: -abs(item[1]))
-    by_stage = [{"stage": s, "kg_co2e": kg, "share": _share(kg, score)} for s, kg in stages]
+    by_stage = [
+        {
+            "stage": s,
+            "name": stage_name(s, "zh"),
+            "name_en": stage_name(s, "en"),
+            "kg_co2e": kg,
+            "share": _share(kg, score),
+        }
+        for s, kg in stages
+    ]
     flows = sorted(analysis.by_flow.items(), key=lambda item: -abs(item[1][1]))
     by_flow = [{"flow": f, "mass_kg": m, "kg_co2e": kg} for f, (m, kg) in flows]
     record = {
         "schema": SCHEMA,
         "reference": reference,
         "functional_unit": _functional_unit(project, reference),
+        "functional_unit_zh": _functional_unit(project, reference, "zh"),
+        "functional_unit_en": _functional_unit(project, reference, "en"),
         "boundary": system.boundary,
         "gwp_set": project.gwp.gwp_set,
         "unit": "kg CO2e",
@@ -130,11 +144,23 @@ def summary_product(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _functional_unit(project: ProductProject, pid: str) -> str:
+def _functional_unit(project: ProductProject, pid: str, lang: str | None = None) -> str:
+    """The functional unit of a reported product: ``[product] functional_unit`` (``_zh``/``_en`` in ``lang``)
+    for the reference, else one unit of the product by its name ('1 kg 原料奶', '1 kg Raw milk')."""
     if pid == project.product.reference:
-        return project.product.functional_unit
+        return project.product.functional_unit_in(lang) if lang else project.product.functional_unit
     p = project.system.processes[project.system.index(pid)]
-    return f"1 {p.unit} {p.name_en}"
+    return f"1 {p.unit} {p.name if lang == 'zh' else p.name_en}"
+
+
+def stage_name(stage: str | None, lang: str) -> str:
+    """A life-cycle stage as ``lang`` writes it: the catalogue's ``product.stage.<id>`` (farm → 牧场), else the
+    stage as processes.csv writes it."""
+    if not stage:
+        return ""
+    key = f"product.stage.{stage.replace(' ', '_')}"
+    text = translator(lang)(key)
+    return stage if text == key else text
 
 
 def _share(kg: float, score: float) -> float | None:
@@ -148,6 +174,8 @@ def _process_row(project: ProductProject, j: int, kg: float, score: float) -> di
         "name": p.name,
         "name_en": p.name_en,
         "stage": p.stage,
+        "stage_name": stage_name(p.stage, "zh"),
+        "stage_name_en": stage_name(p.stage, "en"),
         "kg_co2e": kg,
         "share": _share(kg, score),
     }
@@ -226,7 +254,14 @@ def tables(record: dict[str, Any]) -> dict[str, pl.DataFrame]:
             "citation": pl.String,
         },
     )
-    by_stage = pl.DataFrame(record["by_stage"], schema={"stage": pl.String, "kg_co2e": pl.Float64, "share": pl.Float64})
+    stage_schema = {
+        "stage": pl.String,
+        "name": pl.String,
+        "name_en": pl.String,
+        "kg_co2e": pl.Float64,
+        "share": pl.Float64,
+    }
+    by_stage = pl.DataFrame([{k: r.get(k) for k in stage_schema} for r in record["by_stage"]], schema=stage_schema)
     return {"by_process.csv": by_process, "by_stage.csv": by_stage}
 
 
@@ -235,33 +270,73 @@ def json_text(record: dict[str, Any]) -> str:
     return json.dumps(public, ensure_ascii=False, indent=2) + "\n"
 
 
-def write(out_dir: Path, record: dict[str, Any], legacy: bool = False) -> list[Path]:
-    """footprint.json, by_process.csv and by_stage.csv into ``out_dir``, atomically: written in a temporary
-    folder, then moved in; the folder's other outputs (those of ``dualcarbon run``) stay, in its manifest."""
+def write(
+    out_dir: Path,
+    record: dict[str, Any],
+    legacy: bool = False,
+    documents: dict[str, str | bytes] | None = None,
+    drop: tuple[str, ...] = (),
+) -> list[Path]:
+    """footprint.json, by_process.csv, by_stage.csv and ``documents`` (report.html, report.pdf: name → text or
+    bytes) into ``out_dir``, atomically: written in a temporary folder, then moved in; the folder's other outputs
+    (those of ``dualcarbon run``) stay, in its manifest, except those of ``drop`` that dualcarbon wrote (a
+    report.pdf not printed again, which would no longer match the report beside it)."""
     out_dir = Path(out_dir)
-    owned = outputs.prepare(out_dir, legacy, FILES)
+    documents = documents or {}
+    names = (*FILES, *documents)
+    owned = outputs.prepare(out_dir, legacy, names)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = outputs._make_tmp(out_dir)
     try:
         (tmp / "footprint.json").write_text(json_text(record), encoding="utf-8")
         for name, frame in tables(record).items():
             neutralise(frame).write_csv(tmp / name)
+        for name, data in documents.items():
+            if isinstance(data, str):
+                (tmp / name).write_text(data, encoding="utf-8")
+            else:
+                (tmp / name).write_bytes(data)
         if not out_dir.exists():
-            outputs._write_manifest(tmp / outputs.MANIFEST, outputs._entries(tmp, FILES))
+            outputs._write_manifest(tmp / outputs.MANIFEST, outputs._entries(tmp, names))
             os.replace(tmp, out_dir)
         else:
-            kept = [e for e in _manifest(out_dir) if e["name"] not in FILES and e["name"] in owned]
-            entries = kept + outputs._entries(tmp, FILES)
+            dropped = {name for name in drop if name in owned and name not in names}
+            kept = [e for e in _manifest(out_dir) if e["name"] not in names and e["name"] in owned - dropped]
+            entries = kept + outputs._entries(tmp, names)
             # the manifest names the new files before they arrive: a run killed meanwhile leaves nothing unowned
+            during = entries + [{"name": n, "bytes": None, "sha256": None} for n in sorted(dropped)]
+            outputs._write_manifest(tmp / ".manifest-during", sorted(during, key=lambda e: str(e["name"])))
+            os.replace(tmp / ".manifest-during", out_dir / outputs.MANIFEST)
+            for name in names:
+                os.replace(tmp / name, out_dir / name)
+            for name in dropped:
+                (out_dir / name).unlink(missing_ok=True)
             outputs._write_manifest(tmp / outputs.MANIFEST, sorted(entries, key=lambda e: str(e["name"])))
             os.replace(tmp / outputs.MANIFEST, out_dir / outputs.MANIFEST)
-            for name in FILES:
-                os.replace(tmp / name, out_dir / name)
             tmp.rmdir()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return sorted(out_dir / name for name in FILES)
+    return sorted(out_dir / name for name in names)
+
+
+def report_documents(
+    project: ProductProject, record: dict[str, Any], lang: str, pdf_engine: str | None = None
+) -> dict[str, str | bytes]:
+    """report.html of a footprint (``report.html.render_product_report``) in ``lang``, and report.pdf printed by
+    the Chromium at ``pdf_engine`` when given (``report.pdf``)."""
+    from dualcarbon.report.html import render_product_report
+
+    org = project.settings.organization
+    organization = {"name": org.name, "name_en": org.name_en}
+    period = {"start": project.settings.period.start.isoformat(), "end": project.settings.period.end.isoformat()}
+    documents: dict[str, str | bytes] = {"report.html": render_product_report(record, organization, period, lang)}
+    if pdf_engine is not None:
+        from dualcarbon.report.pdf import html_to_pdf
+
+        printed = render_product_report(record, organization, period, lang, print_layout=True)
+        documents["report.pdf"] = html_to_pdf(printed, pdf_engine)
+    return documents
 
 
 def _manifest(out_dir: Path) -> list[dict[str, Any]]:

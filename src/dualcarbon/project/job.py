@@ -34,6 +34,8 @@ from dualcarbon.territory import gpc
 
 if TYPE_CHECKING:
     from dualcarbon.pathway import compute
+    from dualcarbon.pathway.prices import PriceSeries
+    from dualcarbon.project.products import ProductProject
 
 
 @dataclass
@@ -270,14 +272,19 @@ def run(
 
         raise InputError.single(msg("product.error.run_without_activities", root=str(root)), file="activities.csv")
     project = load(root, batch_rows=batch_rows, grouped=grouped, mapper=mapper)
+    from dualcarbon.financed import portfolio as financed_portfolio
+
+    portfolio = financed_portfolio.assess(Path(root), project.settings, project.limits)  # before any file is written
     if pathway is None:  # kept when the folder has one and the project still sets targets
         pathway = "pathway" in kept and (project.settings.targets or project.settings.pathway) is not None
     measures, measures_file = _pathway_inputs(project) if pathway else ([], "")
+    instruments, price_series, instruments_file = fiscal_inputs(project, measures) if pathway else ([], None, "")
     step("compute")
     result, inv = calculate(project, mapper or map)
     if write:  # emissions.xlsx of more rows than a sheet holds: refused before the report and any file
         choose_format(emissions, int(inv.summary["emission_rows"]))
     inv.summary["indicators"] = indicators.records(project.indicators)
+    inv.summary["financed"] = None if portfolio is None else portfolio.summary
     data_quality(project, inv, result.emissions)
     inventory_uncertainty(project, inv, result.emissions, uncertainty)
     footprint_record = product_footprint(project)
@@ -303,6 +310,10 @@ def run(
             measures_file,
             stands,
             indicators.by_year(project.indicators, project.settings),
+            instruments,
+            price_series,
+            inv.summary.get("ets"),
+            instruments_file,
         )
     written: list[Path] = []
     if write:
@@ -323,6 +334,8 @@ def run(
         tables = full_tables(inv)
         if assessment is not None:
             tables["neutrality.csv"] = assessment.checks_frame()
+        if portfolio is not None:
+            tables["financed.csv"] = portfolio.table
         texts = {}
         if footprint_record is not None:
             tables |= footprint.tables(footprint_record)
@@ -367,6 +380,70 @@ def product_footprint(project: Project) -> dict | None:
 
     model = products.load_product(project.root, library=project.library, settings=project.settings)
     return footprint.footprint(model)
+
+
+@dataclass
+class FootprintResult:
+    model: ProductProject
+    record: dict
+    written: list[Path]
+    report_by_run: bool  # the project has activities: its report is run's (inventory and product section)
+
+
+def footprint_job(
+    root: Path | str,
+    out: Path | str | None = None,
+    lang: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    product: str | None = None,
+    iterations: int | None = None,
+    seed: int | None = None,
+    pdf: bool | None = None,
+) -> FootprintResult:
+    """``dualcarbon footprint``: the product's footprint (docs/products.md), its carbon-neutral claim when
+    ``[neutrality] subject = "product"``, and footprint.json, by_process.csv, by_stage.csv, report.html (and
+    report.pdf) written atomically into ``out`` (default ``root/out``).
+
+    A project that also has activities keeps ``run``'s report.html and report.pdf (which hold the product
+    section beside the inventory). ``pdf``: also report.pdf; None: as the output folder has it; without a
+    Chromium this fails before anything is computed or written, and when it is not printed an earlier
+    report.pdf of the folder is removed."""
+    from dualcarbon.project import footprint as outputs
+    from dualcarbon.project.products import load_product
+
+    step = progress or (lambda _: None)
+    out_dir = Path(out) if out is not None else Path(root) / "out"
+    report_by_run = Path(root).is_dir() and bool(activity_files(Path(root)))
+    printed = pdf if pdf is not None else "pdf" in kept_parts(out_dir, legacy=out is None)
+    engine_path = None
+    if printed and not report_by_run:
+        from dualcarbon.report.pdf import find_engine
+
+        engine_path = find_engine()
+    step("load")
+    model = load_product(root)
+    step("compute")
+    record = outputs.footprint(model, product=product, iterations=iterations, seed=seed)
+    if product_claim.claimed(model.settings) and record["reference"] == model.product.reference:
+        credits, stands, evidence = product_claim.read_inputs(model.root, model.settings, model.library)
+        product_claim.assess(
+            record,
+            model.settings,
+            credits,
+            stands,
+            evidence,
+            units_sold=model.product.units_sold,
+            base_footprint_kg_co2e=model.product.base_footprint_kg_co2e,
+        )
+    documents = None
+    if not report_by_run:
+        step("report")
+        documents = outputs.report_documents(model, record, lang or model.settings.report.lang, engine_path)
+    step("write")
+    drop = ("report.pdf",) if documents is not None else ()  # a report.pdf not printed again: removed
+    written = outputs.write(out_dir, record, legacy=out is None, documents=documents, drop=drop)
+    return FootprintResult(model, record, written, report_by_run)
 
 
 def pathway(
@@ -421,6 +498,31 @@ def kept_parts(out_dir: Path, legacy: bool = False) -> set[str]:
     except InputError:
         return set()
     return {part for part, name in (("pdf", "report.pdf"), ("pathway", "pathway.json")) if name in owned}
+
+
+def fiscal_inputs(project: Project, measures: list) -> tuple[list, PriceSeries | None, str]:
+    """The project's fiscal instruments (``[pathway] instruments``, else instruments.csv if any) and the carbon
+    price file ``[pathway] carbon_price`` names (None for a bundled series or a price in dualcarbon.toml) and the
+    instruments file's name;
+    InputError naming file, row and column if either is invalid."""
+    from dualcarbon.errors import InputError
+    from dualcarbon.pathway import prices
+    from dualcarbon.project import fiscal
+
+    pw = project.settings.pathway
+    path = fiscal.find(project.root, pw.instruments if pw is not None else None)
+    instruments: list = []
+    if path is not None:
+        instruments, problems = fiscal.load_instruments(path, measures, project.limits)
+        if problems:
+            raise InputError(problems)
+    series = None
+    spec = pw.carbon_price if pw is not None else None
+    if isinstance(spec, str) and spec.strip().lower() not in prices.bundled():
+        series, problems = fiscal.load_prices(project.root / spec, project.limits)
+        if problems:
+            raise InputError(problems)
+    return instruments, series, path.name if path is not None else "instruments.csv"
 
 
 def _pathway_inputs(project: Project) -> tuple[list, str]:

@@ -262,8 +262,11 @@ def load(
         from dualcarbon.project import measures as measures_table
 
         table = measures_table.find(root)
+        found: list = []
         if table is not None:
-            problems.extend(measures_table.load_measures(table, limits)[1])
+            found, measure_problems = measures_table.load_measures(table, limits)
+            problems.extend(measure_problems)
+        problems.extend(_fiscal_problems(root, settings, found, limits))
     files = activity_files(root)
     if not files:
         problems.append(Problem("activities.csv", None, None, None, msg("problem.no_activities")))
@@ -1116,3 +1119,19 @@ def spend_tables(settings: Settings) -> SpendTables:
             schema={"year": pl.Int32, "value": pl.Float64},
         )
     return SpendTables(rates, index)
+
+
+def _fiscal_problems(root: Path, settings, measures: list, limits: ReadLimits) -> list[Problem]:
+    """The problems of instruments.csv and of the carbon price file ``[pathway] carbon_price`` names (``validate``)."""
+    from dualcarbon.pathway import prices
+    from dualcarbon.project import fiscal
+
+    pw = settings.pathway
+    found: list[Problem] = []
+    path = fiscal.find(root, pw.instruments if pw is not None else None)
+    if path is not None:
+        found += fiscal.load_instruments(path, measures, limits)[1]
+    spec = pw.carbon_price if pw is not None else None
+    if isinstance(spec, str) and spec.strip().lower() not in prices.bundled():
+        found += fiscal.load_prices(root / spec, limits)[1]
+    return found

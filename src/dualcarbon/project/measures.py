@@ -36,6 +36,8 @@ COLUMNS = [
     "partial",
     "latest_start_year",
     "max_build_per_year",
+    "capacity_kw",
+    "allowance_lost_t",
     "source",
     "note",
 ]
@@ -51,6 +53,8 @@ NUMBERS = [
     "ramp_up_years",
     "latest_start_year",
     "max_build_per_year",
+    "capacity_kw",
+    "allowance_lost_t",
 ]
 TRUE, FALSE = {"true", "yes", "y", "1", "是", "t"}, {"false", "no", "n", "0", "否", "f"}
 
@@ -127,6 +131,8 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
     where(pl.col("_potential_t") <= 0, "potential_t", msg("problem.potential_positive"))
     for col in ("capex", "savings"):
         where(pl.col(f"_{col}") < 0, col, msg("problem.cost_negative"))
+    for col in ("capacity_kw", "allowance_lost_t"):
+        where(pl.col(f"_{col}") < 0, col, msg("problem.non_negative"))
     for col, low in (("lifetime_years", 1), ("ramp_up_years", 1)):
         where((pl.col(f"_{col}") < low) | (pl.col(f"_{col}") % 1 != 0), col, msg("problem.whole_years", low=low))
     where(
@@ -198,6 +204,8 @@ def load_measures(path: Path, limits: ReadLimits = reader.DEFAULT_LIMITS) -> tup
                 partial=(r["_partial"] in TRUE),
                 latest_start_year=_int(r["_latest_start_year"]),
                 max_build_per_year=r["_max_build_per_year"],
+                capacity_kw=r["_capacity_kw"],
+                allowance_lost_t=r["_allowance_lost_t"] or 0.0,
                 source=r["source"] or "",
                 row=r["_row"],
             )

@@ -35,12 +35,14 @@ from dualcarbon import engine, units
 from dualcarbon.errors import InputError, Problem, did_you_mean, msg
 from dualcarbon.factors.gwp import GwpTable, _data_rows, gas_aliases, load_gwp
 from dualcarbon.factors.library import FactorLibrary
+from dualcarbon.factors.search import key_names
 from dualcarbon.lca.system import Entries, Process, ProductSystem
 from dualcarbon.model import Product, Settings
 from dualcarbon.project import load as project_load
 from dualcarbon.project import reader
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.uncertainty.distributions import KINDS, LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, Uncertain
+from dualcarbon.uncertainty.inventory import factor_multipliers, uncertain_factors
 
 SETTINGS_FILE = "dualcarbon.toml"
 PROCESS_COLUMNS = ("id", "name", "name_en", "unit", "location", "stage")
@@ -79,6 +81,9 @@ class Background:
     kg_per_unit: dict[str, float]  # flow → kg per unit
     trace: dict[str, Any]
     stage: str = ""  # the stage of the processes that use it
+    # flow → (distribution kind, σg or sd in kg per unit) from the published ranges of its factors; flows absent
+    # are certain (``background_uncertainty``)
+    uncertainty: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,14 @@ def load_product(
         raise InputError(problems)
     builder = _Builder(root, settings, library, tables["processes"], tables["exchanges"])
     return builder.build()
+
+
+def header_problems(name: str, stem: str, columns: list[str]) -> list[Problem]:
+    """The header problems of processes.csv (``stem`` "processes") or exchanges.csv: required columns missing,
+    unknown columns (with the closest known one)."""
+    if stem == "processes":
+        return _header_problems(name, columns, PROCESS_REQUIRED, PROCESS_COLUMNS)
+    return _header_problems(name, columns, EXCHANGE_REQUIRED, EXCHANGE_COLUMNS)
 
 
 def _header_problems(name: str, columns: list[str], required: tuple[str, ...], known: tuple[str, ...]) -> list[Problem]:
@@ -480,7 +493,7 @@ class _Builder:
         emissions = result.emissions.filter(pl.col("scope2_method").is_null() | (pl.col("scope2_method") == "location"))
         citations = self._citations(emissions)
         by_request: dict[int, tuple[tuple[str, str, str], float]] = {}
-        resolved: dict[tuple[str, str, str], tuple[str | None, str, dict[str, float], dict[str, Any]]] = {}
+        resolved: dict[tuple[str, str, str], tuple[Any, ...]] = {}
         for a in activities.iter_rows(named=True):
             row, key, dim, base = a["_row"], a["key"], a["dimension"], a["quantity_base"]
             region = a["region"]
@@ -488,11 +501,14 @@ class _Builder:
             if ident not in resolved:
                 gases = emissions.filter(pl.col("_idx") == a["_idx"])
                 kg: dict[str, float] = {}
+                parts: dict[str, list[tuple[float, list[str]]]] = {}
                 for g in gases.iter_rows(named=True):
                     flow = g["gas"]
                     if g["biogenic"] and flow in ("CO2", "CH4"):
                         flow = f"{flow}_biogenic"
-                    kg[flow] = kg.get(flow, 0.0) + g["mass_t"] * 1000.0 / base
+                    mass = g["mass_t"] * 1000.0 / base
+                    kg[flow] = kg.get(flow, 0.0) + mass
+                    parts.setdefault(flow, []).append((mass, (g["factor_ids"] or "").split("; ")))
                 first = gases.row(0, named=True) if gases.height else {}
                 ids = "; ".join(sorted({s for v in gases["factor_ids"].drop_nulls().to_list() for s in v.split("; ")}))
                 sets = {s for v in gases["factor_sets"].drop_nulls().to_list() for s in v.split("; ")}
@@ -509,7 +525,8 @@ class _Builder:
                     "parameters": "; ".join(gases["parameters"].drop_nulls().unique(maintain_order=True).to_list()),
                     "citation": "; ".join(citations[i] for i in ids.split("; ") if citations.get(i)),
                 }
-                resolved[ident] = (region, unit, kg, trace)
+                spread = {f: u for f, part in parts.items() if (u := background_uncertainty(part, self._factor_spread))}
+                resolved[ident] = (region, unit, kg, trace, spread)
             by_request[row] = (ident, base)
         # one background process per resolved key and stage of the processes using it, so that contributions by
         # stage keep the farm's electricity on the farm (the same B column in each)
@@ -526,7 +543,7 @@ class _Builder:
         background: list[Background] = []
         number: dict[tuple[tuple[str, str, str], str], int] = {}
         for ident, used_in in stages.items():
-            region, unit, kg, trace = resolved[ident]
+            region, unit, kg, trace, spread = resolved[ident]
             for stage in used_in:
                 bid = f"{ident[0]}@{region}" if region else ident[0]
                 if len([k for k in stages if k[:2] == ident[:2]]) > 1:
@@ -534,9 +551,25 @@ class _Builder:
                 if len(used_in) > 1:
                     bid += f" ({stage})"
                 number[(ident, stage)] = len(background)
-                background.append(Background(bid, ident[0], region, unit, kg, trace, stage))
+                background.append(Background(bid, ident[0], region, unit, kg, trace, stage, spread))
         bg_of_row = {i: (number[(ident, stage)], base) for i, (ident, stage, base) in uses.items()}
         return background, bg_of_row
+
+    @cached_property
+    def _factor_spread(self) -> dict[str, tuple[int, float]]:
+        """Factor id → (kind, relative scale) of the library's factors with a published 95 % interval, as the
+        inventory's Monte Carlo takes them (``uncertainty.inventory.factor_multipliers``: normal for a symmetric
+        interval, lognormal for a skewed one; IPCC 2006 Vol. 1 Ch. 3 §3.2.2.4)."""
+        usable = uncertain_factors(self.library.factors)
+        if usable.height == 0:
+            return {}
+        multipliers, _ = factor_multipliers(
+            usable["value"].to_numpy(), usable["lower"].to_numpy(), usable["upper"].to_numpy()
+        )
+        return {
+            fid: (int(k), float(sc))
+            for fid, k, sc in zip(usable["factor_id"].to_list(), multipliers.kind, multipliers.scale, strict=True)
+        }
 
     def _citations(self, emissions: pl.DataFrame) -> dict[str, str]:
         ids = {s for v in emissions["factor_ids"].drop_nulls().to_list() for s in v.split("; ")}
@@ -546,12 +579,12 @@ class _Builder:
     # -- the matrices ---------------------------------------------------------------------
     def _assemble(self, procs, rows, columns: list[_Column], index, background: list[Background], bg_of_row, flows):
         n_fore = len(columns)
-        names = {r["key"]: (r["name_zh"], r["name_en"]) for r in self.library.catalog.iter_rows(named=True)}
+        names = key_names(self.library, sorted({b.key for b in background}))
         processes = [c.process for c in columns] + [
             Process(
                 b.id,
-                (names.get(b.key) or (None, None))[0] or b.key,
-                (names.get(b.key) or (None, None))[1] or b.key,
+                names[b.key][0],
+                names[b.key][1],
                 b.unit,
                 b.region or "",
                 b.stage,
@@ -625,7 +658,10 @@ class _Builder:
             for flow, kg in b.kg_per_unit.items():
                 b_rows.append(flow_index.setdefault(flow, len(flow_index)))
                 b_cols.append(n_fore + k)
-                b_parts.append(({**diag, "_amount": kg, "_min": None, "_max": None}, 1.0))
+                kind, scale = b.uncertainty.get(flow, (0, math.nan))
+                spread = {"_kind": kind, "_gsd": scale if kind == LOGNORMAL else None}
+                spread["_sd"] = scale if kind == NORMAL else None
+                b_parts.append(({**diag, "_amount": kg, "_min": None, "_max": None, **spread}, 1.0))
         flow_names = tuple(flow_index)
         characterisation = np.array([self._gwp_of(f) for f in flow_names], dtype=np.float64)
         system = ProductSystem(
@@ -660,6 +696,46 @@ class _Builder:
         if flow == "CH4_biogenic":
             return float(self.gwp["CH4"])
         return float(self.gwp[flow])
+
+
+def background_uncertainty(
+    parts: list[tuple[float, list[str]]], spread: dict[str, tuple[int, float]]
+) -> tuple[int, float] | None:
+    """The distribution of a background process's kg of one flow per unit, from the factors behind it.
+
+    ``parts``: the kg of each emission row that makes up the flow with the factor ids its trace names;
+    ``spread``: factor id → (kind, relative scale) for factors with a published range. Each row's kg is
+    the product of its factors, so each uncertain factor multiplies it: lognormal factors alone give a
+    lognormal with σ_ln = √Σσᵢ² (a product of lognormals is lognormal) and the median at the published
+    kg; otherwise a normal with the published kg as mean and the product's exact relative variance
+    Π(1 + cvᵢ²) − 1 (Goodman 1960; IPCC 2006 Vol. 1 Ch. 3 Eq. 3.1 is its first-order term), several rows
+    of one flow adding their variances. None when no factor has a range (a certain amount).
+    Returns (kind, σg) for a lognormal, (kind, sd in kg) for a normal."""
+    total = sum(kg for kg, _ in parts)
+    variance = 0.0
+    lognormal_only = len(parts) == 1
+    sigma2 = 0.0
+    uncertain = False
+    for kg, ids in parts:
+        relative = 1.0
+        for fid in dict.fromkeys(ids):
+            if fid not in spread:
+                continue
+            uncertain = True
+            kind, scale = spread[fid]
+            if kind == LOGNORMAL:
+                s2 = math.log(scale) ** 2
+                sigma2 += s2
+                relative *= math.exp(s2)  # 1 + cv² of a lognormal
+            else:
+                lognormal_only = False
+                relative *= 1.0 + scale**2
+        variance += (kg * kg) * (relative - 1.0)
+    if not uncertain or total == 0.0:
+        return None
+    if lognormal_only and sigma2 > 0.0:
+        return LOGNORMAL, math.exp(math.sqrt(sigma2))
+    return NORMAL, math.sqrt(variance)
 
 
 def _scale(r: dict[str, Any]) -> float:

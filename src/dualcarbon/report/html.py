@@ -33,8 +33,9 @@ from dualcarbon.i18n import term, translator
 from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
 from dualcarbon.report.ets import ets_view
+from dualcarbon.report.financed import financed_view
 from dualcarbon.report.intensity import rows as intensity_rows
-from dualcarbon.report.product import product_view
+from dualcarbon.report.product import functional_unit, interval, product_view
 from dualcarbon.report.sections import (
     category_rows,
     facility_rows,
@@ -159,6 +160,7 @@ def render_report(
         "uncertainty": uncertainty_view(summary.get("uncertainty"), t),
         "plant_intensity": intensity_rows(summary.get("intensity"), t, lang),
         "ets": ets_view(summary.get("ets"), t, lang),
+        "financed": financed_view(summary.get("financed"), t, lang),
         "pathway": section,
         "product": product_view(product if product is not None else summary.get("product"), lang, t),
         "pct": percent,
@@ -176,6 +178,64 @@ def render_report(
     }
     context["toc"] = table_of_contents(context, t)
     return _environment().get_template("report.html.j2").render(context)
+
+
+def render_product_report(record: dict, organization: dict, period: dict, lang: str, print_layout: bool = False) -> str:
+    """The report of ``dualcarbon footprint``: one footprint.json record (its products, contributions, Monte
+    Carlo and the product's neutrality assessment) as a self-contained document (``product_report.html.j2``),
+    with the background processes' factors and citations a verifier recomputes them from.
+    ``organization``: ``name`` and ``name_en``; ``period``: ``start`` and ``end`` (ISO dates)."""
+    t = translator(lang)
+    view = product_view(record, lang, t)
+    assert view is not None, "a footprint record"
+    products = record.get("products") or []
+    reference: dict = next((p for p in products if p.get("id") == record.get("reference")), {})
+
+    def named(p: dict) -> str:
+        return str((p.get("name_en") if lang == "en" else p.get("name")) or p.get("name") or p.get("id") or "")
+
+    others = [
+        {
+            "id": p.get("id"),
+            "label": named(p),
+            "functional_unit": functional_unit(p, lang),
+            "footprint_kg_co2e": p.get("footprint_kg_co2e"),
+            "interval": interval(p),
+        }
+        for p in products
+    ]
+    names = {r.get("process"): r for r in record.get("_all_processes") or record.get("by_process") or []}
+    background = []
+    for b in record.get("background") or []:
+        row = names.get(b.get("process")) or {}
+        label = (row.get("name_en") if lang == "en" else row.get("name")) or b.get("activity") or b.get("process")
+        # one citation per factor id (a spend-based key has a factor per gas, all from one publication): each once
+        citation = "; ".join(dict.fromkeys(c for c in str(b.get("citation") or "").split("; ") if c))
+        background.append(dict(b, label=label, citation=citation))
+    flows = [
+        dict(f, label=_label(t, f"product.flow.{f.get('flow')}", f.get("flow"))) for f in record.get("by_flow") or []
+    ]
+    org_name = (organization.get("name_en") if lang == "en" else None) or organization.get("name") or ""
+    context = {
+        "t": t,
+        "label": lambda key, value: _label(t, f"{key}.{str(value).replace(' ', '_')}", value),
+        "term": lambda kind, text: term(kind, text, lang),
+        "lang": lang,
+        "generator": f"dualcarbon {__version__}",
+        "font_family": Markup(FONT_FAMILY),
+        "print_layout": print_layout,
+        "product": view,
+        "product_name": named(reference) or str(record.get("reference") or ""),
+        "org_name": org_name,
+        "period": period,
+        "others": others if len(others) > 1 else [],
+        "factor_sets": [f.get("factor_set") or f.get("dataset") for f in record.get("factor_sets") or []],
+        "background": background,
+        "flows": flows,
+        "biogenic": record.get("biogenic") or {},
+        "pct": percent,
+    }
+    return _environment().get_template("product_report.html.j2").render(context)
 
 
 @cache
@@ -494,7 +554,80 @@ def _pathway_section(result: PathwayResult, t: Callable[..., str], lang: str) ->
         "chosen": [dict(r, name=names.get(r["id"], r["id"])) for r in chosen.to_dicts()],
         "years": plan.table.to_dicts(),
         "charts": charts,
+        "fiscal": _fiscal_section(result, summary, names, t, lang),
     }
+
+
+def _fiscal_section(result: PathwayResult, summary: dict, names: dict[str, str], t: Callable[..., str], lang: str):
+    """The carbon price and the plan with and without the fiscal support (docs/pathway.md, "Carbon prices and
+    fiscal support"): rows ready for the template; None when the pathway has neither."""
+    from dualcarbon import figures
+    from dualcarbon.pathway.compute import effect_words
+
+    carbon, without = summary["carbon_price"], summary["without_support"]
+    if carbon is None and without is None:
+        return None
+    currency = result.settings.currency
+    out: dict = {"carbon": None, "compare": None, "instruments": []}
+    if carbon is not None:
+        statuses = sorted({p["status"] for p in carbon["points"]})
+        out["carbon"] = {
+            "note": t(
+                "fiscal.note.carbon",
+                covers=carbon["covers"] or t("fiscal.covers_all"),
+                series=carbon["series"],
+                status=", ".join(t(f"fiscal.status.{s}") for s in statuses),
+            ),
+            "cost": figures.money(carbon["cost_discounted"] or 0.0, lang, currency),
+            "years": [
+                dict(r, price=r["carbon_price"], covered=r["covered_t"], free=r["free_allocation_t"])
+                for r in result.plan.table.to_dicts()
+            ],
+            "sources": [dict(p, source=p["source_zh"] if lang == "zh" else p["source"]) for p in carbon["points"]],
+        }
+    if without is not None and result.without is not None:
+
+        def state(row: dict | None) -> str:
+            if row is None or not row["chosen"]:
+                return t("fiscal.not_chosen")
+            return t("fiscal.chosen", year=row["start_year"], share=f"{row['adoption'] * 100:.0f}")
+
+        supported = {r["id"]: r for r in result.plan.measures.to_dicts()}
+        unsupported = {r["id"]: r for r in result.without.measures.to_dicts()}
+        rows = [
+            (names.get(mid, mid), state(row), state(unsupported[mid]))
+            for mid, row in supported.items()
+            if row["chosen"] or unsupported[mid]["chosen"]
+        ]
+        rows.append(
+            (
+                t("fiscal.row.cost"),
+                figures.money(result.plan.cost_discounted, lang, currency),
+                figures.money(result.without.cost_discounted, lang, currency),
+            )
+        )
+        end = result.plan.years[-1]
+        rows.append(
+            (
+                t("fiscal.row.net_end", year=end),
+                figures.co2e(float(result.plan.table["net_t"][-1]), lang),
+                figures.co2e(float(result.without.table["net_t"][-1]), lang),
+            )
+        )
+        out["compare"] = rows
+        for inst, item in zip(result.instruments, summary["instruments"], strict=True):
+            out["instruments"].append(
+                {
+                    "name": inst.name(lang),
+                    "id": inst.id,
+                    "kind": t(f"fiscal.kind.{inst.kind}"),
+                    "source": f"{inst.document} {inst.article}",
+                    "status": t(f"fiscal.status.{inst.status}"),
+                    "support": figures.money(item["support_discounted"] or 0.0, lang, currency),
+                    "effect": effect_words(item, names, t, lang, currency),
+                }
+            )
+    return out
 
 
 def _trajectory_chart(table: pl.DataFrame, t: Callable[..., str], history: dict[int, float] | None) -> Markup:

@@ -30,6 +30,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict], bool]]] = [
     ("categories", "section.categories", lambda c: not c["territory"]),
     ("plant-intensity", "intensity.section", lambda c: bool(c.get("plant_intensity"))),
     ("ets", "ets.report.title", lambda c: bool(c.get("ets"))),
+    ("financed", "financed.report.section", lambda c: bool(c.get("financed"))),
     ("by-gas", "section.by_gas", lambda c: True),
     ("scope3", "section.scope3", lambda c: not c["territory"]),
     ("iso-categories", "section.iso_categories", lambda c: not c["territory"] and bool(c["iso"])),

@@ -37,9 +37,9 @@ def path_of(batch: Row) -> str:
     suffix = PurePosixPath(name).suffix
     if kind == "settings":
         return "dualcarbon.toml"
-    if kind in ("credits", "sinks", "measures", "indicators"):
+    if kind in ("credits", "sinks", "measures", "indicators", "processes", "exchanges"):
         return f"{kind}{suffix}"
-    if kind == "documents":  # where dualcarbon.toml names them ([neutrality] plan, qes): the folder's top
+    if kind in ("documents", "holdings"):  # where dualcarbon.toml names them ([neutrality] plan, [financed]): the top
         return name
     return f"{kind}/{batch['id']}-{name}"
 

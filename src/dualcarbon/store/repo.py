@@ -23,9 +23,22 @@ from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
 
 ROLES = ("viewer", "editor", "admin")
-KINDS = ("settings", "activities", "credits", "factors", "sinks", "measures", "indicators", "documents")
+KINDS = (
+    "settings",
+    "activities",
+    "credits",
+    "factors",
+    "sinks",
+    "measures",
+    "indicators",
+    "documents",
+    "processes",
+    "exchanges",
+    "holdings",
+)
 # Kinds of which a run reads only the latest batch (the project folder holds one such file).
-SINGLE_KINDS = ("settings", "credits", "sinks", "measures", "indicators")
+SINGLE_KINDS = ("settings", "credits", "sinks", "measures", "indicators", "processes", "exchanges")
+NAMED_KINDS = ("documents", "holdings")  # the latest batch of each file name is current
 TOKEN_PREFIX = "dct"
 Row = dict[str, Any]
 
@@ -423,12 +436,13 @@ class Store(Accounts):
         In upload order."""
         live = [b for b in self.batches(org_id, project_id) if b["withdrawn_at"] is None]
         latest = {b["kind"]: b for b in live if b["kind"] in SINGLE_KINDS}
-        documents = {b["filename"]: b for b in live if b["kind"] == "documents"}
+        # documents and holdings files (holdings.csv, the benchmark, the comparison year): the latest of each name
+        named = {(b["kind"], b["filename"]): b for b in live if b["kind"] in NAMED_KINDS}
 
         def current(b: Row) -> bool:
             if b["kind"] in SINGLE_KINDS:
                 return latest[b["kind"]] is b
-            return documents[b["filename"]] is b if b["kind"] == "documents" else True
+            return named[(b["kind"], b["filename"])] is b if b["kind"] in NAMED_KINDS else True
 
         return [b for b in live if current(b)]
 

@@ -31,6 +31,7 @@ MEDIA_TYPES = {
 # Catalogue keys the pages use besides their own ``web.*`` (shared with the report, same wording).
 SHARED_PREFIXES = (
     "web.",
+    "financed.",
     "cite.",
     "totals.",
     "scope.",
@@ -54,6 +55,7 @@ SHARED_PREFIXES = (
     "pathway.chart.",
     "pathway.series.",
     "pathway.unit.intensity_",
+    "fiscal.",  # the pathway page's plan without support
     "report.unit_note",
     "fx.gas_group.",
     "fsearch.",

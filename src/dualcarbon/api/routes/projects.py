@@ -23,6 +23,11 @@ EXAMPLE_KINDS = {
     "sinks": "sinks",
     "measures": "measures",
     "indicators": "indicators",
+    "processes": "processes",
+    "exchanges": "exchanges",
+    "holdings": "holdings",
+    "holdings-2023": "holdings",  # the carbon-neutral-etf example's [financed] files
+    "benchmark": "holdings",
 }  # by file stem; other files (.md plans) are documents
 
 

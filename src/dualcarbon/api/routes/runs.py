@@ -35,7 +35,7 @@ def run_or_404(store: Store, who: Principal, run_id: str) -> dict:
 
 
 def _totals(store: Store, who: Principal, run: dict) -> dict | None:
-    if run["status"] != "succeeded":
+    if run["status"] != "succeeded" or run["kind"] == "footprint":  # a footprint has no inventory
         return None
     return results.summary(store, who.org_id, run).get("totals")
 
@@ -49,7 +49,7 @@ def _queue(
     reproduces: str | None = None,
 ) -> JSONResponse:
     store = store_of(request)
-    kind = "pathway" if options.get("pathway") else "inventory"
+    kind = "footprint" if options.get("footprint") else "pathway" if options.get("pathway") else "inventory"
     steps = len(STEPS) if options.get("pathway") else len(STEPS) - 1  # "optimize" only with a pathway
     run = store.create_run(who.org_id, project_id, kind, options, inputs, who.user_id, steps, reproduces)
     request.app.state.runner.submit(run["id"])
@@ -84,17 +84,48 @@ def start_run(
     if body and body.emissions:  # likewise: absent means auto, as before the option existed
         options["emissions"] = body.emissions
     if body and body.pdf:
-        from dualcarbon.report.pdf import engine_available
-
-        if not engine_available():
-            raise ApiError(
-                409,
-                "pdf_unavailable",
-                "this server cannot print report.pdf: no Chromium is installed on it (the administrator can "
-                "install chromium and fonts-noto-cjk); report.html prints from any browser",
-            )
+        _pdf_available()
         options["pdf"] = True
     return _queue(request, who, project_id, layout.layout(batches), options)
+
+
+def _pdf_available() -> None:
+    from dualcarbon.report.pdf import engine_available
+
+    if not engine_available():
+        raise ApiError(
+            409,
+            "pdf_unavailable",
+            "this server cannot print report.pdf: no Chromium is installed on it (the administrator can "
+            "install chromium and fonts-noto-cjk); report.html prints from any browser",
+        )
+
+
+@router.post("/projects/{project_id}/footprints", status_code=202, response_model=schemas.Run)
+def start_footprint(
+    project_id: str, request: Request, body: schemas.FootprintCreate | None = None, who: Principal = Depends(editor)
+) -> JSONResponse:
+    """Queue the product footprint of the project (editor), as `dualcarbon footprint` computes it: the latest
+    settings (with [product]), processes and exchanges, and the credits and documents of a product claim. A
+    run of kind ``footprint``: follow GET /api/runs/{id}; it writes footprint.json, by_process.csv,
+    by_stage.csv and report.html (report.pdf with ``pdf``)."""
+    store = store_of(request)
+    project_or_404(store, who, project_id)
+    batches = store.current_inputs(who.org_id, project_id)
+    kinds = {b["kind"] for b in batches}
+    needed = ("settings", "processes", "exchanges")
+    if not set(needed) <= kinds:
+        missing = " and ".join(k for k in needed if k not in kinds)
+        raise ApiError(409, "inputs_missing", f"project {project_id} has no {missing} to compute a footprint on yet")
+    options: dict[str, object] = {"lang": body.lang if body else None, "footprint": True}
+    if body and body.iterations is not None:
+        options["iterations"] = body.iterations
+    if body and body.pdf:
+        _pdf_available()
+        options["pdf"] = True
+    # activities are left out: their inventory is `run`'s, and with them the footprint would leave the report to it
+    inputs = [(b, path) for b, path in layout.layout(batches) if b["kind"] != "activities"]
+    return _queue(request, who, project_id, inputs, options)
 
 
 @router.get("/projects/{project_id}/runs", response_model=schemas.RunPage)

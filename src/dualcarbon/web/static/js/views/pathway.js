@@ -50,6 +50,14 @@ export async function render(ctx, run) {
       {label: t("web.pathway.start_year"), cell: (m) => m.start_year ?? "—"},
       {label: t("web.pathway.potential"), cell: (m) => co2e(m.macc_potential_t), num: true},
       {label: t("web.pathway.cost_per_t", {currency: currencyName(p.currency ?? "CNY")}), cell: (m) => fixed(m.macc_cost_per_t, 0), num: true},
+      // with fiscal instruments: the same plan without them, side by side (docs/pathway.md, "Carbon prices and fiscal support")
+      ...(measures.some((m) => "chosen_no_support" in m) ? [{
+        label: t("fiscal.col.without"),
+        cell: (m) => (String(m.chosen_no_support) === "true"
+          ? t("fiscal.chosen", {year: m.start_year_no_support ?? "—", share: Math.round(Number(m.adoption_no_support) * 100)})
+          : t("fiscal.not_chosen")),
+        key: "without_support",
+      }] : []),
     ], measures, {testid: "measures", rowAttrs: (m) => ({"data-measure": m.id})})),
     h("details", {}, h("summary", {}, t("web.pathway.years_table")), table([
       {label: t("col.year"), cell: (r) => r.year, key: "year"},

@@ -28,7 +28,7 @@ export async function render(ctx, run) {
     append(ctx.root, h("p", {class: "notice", "data-testid": "no-product"}, t("product.web.none")));
     return;
   }
-  const unit = product.functional_unit || "";
+  const unit = functionalUnit(product);
   const u = product.uncertainty && product.uncertainty.p2_5 !== undefined && product.uncertainty.p2_5 !== null
     ? product.uncertainty : null;
   const name = (product.products || []).find((p) => p.id === product.reference);
@@ -55,6 +55,20 @@ export async function render(ctx, run) {
   if (histogram) await charts.draw(histogram, ...distribution(product, u));
 }
 
+/** The functional unit in the page's language (footprint.json functional_unit_zh / _en), else as written. */
+export function functionalUnit(product) {
+  return product[`functional_unit_${lang()}`] || product.functional_unit || "";
+}
+
+/** A life-cycle stage in the page's language: the record's own name, else the catalogue's, else the id. */
+function stageName(stage, named = null) {
+  const own = named && (lang() === "en" ? named.name_en : named.name);
+  if (own) return own;
+  return stage ? label("product.stage", stage) : "";
+}
+
+const processStage = (r) => (lang() === "en" ? r.stage_name_en : r.stage_name) || stageName(r.stage);
+
 function processName(r) {
   if (r.process === "others") return t("product.report.others");
   return (lang() === "en" ? r.name_en : r.name) || r.name || r.process;
@@ -63,7 +77,7 @@ function processName(r) {
 function processTable(rows) {
   return table([
     {label: t("product.report.process"), cell: (r) => processName(r), key: "name"},
-    {label: t("product.report.stage"), cell: (r) => r.stage || "", key: "stage"},
+    {label: t("product.report.stage"), cell: (r) => processStage(r), key: "stage"},
     {label: t("product.report.kg_per_fu"), cell: (r) => kg(r.kg_co2e), num: true, key: "kg"},
     {label: t("product.report.share"), cell: (r) => share(r.share), num: true, key: "share"},
   ], rows, {testid: "product-processes", rowAttrs: (r) => ({"data-process": r.process})});
@@ -71,7 +85,7 @@ function processTable(rows) {
 
 function stageTable(rows) {
   return table([
-    {label: t("product.report.stage"), cell: (r) => r.stage, key: "stage"},
+    {label: t("product.report.stage"), cell: (r) => stageName(r.stage, r), key: "stage"},
     {label: t("product.report.kg_per_fu"), cell: (r) => kg(r.kg_co2e), num: true, key: "kg"},
     {label: t("product.report.share"), cell: (r) => share(r.share), num: true, key: "share"},
   ], [...rows].sort((a, b) => b.kg_co2e - a.kg_co2e), {testid: "product-stages", rowAttrs: (r) => ({"data-stage": r.stage})});
@@ -81,10 +95,10 @@ function stageTable(rows) {
 export function contribution(product) {
   const rows = (product.by_process || []).filter((r) => r.process !== "others").slice(0, 20);
   const stages = [...new Set(rows.map((r) => r.stage || ""))];
-  const unit = t("product.web.per_fu", {unit: product.functional_unit || ""});
+  const unit = t("product.web.per_fu", {unit: functionalUnit(product)});
   const traces = stages.map((stage) => {
     const mine = rows.filter((r) => (r.stage || "") === stage);
-    return {type: "bar", orientation: "h", name: stage, x: mine.map((r) => r.kg_co2e), y: mine.map(processName),
+    return {type: "bar", orientation: "h", name: mine.length ? processStage(mine[0]) : stage, x: mine.map((r) => r.kg_co2e), y: mine.map(processName),
       text: mine.map((r) => kg(r.kg_co2e)), textposition: "outside", cliponaxis: false,
       hovertemplate: `%{y}: %{x:.4g} ${unit}<extra>%{fullData.name}</extra>`};
   });
@@ -98,7 +112,7 @@ export function distribution(product, u) {
   const {edges, counts} = u.histogram;
   const centres = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2);
   const widths = counts.map((_, i) => edges[i + 1] - edges[i]);
-  const unit = t("product.web.per_fu", {unit: product.functional_unit || ""});
+  const unit = t("product.web.per_fu", {unit: functionalUnit(product)});
   const trace = {type: "bar", x: centres, y: counts, width: widths, marker: {color: "#8fb8a8"}, name: t("product.web.histogram"),
     hovertemplate: `%{x:.4g} ${unit}: %{y}<extra></extra>`};
   const line = (x, colour, dash) => ({type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1,

@@ -8,7 +8,9 @@ import {label, lang, languages, t} from "../i18n.js";
 import {badge, crumbs, errorBox, facts, field, problemsDownload, problemsTable} from "./common.js";
 
 // the order a set of files is uploaded in: settings first, documents before the settings' checks need them
-const KINDS = ["settings", "factors", "documents", "activities", "credits", "sinks", "measures", "indicators"];
+// (a product model's processes before its exchanges, which are checked against them)
+const KINDS = ["settings", "factors", "documents", "processes", "exchanges", "activities", "credits", "sinks", "measures",
+  "indicators"];
 
 /** The kind a file most likely is, from its name: dualcarbon.toml, credits.csv, factors/*.csv ... */
 export function guessKind(name) {
@@ -20,6 +22,8 @@ export function guessKind(name) {
   if (lower.includes("sink")) return "sinks";
   if (lower.includes("measure")) return "measures";
   if (lower.includes("indicator") || name.includes("指标")) return "indicators";
+  if (lower.startsWith("process") || name.includes("过程")) return "processes";
+  if (lower.startsWith("exchange") || name.includes("交换")) return "exchanges";
   return "activities";
 }
 
@@ -159,6 +163,24 @@ function runSection(ctx, projectId, batches) {
       append(message, errorBox(error));
     }
   });
+  // a product model (processes and exchanges, docs/products.md): its footprint, as `dualcarbon footprint`
+  if (live.includes("settings") && live.includes("processes") && live.includes("exchanges")) {
+    const footprint = h("button", {type: "button", class: ready ? "" : "primary", "data-testid": "run-footprint",
+      onclick: async () => {
+        try {
+          const queued = await api.request(`/projects/${projectId}/footprints`,
+            {method: "POST", json: {lang: reportLang.value, pdf: pdf.checked}});
+          ctx.go(`#/runs/${queued.id}/product`);
+        } catch (error) {
+          append(message, errorBox(error));
+        }
+      }}, t("product.web.run"));
+    button.after(" ", footprint);
+    if (!ready) {
+      button.hidden = true;
+      form.querySelector(".notice").replaceWith(h("p", {class: "notice"}, t("product.web.run_hint")));
+    }
+  }
   return section(t("web.run.title"), form);
 }
 

@@ -6,15 +6,16 @@ import {append, h} from "../dom.js";
 import {when} from "../format.js";
 import {t} from "../i18n.js";
 import {badge, crumbs, errorBox, facts, problemsDownload, problemsTable} from "./common.js";
+import * as financed from "./financed.js";
 import * as inventory from "./inventory.js";
 import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
 import * as product from "./product.js";
 import * as rows from "./rows.js";
 
-const TABS = {inventory, neutrality, pathway, product, rows};
+const TABS = {inventory, neutrality, pathway, product, financed, rows};
 const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway",
-  product: "product.web.tab", rows: "rows.tab"};
+  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
@@ -38,7 +39,10 @@ export async function render(ctx, tab) {
       error.problems ? problemsTable(error.problems) : null));
     return;
   }
-  append(ctx.root, tabs(runId, tab), downloads(run));
+  // a product footprint (POST /footprints) has no inventory: its one tab is the product's
+  const names = run.kind === "footprint" ? ["product"] : Object.keys(TABS);
+  if (!names.includes(tab)) tab = names[0];
+  append(ctx.root, tabs(runId, tab, names), downloads(run));
   const body = h("div", {class: "tab-body", "data-tab": tab});
   append(ctx.root, body);
   await TABS[tab].render({...ctx, root: body}, run);
@@ -57,8 +61,8 @@ function statusFacts(run) {
   ]);
 }
 
-function tabs(runId, active) {
-  return h("nav", {class: "tabs", "aria-label": t("web.nav.results")}, Object.keys(TABS).map((name) =>
+function tabs(runId, active, names) {
+  return h("nav", {class: "tabs", "aria-label": t("web.nav.results")}, names.map((name) =>
     h("a", {href: name === "inventory" ? `#/runs/${runId}` : `#/runs/${runId}/${name}`, "data-tab": name,
       "aria-current": name === active ? "page" : null}, t(TAB_LABELS[name]))));
 }
@@ -74,7 +78,10 @@ const FILES = [
   ["facilities.csv", () => t("topn.download.facilities")],
   ["sources.csv", () => t("topn.download.sources")],
   ["neutrality.csv", () => t("web.download.neutrality")],
+  ["financed.csv", () => t("financed.web.download")],
   ["footprint.json", () => t("product.web.download")],
+  ["by_process.csv", () => t("product.web.download_by_process")],
+  ["by_stage.csv", () => t("product.web.download_by_stage")],
   ["pathway.csv", () => t("web.download.pathway")],
   ["measures_plan.csv", () => t("web.download.measures_plan")],
   ["abatement.csv", () => t("web.download.abatement")],
