@@ -70,7 +70,7 @@ def conform(rows: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     return rows.select(out).with_columns(pl.col("quantity").fill_nan(None))
 
 
-def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
+def _partials(narrow: bool = False) -> list[tuple[pl.Expr, pl.Expr]]:
     """What a group keeps of its rows: how one batch computes it, and how partials combine.
 
     ``_bad`` counts rows that fail a check of the row alone (a missing or negative quantity, a
@@ -80,15 +80,16 @@ def _partials() -> list[tuple[pl.Expr, pl.Expr]]:
 
     Sums of floats are kept as two 128-bit integers each (``sums.parts``), and a group's row number
     is its first row's (the least): partial groups then combine to the same groups, digit for
-    digit, whatever the threads, batches and partitions that made them.
+    digit, whatever the threads, batches and partitions that made them. ``narrow``: the quantities,
+    weights and NCVs of a batch sum their integer parts in 64 bits (``sums.fits_int64``).
     """
     quantity = pl.col("quantity")
     bad = quantity.is_null() | (quantity < 0) | pl.col("id").is_null() | (pl.col("ncv") < 0)
     return [
         (pl.len().cast(pl.Int64).alias("_n"), pl.col("_n").sum()),
-        *zip(sums.parts(quantity, "_qsum"), sums.merge("_qsum"), strict=True),
-        *zip(sums.parts(pl.col("_wr"), "_wsum"), sums.merge("_wsum"), strict=True),
-        *zip(sums.parts(pl.col("ncv"), "_ncvsum"), sums.merge("_ncvsum"), strict=True),
+        *zip(sums.parts(quantity, "_qsum", narrow), sums.merge("_qsum"), strict=True),
+        *zip(sums.parts(pl.col("_wr"), "_wsum", narrow), sums.merge("_wsum"), strict=True),
+        *zip(sums.parts(pl.col("ncv"), "_ncvsum", narrow), sums.merge("_ncvsum"), strict=True),
         (pl.col("date").min().alias("_dmin"), pl.col("_dmin").min()),
         (pl.col("date").max().alias("_dmax"), pl.col("_dmax").max()),
         (bad.sum().cast(pl.Int64).alias("_bad"), pl.col("_bad").sum()),
@@ -102,12 +103,13 @@ def collapse(
     linear_activities: dict[str, str],
     facilities_apart: list[str],
     exact: bool = False,
+    narrow: bool = False,
 ) -> pl.LazyFrame:
     """Partial groups of one batch of conformed rows.
 
     ``linear_activities``: activity text → kind, for the texts whose rows may be summed across
     facilities; ``facilities_apart``: facilities whose electricity rows keep their facility (they
-    are named by a Scope 2 instrument); ``exact``: see ``collapse_keys``.
+    are named by a Scope 2 instrument); ``exact``: see ``collapse_keys``; ``narrow``: see ``_partials``.
     """
     # without balance columns ``_solo`` is null on every row: a key column fewer to encode for the
     # grouping (about 8 % of this pass), put back as it was
@@ -115,7 +117,7 @@ def collapse(
     return (
         weighed(rows, linear_activities, facilities_apart, exact)
         .group_by([k for k in keys if k not in constant])
-        .agg([partial for partial, _ in _partials()])
+        .agg([partial for partial, _ in _partials(narrow)])
         .with_columns(pl.lit(None, pl.String).alias(c) for c in constant)
         .select(*keys, pl.all().exclude(keys))
     )
@@ -220,6 +222,20 @@ def line_table(groups: pl.DataFrame, rates: pl.DataFrame, keys: list[str]) -> tu
     return table, lines
 
 
+def share_bound(table: pl.DataFrame, weight: float | None) -> float | None:
+    """The largest magnitude a row's CO2e share (``_wr × rate + per_row``, ``facility_lines``) can
+    have when no row weighs more than ``weight`` in magnitude (None: unknown, and so is the bound)."""
+    if weight is None:
+        return None
+
+    def largest(prefix: str) -> float:
+        columns = [pl.col(c).abs().max() for c in table.columns if c.startswith(prefix)]
+        found = table.select(pl.max_horizontal(columns)).item() if columns and table.height else None
+        return float(found or 0.0)
+
+    return weight * largest("rate_") + largest("per_row_")
+
+
 def distinct_hashes(table: pl.DataFrame) -> bool:
     """Whether the groups' ``key_hash`` values are distinct (else rows join groups on their keys)."""
     return table["_h"].n_unique() == table.height
@@ -241,7 +257,9 @@ def tag(
     return keyed.select("facility", "_wr", *([key_hash(keys)] if hashed else keys), *also)
 
 
-def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFrame, keys: list[str]) -> pl.LazyFrame:
+def facility_lines(
+    tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFrame, keys: list[str], narrow: bool = False
+) -> pl.LazyFrame:
     """Each group's CO2e shared among its rows (``tag``) pro rata to weight, summed by facility and
     line, one column per Scope 2 method (one batch; ``sum_facility_lines`` adds batches up).
 
@@ -252,6 +270,7 @@ def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFram
     have: lines outside the dual Scope 2 reporting add ``none`` alone, their location- and
     market-based sums being 0 (their rates are 0; ``group_rates``). One facility and line may
     then have a partial sum from each part, which ``add_wide`` adds up as it does batches.
+    ``narrow``: every row's share and the rows of this query fit ``sums.fits_int64``.
     """
     if "_h" in tagged.collect_schema():
         joined = tagged.join(table.lazy().drop(keys), on="_h")
@@ -260,7 +279,11 @@ def facility_lines(tagged: pl.LazyFrame, table: pl.DataFrame, lines: pl.DataFram
 
     def wide_sums(rows: pl.LazyFrame, methods: list[str]) -> pl.LazyFrame:
         return rows.group_by("facility", "_line").agg(
-            *[e for m in methods for e in sums.parts(pl.col("_wr") * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}"), m)],
+            *[
+                e
+                for m in methods
+                for e in sums.parts(pl.col("_wr") * pl.col(f"rate_{m}") + pl.col(f"per_row_{m}"), m, narrow)
+            ],
             *[pl.col(f"has_{m}").any().alias(f"has_{m}") for m in methods],
         )
 

@@ -17,6 +17,11 @@ below 1.7e38 in magnitude and the fractions for up to 2^37 terms.
 
 Partial sums that are added up later (batches of a ledger, partitions on Dask) keep both integer
 columns (``parts``, summed again by ``merge``) and become a float once, at the end (``value``).
+
+When every term and the number of terms are known to be small enough (``fits_int64``; the ledger
+passes know it from the Parquet statistics), the integer parts are cast and summed as 64-bit
+integers: the same integers, for less CPU than the cast of a float to 128 bits, which has no
+hardware instruction (``narrow``). The fractions need their 90 bits, and stay 128-bit.
 """
 
 from __future__ import annotations
@@ -25,18 +30,28 @@ import polars as pl
 
 FRACTION_BITS = 90
 _SCALE = float(2**FRACTION_BITS)
+NARROW_LIMIT = 2.0**62  # a bound on |sum| of the integer parts that keeps a 64-bit sum clear of overflow
+
+
+def fits_int64(bound: float | None, terms: int) -> bool:
+    """Whether ``terms`` values of magnitude at most ``bound`` (None: unknown) sum as 64-bit integers."""
+    return bound is not None and bound == bound and (abs(bound) + 1.0) * max(terms, 1) < NARROW_LIMIT
 
 
 def _integer_part(x: pl.Expr) -> pl.Expr:
     return x.floor()
 
 
-def parts(x: pl.Expr, name: str) -> list[pl.Expr]:
+def parts(x: pl.Expr, name: str, narrow: bool = False) -> list[pl.Expr]:
     """Aggregations: the sums of ``x``'s integer parts and of its fractions (in units of 2^-90), as
-    128-bit integers ``{name}_i`` and ``{name}_f``."""
+    128-bit integers ``{name}_i`` and ``{name}_f``.
+
+    ``narrow``: the caller knows that ``fits_int64`` holds for the terms of every group; the integer
+    parts are then summed through 64-bit integers (the same sum)."""
     whole = _integer_part(x)
+    ints = whole.cast(pl.Int64).sum().cast(pl.Int128) if narrow else whole.cast(pl.Int128).sum()
     return [
-        whole.cast(pl.Int128).sum().alias(f"{name}_i"),
+        ints.alias(f"{name}_i"),
         ((x - whole) * _SCALE).round().cast(pl.Int128).sum().alias(f"{name}_f"),
     ]
 
