@@ -8,13 +8,12 @@ are collected and raised together (``InputError``), before anything is computed.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem, did_you_mean, msg
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.ets import rules
 from dualcarbon.ets.model import COOLING, FUEL_CLASSES, PowerUnit
 from dualcarbon.project import reader
@@ -73,12 +72,7 @@ def _read(path: Path, limits: ReadLimits, columns: list[str], required: list[str
         frame = reader.read_table(path, display_name=name, limits=limits, problems=problems)
     except InputError as exc:
         return pl.DataFrame(), problems + exc.problems
-    problems += [Problem(name, 1, c, None, msg("problem.required_column")) for c in required if c not in frame.columns]
-    for col in frame.columns:
-        if not col.startswith("_") and col not in columns:
-            close = difflib.get_close_matches(col, columns, n=1)
-            hint = did_you_mean(close[0] if close else None)
-            problems.append(Problem(name, 1, col, None, msg("problem.unknown_column", hint=hint)))
+    problems += reader.header_problems(name, frame.columns, required, columns)
     if problems:
         return pl.DataFrame(), problems
     frame = frame.with_columns([pl.lit(None, pl.String).alias(c) for c in columns if c not in frame.columns])

@@ -12,14 +12,13 @@ collected before anything is computed.
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import Problem, did_you_mean, msg
+from dualcarbon.errors import Problem, msg
 from dualcarbon.project import reader
 from dualcarbon.project.limits import ReadLimits
 
@@ -133,17 +132,7 @@ def load_holdings(
         return empty(), list(
             getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])
         )
-    problems = ragged + [
-        Problem(name, 1, col, None, msg("problem.required_column")) for col in REQUIRED if col not in h.columns
-    ]
-    for col in h.columns:
-        if not col.startswith("_") and col not in REQUIRED + OPTIONAL:
-            close = difflib.get_close_matches(col, REQUIRED + OPTIONAL, n=1)
-            problems.append(
-                Problem(
-                    name, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
-                )
-            )
+    problems = ragged + reader.header_problems(name, h.columns, REQUIRED, REQUIRED + OPTIONAL)
     if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return empty(), problems
     h = h.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in h.columns])
@@ -273,19 +262,7 @@ def load_benchmark(
             getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])
         )
     known = BENCHMARK_REQUIRED + BENCHMARK_OPTIONAL
-    problems = ragged + [
-        Problem(name, 1, col, None, msg("problem.required_column"))
-        for col in BENCHMARK_REQUIRED
-        if col not in b.columns
-    ]
-    for col in b.columns:
-        if not col.startswith("_") and col not in known:
-            close = difflib.get_close_matches(col, known, n=1)
-            problems.append(
-                Problem(
-                    name, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
-                )
-            )
+    problems = ragged + reader.header_problems(name, b.columns, BENCHMARK_REQUIRED, known)
     if len(problems) > len(ragged):
         return pl.DataFrame(schema=BENCHMARK_SCHEMA), problems
     b = b.with_columns([pl.lit(None, pl.String).alias(c) for c in BENCHMARK_OPTIONAL if c not in b.columns])

@@ -14,14 +14,13 @@ indicator stands against its target; both are pure functions of the frame.
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem, did_you_mean, msg
+from dualcarbon.errors import InputError, Problem, msg
 from dualcarbon.i18n import catalogue
 from dualcarbon.model import GDP_UNITS, Settings
 from dualcarbon.project import reader
@@ -117,15 +116,7 @@ def parse(raw: pl.DataFrame, file: str = "indicators.csv", lang: str = "zh") -> 
     """Validate a table read by ``reader.read_table`` (text columns and ``_row``) into ``SCHEMA``."""
     raw = raw.rename({k: v for k, v in LOCAL_ALIASES.items() if k in raw.columns and v not in raw.columns})
     known = REQUIRED + OPTIONAL
-    problems = [Problem(file, 1, c, None, msg("problem.required_column")) for c in REQUIRED if c not in raw.columns]
-    for col in raw.columns:
-        if not col.startswith("_") and col not in known:
-            close = difflib.get_close_matches(col, known, n=1)
-            problems.append(
-                Problem(
-                    file, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
-                )
-            )
+    problems = reader.header_problems(file, raw.columns, REQUIRED, known)
     if problems:
         return empty(), problems
     t = raw.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in raw.columns])

@@ -155,7 +155,7 @@ def load_product(
             problems.extend(exc.problems)
             continue
         known = PROCESS_COLUMNS if stem == "processes" else EXCHANGE_COLUMNS
-        found = _header_problems(path.name, frame.columns, required, known)
+        found = reader.header_problems(path.name, frame.columns, required, known)
         problems += found
         if not found:
             for column in known:
@@ -172,21 +172,8 @@ def header_problems(name: str, stem: str, columns: list[str]) -> list[Problem]:
     """The header problems of processes.csv (``stem`` "processes") or exchanges.csv: required columns missing,
     unknown columns (with the closest known one)."""
     if stem == "processes":
-        return _header_problems(name, columns, PROCESS_REQUIRED, PROCESS_COLUMNS)
-    return _header_problems(name, columns, EXCHANGE_REQUIRED, EXCHANGE_COLUMNS)
-
-
-def _header_problems(name: str, columns: list[str], required: tuple[str, ...], known: tuple[str, ...]) -> list[Problem]:
-    problems = [Problem(name, 1, c, None, msg("problem.required_column")) for c in required if c not in columns]
-    for column in columns:
-        if not column.startswith("_") and column not in known:
-            close = difflib.get_close_matches(column, list(known), n=1)
-            problems.append(
-                Problem(
-                    name, 1, column, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
-                )
-            )
-    return problems
+        return reader.header_problems(name, columns, PROCESS_REQUIRED, PROCESS_COLUMNS)
+    return reader.header_problems(name, columns, EXCHANGE_REQUIRED, EXCHANGE_COLUMNS)
 
 
 def _close(value: str, choices: list[str]) -> str | None:

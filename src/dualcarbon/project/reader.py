@@ -12,16 +12,18 @@ Parsing is done with polars expressions, so it is vectorised over the rows.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
-from dualcarbon.errors import InputError, Problem, msg
+from dualcarbon.errors import InputError, Problem, did_you_mean, msg
 from dualcarbon.project import encoding
 from dualcarbon.project.limits import ReadLimits, check_cells, check_columns, check_csv, check_parquet, check_xlsx
 
@@ -161,6 +163,18 @@ def _read_parquet(path: Path, name: str, limits: ReadLimits) -> pl.DataFrame:
             for c, dt in frame.schema.items()
         ]
     )
+
+
+def header_problems(name: str, columns: Sequence[str], required: Sequence[str], known: Sequence[str]) -> list[Problem]:
+    """A table's header against its file format: each required column missing, and each unknown column with
+    the closest known name (columns starting with ``_`` are the reader's own, e.g. ``_row``)."""
+    problems = [Problem(name, 1, c, None, msg("problem.required_column")) for c in required if c not in columns]
+    for column in columns:
+        if not column.startswith("_") and column not in known:
+            close = difflib.get_close_matches(column, list(known), n=1)
+            hint = did_you_mean(close[0] if close else None)
+            problems.append(Problem(name, 1, column, None, msg("problem.unknown_column", hint=hint)))
+    return problems
 
 
 def check_header(path: Path, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> None:

@@ -11,13 +11,12 @@ period), ``issued_as`` (the credit project its removals were issued as, if any),
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import polars as pl
 
 from dualcarbon import units
-from dualcarbon.errors import Problem, did_you_mean, msg
+from dualcarbon.errors import Problem, msg
 from dualcarbon.neutrality import sinks
 from dualcarbon.neutrality.records import STAND_SCHEMA, empty
 from dualcarbon.project import reader
@@ -58,17 +57,7 @@ def load_sinks(
         return empty(STAND_SCHEMA), list(
             getattr(exc, "problems", [Problem(name, None, None, None, msg("problem.unreadable", why=str(exc)))])
         )
-    problems = ragged + [
-        Problem(name, 1, col, None, msg("problem.required_column")) for col in REQUIRED if col not in s.columns
-    ]
-    for col in s.columns:
-        if not col.startswith("_") and col not in REQUIRED + OPTIONAL:
-            close = difflib.get_close_matches(col, REQUIRED + OPTIONAL, n=1)
-            problems.append(
-                Problem(
-                    name, 1, col, None, msg("problem.unknown_column", hint=did_you_mean(close[0] if close else None))
-                )
-            )
+    problems = ragged + reader.header_problems(name, s.columns, REQUIRED, REQUIRED + OPTIONAL)
     if len(problems) > len(ragged):  # a header problem: the rows cannot be checked
         return empty(STAND_SCHEMA), problems
     s = s.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in s.columns])
