@@ -101,6 +101,7 @@ ALLOWED = {
     "NDRC",
     "NBS",
     "PCAF",
+    "ETF",  # exchange-traded fund: Chinese writes 碳中和ETF so (the financed-emissions example)
     "CCER",
     "CEA",
     "VCS",
