@@ -111,8 +111,8 @@ def test_a_project_without_units_has_ets_null(tmp_path):
 
 
 def test_allowances_and_surplus_from_the_plan_year(ran):
-    """[ets] plan_year = 2020: each unit's allowance under the 2019-2020 plan (ets.allocation, e-allow's
-    tests check its arithmetic); here: surplus = allowance − obligation per unit, the totals are the units'
+    """[ets] plan_year = 2020: each unit's allowance under the 2019-2020 plan (ets.allocation, whose arithmetic
+    tests/ets/test_allocation.py checks); here: surplus = allowance − obligation per unit, the totals are the units'
     sums, the gas unit's obligation is capped at its allowance, the coal units are short."""
     _, summary = ran
     ets = summary["ets"]

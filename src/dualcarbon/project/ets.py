@@ -121,8 +121,8 @@ def compute(ets: EtsInputs) -> EtsResult:
 
 
 def allocate(result: EtsResult) -> None:
-    """Each unit's allowance under the plan of ``[ets] plan_year`` for the period's last year (e-allow's
-    ``ets.allocation``), and the entity's compliance. Where the plan lacks a value (or a month's load
+    """Each unit's allowance under the plan of ``[ets] plan_year`` for the period's last year
+    (``ets.allocation``), and the entity's compliance. Where the plan lacks a value (or a month's load
     factor is missing) nothing is allocated and the problems are kept to be shown, not raised: the
     emissions stand without the allowances."""
     from dualcarbon.ets import allocation
