@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from dualcarbon.pathway.fiscal import STATUSES as STATUSES  # a price is cited as an instrument is
+
 BUNDLED = resources.files("dualcarbon.pathway").joinpath("data", "carbon_prices.csv")
-STATUSES = ("read", "second-hand", "unconfirmed", "assumption")
 
 
 @dataclass(frozen=True)
