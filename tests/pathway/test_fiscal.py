@@ -102,3 +102,48 @@ def test_a_levy_makes_abatement_worth_it():
     plan = solve(src, [a], [], [2025], instruments=[low])
     assert chosen(plan) == {}
     assert plan.cost_discounted == pytest.approx(1000)
+
+
+def test_an_intensity_tiered_levy_changes_the_least_cost_choice():
+    """1,000 t of coal for an output of 1,000 MWh: 1.0 t/MWh. A levy of 1 a tonne at up to 0.9 t/MWh and 5 a
+    tonne above (tiers ``0.9:1; *:5``). A (share 5 %, opex 100) leaves 950 t, 0.95 t/MWh, still the upper tier:
+    100 + 5 × 950 = 4,850. B (share 15 %, opex 2,000) leaves 850 t, 0.85 t/MWh, the lower tier: 2,000 + 1 × 850
+    = 2,850. Nothing: 5 × 1,000 = 5,000. So B. A flat levy of 5 a tonne instead picks A (4,850 against B's
+    2,000 + 5 × 850 = 6,250): the tier, not the rate, makes B worth it."""
+    src = sources(("fuel/coal", 1000))
+    a = Measure("a", "", "A", applies_to="fuel/coal", share=0.05, opex=100, excludes=("b",))
+    b = Measure("b", "", "B", applies_to="fuel/coal", share=0.15, opex=2000, excludes=("a",))
+    tiers = fiscal.parse_tiers("0.9:1; *:5")
+    assert tiers == ((0.9, 1.0), (float("inf"), 5.0))
+    tiered = fiscal.Instrument("t", "levy_tiered", applies_to="fuel/coal", tiers=tiers, output=1000)
+    plan = solve(src, [a, b], [], [2025], instruments=[tiered])
+    assert chosen(plan) == {"b": (2025, 1.0)}
+    assert plan.cost_discounted == pytest.approx(2850)
+    assert plan.table.row(0, named=True)["levies"] == pytest.approx(850)
+    assert plan.instruments.row(0, named=True)["support_discounted"] == pytest.approx(-850)
+    flat = fiscal.Instrument("f", "levy", applies_to="fuel/coal", amount=5.0)
+    plan = solve(src, [a, b], [], [2025], instruments=[flat])
+    assert chosen(plan) == {"a": (2025, 1.0)}
+    assert plan.cost_discounted == pytest.approx(4850)
+
+
+def test_a_tiered_levy_follows_output_growth_and_its_years():
+    """BAU grows 10 % a year from 1,000 t (inventory 2024) and the output with it, so the intensity stays
+    1.0 t/MWh: 5 a tonne on 1,100 t in 2025 and 1,210 t in 2026 with nothing done. In force in 2026 only:
+    5 × 1,210 = 6,050. With B (15 %, opex 2,000 a year) from 2026: 0.85 t/MWh, 2,000 + 1 × 1,028.5 = 3,028.5
+    in 2026, and nothing in 2025 (B not yet worth it): the plan starts B in 2026."""
+    src = sources(("fuel/coal", 1000))
+    b = Measure("b", "", "B", applies_to="fuel/coal", share=0.15, opex=2000)
+    tiered = fiscal.Instrument(
+        "t", "levy_tiered", applies_to="fuel/coal", tiers=fiscal.parse_tiers("0.9:1; *:5"), output=1000, from_year=2026
+    )
+    plan = solve(src, [b], [], [2025, 2026], growth={"all": 0.10}, instruments=[tiered])
+    assert chosen(plan) == {"b": (2026, 1.0)}
+    assert plan.table["levies"].to_list() == pytest.approx([0.0, 1028.5])
+    assert plan.cost_discounted == pytest.approx(3028.5)
+
+
+@pytest.mark.parametrize("text", ["0.9:1", "*:5; 0.9:1", "0.9:5; *:1", "0.9:1; 0.8:2; *:3", "0.9; *:5", "0.9:-1; *:5"])
+def test_tiers_that_are_not_a_rising_schedule_are_refused(text):
+    with pytest.raises(ValueError):
+        fiscal.parse_tiers(text)

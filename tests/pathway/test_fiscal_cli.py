@@ -128,6 +128,14 @@ def test_bundled_price_in_another_currency_needs_the_exchange_rate(tmp_path):
             ["column applies_to", "a levy needs applies_to"],
         ),
         ("id,kind,rate,status\ng,capital_share,25%,read\n", ["row 1, column document", "row 1, column article"]),
+        (
+            "id,kind,applies_to,tiers,output,document,article,status\nt,levy_tiered,all,0.9:5; *:1,,Doc,art. 1,read\n",
+            ["row 2, column tiers", "'0.9:5; *:1'", "rates not falling", "row 2, column output", "needs output"],
+        ),
+        (
+            "id,kind,applies_to,amount,tiers,output,document,article,status\nl,levy,all,5,0.9:1; *:5,100,Doc,art. 1,read\n",
+            ["row 2, column tiers", "row 2, column output", "only a levy by intensity tier"],
+        ),
     ],
 )
 def test_bad_instruments(tmp_path, instruments, expect):

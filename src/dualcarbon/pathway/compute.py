@@ -61,6 +61,15 @@ class Result:
                 "name_en": i.name_en,
                 "measures": list(i.measures),
                 "applies_to": i.applies_to,
+                **(
+                    {
+                        "tiers": [{"up_to": None if u == float("inf") else u, "rate": r} for u, r in i.tiers],
+                        "output": i.output,
+                        "output_unit": i.output_unit,
+                    }
+                    if i.kind == "levy_tiered"
+                    else {}
+                ),
                 "document": i.document,
                 "article": i.article,
                 "status": i.status,

@@ -16,6 +16,11 @@ Each instrument is one row of a policy document (its document, article and statu
   while the measure is in place (ramped like its abatement), at most ``cap``: both in the years from
   ``from_year`` to ``to_year``.
 - ``levy``: ``amount`` per t of the emissions ``applies_to`` names, in those years: a charge, not a support.
+- ``levy_tiered``: a levy whose rate per t depends on the intensity of the emissions ``applies_to`` names
+  (a unit, or the whole plant, as the measures in place leave it): E(y) / Q(y), with Q the ``output`` of the
+  inventory year grown as those emissions' BAU (measures change the emissions, not the output). ``tiers``
+  gives the upper bound of each tier's intensity and its rate, e.g. ``0.85:0; 0.90:5; *:15``. The rate of a
+  tier depends on the plan, so ``optimize`` chooses the tier with a binary a year (``tier_rows``).
 
 Columns are cumulative (``optimize``: x[m, t] = the share in place by year t), so a flow that depends on the
 start year s is written on the increments z_s = x_s − x_{s−1}: flow(y) = Σ_s z_s · h(s, y) becomes, per
@@ -24,6 +29,7 @@ column t, h(t, y) − h(t + 1, y).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,8 +37,20 @@ import numpy as np
 
 from dualcarbon.pathway import measures as ms
 
-Kind = Literal["capital_share", "capital_per_kw", "tax_credit", "interest", "per_t", "tax_reduction", "levy"]
-KINDS: tuple[str, ...] = ("capital_share", "capital_per_kw", "tax_credit", "interest", "per_t", "tax_reduction", "levy")
+Kind = Literal[
+    "capital_share", "capital_per_kw", "tax_credit", "interest", "per_t", "tax_reduction", "levy", "levy_tiered"
+]
+KINDS: tuple[str, ...] = (
+    "capital_share",
+    "capital_per_kw",
+    "tax_credit",
+    "interest",
+    "per_t",
+    "tax_reduction",
+    "levy",
+    "levy_tiered",
+)
+LEVIES = ("levy", "levy_tiered")
 ONE_TIME = ("capital_share", "capital_per_kw", "tax_credit", "interest")
 #: what each kind needs: rate (a share or interest points) or amount (money)
 NEEDS = {
@@ -57,6 +75,10 @@ class Instrument:
     name_en: str = ""
     measures: tuple[str, ...] = ()  # the measures it supports (ids); empty: every measure
     applies_to: str | None = None  # a levy: selector of the emissions charged
+    #: ``levy_tiered``: (upper bound of the tier's intensity, rate per t), ascending; the last bound is inf
+    tiers: tuple[tuple[float, float], ...] = ()
+    output: float | None = None  # ``levy_tiered``: the intensity's denominator in the inventory year
+    output_unit: str = ""
     rate: float | None = None
     amount: float | None = None
     cap: float | None = None
@@ -74,13 +96,36 @@ class Instrument:
         return (self.name_zh if lang == "zh" else self.name_en) or self.name_en or self.name_zh or self.id
 
     def supports(self, measure: ms.Measure) -> bool:
-        return self.kind != "levy" and (not self.measures or measure.id in self.measures)
+        return self.kind not in LEVIES and (not self.measures or measure.id in self.measures)
 
     def window(self, years: np.ndarray) -> np.ndarray:
         """1.0 in the years the instrument is in force, else 0.0."""
         low = self.from_year if self.from_year is not None else -(10**9)
         high = self.to_year if self.to_year is not None else 10**9
         return ((years >= low) & (years <= high)).astype(float)
+
+
+def parse_tiers(text: str) -> tuple[tuple[float, float], ...]:
+    """``0.85:0; 0.90:5; *:15`` → ((0.85, 0.0), (0.9, 5.0), (inf, 15.0)); ValueError naming what is wrong.
+    Bounds ascend and the last is ``*`` (open); rates are non-negative and do not fall as intensity rises (a
+    higher tier charging less would let the plan claim a tier its intensity is not in)."""
+    tiers: list[tuple[float, float]] = []
+    parts = [p.strip() for p in str(text).replace("；", ";").split(";") if p.strip()]
+    for k, part in enumerate(parts):
+        bound, sep, rate = (s.strip() for s in part.replace("：", ":").partition(":"))
+        if not sep:
+            raise ValueError(part)
+        upper = float("inf") if bound == "*" else float(bound)
+        per_t = float(rate)
+        tiers.append((upper, per_t))
+        if (bound == "*") != (k == len(parts) - 1) or not math.isfinite(per_t) or math.isnan(upper):
+            raise ValueError(part)
+    if len(tiers) < 2:
+        raise ValueError(text)
+    for (u0, r0), (u1, r1) in zip(tiers, tiers[1:], strict=False):
+        if not (u1 > u0 > 0) or r1 < r0 or r0 < 0:
+            raise ValueError(text)
+    return tuple(tiers)
 
 
 def grant(inst: Instrument, measure: ms.Measure, discount_rate: float) -> float:

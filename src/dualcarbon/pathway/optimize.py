@@ -20,8 +20,13 @@ when the targets allow them. Constraints:
 
 Objective: Σ_y DF(y) · cost(y) over measures and offsets (measures.yearly_cost, discount factors
 DF(y) = (1 + r)^−(y − y0)), plus the carbon price on the covered emissions beyond the free allocation
-and the fiscal instruments' cash flows (``fiscal``), both linear in the columns. When the caps cannot all be met, a second model with a slack on each
-cap minimises the tonnes missing, and ``Plan.shortfalls`` says which year misses how much.
+and the fiscal instruments' cash flows (``fiscal``), both linear in the columns. A levy scaled by intensity
+(``levy_tiered``) adds, per year in force, a binary b[j] per tier and the levy L ≥ 0 (``_Tier``):
+Σ_j b[j] = 1; E ≤ U_j · Q + M_j · (1 − b[j]) (the intensity E / Q within the chosen tier's bound U_j, M_j =
+BAU − U_j · Q); L ≥ rate_j · E − rate_j · BAU · (1 − b[j]). Rates do not fall with the tier (``fiscal.parse_tiers``),
+so the least cost takes the lowest tier the emissions allow and L = rate · E. When the caps cannot all be met,
+a second model with a slack on each cap minimises the tonnes missing, and ``Plan.shortfalls`` says which year
+misses how much.
 """
 
 from __future__ import annotations
@@ -81,6 +86,29 @@ class Inputs:
     free_allocation_t: dict[int, float] = field(default_factory=dict)
     #: fiscal instruments (instruments.csv): subsidies, tax credits and levies
     instruments: list[fiscal.Instrument] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """A tiered levy's year in the model: its columns (a binary per tier, then L scaled by ``scale``), the BAU
+    and output Q of the charged emissions that year, and each column's abatement inside them."""
+
+    name: str
+    year_index: int
+    tiers: tuple[tuple[float, float], ...]
+    bau_t: float
+    output: float
+    coef: np.ndarray
+    first_col: int
+    scale: float
+
+    def levy(self, z: np.ndarray) -> float:
+        """rate × E at the tier the emissions E of the plan ``z`` fall in."""
+        emitted = self.bau_t - float(self.coef @ z)
+        for upper, rate in self.tiers:
+            if emitted <= upper * self.output * (1 + 1e-9) + 1e-9:
+                return rate * emitted
+        return self.tiers[-1][1] * emitted
 
 
 @dataclass(frozen=True)
@@ -193,6 +221,9 @@ class _Model:
         self.flows: dict[str, tuple[np.ndarray, np.ndarray]] = self._flows()
         for coef, _ in self.flows.values():
             self.cost = self.cost + self.df @ coef
+        #: tiered levies: their columns follow the offsets (and precede the slacks)
+        self.tiers: list[_Tier] = self._tiers(self.n_z + len(self.neutral_years))
+        self.n_a = sum(len(t.tiers) + 1 for t in self.tiers)
 
     def _gross(self, selector: str | None) -> tuple[np.ndarray, np.ndarray]:
         """BAU of the selected emissions a year and each column's abatement inside them (gross)."""
@@ -218,6 +249,9 @@ class _Model:
             free = np.array([inp.free_allocation_t.get(y, 0.0) for y in self.years])
             out["carbon"] = (flow, price * (bau_cov - free))
         for inst in inp.instruments:
+            if inst.kind == "levy_tiered":  # its columns and rows: _tiers, rows
+                out[f"instrument:{inst.id}"] = (np.zeros((len(ys), self.n_z)), np.zeros(len(ys)))
+                continue
             if inst.kind == "levy":
                 charge = (inst.amount or 0.0) * inst.window(ys)
                 bau_sel, coef = self._gross(inst.applies_to)
@@ -231,6 +265,70 @@ class _Model:
                 )
             out[f"instrument:{inst.id}"] = (flow, np.zeros(len(ys)))
         return out
+
+    def _tiers(self, first_col: int) -> list[_Tier]:
+        """One ``_Tier`` per tiered levy and year in force; Q(y) = output × BAU(y) / base, the output growing as
+        the charged emissions' BAU does (base: those emissions in the inventory year)."""
+        out: list[_Tier] = []
+        col = first_col
+        ys = np.array(self.years)
+        for inst in self.inp.instruments:
+            if inst.kind != "levy_tiered":
+                continue
+            bau_sel, coef = self._gross(inst.applies_to)
+            base = float(self.inp.sources.filter(src.mask(inst.applies_to))["co2e_t"].sum())
+            top = max(rate for _, rate in inst.tiers)
+            for k in np.flatnonzero(inst.window(ys)):
+                output = (inst.output or 0.0) * (bau_sel[k] / base if base > 0 else 0.0)
+                scale = max(top * abs(bau_sel[k]), 1.0)
+                out.append(
+                    _Tier(f"instrument:{inst.id}", int(k), inst.tiers, float(bau_sel[k]), output, coef[k], col, scale)
+                )
+                col += len(inst.tiers) + 1
+        return out
+
+    def tier_levies(self, z: np.ndarray) -> dict[str, np.ndarray]:
+        """Each tiered levy's charge a year under the plan ``z``."""
+        out: dict[str, np.ndarray] = {}
+        for t in self.tiers:
+            out.setdefault(t.name, np.zeros(len(self.years)))[t.year_index] = t.levy(z)
+        return out
+
+    def _tier_rows(self, width: int) -> list:
+        """The rows of the tiered levies (module docstring), scaled: tonnes by t_scale, L by its ``scale``."""
+        rows = []
+        for t in self.tiers:
+            b = np.arange(t.first_col, t.first_col + len(t.tiers))
+            level = t.first_col + len(t.tiers)
+            rows.append(((b, np.ones(len(b))), 1.0, "tier", None))
+            rows.append(((b, -np.ones(len(b))), -1.0, "tier", None))
+            nz = np.flatnonzero(np.abs(t.coef) > 1e-12)
+            for j, (upper, rate) in enumerate(t.tiers):
+                big_m = t.bau_t - upper * t.output
+                if np.isfinite(upper) and big_m > 0:  # −coef·z + M·b_j ≤ 0
+                    idx = np.concatenate([nz, [b[j]]])
+                    val = np.concatenate([-t.coef[nz], [big_m]]) / self.t_scale
+                    rows.append(((idx, val), 0.0, "tier", None))
+                if rate > 0:  # −rate·coef·z + rate·BAU·b_j − L ≤ 0
+                    idx = np.concatenate([nz, [b[j], level]])
+                    val = np.concatenate([-rate * t.coef[nz] / t.scale, [rate * t.bau_t / t.scale, -1.0]])
+                    rows.append(((idx, val), 0.0, "tier", None))
+        return rows
+
+    def _tier_start(self, x: np.ndarray) -> np.ndarray:
+        """``x`` (a plan from the dive) with each tiered levy's binaries and L set to the tier its emissions fall in."""
+        x = x.copy()
+        z = x[: self.n_z]
+        for t in self.tiers:
+            emitted = t.bau_t - float(t.coef @ z)
+            j = next(
+                (i for i, (upper, _) in enumerate(t.tiers) if emitted <= upper * t.output * (1 + 1e-9) + 1e-9),
+                len(t.tiers) - 1,
+            )
+            x[t.first_col : t.first_col + len(t.tiers)] = 0.0
+            x[t.first_col + j] = 1.0
+            x[t.first_col + len(t.tiers)] = t.tiers[j][1] * emitted / t.scale
+        return x
 
     # ---- emissions as affine expressions: constant + coefficients · z -------------------------
     def _covered_expr(self, selector: str) -> tuple[dict[int, float], np.ndarray]:
@@ -277,7 +375,7 @@ class _Model:
             return self._rows
         inp = self.inp
         n_o = len(self.neutral_years)
-        width = self.n_z + n_o
+        width = self.n_z + n_o + self.n_a
         out: list = []
 
         def sparse(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -350,6 +448,7 @@ class _Model:
                 v[self.n_z + self.neutral_years.index(cap.year)] = -1.0
             out.append((sparse(v), upper / self.t_scale, "cap", cap))
             caps.append(cap)
+        out += self._tier_rows(width)
         self._rows = (out, caps)
         return self._rows
 
@@ -357,7 +456,7 @@ class _Model:
         """The caps a plan misses, by how many tonnes (its own emissions minus the cap), year by year;
         misses within the solver's tolerance (below 0.01 t) are not reported."""
         rows, _ = self.rows()
-        x = np.asarray(values)[: self.n_z + len(self.neutral_years)]
+        x = np.asarray(values)[: self.n_z + len(self.neutral_years) + self.n_a]
         found = []
         for (idx, coef), upper, tag, cap in rows:
             if tag == "cap" and cap is not None:
@@ -376,24 +475,35 @@ class _Model:
         n_o = len(self.neutral_years)
         cap_rows = {j: k for k, j in enumerate(i for i, r in enumerate(rows) if r[2] == "cap")}
         n_s = len(cap_rows) if slack else 0
-        n = self.n_z + n_o + n_s
+        n_a = self.n_a
+        n = self.n_z + n_o + n_a + n_s
+        aux_cost, aux_upper = np.zeros(n_a), np.ones(n_a)
+        binaries = []
+        for t in self.tiers:
+            level = t.first_col + len(t.tiers) - self.n_z - n_o
+            aux_cost[level] = self.df[t.year_index] * t.scale
+            aux_upper[level] = highspy.kHighsInf
+            binaries.append(np.arange(t.first_col, t.first_col + len(t.tiers)))
         cost = (
             np.concatenate(
                 [
                     self.cost,
                     [self.df[self.years.index(y)] * inp.offset_price * self.t_scale for y in self.neutral_years],
+                    aux_cost,
                     np.zeros(n_s),
                 ]
             )
             * COST_SCALE
         )
         lower = np.zeros(n)
-        upper = np.concatenate([np.ones(self.n_z), np.full(n_o + n_s, highspy.kHighsInf)])
+        upper = np.concatenate(
+            [np.ones(self.n_z), np.full(n_o, highspy.kHighsInf), aux_upper, np.full(n_s, highspy.kHighsInf)]
+        )
         starts, index, value, row_upper = [0], [], [], []
         for j, ((nz, coef), ub, tag, _) in enumerate(rows):
             idx, val = list(nz), list(coef)
             if slack and tag == "cap":
-                idx.append(self.n_z + n_o + cap_rows[j])
+                idx.append(self.n_z + n_o + n_a + cap_rows[j])
                 val.append(-1.0)
             index += idx
             value += val
@@ -401,9 +511,9 @@ class _Model:
             row_upper.append(ub)
         objective = cost
         if slack and slack_bound is None:
-            objective = np.concatenate([np.zeros(self.n_z + n_o), np.ones(n_s)])
+            objective = np.concatenate([np.zeros(self.n_z + n_o + n_a), np.ones(n_s)])
         if slack and slack_bound is not None:  # least cost among plans missing no more than the minimum
-            idx = list(range(self.n_z + n_o, n))
+            idx = list(range(self.n_z + n_o + n_a, n))
             index += idx
             value += [1.0] * len(idx)
             starts.append(len(index))
@@ -424,9 +534,12 @@ class _Model:
         ]
         began = time.perf_counter()
         start = self._dive(lp, blocks) if blocks else None
-        if blocks:
+        if start is not None and self.tiers:
+            start = self._tier_start(start)
+        integer = blocks + binaries
+        if integer:
             kinds = np.full(n, highspy.HighsVarType.kContinuous)
-            kinds[np.concatenate(blocks)] = highspy.HighsVarType.kInteger
+            kinds[np.concatenate(integer)] = highspy.HighsVarType.kInteger
             lp.integrality_ = list(kinds)
         h = _highs(max(inp.time_limit_s - (time.perf_counter() - began), 1.0))
         h.setOptionValue("mip_rel_gap", float(inp.mip_gap))
@@ -439,8 +552,8 @@ class _Model:
         status = h.getModelStatus()
         info = h.getInfo()
         values = np.array(h.getSolution().col_value) if info.primal_solution_status == 2 else None
-        gap = float(info.mip_gap) if blocks and values is not None else (0.0 if values is not None else None)
-        slacks = values[self.n_z + n_o :] if (values is not None and slack) else np.zeros(0)
+        gap = float(info.mip_gap) if integer and values is not None else (0.0 if values is not None else None)
+        slacks = values[self.n_z + n_o + n_a :] if (values is not None and slack) else np.zeros(0)
         return status, values, gap, dict(zip(range(len(caps)), slacks, strict=False)), caps
 
     def _dive(self, lp, blocks: list[np.ndarray]) -> np.ndarray | None:
@@ -597,6 +710,8 @@ def _plan(
     offset_cost = np.array([inp.offset_price * offsets.get(y, 0.0) for y in years])
     yearly_cost += offset_cost
     flows = {name: coef @ z + const for name, (coef, const) in model.flows.items()}
+    for name, charge in model.tier_levies(z).items():
+        flows[name] = flows[name] + charge
     for flow in flows.values():
         yearly_cost += flow
     peak_row = years.index(inp.peak_year) if inp.peak_year in years else None
@@ -703,8 +818,8 @@ def _money_columns(model: _Model, table: pl.DataFrame, flows: dict[str, np.ndarr
     if inp.instruments:
         kinds = {f"instrument:{i.id}": i.kind for i in inp.instruments}
         zero = np.zeros(len(model.years))
-        extra["support"] = -sum((f for n, f in flows.items() if kinds.get(n, "levy") != "levy"), zero)
-        extra["levies"] = sum((f for n, f in flows.items() if kinds.get(n) == "levy"), zero)
+        extra["support"] = -sum((f for n, f in flows.items() if kinds.get(n, "levy") not in fiscal.LEVIES), zero)
+        extra["levies"] = sum((f for n, f in flows.items() if kinds.get(n) in fiscal.LEVIES), zero)
     if not extra:
         return table
     last = ["cost", "cost_discounted"]

@@ -26,6 +26,9 @@ COLUMNS = [
     "kind",
     "measures",
     "applies_to",
+    "tiers",
+    "output",
+    "output_unit",
     "rate",
     "amount",
     "cap",
@@ -38,7 +41,7 @@ COLUMNS = [
     "status",
     "note",
 ]
-NUMBERS = ["rate", "amount", "cap", "loan_share", "loan_years", "from_year", "to_year"]
+NUMBERS = ["output", "rate", "amount", "cap", "loan_share", "loan_years", "from_year", "to_year"]
 REQUIRED = ["id", "kind", "document", "article", "status"]
 PRICE_COLUMNS = ["year", "price", "currency", "status", "source", "basis", "note"]
 
@@ -120,9 +123,23 @@ def load_instruments(
             msg("problem.year_measure"),
         )
     where(pl.col("_to_year") < pl.col("_from_year"), "to_year", msg("fiscal.problem.to_before_from"))
-    where((kind == "levy") & pl.col("applies_to").is_null(), "applies_to", msg("fiscal.problem.levy_applies_to"))
-    where((kind != "levy") & pl.col("applies_to").is_not_null(), "applies_to", msg("fiscal.problem.support_applies_to"))
-    where((kind == "levy") & pl.col("measures").is_not_null(), "measures", msg("fiscal.problem.levy_measures"))
+    levy = kind.is_in(fiscal.LEVIES)
+    where(levy & pl.col("applies_to").is_null(), "applies_to", msg("fiscal.problem.levy_applies_to"))
+    where(~levy & pl.col("applies_to").is_not_null(), "applies_to", msg("fiscal.problem.support_applies_to"))
+    where(levy & pl.col("measures").is_not_null(), "measures", msg("fiscal.problem.levy_measures"))
+    tiered = kind == "levy_tiered"
+    where(tiered & pl.col("tiers").is_null(), "tiers", msg("fiscal.problem.tiers"))
+    where(tiered & pl.col("output").is_null(), "output", msg("fiscal.problem.output"))
+    where(tiered & (pl.col("_output") <= 0), "output", msg("fiscal.problem.output"))
+    where(~tiered & pl.col("tiers").is_not_null(), "tiers", msg("fiscal.problem.tiers_only"))
+    where(~tiered & pl.col("output").is_not_null(), "output", msg("fiscal.problem.tiers_only"))
+    where(tiered & pl.col("amount").is_not_null(), "amount", msg("fiscal.problem.tiers_amount"))
+    tiers: dict[int, tuple[tuple[float, float], ...]] = {}
+    for row in m.filter(tiered & pl.col("tiers").is_not_null()).iter_rows(named=True):
+        try:
+            tiers[row["_row"]] = fiscal.parse_tiers(row["tiers"])
+        except ValueError:
+            problems.append(Problem(name, row["_row"], "tiers", row["tiers"], msg("fiscal.problem.tiers")))
     by_id = {x.id: x for x in measures}
     for row in m.filter(pl.col("applies_to").is_not_null()).iter_rows(named=True):
         try:
@@ -130,7 +147,7 @@ def load_instruments(
         except ValueError as exc:
             text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
             problems.append(Problem(name, row["_row"], "applies_to", row["applies_to"], text))
-    for row in m.filter(kind != "levy").iter_rows(named=True):
+    for row in m.filter(~levy).iter_rows(named=True):
         named = _split(row["measures"])
         for other in named:
             if other not in by_id:
@@ -164,6 +181,9 @@ def load_instruments(
                 name_en=r["name_en"] or "",
                 measures=tuple(_split(r["measures"])),
                 applies_to=r["applies_to"],
+                tiers=tiers.get(r["_row"], ()),
+                output=r["_output"],
+                output_unit=r["output_unit"] or "",
                 rate=r["_rate"],
                 amount=r["_amount"],
                 cap=r["_cap"],
