@@ -390,10 +390,10 @@ def _print_ets(console, block: dict, lang: str) -> None:
     t = _t(lang)
     view = ets_view(block, t, lang)
     assert view is not None
-    table = Table(title=view["title"])
-    for key in ("unit", "emissions_t", "intensity_power_t_per_mwh", "intensity_heat_t_per_gj", "allowance_t"):
-        table.add_column(t(f"ets.col.{key}"), justify="left" if key == "unit" else "right")
-    table.add_column(t("ets.col.surplus_t"), justify="right")
+    # short headers, the units in the caption: the report's full headers cut off at 80 columns (zh: "排放量（tC…")
+    table = Table(title=view["title"], caption=t("ets.cli.caption"))
+    for key in ("unit", "emissions", "intensity_power", "intensity_heat", "allowance", "surplus"):
+        table.add_column(t(f"ets.cli.col.{key}"), justify="left" if key == "unit" else "right", overflow="fold")
     for u in view["units"]:
         table.add_row(
             u["unit"], u["emissions"], u["intensity_power"], u["intensity_heat"], u["allowance"], u["surplus"]

@@ -24,6 +24,10 @@ Kind = Literal[
     "processes",
     "exchanges",
     "holdings",
+    "units",
+    "generation",
+    "instruments",
+    "prices",
 ]
 Status = Literal["queued", "running", "succeeded", "failed"]
 # The largest offset a page may start at: the stores' OFFSET is a signed 64-bit integer.

@@ -61,9 +61,25 @@ SUFFIXES = {
     "exchanges": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
     # holdings.csv and the files [financed] names (benchmark, comparison year): docs/financed.md
     "holdings": (".csv", ".tsv", ".xlsx", ".parquet"),
+    # power units under the China ETS and their months (docs/ets.md); fiscal instruments and a carbon price file
+    # for the pathway (docs/pathway.md, "Carbon prices and fiscal support")
+    "units": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
+    "generation": (".csv", ".tsv", ".txt", ".xlsx", ".parquet"),
+    "instruments": (".csv", ".tsv", ".xlsx", ".parquet"),
+    "prices": (".csv", ".tsv", ".xlsx", ".parquet"),
 }
 # The tables of a product model (docs/products.md), checked together once both are there.
 PRODUCT_KINDS = ("processes", "exchanges")
+# What else the check of a kind reads, beside the settings and own factors.
+BESIDE = {
+    "processes": ("processes", "exchanges"),
+    "exchanges": ("processes", "exchanges"),
+    "units": ("units", "generation"),
+    "generation": ("units", "generation"),
+    "instruments": ("measures",),
+    # project.load reads the units and their months with the activities (the units' fuel rows are checked)
+    "activities": ("units", "generation"),
+}
 # Names a document may not take: the project folder's own files.
 RESERVED = (
     "dualcarbon.toml",
@@ -77,6 +93,9 @@ RESERVED = (
     "processes",
     "exchanges",
     "holdings",
+    "units",
+    "generation",
+    "instruments",
 )
 
 
@@ -113,7 +132,7 @@ def check(
             lang=lang,
         )
     # what the check reads beside the upload: the settings and own factors; for a product table, the other one
-    beside = ("settings", "factors", "processes", "exchanges") if kind in PRODUCT_KINDS else ("settings", "factors")
+    beside = ("settings", "factors", *BESIDE.get(kind, ()))
     current = [b for b in store.current_inputs(org_id, project_id) if b["kind"] in beside]
     if kind != "settings" and not any(b["kind"] == "settings" for b in current):
         raise ApiError(
@@ -122,7 +141,9 @@ def check(
             "the project has no settings yet: PUT "
             f"/api/projects/{project_id}/settings (the contents of dualcarbon.toml) first",
         )
-    if kind == "settings" or kind in PRODUCT_KINDS:  # the upload replaces the current batch of its kind
+    if (
+        kind in ("settings", "units", "generation") or kind in PRODUCT_KINDS
+    ):  # it replaces the current batch of its kind
         current = [b for b in current if b["kind"] != kind]
     upload = {"id": "upload", "kind": kind, "filename": filename}
     placed = [*layout.layout(current), (upload, layout.path_of(upload))]
@@ -240,6 +261,10 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         return len(read_measures(root, limits)[0])
     if kind in ("processes", "exchanges"):
         return _validate_product(root, kind, path, path_text, settings, library, limits)
+    if kind in ("units", "generation"):
+        return _validate_plant(root, kind, path, settings, limits)
+    if kind in ("instruments", "prices"):
+        return _validate_fiscal(root, kind, path, limits)
     if kind == "credits":
         _, _, problems = load_credits(root, library.ureg, limits)
         if problems:
@@ -247,6 +272,42 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
         return reader.read_table(path, display_name=path_text, limits=limits).height
     project = load.load(root, library=library, limits=ceiling)
     return int(project.activities["_n"].sum())
+
+
+def _validate_plant(root: Path, kind: str, path: Path, settings, limits) -> int:
+    """units.csv or generation.csv (docs/ets.md): units.csv alone, or both together as ``dualcarbon validate``
+    reads them (generation.csv names the units, so it needs units.csv first, as the CLI does)."""
+    from dualcarbon.ets import units as ets_units
+
+    problems: list[Problem] = []
+    if kind == "units":
+        units, problems = ets_units.read_units(path, limits)
+        if problems or ets_units.find(root, "generation") is None:
+            if problems:
+                raise InputError(problems)
+            return len(units)
+    plant, problems = ets_units.load_plant(root, limits, settings.period.start, settings.period.end)
+    if problems or plant is None:
+        raise InputError(problems or [Problem(path.name, None, None, None, msg("problem.ets.units_missing"))])
+    return len(plant.units) if kind == "units" else plant.generation.height
+
+
+def _validate_fiscal(root: Path, kind: str, path: Path, limits) -> int:
+    """instruments.csv (against the project's measures, whose ids it names) or a carbon price file
+    (docs/pathway.md, "Carbon prices and fiscal support"), read as ``dualcarbon pathway`` reads them."""
+    from dualcarbon.project import fiscal
+    from dualcarbon.project.job import read_measures
+
+    if kind == "prices":
+        series, problems = fiscal.load_prices(path, limits)
+        if problems or series is None:
+            raise InputError(problems)
+        return len(series.points)
+    measures = read_measures(root, limits)[0]
+    instruments, problems = fiscal.load_instruments(path, measures, limits)
+    if problems:
+        raise InputError(problems)
+    return len(instruments)
 
 
 def _validate_product(root: Path, kind: str, path: Path, path_text: str, settings, library, limits) -> int:

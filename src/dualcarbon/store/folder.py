@@ -1,9 +1,10 @@
 """Stored batches laid out as a project folder (DESIGN.md, "Project folder"), so that a run reads
 exactly what ``dualcarbon run`` reads, and a verifier can download the same folder.
 
-``dualcarbon.toml``, ``credits.<ext>``, ``sinks.<ext>``, ``measures.<ext>`` and ``indicators.<ext>`` from the latest batch
-of their kind; every activities batch as ``activities/<batch id>-<its file name>``; own factors as
-``factors/<batch id>-<name>.csv``; documents (the neutrality plan, a QES) under their own name.
+``dualcarbon.toml``, ``credits.<ext>``, ``sinks.<ext>``, ``measures.<ext>``, ``indicators.<ext>``, ``units.<ext>`` and
+``generation.<ext>`` from the latest batch of their kind; every activities batch as ``activities/<batch id>-<its file
+name>``; own factors as ``factors/<batch id>-<name>.csv``; documents (the neutrality plan, a QES), holdings files,
+instruments and carbon price files under their own name.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def path_of(batch: Row) -> str:
     suffix = PurePosixPath(name).suffix
     if kind == "settings":
         return "dualcarbon.toml"
-    if kind in ("credits", "sinks", "measures", "indicators", "processes", "exchanges"):
+    if kind in ("credits", "sinks", "measures", "indicators", "processes", "exchanges", "units", "generation"):
         return f"{kind}{suffix}"
-    if kind in ("documents", "holdings"):  # where dualcarbon.toml names them ([neutrality] plan, [financed]): the top
+    # where dualcarbon.toml names them ([neutrality] plan, [financed], [pathway] instruments and carbon_price): the top
+    if kind in ("documents", "holdings", "instruments", "prices"):
         return name
     return f"{kind}/{batch['id']}-{name}"
 

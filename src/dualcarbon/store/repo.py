@@ -35,10 +35,26 @@ KINDS = (
     "processes",
     "exchanges",
     "holdings",
+    "units",
+    "generation",
+    "instruments",
+    "prices",
 )
 # Kinds of which a run reads only the latest batch (the project folder holds one such file).
-SINGLE_KINDS = ("settings", "credits", "sinks", "measures", "indicators", "processes", "exchanges")
-NAMED_KINDS = ("documents", "holdings")  # the latest batch of each file name is current
+SINGLE_KINDS = (
+    "settings",
+    "credits",
+    "sinks",
+    "measures",
+    "indicators",
+    "processes",
+    "exchanges",
+    "units",
+    "generation",
+)
+# the latest batch of each file name is current: documents, holdings (and the files [financed] names), the
+# instruments and carbon price files [pathway] names
+NAMED_KINDS = ("documents", "holdings", "instruments", "prices")
 TOKEN_PREFIX = "dct"
 Row = dict[str, Any]
 

@@ -28,14 +28,23 @@ EXAMPLE_KINDS = {
     "holdings": "holdings",
     "holdings-2023": "holdings",  # the carbon-neutral-etf example's [financed] files
     "benchmark": "holdings",
+    "units": "units",
+    "generation": "generation",
+    "instruments": "instruments",
+    "prices": "prices",
 }  # by file stem; other files (.md plans) are documents
+# Upload order: a table after the ones its check reads (generation after units, instruments after measures)
+_ORDER = ("settings", "factors", "units", "generation", "measures")
 
 
 def example_files(name: str) -> list[tuple[str, str, bytes]]:
     """(kind, file name, content) of every file of a bundled example, settings first."""
     folder = resources.files("dualcarbon").joinpath("examples", name)
-    files = sorted((f.name for f in folder.iterdir() if f.is_file()), key=lambda n: (n != "dualcarbon.toml", n))
-    return [(EXAMPLE_KINDS.get(n.split(".")[0], "documents"), n, folder.joinpath(n).read_bytes()) for n in files]
+    files = [
+        (EXAMPLE_KINDS.get(n.split(".")[0], "documents"), n) for n in (f.name for f in folder.iterdir() if f.is_file())
+    ]
+    files.sort(key=lambda f: (_ORDER.index(f[0]) if f[0] in _ORDER else len(_ORDER), f[1]))
+    return [(kind, n, folder.joinpath(n).read_bytes()) for kind, n in files]
 
 
 def project_or_404(store: Store, who: Principal, project_id: str) -> dict:
