@@ -30,6 +30,10 @@ TABLES = {
     "one_time_codes",
     "sign_in_failures",
     "audit_log",
+    "project_members",
+    "data_requests",
+    "request_events",
+    "request_row_comments",
 }
 
 

@@ -170,6 +170,12 @@ class RunCreate(_Body):
         description="Also report.pdf (as `dualcarbon run --pdf`), printed by headless Chromium on the server; "
         "409 pdf_unavailable when the server has none (GET /api/health says: pdf).",
     )
+    disclosure: bool = Field(
+        False,
+        description="A run for disclosure of the settings' period: the collected kinds (activities, credits, sinks, "
+        "indicators) from the approved data requests of the period only; 409 while one is not approved "
+        "(docs/collection.md).",
+    )
 
 
 class FootprintCreate(_Body):

@@ -91,8 +91,12 @@ def check(
     filename: str,
     data: bytes,
     lang: str = "en",
+    site: str | None = None,
 ) -> int | None:
     """Validate one upload of ``kind`` in a worker process; its number of data rows (None for settings).
+
+    ``site``: the upload answers a data request for that site (docs/collection.md): each activity row's
+    ``facility`` must name it, else a 422 names the row.
 
     Raises ApiError: 422 with the problems (a file past the readers' limits among them: rows,
     columns, cell length, expanded size), 413 when reading it needs more memory or time than the
@@ -131,7 +135,7 @@ def check(
         root = Path(tmp)
         layout.write(root, [(path, data if batch is upload else store.blob(batch["sha256"])) for batch, path in placed])
         try:
-            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.read_limits())
+            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.read_limits(), site)
         except WorkerFailed as failed:
             raise _refusal(filename, limits, failed, lang) from None
     if "error" in outcome:
@@ -182,14 +186,15 @@ def warm() -> None:
     bundled_library()
 
 
-def validate(root: str, kind: str, path: str, ceiling: ReadLimits) -> dict[str, Any]:
+def validate(root: str, kind: str, path: str, ceiling: ReadLimits, site: str | None = None) -> dict[str, Any]:
     """In a worker: check the folder ``root`` for an upload of ``kind`` at ``path``, its tables read
-    within ``ceiling`` (the server's limits; the project's ``[input]`` may lower them, not raise them).
+    within ``ceiling`` (the server's limits; the project's ``[input]`` may lower them, not raise them);
+    with ``site``, that each activity row of the upload is of that facility.
 
     Returns plain data: ``{"rows": n}``, ``{"problems": [...], "count": n}`` or ``{"error": text}``.
     """
     try:
-        rows = _validate(Path(root), kind, path, bundled_library(), ceiling)
+        rows = _validate(Path(root), kind, path, bundled_library(), ceiling, site)
     except InputError as exc:
         return {"problems": [asdict(p) for p in exc.problems[:MAX_PROBLEMS]], "count": len(exc.problems)}
     except (KeyboardInterrupt, SystemExit, MemoryError):
@@ -199,7 +204,9 @@ def validate(root: str, kind: str, path: str, ceiling: ReadLimits) -> dict[str, 
     return {"rows": rows}
 
 
-def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, ceiling: ReadLimits) -> int | None:
+def _validate(
+    root: Path, kind: str, path_text: str, bundled: FactorLibrary, ceiling: ReadLimits, site: str | None = None
+) -> int | None:
     from dualcarbon.project import load, reader
     from dualcarbon.project.credits import load_credits
 
@@ -246,7 +253,25 @@ def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, cei
             raise InputError(problems)
         return reader.read_table(path, display_name=path_text, limits=limits).height
     project = load.load(root, library=library, limits=ceiling)
+    if site is not None:
+        _check_site(project.activities, path_text, site)
     return int(project.activities["_n"].sum())
+
+
+def _check_site(activities: Any, path_text: str, site: str) -> None:
+    """Every row of the upload at ``path_text`` is of the facility ``site`` (a site's submission may not
+    carry another site's rows: the approved sites' batches are added up for a disclosure run)."""
+    import polars as pl
+
+    facility = pl.col("facility").fill_null("")
+    stray = activities.filter((pl.col("_file") == path_text) & (facility != site)).sort("_row")
+    if stray.height:
+        raise InputError(
+            [
+                Problem(path_text, row["_row"], "facility", row["facility"], msg("problem.site_facility", site=site))
+                for row in stray.select("_row", "facility").iter_rows(named=True)
+            ]
+        )
 
 
 def _validate_product(root: Path, kind: str, path: Path, path_text: str, settings, library, limits) -> int:

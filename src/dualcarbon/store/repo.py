@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from dualcarbon import __version__
 from dualcarbon.store.accounts import Accounts
+from dualcarbon.store.collection import Collection
 from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
 
@@ -110,9 +111,10 @@ def parse_token(token: str) -> tuple[str, str] | None:
     return f"tok_{ident}", secret
 
 
-class Store(Accounts):
+class Store(Collection, Accounts):
     """The repository over one database (DuckDB or PostgreSQL), migrated to the latest schema.
-    People's accounts (sign-in names, sessions, one-time codes, the audit log) are in store/accounts.py."""
+    People's accounts (sign-in names, sessions, one-time codes, the audit log) are in store/accounts.py;
+    data collection (workflow members, data requests and their history) in store/collection.py."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -381,11 +383,12 @@ class Store(Accounts):
         "b.uploaded_at, w.withdrawn_at, w.withdrawn_by FROM batches b LEFT JOIN batch_withdrawals w ON w.batch_id = b.id"
     )
 
-    def add_batch(
-        self, org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None, user_id: str
+    @staticmethod
+    def new_batch(
+        org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None, user_id: str
     ) -> Row:
-        """Keep an uploaded file, immutable, with its content hash and uploader."""
-        row = {
+        """The row of an upload about to be kept, with its content (``data``, not a column)."""
+        return {
             "id": new_id("bat"),
             "org_id": org_id,
             "project_id": project_id,
@@ -398,14 +401,24 @@ class Store(Accounts):
             "uploaded_at": utcnow(),
             "withdrawn_at": None,
             "withdrawn_by": None,
+            "data": data,
         }
+
+    def _insert_batch(self, tx: Tx, row: Row) -> None:
+        self._put_blob(tx, row.pop("data"))
+        tx.execute(
+            "INSERT INTO batches (id, org_id, project_id, kind, filename, sha256, size_bytes, rows, "
+            "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(row.values())[:10],
+        )
+
+    def add_batch(
+        self, org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None, user_id: str
+    ) -> Row:
+        """Keep an uploaded file, immutable, with its content hash and uploader."""
+        row = self.new_batch(org_id, project_id, kind, filename, data, rows, user_id)
         with self.db.transaction(write=True) as tx:
-            self._put_blob(tx, data)
-            tx.execute(
-                "INSERT INTO batches (id, org_id, project_id, kind, filename, sha256, size_bytes, rows, "
-                "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                list(row.values())[:10],
-            )
+            self._insert_batch(tx, row)
         return row
 
     def batches(self, org_id: str, project_id: str, kind: str | None = None) -> list[Row]:

@@ -74,6 +74,8 @@ def start_run(
     store = store_of(request)
     project_or_404(store, who, project_id)
     batches = store.current_inputs(who.org_id, project_id)
+    if body and body.disclosure:  # approved data requests only (docs/collection.md)
+        batches = _disclosure_inputs(store, who, project_id, batches)
     kinds = {b["kind"] for b in batches}
     if not {"settings", "activities"} <= kinds:
         missing = " and ".join(k for k in ("settings", "activities") if k not in kinds)
@@ -86,7 +88,24 @@ def start_run(
     if body and body.pdf:
         _pdf_available()
         options["pdf"] = True
+    if body and body.disclosure:
+        options["disclosure"] = True
     return _queue(request, who, project_id, layout.layout(batches), options)
+
+
+def _disclosure_inputs(store: Store, who: Principal, project_id: str, batches: list[dict]) -> list[dict]:
+    """The inputs of a run for disclosure of the settings' period (routes/collection.py)."""
+    import tomllib
+
+    from dualcarbon.api.routes.collection import disclosure_inputs
+    from dualcarbon.model import Settings
+
+    settings = [b for b in batches if b["kind"] == "settings"]
+    if not settings:
+        raise ApiError(409, "inputs_missing", f"project {project_id} has no settings to run on yet")
+    text = store.blob(settings[0]["sha256"]).decode("utf-8-sig")
+    period = Settings.model_validate(tomllib.loads(text)).period
+    return disclosure_inputs(store, who, project_id, period.start, period.end)
 
 
 def _pdf_available() -> None:

@@ -50,6 +50,7 @@ export async function render(ctx) {
   append(ctx.root,
     crumbs([t("web.nav.projects"), "#/projects"], [project.name, null]),
     h("h1", {}, project.name),
+    h("p", {}, h("a", {href: `#/projects/${projectId}/requests`, "data-testid": "requests-link"}, t("web.collect.title"))),
     parts.settings,
     editor ? uploadSection(projectId, refresh) : null,
     parts.batches, parts.run, parts.runs);
