@@ -58,6 +58,10 @@ def test_request_submit_return_resubmit_approve_with_three_roles(tmp_path, page)
         form.locator("button[type=submit]").click()
         page.wait_for_selector(f'[data-testid=request-board] tr[data-site="{SITE}"][data-status="requested"]')
         assert page.inner_text("[data-testid=reminders] [data-key=due_soon]") == "1"
+        page.goto(f"{server.url}/app/#/projects/{project['id']}")  # the reminder where people land
+        ready(page, "project")
+        reminder = page.wait_for_selector("[data-testid=reminder]").inner_text()
+        assert reminder == "逾期 0 项，7 天内到期 1 项，待审核 0 项"
 
         # the contributor submits the farm's rows
         as_person(page, server.url, people["contributor"][1], project["id"])

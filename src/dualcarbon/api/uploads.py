@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -92,11 +93,13 @@ def check(
     data: bytes,
     lang: str = "en",
     site: str | None = None,
+    period: tuple[date, date] | None = None,
 ) -> int | None:
     """Validate one upload of ``kind`` in a worker process; its number of data rows (None for settings).
 
-    ``site``: the upload answers a data request for that site (docs/collection.md): each activity row's
-    ``facility`` must name it, else a 422 names the row.
+    ``site``, ``period``: the upload answers a data request for that site and period (first and last
+    day; docs/collection.md): each activity row's ``facility`` must name the site and its dates lie in
+    the period, else a 422 names the row.
 
     Raises ApiError: 422 with the problems (a file past the readers' limits among them: rows,
     columns, cell length, expanded size), 413 when reading it needs more memory or time than the
@@ -135,7 +138,7 @@ def check(
         root = Path(tmp)
         layout.write(root, [(path, data if batch is upload else store.blob(batch["sha256"])) for batch, path in placed])
         try:
-            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.read_limits(), site)
+            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.read_limits(), site, period)
         except WorkerFailed as failed:
             raise _refusal(filename, limits, failed, lang) from None
     if "error" in outcome:
@@ -186,15 +189,22 @@ def warm() -> None:
     bundled_library()
 
 
-def validate(root: str, kind: str, path: str, ceiling: ReadLimits, site: str | None = None) -> dict[str, Any]:
+def validate(
+    root: str,
+    kind: str,
+    path: str,
+    ceiling: ReadLimits,
+    site: str | None = None,
+    period: tuple[date, date] | None = None,
+) -> dict[str, Any]:
     """In a worker: check the folder ``root`` for an upload of ``kind`` at ``path``, its tables read
     within ``ceiling`` (the server's limits; the project's ``[input]`` may lower them, not raise them);
-    with ``site``, that each activity row of the upload is of that facility.
+    with ``site`` and ``period``, that each activity row of the upload is of that facility and period.
 
     Returns plain data: ``{"rows": n}``, ``{"problems": [...], "count": n}`` or ``{"error": text}``.
     """
     try:
-        rows = _validate(Path(root), kind, path, bundled_library(), ceiling, site)
+        rows = _validate(Path(root), kind, path, bundled_library(), ceiling, site, period)
     except InputError as exc:
         return {"problems": [asdict(p) for p in exc.problems[:MAX_PROBLEMS]], "count": len(exc.problems)}
     except (KeyboardInterrupt, SystemExit, MemoryError):
@@ -205,7 +215,13 @@ def validate(root: str, kind: str, path: str, ceiling: ReadLimits, site: str | N
 
 
 def _validate(
-    root: Path, kind: str, path_text: str, bundled: FactorLibrary, ceiling: ReadLimits, site: str | None = None
+    root: Path,
+    kind: str,
+    path_text: str,
+    bundled: FactorLibrary,
+    ceiling: ReadLimits,
+    site: str | None = None,
+    period: tuple[date, date] | None = None,
 ) -> int | None:
     from dualcarbon.project import load, reader
     from dualcarbon.project.credits import load_credits
@@ -253,25 +269,39 @@ def _validate(
             raise InputError(problems)
         return reader.read_table(path, display_name=path_text, limits=limits).height
     project = load.load(root, library=library, limits=ceiling)
-    if site is not None:
-        _check_site(project.activities, path_text, site)
+    if site is not None and period is not None:
+        _check_request(project.activities, path_text, site, period)
     return int(project.activities["_n"].sum())
 
 
-def _check_site(activities: Any, path_text: str, site: str) -> None:
-    """Every row of the upload at ``path_text`` is of the facility ``site`` (a site's submission may not
-    carry another site's rows: the approved sites' batches are added up for a disclosure run)."""
+def _check_request(activities: Any, path_text: str, site: str, period: tuple[date, date]) -> None:
+    """Every row of the upload at ``path_text`` is of the facility ``site`` and within ``period`` (a
+    site's submission may carry neither another site's rows nor another period's: the approved sites'
+    batches are added up for a run for disclosure of the period)."""
     import polars as pl
 
-    facility = pl.col("facility").fill_null("")
-    stray = activities.filter((pl.col("_file") == path_text) & (facility != site)).sort("_row")
-    if stray.height:
-        raise InputError(
-            [
+    start, end = period
+    rows = activities.filter(pl.col("_file") == path_text).sort("_row")
+    problems: list[Problem] = []
+    for row in rows.select("_row", "facility", "date", "period_end").iter_rows(named=True):
+        if (row["facility"] or "") != site:
+            problems.append(
                 Problem(path_text, row["_row"], "facility", row["facility"], msg("problem.site_facility", site=site))
-                for row in stray.select("_row", "facility").iter_rows(named=True)
-            ]
-        )
+            )
+        # a period_start/period_end row: date is its period_start (a dated row's period_end is its date)
+        ranged = row["period_end"] is not None and row["period_end"] != row["date"]
+        first, last = row["date"], row["period_end"] or row["date"]
+        expected = msg("problem.request_period", start=start.isoformat(), end=end.isoformat())
+        if first is not None and first < start:
+            problems.append(
+                Problem(path_text, row["_row"], "period_start" if ranged else "date", first.isoformat(), expected)
+            )
+        if last is not None and last > end:
+            problems.append(
+                Problem(path_text, row["_row"], "period_end" if ranged else "date", last.isoformat(), expected)
+            )
+    if problems:
+        raise InputError(problems)
 
 
 def _validate_product(root: Path, kind: str, path: Path, path_text: str, settings, library, limits) -> int:

@@ -328,8 +328,8 @@ def submit(
     request_id: str, request: Request, file: UploadFile = File(...), who: Principal = Depends(viewer)
 ) -> RequestDetail:
     """Submit the request's data (its contributor), as multipart/form-data ``file``: checked exactly as an
-    upload (422 naming file, row and column), and each activity row's facility must be the request's
-    site. Kept as a batch of the project; a resubmission withdraws the earlier batch."""
+    upload (422 naming file, row and column), and each activity row must be of the request's site and
+    dated within its period. Kept as a batch of the project; a resubmission withdraws the earlier batch."""
     store = store_of(request)
     row = request_or_404(store, who, request_id)
     _visible(store, who, row)
@@ -345,7 +345,9 @@ def submit(
         raise ApiError(413, "too_large", f"the file has {len(data)} bytes; the limit is {limit}")
     filename = file.filename or "upload"
     state = request.app.state
-    site = row["site"] if row["kind"] == "activities" else None
+    site, period = (
+        (row["site"], (row["period_start"], row["period_end"])) if row["kind"] == "activities" else (None, None)
+    )
     rows = uploads.check(
         store,
         state.sandbox,
@@ -358,6 +360,7 @@ def submit(
         data,
         request_lang(request),
         site,
+        period,
     )
     batch = store.new_batch(who.org_id, row["project_id"], row["kind"], filename, data, rows, who.user_id)
     try:
