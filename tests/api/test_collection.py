@@ -186,6 +186,12 @@ def test_the_missing_view_lists_overdue_requests_first_with_the_reminders(team):
         f"/api/projects/{team.project['id']}/requests/missing", headers=team.contributors[2]["headers"]
     ).json()
     assert [r["site"] for r in mine["requests"]] == ["物流"] and (mine["overdue"], mine["due_soon"]) == (0, 0)
+    half = team.client.get(
+        f"/api/projects/{team.project['id']}/requests/missing",
+        params={"start": "2024-01-01"},
+        headers=team.coordinator["headers"],
+    )
+    assert half.status_code == 422 and half.json()["error"]["problems"][0]["column"] == "end"
 
 
 def test_a_disclosure_run_is_refused_while_a_request_is_not_approved(team):
@@ -297,3 +303,11 @@ def test_a_disclosure_run_reads_the_approved_sites_batches_only(team):
     for key in same:
         assert disclosed[key] == pytest.approx(expected[key], rel=1e-12), key
     assert disclosed["scope2_market"] > expected["scope2_market"]
+    # an approved batch withdrawn since (DELETE /api/batches/…): the disclosure run is refused, naming it
+    farm = next(i for i in run["inputs"] if i["filename"] == "牧场.csv")
+    assert c.delete(f"/api/batches/{farm['batch_id']}", headers=team.admin["headers"]).status_code == 200
+    refused = c.post(
+        f"/api/projects/{team.project['id']}/runs", json={"disclosure": True}, headers=team.admin["headers"]
+    )
+    assert refused.status_code == 409 and "牧场" in refused.json()["error"]["message"]
+    assert farm["batch_id"] in refused.json()["error"]["message"]

@@ -283,6 +283,11 @@ def missing(
 ) -> Missing:
     """What is missing for the period: the requests not approved yet, overdue ones first, with the
     reminders' counts (overdue, due soon, waiting for review)."""
+    if (start is None) != (end is None):
+        given = "start" if end is None else "end"
+        raise _body_problem(
+            "end" if end is None else "start", None, f"both start and end of the period, or neither ({given} given)"
+        )
     rows = _listing(store_of(request), who, project_id)
     if start is not None and end is not None:
         rows = [r for r in rows if r["period_start"] <= end and start <= r["period_end"]]
@@ -431,8 +436,18 @@ def disclosure_inputs(store: Store, who: Principal, project_id: str, start: dt.d
             f"a run for disclosure needs every data request of {start}–{end} approved; "
             f"{len(pending)} not approved: {listed}",
         )
-    approved = {r["batch_id"] for r in rows}
+    approved = {r["batch_id"]: r for r in rows}
+    batches = store.batches(who.org_id, project_id)
+    withdrawn = [approved[b["id"]] for b in batches if b["id"] in approved and b["withdrawn_at"] is not None]
+    if withdrawn:
+        listed = "; ".join(f"{r['id']} {r['site']} {r['kind']} (batch {r['batch_id']})" for r in withdrawn)
+        raise ApiError(
+            409,
+            "requests_not_approved",
+            f"a run for disclosure needs the approved data of every request of {start}–{end}; the approved "
+            f"batch of {len(withdrawn)} was withdrawn since: {listed}",
+        )
     other = [b for b in store.current_inputs(who.org_id, project_id) if b["kind"] not in REQUEST_KINDS]
-    collected = [b for b in store.batches(who.org_id, project_id) if b["id"] in approved and b["withdrawn_at"] is None]
-    order = {b["id"]: i for i, b in enumerate(store.batches(who.org_id, project_id))}
+    collected = [b for b in batches if b["id"] in approved]
+    order = {b["id"]: i for i, b in enumerate(batches)}
     return sorted(other + collected, key=lambda b: order[b["id"]])
