@@ -43,6 +43,18 @@ BODIES = {
     ("POST", "/api/users"): {"json": {"name": "intruder"}},
     ("POST", "/api/tokens"): {"json": {}},
     ("POST", "/api/projects"): {"json": {"name": "own"}},
+    ("POST", "/api/projects/{project_id}/members"): {"json": {"user_id": "usr_0000000000000000", "role": "reviewer"}},
+    ("POST", "/api/projects/{project_id}/requests"): {
+        "json": {
+            "site": "牧场",
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+            "assignee_id": "usr_0000000000000000",
+            "due_on": "2025-01-31",
+        }
+    },
+    ("POST", "/api/requests/{request_id}/submissions"): {"files": {"file": ("activities.csv", b"id\n1\n")}},
+    ("POST", "/api/requests/{request_id}/review"): {"json": {"decision": "approve"}},
 }
 
 
@@ -79,7 +91,24 @@ def ids_of_a(world) -> dict[str, str]:
         "batch_id": batch["batch_id"],
         "run_id": run["id"],
         "name": "summary.json",
+        "request_id": _request_id(world),
+        "role": "contributor",
     }
+
+
+def _request_id(world) -> str:
+    """A data request of organisation A (docs/collection.md), made once: its admin, a contributor, asked for the farm."""
+    if not hasattr(world, "request_id"):
+        client, headers, base = world.client, world.a["headers"], f"/api/projects/{world.project['id']}"
+        user_id = world.a["user"]["id"]
+        assert client.post(
+            f"{base}/members", json={"user_id": user_id, "role": "contributor"}, headers=headers
+        ).is_success
+        body = {"site": "牧场", "period_start": "2024-01-01", "period_end": "2024-12-31", "assignee_id": user_id}
+        made = client.post(f"{base}/requests", json={**body, "due_on": "2025-01-31"}, headers=headers)
+        assert made.status_code == 201, made.text
+        world.request_id = made.json()["id"]
+    return world.request_id
 
 
 def _token_id(world) -> str:
@@ -98,7 +127,8 @@ def test_every_route_is_either_public_own_or_checked_here(world):
 
 def unknown(ids: dict[str, str]) -> dict[str, str]:
     """Ids shaped like A's that exist nowhere."""
-    return {k: (v[:-4] + "0000" if k != "name" else "nothing.csv") for k, v in ids.items()}
+    fixed = {"name": "nothing.csv", "role": ids["role"]}  # a role is one of three words: the same one
+    return {k: fixed.get(k, v[:-4] + "0000") for k, v in ids.items()}
 
 
 def _masked(text: str, ids: dict[str, str]) -> str:
