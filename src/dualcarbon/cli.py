@@ -1003,7 +1003,7 @@ def disclose(
     chosen = _project_lang(project, lang)
 
     def export():
-        from dualcarbon.disclosure.fill import Revenue, fill
+        from dualcarbon.disclosure.fill import fill, revenue_of
         from dualcarbon.disclosure.frameworks import framework as framework_of
         from dualcarbon.disclosure.frameworks import framework_ids
         from dualcarbon.errors import InputError, msg
@@ -1017,19 +1017,12 @@ def disclose(
                 value=framework,
             )
         fw = framework_of(framework)
-        income = None
-        if revenue is not None or currency is not None:
-            code = (currency or "").strip().upper()
-            if revenue is None or not revenue > 0 or len(code) != 3 or not code.isalpha():
-                raise InputError.single(
-                    msg("problem.disclosure_revenue"), column="--revenue", value=f"{revenue} {currency}"
-                )
-            income = Revenue(float(revenue), code)
+        income = revenue_of(revenue, currency)
         out_dir = out or project / "out"
         summary, sha256 = read_run(out_dir)
         disclosure = fill(fw, summary, income)
         t = _t(chosen)
-        data = workbook_bytes(disclosure, summary, sha256, chosen, t, str(out_dir.name), income)
+        data = workbook_bytes(disclosure, summary, sha256, chosen, t, str(out_dir), income)
         path = write_export(out_dir, f"disclosure-{fw.id}-{chosen}.xlsx", data)
         return disclosure, path
 

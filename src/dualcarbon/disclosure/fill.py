@@ -7,10 +7,12 @@ made up: a field the run's outputs cannot answer is listed as missing, with why.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dualcarbon.disclosure.frameworks import FieldSpec, Framework
+from dualcarbon.errors import InputError, msg
 
 T_CO2E = "t CO2e"
 
@@ -21,6 +23,17 @@ class Revenue:
 
     amount: float
     currency: str
+
+
+def revenue_of(amount: float | None, currency: str | None, column: str = "--revenue") -> Revenue | None:
+    """Net revenue from an amount and an ISO 4217 code given together (neither: ``None``); ``InputError``
+    for one without the other, an amount that is not positive or a code that is not three letters."""
+    if amount is None and currency is None:
+        return None
+    code = (currency or "").strip().upper()
+    if amount is None or not amount > 0 or not math.isfinite(amount) or len(code) != 3 or not code.isalpha():
+        raise InputError.single(msg("problem.disclosure_revenue"), column=column, value=f"{amount} {currency}")
+    return Revenue(float(amount), code)
 
 
 @dataclass(frozen=True)
