@@ -187,3 +187,23 @@ def test_a_file_dualcarbon_did_not_write_is_never_replaced(runs):
         assert mine.read_bytes() == b"the user's own workbook"
     finally:
         mine.unlink()
+
+
+def test_the_report_lists_each_framework_filled_and_missing(runs):
+    import re
+
+    folder = runs["dairy"]
+    summary = _summary(folder)
+    html = (folder / "out" / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="disclosure">') :]
+    section = section[: section.index("</section>")]
+    assert "NOT LOCKED" in section and "Not verified" in section
+    for framework_id in framework_ids():
+        disclosure = fill(framework(framework_id), summary)
+        row = re.search(rf'<tr data-framework="{framework_id}">(.*?)</tr>', section, re.S)
+        assert row, framework_id
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+        assert cells[1] == f"{len(disclosure.filled)} / {len(disclosure.fields)}"
+        assert cells[2] == str(len(disclosure.missing))
+    assert "no Scope 3 category 11 in this run&#39;s inventory" in section
+    assert '<a href="#disclosure">' in html  # in the contents

@@ -165,6 +165,11 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
+def view(summary: dict, lang: str, t: Callable[..., str]) -> dict:
+    """The report's disclosure section: the run's state (locked, verified) and ``overview``."""
+    return {"state": state_lines(RunState.of(summary), t), "frameworks": overview(summary, lang, t)}
+
+
 def overview(summary: dict, lang: str, t: Callable[..., str]) -> list[dict]:
     """For the report: per framework, the number of fields filled and the fields still missing with why."""
     rows = []
