@@ -207,3 +207,19 @@ def test_the_report_lists_each_framework_filled_and_missing(runs):
         assert cells[2] == str(len(disclosure.missing))
     assert "no Scope 3 category 11 in this run&#39;s inventory" in section
     assert '<a href="#disclosure">' in html  # in the contents
+
+
+def test_breakdowns_name_their_categories_in_the_workbooks_language(runs):
+    import io
+
+    from dualcarbon.i18n import translator
+    from dualcarbon.report.disclosure import workbook_bytes
+
+    summary = _summary(runs["dairy"])
+    disclosure = fill(framework("cn-exchange"), summary)
+    by_source = _by_fill(disclosure, "by_source_type")[0]
+    assert dict(by_source.parts)["3.4"] == next(r["co2e_t"] for r in summary["by_category"] if r["category"] == "3.4")
+    for lang, name in (("zh", "上游运输和配送："), ("en", "Upstream transportation and distribution: ")):
+        book = load_workbook(io.BytesIO(workbook_bytes(disclosure, summary, "0" * 64, lang, translator(lang), "run")))
+        values = [row[2] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
+        assert any(isinstance(v, str) and name in v for v in values), values

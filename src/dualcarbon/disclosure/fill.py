@@ -46,6 +46,8 @@ class Filled:
     source: str | None = None
     missing: str | None = None  # locale key under disclosure.missing.
     missing_fields: dict[str, object] = field(default_factory=dict)
+    # a breakdown's parts, (facility or category code, t CO2e), for a reader's names of the codes
+    parts: tuple[tuple[str, float], ...] = ()
 
     @property
     def filled(self) -> bool:
@@ -264,18 +266,19 @@ def _by_facility(run: _Run) -> dict:
     rows = run.summary.get("by_facility") or []
     if not rows:
         return _missing("no_facilities")
-    parts = [f"{r['facility']}: {r['scope1'] + r['scope2_location'] + r['scope3']:.2f}" for r in rows]
+    parts = tuple((str(r["facility"]), float(r["scope1"] + r["scope2_location"] + r["scope3"])) for r in rows)
     complete = run.summary.get("by_facility_complete", True)
     source = "summary.json by_facility (location-based totals)" + ("" if complete else "; the others in facilities.csv")
-    return _value("; ".join(parts), T_CO2E, source)
+    return _value("; ".join(f"{name}: {t:.2f}" for name, t in parts), T_CO2E, source) | {"parts": parts}
 
 
 def _by_source_type(run: _Run) -> dict:
     rows = [r for r in run.summary.get("by_category") or [] if r.get("scope2_method") in (None, "location")]
     if not rows:
         return _missing("no_scope3")
-    parts = [f"{r['category']}: {float(r['co2e_t']):.2f}" for r in rows]
-    return _value("; ".join(parts), T_CO2E, "summary.json by_category (Scope 2 location-based)")
+    parts = tuple((str(r["category"]), float(r["co2e_t"])) for r in rows)
+    text = "; ".join(f"{code}: {t:.2f}" for code, t in parts)
+    return _value(text, T_CO2E, "summary.json by_category (Scope 2 location-based)") | {"parts": parts}
 
 
 def _product_intensity(run: _Run) -> dict:

@@ -31,12 +31,21 @@ def state_lines(state: RunState, t: Callable[..., str]) -> tuple[str, str]:
     return lock, verified
 
 
-def display_value(field: Filled, t: Callable[..., str]) -> float | str | None:
-    """The value as a reader sees it: codes of the consolidation approach and GWP set in words."""
+def display_value(field: Filled, t: Callable[..., str], lang: str) -> float | str | None:
+    """The value as a reader sees it: the consolidation approach, the GWP set and the categories of a
+    breakdown in words of ``lang``."""
     if field.spec.fill == "consolidation" and isinstance(field.value, str):
         return t(f"boundary.{field.value}")
     if field.spec.fill == "gwp_set" and isinstance(field.value, str):
         return t("disclosure.value.gwp", gwp=field.value)
+    if field.parts:
+        from dualcarbon.report.html import _category_names  # the report's names of categories (categories.csv)
+
+        names = {code: name for (scheme, code), name in _category_names(lang).items() if scheme.startswith("ghgp_")}
+        separator = t("term.list_separator")
+        return separator.join(
+            t("term.label", label=names.get(code) or code) + f"{co2e_t:,.2f}" for code, co2e_t in field.parts
+        )
     return field.value
 
 
@@ -116,7 +125,7 @@ def workbook_bytes(
         ]
     )
     for field in disclosure.filled:
-        shown = display_value(field, t)
+        shown = display_value(field, t, lang)
         fields.append(
             [
                 field.spec.code or code_none,
