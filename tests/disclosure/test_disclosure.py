@@ -223,3 +223,11 @@ def test_breakdowns_name_their_categories_in_the_workbooks_language(runs):
         book = load_workbook(io.BytesIO(workbook_bytes(disclosure, summary, "0" * 64, lang, translator(lang), "run")))
         values = [row[2] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
         assert any(isinstance(v, str) and name in v for v in values), values
+
+
+def test_a_state_kept_beside_the_outputs_overrides_the_summarys(runs):
+    summary = _summary(runs["dairy"])
+    signed = RunState(locked=True, report_number="N-1", verified_by="Li Wei", signature_valid=True)
+    disclosure = fill(framework("cdp"), summary, state=signed)
+    assert disclosure.state == signed
+    assert _by_fill(disclosure, "verification")[0].value == "Li Wei"

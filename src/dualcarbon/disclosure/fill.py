@@ -333,8 +333,12 @@ FILLERS: dict[str, Callable[[_Run], dict]] = {
 }
 
 
-def fill(framework: Framework, summary: dict, revenue: Revenue | None = None) -> Disclosure:
-    """Every field of ``framework`` filled from a run's summary.json, or listed as missing with why."""
-    run = _Run(summary, revenue, RunState.of(summary))
+def fill(
+    framework: Framework, summary: dict, revenue: Revenue | None = None, state: RunState | None = None
+) -> Disclosure:
+    """Every field of ``framework`` filled from a run's summary.json, or listed as missing with why.
+    ``state``: the run's locked and verified state where it is kept beside the outputs (a store's run
+    record); by default what summary.json ``lock`` records (``RunState.of``)."""
+    run = _Run(summary, revenue, state if state is not None else RunState.of(summary))
     filled = tuple(Filled(spec=spec, **FILLERS[spec.fill](run)) for spec in framework.fields)
     return Disclosure(framework, filled, run.state)
