@@ -155,7 +155,7 @@ def consolidate(
     and the consolidated ``by_category`` and ``by_gas`` (the latter before eliminations: a transfer's emissions
     are given in CO2e only). ``summaries``: each entity's summary.json record, by entity id."""
     shares = {e.id: share(e, approach) for e in entities}
-    records = []
+    records: list[dict] = []
     for e in entities:
         fraction, basis = shares[e.id]
         own = totals_of(summaries[e.id]["totals"])
@@ -270,17 +270,19 @@ def _by_category(
         for method, value in (("location", x["eliminated_location_t"]), ("market", x["eliminated_market_t"])):
             if x["scope"] == "3" and method == "market":
                 continue
-            key = (x["scope"], x["category"], None if x["scope"] == "3" else method)
+            key: tuple[str, str, str | None] = (x["scope"], x["category"], None if x["scope"] == "3" else method)
             if key not in lines and x["scope"] == "2":  # a Scope 2 line the buyer counts on both bases
                 key = (x["scope"], x["category"], "both")
                 if method == "market":
                     continue
             lines.setdefault(key, []).append(-value)
     out = []
-    for (scope, category, method), values in sorted(lines.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+    for (scope, category, scope2_method), values in sorted(
+        lines.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+    ):
         row: dict = {"scope": scope, "category": category, "co2e_t": math.fsum(values)}
-        if method is not None:
-            row["scope2_method"] = method
+        if scope2_method is not None:
+            row["scope2_method"] = scope2_method
         out.append(row)
     return out
 
