@@ -175,7 +175,8 @@ def consolidate(
                 "contribution": totals_of({k: fraction * own[k] for k in SUMMED}),
             }
         )
-    eliminations = [_elimination(t, shares) for t in transfers]
+    names = {e.id: {"zh": e.name_zh, "en": e.name_en or e.name_zh} for e in entities}
+    eliminations = [_elimination(t, shares, names) for t in transfers]
     summed = {
         key: math.fsum([r["contribution"][key] for r in records])
         - math.fsum([x[f"eliminated_{_basis(key)}_t"] for x in eliminations if _scope(key) == x["scope"]])
@@ -203,7 +204,7 @@ def _percent(fraction: float) -> str:
     return f"{fraction * 100:g} %"
 
 
-def _elimination(t: Transfer, shares: Mapping[str, tuple[float, str]]) -> dict:
+def _elimination(t: Transfer, shares: Mapping[str, tuple[float, str]], names: Mapping[str, Mapping[str, str]]) -> dict:
     """One transfer's elimination: the lesser of the seller's and the buyer's share of what the buyer counts."""
     seller_share, buyer_share = shares[t.seller][0], shares[t.buyer][0]
     removed = min(seller_share, buyer_share)
@@ -218,11 +219,9 @@ def _elimination(t: Transfer, shares: Mapping[str, tuple[float, str]]) -> dict:
     market = t.market_t if t.scope == "2" else t.co2e_t
     fields = {
         "id": t.id,
-        "seller": t.seller,
-        "buyer": t.buyer,
-        "quantity": f"{t.quantity:,.6g}",
+        "quantity": f"{t.quantity:,.12g}",
         "unit": t.unit,
-        "scope": t.scope,
+        "scope": msg(f"scope.{t.scope}"),
         "category": t.buyer_category,
         "basis_t": f"{t.co2e_t:,.3f}",
         "seller_share": _percent(seller_share),
@@ -247,8 +246,14 @@ def _elimination(t: Transfer, shares: Mapping[str, tuple[float, str]]) -> dict:
         "eliminated_location_t": removed * t.co2e_t,
         "eliminated_market_t": removed * market,
         "reason": reason,
-        "reason_zh": render(f"group.elimination.{reason}", fields, "zh"),
-        "reason_en": render(f"group.elimination.{reason}", fields, "en"),
+        **{
+            f"reason_{lang}": render(
+                f"group.elimination.{reason}",
+                {**fields, "seller": names[t.seller][lang], "buyer": names[t.buyer][lang]},
+                lang,
+            )
+            for lang in ("zh", "en")
+        },
         "note": t.note,
     }
 
