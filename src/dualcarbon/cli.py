@@ -138,7 +138,16 @@ def run(
 
     console, err = _console()
     if is_group(project):  # a group project (docs/groups.md): its entities run or read, then consolidated
-        _run_group(console, err, project, out, lang)
+        given = {
+            "--pdf": pdf,
+            "--pathway": with_pathway,
+            "--emissions": emissions != "auto",
+            "--uncertainty": uncertainty is not None,
+            "--engine": engine != "local",
+            "--scheduler": scheduler is not None,
+            "--batch-rows": batch_rows is not None,
+        }
+        _run_group(console, err, project, out, lang, [option for option, on in given.items() if on])
         return
     steps = ["load", "compute", "summarize", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
@@ -193,12 +202,19 @@ def run(
     _print_written(console, err, result.written, lang)
 
 
-def _run_group(console, err, project: Path, out: Path | None, lang: str | None) -> None:
-    """``dualcarbon run GROUP``: the group's consolidation (docs/groups.md), its totals and entities printed."""
+def _run_group(console, err, project: Path, out: Path | None, lang: str | None, options: list[str]) -> None:
+    """``dualcarbon run GROUP``: the group's consolidation (docs/groups.md), its totals and entities printed;
+    ``options``: those of ``run`` given that a group does not take (each a problem, exit 2)."""
+    from dualcarbon.errors import InputError, Problem, msg
     from dualcarbon.project.group import run_group
 
+    def work():
+        if options:
+            raise InputError([Problem(None, None, o, None, msg("group.problem.option")) for o in options])
+        return run_group(project, out, lang, progress)
+
     with _steps(err, ["load", "compute", "report", "write"]) as progress:
-        result = _guard(lambda: run_group(project, out, lang, progress), lang, project)
+        result = _guard(work, lang, project)
     lang = lang or result.project.settings.report.lang
     _print_summary(console, result.summary, lang)
     _print_group(console, result.summary["group"], lang)

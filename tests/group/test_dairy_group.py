@@ -50,3 +50,42 @@ def test_dairy_group_consolidates_its_three_entities_by_equity_share(tmp_path):
     assert "Cold-chain logistics joint venture" in html and "931" in html
     # nothing is written into the entities' folders: the group runs them in memory
     assert not (root / "farm" / "out").exists()
+
+
+def test_dairy_group_report_holds_no_untranslated_text(tmp_path):
+    """The group's report in Chinese holds no English words but units, codes and what the user typed, and in
+    English no Chinese but the user's (the checks of tests/i18n/untranslated.py)."""
+    from i18n.untranslated import html_text, input_words, untranslated_en, untranslated_zh
+
+    from dualcarbon.project.examples import FOLDER
+    from dualcarbon.project.group import run_group
+    from dualcarbon.report.group import render_group_report
+
+    root = tmp_path / "dairy-group"
+    assert CliRunner().invoke(app, ["init", str(root), "--example", "dairy-group"]).exit_code == 0
+    summary = run_group(root, write=False).summary
+    typed = input_words(root) | input_words(FOLDER.joinpath("dairy-group"))  # type: ignore[arg-type]
+    zh, _ = html_text(render_group_report(summary, "zh"))
+    assert untranslated_zh(zh, typed) == []
+    en, _ = html_text(render_group_report(summary, "en"))
+    assert untranslated_en(en, typed) == []
+
+
+def test_dairy_group_by_operational_control_is_the_dairy_example(tmp_path):
+    """By operational control the farm and the plant count in full and the joint venture, run by the partner,
+    not at all; its heat and freight then come from outside the boundary and nothing is eliminated. That is the
+    dairy example (farm and plant, freight bought in): the same totals, 59,554.98 t location-based and 56,413.16 t
+    market-based (tests/test_examples.py runs it)."""
+    from dualcarbon.project.group import run_group
+
+    root = tmp_path / "dairy-group"
+    assert CliRunner().invoke(app, ["init", str(root), "--example", "dairy-group"]).exit_code == 0
+    toml = root / "dualcarbon.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('boundary = "equity_share"', 'boundary = "operational_control"'),
+        encoding="utf-8",
+    )
+    summary = run_group(root, write=False).summary
+    assert math.isclose(summary["totals"]["total_location"], 59_554.98398802527, rel_tol=1e-12)
+    assert math.isclose(summary["totals"]["total_market"], 56_413.16258802527, rel_tol=1e-12)
+    assert [x["reason"] for x in summary["group"]["eliminations"]] == ["buyer_outside", "seller_outside"]

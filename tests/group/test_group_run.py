@@ -209,3 +209,11 @@ def test_a_stored_project_cannot_start_from_a_group_example():
     assert ProjectCreate(name="p", example="dairy").example == "dairy"
     with pytest.raises(ValidationError, match="expected a bundled example"):
         ProjectCreate(name="p", example="dairy-group")
+
+
+def test_options_a_group_does_not_take_are_refused(tmp_path):
+    """--pdf, --pathway, --uncertainty … belong to an entity's run: refused with exit 2, nothing written."""
+    root = make_group(tmp_path)
+    text = problems_of(run(root, "--pdf", "--uncertainty", "100"))
+    assert "--pdf: not for a group project" in text and "--uncertainty: not for a group project" in text
+    assert not (root / "out").exists()
