@@ -832,6 +832,14 @@ def validate(
             return loaded, None
         return loaded, load_product(project, library=loaded.library, settings=loaded.settings)
 
+    from dualcarbon.project.group import is_group, validate_group
+
+    if is_group(project):  # a group (docs/groups.md): its files and every entity project's
+        group = _guard(lambda: validate_group(project), lang, project, problems)
+        console, _ = _console()
+        t = _t(lang or group.settings.report.lang)
+        console.print(t("group.cli.valid", n=len(group.entities), transfers=len(group.transfers)))
+        return
     loaded, model = _guard(check, lang, project, problems)
     console, _ = _console()
     settings = loaded.settings if loaded is not None else model.settings

@@ -217,3 +217,32 @@ def test_options_a_group_does_not_take_are_refused(tmp_path):
     text = problems_of(run(root, "--pdf", "--uncertainty", "100"))
     assert "--pdf: not for a group project" in text and "--uncertainty: not for a group project" in text
     assert not (root / "out").exists()
+
+
+ENTITY_TOML = """[organization]
+name = "物流"
+[period]
+start = 2024-01-01
+end = 2024-12-31
+[method]
+factor_sets = ["ipcc2006"]
+"""
+
+
+def test_validate_checks_the_group_and_its_entity_projects(tmp_path):
+    """``validate GROUP``: the group's files and each entity project's; an entity's problems name its file by
+    its path in the group, in ``validate`` and in ``run`` alike."""
+    root = make_group(tmp_path)
+    result = RUNNER.invoke(app, ["validate", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "The group is valid: 3 entities; intra-group transfers: 1." in result.output
+    (root / "C" / "dualcarbon.toml").write_text(ENTITY_TOML, encoding="utf-8")
+    (root / "C" / "activities.csv").write_text(
+        "id,facility,date,activity,quantity,unit\nC-1,车队,2024-03-31,diesel,12,万千瓦\n", encoding="utf-8"
+    )
+    toml = (root / "dualcarbon.toml").read_text(encoding="utf-8").replace('path = "C/out"', 'path = "C"')
+    (root / "dualcarbon.toml").write_text(toml, encoding="utf-8")
+    for command in ("validate", "run"):
+        text = problems_of(RUNNER.invoke(app, [command, str(root)]))
+        assert "C/activities.csv, row 2, column unit: '万千瓦'" in text, command
+    assert not (root / "out").exists()

@@ -239,7 +239,10 @@ def entity_summary(project: GroupProject, entity: GroupEntity) -> dict:
     else:
         from dualcarbon.project import job
 
-        summary = job.run(folder, write=False).inventory.summary
+        try:
+            summary = job.run(folder, write=False).inventory.summary
+        except InputError as exc:
+            raise in_entity(exc, entity) from exc
     period = project.settings.period
     expected = f"{period.start.isoformat()} – {period.end.isoformat()}"
     found = f"{summary.get('period', {}).get('start')} – {summary.get('period', {}).get('end')}"
@@ -268,6 +271,36 @@ def entity_summary(project: GroupProject, entity: GroupEntity) -> dict:
     if problems:
         raise InputError(problems)
     return summary
+
+
+def in_entity(exc: InputError, entity: GroupEntity) -> InputError:
+    """The problems of an entity's own files, each file named by its path in the group (``farm/activities.csv``)."""
+    problems = []
+    for p in exc.problems:
+        file = f"{entity.path.rstrip('/')}/{p.file or SETTINGS_FILE}"
+        problems.append(Problem(file, p.row, p.column, p.value, p.expected, p.key, p.fields))
+    return InputError(problems)
+
+
+def validate_group(root: Path | str) -> GroupProject:
+    """``dualcarbon validate GROUP``: the group's files (``load_group``) and every entity project's files (as
+    ``dualcarbon validate`` checks them), without computing; InputError with every problem of them all."""
+    from dualcarbon.project.load import load
+
+    root = Path(root)
+    project = load_group(root)
+    problems: list[Problem] = []
+    for e in project.entities:
+        folder = root / e.path
+        if (folder / "summary.json").is_file():
+            continue
+        try:
+            load(folder, measures=True)
+        except InputError as exc:
+            problems += in_entity(exc, e).problems
+    if problems:
+        raise InputError(problems)
+    return project
 
 
 def group_summary(project: GroupProject, summaries: dict[str, dict]) -> dict:
