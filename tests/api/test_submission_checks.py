@@ -1,6 +1,6 @@
-"""The checks a submission to a data request adds to an upload's (api/uploads.py, docs/collection.md):
+"""The checks a submission to a data request adds to an upload's (project/intake.py, docs/collection.md):
 every activity row of the request's site, dated within the request's period. Run in this process
-(``uploads.validate`` is what the server's worker runs), on the dairy example's settings."""
+(``intake.validate`` is what the server's worker runs), on the dairy example's settings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import shutil
 
 from apiworld import EXAMPLES
 
-from dualcarbon.api import uploads
+from dualcarbon.project import intake
 from dualcarbon.project.limits import ReadLimits
 
 DAIRY = EXAMPLES / "dairy"
@@ -33,7 +33,7 @@ def problems(outcome: dict) -> list[tuple[int, str, str]]:
 
 
 def test_the_farms_own_rows_of_the_year_pass(tmp_path):
-    assert uploads.validate(folder(tmp_path), "activities", PATH, ReadLimits(), "牧场", YEAR) == {"rows": 35}
+    assert intake.validate(folder(tmp_path), "activities", PATH, ReadLimits(), "牧场", YEAR) == {"rows": 35}
 
 
 def test_a_row_of_another_site_is_named(tmp_path):
@@ -41,7 +41,7 @@ def test_a_row_of_another_site_is_named(tmp_path):
         rows[3][1] = "物流"
         return rows
 
-    outcome = uploads.validate(folder(tmp_path, stray), "activities", PATH, ReadLimits(), "牧场", YEAR)
+    outcome = intake.validate(folder(tmp_path, stray), "activities", PATH, ReadLimits(), "牧场", YEAR)
     assert problems(outcome) == [(5, "facility", "物流")]
 
 
@@ -54,8 +54,8 @@ def test_a_row_outside_the_requests_period_is_named(tmp_path):
 
     root = folder(tmp_path, first_quarter_and_one_april_row)
     q1 = (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
-    outcome = uploads.validate(root, "activities", PATH, ReadLimits(), "牧场", q1)
+    outcome = intake.validate(root, "activities", PATH, ReadLimits(), "牧场", q1)
     rows = 1 + len(first_quarter_and_one_april_row([r.split(",") for r in FARM]))
     assert problems(outcome) == [(rows, "date", "2024-04-30")]
     assert "2024-01-01" in outcome["problems"][0]["expected"] and "2024-03-31" in outcome["problems"][0]["expected"]
-    assert uploads.validate(root, "activities", PATH, ReadLimits(), "牧场", YEAR) == {"rows": rows - 1}
+    assert intake.validate(root, "activities", PATH, ReadLimits(), "牧场", YEAR) == {"rows": rows - 1}
