@@ -136,7 +136,7 @@ def unknown(ids: dict[str, str]) -> dict[str, str]:
 
 def _masked(text: str, ids: dict[str, str]) -> str:
     """A response with the ids the request named replaced (a 404 may echo the id asked for)."""
-    for value in ids.values():
+    for value in sorted(ids.values(), key=len, reverse=True):  # a short one ('0000') may be part of a long one
         text = text.replace(value, "ID")
     return text
 
