@@ -241,14 +241,18 @@ class Assurance:
         return row
 
     def blob_sha256(self, digest: str) -> str | None:
-        """The SHA-256 of the bytes the store now holds under ``digest`` (None when it holds none):
-        equal to ``digest`` unless the stored bytes were altered."""
-        try:
-            fh = self.blob_file(digest)  # type: ignore[attr-defined]
-        except KeyError:
-            return None
-        with fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        """The SHA-256 of the bytes the store now holds under ``digest`` (None when it holds none): equal
+        to ``digest`` unless the stored bytes were altered. A blob kept in parts is hashed part by part
+        (after its row's own bytes, empty unless altered)."""
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT data FROM blobs WHERE sha256 = ?", [digest])
+            if row is None:
+                return None
+            parts = tx.one("SELECT count(*) AS n FROM blob_chunks WHERE sha256 = ?", [digest])
+        hashed = hashlib.sha256(bytes(row["data"]))
+        for seq in range(int(parts["n"]) if parts else 0):
+            hashed.update(self.blob_part(digest, seq))  # type: ignore[attr-defined]
+        return hashed.hexdigest()
 
     # -- evidence ---------------------------------------------------------------------------------
     _EVIDENCE = (
