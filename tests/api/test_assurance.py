@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from apiworld import World, bearer
 
+from dualcarbon.api.auth import Principal
+from dualcarbon.api.routes.assurance import signature_state
 from dualcarbon.store.assurance import Frozen
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -294,6 +296,19 @@ def test_a_verifier_finds_signs_and_a_later_change_of_the_inputs_shows(world: Wo
         with store.db.transaction(write=True) as tx:
             tx.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", [kept, settings["sha256"]])
     assert client.get(f"/api/runs/{run['id']}/assurance", headers=verifier).json()["state"]["status"] == "valid"
+
+    # a bundled factor set of another version than the signed one (the server's library updated): stale too
+    org = world.a["org"]["id"]
+    who = Principal(org, world.a["user"]["id"], "Ann", "admin")
+    row, signature = store.run(org, run["id"]), store.signature(org, run["id"])
+    library = [{"dataset": f["dataset"], "version": f["version"], "sha256": f["sha256"]} for f in run["factor_sets"]]
+    assert signature_state(store, who, row, signature, library)["status"] == "valid"
+    library[0] = {"dataset": library[0]["dataset"], "version": "2099.1", "sha256": "f" * 64}
+    state = signature_state(store, who, row, signature, library)
+    assert state["status"] == "stale"
+    assert [(c["change"], c["path"], c["signed_version"], c["version"]) for c in state["changes"]] == [
+        ("factor_set", run["factor_sets"][0]["dataset"], run["factor_sets"][0]["version"], "2099.1")
+    ]
 
 
 def test_evidence_is_kept_with_its_hash_listed_downloaded_and_limited(world: World):

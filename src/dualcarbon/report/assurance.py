@@ -55,3 +55,16 @@ def assured_report(html: str, lock: dict, evidence: list[dict], signature: dict 
         return _insert(html, subtitle.end(), number)
     body = html.find("<main>")
     return _insert(html, body + len("<main>") if body >= 0 else 0, number)
+
+
+_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)([^>]*)>")
+# The print layout's own rule (sections/style.html.j2 under ``print_layout``), as report.pdf is printed.
+_PRINT_RULE = "main { max-width: 182mm; margin: 0; padding: 0; }\n"
+
+
+def print_variant(html: str) -> str:
+    """A stored report.html laid out as ``report.pdf`` is printed from (``render_report(print_layout=True)``):
+    every collapsible part open and the page as wide as A4's printable area."""
+    html = _DETAILS.sub(r"<details open\1>", html)
+    style = html.find("</style>")
+    return html if style < 0 else _insert(html, style, _PRINT_RULE)

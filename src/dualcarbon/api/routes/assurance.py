@@ -18,7 +18,7 @@ from dualcarbon.api.auth import Principal, admin, audit, editor, store_of, viewe
 from dualcarbon.api.errors import ApiError, not_found
 from dualcarbon.api.routes.projects import attachment, batch_or_404, project_or_404
 from dualcarbon.api.routes.runs import run_or_404
-from dualcarbon.report.assurance import assured_report
+from dualcarbon.report.assurance import assured_report, print_variant
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
 from dualcarbon.store.assurance import ASSURANCE_OUTPUTS, REPLY_ACTIONS, covered_sha256
@@ -159,9 +159,7 @@ def _store_reports(store: Store, who: Principal, run: dict, stem: str, signature
         from dualcarbon.report.pdf import engine_available, html_to_pdf
 
         if engine_available():
-            printed = assured_report(
-                results.output(store, who.org_id, run, "report.html").decode("utf-8"), view, evidence, signature
-            )
+            printed = print_variant(text)
             if store.add_run_output(who.org_id, run["id"], f"{stem}.pdf", html_to_pdf(printed)):
                 added.append(f"{stem}.pdf")
     return added
@@ -339,11 +337,14 @@ def _tampered(store: Store, covered: dict) -> list[dict]:
     return problems
 
 
-def signature_state(store: Store, who: Principal, run: dict, signature: dict | None) -> dict:
+def signature_state(
+    store: Store, who: Principal, run: dict, signature: dict | None, library_sets: list[dict] | None = None
+) -> dict:
     """Whether a run's signature holds: ``unsigned``; ``broken`` (what it covers no longer hashes as signed:
     a stored file altered, the run's records changed, the signature record itself altered), with the
     ``problems``; ``stale`` (it holds, but the project's current inputs are not the signed ones: a new run
-    would read other files), with the ``changes``; or ``valid``."""
+    would read other files, or another version of a bundled factor set: ``library_sets``, as
+    ``read_sets_table`` gives them), with the ``changes``; or ``valid``."""
     if signature is None:
         return {"status": "unsigned", "problems": [], "changes": []}
     signed = json.loads(signature["covered_json"])
@@ -380,6 +381,20 @@ def signature_state(store: Store, who: Principal, run: dict, signature: dict | N
                     "filename": b["filename"],
                     "sha256": b["sha256"],
                     "signed_sha256": was[path]["sha256"],
+                }
+            )
+    library = {str(f["dataset"]): f for f in library_sets or []}
+    for signed_set in signed["factor_sets"]:
+        now_set = library.get(signed_set["dataset"])
+        if now_set is not None and str(now_set["sha256"]) != signed_set["sha256"]:
+            changes.append(
+                {
+                    "change": "factor_set",
+                    "path": signed_set["dataset"],
+                    "signed_version": signed_set["version"],
+                    "version": str(now_set["version"]),
+                    "signed_sha256": signed_set["sha256"],
+                    "sha256": str(now_set["sha256"]),
                 }
             )
     return {"status": "stale" if changes else "valid", "problems": [], "changes": changes}
@@ -434,6 +449,12 @@ def sign(run_id: str, body: SignatureCreate, request: Request, who: Principal = 
     return {**(_signature_record(store.signature(who.org_id, run_id)) or {}), "outputs": added}
 
 
+def _library_sets(request: Request) -> list[dict]:
+    from dualcarbon.factors.library import read_sets_table
+
+    return [dict(s) for s in read_sets_table(request.app.state.library())]
+
+
 @router.get("/runs/{run_id}/assurance")
 def assurance(run_id: str, request: Request, who: Principal = Depends(viewer)) -> dict:
     """Everything of a run's assurance: its lock (report number), verifiers, findings with their replies, the
@@ -454,7 +475,7 @@ def assurance(run_id: str, request: Request, who: Principal = Depends(viewer)) -
         "findings": findings,
         "open_findings": sum(1 for f in findings if f["state"] == "open"),
         "signature": _signature_record(signature),
-        "state": signature_state(store, who, run, signature),
+        "state": signature_state(store, who, run, signature, _library_sets(request) if signature else None),
         "evidence": [_evidence_record(e) for e in _evidence_of_run(store, who, run)],
     }
 

@@ -64,7 +64,8 @@ function signatureState(state) {
     h("strong", {}, t(`web.assurance.state.${status}`)));
   if (status === "stale") {
     append(box, h("ul", {"data-testid": "signature-changes"}, state.state.changes.map((c) =>
-      h("li", {}, t(`web.assurance.change.${c.change}`, {file: c.filename || c.path})))));
+      h("li", {}, t(`web.assurance.change.${c.change}`,
+        {file: c.filename || c.path, signed: c.signed_version || "", version: c.version || ""})))));
   }
   if (status === "broken") {
     append(box, h("ul", {"data-testid": "signature-problems"}, state.state.problems.map((p) =>
