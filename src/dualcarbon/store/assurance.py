@@ -211,6 +211,7 @@ class Assurance:
     def sign_run(self, org_id: str, run_id: str, user_id: str, signature: Row, covered: dict, now: Any) -> Row | None:
         """Keep a verifier's signature over ``covered``; None when the run is signed already."""
         with self.db.transaction(write=True) as tx:
+            self._serialise(tx)  # two verifiers signing at once on PostgreSQL: one signs, the other is told
             if tx.one(f"{self._SIGNATURE} WHERE org_id = ? AND run_id = ?", [org_id, run_id]) is not None:
                 return None
             tx.execute(
