@@ -134,8 +134,21 @@ def run(
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
     from dualcarbon.project import job
+    from dualcarbon.project.group import is_group
 
     console, err = _console()
+    if is_group(project):  # a group project (docs/groups.md): its entities run or read, then consolidated
+        given = {
+            "--pdf": pdf,
+            "--pathway": with_pathway,
+            "--emissions": emissions != "auto",
+            "--uncertainty": uncertainty is not None,
+            "--engine": engine != "local",
+            "--scheduler": scheduler is not None,
+            "--batch-rows": batch_rows is not None,
+        }
+        _run_group(console, err, project, out, lang, [option for option, on in given.items() if on])
+        return
     steps = ["load", "compute", "summarize", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
 
@@ -187,6 +200,53 @@ def run(
     if result.pathway is not None:
         _print_pathway(console, err, result.pathway, lang)
     _print_written(console, err, result.written, lang)
+
+
+def _run_group(console, err, project: Path, out: Path | None, lang: str | None, options: list[str]) -> None:
+    """``dualcarbon run GROUP``: the group's consolidation (docs/groups.md), its totals and entities printed;
+    ``options``: those of ``run`` given that a group does not take (each a problem, exit 2)."""
+    from dualcarbon.errors import InputError, Problem, msg
+    from dualcarbon.project.group import run_group
+
+    def work():
+        if options:
+            raise InputError([Problem(None, None, o, None, msg("group.problem.option")) for o in options])
+        return run_group(project, out, lang, progress)
+
+    with _steps(err, ["load", "compute", "report", "write"]) as progress:
+        result = _guard(work, lang, project)
+    lang = lang or result.project.settings.report.lang
+    _print_summary(console, result.summary, lang)
+    _print_group(console, result.summary["group"], lang)
+    _print_written(console, err, result.written, lang)
+
+
+def _print_group(console, block: dict, lang: str) -> None:
+    """The entities with their shares and contributions, and each elimination with its reason."""
+    from rich.table import Table
+
+    from dualcarbon import figures
+    from dualcarbon.report.sections import percent
+
+    t = _t(lang)
+    table = Table(title=t("group.cli.title", approach=t(f"boundary.{block['approach']}")))
+    table.add_column(t("group.report.col.entity"))
+    table.add_column(t("group.report.col.equity"), justify="right")
+    table.add_column(t("group.report.col.share"), justify="right")
+    table.add_column(t("group.report.col.own_total"), justify="right")
+    table.add_column(t("group.report.col.contribution"), justify="right")
+    for e in block["entities"]:
+        name = (e.get("name_en") if lang == "en" else None) or e["name_zh"]
+        table.add_row(
+            name,
+            percent(e["equity_share"]),
+            percent(e["share"]),
+            figures.tonnes(e["totals"]["total_location"]),
+            figures.tonnes(e["contribution"]["total_location"]),
+        )
+    console.print(table)
+    for x in block["eliminations"]:
+        console.print(f"- {x[f'reason_{lang}']}", markup=False, highlight=False)
 
 
 def _print_written(console, err, written: list[Path], lang: str) -> None:
@@ -772,6 +832,14 @@ def validate(
             return loaded, None
         return loaded, load_product(project, library=loaded.library, settings=loaded.settings)
 
+    from dualcarbon.project.group import is_group, validate_group
+
+    if is_group(project):  # a group (docs/groups.md): its files and every entity project's
+        group = _guard(lambda: validate_group(project), lang, project, problems)
+        console, _ = _console()
+        t = _t(lang or group.settings.report.lang)
+        console.print(t("group.cli.valid", n=len(group.entities), transfers=len(group.transfers)))
+        return
     loaded, model = _guard(check, lang, project, problems)
     console, _ = _console()
     settings = loaded.settings if loaded is not None else model.settings

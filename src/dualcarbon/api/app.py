@@ -24,6 +24,7 @@ from dualcarbon.api import errors, uploads
 from dualcarbon.api.limits import BodyLimit
 from dualcarbon.api.routes import accounts, assurance, factors, inputs, projects, runs, sessions
 from dualcarbon.api.runner import Runner
+from dualcarbon.project import intake
 from dualcarbon.store import Store, clean_scratch, scratch_folder
 from dualcarbon.web import mount as mount_dashboard
 from dualcarbon.workers import Sandbox
@@ -85,7 +86,7 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
     store = store or Store.open(config.store)
     scratch = Path(config.scratch) if config.scratch else scratch_folder(store.db.location)
     runner = Runner(store, config.workers, scratch=scratch)
-    sandbox = Sandbox(config.upload_workers, config.upload_memory_bytes, config.upload_seconds, warm=uploads.warm)
+    sandbox = Sandbox(config.upload_workers, config.upload_memory_bytes, config.upload_seconds, warm=intake.warm)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):

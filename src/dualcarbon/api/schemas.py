@@ -56,8 +56,8 @@ Name = Annotated[str, AfterValidator(_printable)]
 
 
 def _bundled_example(name: str) -> str:
-    if name not in examples.names():
-        raise ValueError(f"expected a bundled example, one of: {', '.join(examples.names())}")
+    if name not in examples.projects():
+        raise ValueError(f"expected a bundled example, one of: {', '.join(examples.projects())}")
     return name
 
 
