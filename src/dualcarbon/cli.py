@@ -1,4 +1,4 @@
-"""Command line: ``dualcarbon run | footprint | pathway | validate | init | factors | serve | org | user``.
+"""Command line: ``dualcarbon run | footprint | pathway | validate | init | disclose | factors | serve | org | user``.
 
 Heavy modules (polars, pint, the engine) are imported inside the commands so that
 ``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
@@ -1054,6 +1054,57 @@ def _open_store(location: str | None, lang: str | None = None):
     except StoreError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+
+
+@app.command()
+def disclose(
+    project: Path = typer.Argument(..., help="Project folder whose run's outputs are disclosed."),
+    framework: str = typer.Option(..., "--framework", help="cdp, esrs-e1, ifrs-s2 or cn-exchange."),
+    lang: str | None = LangOption,
+    out: Path | None = typer.Option(None, "--out", help="The run's output folder (default: PROJECT/out)."),
+    revenue: float | None = typer.Option(None, "--revenue", help="Net revenue of the period, in --currency units."),
+    currency: str | None = typer.Option(None, "--currency", help="Currency of --revenue (ISO 4217, e.g. CNY)."),
+) -> None:
+    """Fill a disclosure framework's fields from PROJECT's last run and write
+    out/disclosure-FRAMEWORK-LANG.xlsx: a cover (the run, locked or not, verified or not), the fields
+    filled with value, unit and source, and what is missing with why (docs/disclosure.md)."""
+    chosen = _project_lang(project, lang)
+
+    def export():
+        from dualcarbon.disclosure.fill import fill, revenue_of
+        from dualcarbon.disclosure.frameworks import framework as framework_of
+        from dualcarbon.disclosure.frameworks import framework_ids
+        from dualcarbon.errors import InputError, msg
+        from dualcarbon.project.disclosure import read_run, write_export
+        from dualcarbon.report.disclosure import workbook_bytes
+
+        if framework not in framework_ids():
+            raise InputError.single(
+                msg("problem.disclosure_framework", choices=", ".join(framework_ids())),
+                column="--framework",
+                value=framework,
+            )
+        fw = framework_of(framework)
+        income = revenue_of(revenue, currency)
+        out_dir = out or project / "out"
+        summary, sha256 = read_run(out_dir)
+        disclosure = fill(fw, summary, income)
+        t = _t(chosen)
+        data = workbook_bytes(disclosure, summary, sha256, chosen, t, str(out_dir), income)
+        path = write_export(out_dir, f"disclosure-{fw.id}-{chosen}.xlsx", data)
+        return disclosure, path
+
+    disclosure, path = _guard(export, lang, project)
+    console, _ = _console()
+    message = _t(chosen)(
+        "cli.disclose.written",
+        framework=disclosure.framework.name(chosen),
+        filled=len(disclosure.filled),
+        missing=len(disclosure.missing),
+        total=len(disclosure.fields),
+        path=str(path),
+    )
+    console.print(message, markup=False, highlight=False)
 
 
 @app.command()

@@ -32,6 +32,7 @@ from dualcarbon import __version__, figures
 from dualcarbon.i18n import term, translator
 from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
+from dualcarbon.report.disclosure import view as disclosure_view
 from dualcarbon.report.ets import ets_view
 from dualcarbon.report.financed import financed_view
 from dualcarbon.report.intensity import rows as intensity_rows
@@ -162,6 +163,7 @@ def render_report(
         "ets": ets_view(summary.get("ets"), t, lang),
         "financed": financed_view(summary.get("financed"), t, lang),
         "pathway": section,
+        "disclosure": None if territory or summary.get("financed") else disclosure_view(summary, lang, t),
         "product": product_view(product if product is not None else summary.get("product"), lang, t),
         "pct": percent,
         "print_layout": print_layout,
