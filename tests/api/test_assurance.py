@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from datetime import UTC, datetime
 
 import pytest
 from apiworld import World, bearer
+from openpyxl import load_workbook
 
 from dualcarbon.api.auth import Principal
 from dualcarbon.api.routes.assurance import signature_state
@@ -270,6 +272,14 @@ def test_a_verifier_finds_signs_and_a_later_change_of_the_inputs_shows(world: Wo
     state = client.get(f"/api/runs/{run['id']}/assurance", headers=verifier).json()
     assert state["state"] == {"status": "valid", "problems": [], "changes": []}
     assert state["lock"]["report_number"].startswith("DC-") and state["open_findings"] == 2
+
+    # the disclosure export reads the lock and the signature from the store (summary.json never changes)
+    got = client.get(f"/api/runs/{run['id']}/disclosures/cdp.xlsx", params={"lang": "en"}, headers=verifier)
+    assert got.status_code == 200, got.text
+    book = load_workbook(io.BytesIO(got.content))
+    cover = {row[0]: row[1] for row in book["Cover"].iter_rows(min_row=2, values_only=True)}
+    assert state["lock"]["report_number"] in cover["Locked"] and "Vera 核查员" in cover["Verification"]
+    assert "某认证有限公司" in cover["Verification"]
 
     # a new activities file: the signature holds but no longer covers the project's current inputs
     added = _upload(

@@ -455,6 +455,31 @@ def _library_sets(request: Request) -> list[dict]:
     return [dict(s) for s in read_sets_table(request.app.state.library())]
 
 
+def disclosure_state(request: Request, who: Principal, run: dict) -> Any:
+    """The run's locked and verified state as the disclosure export reads it (``disclosure.fill.RunState``),
+    from the store: its lock, and its signature, valid unless broken (a signature that no longer covers the
+    project's current inputs still covers this run's figures)."""
+    from dualcarbon.disclosure.fill import RunState
+
+    store = store_of(request)
+    lock = store.run_lock(who.org_id, run["id"])
+    if lock is None:
+        return RunState()
+    signature = store.signature(who.org_id, run["id"])
+    if signature is None:
+        return RunState(locked=True, report_number=lock["report_number"], locked_at=_time(lock["locked_at"]))
+    status = signature_state(store, who, run, signature)["status"]
+    return RunState(
+        locked=True,
+        report_number=lock["report_number"],
+        locked_at=_time(lock["locked_at"]),
+        verified_by=signature["signer_name"],
+        verifier_organisation=signature["signer_organisation"],
+        verified_on=str(signature["signed_on"]),
+        signature_valid=status != "broken",
+    )
+
+
 @router.get("/runs/{run_id}/assurance")
 def assurance(run_id: str, request: Request, who: Principal = Depends(viewer)) -> dict:
     """Everything of a run's assurance: its lock (report number), verifiers, findings with their replies, the
