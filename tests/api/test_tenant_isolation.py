@@ -57,6 +57,16 @@ BODIES = {
     },
     ("POST", "/api/requests/{request_id}/submissions"): {"files": {"file": ("activities.csv", b"id\n1\n")}},
     ("POST", "/api/requests/{request_id}/review"): {"json": {"decision": "approve"}},
+    ("POST", "/api/runs/{run_id}/verifiers"): {"json": {"user_id": "usr_0000000000000000"}},
+    ("POST", "/api/runs/{run_id}/findings"): {"json": {"target": "run", "severity": "minor", "body": "x"}},
+    ("POST", "/api/findings/{finding_id}/replies"): {"json": {"body": "x"}},
+    ("POST", "/api/runs/{run_id}/signature"): {
+        "json": {"signer_name": "x", "signer_organisation": "x", "signed_on": "2026-01-01", "statement": "x"}
+    },
+    ("POST", "/api/projects/{project_id}/evidence"): {
+        "files": {"file": ("a.pdf", b"%PDF")},
+        "data": {"target_kind": "request", "target_id": "req_1"},
+    },
 }
 
 
@@ -82,10 +92,35 @@ def api_routes(app) -> set[tuple[str, str]]:
     return found
 
 
+def _assurance_ids(world) -> dict[str, str]:
+    """A's run locked, with a verifier's finding and an evidence file (made once per world)."""
+    made = getattr(world, "assurance_ids", None)
+    if made is None:
+        client, headers, run = world.client, world.a["headers"], world.run
+        assert client.post(f"/api/runs/{run['id']}/lock", headers=headers).status_code == 201
+        engaged = client.post(
+            f"/api/runs/{run['id']}/verifiers", json={"user_id": world.a["user"]["id"]}, headers=headers
+        )
+        assert engaged.status_code == 201
+        finding = client.post(
+            f"/api/runs/{run['id']}/findings", json={"target": "run", "severity": "minor", "body": "x"}, headers=headers
+        )
+        evidence = client.post(
+            f"/api/projects/{world.project['id']}/evidence",
+            files={"file": ("invoice.pdf", b"%PDF-1.4")},
+            data={"target_kind": "request", "target_id": "req_1"},
+            headers=headers,
+        )
+        made = {"finding_id": finding.json()["id"], "evidence_id": evidence.json()["id"]}
+        world.assurance_ids = made  # type: ignore[attr-defined]
+    return made
+
+
 def ids_of_a(world) -> dict[str, str]:
     run = world.run
     batch = next(i for i in run["inputs"] if i["kind"] == "activities")
     return {
+        **_assurance_ids(world),
         "org_id": world.a["org"]["id"],
         "user_id": world.a["user"]["id"],
         "token_id": _token_id(world),

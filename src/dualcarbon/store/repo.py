@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from dualcarbon import __version__
 from dualcarbon.store.accounts import Accounts
+from dualcarbon.store.assurance import Assurance
 from dualcarbon.store.collection import Collection
 from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
@@ -111,10 +112,11 @@ def parse_token(token: str) -> tuple[str, str] | None:
     return f"tok_{ident}", secret
 
 
-class Store(Collection, Accounts):
+class Store(Collection, Accounts, Assurance):
     """The repository over one database (DuckDB or PostgreSQL), migrated to the latest schema.
-    People's accounts (sign-in names, sessions, one-time codes, the audit log) are in store/accounts.py;
-    data collection (workflow members, data requests and their history) in store/collection.py."""
+    People's accounts (sign-in names, sessions, one-time codes, the audit log) are in store/accounts.py; locks,
+    verifiers, findings, signatures and evidence in store/assurance.py; data collection (workflow members, data
+    requests and their history) in store/collection.py."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -434,8 +436,10 @@ class Store(Collection, Accounts):
 
     def withdraw_batch(self, org_id: str, batch_id: str, user_id: str) -> Row | None:
         """Leave a batch out of later runs (a row of ``batch_withdrawals``: the batch itself, which
-        runs may reference, is never updated). Withdrawing it again changes nothing."""
+        runs may reference, is never updated). Withdrawing it again changes nothing. ``Frozen`` when a locked
+        run read it."""
         with self.db.transaction(write=True) as tx:
+            self.guard_batch(tx, org_id, batch_id)
             tx.execute(
                 "INSERT INTO batch_withdrawals (batch_id, withdrawn_at, withdrawn_by) "
                 "SELECT id, ?, ? FROM batches WHERE org_id = ? AND id = ? ON CONFLICT (batch_id) DO NOTHING",
@@ -577,6 +581,21 @@ class Store(Collection, Accounts):
                     run_id,
                 ],
             )
+
+    def add_run_output(self, org_id: str, run_id: str, name: str, data: bytes) -> bool:
+        """Add a file to a succeeded run's outputs under a new name (a locked or verified report); False
+        when the run has a file of that name already (outputs are never replaced)."""
+        with self.db.transaction(write=True) as tx:
+            if tx.one("SELECT id FROM runs WHERE org_id = ? AND id = ?", [org_id, run_id]) is None:
+                return False
+            if tx.one("SELECT name FROM run_outputs WHERE run_id = ? AND name = ?", [run_id, name]) is not None:
+                return False
+            digest = self._put_blob(tx, data)
+            tx.execute(
+                "INSERT INTO run_outputs (run_id, name, sha256, size_bytes) VALUES (?, ?, ?, ?)",
+                [run_id, name, digest, len(data)],
+            )
+        return True
 
     def run_outputs(self, org_id: str, run_id: str) -> list[Row]:
         with self.db.transaction() as tx:

@@ -390,7 +390,9 @@ def disclosure(
     chosen = request_lang(request)
     data = results.output(store, who.org_id, run, "summary.json")
     summary = json.loads(data)
-    filled = fill(framework_of(framework), summary, income)
+    from dualcarbon.api.routes.assurance import disclosure_state  # (a module that imports this one)
+
+    filled = fill(framework_of(framework), summary, income, disclosure_state(request, who, run))
     sha256 = hashlib.sha256(data).hexdigest()
     book = workbook_bytes(filled, summary, sha256, chosen, translator(chosen), f"run {run_id}", income)
     name = f"disclosure-{framework}-{chosen}-{run_id}.xlsx"

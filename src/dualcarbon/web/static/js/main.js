@@ -36,6 +36,7 @@ const ROUTES = [
   [/^\/runs\/([\w-]+)\/product$/, "run", (ctx) => run.render(ctx, "product"), false],
   [/^\/runs\/([\w-]+)\/financed$/, "run", (ctx) => run.render(ctx, "financed"), false],
   [/^\/runs\/([\w-]+)\/rows$/, "run", (ctx) => run.render(ctx, "rows"), false],
+  [/^\/runs\/([\w-]+)\/assurance$/, "run", (ctx) => run.render(ctx, "assurance"), false],
   [/^\/factors$/, "factors", factors.render, false],
 ];
 const session = {me: null};

@@ -12,10 +12,11 @@ import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
 import * as product from "./product.js";
 import * as rows from "./rows.js";
+import * as assurance from "./assurance.js";
 
-const TABS = {inventory, neutrality, pathway, product, financed, rows};
+const TABS = {inventory, neutrality, pathway, product, financed, rows, assurance};
 const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway",
-  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab"};
+  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab", assurance: "web.assurance.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
