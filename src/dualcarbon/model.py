@@ -470,10 +470,12 @@ class _TargetsView:
 
 class Financed(_Strict):
     """``[financed]``: the files a portfolio's financed emissions are compared with (docs/financed.md): the
-    benchmark index's constituents and the holdings of the comparison year, paths relative to the project."""
+    benchmark index's constituents and the holdings of the comparison year, paths relative to the project;
+    ``issuer_scope2``, which Scope 2 of an issuer inventoried in dualcarbon (``issuer_project``) is taken."""
 
     benchmark: str | None = None
     previous: str | None = None
+    issuer_scope2: Literal["location", "market"] = "location"
 
 
 class Settings(_Strict):
