@@ -112,6 +112,10 @@ SLOWEST_FIRST = (
     "tests/test_reproducible_examples.py",  # three processes at once, each running every example
     "tests/test_reproducible.py",  # eight runs of a 6,000-row ledger in processes of their own
     "tests/web/test_dairy_flow.py",
+    "tests/web/test_collection_page.py",  # three people through request, return and approval
+    "tests/web/test_assurance_page.py",
+    "tests/web/test_product_page.py",
+    "tests/web/test_financed_page.py",
     "tests/api/test_neutrality_pathway.py",
     "tests/api/test_emissions_parquet.py",
     "tests/api/test_tenant_isolation.py",

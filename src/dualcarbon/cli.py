@@ -1,4 +1,4 @@
-"""Command line: ``dualcarbon run | footprint | pathway | validate | init | factors | serve | org | user``.
+"""Command line: ``dualcarbon run | footprint | pathway | validate | init | disclose | factors | serve | org | user``.
 
 Heavy modules (polars, pint, the engine) are imported inside the commands so that
 ``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
@@ -134,8 +134,21 @@ def run(
     """Compute the GHG inventory of PROJECT and write summary.json, emissions.csv, inventory.csv, report.html
     (and report.pdf with --pdf)."""
     from dualcarbon.project import job
+    from dualcarbon.project.group import is_group
 
     console, err = _console()
+    if is_group(project):  # a group project (docs/groups.md): its entities run or read, then consolidated
+        given = {
+            "--pdf": pdf,
+            "--pathway": with_pathway,
+            "--emissions": emissions != "auto",
+            "--uncertainty": uncertainty is not None,
+            "--engine": engine != "local",
+            "--scheduler": scheduler is not None,
+            "--batch-rows": batch_rows is not None,
+        }
+        _run_group(console, err, project, out, lang, [option for option, on in given.items() if on])
+        return
     steps = ["load", "compute", "summarize", "optimize", "report", "write"]
     with _steps(err, steps) as progress:
 
@@ -187,6 +200,53 @@ def run(
     if result.pathway is not None:
         _print_pathway(console, err, result.pathway, lang)
     _print_written(console, err, result.written, lang)
+
+
+def _run_group(console, err, project: Path, out: Path | None, lang: str | None, options: list[str]) -> None:
+    """``dualcarbon run GROUP``: the group's consolidation (docs/groups.md), its totals and entities printed;
+    ``options``: those of ``run`` given that a group does not take (each a problem, exit 2)."""
+    from dualcarbon.errors import InputError, Problem, msg
+    from dualcarbon.project.group import run_group
+
+    def work():
+        if options:
+            raise InputError([Problem(None, None, o, None, msg("group.problem.option")) for o in options])
+        return run_group(project, out, lang, progress)
+
+    with _steps(err, ["load", "compute", "report", "write"]) as progress:
+        result = _guard(work, lang, project)
+    lang = lang or result.project.settings.report.lang
+    _print_summary(console, result.summary, lang)
+    _print_group(console, result.summary["group"], lang)
+    _print_written(console, err, result.written, lang)
+
+
+def _print_group(console, block: dict, lang: str) -> None:
+    """The entities with their shares and contributions, and each elimination with its reason."""
+    from rich.table import Table
+
+    from dualcarbon import figures
+    from dualcarbon.report.sections import percent
+
+    t = _t(lang)
+    table = Table(title=t("group.cli.title", approach=t(f"boundary.{block['approach']}")))
+    table.add_column(t("group.report.col.entity"))
+    table.add_column(t("group.report.col.equity"), justify="right")
+    table.add_column(t("group.report.col.share"), justify="right")
+    table.add_column(t("group.report.col.own_total"), justify="right")
+    table.add_column(t("group.report.col.contribution"), justify="right")
+    for e in block["entities"]:
+        name = (e.get("name_en") if lang == "en" else None) or e["name_zh"]
+        table.add_row(
+            name,
+            percent(e["equity_share"]),
+            percent(e["share"]),
+            figures.tonnes(e["totals"]["total_location"]),
+            figures.tonnes(e["contribution"]["total_location"]),
+        )
+    console.print(table)
+    for x in block["eliminations"]:
+        console.print(f"- {x[f'reason_{lang}']}", markup=False, highlight=False)
 
 
 def _print_written(console, err, written: list[Path], lang: str) -> None:
@@ -772,6 +832,14 @@ def validate(
             return loaded, None
         return loaded, load_product(project, library=loaded.library, settings=loaded.settings)
 
+    from dualcarbon.project.group import is_group, validate_group
+
+    if is_group(project):  # a group (docs/groups.md): its files and every entity project's
+        group = _guard(lambda: validate_group(project), lang, project, problems)
+        console, _ = _console()
+        t = _t(lang or group.settings.report.lang)
+        console.print(t("group.cli.valid", n=len(group.entities), transfers=len(group.transfers)))
+        return
     loaded, model = _guard(check, lang, project, problems)
     console, _ = _console()
     settings = loaded.settings if loaded is not None else model.settings
@@ -986,6 +1054,57 @@ def _open_store(location: str | None, lang: str | None = None):
     except StoreError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+
+
+@app.command()
+def disclose(
+    project: Path = typer.Argument(..., help="Project folder whose run's outputs are disclosed."),
+    framework: str = typer.Option(..., "--framework", help="cdp, esrs-e1, ifrs-s2 or cn-exchange."),
+    lang: str | None = LangOption,
+    out: Path | None = typer.Option(None, "--out", help="The run's output folder (default: PROJECT/out)."),
+    revenue: float | None = typer.Option(None, "--revenue", help="Net revenue of the period, in --currency units."),
+    currency: str | None = typer.Option(None, "--currency", help="Currency of --revenue (ISO 4217, e.g. CNY)."),
+) -> None:
+    """Fill a disclosure framework's fields from PROJECT's last run and write
+    out/disclosure-FRAMEWORK-LANG.xlsx: a cover (the run, locked or not, verified or not), the fields
+    filled with value, unit and source, and what is missing with why (docs/disclosure.md)."""
+    chosen = _project_lang(project, lang)
+
+    def export():
+        from dualcarbon.disclosure.fill import fill, revenue_of
+        from dualcarbon.disclosure.frameworks import framework as framework_of
+        from dualcarbon.disclosure.frameworks import framework_ids
+        from dualcarbon.errors import InputError, msg
+        from dualcarbon.project.disclosure import read_run, write_export
+        from dualcarbon.report.disclosure import workbook_bytes
+
+        if framework not in framework_ids():
+            raise InputError.single(
+                msg("problem.disclosure_framework", choices=", ".join(framework_ids())),
+                column="--framework",
+                value=framework,
+            )
+        fw = framework_of(framework)
+        income = revenue_of(revenue, currency)
+        out_dir = out or project / "out"
+        summary, sha256 = read_run(out_dir)
+        disclosure = fill(fw, summary, income)
+        t = _t(chosen)
+        data = workbook_bytes(disclosure, summary, sha256, chosen, t, str(out_dir), income)
+        path = write_export(out_dir, f"disclosure-{fw.id}-{chosen}.xlsx", data)
+        return disclosure, path
+
+    disclosure, path = _guard(export, lang, project)
+    console, _ = _console()
+    message = _t(chosen)(
+        "cli.disclose.written",
+        framework=disclosure.framework.name(chosen),
+        filled=len(disclosure.filled),
+        missing=len(disclosure.missing),
+        total=len(disclosure.fields),
+        path=str(path),
+    )
+    console.print(message, markup=False, highlight=False)
 
 
 @app.command()

@@ -470,10 +470,12 @@ class _TargetsView:
 
 class Financed(_Strict):
     """``[financed]``: the files a portfolio's financed emissions are compared with (docs/financed.md): the
-    benchmark index's constituents and the holdings of the comparison year, paths relative to the project."""
+    benchmark index's constituents and the holdings of the comparison year, paths relative to the project;
+    ``issuer_scope2``, which Scope 2 of an issuer inventoried in dualcarbon (``issuer_project``) is taken."""
 
     benchmark: str | None = None
     previous: str | None = None
+    issuer_scope2: Literal["location", "market"] = "location"
 
 
 class Settings(_Strict):
@@ -701,3 +703,57 @@ NUMBER_COLUMNS = ["k", "bod_g_per_person_day", "protein_kg_per_person_yr"]
 
 # Solid waste disposal site types (IPCC 2006 Vol. 5 Table 3.1), the values of the ``swds_type`` column.
 SWDS_TYPES = ["managed_anaerobic", "managed_semi_aerobic", "unmanaged_deep", "unmanaged_shallow", "uncategorised"]
+
+
+class GroupEntity(_Strict):
+    """One entity of ``[group]`` (docs/groups.md): a subsidiary, joint venture or site with its own project
+    folder (or a prior run's ``out/``), the group's equity share in it and whether the group controls it
+    (GHG Protocol Corporate Standard, rev. 2004, Ch. 3; ISO 14064-1:2018 5.1)."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name_zh: str = Field(min_length=1)
+    name_en: str | None = None
+    #: the entity's own project folder or a prior run's out/ folder, relative to the group's folder
+    path: str = Field(min_length=1)
+    #: the group's share of the entity's equity, a fraction (0.6 for 60 %)
+    equity_share: float = Field(ge=0, le=1)
+    operational_control: bool
+    #: true, false, or "joint" (joint financial control: counted by equity share, Ch. 3 Table 1)
+    financial_control: bool | Literal["joint"]
+
+
+class Group(_Strict):
+    """``[group]``: the entities a group consolidates (docs/groups.md); intra-group transfers in intragroup.csv."""
+
+    entities: list[GroupEntity] = Field(min_length=1)
+
+    @field_validator("entities")
+    @classmethod
+    def _unique_ids(cls, entities: list[GroupEntity]) -> list[GroupEntity]:
+        ids = [e.id for e in entities]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"entity ids must be unique: {', '.join(repeated)} used more than once")
+        return entities
+
+
+class GroupMethod(_Strict):
+    gwp: Literal["AR4", "AR5", "AR6"] = "AR5"
+
+
+class GroupSettings(_Strict):
+    """``dualcarbon.toml`` of a group project (docs/groups.md): ``[organization]`` (its ``boundary`` is the
+    consolidation approach), ``[period]``, ``[method] gwp``, ``[report]`` and ``[group]``."""
+
+    organization: Organization
+    period: Period
+    method: GroupMethod = GroupMethod()
+    report: Report = Report()
+    group: Group
+
+    @field_validator("organization")
+    @classmethod
+    def _an_organisation(cls, org: Organization) -> Organization:
+        if org.kind != "organization":
+            raise ValueError(f'a group consolidates organisations: kind must be "organization", not "{org.kind}"')
+        return org

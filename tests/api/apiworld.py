@@ -57,7 +57,8 @@ class World:
 def api(backend: str, folder: Path, **config) -> Iterator[TestClient]:
     """A started app (runner included) over a fresh store of ``backend``."""
     with stores.location(backend, folder) as where:
-        options = {"setup_token": SETUP_TOKEN, "max_upload_bytes": UPLOAD_LIMIT, **config}
+        # one upload worker, not the server's two: each is a process that imports the readers (about 2 CPU s)
+        options = {"setup_token": SETUP_TOKEN, "max_upload_bytes": UPLOAD_LIMIT, "upload_workers": 1, **config}
         app = create_app(ServerConfig(store=where, **options))
         with TestClient(app) as client:
             yield client

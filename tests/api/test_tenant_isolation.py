@@ -7,6 +7,8 @@ here with the ids it takes, so no endpoint escapes the check.
 
 from __future__ import annotations
 
+import re
+
 from fastapi.routing import APIRoute
 
 # Routes open without a token (no organisation's object behind them).
@@ -43,6 +45,28 @@ BODIES = {
     ("POST", "/api/users"): {"json": {"name": "intruder"}},
     ("POST", "/api/tokens"): {"json": {}},
     ("POST", "/api/projects"): {"json": {"name": "own"}},
+    ("POST", "/api/projects/{project_id}/members"): {"json": {"user_id": "usr_0000000000000000", "role": "reviewer"}},
+    ("POST", "/api/projects/{project_id}/requests"): {
+        "json": {
+            "site": "牧场",
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+            "assignee_id": "usr_0000000000000000",
+            "due_on": "2025-01-31",
+        }
+    },
+    ("POST", "/api/requests/{request_id}/submissions"): {"files": {"file": ("activities.csv", b"id\n1\n")}},
+    ("POST", "/api/requests/{request_id}/review"): {"json": {"decision": "approve"}},
+    ("POST", "/api/runs/{run_id}/verifiers"): {"json": {"user_id": "usr_0000000000000000"}},
+    ("POST", "/api/runs/{run_id}/findings"): {"json": {"target": "run", "severity": "minor", "body": "x"}},
+    ("POST", "/api/findings/{finding_id}/replies"): {"json": {"body": "x"}},
+    ("POST", "/api/runs/{run_id}/signature"): {
+        "json": {"signer_name": "x", "signer_organisation": "x", "signed_on": "2026-01-01", "statement": "x"}
+    },
+    ("POST", "/api/projects/{project_id}/evidence"): {
+        "files": {"file": ("a.pdf", b"%PDF")},
+        "data": {"target_kind": "request", "target_id": "req_1"},
+    },
 }
 
 
@@ -68,10 +92,35 @@ def api_routes(app) -> set[tuple[str, str]]:
     return found
 
 
+def _assurance_ids(world) -> dict[str, str]:
+    """A's run locked, with a verifier's finding and an evidence file (made once per world)."""
+    made = getattr(world, "assurance_ids", None)
+    if made is None:
+        client, headers, run = world.client, world.a["headers"], world.run
+        assert client.post(f"/api/runs/{run['id']}/lock", headers=headers).status_code == 201
+        engaged = client.post(
+            f"/api/runs/{run['id']}/verifiers", json={"user_id": world.a["user"]["id"]}, headers=headers
+        )
+        assert engaged.status_code == 201
+        finding = client.post(
+            f"/api/runs/{run['id']}/findings", json={"target": "run", "severity": "minor", "body": "x"}, headers=headers
+        )
+        evidence = client.post(
+            f"/api/projects/{world.project['id']}/evidence",
+            files={"file": ("invoice.pdf", b"%PDF-1.4")},
+            data={"target_kind": "request", "target_id": "req_1"},
+            headers=headers,
+        )
+        made = {"finding_id": finding.json()["id"], "evidence_id": evidence.json()["id"]}
+        world.assurance_ids = made  # type: ignore[attr-defined]
+    return made
+
+
 def ids_of_a(world) -> dict[str, str]:
     run = world.run
     batch = next(i for i in run["inputs"] if i["kind"] == "activities")
     return {
+        **_assurance_ids(world),
         "org_id": world.a["org"]["id"],
         "user_id": world.a["user"]["id"],
         "token_id": _token_id(world),
@@ -79,7 +128,25 @@ def ids_of_a(world) -> dict[str, str]:
         "batch_id": batch["batch_id"],
         "run_id": run["id"],
         "name": "summary.json",
+        "framework": "cdp",  # GET /api/runs/{run_id}/disclosures/{framework}.xlsx
+        "request_id": _request_id(world),
+        "role": "contributor",
     }
+
+
+def _request_id(world) -> str:
+    """A data request of organisation A (docs/collection.md), made once: its admin, a contributor, asked for the farm."""
+    if not hasattr(world, "request_id"):
+        client, headers, base = world.client, world.a["headers"], f"/api/projects/{world.project['id']}"
+        user_id = world.a["user"]["id"]
+        assert client.post(
+            f"{base}/members", json={"user_id": user_id, "role": "contributor"}, headers=headers
+        ).is_success
+        body = {"site": "牧场", "period_start": "2024-01-01", "period_end": "2024-12-31", "assignee_id": user_id}
+        made = client.post(f"{base}/requests", json={**body, "due_on": "2025-01-31"}, headers=headers)
+        assert made.status_code == 201, made.text
+        world.request_id = made.json()["id"]
+    return world.request_id
 
 
 def _token_id(world) -> str:
@@ -92,18 +159,19 @@ def test_every_route_is_either_public_own_or_checked_here(world):
     assert routes == PUBLIC | OWN | with_ids, "a new route: add it to PUBLIC, OWN or give it ids"
     params = set(ids_of_a(world))
     for _, path in with_ids:
-        needed = {part[1:-1] for part in path.split("/") if part.startswith("{")}
+        needed = set(re.findall(r"\{(\w+)\}", path))  # "{framework}.xlsx" names "framework"
         assert needed <= params, f"{path}: no id of organisation A for {needed - params}"
 
 
 def unknown(ids: dict[str, str]) -> dict[str, str]:
     """Ids shaped like A's that exist nowhere."""
-    return {k: (v[:-4] + "0000" if k != "name" else "nothing.csv") for k, v in ids.items()}
+    fixed = {"name": "nothing.csv", "role": ids["role"]}  # a role is one of three words: the same one
+    return {k: fixed.get(k, v[:-4] + "0000") for k, v in ids.items()}
 
 
 def _masked(text: str, ids: dict[str, str]) -> str:
     """A response with the ids the request named replaced (a 404 may echo the id asked for)."""
-    for value in ids.values():
+    for value in sorted(ids.values(), key=len, reverse=True):  # a short one ('0000') may be part of a long one
         text = text.replace(value, "ID")
     return text
 

@@ -84,6 +84,9 @@ ALLOWED = {
     "HFO",
     # standards, methods, issuers, programmes
     "ISO",
+    "CDP",  # the disclosure frameworks (docs/disclosure.md): CDP, ESRS, IFRS S2
+    "ESRS",
+    "IFRS",
     "IPCC",
     "GPC",
     "PAS",

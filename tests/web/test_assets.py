@@ -131,15 +131,26 @@ def test_both_languages_have_every_string_the_scripts_use(client):
     assert client.get(f"/app/i18n/{version}/fr.json").status_code == 404
 
 
+def _group_tables(folder) -> str:
+    """``[group]`` when the example's dualcarbon.toml has a ``[group]`` table (its entities), else nothing."""
+    text = folder.joinpath("dualcarbon.toml").read_text(encoding="utf-8")
+    return "[group]" if "[[group.entities]]" in text or "\n[group]" in text else ""
+
+
 def test_the_page_offers_every_bundled_example(client):
-    """The examples list is the package's example folders, so a new example appears without code changes."""
+    """The examples list is the package's example folders, so a new example appears without code changes; but for
+    the groups (``[group]``, docs/groups.md), whose entities are project folders consolidated from the CLI."""
     from importlib import resources
 
     from dualcarbon.api.schemas import ProjectCreate
 
     folder = resources.files("dualcarbon").joinpath("examples")
-    on_disk = sorted(f.name for f in folder.iterdir() if f.is_dir() and f.joinpath("dualcarbon.toml").is_file())
-    assert "daxing-district" in on_disk
+    on_disk = sorted(
+        f.name
+        for f in folder.iterdir()
+        if f.is_dir() and f.joinpath("dualcarbon.toml").is_file() and "[group]" not in _group_tables(f)
+    )
+    assert "daxing-district" in on_disk and "dairy-group" not in on_disk
     offered = re.search(r'data-examples="([^"]*)"', client.get("/app/").text).group(1).split(",")
     assert offered == on_disk
     assert ProjectCreate(name="d", example="daxing-district").example == "daxing-district"

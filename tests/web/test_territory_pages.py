@@ -44,11 +44,12 @@ def test_a_territory_run_shows_gpc_ipcc_years_and_indicators(tmp_path, page):
         assert (gpc["basic_t"], gpc["basic_plus_t"]) == (4_270_000.0, 4_340_000.0)
 
         log_in(page, server.url, "wangfang")
-        # the examples list: every folder of the package, named in the page's language
+        # the examples list: every folder of the package but the groups, named in the page's language
         options = page.eval_on_selector_all(
             "[data-testid=new-project] select[name=example] option", "os => os.map((o) => [o.value, o.textContent])"
         )
-        assert [value for value, _ in options] == ["", *examples.names()]
+        assert [value for value, _ in options] == ["", *examples.projects()]
+        assert "dairy-group" in examples.names() and "dairy-group" not in examples.projects()  # a group: CLI only
         assert ["daxing-district", "大兴区（北京，区域清单）"] in options
 
         page.goto(f"{server.url}/app/#/runs/{run_id}")

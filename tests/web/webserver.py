@@ -47,7 +47,8 @@ def serve(location: str, **config) -> Iterator[Served]:
     The listening socket is bound before the server thread starts, so a request made at once waits
     in the socket's backlog until the app has started (no polling for readiness).
     """
-    app = create_app(ServerConfig(store=location, setup_token=SETUP_TOKEN, **config))
+    # one upload worker, not the server's two: each is a process that imports the readers (about 2 CPU s)
+    app = create_app(ServerConfig(store=location, setup_token=SETUP_TOKEN, **({"upload_workers": 1} | config)))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)

@@ -22,8 +22,9 @@ from fastapi.staticfiles import StaticFiles
 from dualcarbon import __version__
 from dualcarbon.api import errors, uploads
 from dualcarbon.api.limits import BodyLimit
-from dualcarbon.api.routes import accounts, factors, inputs, projects, runs, sessions
+from dualcarbon.api.routes import accounts, assurance, collection, factors, inputs, projects, runs, sessions
 from dualcarbon.api.runner import Runner
+from dualcarbon.project import intake
 from dualcarbon.store import Store, clean_scratch, scratch_folder
 from dualcarbon.web import mount as mount_dashboard
 from dualcarbon.workers import Sandbox
@@ -85,7 +86,7 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
     store = store or Store.open(config.store)
     scratch = Path(config.scratch) if config.scratch else scratch_folder(store.db.location)
     runner = Runner(store, config.workers, scratch=scratch)
-    sandbox = Sandbox(config.upload_workers, config.upload_memory_bytes, config.upload_seconds, warm=uploads.warm)
+    sandbox = Sandbox(config.upload_workers, config.upload_memory_bytes, config.upload_seconds, warm=intake.warm)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -131,7 +132,16 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
 
     app.state.signup_mode = signup_mode
     errors.install(app)
-    for router in (accounts.router, sessions.router, projects.router, runs.router, factors.router, inputs.router):
+    for router in (
+        accounts.router,
+        sessions.router,
+        projects.router,
+        runs.router,
+        assurance.router,
+        factors.router,
+        inputs.router,
+        collection.router,
+    ):
         app.include_router(router)
     _docs(app)
     mount_dashboard(app)  # the web dashboard at /app/ (docs/web.md)

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualcarbon.errors import InputError, Problem
 from dualcarbon.i18n import FALLBACK, languages, translator
+from dualcarbon.store.assurance import Frozen
 
 log = logging.getLogger("dualcarbon.api")
 STATUS_CODES = {
@@ -117,6 +118,12 @@ def install(app: FastAPI) -> None:
     async def _input_error(request: Request, exc: InputError) -> JSONResponse:
         err = input_error(exc, lang=request_lang(request))
         return JSONResponse(body(err.code, err.message, err.problems), err.status)
+
+    @app.exception_handler(Frozen)
+    async def _frozen(_: Request, exc: Frozen) -> JSONResponse:
+        answer = body("locked", str(exc))
+        answer["error"]["locked_runs"] = exc.runs
+        return JSONResponse(answer, 409)
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -13,15 +13,14 @@ import os
 import queue
 import tempfile
 import threading
-import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
 from pathlib import Path
 
 from dualcarbon.api.errors import problems_message
 from dualcarbon.errors import Problem
+from dualcarbon.project.execute import execute
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
 from dualcarbon.workers import die_with_parent
@@ -30,44 +29,6 @@ log = logging.getLogger("dualcarbon.api.runs")
 # The main job's progress steps (``project.job.run``), then storing the outputs.
 STEPS = ("load", "compute", "optimize", "report", "write", "store")  # "optimize" only with a pathway
 TERMINAL = ("succeeded", "failed")
-
-
-def execute(
-    root: str,
-    lang: str | None,
-    pathway: bool = False,
-    emissions: str = "auto",
-    pdf: bool = False,
-    footprint: bool = False,
-    iterations: int | None = None,
-) -> dict:
-    """In a worker process: the main job on a project folder; outputs go to ``root/out``.
-    ``emissions``: the row-level emission file's format (``job.run``); ``pdf``: also report.pdf;
-    ``footprint``: the product footprint instead (``job.footprint_job``, with ``iterations``).
-
-    Returns plain data (exceptions do not cross processes intact): ``{"ok": True}``, or the
-    input problems, or an internal error's text.
-    """
-    from dualcarbon.errors import InputError
-    from dualcarbon.project import job
-
-    progress_file = Path(root).parent / "progress"
-
-    def progress(step: str) -> None:
-        tmp = progress_file.with_suffix(".tmp")
-        tmp.write_text(step, encoding="utf-8")
-        os.replace(tmp, progress_file)
-
-    try:
-        if footprint:
-            job.footprint_job(root, Path(root) / "out", lang, progress, iterations=iterations, pdf=pdf)
-        else:
-            job.run(root, Path(root) / "out", lang, progress, pathway=pathway, emissions=emissions, pdf=pdf)
-    except InputError as exc:
-        return {"ok": False, "problems": [asdict(p) for p in exc.problems]}
-    except Exception as exc:  # noqa: BLE001 - reported on the run, with the traceback in the log
-        return {"ok": False, "internal": f"{exc.__class__.__name__}: {exc}", "traceback": traceback.format_exc()}
-    return {"ok": True}
 
 
 class Runner:

@@ -60,8 +60,8 @@ Name = Annotated[str, AfterValidator(_printable)]
 
 
 def _bundled_example(name: str) -> str:
-    if name not in examples.names():
-        raise ValueError(f"expected a bundled example, one of: {', '.join(examples.names())}")
+    if name not in examples.projects():
+        raise ValueError(f"expected a bundled example, one of: {', '.join(examples.projects())}")
     return name
 
 
@@ -173,6 +173,12 @@ class RunCreate(_Body):
         False,
         description="Also report.pdf (as `dualcarbon run --pdf`), printed by headless Chromium on the server; "
         "409 pdf_unavailable when the server has none (GET /api/health says: pdf).",
+    )
+    disclosure: bool = Field(
+        False,
+        description="A run for disclosure of the settings' period: the collected kinds (activities, credits, sinks, "
+        "indicators) from the approved data requests of the period only; 409 while one is not approved "
+        "(docs/collection.md).",
     )
 
 

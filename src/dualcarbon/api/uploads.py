@@ -13,22 +13,20 @@ Parquet file of 50 M rows) is refused, and the server itself never holds it.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from dualcarbon.api.errors import ApiError, input_error, problem_record
 from dualcarbon.errors import InputError, Problem, msg
-from dualcarbon.factors.library import FactorLibrary
 from dualcarbon.i18n import translator
+from dualcarbon.project import intake
 from dualcarbon.project.limits import ReadLimits
 from dualcarbon.store import Store
 from dualcarbon.store import folder as layout
 from dualcarbon.workers import Sandbox, WorkerFailed
 
 MiB = 1024 * 1024
-# Problems sent back from the worker at most (a file of a million bad columns has a million).
-MAX_PROBLEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -110,8 +108,14 @@ def check(
     filename: str,
     data: bytes,
     lang: str = "en",
+    site: str | None = None,
+    period: tuple[date, date] | None = None,
 ) -> int | None:
     """Validate one upload of ``kind`` in a worker process; its number of data rows (None for settings).
+
+    ``site``, ``period``: the upload answers a data request for that site and period (first and last
+    day; docs/collection.md): each activity row's ``facility`` must name the site and its dates lie in
+    the period, else a 422 names the row.
 
     Raises ApiError: 422 with the problems (a file past the readers' limits among them: rows,
     columns, cell length, expanded size), 413 when reading it needs more memory or time than the
@@ -152,7 +156,7 @@ def check(
         root = Path(tmp)
         layout.write(root, [(path, data if batch is upload else store.blob(batch["sha256"])) for batch, path in placed])
         try:
-            outcome = sandbox.call(validate, str(root), kind, placed[-1][1], limits.read_limits())
+            outcome = sandbox.call(intake.validate, str(root), kind, placed[-1][1], limits.read_limits(), site, period)
         except WorkerFailed as failed:
             raise _refusal(filename, limits, failed, lang) from None
     if "error" in outcome:
@@ -182,146 +186,3 @@ def _refusal(filename: str, limits: UploadLimits, failed: WorkerFailed, lang: st
         message = t("validate.too_big", mib=limits.memory_bytes // MiB)
     problem = Problem(filename, None, None, None, msg("problem.smaller_file"))
     return ApiError(413, "too_large", message, [problem_record(problem, lang)])
-
-
-# -- in the worker process ---------------------------------------------------------------------------
-_library: FactorLibrary | None = None
-
-
-def bundled_library() -> FactorLibrary:
-    """The bundled factor library, loaded once per worker process."""
-    global _library
-    if _library is None:
-        _library = FactorLibrary.load()
-    return _library
-
-
-def warm() -> None:
-    """Ready a new worker: the readers imported, the library loaded."""
-    from dualcarbon.project import load  # noqa: F401 - imported for its cost, before the first upload
-
-    bundled_library()
-
-
-def validate(root: str, kind: str, path: str, ceiling: ReadLimits) -> dict[str, Any]:
-    """In a worker: check the folder ``root`` for an upload of ``kind`` at ``path``, its tables read
-    within ``ceiling`` (the server's limits; the project's ``[input]`` may lower them, not raise them).
-
-    Returns plain data: ``{"rows": n}``, ``{"problems": [...], "count": n}`` or ``{"error": text}``.
-    """
-    try:
-        rows = _validate(Path(root), kind, path, bundled_library(), ceiling)
-    except InputError as exc:
-        return {"problems": [asdict(p) for p in exc.problems[:MAX_PROBLEMS]], "count": len(exc.problems)}
-    except (KeyboardInterrupt, SystemExit, MemoryError):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - a reader's Rust panic is a BaseException, and cannot be pickled
-        return {"error": f"{exc.__class__.__name__}: {str(exc)[:500]}"}
-    return {"rows": rows}
-
-
-def _validate(root: Path, kind: str, path_text: str, bundled: FactorLibrary, ceiling: ReadLimits) -> int | None:
-    from dualcarbon.project import load, reader
-    from dualcarbon.project.credits import load_credits
-
-    factor_files = sorted(root.joinpath("factors").glob("*.csv"))
-    if kind == "factors":
-        limits = load.read_limits(load.load_settings(root), ceiling)
-        for path in factor_files:  # the width, size and encoding checks ``load`` makes
-            reader.check_header(path, path.name, limits)
-        return FactorLibrary.load(bundled.ureg, project_factor_files=factor_files).sets["project"].rows
-    library = FactorLibrary.load(bundled.ureg, project_factor_files=factor_files) if factor_files else bundled
-    settings = load.load_settings(root)
-    load.check_settings(settings, library)
-    if kind in ("settings", "documents"):
-        return None
-    limits = load.read_limits(settings, ceiling)
-    path = root / path_text
-    if kind == "holdings":
-        from dualcarbon.financed.portfolio import check_upload
-
-        return check_upload(root, settings, path_text, limits)
-    if kind == "sinks":
-        from dualcarbon.project.sinks import load_sinks
-
-        stands, problems = load_sinks(root, library.ureg, settings.period.end.year, limits)
-        if problems:
-            raise InputError(problems)
-        return stands.height
-    if kind == "indicators":
-        from dualcarbon.project.indicators import load_indicators
-
-        frame, problems = load_indicators(root, settings.report.lang, limits)
-        if problems:
-            raise InputError(problems)
-        return frame.height
-    if kind == "measures":
-        from dualcarbon.project.job import read_measures
-
-        return len(read_measures(root, limits)[0])
-    if kind in ("processes", "exchanges"):
-        return _validate_product(root, kind, path, path_text, settings, library, limits)
-    if kind in ("units", "generation"):
-        return _validate_plant(root, kind, path, settings, limits)
-    if kind in ("instruments", "prices"):
-        return _validate_fiscal(root, kind, path, limits)
-    if kind == "credits":
-        _, _, problems = load_credits(root, library.ureg, limits)
-        if problems:
-            raise InputError(problems)
-        return reader.read_table(path, display_name=path_text, limits=limits).height
-    project = load.load(root, library=library, limits=ceiling)
-    return int(project.activities["_n"].sum())
-
-
-def _validate_plant(root: Path, kind: str, path: Path, settings, limits) -> int:
-    """units.csv or generation.csv (docs/ets.md): units.csv alone, or both together as ``dualcarbon validate``
-    reads them (generation.csv names the units, so it needs units.csv first, as the CLI does)."""
-    from dualcarbon.ets import units as ets_units
-
-    problems: list[Problem] = []
-    if kind == "units":
-        units, problems = ets_units.read_units(path, limits)
-        if problems or ets_units.find(root, "generation") is None:
-            if problems:
-                raise InputError(problems)
-            return len(units)
-    plant, problems = ets_units.load_plant(root, limits, settings.period.start, settings.period.end)
-    if problems or plant is None:
-        raise InputError(problems or [Problem(path.name, None, None, None, msg("problem.ets.units_missing"))])
-    return len(plant.units) if kind == "units" else plant.generation.height
-
-
-def _validate_fiscal(root: Path, kind: str, path: Path, limits) -> int:
-    """instruments.csv (against the project's measures, whose ids it names) or a carbon price file
-    (docs/pathway.md, "Carbon prices and fiscal support"), read as ``dualcarbon pathway`` reads them."""
-    from dualcarbon.project import fiscal
-    from dualcarbon.project.job import read_measures
-
-    if kind == "prices":
-        series, problems = fiscal.load_prices(path, limits)
-        if problems or series is None:
-            raise InputError(problems)
-        return len(series.points)
-    measures = read_measures(root, limits)[0]
-    instruments, problems = fiscal.load_instruments(path, measures, limits)
-    if problems:
-        raise InputError(problems)
-    return len(instruments)
-
-
-def _validate_product(root: Path, kind: str, path: Path, path_text: str, settings, library, limits) -> int:
-    """processes.csv or exchanges.csv of a product model (docs/products.md): its header and cells read; the whole
-    model checked as `dualcarbon validate` checks it (units, activity keys, allocation …) once the project has
-    ``[product]`` and both tables."""
-    from dualcarbon.project import products, reader
-
-    other = "exchanges" if kind == "processes" else "processes"
-    if settings.product is not None and products.table_path(root, other) is not None:
-        products.load_product(root, library=library, limits=limits, settings=settings)
-    problems: list[Problem] = []
-    frame = reader.read_table(path, display_name=path_text, limits=limits, problems=problems)
-    problems += products.header_problems(path_text, kind, frame.columns)
-    if problems:
-        raise InputError(problems)
-    return frame.height

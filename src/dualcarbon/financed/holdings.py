@@ -6,7 +6,8 @@ in the file's currency and units, not millions), ``currency``, the attribution d
 class (``evic``, ``total_equity_debt``, ``property_value`` at origination, ``ppp_gdp``), ``revenue`` (for
 WACI), the counterparty's ``scope1``, ``scope2``, ``scope3`` (t CO2e), ``lulucf`` (a sovereign's net LULUCF
 emissions, t CO2e, optional), ``emissions_basis``, ``data_quality`` (1–5, overrides the derived score),
-``sector``, ``year``. Every problem names file, row, column, value and what was expected, all of them
+``sector``, ``year``, ``issuer_project`` (another dualcarbon project whose inventory gives the counterparty's
+emissions, ``financed.issuers``). Every problem names file, row, column, value and what was expected, all of them
 collected before anything is computed.
 """
 
@@ -65,6 +66,7 @@ OPTIONAL = [
     "data_quality",
     "sector",
     "year",
+    "issuer_project",
     "note",
 ]
 
@@ -89,6 +91,7 @@ SCHEMA = {
     "data_quality": pl.Int64,
     "sector": pl.String,
     "year": pl.Int64,
+    "issuer_project": pl.String,
 }
 
 DATA = resources.files("dualcarbon.financed").joinpath("data")
@@ -194,12 +197,16 @@ def load_holdings(
         "lulucf",
         msg("financed.problem.lulucf_sovereign"),
     )
+    # An issuer inventoried in dualcarbon gives its own figures and basis (financed.issuers): none typed beside it.
+    issuer = pl.col("issuer_project").is_not_null()
+    for c in ("scope1", "scope2", "scope3", "emissions_basis"):
+        where(issuer & pl.col(c).is_not_null(), c, msg("financed.problem.issuer_given"))
     # Scope 1 and 2 are what PCAF always asks; blank means unknown, not zero: only a sector-average estimate
     # (PCAF option 3a, the sector's emissions per revenue times the counterparty's revenue) may leave them blank.
     estimated = pl.col("emissions_basis") == "sector_average"
     for c in ("scope1", "scope2"):
         where(
-            pl.col(c).is_null() & ~estimated & pl.col("asset_class").is_in(list(ASSET_CLASSES)),
+            pl.col(c).is_null() & ~estimated & ~issuer & pl.col("asset_class").is_in(list(ASSET_CLASSES)),
             c,
             msg("financed.problem.scope"),
         )
@@ -229,6 +236,7 @@ def load_holdings(
         pl.col("_data_quality").alias("data_quality"),
         pl.col("_sector").alias("sector"),
         pl.col("_year").alias("year"),
+        "issuer_project",
     )
     return typed.cast(pl.Schema(SCHEMA)).select(list(SCHEMA)), problems
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from dualcarbon.errors import InputError, Problem, msg
-from dualcarbon.financed import attribution, metrics, quality
+from dualcarbon.financed import attribution, issuers, metrics, quality
 from dualcarbon.financed import holdings as holdings_table
 from dualcarbon.project import reader
 from dualcarbon.project.limits import ReadLimits
@@ -85,6 +85,11 @@ def assess(root: Path, settings, limits: ReadLimits = reader.DEFAULT_LIMITS) -> 
     problems: list[Problem] = []
     current, found = holdings_table.load_holdings(path, path.name, limits)
     problems += found
+    scope2 = conf.issuer_scope2 if conf is not None else "location"
+    inside_only = limits.origin == "this server"  # a server's project is one tenant's folder
+    if not found:
+        current, found = issuers.join(current, root, path.name, scope2, inside_only)
+        problems += found
     bench = None
     if conf is not None and conf.benchmark:
         bench, found = _load_other(root, conf.benchmark, holdings_table.load_benchmark, limits)
@@ -93,6 +98,9 @@ def assess(root: Path, settings, limits: ReadLimits = reader.DEFAULT_LIMITS) -> 
     if conf is not None and conf.previous:
         prev, found = _load_other(root, conf.previous, holdings_table.load_holdings, limits)
         problems += found
+        if prev is not None and not found:
+            prev, found = issuers.join(prev, root, str(conf.previous), scope2, inside_only)
+            problems += found
     if problems:
         raise InputError(problems)
     bench_frame = bench if bench is not None else pl.DataFrame(schema=holdings_table.BENCHMARK_SCHEMA)

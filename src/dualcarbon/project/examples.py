@@ -27,3 +27,14 @@ def title(name: str, lang: str) -> str:
     with FOLDER.joinpath(name, "dualcarbon.toml").open("rb") as fh:
         org = tomllib.load(fh).get("organization") or {}
     return (lang == "en" and org.get("name_en")) or org.get("name") or name
+
+
+@cache
+def projects() -> tuple[str, ...]:
+    """The examples a stored project can start from (API, dashboard): every example but the groups
+    (``[group]``, docs/groups.md), whose entities are project folders of their own that ``dualcarbon run``
+    consolidates from the command line."""
+    from dualcarbon.project.group import is_group
+
+    with resources.as_file(FOLDER) as folder:
+        return tuple(name for name in names() if not is_group(folder / name))

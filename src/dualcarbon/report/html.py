@@ -25,13 +25,14 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import polars as pl
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from dualcarbon import __version__, figures
 from dualcarbon.i18n import term, translator
 from dualcarbon.inventory import TOP
 from dualcarbon.report import svg
+from dualcarbon.report.disclosure import view as disclosure_view
 from dualcarbon.report.ets import ets_view
 from dualcarbon.report.financed import financed_view
 from dualcarbon.report.intensity import rows as intensity_rows
@@ -162,6 +163,7 @@ def render_report(
         "ets": ets_view(summary.get("ets"), t, lang),
         "financed": financed_view(summary.get("financed"), t, lang),
         "pathway": section,
+        "disclosure": None if territory or summary.get("financed") else disclosure_view(summary, lang, t),
         "product": product_view(product if product is not None else summary.get("product"), lang, t),
         "pct": percent,
         "print_layout": print_layout,
@@ -254,10 +256,22 @@ def _species_names(lang: str) -> dict[str, str]:
     return {group: name for group, name in table.iter_rows() if name}
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between processes (jinja2's per-user folder in the system's temporary
+    folder): compiling the report's templates costs about 0.5 CPU s, a third of a small project's report;
+    the cache is keyed by each template's source, so an edited template is compiled again. None when no
+    such folder can be made (the templates are then compiled in every process, as before)."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("dualcarbon.report", "templates"),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -44,6 +44,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict], bool]]] = [
     ("uncertainty", "uncertainty.section", lambda c: bool(c.get("uncertainty"))),
     ("product", "product.report.title", lambda c: bool(c.get("product"))),
     ("neutrality", "section.neutrality", lambda c: c["s"].get("neutrality") is not None),
+    ("disclosure", "section.disclosure", lambda c: bool(c.get("disclosure"))),
     ("pathway", "section.pathway", lambda c: bool(c["pathway"])),
 ]
 # Trace ids that name no library factor: the row's own measured parameters, the facility's

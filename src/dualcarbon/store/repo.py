@@ -19,6 +19,8 @@ from typing import Any, BinaryIO
 
 from dualcarbon import __version__
 from dualcarbon.store.accounts import Accounts
+from dualcarbon.store.assurance import Assurance
+from dualcarbon.store.collection import Collection
 from dualcarbon.store.db import Database, Tx, connect
 from dualcarbon.store.migrate import migrate
 
@@ -126,9 +128,11 @@ def parse_token(token: str) -> tuple[str, str] | None:
     return f"tok_{ident}", secret
 
 
-class Store(Accounts):
+class Store(Collection, Accounts, Assurance):
     """The repository over one database (DuckDB or PostgreSQL), migrated to the latest schema.
-    People's accounts (sign-in names, sessions, one-time codes, the audit log) are in store/accounts.py."""
+    People's accounts (sign-in names, sessions, one-time codes, the audit log) are in store/accounts.py; locks,
+    verifiers, findings, signatures and evidence in store/assurance.py; data collection (workflow members, data
+    requests and their history) in store/collection.py."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -397,11 +401,12 @@ class Store(Accounts):
         "b.uploaded_at, w.withdrawn_at, w.withdrawn_by FROM batches b LEFT JOIN batch_withdrawals w ON w.batch_id = b.id"
     )
 
-    def add_batch(
-        self, org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None, user_id: str
+    @staticmethod
+    def new_batch(
+        org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None, user_id: str
     ) -> Row:
-        """Keep an uploaded file, immutable, with its content hash and uploader."""
-        row = {
+        """The row of an upload about to be kept, with its content (``data``, not a column)."""
+        return {
             "id": new_id("bat"),
             "org_id": org_id,
             "project_id": project_id,
@@ -414,14 +419,24 @@ class Store(Accounts):
             "uploaded_at": utcnow(),
             "withdrawn_at": None,
             "withdrawn_by": None,
+            "data": data,
         }
+
+    def _insert_batch(self, tx: Tx, row: Row) -> None:
+        self._put_blob(tx, row.pop("data"))
+        tx.execute(
+            "INSERT INTO batches (id, org_id, project_id, kind, filename, sha256, size_bytes, rows, "
+            "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(row.values())[:10],
+        )
+
+    def add_batch(
+        self, org_id: str, project_id: str, kind: str, filename: str, data: bytes, rows: int | None, user_id: str
+    ) -> Row:
+        """Keep an uploaded file, immutable, with its content hash and uploader."""
+        row = self.new_batch(org_id, project_id, kind, filename, data, rows, user_id)
         with self.db.transaction(write=True) as tx:
-            self._put_blob(tx, data)
-            tx.execute(
-                "INSERT INTO batches (id, org_id, project_id, kind, filename, sha256, size_bytes, rows, "
-                "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                list(row.values())[:10],
-            )
+            self._insert_batch(tx, row)
         return row
 
     def batches(self, org_id: str, project_id: str, kind: str | None = None) -> list[Row]:
@@ -437,8 +452,10 @@ class Store(Accounts):
 
     def withdraw_batch(self, org_id: str, batch_id: str, user_id: str) -> Row | None:
         """Leave a batch out of later runs (a row of ``batch_withdrawals``: the batch itself, which
-        runs may reference, is never updated). Withdrawing it again changes nothing."""
+        runs may reference, is never updated). Withdrawing it again changes nothing. ``Frozen`` when a locked
+        run read it."""
         with self.db.transaction(write=True) as tx:
+            self.guard_batch(tx, org_id, batch_id)
             tx.execute(
                 "INSERT INTO batch_withdrawals (batch_id, withdrawn_at, withdrawn_by) "
                 "SELECT id, ?, ? FROM batches WHERE org_id = ? AND id = ? ON CONFLICT (batch_id) DO NOTHING",
@@ -580,6 +597,21 @@ class Store(Accounts):
                     run_id,
                 ],
             )
+
+    def add_run_output(self, org_id: str, run_id: str, name: str, data: bytes) -> bool:
+        """Add a file to a succeeded run's outputs under a new name (a locked or verified report); False
+        when the run has a file of that name already (outputs are never replaced)."""
+        with self.db.transaction(write=True) as tx:
+            if tx.one("SELECT id FROM runs WHERE org_id = ? AND id = ?", [org_id, run_id]) is None:
+                return False
+            if tx.one("SELECT name FROM run_outputs WHERE run_id = ? AND name = ?", [run_id, name]) is not None:
+                return False
+            digest = self._put_blob(tx, data)
+            tx.execute(
+                "INSERT INTO run_outputs (run_id, name, sha256, size_bytes) VALUES (?, ?, ?, ?)",
+                [run_id, name, digest, len(data)],
+            )
+        return True
 
     def run_outputs(self, org_id: str, run_id: str) -> list[Row]:
         with self.db.transaction() as tx:

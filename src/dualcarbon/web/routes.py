@@ -77,7 +77,7 @@ def page(request: Request) -> HTMLResponse:
         i18n=f"{root}/app/i18n/{version}/",
         plotly=f"{root}/app/vendor/plotly-{plotly_version}.min.js",
         languages=languages(),
-        examples=examples.names(),
+        examples=examples.projects(),
         version=__version__,
         pdf=engine_available(),  # whether runs may print report.pdf on this server
     )

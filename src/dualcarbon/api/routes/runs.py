@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 
 import polars as pl
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from dualcarbon.api import results, schemas
 from dualcarbon.api.auth import Principal, audit, editor, store_of, viewer
-from dualcarbon.api.errors import ApiError, not_found
+from dualcarbon.api.errors import ApiError, not_found, request_lang
 from dualcarbon.api.routes.projects import attachment, project_or_404
 from dualcarbon.api.runner import STEPS, TERMINAL
 from dualcarbon.report.territory import subject_sections
@@ -25,6 +26,7 @@ POLL_SECONDS = 0.1
 # Output files of the other jobs, returned when a run wrote them (neutrality, pathway).
 NEUTRALITY_TABLES = ("neutrality.csv",)
 PATHWAY_TABLES = ("pathway.csv", "measures_plan.csv", "abatement.csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def run_or_404(store: Store, who: Principal, run_id: str) -> dict:
@@ -74,6 +76,8 @@ def start_run(
     store = store_of(request)
     project_or_404(store, who, project_id)
     batches = store.current_inputs(who.org_id, project_id)
+    if body and body.disclosure:  # approved data requests only (docs/collection.md)
+        batches = _disclosure_inputs(store, who, project_id, batches)
     kinds = {b["kind"] for b in batches}
     if not {"settings", "activities"} <= kinds:
         missing = " and ".join(k for k in ("settings", "activities") if k not in kinds)
@@ -86,7 +90,24 @@ def start_run(
     if body and body.pdf:
         _pdf_available()
         options["pdf"] = True
+    if body and body.disclosure:
+        options["disclosure"] = True
     return _queue(request, who, project_id, layout.layout(batches), options)
+
+
+def _disclosure_inputs(store: Store, who: Principal, project_id: str, batches: list[dict]) -> list[dict]:
+    """The inputs of a run for disclosure of the settings' period (routes/collection.py)."""
+    import tomllib
+
+    from dualcarbon.api.routes.collection import disclosure_inputs
+    from dualcarbon.model import Settings
+
+    settings = [b for b in batches if b["kind"] == "settings"]
+    if not settings:
+        raise ApiError(409, "inputs_missing", f"project {project_id} has no settings to run on yet")
+    text = store.blob(settings[0]["sha256"]).decode("utf-8-sig")
+    period = Settings.model_validate(tomllib.loads(text)).period
+    return disclosure_inputs(store, who, project_id, period.start, period.end)
 
 
 def _pdf_available() -> None:
@@ -333,6 +354,49 @@ def report(run_id: str, request: Request, download: bool = False, who: Principal
     if download:
         headers["Content-Disposition"] = attachment(f"report-{run_id}.html")
     return HTMLResponse(html, headers=headers)
+
+
+@router.get(
+    "/runs/{run_id}/disclosures/{framework}.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def disclosure(
+    run_id: str,
+    framework: str,
+    request: Request,
+    lang: str | None = None,
+    revenue: float | None = None,
+    currency: str | None = None,
+    who: Principal = Depends(viewer),
+) -> Response:
+    """One framework's disclosure export of a succeeded inventory run (``cdp``, ``esrs-e1``, ``ifrs-s2``,
+    ``cn-exchange``) as an XLSX workbook: a cover with the run and its locked/verified state, the fields
+    filled from its summary.json with value, unit and source, and what is missing with why
+    (docs/disclosure.md). ``revenue`` and ``currency`` (together) give the net revenue for intensities."""
+    from dualcarbon.disclosure.fill import fill, revenue_of
+    from dualcarbon.disclosure.frameworks import framework as framework_of
+    from dualcarbon.disclosure.frameworks import framework_ids
+    from dualcarbon.i18n import translator
+    from dualcarbon.report.disclosure import workbook_bytes
+
+    store = store_of(request)
+    run = run_or_404(store, who, run_id)
+    if framework not in framework_ids():
+        raise not_found("disclosure framework", framework)
+    if run["kind"] == "footprint":
+        raise ApiError(409, "not_an_inventory", f"run {run_id} is a product footprint: it has no inventory to disclose")
+    income = revenue_of(revenue, currency, column="revenue")
+    chosen = request_lang(request)
+    data = results.output(store, who.org_id, run, "summary.json")
+    summary = json.loads(data)
+    from dualcarbon.api.routes.assurance import disclosure_state  # (a module that imports this one)
+
+    filled = fill(framework_of(framework), summary, income, disclosure_state(request, who, run))
+    sha256 = hashlib.sha256(data).hexdigest()
+    book = workbook_bytes(filled, summary, sha256, chosen, translator(chosen), f"run {run_id}", income)
+    name = f"disclosure-{framework}-{chosen}-{run_id}.xlsx"
+    return Response(book, media_type=XLSX, headers={"Content-Disposition": attachment(name)})
 
 
 @router.get("/runs/{run_id}/files", response_model=list[schemas.RunOutput])

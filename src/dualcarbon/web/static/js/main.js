@@ -11,6 +11,7 @@ import * as login from "./views/login.js";
 import * as password from "./views/password.js";
 import * as project from "./views/project.js";
 import * as projects from "./views/projects.js";
+import * as requests from "./views/requests.js";
 import * as run from "./views/run.js";
 import * as settings from "./views/settings.js";
 import * as signup from "./views/signup.js";
@@ -28,12 +29,14 @@ const ROUTES = [
   [/^\/projects$/, "projects", projects.render, false],
   [/^\/projects\/([\w-]+)$/, "project", project.render, false],
   [/^\/projects\/([\w-]+)\/settings$/, "settings", settings.render, false],
+  [/^\/projects\/([\w-]+)\/requests$/, "requests", requests.render, false],
   [/^\/runs\/([\w-]+)$/, "run", (ctx) => run.render(ctx, "inventory"), false],
   [/^\/runs\/([\w-]+)\/neutrality$/, "run", (ctx) => run.render(ctx, "neutrality"), false],
   [/^\/runs\/([\w-]+)\/pathway$/, "run", (ctx) => run.render(ctx, "pathway"), false],
   [/^\/runs\/([\w-]+)\/product$/, "run", (ctx) => run.render(ctx, "product"), false],
   [/^\/runs\/([\w-]+)\/financed$/, "run", (ctx) => run.render(ctx, "financed"), false],
   [/^\/runs\/([\w-]+)\/rows$/, "run", (ctx) => run.render(ctx, "rows"), false],
+  [/^\/runs\/([\w-]+)\/assurance$/, "run", (ctx) => run.render(ctx, "assurance"), false],
   [/^\/factors$/, "factors", factors.render, false],
 ];
 const session = {me: null};

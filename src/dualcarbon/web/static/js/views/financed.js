@@ -9,6 +9,21 @@ import {co2e, fixed} from "../format.js";
 import {localized, t} from "../i18n.js";
 import {facts} from "./common.js";
 
+// The report's colours for scores 1 (best) to 5 (report/financed.py SCORE_COLOURS).
+const SCORE_COLOURS = ["#17694b", "#4f9d69", "#c9a227", "#e07b39", "#b42318"];
+
+/** Each asset class's outstanding by data-quality score, as % of the class (the report's data-quality mix). */
+export function qualityMix(holdings) {
+  const classes = [...new Set(holdings.map((x) => x.asset_class))].sort();
+  const totals = Object.fromEntries(classes.map((c) => [c, 0]));
+  const byScore = [1, 2, 3, 4, 5].map(() => Object.fromEntries(classes.map((c) => [c, 0])));
+  for (const x of holdings) {
+    totals[x.asset_class] += x.outstanding;
+    byScore[x.score - 1][x.asset_class] += x.outstanding;
+  }
+  return {classes, shares: byScore.map((row) => classes.map((c) => (totals[c] ? (100 * row[c]) / totals[c] : 0)))};
+}
+
 const share = (value) => (value === null || value === undefined ? "—" : `${(100 * value).toFixed(1)} %`);
 
 export async function render(ctx, run) {
@@ -59,12 +74,21 @@ export async function render(ctx, run) {
         {label: t("financed.report.col.allocation"), key: "allocation", num: true, cell: (r) => fixed(r.allocation, 1)},
         {label: t("financed.report.col.selection"), key: "selection", num: true, cell: (r) => fixed(r.selection, 1)},
       ], bench.by_sector, {testid: "financed-sectors", rowAttrs: (r) => ({"data-sector": r.sector})})) : null,
+    section(t("financed.report.chart.quality"),
+      h("div", {class: "chart", id: "chart-financed-quality", "data-testid": "chart-financed-quality"})),
     f.change ? section(t("financed.report.change_title"), table([
       {label: t("financed.report.col.item"), key: "item", cell: (r) => t(`financed.report.change.${r[0]}`)},
       {label: t("unit.t_co2e"), key: "t", num: true, cell: (r) => fixed(r[1], 1)},
     ], [["previous", f.change.previous_t], ["emissions", f.change.emissions], ["denominator", f.change.denominator],
       ["outstanding", f.change.outstanding], ["entries_exits", f.change.entries_exits], ["current", f.change.current_t]],
     {testid: "financed-change"})) : null);
+  const mix = qualityMix(f.by_holding);
+  await charts.draw(ctx.root.querySelector("#chart-financed-quality"), mix.shares.map((values, i) => {
+    const name = t("financed.report.score", {score: i + 1});
+    return {type: "bar", orientation: "h", name, y: mix.classes.map((c) => t(`financed.asset_class.${c}`)),
+      x: values, marker: {color: SCORE_COLOURS[i]}, hovertemplate: `%{y}: %{x:.1f} %<extra>${name}</extra>`};
+  }), {barmode: "stack", height: 120 + 40 * mix.classes.length, xaxis: {range: [0, 100], ticksuffix: " %"}});
+  if (!ctx.live()) return;
   if (bench) {
     const rows = bench.by_sector;
     const bar = (name, values, colour) => ({type: "bar", name, x: rows.map((r) => localized(r, "name")), y: values,

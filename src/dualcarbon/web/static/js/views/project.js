@@ -50,10 +50,22 @@ export async function render(ctx) {
   append(ctx.root,
     crumbs([t("web.nav.projects"), "#/projects"], [project.name, null]),
     h("h1", {}, project.name),
+    collectionLink(projectId),
     parts.settings,
     editor ? uploadSection(projectId, refresh) : null,
     parts.batches, parts.run, parts.runs);
   await refresh();
+}
+
+/** The link to the project's data collection, with the reminders of those who have a role in it. */
+function collectionLink(projectId) {
+  const line = h("p", {"data-testid": "requests-link"}, h("a", {href: `#/projects/${projectId}/requests`}, t("web.collect.title")));
+  api.request(`/projects/${projectId}/requests/missing`).then((missing) => {
+    if (missing.overdue || missing.due_soon || missing.to_review) {
+      append(line, " ", h("small", {"data-testid": "reminder"}, t("web.collect.reminder", missing)));
+    }
+  }, () => null); // no role in the workflow (403): the link alone
+  return line;
 }
 
 function settingsSection(settings, editable) {

@@ -12,10 +12,11 @@ import * as neutrality from "./neutrality.js";
 import * as pathway from "./pathway.js";
 import * as product from "./product.js";
 import * as rows from "./rows.js";
+import * as assurance from "./assurance.js";
 
-const TABS = {inventory, neutrality, pathway, product, financed, rows};
+const TABS = {inventory, neutrality, pathway, product, financed, rows, assurance};
 const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway",
-  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab"};
+  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab", assurance: "web.assurance.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
@@ -42,7 +43,7 @@ export async function render(ctx, tab) {
   // a product footprint (POST /footprints) has no inventory: its one tab is the product's
   const names = run.kind === "footprint" ? ["product"] : Object.keys(TABS);
   if (!names.includes(tab)) tab = names[0];
-  append(ctx.root, tabs(runId, tab, names), downloads(run));
+  append(ctx.root, tabs(runId, tab, names), downloads(run), disclosures(run));
   const body = h("div", {class: "tab-body", "data-tab": tab});
   append(ctx.root, body);
   await TABS[tab].render({...ctx, root: body}, run);
@@ -117,4 +118,24 @@ function downloads(run) {
   ];
   return h("div", {class: "downloads", "data-testid": "downloads"},
     items.filter(Boolean).flatMap((item, i) => i ? [" · ", item] : [item]));
+}
+
+// The disclosure exports (GET /api/runs/{id}/disclosures/{framework}.xlsx, docs/disclosure.md) of an
+// inventory run, in the page's language: the fields its summary.json fills, and what is missing with why.
+const FRAMEWORKS = ["cdp", "esrs-e1", "ifrs-s2", "cn-exchange"];
+
+function disclosures(run) {
+  const written = new Set((run.outputs || []).map((output) => output.name));
+  if (run.kind === "footprint" || !written.has("summary.json")) return null;
+  const buttons = FRAMEWORKS.map((framework) => h("button", {type: "button", class: "link",
+    "data-framework": framework, onclick: async (event) => {
+      try {
+        await api.download(`/runs/${run.id}/disclosures/${framework}.xlsx`,
+          `disclosure-${framework}-${run.id}.xlsx`);
+      } catch (error) {
+        event.target.after(errorBox(error));
+      }
+    }}, t(`web.disclosure.${framework}`)));
+  return h("div", {class: "downloads", "data-testid": "disclosures"}, t("web.disclosure.label"), " ",
+    ...buttons.flatMap((item, i) => i ? [" · ", item] : [item]));
 }
