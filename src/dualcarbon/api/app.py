@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from dualcarbon import __version__
 from dualcarbon.api import errors, uploads
 from dualcarbon.api.limits import BodyLimit
-from dualcarbon.api.routes import accounts, factors, inputs, projects, runs, sessions
+from dualcarbon.api.routes import accounts, compare, factors, inputs, projects, runs, sessions
 from dualcarbon.api.runner import Runner
 from dualcarbon.store import Store, clean_scratch, scratch_folder
 from dualcarbon.web import mount as mount_dashboard
@@ -131,7 +131,15 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
 
     app.state.signup_mode = signup_mode
     errors.install(app)
-    for router in (accounts.router, sessions.router, projects.router, runs.router, factors.router, inputs.router):
+    for router in (
+        accounts.router,
+        sessions.router,
+        projects.router,
+        runs.router,
+        compare.router,
+        factors.router,
+        inputs.router,
+    ):
         app.include_router(router)
     _docs(app)
     mount_dashboard(app)  # the web dashboard at /app/ (docs/web.md)

@@ -34,6 +34,7 @@ const ROUTES = [
   [/^\/runs\/([\w-]+)\/product$/, "run", (ctx) => run.render(ctx, "product"), false],
   [/^\/runs\/([\w-]+)\/financed$/, "run", (ctx) => run.render(ctx, "financed"), false],
   [/^\/runs\/([\w-]+)\/rows$/, "run", (ctx) => run.render(ctx, "rows"), false],
+  [/^\/runs\/([\w-]+)\/compare$/, "run", (ctx) => run.render(ctx, "compare"), false],
   [/^\/factors$/, "factors", factors.render, false],
 ];
 const session = {me: null};
