@@ -10,7 +10,9 @@ add at the newer intensity is the activity effect. For a source s with quantity 
 
 * method  M = E0' − E0, with E0' the older emissions restated: each gas's CO2e scaled by
   GWP1(gas) / GWP0(gas) when the GWP sets differ; when the source's formulas differ (another
-  calculation method or tier) the whole change of intensity is method: M = q0 · (f1 − f0);
+  calculation method or tier) the whole change of intensity is method: M = q0 · (f1 − f0); so too,
+  with another GWP set, for a source with factors published in CO2e only (gas ``CO2e``: a spend-based
+  set's other gases), which the GWP set decides and which cannot be restated gas by gas;
 * factor  F = q0 · f1 − E0' (zero when the formulas differ);
 * activity A = (q1 − q0) · f1.
 
@@ -107,12 +109,15 @@ def _location_rows(emissions: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _formulas(emissions: pl.LazyFrame) -> pl.DataFrame:
-    """Per source (activity key, scope, category), its set of formulas, sorted and joined: the calculation
-    method and tier of its rows."""
+    """Per source (activity key, scope, category), its set of formulas, sorted and joined (the calculation
+    method and tier of its rows), and whether it has rows published in CO2e only (gas ``CO2e``)."""
     return (
         _location_rows(emissions)
         .group_by("activity", "scope", "category")
-        .agg(pl.col("formula").cast(pl.String).unique().sort().str.join("\n").alias("formulas"))
+        .agg(
+            pl.col("formula").cast(pl.String).unique().sort().str.join("\n").alias("formulas"),
+            (pl.col("gas").cast(pl.String) == "CO2e").any().alias("co2e_only"),
+        )
         .collect()
     )
 
@@ -159,17 +164,21 @@ def decompose(old: RunResults, new: RunResults) -> tuple[pl.DataFrame, list[str]
     keys = ["activity", "scope", "category"]
     if formula_known:
         assert old.emissions is not None and new.emissions is not None
-        fa = _formulas(old.emissions).rename({"formulas": "formulas_old"})
-        fb = _formulas(new.emissions).rename({"formulas": "formulas_new"})
+        fa = _formulas(old.emissions).rename({"formulas": "formulas_old", "co2e_only": "co2e_only_old"})
+        fb = _formulas(new.emissions).rename({"formulas": "formulas_new", "co2e_only": "co2e_only_new"})
         joined = joined.join(fa, on=keys, how="left").join(fb, on=keys, how="left")
         formula_changed = (
             pl.col("formulas_old").is_not_null()
             & pl.col("formulas_new").is_not_null()
             & (pl.col("formulas_old") != pl.col("formulas_new"))
         )
+        # Factors published in CO2e (a spend-based set's other gases) follow the GWP set the run chose, and
+        # cannot be restated gas by gas: with another GWP set their whole change of intensity is method.
+        co2e_only = pl.col("co2e_only_old").fill_null(False) | pl.col("co2e_only_new").fill_null(False)
     else:
         warnings.append("no_emission_rows")
         formula_changed = pl.lit(False)
+        co2e_only = pl.lit(False)
     if gwp_changed and old.emissions is not None:
         restated = _gwp_restated(old.emissions, new.summary.get("gwp_values") or {})
         joined = joined.join(restated, on=keys, how="left").with_columns(pl.col("gwp_method_t").fill_null(0.0))
@@ -186,7 +195,7 @@ def decompose(old: RunResults, new: RunResults) -> tuple[pl.DataFrame, list[str]
     e0, e1 = pl.col("co2e_t_old"), pl.col("co2e_t_new")
     # q0 · f1: the older quantity at the newer intensity (E0 when the newer run has no quantity to divide by).
     q0f1 = pl.when(q1 != 0).then(q0 * e1 / q1).otherwise(e0 + pl.col("gwp_method_t"))
-    whole = formula_changed | gwp_whole
+    whole = formula_changed | gwp_whole | (co2e_only & pl.lit(gwp_changed))
     method = pl.when(whole).then(q0f1 - e0).otherwise(pl.col("gwp_method_t"))
     factor = pl.when(whole).then(0.0).otherwise(q0f1 - e0 - pl.col("gwp_method_t"))
     reason = (
@@ -194,7 +203,7 @@ def decompose(old: RunResults, new: RunResults) -> tuple[pl.DataFrame, list[str]
         .then(pl.lit("gwp_formula"))
         .when(formula_changed)
         .then(pl.lit("formula"))
-        .when(pl.lit(gwp_changed))
+        .when(pl.lit(gwp_changed) & ((pl.col("gwp_method_t") != 0) | gwp_whole | co2e_only))
         .then(pl.lit("gwp"))
         .otherwise(pl.lit(None, pl.String))
     )

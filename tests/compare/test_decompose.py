@@ -18,6 +18,7 @@ NAMES = {
     "fuel/diesel": ("柴油", "Diesel"),
     "process/lime": ("石灰生产", "Lime production"),
     "refrigerant/HFC-134a": ("HFC-134a", "HFC-134a"),
+    "spend/naics/311119": ("乳制品制造", "Dairy product manufacturing"),
 }
 
 
@@ -202,3 +203,34 @@ def test_same_methods_split_into_factor_and_activity_and_boundary_named() -> Non
     assert diesel["method_reason"] is None
     assert result["method_changes"]["boundary"] == ["operational_control", "equity_share"]
     assert result["decomposition"]["activity_t"] == pytest.approx(6.0)
+
+
+def test_factors_published_in_co2e_follow_the_gwp_set_as_method() -> None:
+    """A spend-based factor's gases without a GWP of their own come in CO2e (gas ``CO2e``), which the GWP set
+    the run chose decides: with another set their change is method, not factor. 1,000 USD both years; AR5:
+    CO2 0.5 t + CO2e 0.1 t; AR6: CO2 0.5 t + CO2e 0.12 t → M = 0.02, F = 0, A = 0. (Measured before this rule:
+    M = 0, F = 0.02.)"""
+    key = ("spend/naics/311119", "3", "3.1", "USD")
+    old = RunResults(
+        _summary("AR5", {"CO2": 1.0, "CO2e": 1.0}, 0.6),
+        _sources([(*key[:3], key[3], 1000.0, 0.6)]),
+        _emissions(
+            [
+                (*key[:3], None, "CO2", 1.0, 0.5, "E = spend × EEIO EF"),
+                (*key[:3], None, "CO2e", 1.0, 0.1, "E = spend × EEIO EF"),
+            ]
+        ),
+    )
+    new = RunResults(
+        _summary("AR6", {"CO2": 1.0, "CO2e": 1.0}, 0.62),
+        _sources([(*key[:3], key[3], 1000.0, 0.62)]),
+        _emissions(
+            [
+                (*key[:3], None, "CO2", 1.0, 0.5, "E = spend × EEIO EF"),
+                (*key[:3], None, "CO2e", 1.0, 0.12, "E = spend × EEIO EF"),
+            ]
+        ),
+    )
+    line = compare(old, new)["sources"][0]
+    assert (line["method_t"], line["factor_t"], line["activity_t"]) == pytest.approx((0.02, 0.0, 0.0))
+    assert line["method_reason"] == "gwp"
