@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from dualcarbon.ets.rules import document_name
 from dualcarbon.i18n import translator
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written: every run imports this module
+    from openpyxl import Workbook
 
 UNIT_COLUMNS = [
     "unit",
@@ -120,6 +120,9 @@ def _cell(column: str, value: Any, t: Callable[..., str]) -> Any:
 
 
 def _sheet(wb: Workbook, title: str, columns: Sequence[str], rows: list[dict], t: Callable[..., str]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(title[:31])
     ws.append([t(f"ets.col.{c}") for c in columns])
     for cell in ws[1]:
@@ -140,6 +143,9 @@ def workbook(summary: dict, fuel: pl.DataFrame, months: pl.DataFrame, years: pl.
     """ets_units.xlsx: the sheets of the module docstring, headers and coded values in ``lang``."""
     t = translator(lang)
     g = summary["guideline"]
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     wb = Workbook()
     about = wb.active
     assert about is not None
