@@ -1,4 +1,5 @@
-"""Command line: ``dualcarbon run | footprint | pathway | validate | init | disclose | factors | serve | org | user``.
+"""Command line: ``dualcarbon run | footprint | pathway | compare | validate | init | disclose | factors | serve | org
+| user``.
 
 Heavy modules (polars, pint, the engine) are imported inside the commands so that
 ``dualcarbon --help`` answers quickly. Exit codes: 0 success, 2 invalid input, 1 internal error.
@@ -543,6 +544,72 @@ def pathway(
     lang = lang or result.project.settings.report.lang
     _print_pathway(console, err, result.pathway, lang)
     _print_written(console, err, result.written, lang)
+
+
+@app.command()
+def compare(
+    old: Path = typer.Argument(..., help="Output folder of the earlier run (summary.json, sources.csv)."),
+    new: Path = typer.Argument(..., help="Output folder of the later run."),
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default: 'compare' beside NEW)."),
+    lang: str | None = LangOption,
+) -> None:
+    """Compare two runs year on year: totals, intensity, scopes, categories and sources, with the change split
+    into method, emission-factor and activity effects; writes compare.json, compare.csv and compare.html
+    (docs/compare.md)."""
+    from dualcarbon.compare import compare as compare_runs
+    from dualcarbon.project import compare as files
+    from dualcarbon.report.compare import render_compare
+
+    chosen = _project_lang(Path(new).parent, lang)
+
+    def work():
+        result = compare_runs(files.read_run(old, str(old)), files.read_run(new, str(new)))
+        target = out if out is not None else Path(new).parent / "compare"
+        return result, files.write(target, result, render_compare(result, chosen))
+
+    result, written = _guard(work, lang, Path(new).parent)
+    console, err = _console()
+    _print_compare(console, result, chosen)
+    _print_written(console, err, written, chosen)
+
+
+def _print_compare(console, result: dict, lang: str) -> None:
+    """The comparison's tables: the reasons for the change, the totals, the largest changes by source."""
+    from rich.table import Table
+
+    from dualcarbon.report.compare import compare_view
+
+    t = _t(lang)
+    view = compare_view(result, lang)
+    for note in view["notes"]:
+        console.print(f"[yellow]! {note}[/]", highlight=False, markup=True)
+    periods = [(r.get("period") or {}).get("end", "")[:4] for r in (result["old"], result["new"])]
+    table = Table(title=t("compare.cli.decomposition", old=periods[0], new=periods[1]))
+    table.add_column(t("compare.col.effect"))
+    table.add_column(t("compare.col.change_t"), justify="right")
+    for d in view["decomposition"]:
+        table.add_row(d["label"], d["value"])
+    console.print(table)
+    totals = Table(title=t("compare.cli.totals"))
+    for name in ("cli.item", "compare.old", "compare.new", "compare.col.change_t", "compare.col.percent"):
+        totals.add_column(t(name), justify="left" if name == "cli.item" else "right")
+    for r in view["totals"]:
+        totals.add_row(r["label"], r["old"], r["new"], r["change"], r["percent"])
+    console.print(totals)
+    sources = Table(title=t("compare.cli.sources"))
+    sources.add_column(t("compare.col.source"))
+    sources.add_column(t("compare.col.status"))
+    for key in (
+        "compare.effect.method_t",
+        "compare.effect.factor_t",
+        "compare.effect.activity_t",
+        "compare.col.change_t",
+    ):
+        sources.add_column(t(key), justify="right")
+    for s in view["sources"][:10]:
+        status = s["status"] + (f" · {s['reason']}" if s["reason"] else "")
+        sources.add_row(s["name"], status, s["method"], s["factor"], s["activity_effect"], s["change"])
+    console.print(sources)
 
 
 @contextmanager

@@ -127,6 +127,7 @@ def ids_of_a(world) -> dict[str, str]:
         "project_id": world.project["id"],
         "batch_id": batch["batch_id"],
         "run_id": run["id"],
+        "other_id": run["id"],  # the earlier run of a comparison (GET /api/runs/{run_id}/compare/{other_id})
         "name": "summary.json",
         "framework": "cdp",  # GET /api/runs/{run_id}/disclosures/{framework}.xlsx
         "request_id": _request_id(world),

@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from dualcarbon import __version__
 from dualcarbon.api import errors, uploads
 from dualcarbon.api.limits import BodyLimit
-from dualcarbon.api.routes import accounts, assurance, collection, factors, inputs, projects, runs, sessions
+from dualcarbon.api.routes import accounts, assurance, collection, compare, factors, inputs, projects, runs, sessions
 from dualcarbon.api.runner import Runner
 from dualcarbon.project import intake
 from dualcarbon.store import Store, clean_scratch, scratch_folder
@@ -137,6 +137,7 @@ def create_app(config: ServerConfig, store: Store | None = None) -> FastAPI:
         sessions.router,
         projects.router,
         runs.router,
+        compare.router,
         assurance.router,
         factors.router,
         inputs.router,

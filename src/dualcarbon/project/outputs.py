@@ -556,3 +556,22 @@ def remove_leftovers(out_dir: Path) -> list[Path]:
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
     return removed
+
+
+def write_documents(out_dir: Path, documents: dict[str, bytes]) -> list[Path]:
+    """Write ``documents`` (file name → bytes) and the manifest into ``out_dir`` as ``write_outputs``
+    does: checked first (``prepare``), written in a temporary folder, then moved in."""
+    out_dir = Path(out_dir)
+    names = sorted(documents)
+    owned = prepare(out_dir, False, names)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _make_tmp(out_dir)
+    try:
+        for name, data in documents.items():
+            (tmp / name).write_bytes(data)
+        _write_manifest(tmp / MANIFEST, _entries(tmp, names))
+        _move_in(tmp, out_dir, names, owned)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [out_dir / name for name in [*names, MANIFEST]]

@@ -68,6 +68,8 @@ SHARED_PREFIXES = (
     "fx.",  # the gas groups the gases chart names
     "chart.",  # the charts' legends
     "report2.",  # report.pdf offered on the run pages
+    "compare.",  # the run's year-on-year tab (docs/compare.md)
+    "cli.item",
     "plan.",
     "intensity.",
     "product.web.",  # the product page (issue 17), with the report's labels it shares

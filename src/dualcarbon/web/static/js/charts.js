@@ -139,6 +139,24 @@ export function waterfall(balance) {
   {height: 380, showlegend: false, yaxis: axis(unit, {tickformat: ","})}];
 }
 
+/** Year on year (docs/compare.md): the earlier total, each effect of the change, the later total. */
+export function changeWaterfall(record) {
+  const d = record.decomposition;
+  const totals = Object.fromEntries(record.totals.map((r) => [r.item, r]));
+  const steps = [[t("compare.old"), "absolute", totals.total_location?.old ?? 0]];
+  for (const key of ["method_t", "factor_t", "activity_t", "new_sources_t", "dropped_sources_t", "other_t"]) {
+    if (key !== "other_t" || Math.abs(d.other_t) >= 0.005) steps.push([t(`compare.effect.${key}`), "relative", d[key] ?? 0]);
+  }
+  steps.push([t("compare.new"), "total", totals.total_location?.new ?? 0]);
+  const unit = t("unit.t_co2e");
+  const text = steps.map(([, measure, v]) => (measure === "relative" ? `${v < 0 ? "−" : "+"}${label(Math.abs(v))}` : label(v)));
+  return [[{type: "waterfall", orientation: "v", x: steps.map((s) => s[0]), measure: steps.map((s) => s[1]),
+    y: steps.map((s) => s[2]), text, textposition: "outside", cliponaxis: false, connector: {line: {color: "#9aa5b1"}},
+    increasing: {marker: {color: "#b5523b"}}, decreasing: {marker: {color: "#1b6e5a"}},
+    totals: {marker: {color: "#4d6d8a"}}, hovertemplate: `%{x}: %{y:,.2f} ${unit}<extra></extra>`}],
+  {height: 380, showlegend: false, yaxis: axis(unit, {tickformat: ","})}];
+}
+
 /** The pathway's years: business as usual, emissions with the measures, net emissions, the targets. */
 export function trajectory(rows) {
   const years = rows.map((r) => r.year);

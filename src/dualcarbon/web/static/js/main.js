@@ -37,6 +37,7 @@ const ROUTES = [
   [/^\/runs\/([\w-]+)\/financed$/, "run", (ctx) => run.render(ctx, "financed"), false],
   [/^\/runs\/([\w-]+)\/rows$/, "run", (ctx) => run.render(ctx, "rows"), false],
   [/^\/runs\/([\w-]+)\/assurance$/, "run", (ctx) => run.render(ctx, "assurance"), false],
+  [/^\/runs\/([\w-]+)\/compare$/, "run", (ctx) => run.render(ctx, "compare"), false],
   [/^\/factors$/, "factors", factors.render, false],
 ];
 const session = {me: null};

@@ -6,6 +6,7 @@ import {append, h} from "../dom.js";
 import {when} from "../format.js";
 import {t} from "../i18n.js";
 import {badge, crumbs, errorBox, facts, problemsDownload, problemsTable} from "./common.js";
+import * as compare from "./compare.js";
 import * as financed from "./financed.js";
 import * as inventory from "./inventory.js";
 import * as neutrality from "./neutrality.js";
@@ -14,9 +15,10 @@ import * as product from "./product.js";
 import * as rows from "./rows.js";
 import * as assurance from "./assurance.js";
 
-const TABS = {inventory, neutrality, pathway, product, financed, rows, assurance};
+const TABS = {inventory, neutrality, pathway, product, financed, rows, compare, assurance};
 const TAB_LABELS = {inventory: "web.tab.inventory", neutrality: "web.tab.neutrality", pathway: "web.tab.pathway",
-  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab", assurance: "web.assurance.tab"};
+  product: "product.web.tab", financed: "financed.web.tab", rows: "rows.tab", compare: "compare.web.tab",
+  assurance: "web.assurance.tab"};
 const WAIT_SECONDS = 30;
 
 export async function render(ctx, tab) {
