@@ -68,9 +68,9 @@ def test_the_cement_example_run_from_the_page_shows_its_neutrality_and_pathway_t
         ready(page, "project")
         assert page.eval_on_selector_all("[data-testid=batches] tbody tr", "rows => rows.map(r => r.dataset.kind)") == [
             "settings",
+            "measures",  # before activities: an example's instruments are checked against its measures
             "activities",
             "credits",
-            "measures",
             "sinks",
             "documents",
         ]
