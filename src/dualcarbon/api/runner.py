@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from dualcarbon.api.errors import problems_message
 from dualcarbon.errors import Problem
@@ -109,12 +110,12 @@ class Runner:
             options = _options(run)
             future = self._submit(
                 str(root),
-                options.get("lang"),
-                bool(options.get("pathway")),
-                options.get("emissions") or "auto",
-                bool(options.get("pdf")),
-                bool(options.get("footprint")),
-                options.get("iterations"),
+                lang=options.get("lang"),
+                pathway=bool(options.get("pathway")),
+                emissions=options.get("emissions") or "auto",
+                pdf=bool(options.get("pdf")),
+                footprint=bool(options.get("footprint")),
+                iterations=options.get("iterations"),
             )
             step = None
             while True:
@@ -151,19 +152,11 @@ class Runner:
                 log.error("run %s failed: %s", run_id, outcome["traceback"])
                 self.store.finish_run(run_id, None, None, {"code": "internal", "message": outcome["internal"]})
 
-    def _submit(
-        self,
-        root: str,
-        lang: str | None,
-        pathway: bool = False,
-        emissions: str = "auto",
-        pdf: bool = False,
-        footprint: bool = False,
-        iterations: int | None = None,
-    ) -> Future:
+    def _submit(self, root: str, **job: Any) -> Future:
+        """``execute`` on ``root`` in the pool, with its keyword arguments ``job``."""
         with self._pool_lock:
             assert self._pool is not None, "the runner is not started"
-            return self._pool.submit(execute, root, lang, pathway, emissions, pdf, footprint, iterations)
+            return self._pool.submit(execute, root, **job)
 
     def _renew_pool(self) -> None:
         with self._pool_lock:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from dualcarbon.api import results
 from dualcarbon.api.auth import Principal, admin, audit, editor, store_of, viewer
 from dualcarbon.api.errors import ApiError, not_found
-from dualcarbon.api.routes.projects import attachment, batch_or_404, project_or_404
+from dualcarbon.api.routes.projects import batch_or_404, project_or_404, stored_file
 from dualcarbon.api.routes.runs import run_or_404
 from dualcarbon.report.assurance import assured_report, print_variant
 from dualcarbon.store import Store
@@ -615,11 +615,7 @@ def evidence_content(evidence_id: str, request: Request, who: Principal = Depend
     """An evidence file, byte for byte as uploaded (a verifier downloads it)."""
     store = store_of(request)
     row = _evidence_or_404(store, who, evidence_id)
-    return Response(
-        store.blob(row["sha256"]),
-        media_type="application/octet-stream",
-        headers={"Content-Disposition": attachment(row["filename"]), "ETag": f'"{row["sha256"]}"'},
-    )
+    return stored_file(store, row)
 
 
 @router.delete("/evidence/{evidence_id}")

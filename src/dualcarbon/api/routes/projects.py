@@ -186,11 +186,7 @@ def batch_content(batch_id: str, request: Request, who: Principal = Depends(view
     """The batch's file, byte for byte as uploaded."""
     store = store_of(request)
     row = batch_or_404(store, who, batch_id)
-    return Response(
-        store.blob(row["sha256"]),
-        media_type="application/octet-stream",
-        headers={"Content-Disposition": attachment(row["filename"]), "ETag": f'"{row["sha256"]}"'},
-    )
+    return stored_file(store, row)
 
 
 @router.delete("/batches/{batch_id}", response_model=schemas.Batch)
@@ -201,6 +197,15 @@ def withdraw(batch_id: str, request: Request, who: Principal = Depends(editor)) 
     withdrawn = found(store.withdraw_batch(who.org_id, batch_id, who.user_id), "batch", batch_id)
     audit(request, who, "batch.withdrawn", "batch", batch_id)
     return schemas.Batch.of(withdrawn)
+
+
+def stored_file(store: Store, row: dict) -> Response:
+    """A stored file (a batch's, an evidence file's: ``filename`` and ``sha256``), byte for byte as uploaded."""
+    return Response(
+        store.blob(row["sha256"]),
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": attachment(row["filename"]), "ETag": f'"{row["sha256"]}"'},
+    )
 
 
 def attachment(filename: str) -> str:
